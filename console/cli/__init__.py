@@ -1,0 +1,71 @@
+"""The `hotline` command: one module per verb, each exposing ``register(subparsers)``.
+
+A verb's handler takes the parsed arguments and returns the exit status. Bad input is a
+one-line message on stderr and exit status 2; no traceback reaches a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from console.services.errors import HotlineError
+
+# Verb modules, in the order `hotline --help` lists them.
+VERBS = (
+    "console.cli.due",
+    "console.cli.calendar",
+    "console.cli.db",
+    "console.cli.seed",
+    "console.cli.kb",
+    "console.cli.serve",
+    "console.cli.seat",
+    "console.cli.audit",
+    "console.cli.bench",
+)
+
+
+class UsageError(Exception):
+    """Bad command-line input: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep it one line
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="hotline", description="省级12345热线与营商环境一体化平台 坐席控制台")
+    sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
+    for name in VERBS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # verb not built in this checkout
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `hotline` console script."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        if args.verb is None:
+            from console.launch import run_console
+
+            return run_console()
+        return int(args.handler(args) or 0)
+    except UsageError as exc:
+        print(f"hotline: {exc}", file=sys.stderr)
+        return 2
+    except HotlineError as exc:
+        print(f"hotline: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,61 @@
+"""Settings: environment HOTLINE_* > config file (XDG) > defaults. Read once, at start-up."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+
+APP_NAME = "hotline"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    api_url: str = ""
+    api_token: str = ""
+    now: str = ""
+    clock_running: bool = False
+    seed_dir: Path = REPO_ROOT / "knowledge_seed"
+    data_dir: Path = Path(".")
+    seat: str = ""
+    keymap: Mapping[str, str] = field(default_factory=dict)
+
+
+def default_db_url(data_dir: Path) -> str:
+    return f"sqlite:///{data_dir / 'hotline.db'}"
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from the environment and the optional config file."""
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("HOTLINE_DATA_DIR") or user_data_dir(APP_NAME))
+    config_path = Path(env.get("HOTLINE_CONFIG") or Path(user_config_dir(APP_NAME)) / "config.toml")
+    file_cfg: dict[str, object] = {}
+    if config_path.is_file():
+        with config_path.open("rb") as fh:
+            file_cfg = tomllib.load(fh)
+
+    def pick(key: str, default: str = "") -> str:
+        value = env.get(f"HOTLINE_{key.upper()}")
+        if value is not None:
+            return value
+        return str(file_cfg.get(key, default))
+
+    keymap = file_cfg.get("keymap", {})
+    return Settings(
+        db_url=pick("db") or default_db_url(data_dir),
+        api_url=pick("api"),
+        api_token=pick("token"),
+        now=pick("now"),
+        clock_running=pick("clock") == "run",
+        seed_dir=Path(pick("seed_dir") or REPO_ROOT / "knowledge_seed"),
+        data_dir=data_dir,
+        seat=pick("seat"),
+        keymap=dict(keymap) if isinstance(keymap, dict) else {},
+    )

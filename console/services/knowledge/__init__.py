@@ -1,0 +1,1 @@
+"""The knowledge base: seed records, Chinese-aware search, routing and duplicate detection."""

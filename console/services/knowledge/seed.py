@@ -1,0 +1,315 @@
+"""Reading and validating the knowledge seed (knowledge_seed/README.md documents the format).
+
+Everything here is pure: files in, frozen records out. A bad record is reported as one
+line naming its file, record number and field; nothing is returned half-way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from console.services.errors import HotlineError
+from console.services.values import DOMAIN_BY_LABEL, Domain
+
+UNIT_CATEGORIES = ("provincial", "vertical", "enterprise", "city", "central")
+ARTICLE_STATUSES = ("draft", "verified")
+PREFILING_REASONS = ("force_majeure", "special_work", "malicious")
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    """A handling unit of the dispatch catalogue (派单目录)."""
+
+    id: str
+    name: str
+    full_name: str
+    category: str
+    city: str
+    subcentre: bool
+    hotline: str
+    contact_role: str
+    domains: tuple[Domain, ...]
+    duties: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """A knowledge article owned by one unit (R-KB)."""
+
+    id: str
+    unit_id: str
+    question: str
+    alt_questions: tuple[str, ...]
+    answer: str
+    basis: str
+    domain: Domain
+    tags: tuple[str, ...]
+    enterprise: bool
+    effective: dt.date
+    review_by: dt.date
+    status: str
+
+
+@dataclass(frozen=True)
+class GroundRecord:
+    """One of the ten inadmissibility grounds (R-INADMISSIBLE) with its script (话术)."""
+
+    number: int
+    title: str
+    script: str
+    basis: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PrefilingRecord:
+    """A pre-filed scope (报备, R-PREFILING)."""
+
+    id: str
+    unit_id: str
+    reason: str
+    title: str
+    keywords: tuple[str, ...]
+    region: str
+    starts: dt.datetime
+    ends: dt.datetime
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Seed:
+    units: tuple[UnitRecord, ...] = ()
+    articles: tuple[ArticleRecord, ...] = ()
+    grounds: tuple[GroundRecord, ...] = ()
+    prefiling: tuple[PrefilingRecord, ...] = ()
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass
+class Problems:
+    """Collects one line per problem; raised as a SeedError at the end."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, where: str, problem: str) -> None:
+        self.lines.append(f"{where}: {problem}")
+
+
+class SeedError(HotlineError):
+    """The seed (or an import file) has problems; one line each."""
+
+    exit_status = 2
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = list(lines)
+        head = f"{len(self.lines)} 个问题，未导入任何记录"
+        super().__init__(head + "\n" + "\n".join(self.lines))
+
+
+def _text(rec: Mapping[str, Any], key: str, where: str, problems: Problems, required: bool = True) -> str:
+    value = rec.get(key, "")
+    if not isinstance(value, str):
+        problems.add(where, f"{key} 应为文本")
+        return ""
+    value = value.strip()
+    if required and not value:
+        problems.add(where, f"{key} 为空")
+    return value
+
+
+def _texts(rec: Mapping[str, Any], key: str, where: str, problems: Problems) -> tuple[str, ...]:
+    value = rec.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add(where, f"{key} 应为文本列表")
+        return ()
+    return tuple(v.strip() for v in value if v.strip())
+
+
+def _date(rec: Mapping[str, Any], key: str, where: str, problems: Problems) -> dt.date:
+    value = rec.get(key)
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.add(where, f"{key} 应为日期（YYYY-MM-DD）")
+    return dt.date(1970, 1, 1)
+
+
+def _datetime(rec: Mapping[str, Any], key: str, where: str, problems: Problems) -> dt.datetime:
+    value = rec.get(key)
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value
+    problems.add(where, f"{key} 应为带时区的时间（如 2026-12-01T00:00:00+08:00）")
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _domain(label: Any, where: str, problems: Problems) -> Domain:
+    if isinstance(label, str):
+        if label in DOMAIN_BY_LABEL:
+            return DOMAIN_BY_LABEL[label]
+        try:
+            return Domain(label)
+        except ValueError:
+            pass
+    problems.add(where, f"domain 未知：{label!r}（应为 {'、'.join(DOMAIN_BY_LABEL)} 之一）")
+    return Domain.OTHER
+
+
+def parse_unit(rec: Mapping[str, Any], where: str, problems: Problems) -> UnitRecord:
+    category = _text(rec, "category", where, problems)
+    if category and category not in UNIT_CATEGORIES:
+        problems.add(where, f"category 未知：{category}（应为 {', '.join(UNIT_CATEGORIES)}）")
+    domains = tuple(_domain(d, where, problems) for d in rec.get("domains", []))
+    return UnitRecord(
+        id=_text(rec, "id", where, problems),
+        name=_text(rec, "name", where, problems),
+        full_name=_text(rec, "full_name", where, problems, required=False) or str(rec.get("name", "")),
+        category=category,
+        city=_text(rec, "city", where, problems, required=False),
+        subcentre=bool(rec.get("subcentre", False)),
+        hotline=str(rec.get("hotline", "")).strip(),
+        contact_role=_text(rec, "contact_role", where, problems, required=False),
+        domains=domains,
+        duties=_texts(rec, "duties", where, problems),
+        keywords=_texts(rec, "keywords", where, problems),
+    )
+
+
+def parse_article(rec: Mapping[str, Any], unit_id: str, where: str, problems: Problems) -> ArticleRecord:
+    status = _text(rec, "status", where, problems, required=False) or "draft"
+    if status not in ARTICLE_STATUSES:
+        problems.add(where, f"status 未知：{status}（应为 draft 或 verified）")
+    owner = str(rec.get("unit", unit_id) or "").strip()
+    if not owner:
+        problems.add(where, "缺少所属单位（unit）")
+    return ArticleRecord(
+        id=_text(rec, "id", where, problems),
+        unit_id=owner,
+        question=_text(rec, "question", where, problems),
+        alt_questions=_texts(rec, "alt_questions", where, problems),
+        answer=_text(rec, "answer", where, problems),
+        basis=_text(rec, "basis", where, problems, required=False),
+        domain=_domain(rec.get("domain"), where, problems),
+        tags=_texts(rec, "tags", where, problems),
+        enterprise=bool(rec.get("enterprise", False)),
+        effective=_date(rec, "effective", where, problems),
+        review_by=_date(rec, "review_by", where, problems),
+        status=status,
+    )
+
+
+def parse_ground(rec: Mapping[str, Any], where: str, problems: Problems) -> GroundRecord:
+    number = rec.get("number")
+    if not isinstance(number, int) or not 1 <= number <= 10:
+        problems.add(where, "number 应为 1–10")
+        number = 0
+    return GroundRecord(
+        number=number,
+        title=_text(rec, "title", where, problems),
+        script=_text(rec, "script", where, problems),
+        basis=_text(rec, "basis", where, problems),
+        examples=_texts(rec, "examples", where, problems),
+    )
+
+
+def parse_prefiling(rec: Mapping[str, Any], where: str, problems: Problems) -> PrefilingRecord:
+    reason = _text(rec, "reason", where, problems)
+    if reason and reason not in PREFILING_REASONS:
+        problems.add(where, f"reason 未知：{reason}（应为 {', '.join(PREFILING_REASONS)}）")
+    starts = _datetime(rec, "starts", where, problems)
+    ends = _datetime(rec, "ends", where, problems)
+    if ends < starts:
+        problems.add(where, "ends 早于 starts")
+    return PrefilingRecord(
+        id=_text(rec, "id", where, problems),
+        unit_id=_text(rec, "unit", where, problems),
+        reason=reason,
+        title=_text(rec, "title", where, problems),
+        keywords=_texts(rec, "keywords", where, problems),
+        region=_text(rec, "region", where, problems, required=False),
+        starts=starts,
+        ends=ends,
+        explanation=_text(rec, "explanation", where, problems),
+    )
+
+
+def _load_toml(path: Path, problems: Problems) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        problems.add(str(path), f"无法读取：{exc}")
+        return {}
+
+
+def check_references(
+    units: Iterable[UnitRecord], articles: Iterable[ArticleRecord], problems: Problems,
+    known_units: Iterable[str] = (),
+) -> None:
+    """Unique ids; every article owned by a known unit."""
+    unit_ids: set[str] = set(known_units)
+    for unit in units:
+        if unit.id in unit_ids and unit.id not in set(known_units):
+            problems.add(f"unit {unit.id}", "id 重复")
+        unit_ids.add(unit.id)
+    seen: set[str] = set()
+    for n, art in enumerate(articles, start=1):
+        if art.id in seen:
+            problems.add(f"article #{n} {art.id}", "id 重复")
+        seen.add(art.id)
+        if art.unit_id and art.unit_id not in unit_ids:
+            problems.add(f"article #{n} {art.id}", f"所属单位 {art.unit_id} 不在派单目录中")
+
+
+def load_seed(root: Path) -> Seed:
+    """Read the whole seed folder; raise SeedError listing every problem."""
+    problems = Problems()
+    units: list[UnitRecord] = []
+    for path in sorted((root / "units").glob("*.toml")):
+        unit = parse_unit(_load_toml(path, problems), path.name, problems)
+        if unit.id and unit.id != path.stem:
+            problems.add(path.name, f"id {unit.id} 与文件名不符")
+        units.append(unit)
+    articles: list[ArticleRecord] = []
+    for path in sorted((root / "articles").glob("*.toml")):
+        data = _load_toml(path, problems)
+        for n, rec in enumerate(data.get("article", []), start=1):
+            articles.append(parse_article(rec, path.stem, f"{path.name} #{n}", problems))
+    check_references(units, articles, problems)
+    grounds: list[GroundRecord] = []
+    if (root / "grounds.toml").exists():
+        data = _load_toml(root / "grounds.toml", problems)
+        for n, rec in enumerate(data.get("ground", []), start=1):
+            grounds.append(parse_ground(rec, f"grounds.toml #{n}", problems))
+    prefiling: list[PrefilingRecord] = []
+    if (root / "prefiling.toml").exists():
+        data = _load_toml(root / "prefiling.toml", problems)
+        for n, rec in enumerate(data.get("scope", []), start=1):
+            prefiling.append(parse_prefiling(rec, f"prefiling.toml #{n}", problems))
+    synonyms: list[tuple[str, ...]] = []
+    if (root / "synonyms.toml").exists():
+        data = _load_toml(root / "synonyms.toml", problems)
+        for n, group in enumerate(data.get("groups", []), start=1):
+            if not isinstance(group, list) or len(group) < 2 or not all(isinstance(g, str) for g in group):
+                problems.add(f"synonyms.toml #{n}", "每组应为至少两个词的列表")
+                continue
+            synonyms.append(tuple(g.strip() for g in group))
+    if problems.lines:
+        raise SeedError(problems.lines)
+    return Seed(tuple(units), tuple(articles), tuple(grounds), tuple(prefiling), tuple(synonyms))

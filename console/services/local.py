@@ -1,0 +1,192 @@
+"""LocalBackend: the Backend's use cases run in-process over the store (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from console.services.calendars import CalendarProvider
+from console.services.clock import Clock
+from console.services.clocks import clocks_for
+from console.services.queries import Queries
+from console.services.rules import RuleTable
+from console.services.tickets import TicketService
+from console.services.values import Satisfaction, Special
+from console.services.views import (
+    Actor,
+    DuePreview,
+    GroundView,
+    Intake,
+    Page,
+    PrefilingView,
+    TicketView,
+    UnitView,
+)
+from console.store.engine import Store
+from console.store.models import GroundRow, PrefilingRow, UnitRow
+
+
+class LocalBackend:
+    """Implements ``console.services.backend.Backend`` over a Store for one seat."""
+
+    def __init__(self, store: Store, clock: Clock, actor: Actor, rules: RuleTable | None = None,
+                 calendar: CalendarProvider | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self._actor = actor
+        self.rules = rules or RuleTable.load()
+        self.calendar = calendar or CalendarProvider(store)
+        self.tickets = TicketService(store, clock, self.calendar, self.rules, actor)
+        self.queries = Queries(store.read, self.calendar, actor)
+
+    def as_actor(self, actor: Actor) -> LocalBackend:
+        """The same platform, acting as another seat (shares store, clock and calendar)."""
+        return LocalBackend(self.store, self.clock, actor, self.rules, self.calendar)
+
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    @property
+    def drill(self) -> bool:
+        return self.clock.pinned
+
+    # ---- reference data
+    def units(self) -> Sequence[UnitView]:
+        with self.store.read() as s:
+            rows = s.execute(select(UnitRow).where(UnitRow.active.is_(True)).order_by(UnitRow.id)).scalars()
+            return [UnitView(id=u.id, name=u.name, full_name=u.full_name, category=u.category, city=u.city,
+                             subcentre=u.subcentre, hotline=u.hotline, contact_role=u.contact_role,
+                             domains=tuple(u.domains), duties=tuple(u.duties), keywords=tuple(u.keywords))
+                    for u in rows]
+
+    def grounds(self) -> Sequence[GroundView]:
+        with self.store.read() as s:
+            rows = s.execute(select(GroundRow).order_by(GroundRow.number)).scalars()
+            return [GroundView(g.number, g.title, g.script, g.basis) for g in rows]
+
+    def prefiling_active(self, at: dt.datetime | None = None) -> Sequence[PrefilingView]:
+        moment = at or self.now()
+        with self.store.read() as s:
+            rows = s.execute(select(PrefilingRow).where(PrefilingRow.starts <= moment,
+                                                        PrefilingRow.ends >= moment)
+                             .order_by(PrefilingRow.id)).scalars()
+            return [PrefilingView(p.id, p.unit_id, p.reason, p.title, p.region, p.starts, p.ends,
+                                  p.explanation, tuple(p.keywords)) for p in rows]
+
+    def due_preview(self, kind: str, start: dt.datetime | None = None) -> Sequence[DuePreview]:
+        specs = clocks_for(kind, start or self.now(), self.rules, self.calendar())
+        return [DuePreview(c.rule, c.name, c.due.due, c.due.provisional) for c in specs]
+
+    # ---- intake
+    def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str:
+        return self.tickets.refuse(intake, ground, reason, basis)
+
+    def answer(self, intake: Intake, article_id: str | None, note: str = "") -> str:
+        return self.tickets.answer(intake, article_id, note)
+
+    def promise_callback(self, intake: Intake, note: str = "") -> str:
+        return self.tickets.promise_callback(intake, note)
+
+    def explain_prefiled(self, intake: Intake, scope_id: str) -> str:
+        return self.tickets.explain_prefiled(intake, scope_id)
+
+    def transfer(self, intake: Intake, target_line: str, target_is_city_line: bool) -> str:
+        return self.tickets.transfer(intake, target_line, target_is_city_line)
+
+    def accept(self, intake: Intake, unit_id: str | None = None, co_unit_ids: Sequence[str] = (),
+               special: Special = Special.NONE) -> str:
+        return self.tickets.accept(intake, unit_id, co_unit_ids, special)
+
+    # ---- tickets
+    def ticket(self, number: str) -> TicketView:
+        with self.store.read() as s:
+            return self.queries.ticket(s, number, self.now())
+
+    def queue(self, name: str, offset: int = 0, limit: int = 50) -> Page:
+        with self.store.read() as s:
+            return self.queries.page(s, name, self.now(), offset, limit)
+
+    def queue_counts(self, names: Sequence[str]) -> dict[str, int]:
+        now = self.now()
+        with self.store.read() as s:
+            return {n: self.queries.count(s, n, now) for n in names}
+
+    def dispatch(self, number: str, unit_id: str, co_unit_ids: Sequence[str] = (),
+                 version: int | None = None) -> None:
+        self.tickets.dispatch(number, unit_id, co_unit_ids, version)
+
+    def sign(self, number: str, version: int | None = None) -> None:
+        self.tickets.sign(number, version)
+
+    def return_ticket(self, number: str, reason: str, basis: str, version: int | None = None) -> None:
+        self.tickets.return_ticket(number, reason, basis, version)
+
+    def review_return(self, number: str, approve: bool, reason: str, new_unit_id: str | None = None,
+                      co_unit_ids: Sequence[str] = (), version: int | None = None) -> None:
+        self.tickets.review_return(number, approve, reason, new_unit_id, co_unit_ids, version)
+
+    def designate_lead(self, number: str, lead_unit_id: str, co_unit_ids: Sequence[str],
+                       reason: str = "", version: int | None = None) -> None:
+        self.tickets.designate_lead(number, lead_unit_id, co_unit_ids, reason, version)
+
+    def first_response(self, number: str, note: str, version: int | None = None) -> None:
+        self.tickets.first_response(number, note, version)
+
+    def report_progress(self, number: str, note: str, version: int | None = None) -> None:
+        self.tickets.report_progress(number, note, version)
+
+    def request_completion(self, number: str, contact_method: str, contact_date: dt.date | None,
+                           handling: str, version: int | None = None) -> None:
+        self.tickets.request_completion(number, contact_method, contact_date, handling, version)
+
+    def review_completion(self, number: str, approve: bool, reason: str = "",
+                          version: int | None = None) -> None:
+        self.tickets.review_completion(number, approve, reason, version)
+
+    def request_extension(self, number: str, days: int, reason: str, version: int | None = None) -> None:
+        self.tickets.request_extension(number, days, reason, version)
+
+    def review_extension(self, number: str, approve: bool, reason: str = "",
+                         version: int | None = None) -> None:
+        self.tickets.review_extension(number, approve, reason, version)
+
+    def request_termination(self, number: str, opinion: str, version: int | None = None) -> None:
+        self.tickets.request_termination(number, opinion, version)
+
+    def review_termination(self, number: str, approve: bool, reason: str,
+                           version: int | None = None) -> None:
+        self.tickets.review_termination(number, approve, reason, version)
+
+    def answer_callback(self, number: str, answer: str, version: int | None = None) -> None:
+        self.tickets.answer_callback(number, answer, version)
+
+    def record_callback(self, number: str, result: Satisfaction | None, method: str = "manual",
+                        note: str = "", version: int | None = None) -> None:
+        self.tickets.record_callback(number, result, method, note, version)
+
+    def settle_callbacks(self) -> list[str]:
+        return self.tickets.settle_callbacks()
+
+    def decide_dissatisfied(self, number: str, decision: str, reason: str,
+                            version: int | None = None) -> None:
+        self.tickets.decide_dissatisfied(number, decision, reason, version)
+
+    # ---- supervision
+    def open_supervision(self, number: str, ground: int, method: str, note: str,
+                         version: int | None = None) -> int:
+        return self.tickets.open_supervision(number, ground, method, note, version)
+
+    def reply_supervision(self, supervision_id: int, reply: str) -> None:
+        self.tickets.reply_supervision(supervision_id, reply)
+
+    def extend_supervision(self, supervision_id: int, days: int, reason: str) -> None:
+        self.tickets.extend_supervision(supervision_id, days, reason)
+
+    def close_supervision(self, supervision_id: int, note: str) -> None:
+        self.tickets.close_supervision(supervision_id, note)

@@ -1,0 +1,128 @@
+"""`hotline seed`: load the knowledge seed into the store, idempotently.
+
+Re-running changes nothing; an edited record is updated in place, never duplicated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from console.services.calendars import save_schedule
+from console.services.knowledge.seed import ArticleRecord, Seed, UnitRecord, load_seed
+from console.services.schedule_file import load_schedule_file
+from console.store.engine import Store
+from console.store.models import (
+    ArticleRow,
+    CalendarScheduleRow,
+    GroundRow,
+    PrefilingRow,
+    SynonymRow,
+    UnitRow,
+)
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    units_added: int = 0
+    units_updated: int = 0
+    articles_added: int = 0
+    articles_updated: int = 0
+    grounds: int = 0
+    prefiling: int = 0
+    synonyms: int = 0
+    calendars: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any((self.units_added, self.units_updated, self.articles_added, self.articles_updated,
+                    self.grounds, self.prefiling, self.synonyms, self.calendars))
+
+
+def unit_fields(u: UnitRecord) -> dict[str, object]:
+    return dict(name=u.name, full_name=u.full_name, category=u.category, city=u.city,
+                subcentre=u.subcentre, hotline=u.hotline, contact_role=u.contact_role,
+                domains=[d.value for d in u.domains], duties=list(u.duties), keywords=list(u.keywords))
+
+
+def article_fields(a: ArticleRecord) -> dict[str, object]:
+    return dict(unit_id=a.unit_id, question=a.question, alt_questions=list(a.alt_questions),
+                answer=a.answer, basis=a.basis, domain=a.domain.value, tags=list(a.tags),
+                enterprise=a.enterprise, effective=a.effective, review_by=a.review_by, status=a.status)
+
+
+def _upsert(row: object | None, fields: dict[str, object]) -> bool:
+    """Set the fields that differ; True if any did."""
+    changed = False
+    for key, value in fields.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+    return changed
+
+
+def apply_seed(store: Store, seed: Seed, now: dt.datetime, by: str = "seed") -> SeedReport:
+    """Write the seed into the store in one transaction."""
+    counts = dict(units_added=0, units_updated=0, articles_added=0, articles_updated=0,
+                  grounds=0, prefiling=0, synonyms=0)
+    with store.write() as s:
+        for u in seed.units:
+            row = s.get(UnitRow, u.id)
+            if row is None:
+                s.add(UnitRow(id=u.id, **unit_fields(u)))
+                counts["units_added"] += 1
+            elif _upsert(row, unit_fields(u)):
+                counts["units_updated"] += 1
+        s.flush()
+        for a in seed.articles:
+            row = s.get(ArticleRow, a.id)
+            if row is None:
+                s.add(ArticleRow(id=a.id, updated_at=now, updated_by=by, **article_fields(a)))
+                counts["articles_added"] += 1
+            elif _upsert(row, article_fields(a)):
+                row.updated_at, row.updated_by = now, by
+                counts["articles_updated"] += 1
+        for g in seed.grounds:
+            fields = dict(title=g.title, script=g.script, basis=g.basis, examples=list(g.examples))
+            row = s.get(GroundRow, g.number)
+            if row is None:
+                s.add(GroundRow(number=g.number, **fields))
+                counts["grounds"] += 1
+            elif _upsert(row, fields):
+                counts["grounds"] += 1
+        for p in seed.prefiling:
+            fields = dict(unit_id=p.unit_id, reason=p.reason, title=p.title, keywords=list(p.keywords),
+                          region=p.region, starts=p.starts, ends=p.ends, explanation=p.explanation)
+            row = s.get(PrefilingRow, p.id)
+            if row is None:
+                s.add(PrefilingRow(id=p.id, **fields))
+                counts["prefiling"] += 1
+            elif _upsert(row, {k: v for k, v in fields.items() if k not in ("starts", "ends")}) or \
+                    row.starts != p.starts or row.ends != p.ends:
+                row.starts, row.ends = p.starts, p.ends
+                counts["prefiling"] += 1
+        existing = {tuple(r.terms) for r in s.execute(select(SynonymRow)).scalars()}
+        for group in seed.synonyms:
+            if tuple(group) not in existing:
+                s.add(SynonymRow(terms=list(group)))
+                counts["synonyms"] += 1
+    return SeedReport(**counts)
+
+
+def seed_store(store: Store, seed_dir: Path, now: dt.datetime) -> SeedReport:
+    """Load the seed folder and the official calendars in it."""
+    report = apply_seed(store, load_seed(seed_dir), now)
+    calendars = 0
+    for path in sorted((seed_dir / "calendar").glob("[0-9][0-9][0-9][0-9].toml")):
+        schedule = load_schedule_file(path)
+        with store.read() as s:
+            row = s.get(CalendarScheduleRow, schedule.year)
+            same = row is not None and row.source == schedule.source and \
+                len(row.holidays) == len(schedule.holidays)
+        if not same:
+            save_schedule(store, schedule, "seed", now)
+            calendars += 1
+    return SeedReport(**{**report.__dict__, "calendars": calendars})

@@ -1,0 +1,745 @@
+"""Ticket use cases: intake, dispatch, handling, review, call-back, supervision.
+
+Each command checks role, state and rule (``workflow.check`` plus the rule's own
+condition), then appends an event and updates the ticket in one transaction, or raises an
+error naming the R-id. Overdue is derived from the clocks, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.services import workflow
+from console.services.calendar import WorkCalendar
+from console.services.clock import Clock, local
+from console.services.clocks import Due, hours_due, wd_due
+from console.services.errors import Conflict, InputError, NotFound, RuleError
+from console.services.rules import RuleTable
+from console.services.values import Kind, Role, Satisfaction, Source, Special, State
+from console.services.views import Actor, Intake
+from console.store.engine import Store
+from console.store.models import (
+    ClockRow,
+    CoUnitRow,
+    EventRow,
+    GroundRow,
+    OutboxRow,
+    PrefilingRow,
+    SupervisionRow,
+    TicketRow,
+    UnitRow,
+)
+
+MAX_TEXT = 20_000
+SUPERVISION_GROUNDS = {1: "超期未办理", 2: "办理结果不满意且诉求合理", 3: "多次集中反映应解决未解决",
+                       4: "媒体曝光或影响恶劣", 5: "其他需要督办的事项"}
+SUPERVISION_METHODS = {"written": "书面函告", "onsite": "现场督导", "meeting": "督办会议"}
+MANUAL_CALLBACK_ATTEMPTS = 3  # R-DEFAULT-SATISFIED: "several unanswered manual attempts"
+MIN_OPINION_CHARS = 20  # R-TERMINATE: a *detailed* written opinion
+
+
+class TicketService:
+    """The workflow's commands over one store, for one acting seat."""
+
+    def __init__(self, store: Store, clock: Clock, calendar: Callable[[], WorkCalendar],
+                 rules: RuleTable, actor: Actor) -> None:
+        self.store = store
+        self.clock = clock
+        self.calendar = calendar
+        self.rules = rules
+        self.actor = actor
+
+    # ------------------------------------------------------------------ helpers
+    def _event(self, s: Session, t: TicketRow, action: str, reason: str = "",
+               now: dt.datetime | None = None, **details: Any) -> None:
+        s.add(EventRow(ticket_id=t.id, at=now or self.clock.now(), actor=self.actor.name,
+                       role=self.actor.role.value, unit_id=self.actor.unit_id, action=action,
+                       reason=reason, details={k: _plain(v) for k, v in details.items()}))
+        t.updated_at = now or self.clock.now()
+        t.updated_by = self.actor.name
+
+    def _load(self, s: Session, number: str, version: int | None) -> TicketRow:
+        t = s.execute(select(TicketRow).where(TicketRow.number == number)).scalar_one_or_none()
+        if t is None:
+            raise NotFound("工单", number)
+        if version is not None and t.version != version:
+            raise Conflict(f"工单 {number}", t.updated_by, local(t.updated_at).strftime("%Y-%m-%d %H:%M:%S"))
+        return t
+
+    def _check(self, action: str, t: TicketRow) -> None:
+        workflow.check(action, State(t.state), t.pending, self.actor, _unit_ids(t))
+
+    def _due(self, start: dt.datetime, amount: int, unit: str, extension_wd: int = 0) -> Due:
+        if unit == "hours":
+            return hours_due(start, amount)
+        return wd_due(self.calendar(), start, amount, extension_wd=extension_wd)
+
+    def _start(self, t: TicketRow, key: str, rule: str, start: dt.datetime,
+               kind: str | None = None, supervision_id: int | None = None) -> ClockRow:
+        """Start (or restart) the clock ``key`` of a ticket from ``start``."""
+        limit = self.rules.limit(rule, kind=kind, matter_type=t.matter_type or None, part=key)
+        amount, unit = limit.amount, limit.unit
+        self._stop(t, key, met=False, supervision_id=supervision_id)
+        due = self._due(start, amount, unit)
+        row = ClockRow(key=key, rule=rule, name=limit.name, started_at=start,
+                       due_at=due.due, amount=amount, unit=unit, extension_wd=0,
+                       provisional=due.provisional, running=True, met_at=None,
+                       supervision_id=supervision_id)
+        t.clocks.append(row)
+        return row
+
+    def _stop(self, t: TicketRow, key: str, met: bool, now: dt.datetime | None = None,
+              supervision_id: int | None = None) -> ClockRow | None:
+        """Stop the running clock ``key``: met (obligation fulfilled) or merely not applicable."""
+        for c in t.clocks:
+            if c.key == key and c.running and c.supervision_id == supervision_id:
+                c.running = False
+                c.met_at = (now or self.clock.now()) if met else None
+                return c
+        return None
+
+    def _clock(self, t: TicketRow, key: str) -> ClockRow | None:
+        rows = [c for c in t.clocks if c.key == key]
+        return rows[-1] if rows else None
+
+    def _outbox(self, s: Session, t: TicketRow, channel: str, target: str, key: str, **payload: Any) -> None:
+        s.add(OutboxRow(ticket_id=t.id, channel=channel, target=target, payload=payload,
+                        idempotency_key=f"{t.number}:{key}", created_at=self.clock.now()))
+
+    def _unit(self, s: Session, unit_id: str, field: str = "unit_id") -> UnitRow:
+        u = s.get(UnitRow, unit_id)
+        if u is None or not u.active:
+            raise InputError(field, f"承办单位 {unit_id} 不在派单目录中")
+        return u
+
+    # ------------------------------------------------------------------ intake
+    def _new_ticket(self, s: Session, intake: Intake, state: State, now: dt.datetime) -> TicketRow:
+        _validate_intake(intake)
+        if self.actor.role not in workflow.INTAKE_ROLES:
+            from console.services.errors import PermissionDenied
+
+            raise PermissionDenied("只有坐席可以受理来电", rule="R-SCOPE")
+        t = TicketRow(
+            kind=intake.kind.value, domain=intake.domain.value, matter_type=intake.matter_type,
+            source=intake.source.value, source_line=intake.source_line,
+            caller_type=intake.caller_type.value, caller_name=intake.caller_name,
+            caller_phone=intake.caller_phone, caller_id_number=intake.caller_id_number,
+            enterprise_name=intake.enterprise_name, confidential=intake.confidential,
+            place=intake.place, text=intake.text, state=state.value,
+            repeat_of=intake.repeat_of or None, pending="", pending_data={},
+            created_at=now, created_by=self.actor.name, updated_at=now, updated_by=self.actor.name,
+        )
+        s.add(t)
+        s.flush()
+        t.number = f"HN{local(now):%y%m%d}{t.id:06d}"
+        return t
+
+    def _terminated_matter(self, s: Session, intake: Intake) -> TicketRow | None:
+        if not intake.repeat_of:
+            return None
+        earlier = s.execute(select(TicketRow).where(TicketRow.number == intake.repeat_of)).scalar_one_or_none()
+        if earlier is None:
+            raise InputError("repeat_of", f"工单 {intake.repeat_of} 不存在")
+        return earlier if earlier.state == State.TERMINATED.value else None
+
+    def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str:
+        """Refuse a request on one of the ten grounds (R-INADMISSIBLE), recorded (R-REFUSAL-RECORD)."""
+        if not reason.strip():
+            raise InputError("reason", "不予受理须记录原因（R-REFUSAL-RECORD）")
+        now = self.clock.now()
+        with self.store.write() as s:
+            g = s.get(GroundRow, ground)
+            if g is None:
+                raise InputError("ground", f"不予受理情形应为 1–10，收到 {ground}（R-INADMISSIBLE）")
+            t = self._new_ticket(s, intake, State.REFUSED, now)
+            t.refusal_ground = ground
+            self._event(s, t, "refuse", reason, now, ground=ground, ground_title=g.title,
+                        basis=basis.strip() or g.basis, script=g.script)
+            return str(t.number)
+
+    def answer(self, intake: Intake, article_id: str | None, note: str = "") -> str:
+        """Answer a consultation on the spot (R-CONSULT), recording the article used."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            self._refuse_terminated(s, intake)
+            if intake.kind is not Kind.CONSULTATION:
+                raise RuleError("R-DISPATCH", f"{intake.kind.label}类诉求须派单办理，不能即时答复结案",
+                                allowed="派单")
+            t = self._new_ticket(s, intake, State.CLOSED, now)
+            t.article_id = article_id or None
+            self._event(s, t, "answer", note, now, article_id=article_id or "")
+            return str(t.number)
+
+    def promise_callback(self, intake: Intake, note: str = "") -> str:
+        """A consultation answered later: the caller agreed; answer within 24 h (R-CONSULT)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            self._refuse_terminated(s, intake)
+            if intake.kind is not Kind.CONSULTATION:
+                raise RuleError("R-CONSULT", "只有咨询类可以承诺24小时内回复", allowed="派单")
+            t = self._new_ticket(s, intake, State.CALLBACK_PROMISED, now)
+            self._start(t, "consult", "R-CONSULT", now)
+            self._event(s, t, "promise_callback", note, now)
+            return str(t.number)
+
+    def explain_prefiled(self, intake: Intake, scope_id: str) -> str:
+        """The call falls in a pre-filed scope: the operator explains (R-PREFILING)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            scope = s.get(PrefilingRow, scope_id)
+            if scope is None:
+                raise InputError("scope_id", f"报备 {scope_id} 不存在")
+            if not scope.starts <= now <= scope.ends:
+                raise RuleError("R-PREFILING", f"报备「{scope.title}」不在有效期内，不能按报备答复",
+                                allowed="受理并派单")
+            t = self._new_ticket(s, intake, State.CLOSED, now)
+            t.prefiling_id = scope_id
+            self._event(s, t, "explain_prefiled", scope.explanation, now, scope=scope_id,
+                        unit_id=scope.unit_id)
+            return str(t.number)
+
+    def transfer(self, intake: Intake, target_line: str, target_is_city_line: bool) -> str:
+        """Transfer the call to another line: to a sub-centre (R-SUBCENTRE), never back to a city line (R-SOURCE)."""
+        if target_is_city_line and intake.source is Source.CITY_TRANSFER:
+            raise RuleError("R-SOURCE", "市州12345转接来的电话实行单向转接，不得转回",
+                            allowed="受理、答复或不予受理")
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._new_ticket(s, intake, State.CLOSED, now)
+            self._event(s, t, "transfer", "", now, target=target_line)
+            return str(t.number)
+
+    def _refuse_terminated(self, s: Session, intake: Intake) -> None:
+        earlier = self._terminated_matter(s, intake)
+        if earlier is not None:
+            raise RuleError("R-TERMINATE", f"该事项已于工单 {earlier.number} 认定终结办理，不再受理，请向来电人解释",
+                            allowed="不予受理（第四项）并解释")
+
+    def accept(self, intake: Intake, unit_id: str | None = None, co_unit_ids: Iterable[str] = (),
+               special: Special = Special.NONE) -> str:
+        """Accept a request; with a unit, dispatch it in the same transaction (R-DISPATCH)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            self._refuse_terminated(s, intake)
+            if special is not Special.NONE and not unit_id:
+                raise RuleError("R-SPECIAL-REPORT", "特殊事项须立即生成特殊工单并派单", allowed="选择承办单位后派单")
+            t = self._new_ticket(s, intake, State.ACCEPTED, now)
+            t.special = special.value
+            self._event(s, t, "accept", "", now, special=special.value)
+            if unit_id:
+                self._dispatch(s, t, unit_id, tuple(co_unit_ids), now)
+            return str(t.number)
+
+    # ------------------------------------------------------------------ dispatch and handling
+    def dispatch(self, number: str, unit_id: str, co_unit_ids: Iterable[str] = (),
+                 version: int | None = None) -> None:
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("dispatch", t)
+            self._dispatch(s, t, unit_id, tuple(co_unit_ids), now)
+
+    def _dispatch(self, s: Session, t: TicketRow, unit_id: str, co_unit_ids: tuple[str, ...],
+                  now: dt.datetime, reason: str = "") -> None:
+        unit = self._unit(s, unit_id)
+        for co in co_unit_ids:
+            self._unit(s, co, "co_unit_ids")
+        if co_unit_ids and not t.complex and self.actor.role is not Role.MANAGER:
+            raise RuleError("R-COMPLEX", "牵头单位加配合单位只用于疑难复杂事项，由管理部门指定",
+                            allowed="派给一个承办单位")
+        t.unit_id = unit.id
+        t.co_units = [CoUnitRow(unit_id=c) for c in co_unit_ids if c != unit.id]
+        t.first_received_at = now
+        t.state = State.DISPATCHED.value
+        kind = t.kind
+        self._start(t, "sign", "R-SIGN", now)
+        if not t.complex:
+            self._start(t, "return", "R-RETURN", now)
+        self._start(t, "limit", "R-LIMIT", now, kind=kind)
+        special = Special(t.special)
+        if special is not Special.NONE:
+            rule = "R-SPECIAL" if special is Special.SPECIAL else "R-SPECIAL-URGENT"
+            self._start(t, "first_response", rule, now)
+            self._start(t, "progress", rule, now)
+            # R-SPECIAL: notify the unit by SMS and phone; R-SPECIAL-REPORT: duty office + emergency.
+            self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{now.isoformat()}", unit=unit.name)
+            self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{now.isoformat()}", unit=unit.name)
+            self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{now.isoformat()}")
+            self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{now.isoformat()}")
+        self._event(s, t, "dispatch", reason, now, unit_id=unit.id, co_unit_ids=",".join(co_unit_ids))
+
+    def sign(self, number: str, version: int | None = None) -> None:
+        """签收 (R-SIGN)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("sign", t)
+            self._stop(t, "sign", met=True, now=now)
+            self._stop(t, "return", met=False, now=now)
+            t.state = State.HANDLING.value
+            self._event(s, t, "sign", "", now)
+
+    def return_ticket(self, number: str, reason: str, basis: str, version: int | None = None) -> None:
+        """退回: the unit is not responsible (R-RETURN); a complex ticket may not be returned (R-COMPLEX)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("return", t)
+            if t.complex:
+                raise RuleError("R-COMPLEX", "疑难复杂事项不得退回，请牵头或配合办理",
+                                allowed="申请办结、申请延期")
+            if not reason.strip():
+                raise InputError("reason", "退回须注明理由（R-RETURN）")
+            if not basis.strip():
+                raise InputError("basis", "退回须注明依据（R-RETURN）")
+            window = self._clock(t, "return")
+            late = window is None or window.due_at < now
+            t.late_return = t.late_return or late
+            self._stop(t, "sign", met=True, now=now)
+            self._stop(t, "return", met=True, now=now)
+            self._stop(t, "limit", met=False, now=now)
+            t.return_count += 1
+            t.state = State.RETURN_REQUESTED.value
+            self._event(s, t, "return", reason, now, basis=basis, late=late, unit_id=t.unit_id or "")
+            if t.return_count >= self.rules.limit("R-COMPLEX").amount and not t.complex:
+                t.complex = True
+                self._event(s, t, "became_complex", "退回2次，自动转为疑难复杂事项（R-COMPLEX）", now)
+
+    def review_return(self, number: str, approve: bool, reason: str, new_unit_id: str | None = None,
+                      co_unit_ids: Iterable[str] = (), version: int | None = None) -> None:
+        """The manager reviews a return (R-RETURN-REVIEW): approve → re-dispatch; refuse → back."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("review_return", t)
+            if not reason.strip():
+                raise InputError("reason", "审核退回须说明理由（R-RETURN-REVIEW）")
+            if approve:
+                if not new_unit_id:
+                    raise InputError("new_unit_id", "同意退回须指定重新派往的承办单位（R-RETURN-REVIEW）")
+                if new_unit_id == t.unit_id and not co_unit_ids:
+                    raise InputError("new_unit_id", "同意退回后应派往其他承办单位")
+                self._event(s, t, "return_approved", reason, now, from_unit=t.unit_id or "")
+                self._dispatch(s, t, new_unit_id, tuple(co_unit_ids), now, reason="退回审核后重新派单")
+            else:
+                t.state = State.HANDLING.value
+                self._start(t, "limit", "R-LIMIT", now, kind=t.kind)
+                t.first_received_at = t.first_received_at or now
+                self._event(s, t, "return_refused", reason, now, unit_id=t.unit_id or "")
+
+    def designate_lead(self, number: str, lead_unit_id: str, co_unit_ids: Iterable[str],
+                       reason: str = "", version: int | None = None) -> None:
+        """For a complex matter the manager names a lead unit and co-units (R-COMPLEX, Art. 16)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("designate_lead", t)
+            self._unit(s, lead_unit_id, "lead_unit_id")
+            cos = tuple(c for c in co_unit_ids if c != lead_unit_id)
+            for c in cos:
+                self._unit(s, c, "co_unit_ids")
+            t.complex = True
+            if t.unit_id != lead_unit_id:
+                self._dispatch(s, t, lead_unit_id, cos, now, reason="指定牵头单位")
+            else:
+                t.co_units = [CoUnitRow(unit_id=c) for c in cos]
+            self._stop(t, "return", met=False, now=now)
+            self._event(s, t, "designate_lead", reason, now, lead=lead_unit_id, co_unit_ids=",".join(cos))
+
+    def first_response(self, number: str, note: str, version: int | None = None) -> None:
+        self._special_feedback(number, "first_response", note, version)
+
+    def report_progress(self, number: str, note: str, version: int | None = None) -> None:
+        self._special_feedback(number, "progress", note, version)
+
+    def _special_feedback(self, number: str, key: str, note: str, version: int | None) -> None:
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("first_response" if key == "first_response" else "report_progress", t)
+            if t.special == Special.NONE.value:
+                raise RuleError("R-SPECIAL", "只有特殊事项工单需要反馈初步响应和处理进度")
+            if not note.strip():
+                raise InputError("note", "反馈内容不能为空")
+            self._stop(t, key, met=True, now=now)
+            if key == "first_response":
+                self._stop(t, "sign", met=True, now=now)
+                self._stop(t, "return", met=False, now=now)
+                if t.state == State.DISPATCHED.value:
+                    t.state = State.HANDLING.value
+            self._event(s, t, key, note, now)
+
+    def request_completion(self, number: str, contact_method: str, contact_date: dt.date | None,
+                           handling: str, version: int | None = None) -> None:
+        """办结申请 with its three required elements (R-COMPLETE)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("request_completion", t)
+            missing = [label for label, value in (("与服务对象的沟通情况", contact_method.strip()),
+                                                  ("沟通日期", contact_date),
+                                                  ("事项办理情况", handling.strip())) if not value]
+            if missing:
+                raise RuleError("R-COMPLETE", "办结申请缺少要素：" + "、".join(missing))
+            if contact_date is not None and contact_date > local(now).date():
+                raise InputError("contact_date", "沟通日期不能晚于今天")
+            self._stop(t, "limit", met=True, now=now)
+            t.state = State.COMPLETION_REQUESTED.value
+            self._event(s, t, "request_completion", handling, now, contact_method=contact_method,
+                        contact_date=contact_date.isoformat() if contact_date else "")
+
+    def review_completion(self, number: str, approve: bool, reason: str = "",
+                          version: int | None = None) -> None:
+        """Approve a completion (call-back clocks start) or reject it (R-COMPLETE-REJECT, R-LATE-REPLY)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("review_completion", t)
+            if approve:
+                t.state = State.COMPLETED.value
+                self._start(t, "callback_auto", "R-CALLBACK", now)
+                self._start(t, "callback_manual", "R-CALLBACK", now)
+                self._event(s, t, "completion_approved", reason, now)
+                return
+            if not reason.strip():
+                raise InputError("reason", "退回办结申请须说明理由（R-COMPLETE）")
+            t.completion_rejections += 1
+            t.state = State.HANDLING.value
+            # R-COMPLETE-REJECT: the limit counts from the unit's FIRST receipt, no restart.
+            first = t.first_received_at or now
+            limit = self._start(t, "limit", "R-LIMIT", first, kind=t.kind)
+            if t.extension_wd:
+                limit.extension_wd = t.extension_wd
+                due = wd_due(self.calendar(), first, limit.amount, extension_wd=t.extension_wd)
+                limit.due_at, limit.provisional = due.due, due.provisional
+            self._event(s, t, "completion_rejected", reason, now, rejections=t.completion_rejections)
+            if t.completion_rejections >= self.rules.limit("R-LATE-REPLY").amount and not t.late_reply:
+                t.late_reply = True
+                self._event(s, t, "late_reply", "办结申请两次被退回，认定为未按时回复工单（R-LATE-REPLY）", now)
+
+    def request_extension(self, number: str, days: int, reason: str, version: int | None = None) -> None:
+        """延期申请, before the limit expires, within the cap (R-EXTEND, R-EXTEND-CONSULT)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("request_extension", t)
+            if not reason.strip():
+                raise InputError("reason", "延期申请须说明理由（R-EXTEND）")
+            cap_limit = self.rules.limit("R-EXTEND", kind=t.kind)
+            rule, cap = cap_limit.rule, cap_limit.amount
+            if days < 1:
+                raise InputError("days", "延期天数应为正整数")
+            if t.extension_wd + days > cap:
+                left = cap - t.extension_wd
+                raise RuleError(rule, f"延期累计不得超过{cap}个工作日（已延期{t.extension_wd}个）",
+                                allowed=f"最多再申请{left}个工作日" if left > 0 else "按期办结")
+            limit = self._clock(t, "limit")
+            if limit is None or not limit.running or limit.due_at < now:
+                raise RuleError("R-EXTEND", "延期须在办理时限期满前申请，时限已过", allowed="申请办结")
+            t.pending = "extension"
+            t.pending_data = {"days": days, "reason": reason}
+            self._event(s, t, "request_extension", reason, now, days=days)
+
+    def review_extension(self, number: str, approve: bool, reason: str = "",
+                         version: int | None = None) -> None:
+        """The manager approves (the limit moves, the caller is told) or refuses an extension."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("review_extension", t)
+            days = int(t.pending_data.get("days", 0))
+            t.pending, t.pending_data = "", {}
+            if not approve:
+                if not reason.strip():
+                    raise InputError("reason", "不同意延期须说明理由")
+                self._event(s, t, "extension_refused", reason, now, days=days)
+                return
+            limit = self._clock(t, "limit")
+            assert limit is not None
+            t.extension_wd += days
+            limit.extension_wd += days
+            due = wd_due(self.calendar(), limit.started_at, limit.amount, extension_wd=limit.extension_wd)
+            limit.due_at, limit.provisional = due.due, due.provisional
+            self._outbox(s, t, "sms", t.caller_phone or "-", f"extension:{t.extension_wd}",
+                         message="延期告知")
+            self._event(s, t, "extension_approved", reason, now, days=days, due=due.due.isoformat())
+
+    def request_termination(self, number: str, opinion: str, version: int | None = None) -> None:
+        """The unit files its detailed written opinion for termination (终结备案, R-TERMINATE)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("request_termination", t)
+            if len(opinion.strip()) < MIN_OPINION_CHARS:
+                raise InputError("opinion", f"终结须提交详细书面意见（不少于{MIN_OPINION_CHARS}字，R-TERMINATE）")
+            t.pending = "termination"
+            t.pending_data = {"opinion": opinion}
+            self._event(s, t, "request_termination", opinion, now)
+
+    def review_termination(self, number: str, approve: bool, reason: str, version: int | None = None) -> None:
+        """The manager terminates (终结) after establishing the facts, or refuses (R-TERMINATE)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("review_termination", t)
+            if not reason.strip():
+                raise InputError("reason", "终结审核须写明事实认定与依据（R-TERMINATE）")
+            opinion = t.pending_data.get("opinion", "")
+            t.pending, t.pending_data = "", {}
+            if not approve:
+                self._event(s, t, "termination_refused", reason, now)
+                return
+            for c in t.clocks:
+                if c.running:
+                    c.running = False
+            t.state = State.TERMINATED.value
+            self._event(s, t, "terminated", reason, now, opinion=opinion)
+
+    # ------------------------------------------------------------------ consultation call-back
+    def answer_callback(self, number: str, answer: str, version: int | None = None) -> None:
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("answer_callback", t)
+            if not answer.strip():
+                raise InputError("answer", "答复内容不能为空")
+            self._stop(t, "consult", met=True, now=now)
+            t.state = State.CLOSED.value
+            self._event(s, t, "answer_callback", answer, now)
+
+    # ------------------------------------------------------------------ call-back and satisfaction
+    def record_callback(self, number: str, result: Satisfaction | None, method: str = "manual",
+                        note: str = "", version: int | None = None) -> None:
+        """Record a call-back (R-CALLBACK). ``result`` None: an automatic call-back was sent, or
+        a manual one went unanswered; several unanswered attempts count as basic (R-DEFAULT-SATISFIED)."""
+        if method not in ("auto", "manual"):
+            raise InputError("method", "回访方式应为 auto（短信/语音自动回访）或 manual（人工回访）")
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("record_callback", t)
+            if result is None:
+                if method == "auto":
+                    self._stop(t, "callback_auto", met=True, now=now)
+                    self._stop(t, "callback_manual", met=False, now=now)
+                    self._start(t, "rating", "R-DEFAULT-SATISFIED", now)
+                    self._event(s, t, "callback_sent", note, now, method="auto")
+                    return
+                t.callback_attempts += 1
+                self._event(s, t, "callback_unanswered", note, now, attempt=t.callback_attempts)
+                if t.callback_attempts >= MANUAL_CALLBACK_ATTEMPTS:
+                    self._settle(s, t, now, f"人工回访{t.callback_attempts}次未接通，视为基本满意（R-DEFAULT-SATISFIED）")
+                return
+            for key in ("callback_auto", "callback_manual", "rating"):
+                self._stop(t, key, met=True, now=now)
+            t.satisfaction = result.value
+            t.state = State.DISSATISFIED.value if result is Satisfaction.DISSATISFIED else State.CLOSED.value
+            self._event(s, t, "callback", note, now, method=method, result=result.value)
+
+    def _settle(self, s: Session, t: TicketRow, now: dt.datetime, why: str) -> None:
+        for c in t.clocks:
+            if c.running and c.key in ("callback_auto", "callback_manual", "rating"):
+                c.running = False
+                c.met_at = now
+        t.satisfaction = Satisfaction.BASIC.value
+        t.state = State.CLOSED.value
+        self._event(s, t, "default_satisfied", why, now, result=Satisfaction.BASIC.value)
+
+    def settle_callbacks(self) -> list[str]:
+        """No rating within 72 h of an automatic call-back → basically satisfied (R-DEFAULT-SATISFIED)."""
+        now = self.clock.now()
+        settled = []
+        with self.store.write() as s:
+            rows = s.execute(
+                select(TicketRow).join(ClockRow).where(
+                    TicketRow.state == State.COMPLETED.value, ClockRow.key == "rating",
+                    ClockRow.running.is_(True), ClockRow.due_at <= now)
+            ).scalars().unique().all()
+            for t in rows:
+                self._settle(s, t, now, "自动回访72小时内未评价，视为基本满意（R-DEFAULT-SATISFIED）")
+                settled.append(str(t.number))
+        return settled
+
+    def decide_dissatisfied(self, number: str, decision: str, reason: str, version: int | None = None) -> None:
+        """After a dissatisfied call-back: redo (R-REDO) or close (R-DISSATISFIED-OUTCOMES)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("decide_dissatisfied", t)
+            if not reason.strip():
+                raise InputError("reason", "须写明认定理由")
+            if decision == "redo":
+                t.state = State.HANDLING.value
+                t.satisfaction = ""
+                self._start(t, "limit", "R-LIMIT", now, kind=t.kind)
+                t.first_received_at = now
+                self._event(s, t, "redo", reason, now, unit_id=t.unit_id or "")
+            elif decision == "close":
+                t.state = State.CLOSED.value
+                self._event(s, t, "close", reason, now)
+            else:
+                raise InputError("decision", "应为 redo（重新办理）或 close（结案）")
+
+    # ------------------------------------------------------------------ supervision
+    def open_supervision(self, number: str, ground: int, method: str, note: str,
+                         version: int | None = None) -> int:
+        """A supervision ticket (督办工单) on one of the five grounds (R-SUPERVISE-WHEN/HOW)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("open_supervision", t)
+            if ground not in SUPERVISION_GROUNDS:
+                raise InputError("ground", "督办情形应为 1–5（R-SUPERVISE-WHEN）")
+            if method not in SUPERVISION_METHODS:
+                raise InputError("method", "督办方式应为 written、onsite 或 meeting（R-SUPERVISE-HOW）")
+            if not note.strip():
+                raise InputError("note", "督办须记录内容（R-SUPERVISE-HOW）")
+            if ground == 1 and not ticket_overdue(t, now):
+                raise RuleError("R-SUPERVISE-WHEN", "工单未超期，不能按「超期未办理」督办", allowed="选择其他督办情形")
+            if ground == 2 and t.satisfaction != Satisfaction.DISSATISFIED.value:
+                raise RuleError("R-SUPERVISE-WHEN", "来电人未表示不满意，不能按「结果不满意」督办", allowed="选择其他督办情形")
+            if not t.unit_id:
+                raise RuleError("R-SUPERVISE-WHEN", "工单尚未派单，无承办单位可督办")
+            sup = SupervisionRow(ticket_id=t.id, unit_id=t.unit_id, ground=ground, method=method, note=note,
+                                 state="open", opened_at=now, opened_by=self.actor.name)
+            s.add(sup)
+            s.flush()
+            self._start(t, "supervise", "R-SUPERVISE-LIMIT", now, supervision_id=sup.id)
+            self._outbox(s, t, "supervision_platform", "省12345指挥监管平台", f"supervision:{sup.id}")
+            self._event(s, t, "open_supervision", note, now, supervision=sup.id, ground=ground, method=method)
+            return sup.id
+
+    def _supervision(self, s: Session, supervision_id: int) -> tuple[SupervisionRow, TicketRow]:
+        sup = s.get(SupervisionRow, supervision_id)
+        if sup is None:
+            raise NotFound("督办工单", str(supervision_id))
+        t = s.get(TicketRow, sup.ticket_id)
+        assert t is not None
+        return sup, t
+
+    def reply_supervision(self, supervision_id: int, reply: str) -> None:
+        """The unit explains in writing (R-SUPERVISE-WHEN: 书面说明情况)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            sup, t = self._supervision(s, supervision_id)
+            if self.actor.role is not Role.UNIT_CLERK or self.actor.unit_id != sup.unit_id:
+                from console.services.errors import PermissionDenied
+
+                raise PermissionDenied("只有被督办单位可以书面说明", rule="R-SUPERVISE-WHEN")
+            if sup.state != "open":
+                raise RuleError("R-SUPERVISE-LIMIT", "督办工单已办结")
+            if not reply.strip():
+                raise InputError("reply", "书面说明不能为空")
+            sup.reply = reply
+            self._event(s, t, "supervision_reply", reply, now, supervision=sup.id)
+            t.version += 0  # the ticket's version moves with the event (timeline changed)
+
+    def extend_supervision(self, supervision_id: int, days: int, reason: str) -> None:
+        """Complex supervision items may be extended once by at most 10 WD (R-SUPERVISE-LIMIT)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            sup, t = self._supervision(s, supervision_id)
+            if self.actor.role not in (Role.MANAGER, Role.SUPERVISOR):
+                from console.services.errors import PermissionDenied
+
+                raise PermissionDenied("只有管理部门可以批准督办延期", rule="R-SUPERVISE-LIMIT")
+            cap = self.rules.limit("R-SUPERVISE-LIMIT", part="extension").amount
+            if sup.extended:
+                raise RuleError("R-SUPERVISE-LIMIT", "督办事项只能延期1次", allowed="督办办结")
+            if not 1 <= days <= cap:
+                raise RuleError("R-SUPERVISE-LIMIT", f"督办延期不得超过{cap}个工作日")
+            if not reason.strip():
+                raise InputError("reason", "督办延期须说明理由")
+            clock = next(c for c in t.clocks if c.key == "supervise" and c.supervision_id == sup.id and c.running)
+            clock.extension_wd = days
+            due = wd_due(self.calendar(), clock.started_at, clock.amount, extension_wd=days)
+            clock.due_at, clock.provisional = due.due, due.provisional
+            sup.extended = True
+            self._event(s, t, "supervision_extended", reason, now, supervision=sup.id, days=days)
+
+    def close_supervision(self, supervision_id: int, note: str) -> None:
+        now = self.clock.now()
+        with self.store.write() as s:
+            sup, t = self._supervision(s, supervision_id)
+            if self.actor.role not in (Role.MANAGER, Role.SUPERVISOR):
+                from console.services.errors import PermissionDenied
+
+                raise PermissionDenied("只有管理部门可以办结督办", rule="R-SUPERVISE-LIMIT")
+            if sup.state != "open":
+                raise RuleError("R-SUPERVISE-LIMIT", "督办工单已办结")
+            if not sup.reply:
+                raise RuleError("R-SUPERVISE-WHEN", "承办单位尚未书面说明情况，不能办结督办")
+            sup.state = "closed"
+            sup.closed_at = now
+            self._stop(t, "supervise", met=True, now=now, supervision_id=sup.id)
+            self._event(s, t, "supervision_closed", note, now, supervision=sup.id)
+
+    # ------------------------------------------------------------------ calendar
+    def recompute_provisional(self) -> int:
+        """After a schedule is loaded: recompute every running provisional WD clock."""
+        count = 0
+        with self.store.write() as s:
+            rows = s.execute(select(ClockRow).where(ClockRow.running.is_(True),
+                                                    ClockRow.provisional.is_(True),
+                                                    ClockRow.unit == "wd")).scalars().all()
+            cal = self.calendar()
+            for c in rows:
+                due = wd_due(cal, c.started_at, c.amount, extension_wd=c.extension_wd)
+                if due.due != c.due_at or due.provisional != c.provisional:
+                    c.due_at, c.provisional = due.due, due.provisional
+                    count += 1
+        return count
+
+
+# ---------------------------------------------------------------------- derived facts
+OBLIGATIONS = {"sign", "limit", "consult", "first_response", "progress", "supervise",
+               "callback_auto", "callback_manual"}
+
+
+def clock_overdue(c: ClockRow, now: dt.datetime) -> bool:
+    """A clock is overdue if it runs past its due moment, or was met after it."""
+    if c.key not in OBLIGATIONS:
+        return False
+    if c.running:
+        return now > c.due_at
+    return c.met_at is not None and c.met_at > c.due_at
+
+
+def ticket_overdue(t: TicketRow, now: dt.datetime) -> bool:
+    """Overdue is derived from the clocks (and a late return, R-RETURN), never typed in."""
+    if t.late_return:
+        return True
+    if t.state == State.RETURN_REQUESTED.value:
+        return False
+    if t.state == State.COMPLETED.value:
+        # once any call-back was made, the unmade alternative is moot
+        made = any(c.key.startswith("callback") and c.met_at for c in t.clocks)
+        return not made and all(now > c.due_at for c in t.clocks if c.key.startswith("callback") and c.running)
+    return any(clock_overdue(c, now) for c in t.clocks if c.key not in ("callback_auto", "callback_manual"))
+
+
+def _unit_ids(t: TicketRow) -> tuple[str | None, ...]:
+    return (t.unit_id, *(c.unit_id for c in t.co_units))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _validate_intake(intake: Intake) -> None:
+    if not intake.text.strip():
+        raise InputError("text", "诉求内容不能为空")
+    if len(intake.text) > MAX_TEXT:
+        raise InputError("text", f"诉求内容过长（最多 {MAX_TEXT} 字）")
+    phone = intake.caller_phone.replace("-", "").replace(" ", "")
+    if phone and not (phone.isdigit() and 5 <= len(phone) <= 15):
+        raise InputError("caller_phone", "电话号码应为 5–15 位数字")
+    if intake.caller_type.value == "enterprise" and not intake.enterprise_name.strip():
+        raise InputError("enterprise_name", "企业来电须填写企业名称")

@@ -1,0 +1,112 @@
+"""The regulation's vocabulary as enums, with the Chinese term each one stands for."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class _Labelled(StrEnum):
+    """A str enum whose members carry their Chinese label."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> _Labelled:
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label
+        return obj
+
+    @classmethod
+    def parse(cls, text: str) -> _Labelled:
+        """Find a member by its value or by its Chinese label."""
+        for member in cls:
+            if text in (member.value, member.label):
+                return member
+        raise ValueError(text)
+
+
+class Kind(_Labelled):
+    """R-KIND: the five kinds of request."""
+
+    CONSULTATION = "consultation", "咨询"
+    HELP = "help", "求助"
+    COMPLAINT = "complaint", "投诉"
+    REPORT = "report", "举报"
+    SUGGESTION = "suggestion", "意见建议"
+
+
+class Domain(_Labelled):
+    """R-DOMAIN: the field a request belongs to."""
+
+    ECONOMIC_REGULATION = "economic_regulation", "经济调节"
+    MARKET_REGULATION = "market_regulation", "市场监管"
+    SOCIAL_MANAGEMENT = "social_management", "社会管理"
+    PUBLIC_SERVICE = "public_service", "公共服务"
+    ECOLOGY = "ecology", "生态环境保护"
+    NATURAL_RESOURCES = "natural_resources", "自然资源管理"
+    BUSINESS_ENVIRONMENT = "business_environment", "营商环境"
+    WORK_SAFETY = "work_safety", "安全生产"
+    COMMUNICATIONS = "communications", "通信"
+    OTHER = "other", "其他"
+
+
+class Source(_Labelled):
+    """R-SOURCE: where a request came from."""
+
+    CITY_TRANSFER = "city_transfer", "市州12345转接"
+    ONLINE = "online", "网上渠道转办"
+    ASSIGNED = "assigned", "省委省政府交办"
+    SUBCENTRE = "subcentre", "分中心转接"
+
+
+class CallerType(_Labelled):
+    PERSON = "person", "个人"
+    ENTERPRISE = "enterprise", "企业"
+
+
+class Special(_Labelled):
+    """R-SPECIAL / R-SPECIAL-URGENT."""
+
+    NONE = "none", "普通"
+    SPECIAL = "special", "特殊事项"
+    URGENT = "urgent", "特殊紧急事项"
+
+
+class Role(_Labelled):
+    OPERATOR = "operator", "话务员"
+    EXPERT = "expert", "专家座席"
+    SHIFT_LEAD = "shift_lead", "班长"
+    SUBCENTRE_OPERATOR = "subcentre_operator", "分中心话务员"
+    UNIT_CLERK = "unit_clerk", "承办单位经办人"
+    MANAGER = "manager", "管理部门（省优化办）"
+    SUPERVISOR = "supervisor", "督办人员"
+    AUDITOR = "auditor", "审计员"
+    ADMIN = "admin", "系统管理员"
+    SYSTEM = "system", "系统"
+
+
+class State(_Labelled):
+    """Where a ticket stands in the workflow."""
+
+    REFUSED = "refused", "不予受理"
+    CALLBACK_PROMISED = "callback_promised", "待回复（24小时）"
+    ACCEPTED = "accepted", "已受理待派单"
+    DISPATCHED = "dispatched", "已派单待签收"
+    HANDLING = "handling", "办理中"
+    RETURN_REQUESTED = "return_requested", "退回待审核"
+    COMPLETION_REQUESTED = "completion_requested", "办结待审核"
+    COMPLETED = "completed", "已办结待回访"
+    DISSATISFIED = "dissatisfied", "回访不满意待处理"
+    TERMINATED = "terminated", "已终结"
+    CLOSED = "closed", "已结案"
+
+
+class Satisfaction(_Labelled):
+    """R-CALLBACK results."""
+
+    SATISFIED = "satisfied", "满意"
+    BASIC = "basic", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+DOMAIN_BY_LABEL = {d.label: d for d in Domain}

@@ -1,0 +1,217 @@
+"""Plain frozen values that cross the Backend boundary (screens never see ORM rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from console.services.values import CallerType, Domain, Kind, Role, Source, Special
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is working at a seat: their name, role and (for a unit clerk) unit."""
+
+    seat: str
+    name: str
+    role: Role
+    unit_id: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.role.label}）"
+
+
+SYSTEM_ACTOR = Actor(seat="system", name="系统", role=Role.SYSTEM)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the operator has typed about a call (the same shape as a saved draft)."""
+
+    kind: Kind
+    domain: Domain
+    text: str
+    caller_phone: str = ""
+    caller_name: str = ""
+    caller_type: CallerType = CallerType.PERSON
+    enterprise_name: str = ""
+    caller_id_number: str = ""
+    confidential: bool = False
+    source: Source = Source.CITY_TRANSFER
+    source_line: str = ""  # e.g. "长沙12345"
+    place: str = ""
+    matter_type: str = ""
+    repeat_of: str = ""  # number of an earlier ticket on the same matter
+
+
+@dataclass(frozen=True)
+class ClockView:
+    key: str
+    rule: str
+    name: str
+    started_at: dt.datetime
+    due_at: dt.datetime
+    amount: int
+    unit: str
+    extension_wd: int
+    provisional: bool
+    running: bool
+    met_at: dt.datetime | None
+    overdue: bool
+    why: str  # "why is it due then", one paragraph in Chinese
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: dt.datetime
+    actor: str
+    role: Role
+    unit_id: str | None
+    action: str
+    label: str
+    reason: str
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action on a ticket, and whether this seat may take it now (if not, why)."""
+
+    action: str
+    label: str
+    allowed: bool
+    why_not: str = ""
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    number: str
+    kind: Kind
+    domain: Domain
+    state: str
+    state_label: str
+    special: Special
+    unit_id: str | None
+    caller: str  # masked as the seat's role requires
+    title: str
+    created_at: dt.datetime
+    next_due: dt.datetime | None
+    next_rule: str
+    overdue: bool
+    complex: bool
+    pending: str
+    version: int
+
+
+@dataclass(frozen=True)
+class TicketView:
+    number: str
+    kind: Kind
+    domain: Domain
+    matter_type: str
+    source: Source
+    source_line: str
+    caller_type: CallerType
+    caller_name: str
+    caller_phone: str
+    caller_id_number: str
+    enterprise_name: str
+    confidential: bool
+    place: str
+    text: str
+    state: str
+    state_label: str
+    special: Special
+    complex: bool
+    return_count: int
+    completion_rejections: int
+    late_reply: bool
+    late_return: bool
+    overdue: bool
+    unit_id: str | None
+    co_unit_ids: tuple[str, ...]
+    pending: str
+    pending_data: dict[str, str]
+    refusal_ground: int | None
+    article_id: str | None
+    prefiling_id: str | None
+    satisfaction: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str
+    version: int
+    clocks: tuple[ClockView, ...]
+    events: tuple[EventView, ...]
+    actions: tuple[ActionView, ...] = ()
+    supervisions: tuple[SupervisionView, ...] = ()
+
+
+@dataclass(frozen=True)
+class SupervisionView:
+    id: int
+    ground: int
+    method: str
+    unit_id: str
+    note: str
+    state: str
+    extended: bool
+    reply: str
+    opened_at: dt.datetime
+    due_at: dt.datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    """A window of a queue: the rows, where it starts and how many there are in all."""
+
+    rows: tuple[TicketSummary, ...]
+    offset: int
+    total: int
+
+
+@dataclass(frozen=True)
+class UnitView:
+    id: str
+    name: str
+    full_name: str
+    category: str
+    city: str
+    subcentre: bool
+    hotline: str
+    contact_role: str
+    domains: tuple[str, ...]
+    duties: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroundView:
+    number: int
+    title: str
+    script: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class PrefilingView:
+    id: str
+    unit_id: str
+    reason: str
+    title: str
+    region: str
+    starts: dt.datetime
+    ends: dt.datetime
+    explanation: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DuePreview:
+    """What to tell a caller: each clock that would start now, with its due moment."""
+
+    rule: str
+    name: str
+    due: dt.datetime
+    provisional: bool

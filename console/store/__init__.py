@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engines, units of work and migrations. No UI imports."""

@@ -1,0 +1,114 @@
+"""Engines and sessions for the embedded SQLite store and for a shared PostgreSQL.
+
+SQLite: WAL, a busy timeout, foreign keys on, and every write transaction opened with
+``BEGIN IMMEDIATE`` (a deferred BEGIN upgrades its lock mid-transaction and fails with
+"database is locked" under several writers). Reads use a second engine with plain BEGIN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError as _OpError
+from sqlalchemy.orm import Session, sessionmaker
+
+from console.services.errors import Unavailable
+
+SQLITE_BUSY_MS = 10_000
+
+
+def _sqlite_engine(url: str, immediate: bool) -> Engine:
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@dataclass
+class Store:
+    """The two session factories of one database: for writes and for reads."""
+
+    url: str
+    write_engine: Engine
+    read_engine: Engine
+    writer: sessionmaker[Session]
+    reader: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.write_engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed on success, rolled back on any error."""
+        with _translate_outage(), self.writer() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with _translate_outage(), self.reader() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()
+
+
+@contextmanager
+def _translate_outage() -> Iterator[None]:
+    try:
+        yield
+    except _OpError as exc:
+        if _is_outage(exc):
+            raise Unavailable("数据库暂时无法连接，请稍后重试") from exc
+        raise
+
+
+def _is_outage(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return any(
+        marker in text
+        for marker in ("could not connect", "connection refused", "server closed", "unable to open",
+                       "connection failed", "terminating connection", "database is locked")
+    )
+
+
+def open_store(url: str) -> Store:
+    """Open (not create) the database at ``url``; SQLite folders are created as needed."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        write = _sqlite_engine(url, immediate=True)
+        read = _sqlite_engine(url, immediate=False)
+    else:
+        write = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        read = write
+    return Store(
+        url=url,
+        write_engine=write,
+        read_engine=read,
+        writer=sessionmaker(write, expire_on_commit=False),
+        reader=sessionmaker(read, expire_on_commit=False),
+    )

@@ -1,0 +1,282 @@
+"""SQLAlchemy 2.0 typed models of the platform's records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from console.store.types import UTCDateTime
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class UnitRow(Base):
+    """A handling unit (承办单位) of the dispatch catalogue (派单目录)."""
+
+    __tablename__ = "units"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    full_name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))
+    city: Mapped[str] = mapped_column(String(40), default="")
+    subcentre: Mapped[bool] = mapped_column(Boolean, default=False)
+    hotline: Mapped[str] = mapped_column(String(20), default="")
+    contact_role: Mapped[str] = mapped_column(String(200), default="")
+    domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    duties: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ArticleRow(Base):
+    """A knowledge article owned by a unit (R-KB)."""
+
+    __tablename__ = "articles"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    alt_questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    answer: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(Text, default="")
+    domain: Mapped[str] = mapped_column(String(30))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    enterprise: Mapped[bool] = mapped_column(Boolean, default=False)
+    effective: Mapped[dt.date] = mapped_column(Date)
+    review_by: Mapped[dt.date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(80), default="seed")
+
+
+class ArticleFlagRow(Base):
+    """An operator's report that an article is wrong or outdated; goes to its owner unit."""
+
+    __tablename__ = "article_flags"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    problem: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    flagged_by: Mapped[str] = mapped_column(String(80))
+    at: Mapped[dt.datetime]
+    resolved_at: Mapped[dt.datetime | None]
+
+
+class GroundRow(Base):
+    """One of the ten inadmissibility grounds (R-INADMISSIBLE) and its script."""
+
+    __tablename__ = "grounds"
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    script: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(Text)
+    examples: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class PrefilingRow(Base):
+    """A pre-filed scope (报备, R-PREFILING)."""
+
+    __tablename__ = "prefiling_scopes"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    region: Mapped[str] = mapped_column(String(40), default="")
+    starts: Mapped[dt.datetime]
+    ends: Mapped[dt.datetime]
+    explanation: Mapped[str] = mapped_column(Text)
+    filed_by: Mapped[str] = mapped_column(String(80), default="seed")
+
+
+class SynonymRow(Base):
+    __tablename__ = "synonyms"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    terms: Mapped[list[str]] = mapped_column(JSON)
+
+
+class CalendarScheduleRow(Base):
+    """An official holiday schedule for a year, loaded from a file (`hotline calendar load`)."""
+
+    __tablename__ = "calendar_schedules"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    holidays: Mapped[dict[str, Any]] = mapped_column(JSON)  # ISO date → name
+    workdays: Mapped[dict[str, Any]] = mapped_column(JSON)  # ISO date → name
+    loaded_at: Mapped[dt.datetime]
+    loaded_by: Mapped[str] = mapped_column(String(80))
+
+
+class TicketRow(Base):
+    """A ticket (工单): one request from intake to archive."""
+
+    __tablename__ = "tickets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    domain: Mapped[str] = mapped_column(String(30))
+    matter_type: Mapped[str] = mapped_column(String(60), default="")
+    source: Mapped[str] = mapped_column(String(20))
+    source_line: Mapped[str] = mapped_column(String(40), default="")
+    caller_type: Mapped[str] = mapped_column(String(12))
+    caller_name: Mapped[str] = mapped_column(String(100), default="")
+    caller_phone: Mapped[str] = mapped_column(String(30), default="", index=True)
+    caller_id_number: Mapped[str] = mapped_column(String(30), default="")
+    enterprise_name: Mapped[str] = mapped_column(String(200), default="")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    place: Mapped[str] = mapped_column(String(60), default="")
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    special: Mapped[str] = mapped_column(String(10), default="none")
+    complex: Mapped[bool] = mapped_column(Boolean, default=False)
+    return_count: Mapped[int] = mapped_column(Integer, default=0)
+    completion_rejections: Mapped[int] = mapped_column(Integer, default=0)
+    late_reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    late_return: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    first_received_at: Mapped[dt.datetime | None]
+    pending: Mapped[str] = mapped_column(String(12), default="")  # "", "extension", "termination"
+    pending_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    extension_wd: Mapped[int] = mapped_column(Integer, default=0)
+    refusal_ground: Mapped[int | None]
+    article_id: Mapped[str | None] = mapped_column(String(40))
+    prefiling_id: Mapped[str | None] = mapped_column(String(40))
+    repeat_of: Mapped[str | None] = mapped_column(String(20))
+    satisfaction: Mapped[str] = mapped_column(String(12), default="")
+    callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    co_units: Mapped[list[CoUnitRow]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", lazy="selectin"
+    )
+    clocks: Mapped[list[ClockRow]] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", lazy="selectin",
+        order_by="ClockRow.id",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CoUnitRow(Base):
+    """A co-operating unit (配合单位) of a complex ticket led by ``tickets.unit_id`` (R-COMPLEX)."""
+
+    __tablename__ = "ticket_co_units"
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), primary_key=True, index=True)
+    ticket: Mapped[TicketRow] = relationship(back_populates="co_units")
+
+
+class ClockRow(Base):
+    """A running or finished deadline of a ticket, with the rule that sets it."""
+
+    __tablename__ = "clocks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    key: Mapped[str] = mapped_column(String(20))
+    rule: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(40))
+    started_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime] = mapped_column(index=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(8))  # "wd" | "hours"
+    extension_wd: Mapped[int] = mapped_column(Integer, default=0)
+    provisional: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    running: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    met_at: Mapped[dt.datetime | None]
+    supervision_id: Mapped[int | None] = mapped_column(ForeignKey("supervisions.id"))
+    ticket: Mapped[TicketRow] = relationship(back_populates="clocks")
+
+    __table_args__ = (Index("ix_clocks_running_due", "running", "due_at"),)
+
+
+class EventRow(Base):
+    """An entry of a ticket's timeline: who did what, when and why (append-only)."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SupervisionRow(Base):
+    """A supervision ticket (督办工单, R-SUPERVISE-HOW) about one ticket."""
+
+    __tablename__ = "supervisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    ground: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12), default="open")
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply: Mapped[str] = mapped_column(Text, default="")
+    opened_at: Mapped[dt.datetime]
+    opened_by: Mapped[str] = mapped_column(String(80))
+    closed_at: Mapped[dt.datetime | None]
+
+
+class OutboxRow(Base):
+    """A message to send (SMS, phone notice, duty-office report), written with its event."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    target: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    idempotency_key: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[dt.datetime]
+    delivered_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecordingRow(Base):
+    """A call recording reference (R-ARCHIVE: kept at least 12 months)."""
+
+    __tablename__ = "recordings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    uri: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime]
+    purged_at: Mapped[dt.datetime | None]
+
+
+class DraftRow(Base):
+    """An intake being typed, saved as the operator types (a crash loses nothing)."""
+
+    __tablename__ = "intake_drafts"
+    seat: Mapped[str] = mapped_column(String(80), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime]
+
+
+__all__ = [
+    "ArticleFlagRow", "ArticleRow", "Base", "CalendarScheduleRow", "ClockRow", "CoUnitRow",
+    "DraftRow", "EventRow", "GroundRow", "OutboxRow", "PrefilingRow", "RecordingRow",
+    "SupervisionRow", "SynonymRow", "TicketRow", "UnitRow",
+]

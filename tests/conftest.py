@@ -1,0 +1,98 @@
+"""Shared fixtures: a drill clock, and a migrated store on SQLite and (when switched on) PostgreSQL.
+
+PostgreSQL tests run when HOTLINE_TEST_PG names a server (``.ci/run`` sets it), e.g.
+``postgresql+psycopg://postgres@127.0.0.1:5432/test``; each test session works in a database
+of its own, created and dropped here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from console.services.clock import SHANGHAI, DrillClock
+from console.store.engine import Store, open_store
+from console.store.migrate import upgrade
+from console.store.models import Base
+
+PG_ENV = "HOTLINE_TEST_PG"
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def pg_url() -> str | None:
+    return os.environ.get(PG_ENV) or None
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session (dropped afterwards)."""
+    base = pg_url()
+    if base is None:
+        pytest.skip(f"PostgreSQL tests are off: set {PG_ENV}=postgresql+psycopg://user@host:port/db")
+    name = f"hotline_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    store = open_store(url)
+    upgrade(store)
+    store.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _truncate(store: Store) -> None:
+    with store.write() as s:
+        if store.dialect == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            s.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                s.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated, empty store: the same tests run on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        st = open_store(f"sqlite:///{tmp_path / 'hotline.db'}")
+        upgrade(st)
+    else:
+        url = request.getfixturevalue("pg_database")
+        st = open_store(url)
+        _truncate(st)
+    try:
+        yield st
+    finally:
+        st.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    st = open_store(f"sqlite:///{tmp_path / 'hotline.db'}")
+    upgrade(st)
+    yield st
+    st.dispose()
+
+
+def at(text_: str) -> dt.datetime:
+    """A Shanghai moment from "YYYY-MM-DD HH:MM"."""
+    return dt.datetime.fromisoformat(text_).replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def clock() -> DrillClock:
+    """Wednesday 2026-11-25 09:00 in Shanghai, frozen."""
+    return DrillClock(at("2026-11-25 09:00"))

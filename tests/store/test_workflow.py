@@ -1,0 +1,495 @@
+"""The ticket workflow, one test per rule (R-id), on SQLite and on PostgreSQL.
+
+The drill clock starts on Wednesday 2026-11-25 09:00 (Shanghai); December 2026 has no
+holidays, so 1 WD → 11-26, 2 WD → 11-27, 5 WD → 12-02, 10 WD → 12-09, 20 WD → 12-23.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from console.services.errors import Conflict, InputError, PermissionDenied, RuleError
+from console.services.values import Kind, Role, Satisfaction, Source, Special, State
+from console.services.views import Actor
+from console.store.models import EventRow, OutboxRow, TicketRow
+from tests.conftest import at
+from tests.store.conftest import Platform, intake
+
+END = dt.time(23, 59, 59)
+
+
+def due_of(view, key: str) -> dt.datetime:  # type: ignore[no-untyped-def]
+    running = [c for c in view.clocks if c.key == key]
+    assert running, f"no clock {key}"
+    return running[-1].due_at
+
+
+def eod(day: str) -> dt.datetime:
+    return at(f"{day} 23:59:59")
+
+
+def dispatched(p: Platform, kind: Kind = Kind.COMPLAINT, unit: str = "hn-rst", **kw: object) -> str:
+    return p.operator.accept(intake(kind, **kw), unit_id=unit)
+
+
+# ---------------------------------------------------------------- scope and intake
+def test_r_scope_accepts_around_the_clock_on_holidays(platform: Platform) -> None:
+    platform.clock.set(at("2026-10-03 03:00"))  # National Day, 3 a.m.
+    number = dispatched(platform)
+    assert platform.operator.ticket(number).state == State.DISPATCHED
+
+
+def test_r_scope_only_seats_take_calls(platform: Platform) -> None:
+    with pytest.raises(PermissionDenied):
+        platform.rst.accept(intake())
+
+
+def test_r_kind_every_ticket_has_one_of_five_kinds(platform: Platform) -> None:
+    assert {k.label for k in Kind} == {"咨询", "求助", "投诉", "举报", "意见建议"}
+    for kind in Kind:
+        number = platform.operator.accept(intake(kind))
+        assert platform.operator.ticket(number).kind is kind
+
+
+def test_r_domain_every_ticket_has_a_domain(platform: Platform) -> None:
+    number = platform.operator.accept(intake())
+    view = platform.operator.ticket(number)
+    assert view.domain.label == "社会管理"
+
+
+def test_r_source_transferred_call_never_sent_back(platform: Platform) -> None:
+    with pytest.raises(RuleError) as err:
+        platform.operator.transfer(intake(source=Source.CITY_TRANSFER), "长沙12345", target_is_city_line=True)
+    assert err.value.rule == "R-SOURCE"
+    with platform.store.read() as s:
+        assert s.execute(select(TicketRow)).first() is None  # nothing half-stored
+
+
+def test_r_subcentre_transfer_to_subcentre_line_allowed(platform: Platform) -> None:
+    number = platform.operator.transfer(intake(Kind.CONSULTATION), "12333", target_is_city_line=False)
+    view = platform.operator.ticket(number)
+    assert view.state == State.CLOSED and view.events[-1].details["target"] == "12333"
+
+
+def test_r_inadmissible_ten_grounds_only(platform: Platform) -> None:
+    for ground in range(1, 11):
+        platform.operator.refuse(intake(), ground, reason=f"属于第{ground}项")
+    with pytest.raises(InputError) as err:
+        platform.operator.refuse(intake(), 11, reason="x")
+    assert err.value.field == "ground"
+
+
+def test_r_refusal_record_keeps_ground_reason_and_basis(platform: Platform) -> None:
+    number = platform.operator.refuse(intake(text="家里着火了"), 5, reason="属于119受理范围")
+    view = platform.operator.ticket(number)
+    assert view.state == State.REFUSED and view.refusal_ground == 5
+    event = view.events[-1]
+    assert event.action == "refuse" and event.reason == "属于119受理范围"
+    assert "第九条第（5）项" in event.details["basis"]
+    with pytest.raises(InputError, match="R-REFUSAL-RECORD"):
+        platform.operator.refuse(intake(), 5, reason="  ")
+
+
+# ---------------------------------------------------------------- consultation
+def test_r_consult_answer_within_24_hours(platform: Platform) -> None:
+    number = platform.operator.promise_callback(intake(Kind.CONSULTATION, text="社保怎么转移"))
+    view = platform.operator.ticket(number)
+    assert due_of(view, "consult") == at("2026-11-26 09:00")
+    platform.advance(hours=25)
+    assert platform.operator.ticket(number).overdue
+    platform.operator.answer_callback(number, "已短信答复转移流程")
+    view = platform.operator.ticket(number)
+    assert view.state == State.CLOSED and view.overdue  # answered, but late: stays on record
+    with pytest.raises(RuleError) as err:
+        platform.operator.promise_callback(intake(Kind.COMPLAINT))
+    assert err.value.rule == "R-CONSULT"
+
+
+def test_r_consult_answered_on_spot_records_article(platform: Platform) -> None:
+    number = platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001")
+    view = platform.operator.ticket(number)
+    assert view.state == State.CLOSED and view.article_id == "hn-rst-001"
+
+
+# ---------------------------------------------------------------- dispatch, sign, limits
+def test_r_dispatch_requests_go_to_a_unit(platform: Platform) -> None:
+    with pytest.raises(RuleError) as err:
+        platform.operator.answer(intake(Kind.COMPLAINT), None)
+    assert err.value.rule == "R-DISPATCH"
+    number = platform.operator.accept(intake())
+    platform.operator.dispatch(number, "hn-rst")
+    view = platform.operator.ticket(number)
+    assert view.state == State.DISPATCHED and view.unit_id == "hn-rst"
+    with pytest.raises(InputError) as bad:
+        platform.operator.dispatch(platform.operator.accept(intake()), "no-such-unit")
+    assert bad.value.field == "unit_id"
+
+
+def test_r_sign_within_one_working_day(platform: Platform) -> None:
+    number = dispatched(platform)
+    assert due_of(platform.operator.ticket(number), "sign") == eod("2026-11-26")
+    with pytest.raises(PermissionDenied):
+        platform.zjt.sign(number)  # not their ticket
+    platform.rst.sign(number)
+    view = platform.rst.ticket(number)
+    assert view.state == State.HANDLING
+    sign = next(c for c in view.clocks if c.key == "sign")
+    assert not sign.running and sign.met_at is not None and not sign.overdue
+
+
+def test_r_sign_late_is_overdue(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.clock.set(at("2026-11-27 08:00"))
+    assert platform.operator.ticket(number).overdue
+
+
+def test_r_limit_by_kind(platform: Platform) -> None:
+    expected = {Kind.CONSULTATION: "2026-12-02", Kind.HELP: "2026-12-02", Kind.SUGGESTION: "2026-12-02",
+                Kind.COMPLAINT: "2026-12-09", Kind.REPORT: "2026-12-09"}
+    for kind, day in expected.items():
+        number = dispatched(platform, kind)
+        assert due_of(platform.operator.ticket(number), "limit") == eod(day), kind
+
+
+def test_r_limit_set_by_law_overrides_default(platform: Platform) -> None:
+    override = platform.operator.rules.overrides
+    if not override:
+        pytest.skip("no law-set override shipped in knowledge_seed/limit_overrides.toml")
+    ov = override[0]
+    kinds = sorted(ov.kinds) or [Kind.COMPLAINT]
+    number = dispatched(platform, kinds[0], matter_type=ov.matter_type)
+    clock = next(c for c in platform.operator.ticket(number).clocks if c.key == ov.part)
+    assert clock.amount == ov.amount
+
+
+# ---------------------------------------------------------------- returns
+def test_r_return_within_two_working_days_needs_reason_and_basis(platform: Platform) -> None:
+    number = dispatched(platform)
+    with pytest.raises(InputError) as err:
+        platform.rst.return_ticket(number, "不属于本单位职责", "")
+    assert err.value.field == "basis"
+    platform.rst.return_ticket(number, "不属于本单位职责", "三定方案")
+    view = platform.manager.ticket(number)
+    assert view.state == State.RETURN_REQUESTED and not view.late_return and not view.overdue
+
+
+def test_r_return_late_counts_as_overdue(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    platform.clock.set(at("2026-11-30 10:00"))  # 3rd working day
+    platform.rst.return_ticket(number, "经核实不属于本单位", "职责清单")
+    view = platform.manager.ticket(number)
+    assert view.late_return and view.overdue
+
+
+def test_r_return_review_approved_redispatches_and_restarts_limits(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.advance(days=1)
+    platform.rst.return_ticket(number, "属住建部门职责", "三定方案")
+    with pytest.raises(PermissionDenied):
+        platform.operator.review_return(number, True, "同意", "hn-zjt")
+    platform.manager.review_return(number, True, "经界定属住建部门", "hn-zjt")
+    view = platform.manager.ticket(number)
+    assert view.state == State.DISPATCHED and view.unit_id == "hn-zjt"
+    assert due_of(view, "limit") == eod("2026-12-10")  # restarted from 11-26
+
+
+def test_r_return_review_refused_keeps_unit_and_restarts_limit(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.advance(days=1)
+    platform.rst.return_ticket(number, "不属于本单位", "职责清单")
+    platform.manager.review_return(number, False, "属于人社部门欠薪监察职责")
+    view = platform.rst.ticket(number)
+    assert view.state == State.HANDLING and view.unit_id == "hn-rst"
+    assert due_of(view, "limit") == eod("2026-12-10")
+
+
+def test_r_complex_after_two_returns(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.rst.return_ticket(number, "不属于本单位", "职责清单")
+    platform.manager.review_return(number, True, "转住建", "hn-zjt")
+    platform.zjt.return_ticket(number, "也不属于本单位", "职责清单")
+    view = platform.manager.ticket(number)
+    assert view.complex and view.return_count == 2
+    assert any(e.action == "became_complex" for e in view.events)
+    platform.manager.review_return(number, False, "由住建牵头")
+    with pytest.raises(RuleError) as err:
+        platform.zjt.return_ticket(number, "还是不属于", "职责清单")
+    assert err.value.rule == "R-COMPLEX"
+    return_action = next(a for a in platform.zjt.ticket(number).actions if a.action == "return")
+    assert not return_action.allowed and "R-COMPLEX" in return_action.why_not
+
+
+def test_r_complex_lead_unit_and_co_units(platform: Platform) -> None:
+    number = platform.operator.accept(intake())
+    with pytest.raises(RuleError) as err:
+        platform.operator.dispatch(number, "hn-rst", ["hn-zjt"])
+    assert err.value.rule == "R-COMPLEX"
+    platform.manager.designate_lead(number, "hn-rst", ["hn-zjt"], "涉及多个部门")
+    view = platform.zjt.ticket(number)  # a co-unit sees the shared ticket …
+    assert view.complex and view.co_unit_ids == ("hn-zjt",)
+    with pytest.raises(PermissionDenied):
+        platform.zjt.sign(number)  # … but the lead unit acts on it
+    with pytest.raises(PermissionDenied):
+        platform.scj.ticket(number)  # an unrelated unit sees nothing
+
+
+# ---------------------------------------------------------------- completion
+def test_r_complete_requires_contact_date_and_handling(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    with pytest.raises(RuleError) as err:
+        platform.rst.request_completion(number, "电话", None, "")
+    assert err.value.rule == "R-COMPLETE" and "沟通日期" in str(err.value) and "事项办理情况" in str(err.value)
+    platform.rst.request_completion(number, "电话联系来电人", dt.date(2026, 11, 25), "已责令企业支付工资")
+    platform.manager.review_completion(number, True)
+    view = platform.manager.ticket(number)
+    assert view.state == State.COMPLETED
+
+
+def test_r_complete_reject_limit_counts_from_first_receipt(platform: Platform) -> None:
+    number = dispatched(platform)  # first receipt 11-25 → 10 WD = 12-09
+    platform.rst.sign(number)
+    platform.clock.set(at("2026-12-04 10:00"))
+    platform.rst.request_completion(number, "电话", dt.date(2026, 12, 4), "已处理")
+    platform.manager.review_completion(number, False, "未写明处理结果")
+    view = platform.rst.ticket(number)
+    assert view.state == State.HANDLING and due_of(view, "limit") == eod("2026-12-09")
+
+
+def test_r_late_reply_after_second_rejection(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    for n in (1, 2):
+        platform.rst.request_completion(number, "电话", dt.date(2026, 11, 25), f"第{n}次答复")
+        platform.manager.review_completion(number, False, "要素不全")
+    view = platform.manager.ticket(number)
+    assert view.late_reply and view.completion_rejections == 2
+
+
+# ---------------------------------------------------------------- extensions
+def test_r_extend_before_expiry_within_ten_days(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    with pytest.raises(RuleError) as err:
+        platform.rst.request_extension(number, 11, "情况复杂")
+    assert err.value.rule == "R-EXTEND"
+    platform.rst.request_extension(number, 5, "需现场核查")
+    assert due_of(platform.rst.ticket(number), "limit") == eod("2026-12-09")  # not until approved
+    platform.manager.review_extension(number, True, "同意")
+    view = platform.rst.ticket(number)
+    assert due_of(view, "limit") == eod("2026-12-16") and view.pending == ""
+    with pytest.raises(RuleError):
+        platform.rst.request_extension(number, 6, "再延")  # 5 + 6 > 10
+    with platform.store.read() as s:
+        assert s.execute(select(OutboxRow).where(OutboxRow.payload["message"].as_string() == "延期告知")).first()
+
+
+def test_r_extend_refused_after_expiry(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    platform.clock.set(at("2026-12-10 09:00"))
+    with pytest.raises(RuleError) as err:
+        platform.rst.request_extension(number, 2, "来不及")
+    assert err.value.rule == "R-EXTEND"
+
+
+def test_r_extend_consult_at_most_three_days(platform: Platform) -> None:
+    number = dispatched(platform, Kind.CONSULTATION)
+    platform.rst.sign(number)
+    with pytest.raises(RuleError) as err:
+        platform.rst.request_extension(number, 4, "需请示")
+    assert err.value.rule == "R-EXTEND-CONSULT"
+    platform.rst.request_extension(number, 3, "需请示")
+
+
+# ---------------------------------------------------------------- termination, pre-filing
+def test_r_terminate_with_opinion_and_later_calls_refused(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    with pytest.raises(InputError) as err:
+        platform.rst.request_termination(number, "已办结")
+    assert err.value.field == "opinion"
+    platform.rst.request_termination(number, "来电人就同一欠薪事项第五次反映，已依法作出处理决定并送达，事实清楚。")
+    platform.manager.review_termination(number, True, "经调查事实认定清楚，依规终结")
+    assert platform.manager.ticket(number).state == State.TERMINATED
+    with pytest.raises(RuleError) as refused:
+        platform.operator.accept(intake(repeat_of=number), unit_id="hn-rst")
+    assert refused.value.rule == "R-TERMINATE"
+    platform.operator.refuse(intake(repeat_of=number), 4, reason="已终结事项，无新情况")
+
+
+def test_r_prefiling_explained_within_scope_only(platform: Platform) -> None:
+    number = platform.operator.explain_prefiled(intake(Kind.HELP, text="岳阳停电了"), "pf-1")
+    assert platform.operator.ticket(number).prefiling_id == "pf-1"
+    platform.clock.set(at("2026-12-20 09:00"))
+    with pytest.raises(RuleError) as err:
+        platform.operator.explain_prefiled(intake(Kind.HELP, text="岳阳停电了"), "pf-1")
+    assert err.value.rule == "R-PREFILING"
+
+
+# ---------------------------------------------------------------- special incidents
+def test_r_special_four_hours_and_three_working_days(platform: Platform) -> None:
+    number = platform.operator.accept(intake(Kind.HELP, text="全镇停水两天"), "hn-zjt", special=Special.SPECIAL)
+    view = platform.operator.ticket(number)
+    assert due_of(view, "first_response") == at("2026-11-25 13:00")
+    assert due_of(view, "progress") == eod("2026-11-30")
+    platform.advance(hours=3)
+    platform.zjt.first_response(number, "已派人抢修")
+    fr = next(c for c in platform.zjt.ticket(number).clocks if c.key == "first_response")
+    assert not fr.running and not fr.overdue
+
+
+def test_r_special_urgent_two_hours_and_two_working_days(platform: Platform) -> None:
+    number = platform.operator.accept(intake(Kind.HELP, text="山体滑坡"), "hn-zjt", special=Special.URGENT)
+    view = platform.operator.ticket(number)
+    assert due_of(view, "first_response") == at("2026-11-25 11:00")
+    assert due_of(view, "progress") == eod("2026-11-27")
+    platform.advance(hours=2, minutes=1)
+    assert platform.operator.ticket(number).overdue
+
+
+def test_r_special_report_notifies_unit_duty_office_and_emergency(platform: Platform) -> None:
+    with pytest.raises(RuleError) as err:
+        platform.operator.accept(intake(Kind.HELP), special=Special.URGENT)
+    assert err.value.rule == "R-SPECIAL-REPORT"
+    platform.operator.accept(intake(Kind.HELP, text="化工厂泄漏"), "hn-zjt", special=Special.URGENT)
+    with platform.store.read() as s:
+        channels = {r.channel for r in s.execute(select(OutboxRow)).scalars()}
+    assert {"sms", "phone", "duty_office", "emergency"} <= channels
+
+
+# ---------------------------------------------------------------- call-backs
+def completed(p: Platform) -> str:
+    number = dispatched(p)
+    p.rst.sign(number)
+    p.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "已处理")
+    p.manager.review_completion(number, True)
+    return number
+
+
+def test_r_callback_24h_automatic_72h_manual(platform: Platform) -> None:
+    number = completed(platform)
+    view = platform.operator.ticket(number)
+    assert due_of(view, "callback_auto") == at("2026-11-26 09:00")
+    assert due_of(view, "callback_manual") == at("2026-11-28 09:00")
+    platform.operator.record_callback(number, Satisfaction.SATISFIED, "manual")
+    view = platform.operator.ticket(number)
+    assert view.state == State.CLOSED and view.satisfaction == "satisfied"
+
+
+def test_r_default_satisfied_no_rating_in_72_hours(platform: Platform) -> None:
+    number = completed(platform)
+    system = platform.operator.as_actor(Actor("system", "系统", Role.SYSTEM))
+    system.record_callback(number, None, "auto")
+    platform.advance(hours=71)
+    assert system.settle_callbacks() == []
+    platform.advance(hours=2)
+    assert system.settle_callbacks() == [number]
+    view = platform.operator.ticket(number)
+    assert view.state == State.CLOSED and view.satisfaction == "basic"
+
+
+def test_r_default_satisfied_after_unanswered_manual_calls(platform: Platform) -> None:
+    number = completed(platform)
+    for _ in range(3):
+        platform.operator.record_callback(number, None, "manual")
+    assert platform.operator.ticket(number).satisfaction == "basic"
+
+
+def test_r_redo_restarts_limit_and_calls_back_again(platform: Platform) -> None:
+    number = completed(platform)
+    platform.operator.record_callback(number, Satisfaction.DISSATISFIED, "manual", "未联系我")
+    assert platform.manager.ticket(number).state == State.DISSATISFIED
+    platform.advance(days=1)
+    platform.manager.decide_dissatisfied(number, "redo", "承办单位未联系来电人")
+    view = platform.rst.ticket(number)
+    assert view.state == State.HANDLING and due_of(view, "limit") == eod("2026-12-10")
+    platform.rst.request_completion(number, "上门", dt.date(2026, 11, 26), "重新处理完毕")
+    platform.manager.review_completion(number, True)
+    assert platform.operator.ticket(number).state == State.COMPLETED  # a new call-back follows
+
+
+def test_r_dissatisfied_outcomes_close_when_beyond_law(platform: Platform) -> None:
+    number = completed(platform)
+    platform.operator.record_callback(number, Satisfaction.DISSATISFIED, "manual")
+    platform.manager.decide_dissatisfied(number, "close", "诉求超出法律法规规定")
+    assert platform.manager.ticket(number).state == State.CLOSED
+
+
+def test_r_archive_events_are_kept(platform: Platform) -> None:
+    number = completed(platform)
+    platform.operator.record_callback(number, Satisfaction.SATISFIED, "manual")
+    view = platform.operator.ticket(number)
+    actions = [e.action for e in view.events]
+    assert actions == ["accept", "dispatch", "sign", "request_completion", "completion_approved", "callback"]
+    assert all(e.actor and e.at for e in view.events)
+
+
+# ---------------------------------------------------------------- supervision
+def test_r_supervise_when_grounds_are_checked(platform: Platform) -> None:
+    number = dispatched(platform)
+    with pytest.raises(RuleError) as err:
+        platform.manager.open_supervision(number, 1, "written", "超期未办")
+    assert err.value.rule == "R-SUPERVISE-WHEN"
+    platform.clock.set(at("2026-12-10 09:00"))  # limit passed
+    platform.supervisor.open_supervision(number, 1, "written", "超期未办理，请书面说明")
+    with pytest.raises(PermissionDenied):
+        platform.rst.open_supervision(number, 5, "written", "x")
+
+
+def test_r_supervise_how_forms_ticket_and_uploads(platform: Platform) -> None:
+    number = dispatched(platform)
+    with pytest.raises(InputError) as err:
+        platform.manager.open_supervision(number, 3, "email", "多次反映")
+    assert err.value.field == "method"
+    platform.manager.open_supervision(number, 3, "onsite", "多人多次反映")
+    with platform.store.read() as s:
+        assert s.execute(select(OutboxRow).where(OutboxRow.channel == "supervision_platform")).first()
+    assert platform.manager.ticket(number).supervisions[0].method == "onsite"
+
+
+def test_r_supervise_limit_twenty_days_one_extension(platform: Platform) -> None:
+    number = dispatched(platform)
+    sid = platform.manager.open_supervision(number, 5, "meeting", "督办会议议定")
+    sup = platform.manager.ticket(number).supervisions[0]
+    assert sup.due_at == eod("2026-12-23")
+    with pytest.raises(RuleError):
+        platform.manager.extend_supervision(sid, 11, "复杂")
+    platform.manager.extend_supervision(sid, 10, "情况复杂")
+    assert platform.manager.ticket(number).supervisions[0].due_at == eod("2027-01-07")
+    with pytest.raises(RuleError) as err:
+        platform.manager.extend_supervision(sid, 1, "再延")
+    assert err.value.rule == "R-SUPERVISE-LIMIT"
+    with pytest.raises(RuleError):
+        platform.manager.close_supervision(sid, "办结")  # no written explanation yet
+    platform.rst.reply_supervision(sid, "已书面说明并整改")
+    platform.manager.close_supervision(sid, "办结")
+    assert platform.manager.ticket(number).supervisions[0].state == "closed"
+
+
+# ---------------------------------------------------------------- concurrency and errors
+def test_stale_write_names_who_changed_it(platform: Platform) -> None:
+    number = dispatched(platform)
+    version = platform.rst.ticket(number).version
+    platform.rst.sign(number, version=version)
+    with pytest.raises(Conflict) as err:
+        platform.rst.return_ticket(number, "x", "y", version=version)
+    assert "人社厅丙" in str(err.value)
+
+
+def test_rule_error_says_what_is_allowed(platform: Platform) -> None:
+    number = dispatched(platform)
+    with pytest.raises(RuleError) as err:
+        platform.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "x")
+    assert err.value.rule == "R-COMPLETE" and "签收" in err.value.allowed
+
+
+def test_every_event_has_an_actor(platform: Platform) -> None:
+    completed(platform)
+    with platform.store.read() as s:
+        events = s.execute(select(EventRow)).scalars().all()
+    assert events and all(e.actor and e.role for e in events)
