@@ -69,3 +69,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_status
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # noqa: BLE001 — a user never sees a traceback
+        path = _log_crash(exc)
+        print(f"hotline: 内部错误（{type(exc).__name__}），详情已写入 {path}", file=sys.stderr)
+        return 1
+
+
+def _log_crash(exc: BaseException) -> str:
+    """Write the traceback (frames only, no local variables) to the crash log."""
+    import traceback
+
+    from console.config import load_settings
+
+    folder = load_settings().data_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "crash.log"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    return str(path)

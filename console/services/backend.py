@@ -13,12 +13,16 @@ from typing import Protocol
 from console.services.values import Satisfaction, Special
 from console.services.views import (
     Actor,
+    ArticleHit,
+    ArticleView,
     DuePreview,
+    DuplicateView,
     GroundView,
     Intake,
     Page,
     PrefilingView,
     TicketView,
+    UnitSuggestionView,
     UnitView,
 )
 
@@ -43,6 +47,23 @@ class Backend(Protocol):
     def grounds(self) -> Sequence[GroundView]: ...
     def prefiling_active(self, at: dt.datetime | None = None) -> Sequence[PrefilingView]: ...
     def due_preview(self, kind: str, start: dt.datetime | None = None) -> Sequence[DuePreview]: ...
+
+    # ---- knowledge (R-KB), routing (R-DISPATCH), duplicates (R-INADMISSIBLE 4, R-TERMINATE)
+    def search_kb(self, query: str, unit: str | None = None, domain: str | None = None,
+                  limit: int = 10) -> Sequence[ArticleHit]:
+        """Ranked answers for what the caller says; fast enough for every keystroke."""
+        ...
+    def article(self, article_id: str) -> ArticleView: ...
+    def flag_article(self, article_id: str, problem: str, note: str) -> None:
+        """Report an article as "wrong" or "outdated"; it goes to its owner unit."""
+        ...
+    def suggest_units(self, text: str, domain: str | None = None, place: str | None = None,
+                      k: int = 3) -> Sequence[UnitSuggestionView]: ...
+    def find_duplicates(self, text: str, caller_phone: str | None = None,
+                        k: int = 5) -> Sequence[DuplicateView]: ...
+    def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
+        """Active pre-filed scopes (报备) the call falls in (R-PREFILING)."""
+        ...
 
     # ---- intake (each creates a ticket and returns its number)
     def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str: ...

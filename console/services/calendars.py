@@ -47,7 +47,8 @@ def schedule_from_row(r: CalendarScheduleRow) -> YearSchedule:
         holidays={dt.date.fromisoformat(k): str(v) for k, v in r.holidays.items()},
         makeup_workdays={dt.date.fromisoformat(k): str(v) for k, v in r.workdays.items()},
         source=r.source,
-        official=True,
+        official=r.official,
+        published=r.published,
     )
 
 
@@ -59,6 +60,8 @@ def save_schedule(store: Store, schedule: YearSchedule, loaded_by: str, now: dt.
             row = CalendarScheduleRow(year=schedule.year)
             s.add(row)
         row.source = schedule.source
+        row.official = schedule.official
+        row.published = schedule.published
         row.holidays = {d.isoformat(): n for d, n in sorted(schedule.holidays.items())}
         row.workdays = {d.isoformat(): n for d, n in sorted(schedule.makeup_workdays.items())}
         row.loaded_at = now

@@ -8,20 +8,25 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from console.services.calendars import CalendarProvider
-from console.services.clock import Clock
+from console.services.clock import SHANGHAI, Clock
 from console.services.clocks import clocks_for
+from console.services.knowledge.service import KnowledgeService
 from console.services.queries import Queries
 from console.services.rules import RuleTable
 from console.services.tickets import TicketService
 from console.services.values import Satisfaction, Special
 from console.services.views import (
     Actor,
+    ArticleHit,
+    ArticleView,
     DuePreview,
+    DuplicateView,
     GroundView,
     Intake,
     Page,
     PrefilingView,
     TicketView,
+    UnitSuggestionView,
     UnitView,
 )
 from console.store.engine import Store
@@ -32,18 +37,20 @@ class LocalBackend:
     """Implements ``console.services.backend.Backend`` over a Store for one seat."""
 
     def __init__(self, store: Store, clock: Clock, actor: Actor, rules: RuleTable | None = None,
-                 calendar: CalendarProvider | None = None) -> None:
+                 calendar: CalendarProvider | None = None,
+                 knowledge: KnowledgeService | None = None) -> None:
         self.store = store
         self.clock = clock
         self._actor = actor
         self.rules = rules or RuleTable.load()
         self.calendar = calendar or CalendarProvider(store)
+        self.knowledge = knowledge or KnowledgeService(store)
         self.tickets = TicketService(store, clock, self.calendar, self.rules, actor)
         self.queries = Queries(store.read, self.calendar, actor)
 
     def as_actor(self, actor: Actor) -> LocalBackend:
         """The same platform, acting as another seat (shares store, clock and calendar)."""
-        return LocalBackend(self.store, self.clock, actor, self.rules, self.calendar)
+        return LocalBackend(self.store, self.clock, actor, self.rules, self.calendar, self.knowledge)
 
     @property
     def actor(self) -> Actor:
@@ -82,6 +89,28 @@ class LocalBackend:
     def due_preview(self, kind: str, start: dt.datetime | None = None) -> Sequence[DuePreview]:
         specs = clocks_for(kind, start or self.now(), self.rules, self.calendar())
         return [DuePreview(c.rule, c.name, c.due.due, c.due.provisional) for c in specs]
+
+    # ---- knowledge, routing, duplicates
+    def search_kb(self, query: str, unit: str | None = None, domain: str | None = None,
+                  limit: int = 10) -> Sequence[ArticleHit]:
+        return self.knowledge.search(query, unit, domain, limit)
+
+    def article(self, article_id: str) -> ArticleView:
+        return self.knowledge.article(article_id, self.now().astimezone(SHANGHAI).date())
+
+    def flag_article(self, article_id: str, problem: str, note: str) -> None:
+        self.knowledge.flag(article_id, problem, note, self.actor.name, self.now())
+
+    def suggest_units(self, text: str, domain: str | None = None, place: str | None = None,
+                      k: int = 3) -> Sequence[UnitSuggestionView]:
+        return self.knowledge.suggest_units(text, domain, place, k)
+
+    def find_duplicates(self, text: str, caller_phone: str | None = None,
+                        k: int = 5) -> Sequence[DuplicateView]:
+        return self.knowledge.find_duplicates(text, caller_phone, k)
+
+    def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
+        return self.knowledge.match_prefiling(text, place, self.now())
 
     # ---- intake
     def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str:

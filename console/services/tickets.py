@@ -8,6 +8,7 @@ error naming the R-id. Overdue is derived from the clocks, never stored.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -41,6 +42,26 @@ SUPERVISION_GROUNDS = {1: "超期未办理", 2: "办理结果不满意且诉求�
 SUPERVISION_METHODS = {"written": "书面函告", "onsite": "现场督导", "meeting": "督办会议"}
 MANUAL_CALLBACK_ATTEMPTS = 3  # R-DEFAULT-SATISFIED: "several unanswered manual attempts"
 MIN_OPINION_CHARS = 20  # R-TERMINATE: a *detailed* written opinion
+
+
+def _name_the_writer(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a bare optimistic-lock Conflict into "changed by X at T" by re-reading the ticket."""
+
+    @functools.wraps(method)
+    def wrapper(self: TicketService, number: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, number, *args, **kwargs)
+        except Conflict as exc:
+            if exc.changed_by:
+                raise
+            with self.store.read() as s:
+                t = s.execute(select(TicketRow).where(TicketRow.number == number)).scalar_one_or_none()
+                if t is None:
+                    raise
+                raise Conflict(f"工单 {number}", t.updated_by,
+                               local(t.updated_at).strftime("%Y-%m-%d %H:%M:%S")) from None
+
+    return wrapper
 
 
 class TicketService:
@@ -236,6 +257,7 @@ class TicketService:
             return str(t.number)
 
     # ------------------------------------------------------------------ dispatch and handling
+    @_name_the_writer
     def dispatch(self, number: str, unit_id: str, co_unit_ids: Iterable[str] = (),
                  version: int | None = None) -> None:
         now = self.clock.now()
@@ -267,12 +289,15 @@ class TicketService:
             self._start(t, "first_response", rule, now)
             self._start(t, "progress", rule, now)
             # R-SPECIAL: notify the unit by SMS and phone; R-SPECIAL-REPORT: duty office + emergency.
-            self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{now.isoformat()}", unit=unit.name)
-            self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{now.isoformat()}", unit=unit.name)
-            self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{now.isoformat()}")
-            self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{now.isoformat()}")
+            # one set per dispatch: the clock count tells this dispatch from an earlier one
+            n = len(t.clocks)
+            self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{n}", unit=unit.name)
+            self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{n}", unit=unit.name)
+            self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{n}")
+            self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{n}")
         self._event(s, t, "dispatch", reason, now, unit_id=unit.id, co_unit_ids=",".join(co_unit_ids))
 
+    @_name_the_writer
     def sign(self, number: str, version: int | None = None) -> None:
         """签收 (R-SIGN)."""
         now = self.clock.now()
@@ -284,6 +309,7 @@ class TicketService:
             t.state = State.HANDLING.value
             self._event(s, t, "sign", "", now)
 
+    @_name_the_writer
     def return_ticket(self, number: str, reason: str, basis: str, version: int | None = None) -> None:
         """退回: the unit is not responsible (R-RETURN); a complex ticket may not be returned (R-COMPLEX)."""
         now = self.clock.now()
@@ -310,6 +336,7 @@ class TicketService:
                 t.complex = True
                 self._event(s, t, "became_complex", "退回2次，自动转为疑难复杂事项（R-COMPLEX）", now)
 
+    @_name_the_writer
     def review_return(self, number: str, approve: bool, reason: str, new_unit_id: str | None = None,
                       co_unit_ids: Iterable[str] = (), version: int | None = None) -> None:
         """The manager reviews a return (R-RETURN-REVIEW): approve → re-dispatch; refuse → back."""
@@ -332,6 +359,7 @@ class TicketService:
                 t.first_received_at = t.first_received_at or now
                 self._event(s, t, "return_refused", reason, now, unit_id=t.unit_id or "")
 
+    @_name_the_writer
     def designate_lead(self, number: str, lead_unit_id: str, co_unit_ids: Iterable[str],
                        reason: str = "", version: int | None = None) -> None:
         """For a complex matter the manager names a lead unit and co-units (R-COMPLEX, Art. 16)."""
@@ -351,9 +379,11 @@ class TicketService:
             self._stop(t, "return", met=False, now=now)
             self._event(s, t, "designate_lead", reason, now, lead=lead_unit_id, co_unit_ids=",".join(cos))
 
+    @_name_the_writer
     def first_response(self, number: str, note: str, version: int | None = None) -> None:
         self._special_feedback(number, "first_response", note, version)
 
+    @_name_the_writer
     def report_progress(self, number: str, note: str, version: int | None = None) -> None:
         self._special_feedback(number, "progress", note, version)
 
@@ -374,6 +404,7 @@ class TicketService:
                     t.state = State.HANDLING.value
             self._event(s, t, key, note, now)
 
+    @_name_the_writer
     def request_completion(self, number: str, contact_method: str, contact_date: dt.date | None,
                            handling: str, version: int | None = None) -> None:
         """办结申请 with its three required elements (R-COMPLETE)."""
@@ -393,6 +424,7 @@ class TicketService:
             self._event(s, t, "request_completion", handling, now, contact_method=contact_method,
                         contact_date=contact_date.isoformat() if contact_date else "")
 
+    @_name_the_writer
     def review_completion(self, number: str, approve: bool, reason: str = "",
                           version: int | None = None) -> None:
         """Approve a completion (call-back clocks start) or reject it (R-COMPLETE-REJECT, R-LATE-REPLY)."""
@@ -422,6 +454,7 @@ class TicketService:
                 t.late_reply = True
                 self._event(s, t, "late_reply", "办结申请两次被退回，认定为未按时回复工单（R-LATE-REPLY）", now)
 
+    @_name_the_writer
     def request_extension(self, number: str, days: int, reason: str, version: int | None = None) -> None:
         """延期申请, before the limit expires, within the cap (R-EXTEND, R-EXTEND-CONSULT)."""
         now = self.clock.now()
@@ -445,6 +478,7 @@ class TicketService:
             t.pending_data = {"days": days, "reason": reason}
             self._event(s, t, "request_extension", reason, now, days=days)
 
+    @_name_the_writer
     def review_extension(self, number: str, approve: bool, reason: str = "",
                          version: int | None = None) -> None:
         """The manager approves (the limit moves, the caller is told) or refuses an extension."""
@@ -469,6 +503,7 @@ class TicketService:
                          message="延期告知")
             self._event(s, t, "extension_approved", reason, now, days=days, due=due.due.isoformat())
 
+    @_name_the_writer
     def request_termination(self, number: str, opinion: str, version: int | None = None) -> None:
         """The unit files its detailed written opinion for termination (终结备案, R-TERMINATE)."""
         now = self.clock.now()
@@ -481,6 +516,7 @@ class TicketService:
             t.pending_data = {"opinion": opinion}
             self._event(s, t, "request_termination", opinion, now)
 
+    @_name_the_writer
     def review_termination(self, number: str, approve: bool, reason: str, version: int | None = None) -> None:
         """The manager terminates (终结) after establishing the facts, or refuses (R-TERMINATE)."""
         now = self.clock.now()
@@ -501,6 +537,7 @@ class TicketService:
             self._event(s, t, "terminated", reason, now, opinion=opinion)
 
     # ------------------------------------------------------------------ consultation call-back
+    @_name_the_writer
     def answer_callback(self, number: str, answer: str, version: int | None = None) -> None:
         now = self.clock.now()
         with self.store.write() as s:
@@ -513,6 +550,7 @@ class TicketService:
             self._event(s, t, "answer_callback", answer, now)
 
     # ------------------------------------------------------------------ call-back and satisfaction
+    @_name_the_writer
     def record_callback(self, number: str, result: Satisfaction | None, method: str = "manual",
                         note: str = "", version: int | None = None) -> None:
         """Record a call-back (R-CALLBACK). ``result`` None: an automatic call-back was sent, or
@@ -565,6 +603,7 @@ class TicketService:
                 settled.append(str(t.number))
         return settled
 
+    @_name_the_writer
     def decide_dissatisfied(self, number: str, decision: str, reason: str, version: int | None = None) -> None:
         """After a dissatisfied call-back: redo (R-REDO) or close (R-DISSATISFIED-OUTCOMES)."""
         now = self.clock.now()
@@ -586,6 +625,7 @@ class TicketService:
                 raise InputError("decision", "应为 redo（重新办理）或 close（结案）")
 
     # ------------------------------------------------------------------ supervision
+    @_name_the_writer
     def open_supervision(self, number: str, ground: int, method: str, note: str,
                          version: int | None = None) -> int:
         """A supervision ticket (督办工单) on one of the five grounds (R-SUPERVISE-WHEN/HOW)."""

@@ -215,3 +215,55 @@ class DuePreview:
     name: str
     due: dt.datetime
     provisional: bool
+
+
+@dataclass(frozen=True)
+class ArticleHit:
+    """A ranked knowledge answer. Spans are (start, end) offsets to highlight — never markup."""
+
+    article_id: str
+    unit_id: str
+    unit_name: str
+    question: str
+    snippet: str
+    score: float
+    status: str  # "draft" | "verified" (R-KB)
+    question_spans: tuple[tuple[int, int], ...] = ()
+    snippet_spans: tuple[tuple[int, int], ...] = ()
+    why: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    unit_id: str
+    unit_name: str
+    question: str
+    alt_questions: tuple[str, ...]
+    answer: str
+    basis: str
+    domain: str
+    tags: tuple[str, ...]
+    enterprise: bool
+    effective: dt.date
+    review_by: dt.date
+    status: str
+    review_overdue: bool
+
+
+@dataclass(frozen=True)
+class UnitSuggestionView:
+    unit_id: str
+    unit_name: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DuplicateView:
+    number: str
+    score: float
+    same_caller: bool
+    state: str
+    terminated: bool
+    reason: str

@@ -18,8 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import OperationalError as _OpError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from console.services.errors import Unavailable
+from console.services.errors import Conflict, Unavailable
 
 SQLITE_BUSY_MS = 10_000
 
@@ -61,8 +62,12 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on any error."""
-        with _translate_outage(), self.writer() as session, session.begin():
-            yield session
+        try:
+            with _translate_outage(), self.writer() as session, session.begin():
+                yield session
+        except StaleDataError:
+            # another seat's write to the same row committed first (optimistic version)
+            raise Conflict("记录", "", "") from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -115,6 +115,8 @@ class CalendarScheduleRow(Base):
     __tablename__ = "calendar_schedules"
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(Text)
+    official: Mapped[bool] = mapped_column(Boolean, default=True)
+    published: Mapped[dt.date | None] = mapped_column(Date)
     holidays: Mapped[dict[str, Any]] = mapped_column(JSON)  # ISO date → name
     workdays: Mapped[dict[str, Any]] = mapped_column(JSON)  # ISO date → name
     loaded_at: Mapped[dt.datetime]

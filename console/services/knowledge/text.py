@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
+import numpy as np
+import numpy.typing as npt
 import zhconv
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -77,26 +81,171 @@ def terms(text: str, limit: int | None = None) -> list[str]:
     return out
 
 
+_KEEP = re.compile(r"[^\s\W_]+", re.UNICODE)
+
+
 def normalize_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
     """Fold a text like :func:`normalize` and say where each folded character came from.
 
     Returns the folded text and, for each of its characters, the index of the character
     of ``text`` it was made from, so a match found in the folded text can be pointed at
-    in the original (highlights). The folding agrees with :func:`normalize` for Chinese
-    text; where a conversion changes the length (rare phrase conversions) the characters
-    are converted one by one instead.
+    in the original (highlights). The folding agrees with :func:`normalize` whenever
+    NFKC, lower-casing and the conversion to simplified keep one character per character
+    (always so for Chinese text); otherwise the characters are folded one by one.
     """
+    folded = to_simplified(unicodedata.normalize("NFKC", text).lower())
+    if len(folded) == len(text):
+        parts: list[str] = []
+        origin: list[int] = []
+        for m in _KEEP.finditer(folded):
+            parts.append(m.group())
+            origin.extend(range(m.start(), m.end()))
+        return "".join(parts), tuple(origin)
     chars: list[str] = []
-    origin: list[int] = []
+    where: list[int] = []
     for i, ch in enumerate(text):
-        for piece in unicodedata.normalize("NFKC", ch).lower():
-            chars.append(piece)
-            origin.append(i)
-    joined = "".join(chars)
-    simplified = to_simplified(joined)
-    if len(simplified) != len(joined):
-        parts = [to_simplified(c) for c in chars]
-        origin = [o for part, o in zip(parts, origin, strict=True) for _ in part]
-        simplified = "".join(parts)
-    kept = [(c, o) for c, o in zip(simplified, origin, strict=True) if not _DROP.match(c)]
-    return "".join(c for c, _ in kept), tuple(o for _, o in kept)
+        for piece in to_simplified(unicodedata.normalize("NFKC", ch).lower()):
+            if not _DROP.match(piece):
+                chars.append(piece)
+                where.append(i)
+    return "".join(chars), tuple(where)
+
+
+@dataclass(frozen=True)
+class _BulkTables:
+    """zhconv's zh-cn table split for bulk folding (see :func:`normalize_many`)."""
+
+    single: npt.NDArray[np.uint32]
+    """Code point → code point of every one-character conversion (identity elsewhere)."""
+    prefixes: npt.NDArray[np.int64]
+    """Sorted codes (a << 21 | b) of the first two characters of each phrase that
+    converts differently from its characters one by one."""
+    phrases: dict[str, tuple[str, ...]]
+    """Those phrases by their first two characters."""
+    seconds: frozenset[str]
+    """Starters that can compose with the character before them (NFC_QC=Maybe)."""
+    first: npt.NDArray[np.bool_]
+    """Code points that start such a phrase."""
+    second: npt.NDArray[np.bool_]
+    """Code points that are the second character of such a phrase."""
+
+
+@cache
+def _bulk_tables() -> _BulkTables | None:
+    try:
+        table: dict[str, str] = zhconv.zhconv.getdict("zh-cn")
+    except Exception:  # an unknown zhconv layout: fall back to normalize() text by text
+        return None
+    single = np.arange(0x110000, dtype=np.uint32)
+    for key, value in table.items():
+        if len(key) == 1:
+            if len(value) != 1:
+                return None
+            single[ord(key)] = ord(value)
+    phrases: dict[str, list[str]] = {}
+    for key, value in table.items():
+        if len(key) >= 2:
+            one_by_one = "".join(chr(single[ord(c)]) for c in key)
+            if value != one_by_one:
+                phrases.setdefault(key[:2], []).append(key)
+    prefixes = np.array(sorted((ord(p[0]) << 21) | ord(p[1]) for p in phrases), dtype=np.int64)
+    # Second characters of canonical pairs, plus Hangul vowels and trailing consonants
+    # (composed algorithmically): a string free of them (and of combining marks) is
+    # NFKC-normalised character by character.
+    seconds = {chr(c) for c in range(0x1161, 0x1176)} | {chr(c) for c in range(0x11A8, 0x11C3)}
+    for point in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(point))
+        if decomposition and decomposition[0] != "<":
+            parts = decomposition.split()
+            if len(parts) == 2:
+                seconds.add(chr(int(parts[1], 16)))
+    first = np.zeros(0x110000, dtype=bool)
+    second = np.zeros(0x110000, dtype=bool)
+    for pair in phrases:
+        first[ord(pair[0])] = second[ord(pair[1])] = True
+    return _BulkTables(
+        single,
+        prefixes,
+        {p: tuple(keys) for p, keys in phrases.items()},
+        frozenset(seconds),
+        first,
+        second,
+    )
+
+
+_char_folds: dict[int, str | None] = {}
+
+
+def _char_fold(point: int, seconds: frozenset[str]) -> str | None:
+    """NFKC + lower case of one character, or None when its context could matter."""
+    folded = _char_folds.get(point, "\x00")
+    if folded != "\x00":
+        return folded
+    ch = chr(point)
+    parts = unicodedata.normalize("NFKD", ch)
+    if ch == "\u03a3" or any(unicodedata.combining(c) or c in seconds for c in parts):
+        result: str | None = None  # combining marks, Hangul jamo, final sigma …
+    else:
+        result = unicodedata.normalize("NFKC", ch).lower()
+    _char_folds[point] = result
+    return result
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """``[normalize(t) for t in texts]``, several times faster for thousands of texts.
+
+    All texts are folded as one array of code points: NFKC and lower case character by
+    character, then zhconv's one-character table, then punctuation dropped. Where that
+    could differ from :func:`normalize` the text is folded by :func:`normalize` itself:
+    a text with combining marks or composable characters (NFKC then depends on the
+    neighbours), or with a phrase zhconv converts differently from its characters one
+    by one (行政總裁, 保障著 …). The result is exactly that of :func:`normalize`.
+    """
+    tables = _bulk_tables() if len(texts) >= 64 else None
+    if tables is None:
+        return [normalize(t) for t in texts]
+    clean = [t.replace("\x00", "") if "\x00" in t else t for t in texts]
+    points = np.frombuffer("\x00".join(clean).encode("utf-32-le"), dtype=np.uint32)
+    exact: set[int] = set()
+    bounds = np.flatnonzero(points == 0)
+
+    def owners_of(positions: npt.NDArray[np.int64]) -> list[int]:
+        return np.unique(np.searchsorted(bounds, positions, side="right")).tolist()
+
+    fold_map = np.arange(0x110000, dtype=np.uint32)
+    expand: dict[str, str] = {}
+    awkward: list[int] = []
+    for point in np.flatnonzero(np.bincount(points)).tolist():
+        folded = _char_fold(point, tables.seconds)
+        if folded is None:
+            awkward.append(point)
+        elif len(folded) == 1:
+            fold_map[point] = ord(folded)
+        elif folded != chr(point):
+            expand[chr(point)] = folded
+    if awkward:
+        exact.update(owners_of(np.flatnonzero(np.isin(points, awkward))))
+    points = fold_map[points]
+    lowered = points.tobytes().decode("utf-32-le")
+    if expand:
+        lowered = lowered.translate(str.maketrans(expand))
+        points = np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32)
+        bounds = np.flatnonzero(points == 0)
+    if tables.prefixes.size and points.size > 1:
+        first = tables.first[points[:-1]] & tables.second[points[1:]]
+        maybe = np.flatnonzero(first)
+        codes = (points[maybe].astype(np.int64) << 21) | points[maybe + 1]
+        at = np.minimum(np.searchsorted(tables.prefixes, codes), tables.prefixes.size - 1)
+        for p in maybe[tables.prefixes[at] == codes].tolist():
+            for key in tables.phrases[lowered[p : p + 2]]:
+                if lowered.startswith(key, p):
+                    exact.add(int(np.searchsorted(bounds, p, side="right")))
+                    break
+    points = tables.single[points]
+    keep = np.zeros(0x110000, dtype=bool)
+    kept_chars = np.flatnonzero(np.bincount(points))
+    keep[kept_chars] = [chr(c).isalnum() or c == 0 for c in kept_chars.tolist()]
+    pieces = points[keep[points]].tobytes().decode("utf-32-le").split("\x00")
+    for i in exact:
+        pieces[i] = normalize(texts[i])
+    return pieces

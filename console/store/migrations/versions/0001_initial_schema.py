@@ -20,6 +20,8 @@ def upgrade() -> None:
     op.create_table('calendar_schedules',
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('source', sa.Text(), nullable=False),
+    sa.Column('official', sa.Boolean(), nullable=False),
+    sa.Column('published', sa.Date(), nullable=True),
     sa.Column('holidays', sa.JSON(), nullable=False),
     sa.Column('workdays', sa.JSON(), nullable=False),
     sa.Column('loaded_at', console.store.types.UTCDateTime(), nullable=False),

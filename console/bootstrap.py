@@ -1,0 +1,68 @@
+"""Build everything once at start-up (settings → store → backend); nothing happens at import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
+
+from console.config import Settings
+from console.services.calendars import CalendarProvider
+from console.services.clock import Clock, clock_from_setting
+from console.services.errors import HotlineError
+from console.services.knowledge.service import KnowledgeService
+from console.services.local import LocalBackend
+from console.services.rules import RuleTable
+from console.services.seeding import seed_store
+from console.services.views import Actor
+from console.store.engine import Store, open_store
+from console.store.migrate import current_revision, head_revision, upgrade
+
+
+class NotMigrated(HotlineError):
+    exit_status = 2
+
+
+@dataclass
+class Platform:
+    """The shared parts every seat of this process uses."""
+
+    settings: Settings
+    store: Store
+    clock: Clock
+    rules: RuleTable
+    calendar: CalendarProvider
+    knowledge: KnowledgeService
+
+    def backend(self, actor: Actor) -> LocalBackend:
+        return LocalBackend(self.store, self.clock, actor, self.rules, self.calendar, self.knowledge)
+
+
+def is_embedded(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def open_platform(settings: Settings, prepare: bool = True) -> Platform:
+    """Open the store. The embedded SQLite store is created, migrated and seeded on first use;
+    a shared PostgreSQL must be migrated with `hotline db upgrade` first."""
+    store = open_store(settings.db_url)
+    clock = clock_from_setting(settings.now, running=settings.clock_running)
+    if prepare:
+        if is_embedded(settings.db_url):
+            fresh = not inspect(store.write_engine).has_table("tickets")
+            upgrade(store)
+            if fresh:
+                seed_store(store, settings.seed_dir, clock.now())
+        elif current_revision(store) != head_revision():
+            store.dispose()
+            raise NotMigrated("数据库结构不是最新版本，请先运行 hotline db upgrade")
+    return Platform(settings, store, clock, RuleTable.load(), CalendarProvider(store), KnowledgeService(store))

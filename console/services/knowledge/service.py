@@ -1,0 +1,228 @@
+"""The knowledge base over the store: search, routing and duplicate indexes kept in step.
+
+The indexes live in memory (the same on SQLite and PostgreSQL) and are shared by every
+seat of a process. Edits made here are visible to the very next query; edits made by other
+processes are picked up by a cheap watermark query at most every ``SYNC_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from console.services.errors import InputError, NotFound
+from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord
+from console.services.knowledge.routing import Router
+from console.services.knowledge.search import SearchIndex
+from console.services.knowledge.seed import ArticleRecord, Seed, UnitRecord
+from console.services.knowledge.text import normalize
+from console.services.values import Domain, State
+from console.services.views import (
+    ArticleHit,
+    ArticleView,
+    DuplicateView,
+    PrefilingView,
+    UnitSuggestionView,
+)
+from console.store.engine import Store
+from console.store.models import (
+    ArticleFlagRow,
+    ArticleRow,
+    EventRow,
+    PrefilingRow,
+    SynonymRow,
+    TicketRow,
+    UnitRow,
+)
+
+SYNC_SECONDS = 5.0
+FLAG_PROBLEMS = {"wrong": "内容有误", "outdated": "内容过时"}
+# Tickets duplicate detection keeps in view: everything but refusals (a refused call is no matter).
+DUPLICATE_STATES = tuple(s.value for s in State if s is not State.REFUSED)
+
+
+def unit_record(u: UnitRow) -> UnitRecord:
+    return UnitRecord(id=u.id, name=u.name, full_name=u.full_name, category=u.category, city=u.city,
+                      subcentre=u.subcentre, hotline=u.hotline, contact_role=u.contact_role,
+                      domains=tuple(Domain(d) for d in u.domains), duties=tuple(u.duties),
+                      keywords=tuple(u.keywords))
+
+
+def article_record(a: ArticleRow) -> ArticleRecord:
+    return ArticleRecord(id=a.id, unit_id=a.unit_id, question=a.question,
+                         alt_questions=tuple(a.alt_questions), answer=a.answer, basis=a.basis,
+                         domain=Domain(a.domain), tags=tuple(a.tags), enterprise=a.enterprise,
+                         effective=a.effective, review_by=a.review_by, status=a.status)
+
+
+def ticket_record(t: TicketRow) -> TicketRecord:
+    return TicketRecord(number=str(t.number), caller_phone=t.caller_phone, text=t.text, state=t.state,
+                        created_at=t.created_at, unit_id=t.unit_id or "")
+
+
+class KnowledgeService:
+    """Search, routing, duplicates and pre-filing over one store (shared by all seats)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.RLock()
+        self._search: SearchIndex | None = None
+        self._router: Router | None = None
+        self._dups: DuplicateIndex | None = None
+        self._unit_names: dict[str, str] = {}
+        self._article_mark: dt.datetime | None = None
+        self._ticket_mark: dt.datetime | None = None
+        self._checked = 0.0
+
+    # ------------------------------------------------------------------ building and syncing
+    def _build(self) -> None:
+        with self.store.read() as s:
+            units = [unit_record(u) for u in s.execute(select(UnitRow).where(UnitRow.active.is_(True)))
+                     .scalars()]
+            articles = [article_record(a) for a in s.execute(select(ArticleRow)).scalars()]
+            synonyms = [tuple(r.terms) for r in s.execute(select(SynonymRow)).scalars()]
+            dispatches = s.execute(
+                select(TicketRow.text, TicketRow.domain, EventRow.details)
+                .join(EventRow, EventRow.ticket_id == TicketRow.id)
+                .where(EventRow.action == "dispatch")).all()
+            tickets = [ticket_record(t) for t in s.execute(
+                select(TicketRow).where(TicketRow.state.in_(DUPLICATE_STATES))).scalars()]
+            self._article_mark = s.execute(select(ArticleRow.updated_at)
+                                           .order_by(ArticleRow.updated_at.desc()).limit(1)).scalar()
+            self._ticket_mark = s.execute(select(TicketRow.updated_at)
+                                          .order_by(TicketRow.updated_at.desc()).limit(1)).scalar()
+        self._unit_names = {u.id: u.name for u in units}
+        self._search = SearchIndex(articles, synonyms)
+        past = [(text, domain, str(details.get("unit_id", ""))) for text, domain, details in dispatches
+                if details.get("unit_id")]
+        self._router = Router.from_seed(Seed(units=tuple(units), articles=tuple(articles)), past)
+        self._dups = DuplicateIndex(tickets)
+        self._checked = time.monotonic()
+
+    def _ready(self) -> tuple[SearchIndex, Router, DuplicateIndex]:
+        with self._lock:
+            if self._search is None:
+                self._build()
+            elif time.monotonic() - self._checked > SYNC_SECONDS:
+                self._sync()
+            assert self._search is not None and self._router is not None and self._dups is not None
+            return self._search, self._router, self._dups
+
+    def _sync(self) -> None:
+        """Pick up articles and tickets changed by other seats since the last look."""
+        self._checked = time.monotonic()
+        with self.store.read() as s:
+            q = select(ArticleRow)
+            if self._article_mark is not None:
+                q = q.where(ArticleRow.updated_at > self._article_mark)
+            for a in s.execute(q).scalars():
+                assert self._search is not None
+                self._search.upsert(article_record(a))
+                self._article_mark = max(self._article_mark or a.updated_at, a.updated_at)
+            q2 = select(TicketRow)
+            if self._ticket_mark is not None:
+                q2 = q2.where(TicketRow.updated_at > self._ticket_mark)
+            for t in s.execute(q2).scalars():
+                self._note_ticket(t)
+
+    def _note_ticket(self, t: TicketRow) -> None:
+        assert self._dups is not None and self._router is not None
+        self._ticket_mark = max(self._ticket_mark or t.updated_at, t.updated_at)
+        if t.state == State.REFUSED.value or t.number is None:
+            return
+        record = ticket_record(t)
+        if record.number in self._dups:
+            self._dups.update(record)
+        else:
+            self._dups.add(record)
+            if t.unit_id:
+                self._router.learn(t.text, t.domain, t.unit_id)
+
+    def refresh(self) -> None:
+        """Sync now (after this process wrote tickets or articles)."""
+        with self._lock:
+            if self._search is None:
+                self._build()
+            else:
+                self._sync()
+
+    def warm(self) -> None:
+        """Build the indexes ahead of the first keystroke (called from a worker at start-up)."""
+        self._ready()
+
+    # ------------------------------------------------------------------ search
+    def search(self, query: str, unit: str | None = None, domain: str | None = None,
+               limit: int = 10) -> list[ArticleHit]:
+        if len(query) > 2000:
+            query = query[:2000]
+        index, _, _ = self._ready()
+        dom = Domain.parse(domain) if domain else None
+        hits = index.search(query, unit=unit or None, domain=dom, limit=limit)  # type: ignore[arg-type]
+        return [ArticleHit(article_id=h.article_id, unit_id=h.unit_id,
+                           unit_name=self._unit_names.get(h.unit_id, h.unit_id), question=h.question,
+                           snippet=h.snippet, score=round(float(h.score), 4), status=h.status,
+                           question_spans=tuple(h.highlights.question),
+                           snippet_spans=tuple(h.highlights.snippet), why=tuple(h.why))
+                for h in hits]
+
+    def article(self, article_id: str, today: dt.date) -> ArticleView:
+        with self.store.read() as s:
+            a = s.get(ArticleRow, article_id)
+            if a is None:
+                raise NotFound("知识", article_id)
+            unit = s.get(UnitRow, a.unit_id)
+            return ArticleView(id=a.id, unit_id=a.unit_id, unit_name=unit.name if unit else a.unit_id,
+                               question=a.question, alt_questions=tuple(a.alt_questions), answer=a.answer,
+                               basis=a.basis, domain=Domain(a.domain).label, tags=tuple(a.tags),
+                               enterprise=a.enterprise, effective=a.effective, review_by=a.review_by,
+                               status=a.status, review_overdue=a.review_by < today)
+
+    def flag(self, article_id: str, problem: str, note: str, by: str, now: dt.datetime) -> None:
+        """An operator reports an article wrong or outdated; it goes to the owner unit (R-KB)."""
+        if problem not in FLAG_PROBLEMS:
+            raise InputError("problem", "应为 wrong（内容有误）或 outdated（内容过时）")
+        if len(note) > 2000:
+            raise InputError("note", "说明过长（最多 2000 字）")
+        with self.store.write() as s:
+            a = s.get(ArticleRow, article_id)
+            if a is None:
+                raise NotFound("知识", article_id)
+            s.add(ArticleFlagRow(article_id=a.id, unit_id=a.unit_id, problem=problem, note=note,
+                                 flagged_by=by, at=now))
+
+    # ------------------------------------------------------------------ routing and duplicates
+    def suggest_units(self, text: str, domain: str | None, place: str | None, k: int = 3) -> list[UnitSuggestionView]:
+        _, router, _ = self._ready()
+        return [UnitSuggestionView(s.unit_id, s.unit_name, round(float(s.score), 4), tuple(s.reasons))
+                for s in router.suggest(text, domain=domain or None, place=place or None, k=k)]
+
+    def find_duplicates(self, text: str, caller_phone: str | None, k: int = 5) -> list[DuplicateView]:
+        _, _, dups = self._ready()
+        return [DuplicateView(m.number, round(float(m.score), 4), m.same_caller, m.state, m.terminated, m.reason)
+                for m in dups.find(text, caller_phone=caller_phone or None, k=k)]
+
+    def match_prefiling(self, text: str, place: str | None, now: dt.datetime) -> list[PrefilingView]:
+        """Active pre-filed scopes whose keywords the call mentions, in its region (R-PREFILING)."""
+        folded = normalize(text)
+        where = normalize((place or "") + text)
+        out = []
+        with self.store.read() as s:
+            rows = s.execute(select(PrefilingRow).where(PrefilingRow.starts <= now, PrefilingRow.ends >= now)
+                             .order_by(PrefilingRow.id)).scalars()
+            for p in rows:
+                if not any(normalize(k) and normalize(k) in folded for k in p.keywords):
+                    continue
+                region = normalize(p.region).removesuffix("市").removesuffix("州")
+                if region and region not in where:
+                    continue
+                out.append(PrefilingView(p.id, p.unit_id, p.reason, p.title, p.region, p.starts, p.ends,
+                                         p.explanation, tuple(p.keywords)))
+        return out
+
+    def unit_names(self) -> Sequence[tuple[str, str]]:
+        self._ready()
+        return sorted(self._unit_names.items())
