@@ -160,6 +160,8 @@ class TicketRow(Base):
     repeat_of: Mapped[str | None] = mapped_column(String(20))
     satisfaction: Mapped[str] = mapped_column(String(12), default="")
     callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))  # seat working on it (work queues)
+    claimed_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime]
     created_by: Mapped[str] = mapped_column(String(80))
     updated_at: Mapped[dt.datetime]
@@ -277,7 +279,40 @@ class DraftRow(Base):
     updated_at: Mapped[dt.datetime]
 
 
+class SeatRow(Base):
+    """A working seat and its token (only a hash is stored; the token is shown once)."""
+
+    __tablename__ = "seats"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"))
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class AuditRow(Base):
+    """An append-only audit record (R-SECURITY, R-ARCHIVE), chained by hash."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    seat: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(60), default="", index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    origin: Mapped[str] = mapped_column(String(100), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 __all__ = [
+    "AuditRow", "SeatRow",
     "ArticleFlagRow", "ArticleRow", "Base", "CalendarScheduleRow", "ClockRow", "CoUnitRow",
     "DraftRow", "EventRow", "GroundRow", "OutboxRow", "PrefilingRow", "RecordingRow",
     "SupervisionRow", "SynonymRow", "TicketRow", "UnitRow",
