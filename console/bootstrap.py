@@ -37,7 +37,9 @@ class Platform:
     knowledge: KnowledgeService
 
     def backend(self, actor: Actor) -> LocalBackend:
-        return LocalBackend(self.store, self.clock, actor, self.rules, self.calendar, self.knowledge)
+        return LocalBackend(
+            self.store, self.clock, actor, self.rules, self.calendar, self.knowledge
+        )
 
 
 def is_embedded(url: str) -> bool:
@@ -46,7 +48,11 @@ def is_embedded(url: str) -> bool:
 
 def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)
 
@@ -65,4 +71,6 @@ def open_platform(settings: Settings, prepare: bool = True) -> Platform:
         elif current_revision(store) != head_revision():
             store.dispose()
             raise NotMigrated("数据库结构不是最新版本，请先运行 hotline db upgrade")
-    return Platform(settings, store, clock, RuleTable.load(), CalendarProvider(store), KnowledgeService(store))
+    return Platform(
+        settings, store, clock, RuleTable.load(), CalendarProvider(store), KnowledgeService(store)
+    )

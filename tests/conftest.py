@@ -36,7 +36,9 @@ def pg_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session (dropped afterwards)."""
     base = pg_url()
     if base is None:
-        pytest.skip(f"PostgreSQL tests are off: set {PG_ENV}=postgresql+psycopg://user@host:port/db")
+        pytest.skip(
+            f"PostgreSQL tests are off: set {PG_ENV}=postgresql+psycopg://user@host:port/db"
+        )
     name = f"hotline_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

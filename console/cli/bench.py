@@ -29,7 +29,9 @@ DEFAULT = ("due", "search", "routing", "duplicates", "startup")
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("bench", help="运行基准测试（与基线同场对比）")
-    p.add_argument("names", nargs="*", help=f"可选：{'、'.join(BENCHMARKS)}（默认 {'、'.join(DEFAULT)}）")
+    p.add_argument(
+        "names", nargs="*", help=f"可选：{'、'.join(BENCHMARKS)}（默认 {'、'.join(DEFAULT)}）"
+    )
     p.set_defaults(handler=_bench)
 
 
@@ -37,7 +39,9 @@ def _bench(args: argparse.Namespace) -> int:
     names = args.names or list(DEFAULT)
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
-        raise UsageError(f"names: 未知的基准测试 {', '.join(unknown)}（可选：{', '.join(BENCHMARKS)}）")
+        raise UsageError(
+            f"names: 未知的基准测试 {', '.join(unknown)}（可选：{', '.join(BENCHMARKS)}）"
+        )
     failed = []
     for name in names:
         path: Path = REPO_ROOT / "benchmarks" / BENCHMARKS[name]

@@ -22,7 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     show.add_argument("year", help="年份，如 2026")
     show.add_argument("--json", action="store_true", help="输出 JSON")
     show.set_defaults(handler=_show)
-    load = verbs.add_parser("load", help="载入官方放假安排文件（格式见 knowledge_seed/calendar/README.md）")
+    load = verbs.add_parser(
+        "load", help="载入官方放假安排文件（格式见 knowledge_seed/calendar/README.md）"
+    )
     load.add_argument("file", type=Path)
     load.set_defaults(handler=_load)
 
@@ -38,11 +40,21 @@ def _show(args: argparse.Namespace) -> int:
 
     sched = work_calendar().schedule(year)
     if args.json:
-        print(json.dumps({
-            "year": year, "source": sched.source, "official": sched.official,
-            "holidays": {d.isoformat(): n for d, n in sorted(sched.holidays.items())},
-            "makeup_workdays": {d.isoformat(): n for d, n in sorted(sched.makeup_workdays.items())},
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "year": year,
+                    "source": sched.source,
+                    "official": sched.official,
+                    "holidays": {d.isoformat(): n for d, n in sorted(sched.holidays.items())},
+                    "makeup_workdays": {
+                        d.isoformat(): n for d, n in sorted(sched.makeup_workdays.items())
+                    },
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     status = "官方安排" if sched.official else "临时：尚未载入官方放假安排，其中时限均标为临时"
     print(f"{year} 年放假安排 — 来源：{sched.source}（{status}）")
@@ -65,6 +77,8 @@ def _load(args: argparse.Namespace) -> int:
         changed = service.recompute_provisional()
     finally:
         p.store.dispose()
-    print(f"已载入 {schedule.year} 年放假安排（{schedule.source}）：节假日 {len(schedule.holidays)} 天，"
-          f"调休上班 {len(schedule.makeup_workdays)} 天；重算临时时限 {changed} 个")
+    print(
+        f"已载入 {schedule.year} 年放假安排（{schedule.source}）：节假日 {len(schedule.holidays)} 天，"
+        f"调休上班 {len(schedule.makeup_workdays)} 天；重算临时时限 {changed} 个"
+    )
     return 0

@@ -21,7 +21,11 @@ def _upgrade(args: argparse.Namespace) -> int:
     p = platform(prepare=False)
     try:
         changed = upgrade(p.store)
-        print(f"数据库已升级到 {head_revision()}" if changed else f"数据库已是最新版本 {head_revision()}")
+        print(
+            f"数据库已升级到 {head_revision()}"
+            if changed
+            else f"数据库已是最新版本 {head_revision()}"
+        )
     finally:
         p.store.dispose()
     return 0

@@ -36,9 +36,15 @@ from console.store.models import GroundRow, PrefilingRow, UnitRow
 class LocalBackend:
     """Implements ``console.services.backend.Backend`` over a Store for one seat."""
 
-    def __init__(self, store: Store, clock: Clock, actor: Actor, rules: RuleTable | None = None,
-                 calendar: CalendarProvider | None = None,
-                 knowledge: KnowledgeService | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        actor: Actor,
+        rules: RuleTable | None = None,
+        calendar: CalendarProvider | None = None,
+        knowledge: KnowledgeService | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self._actor = actor
@@ -50,7 +56,9 @@ class LocalBackend:
 
     def as_actor(self, actor: Actor) -> LocalBackend:
         """The same platform, acting as another seat (shares store, clock and calendar)."""
-        return LocalBackend(self.store, self.clock, actor, self.rules, self.calendar, self.knowledge)
+        return LocalBackend(
+            self.store, self.clock, actor, self.rules, self.calendar, self.knowledge
+        )
 
     @property
     def actor(self) -> Actor:
@@ -66,11 +74,25 @@ class LocalBackend:
     # ---- reference data
     def units(self) -> Sequence[UnitView]:
         with self.store.read() as s:
-            rows = s.execute(select(UnitRow).where(UnitRow.active.is_(True)).order_by(UnitRow.id)).scalars()
-            return [UnitView(id=u.id, name=u.name, full_name=u.full_name, category=u.category, city=u.city,
-                             subcentre=u.subcentre, hotline=u.hotline, contact_role=u.contact_role,
-                             domains=tuple(u.domains), duties=tuple(u.duties), keywords=tuple(u.keywords))
-                    for u in rows]
+            rows = s.execute(
+                select(UnitRow).where(UnitRow.active.is_(True)).order_by(UnitRow.id)
+            ).scalars()
+            return [
+                UnitView(
+                    id=u.id,
+                    name=u.name,
+                    full_name=u.full_name,
+                    category=u.category,
+                    city=u.city,
+                    subcentre=u.subcentre,
+                    hotline=u.hotline,
+                    contact_role=u.contact_role,
+                    domains=tuple(u.domains),
+                    duties=tuple(u.duties),
+                    keywords=tuple(u.keywords),
+                )
+                for u in rows
+            ]
 
     def grounds(self) -> Sequence[GroundView]:
         with self.store.read() as s:
@@ -80,19 +102,34 @@ class LocalBackend:
     def prefiling_active(self, at: dt.datetime | None = None) -> Sequence[PrefilingView]:
         moment = at or self.now()
         with self.store.read() as s:
-            rows = s.execute(select(PrefilingRow).where(PrefilingRow.starts <= moment,
-                                                        PrefilingRow.ends >= moment)
-                             .order_by(PrefilingRow.id)).scalars()
-            return [PrefilingView(p.id, p.unit_id, p.reason, p.title, p.region, p.starts, p.ends,
-                                  p.explanation, tuple(p.keywords)) for p in rows]
+            rows = s.execute(
+                select(PrefilingRow)
+                .where(PrefilingRow.starts <= moment, PrefilingRow.ends >= moment)
+                .order_by(PrefilingRow.id)
+            ).scalars()
+            return [
+                PrefilingView(
+                    p.id,
+                    p.unit_id,
+                    p.reason,
+                    p.title,
+                    p.region,
+                    p.starts,
+                    p.ends,
+                    p.explanation,
+                    tuple(p.keywords),
+                )
+                for p in rows
+            ]
 
     def due_preview(self, kind: str, start: dt.datetime | None = None) -> Sequence[DuePreview]:
         specs = clocks_for(kind, start or self.now(), self.rules, self.calendar())
         return [DuePreview(c.rule, c.name, c.due.due, c.due.provisional) for c in specs]
 
     # ---- knowledge, routing, duplicates
-    def search_kb(self, query: str, unit: str | None = None, domain: str | None = None,
-                  limit: int = 10) -> Sequence[ArticleHit]:
+    def search_kb(
+        self, query: str, unit: str | None = None, domain: str | None = None, limit: int = 10
+    ) -> Sequence[ArticleHit]:
         return self.knowledge.search(query, unit, domain, limit)
 
     def article(self, article_id: str) -> ArticleView:
@@ -101,12 +138,14 @@ class LocalBackend:
     def flag_article(self, article_id: str, problem: str, note: str) -> None:
         self.knowledge.flag(article_id, problem, note, self.actor.name, self.now())
 
-    def suggest_units(self, text: str, domain: str | None = None, place: str | None = None,
-                      k: int = 3) -> Sequence[UnitSuggestionView]:
+    def suggest_units(
+        self, text: str, domain: str | None = None, place: str | None = None, k: int = 3
+    ) -> Sequence[UnitSuggestionView]:
         return self.knowledge.suggest_units(text, domain, place, k)
 
-    def find_duplicates(self, text: str, caller_phone: str | None = None,
-                        k: int = 5) -> Sequence[DuplicateView]:
+    def find_duplicates(
+        self, text: str, caller_phone: str | None = None, k: int = 5
+    ) -> Sequence[DuplicateView]:
         return self.knowledge.find_duplicates(text, caller_phone, k)
 
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
@@ -128,8 +167,13 @@ class LocalBackend:
     def transfer(self, intake: Intake, target_line: str, target_is_city_line: bool) -> str:
         return self.tickets.transfer(intake, target_line, target_is_city_line)
 
-    def accept(self, intake: Intake, unit_id: str | None = None, co_unit_ids: Sequence[str] = (),
-               special: Special = Special.NONE) -> str:
+    def accept(
+        self,
+        intake: Intake,
+        unit_id: str | None = None,
+        co_unit_ids: Sequence[str] = (),
+        special: Special = Special.NONE,
+    ) -> str:
         return self.tickets.accept(intake, unit_id, co_unit_ids, special)
 
     # ---- tickets
@@ -146,22 +190,38 @@ class LocalBackend:
         with self.store.read() as s:
             return {n: self.queries.count(s, n, now) for n in names}
 
-    def dispatch(self, number: str, unit_id: str, co_unit_ids: Sequence[str] = (),
-                 version: int | None = None) -> None:
+    def dispatch(
+        self, number: str, unit_id: str, co_unit_ids: Sequence[str] = (), version: int | None = None
+    ) -> None:
         self.tickets.dispatch(number, unit_id, co_unit_ids, version)
 
     def sign(self, number: str, version: int | None = None) -> None:
         self.tickets.sign(number, version)
 
-    def return_ticket(self, number: str, reason: str, basis: str, version: int | None = None) -> None:
+    def return_ticket(
+        self, number: str, reason: str, basis: str, version: int | None = None
+    ) -> None:
         self.tickets.return_ticket(number, reason, basis, version)
 
-    def review_return(self, number: str, approve: bool, reason: str, new_unit_id: str | None = None,
-                      co_unit_ids: Sequence[str] = (), version: int | None = None) -> None:
+    def review_return(
+        self,
+        number: str,
+        approve: bool,
+        reason: str,
+        new_unit_id: str | None = None,
+        co_unit_ids: Sequence[str] = (),
+        version: int | None = None,
+    ) -> None:
         self.tickets.review_return(number, approve, reason, new_unit_id, co_unit_ids, version)
 
-    def designate_lead(self, number: str, lead_unit_id: str, co_unit_ids: Sequence[str],
-                       reason: str = "", version: int | None = None) -> None:
+    def designate_lead(
+        self,
+        number: str,
+        lead_unit_id: str,
+        co_unit_ids: Sequence[str],
+        reason: str = "",
+        version: int | None = None,
+    ) -> None:
         self.tickets.designate_lead(number, lead_unit_id, co_unit_ids, reason, version)
 
     def first_response(self, number: str, note: str, version: int | None = None) -> None:
@@ -170,45 +230,64 @@ class LocalBackend:
     def report_progress(self, number: str, note: str, version: int | None = None) -> None:
         self.tickets.report_progress(number, note, version)
 
-    def request_completion(self, number: str, contact_method: str, contact_date: dt.date | None,
-                           handling: str, version: int | None = None) -> None:
+    def request_completion(
+        self,
+        number: str,
+        contact_method: str,
+        contact_date: dt.date | None,
+        handling: str,
+        version: int | None = None,
+    ) -> None:
         self.tickets.request_completion(number, contact_method, contact_date, handling, version)
 
-    def review_completion(self, number: str, approve: bool, reason: str = "",
-                          version: int | None = None) -> None:
+    def review_completion(
+        self, number: str, approve: bool, reason: str = "", version: int | None = None
+    ) -> None:
         self.tickets.review_completion(number, approve, reason, version)
 
-    def request_extension(self, number: str, days: int, reason: str, version: int | None = None) -> None:
+    def request_extension(
+        self, number: str, days: int, reason: str, version: int | None = None
+    ) -> None:
         self.tickets.request_extension(number, days, reason, version)
 
-    def review_extension(self, number: str, approve: bool, reason: str = "",
-                         version: int | None = None) -> None:
+    def review_extension(
+        self, number: str, approve: bool, reason: str = "", version: int | None = None
+    ) -> None:
         self.tickets.review_extension(number, approve, reason, version)
 
     def request_termination(self, number: str, opinion: str, version: int | None = None) -> None:
         self.tickets.request_termination(number, opinion, version)
 
-    def review_termination(self, number: str, approve: bool, reason: str,
-                           version: int | None = None) -> None:
+    def review_termination(
+        self, number: str, approve: bool, reason: str, version: int | None = None
+    ) -> None:
         self.tickets.review_termination(number, approve, reason, version)
 
     def answer_callback(self, number: str, answer: str, version: int | None = None) -> None:
         self.tickets.answer_callback(number, answer, version)
 
-    def record_callback(self, number: str, result: Satisfaction | None, method: str = "manual",
-                        note: str = "", version: int | None = None) -> None:
+    def record_callback(
+        self,
+        number: str,
+        result: Satisfaction | None,
+        method: str = "manual",
+        note: str = "",
+        version: int | None = None,
+    ) -> None:
         self.tickets.record_callback(number, result, method, note, version)
 
     def settle_callbacks(self) -> list[str]:
         return self.tickets.settle_callbacks()
 
-    def decide_dissatisfied(self, number: str, decision: str, reason: str,
-                            version: int | None = None) -> None:
+    def decide_dissatisfied(
+        self, number: str, decision: str, reason: str, version: int | None = None
+    ) -> None:
         self.tickets.decide_dissatisfied(number, decision, reason, version)
 
     # ---- supervision
-    def open_supervision(self, number: str, ground: int, method: str, note: str,
-                         version: int | None = None) -> int:
+    def open_supervision(
+        self, number: str, ground: int, method: str, note: str, version: int | None = None
+    ) -> int:
         return self.tickets.open_supervision(number, ground, method, note, version)
 
     def reply_supervision(self, supervision_id: int, reply: str) -> None:

@@ -38,20 +38,49 @@ class SeedReport:
 
     @property
     def changed(self) -> bool:
-        return any((self.units_added, self.units_updated, self.articles_added, self.articles_updated,
-                    self.grounds, self.prefiling, self.synonyms, self.calendars))
+        return any(
+            (
+                self.units_added,
+                self.units_updated,
+                self.articles_added,
+                self.articles_updated,
+                self.grounds,
+                self.prefiling,
+                self.synonyms,
+                self.calendars,
+            )
+        )
 
 
 def unit_fields(u: UnitRecord) -> dict[str, object]:
-    return dict(name=u.name, full_name=u.full_name, category=u.category, city=u.city,
-                subcentre=u.subcentre, hotline=u.hotline, contact_role=u.contact_role,
-                domains=[d.value for d in u.domains], duties=list(u.duties), keywords=list(u.keywords))
+    return dict(
+        name=u.name,
+        full_name=u.full_name,
+        category=u.category,
+        city=u.city,
+        subcentre=u.subcentre,
+        hotline=u.hotline,
+        contact_role=u.contact_role,
+        domains=[d.value for d in u.domains],
+        duties=list(u.duties),
+        keywords=list(u.keywords),
+    )
 
 
 def article_fields(a: ArticleRecord) -> dict[str, object]:
-    return dict(unit_id=a.unit_id, question=a.question, alt_questions=list(a.alt_questions),
-                answer=a.answer, basis=a.basis, domain=a.domain.value, tags=list(a.tags),
-                enterprise=a.enterprise, effective=a.effective, review_by=a.review_by, status=a.status)
+    return dict(
+        unit_id=a.unit_id,
+        question=a.question,
+        alt_questions=list(a.alt_questions),
+        answer=a.answer,
+        basis=a.basis,
+        domain=a.domain.value,
+        tags=list(a.tags),
+        enterprise=a.enterprise,
+        effective=a.effective,
+        review_by=a.review_by,
+        status=a.status,
+    )
 
 
 def _upsert(row: object | None, fields: dict[str, object]) -> bool:
@@ -66,8 +95,15 @@ def _upsert(row: object | None, fields: dict[str, object]) -> bool:
 
 def apply_seed(store: Store, seed: Seed, now: dt.datetime, by: str = "seed") -> SeedReport:
     """Write the seed into the store in one transaction."""
-    counts = dict(units_added=0, units_updated=0, articles_added=0, articles_updated=0,
-                  grounds=0, prefiling=0, synonyms=0)
+    counts = dict(
+        units_added=0,
+        units_updated=0,
+        articles_added=0,
+        articles_updated=0,
+        grounds=0,
+        prefiling=0,
+        synonyms=0,
+    )
     with store.write() as s:
         for u in seed.units:
             row = s.get(UnitRow, u.id)
@@ -94,14 +130,25 @@ def apply_seed(store: Store, seed: Seed, now: dt.datetime, by: str = "seed") -> 
             elif _upsert(row, fields):
                 counts["grounds"] += 1
         for p in seed.prefiling:
-            fields = dict(unit_id=p.unit_id, reason=p.reason, title=p.title, keywords=list(p.keywords),
-                          region=p.region, starts=p.starts, ends=p.ends, explanation=p.explanation)
+            fields = dict(
+                unit_id=p.unit_id,
+                reason=p.reason,
+                title=p.title,
+                keywords=list(p.keywords),
+                region=p.region,
+                starts=p.starts,
+                ends=p.ends,
+                explanation=p.explanation,
+            )
             row = s.get(PrefilingRow, p.id)
             if row is None:
                 s.add(PrefilingRow(id=p.id, **fields))
                 counts["prefiling"] += 1
-            elif _upsert(row, {k: v for k, v in fields.items() if k not in ("starts", "ends")}) or \
-                    row.starts != p.starts or row.ends != p.ends:
+            elif (
+                _upsert(row, {k: v for k, v in fields.items() if k not in ("starts", "ends")})
+                or row.starts != p.starts
+                or row.ends != p.ends
+            ):
                 row.starts, row.ends = p.starts, p.ends
                 counts["prefiling"] += 1
         existing = {tuple(r.terms) for r in s.execute(select(SynonymRow)).scalars()}
@@ -120,8 +167,11 @@ def seed_store(store: Store, seed_dir: Path, now: dt.datetime) -> SeedReport:
         schedule = load_schedule_file(path)
         with store.read() as s:
             row = s.get(CalendarScheduleRow, schedule.year)
-            same = row is not None and row.source == schedule.source and \
-                len(row.holidays) == len(schedule.holidays)
+            same = (
+                row is not None
+                and row.source == schedule.source
+                and len(row.holidays) == len(schedule.holidays)
+            )
         if not same:
             save_schedule(store, schedule, "seed", now)
             calendars += 1

@@ -19,7 +19,7 @@ from console.services import workflow
 from console.services.calendar import WorkCalendar
 from console.services.clock import Clock, local
 from console.services.clocks import Due, hours_due, wd_due
-from console.services.errors import Conflict, InputError, NotFound, RuleError
+from console.services.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
 from console.services.rules import RuleTable
 from console.services.values import Kind, Role, Satisfaction, Source, Special, State
 from console.services.views import Actor, Intake
@@ -37,8 +37,13 @@ from console.store.models import (
 )
 
 MAX_TEXT = 20_000
-SUPERVISION_GROUNDS = {1: "超期未办理", 2: "办理结果不满意且诉求合理", 3: "多次集中反映应解决未解决",
-                       4: "媒体曝光或影响恶劣", 5: "其他需要督办的事项"}
+SUPERVISION_GROUNDS = {
+    1: "超期未办理",
+    2: "办理结果不满意且诉求合理",
+    3: "多次集中反映应解决未解决",
+    4: "媒体曝光或影响恶劣",
+    5: "其他需要督办的事项",
+}
 SUPERVISION_METHODS = {"written": "书面函告", "onsite": "现场督导", "meeting": "督办会议"}
 MANUAL_CALLBACK_ATTEMPTS = 3  # R-DEFAULT-SATISFIED: "several unanswered manual attempts"
 MIN_OPINION_CHARS = 20  # R-TERMINATE: a *detailed* written opinion
@@ -55,11 +60,16 @@ def _name_the_writer(method: Callable[..., Any]) -> Callable[..., Any]:
             if exc.changed_by:
                 raise
             with self.store.read() as s:
-                t = s.execute(select(TicketRow).where(TicketRow.number == number)).scalar_one_or_none()
+                t = s.execute(
+                    select(TicketRow).where(TicketRow.number == number)
+                ).scalar_one_or_none()
                 if t is None:
                     raise
-                raise Conflict(f"工单 {number}", t.updated_by,
-                               local(t.updated_at).strftime("%Y-%m-%d %H:%M:%S")) from None
+                raise Conflict(
+                    f"工单 {number}",
+                    t.updated_by,
+                    local(t.updated_at).strftime("%Y-%m-%d %H:%M:%S"),
+                ) from None
 
     return wrapper
 
@@ -67,8 +77,14 @@ def _name_the_writer(method: Callable[..., Any]) -> Callable[..., Any]:
 class TicketService:
     """The workflow's commands over one store, for one acting seat."""
 
-    def __init__(self, store: Store, clock: Clock, calendar: Callable[[], WorkCalendar],
-                 rules: RuleTable, actor: Actor) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        calendar: Callable[[], WorkCalendar],
+        rules: RuleTable,
+        actor: Actor,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.calendar = calendar
@@ -76,11 +92,27 @@ class TicketService:
         self.actor = actor
 
     # ------------------------------------------------------------------ helpers
-    def _event(self, s: Session, t: TicketRow, action: str, reason: str = "",
-               now: dt.datetime | None = None, **details: Any) -> None:
-        s.add(EventRow(ticket_id=t.id, at=now or self.clock.now(), actor=self.actor.name,
-                       role=self.actor.role.value, unit_id=self.actor.unit_id, action=action,
-                       reason=reason, details={k: _plain(v) for k, v in details.items()}))
+    def _event(
+        self,
+        s: Session,
+        t: TicketRow,
+        action: str,
+        reason: str = "",
+        now: dt.datetime | None = None,
+        **details: Any,
+    ) -> None:
+        s.add(
+            EventRow(
+                ticket_id=t.id,
+                at=now or self.clock.now(),
+                actor=self.actor.name,
+                role=self.actor.role.value,
+                unit_id=self.actor.unit_id,
+                action=action,
+                reason=reason,
+                details={k: _plain(v) for k, v in details.items()},
+            )
+        )
         t.updated_at = now or self.clock.now()
         t.updated_by = self.actor.name
 
@@ -89,7 +121,9 @@ class TicketService:
         if t is None:
             raise NotFound("工单", number)
         if version is not None and t.version != version:
-            raise Conflict(f"工单 {number}", t.updated_by, local(t.updated_at).strftime("%Y-%m-%d %H:%M:%S"))
+            raise Conflict(
+                f"工单 {number}", t.updated_by, local(t.updated_at).strftime("%Y-%m-%d %H:%M:%S")
+            )
         return t
 
     def _check(self, action: str, t: TicketRow) -> None:
@@ -100,22 +134,45 @@ class TicketService:
             return hours_due(start, amount)
         return wd_due(self.calendar(), start, amount, extension_wd=extension_wd)
 
-    def _start(self, t: TicketRow, key: str, rule: str, start: dt.datetime,
-               kind: str | None = None, supervision_id: int | None = None) -> ClockRow:
+    def _start(
+        self,
+        t: TicketRow,
+        key: str,
+        rule: str,
+        start: dt.datetime,
+        kind: str | None = None,
+        supervision_id: int | None = None,
+    ) -> ClockRow:
         """Start (or restart) the clock ``key`` of a ticket from ``start``."""
         limit = self.rules.limit(rule, kind=kind, matter_type=t.matter_type or None, part=key)
         amount, unit = limit.amount, limit.unit
         self._stop(t, key, met=False, supervision_id=supervision_id)
         due = self._due(start, amount, unit)
-        row = ClockRow(key=key, rule=rule, name=limit.name, started_at=start,
-                       due_at=due.due, amount=amount, unit=unit, extension_wd=0,
-                       provisional=due.provisional, running=True, met_at=None,
-                       supervision_id=supervision_id)
+        row = ClockRow(
+            key=key,
+            rule=rule,
+            name=limit.name,
+            started_at=start,
+            due_at=due.due,
+            amount=amount,
+            unit=unit,
+            extension_wd=0,
+            provisional=due.provisional,
+            running=True,
+            met_at=None,
+            supervision_id=supervision_id,
+        )
         t.clocks.append(row)
         return row
 
-    def _stop(self, t: TicketRow, key: str, met: bool, now: dt.datetime | None = None,
-              supervision_id: int | None = None) -> ClockRow | None:
+    def _stop(
+        self,
+        t: TicketRow,
+        key: str,
+        met: bool,
+        now: dt.datetime | None = None,
+        supervision_id: int | None = None,
+    ) -> ClockRow | None:
         """Stop the running clock ``key``: met (obligation fulfilled) or merely not applicable."""
         for c in t.clocks:
             if c.key == key and c.running and c.supervision_id == supervision_id:
@@ -128,9 +185,19 @@ class TicketService:
         rows = [c for c in t.clocks if c.key == key]
         return rows[-1] if rows else None
 
-    def _outbox(self, s: Session, t: TicketRow, channel: str, target: str, key: str, **payload: Any) -> None:
-        s.add(OutboxRow(ticket_id=t.id, channel=channel, target=target, payload=payload,
-                        idempotency_key=f"{t.number}:{key}", created_at=self.clock.now()))
+    def _outbox(
+        self, s: Session, t: TicketRow, channel: str, target: str, key: str, **payload: Any
+    ) -> None:
+        s.add(
+            OutboxRow(
+                ticket_id=t.id,
+                channel=channel,
+                target=target,
+                payload=payload,
+                idempotency_key=f"{t.number}:{key}",
+                created_at=self.clock.now(),
+            )
+        )
 
     def _unit(self, s: Session, unit_id: str, field: str = "unit_id") -> UnitRow:
         u = s.get(UnitRow, unit_id)
@@ -142,18 +209,29 @@ class TicketService:
     def _new_ticket(self, s: Session, intake: Intake, state: State, now: dt.datetime) -> TicketRow:
         _validate_intake(intake)
         if self.actor.role not in workflow.INTAKE_ROLES:
-            from console.services.errors import PermissionDenied
-
             raise PermissionDenied("只有坐席可以受理来电", rule="R-SCOPE")
         t = TicketRow(
-            kind=intake.kind.value, domain=intake.domain.value, matter_type=intake.matter_type,
-            source=intake.source.value, source_line=intake.source_line,
-            caller_type=intake.caller_type.value, caller_name=intake.caller_name,
-            caller_phone=intake.caller_phone, caller_id_number=intake.caller_id_number,
-            enterprise_name=intake.enterprise_name, confidential=intake.confidential,
-            place=intake.place, text=intake.text, state=state.value,
-            repeat_of=intake.repeat_of or None, pending="", pending_data={},
-            created_at=now, created_by=self.actor.name, updated_at=now, updated_by=self.actor.name,
+            kind=intake.kind.value,
+            domain=intake.domain.value,
+            matter_type=intake.matter_type,
+            source=intake.source.value,
+            source_line=intake.source_line,
+            caller_type=intake.caller_type.value,
+            caller_name=intake.caller_name,
+            caller_phone=intake.caller_phone,
+            caller_id_number=intake.caller_id_number,
+            enterprise_name=intake.enterprise_name,
+            confidential=intake.confidential,
+            place=intake.place,
+            text=intake.text,
+            state=state.value,
+            repeat_of=intake.repeat_of or None,
+            pending="",
+            pending_data={},
+            created_at=now,
+            created_by=self.actor.name,
+            updated_at=now,
+            updated_by=self.actor.name,
         )
         s.add(t)
         s.flush()
@@ -163,7 +241,9 @@ class TicketService:
     def _terminated_matter(self, s: Session, intake: Intake) -> TicketRow | None:
         if not intake.repeat_of:
             return None
-        earlier = s.execute(select(TicketRow).where(TicketRow.number == intake.repeat_of)).scalar_one_or_none()
+        earlier = s.execute(
+            select(TicketRow).where(TicketRow.number == intake.repeat_of)
+        ).scalar_one_or_none()
         if earlier is None:
             raise InputError("repeat_of", f"工单 {intake.repeat_of} 不存在")
         return earlier if earlier.state == State.TERMINATED.value else None
@@ -176,11 +256,22 @@ class TicketService:
         with self.store.write() as s:
             g = s.get(GroundRow, ground)
             if g is None:
-                raise InputError("ground", f"不予受理情形应为 1–10，收到 {ground}（R-INADMISSIBLE）")
+                raise InputError(
+                    "ground", f"不予受理情形应为 1–10，收到 {ground}（R-INADMISSIBLE）"
+                )
             t = self._new_ticket(s, intake, State.REFUSED, now)
             t.refusal_ground = ground
-            self._event(s, t, "refuse", reason, now, ground=ground, ground_title=g.title,
-                        basis=basis.strip() or g.basis, script=g.script)
+            self._event(
+                s,
+                t,
+                "refuse",
+                reason,
+                now,
+                ground=ground,
+                ground_title=g.title,
+                basis=basis.strip() or g.basis,
+                script=g.script,
+            )
             return str(t.number)
 
     def answer(self, intake: Intake, article_id: str | None, note: str = "") -> str:
@@ -189,8 +280,11 @@ class TicketService:
         with self.store.write() as s:
             self._refuse_terminated(s, intake)
             if intake.kind is not Kind.CONSULTATION:
-                raise RuleError("R-DISPATCH", f"{intake.kind.label}类诉求须派单办理，不能即时答复结案",
-                                allowed="派单")
+                raise RuleError(
+                    "R-DISPATCH",
+                    f"{intake.kind.label}类诉求须派单办理，不能即时答复结案",
+                    allowed="派单",
+                )
             t = self._new_ticket(s, intake, State.CLOSED, now)
             t.article_id = article_id or None
             self._event(s, t, "answer", note, now, article_id=article_id or "")
@@ -216,19 +310,32 @@ class TicketService:
             if scope is None:
                 raise InputError("scope_id", f"报备 {scope_id} 不存在")
             if not scope.starts <= now <= scope.ends:
-                raise RuleError("R-PREFILING", f"报备「{scope.title}」不在有效期内，不能按报备答复",
-                                allowed="受理并派单")
+                raise RuleError(
+                    "R-PREFILING",
+                    f"报备「{scope.title}」不在有效期内，不能按报备答复",
+                    allowed="受理并派单",
+                )
             t = self._new_ticket(s, intake, State.CLOSED, now)
             t.prefiling_id = scope_id
-            self._event(s, t, "explain_prefiled", scope.explanation, now, scope=scope_id,
-                        unit_id=scope.unit_id)
+            self._event(
+                s,
+                t,
+                "explain_prefiled",
+                scope.explanation,
+                now,
+                scope=scope_id,
+                unit_id=scope.unit_id,
+            )
             return str(t.number)
 
     def transfer(self, intake: Intake, target_line: str, target_is_city_line: bool) -> str:
         """Transfer the call to another line: to a sub-centre (R-SUBCENTRE), never back to a city line (R-SOURCE)."""
         if target_is_city_line and intake.source is Source.CITY_TRANSFER:
-            raise RuleError("R-SOURCE", "市州12345转接来的电话实行单向转接，不得转回",
-                            allowed="受理、答复或不予受理")
+            raise RuleError(
+                "R-SOURCE",
+                "市州12345转接来的电话实行单向转接，不得转回",
+                allowed="受理、答复或不予受理",
+            )
         now = self.clock.now()
         with self.store.write() as s:
             t = self._new_ticket(s, intake, State.CLOSED, now)
@@ -238,17 +345,29 @@ class TicketService:
     def _refuse_terminated(self, s: Session, intake: Intake) -> None:
         earlier = self._terminated_matter(s, intake)
         if earlier is not None:
-            raise RuleError("R-TERMINATE", f"该事项已于工单 {earlier.number} 认定终结办理，不再受理，请向来电人解释",
-                            allowed="不予受理（第四项）并解释")
+            raise RuleError(
+                "R-TERMINATE",
+                f"该事项已于工单 {earlier.number} 认定终结办理，不再受理，请向来电人解释",
+                allowed="不予受理（第四项）并解释",
+            )
 
-    def accept(self, intake: Intake, unit_id: str | None = None, co_unit_ids: Iterable[str] = (),
-               special: Special = Special.NONE) -> str:
+    def accept(
+        self,
+        intake: Intake,
+        unit_id: str | None = None,
+        co_unit_ids: Iterable[str] = (),
+        special: Special = Special.NONE,
+    ) -> str:
         """Accept a request; with a unit, dispatch it in the same transaction (R-DISPATCH)."""
         now = self.clock.now()
         with self.store.write() as s:
             self._refuse_terminated(s, intake)
             if special is not Special.NONE and not unit_id:
-                raise RuleError("R-SPECIAL-REPORT", "特殊事项须立即生成特殊工单并派单", allowed="选择承办单位后派单")
+                raise RuleError(
+                    "R-SPECIAL-REPORT",
+                    "特殊事项须立即生成特殊工单并派单",
+                    allowed="选择承办单位后派单",
+                )
             t = self._new_ticket(s, intake, State.ACCEPTED, now)
             t.special = special.value
             self._event(s, t, "accept", "", now, special=special.value)
@@ -258,22 +377,33 @@ class TicketService:
 
     # ------------------------------------------------------------------ dispatch and handling
     @_name_the_writer
-    def dispatch(self, number: str, unit_id: str, co_unit_ids: Iterable[str] = (),
-                 version: int | None = None) -> None:
+    def dispatch(
+        self, number: str, unit_id: str, co_unit_ids: Iterable[str] = (), version: int | None = None
+    ) -> None:
         now = self.clock.now()
         with self.store.write() as s:
             t = self._load(s, number, version)
             self._check("dispatch", t)
             self._dispatch(s, t, unit_id, tuple(co_unit_ids), now)
 
-    def _dispatch(self, s: Session, t: TicketRow, unit_id: str, co_unit_ids: tuple[str, ...],
-                  now: dt.datetime, reason: str = "") -> None:
+    def _dispatch(
+        self,
+        s: Session,
+        t: TicketRow,
+        unit_id: str,
+        co_unit_ids: tuple[str, ...],
+        now: dt.datetime,
+        reason: str = "",
+    ) -> None:
         unit = self._unit(s, unit_id)
         for co in co_unit_ids:
             self._unit(s, co, "co_unit_ids")
         if co_unit_ids and not t.complex and self.actor.role is not Role.MANAGER:
-            raise RuleError("R-COMPLEX", "牵头单位加配合单位只用于疑难复杂事项，由管理部门指定",
-                            allowed="派给一个承办单位")
+            raise RuleError(
+                "R-COMPLEX",
+                "牵头单位加配合单位只用于疑难复杂事项，由管理部门指定",
+                allowed="派给一个承办单位",
+            )
         t.unit_id = unit.id
         t.co_units = [CoUnitRow(unit_id=c) for c in co_unit_ids if c != unit.id]
         t.first_received_at = now
@@ -295,7 +425,9 @@ class TicketService:
             self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{n}", unit=unit.name)
             self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{n}")
             self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{n}")
-        self._event(s, t, "dispatch", reason, now, unit_id=unit.id, co_unit_ids=",".join(co_unit_ids))
+        self._event(
+            s, t, "dispatch", reason, now, unit_id=unit.id, co_unit_ids=",".join(co_unit_ids)
+        )
 
     @_name_the_writer
     def sign(self, number: str, version: int | None = None) -> None:
@@ -310,15 +442,20 @@ class TicketService:
             self._event(s, t, "sign", "", now)
 
     @_name_the_writer
-    def return_ticket(self, number: str, reason: str, basis: str, version: int | None = None) -> None:
+    def return_ticket(
+        self, number: str, reason: str, basis: str, version: int | None = None
+    ) -> None:
         """退回: the unit is not responsible (R-RETURN); a complex ticket may not be returned (R-COMPLEX)."""
         now = self.clock.now()
         with self.store.write() as s:
             t = self._load(s, number, version)
             self._check("return", t)
             if t.complex:
-                raise RuleError("R-COMPLEX", "疑难复杂事项不得退回，请牵头或配合办理",
-                                allowed="申请办结、申请延期")
+                raise RuleError(
+                    "R-COMPLEX",
+                    "疑难复杂事项不得退回，请牵头或配合办理",
+                    allowed="申请办结、申请延期",
+                )
             if not reason.strip():
                 raise InputError("reason", "退回须注明理由（R-RETURN）")
             if not basis.strip():
@@ -331,14 +468,25 @@ class TicketService:
             self._stop(t, "limit", met=False, now=now)
             t.return_count += 1
             t.state = State.RETURN_REQUESTED.value
-            self._event(s, t, "return", reason, now, basis=basis, late=late, unit_id=t.unit_id or "")
+            self._event(
+                s, t, "return", reason, now, basis=basis, late=late, unit_id=t.unit_id or ""
+            )
             if t.return_count >= self.rules.limit("R-COMPLEX").amount and not t.complex:
                 t.complex = True
-                self._event(s, t, "became_complex", "退回2次，自动转为疑难复杂事项（R-COMPLEX）", now)
+                self._event(
+                    s, t, "became_complex", "退回2次，自动转为疑难复杂事项（R-COMPLEX）", now
+                )
 
     @_name_the_writer
-    def review_return(self, number: str, approve: bool, reason: str, new_unit_id: str | None = None,
-                      co_unit_ids: Iterable[str] = (), version: int | None = None) -> None:
+    def review_return(
+        self,
+        number: str,
+        approve: bool,
+        reason: str,
+        new_unit_id: str | None = None,
+        co_unit_ids: Iterable[str] = (),
+        version: int | None = None,
+    ) -> None:
         """The manager reviews a return (R-RETURN-REVIEW): approve → re-dispatch; refuse → back."""
         now = self.clock.now()
         with self.store.write() as s:
@@ -348,11 +496,15 @@ class TicketService:
                 raise InputError("reason", "审核退回须说明理由（R-RETURN-REVIEW）")
             if approve:
                 if not new_unit_id:
-                    raise InputError("new_unit_id", "同意退回须指定重新派往的承办单位（R-RETURN-REVIEW）")
+                    raise InputError(
+                        "new_unit_id", "同意退回须指定重新派往的承办单位（R-RETURN-REVIEW）"
+                    )
                 if new_unit_id == t.unit_id and not co_unit_ids:
                     raise InputError("new_unit_id", "同意退回后应派往其他承办单位")
                 self._event(s, t, "return_approved", reason, now, from_unit=t.unit_id or "")
-                self._dispatch(s, t, new_unit_id, tuple(co_unit_ids), now, reason="退回审核后重新派单")
+                self._dispatch(
+                    s, t, new_unit_id, tuple(co_unit_ids), now, reason="退回审核后重新派单"
+                )
             else:
                 t.state = State.HANDLING.value
                 self._start(t, "limit", "R-LIMIT", now, kind=t.kind)
@@ -360,8 +512,14 @@ class TicketService:
                 self._event(s, t, "return_refused", reason, now, unit_id=t.unit_id or "")
 
     @_name_the_writer
-    def designate_lead(self, number: str, lead_unit_id: str, co_unit_ids: Iterable[str],
-                       reason: str = "", version: int | None = None) -> None:
+    def designate_lead(
+        self,
+        number: str,
+        lead_unit_id: str,
+        co_unit_ids: Iterable[str],
+        reason: str = "",
+        version: int | None = None,
+    ) -> None:
         """For a complex matter the manager names a lead unit and co-units (R-COMPLEX, Art. 16)."""
         now = self.clock.now()
         with self.store.write() as s:
@@ -377,7 +535,9 @@ class TicketService:
             else:
                 t.co_units = [CoUnitRow(unit_id=c) for c in cos]
             self._stop(t, "return", met=False, now=now)
-            self._event(s, t, "designate_lead", reason, now, lead=lead_unit_id, co_unit_ids=",".join(cos))
+            self._event(
+                s, t, "designate_lead", reason, now, lead=lead_unit_id, co_unit_ids=",".join(cos)
+            )
 
     @_name_the_writer
     def first_response(self, number: str, note: str, version: int | None = None) -> None:
@@ -405,28 +565,48 @@ class TicketService:
             self._event(s, t, key, note, now)
 
     @_name_the_writer
-    def request_completion(self, number: str, contact_method: str, contact_date: dt.date | None,
-                           handling: str, version: int | None = None) -> None:
+    def request_completion(
+        self,
+        number: str,
+        contact_method: str,
+        contact_date: dt.date | None,
+        handling: str,
+        version: int | None = None,
+    ) -> None:
         """办结申请 with its three required elements (R-COMPLETE)."""
         now = self.clock.now()
         with self.store.write() as s:
             t = self._load(s, number, version)
             self._check("request_completion", t)
-            missing = [label for label, value in (("与服务对象的沟通情况", contact_method.strip()),
-                                                  ("沟通日期", contact_date),
-                                                  ("事项办理情况", handling.strip())) if not value]
+            missing = [
+                label
+                for label, value in (
+                    ("与服务对象的沟通情况", contact_method.strip()),
+                    ("沟通日期", contact_date),
+                    ("事项办理情况", handling.strip()),
+                )
+                if not value
+            ]
             if missing:
                 raise RuleError("R-COMPLETE", "办结申请缺少要素：" + "、".join(missing))
             if contact_date is not None and contact_date > local(now).date():
                 raise InputError("contact_date", "沟通日期不能晚于今天")
             self._stop(t, "limit", met=True, now=now)
             t.state = State.COMPLETION_REQUESTED.value
-            self._event(s, t, "request_completion", handling, now, contact_method=contact_method,
-                        contact_date=contact_date.isoformat() if contact_date else "")
+            self._event(
+                s,
+                t,
+                "request_completion",
+                handling,
+                now,
+                contact_method=contact_method,
+                contact_date=contact_date.isoformat() if contact_date else "",
+            )
 
     @_name_the_writer
-    def review_completion(self, number: str, approve: bool, reason: str = "",
-                          version: int | None = None) -> None:
+    def review_completion(
+        self, number: str, approve: bool, reason: str = "", version: int | None = None
+    ) -> None:
         """Approve a completion (call-back clocks start) or reject it (R-COMPLETE-REJECT, R-LATE-REPLY)."""
         now = self.clock.now()
         with self.store.write() as s:
@@ -449,13 +629,26 @@ class TicketService:
                 limit.extension_wd = t.extension_wd
                 due = wd_due(self.calendar(), first, limit.amount, extension_wd=t.extension_wd)
                 limit.due_at, limit.provisional = due.due, due.provisional
-            self._event(s, t, "completion_rejected", reason, now, rejections=t.completion_rejections)
-            if t.completion_rejections >= self.rules.limit("R-LATE-REPLY").amount and not t.late_reply:
+            self._event(
+                s, t, "completion_rejected", reason, now, rejections=t.completion_rejections
+            )
+            if (
+                t.completion_rejections >= self.rules.limit("R-LATE-REPLY").amount
+                and not t.late_reply
+            ):
                 t.late_reply = True
-                self._event(s, t, "late_reply", "办结申请两次被退回，认定为未按时回复工单（R-LATE-REPLY）", now)
+                self._event(
+                    s,
+                    t,
+                    "late_reply",
+                    "办结申请两次被退回，认定为未按时回复工单（R-LATE-REPLY）",
+                    now,
+                )
 
     @_name_the_writer
-    def request_extension(self, number: str, days: int, reason: str, version: int | None = None) -> None:
+    def request_extension(
+        self, number: str, days: int, reason: str, version: int | None = None
+    ) -> None:
         """延期申请, before the limit expires, within the cap (R-EXTEND, R-EXTEND-CONSULT)."""
         now = self.clock.now()
         with self.store.write() as s:
@@ -469,18 +662,24 @@ class TicketService:
                 raise InputError("days", "延期天数应为正整数")
             if t.extension_wd + days > cap:
                 left = cap - t.extension_wd
-                raise RuleError(rule, f"延期累计不得超过{cap}个工作日（已延期{t.extension_wd}个）",
-                                allowed=f"最多再申请{left}个工作日" if left > 0 else "按期办结")
+                raise RuleError(
+                    rule,
+                    f"延期累计不得超过{cap}个工作日（已延期{t.extension_wd}个）",
+                    allowed=f"最多再申请{left}个工作日" if left > 0 else "按期办结",
+                )
             limit = self._clock(t, "limit")
             if limit is None or not limit.running or limit.due_at < now:
-                raise RuleError("R-EXTEND", "延期须在办理时限期满前申请，时限已过", allowed="申请办结")
+                raise RuleError(
+                    "R-EXTEND", "延期须在办理时限期满前申请，时限已过", allowed="申请办结"
+                )
             t.pending = "extension"
             t.pending_data = {"days": days, "reason": reason}
             self._event(s, t, "request_extension", reason, now, days=days)
 
     @_name_the_writer
-    def review_extension(self, number: str, approve: bool, reason: str = "",
-                         version: int | None = None) -> None:
+    def review_extension(
+        self, number: str, approve: bool, reason: str = "", version: int | None = None
+    ) -> None:
         """The manager approves (the limit moves, the caller is told) or refuses an extension."""
         now = self.clock.now()
         with self.store.write() as s:
@@ -497,10 +696,18 @@ class TicketService:
             assert limit is not None
             t.extension_wd += days
             limit.extension_wd += days
-            due = wd_due(self.calendar(), limit.started_at, limit.amount, extension_wd=limit.extension_wd)
+            due = wd_due(
+                self.calendar(), limit.started_at, limit.amount, extension_wd=limit.extension_wd
+            )
             limit.due_at, limit.provisional = due.due, due.provisional
-            self._outbox(s, t, "sms", t.caller_phone or "-", f"extension:{t.extension_wd}",
-                         message="延期告知")
+            self._outbox(
+                s,
+                t,
+                "sms",
+                t.caller_phone or "-",
+                f"extension:{t.extension_wd}",
+                message="延期告知",
+            )
             self._event(s, t, "extension_approved", reason, now, days=days, due=due.due.isoformat())
 
     @_name_the_writer
@@ -511,13 +718,17 @@ class TicketService:
             t = self._load(s, number, version)
             self._check("request_termination", t)
             if len(opinion.strip()) < MIN_OPINION_CHARS:
-                raise InputError("opinion", f"终结须提交详细书面意见（不少于{MIN_OPINION_CHARS}字，R-TERMINATE）")
+                raise InputError(
+                    "opinion", f"终结须提交详细书面意见（不少于{MIN_OPINION_CHARS}字，R-TERMINATE）"
+                )
             t.pending = "termination"
             t.pending_data = {"opinion": opinion}
             self._event(s, t, "request_termination", opinion, now)
 
     @_name_the_writer
-    def review_termination(self, number: str, approve: bool, reason: str, version: int | None = None) -> None:
+    def review_termination(
+        self, number: str, approve: bool, reason: str, version: int | None = None
+    ) -> None:
         """The manager terminates (终结) after establishing the facts, or refuses (R-TERMINATE)."""
         now = self.clock.now()
         with self.store.write() as s:
@@ -551,12 +762,20 @@ class TicketService:
 
     # ------------------------------------------------------------------ call-back and satisfaction
     @_name_the_writer
-    def record_callback(self, number: str, result: Satisfaction | None, method: str = "manual",
-                        note: str = "", version: int | None = None) -> None:
+    def record_callback(
+        self,
+        number: str,
+        result: Satisfaction | None,
+        method: str = "manual",
+        note: str = "",
+        version: int | None = None,
+    ) -> None:
         """Record a call-back (R-CALLBACK). ``result`` None: an automatic call-back was sent, or
         a manual one went unanswered; several unanswered attempts count as basic (R-DEFAULT-SATISFIED)."""
         if method not in ("auto", "manual"):
-            raise InputError("method", "回访方式应为 auto（短信/语音自动回访）或 manual（人工回访）")
+            raise InputError(
+                "method", "回访方式应为 auto（短信/语音自动回访）或 manual（人工回访）"
+            )
         now = self.clock.now()
         with self.store.write() as s:
             t = self._load(s, number, version)
@@ -571,12 +790,21 @@ class TicketService:
                 t.callback_attempts += 1
                 self._event(s, t, "callback_unanswered", note, now, attempt=t.callback_attempts)
                 if t.callback_attempts >= MANUAL_CALLBACK_ATTEMPTS:
-                    self._settle(s, t, now, f"人工回访{t.callback_attempts}次未接通，视为基本满意（R-DEFAULT-SATISFIED）")
+                    self._settle(
+                        s,
+                        t,
+                        now,
+                        f"人工回访{t.callback_attempts}次未接通，视为基本满意（R-DEFAULT-SATISFIED）",
+                    )
                 return
             for key in ("callback_auto", "callback_manual", "rating"):
                 self._stop(t, key, met=True, now=now)
             t.satisfaction = result.value
-            t.state = State.DISSATISFIED.value if result is Satisfaction.DISSATISFIED else State.CLOSED.value
+            t.state = (
+                State.DISSATISFIED.value
+                if result is Satisfaction.DISSATISFIED
+                else State.CLOSED.value
+            )
             self._event(s, t, "callback", note, now, method=method, result=result.value)
 
     def _settle(self, s: Session, t: TicketRow, now: dt.datetime, why: str) -> None:
@@ -593,18 +821,32 @@ class TicketService:
         now = self.clock.now()
         settled = []
         with self.store.write() as s:
-            rows = s.execute(
-                select(TicketRow).join(ClockRow).where(
-                    TicketRow.state == State.COMPLETED.value, ClockRow.key == "rating",
-                    ClockRow.running.is_(True), ClockRow.due_at <= now)
-            ).scalars().unique().all()
+            rows = (
+                s.execute(
+                    select(TicketRow)
+                    .join(ClockRow)
+                    .where(
+                        TicketRow.state == State.COMPLETED.value,
+                        ClockRow.key == "rating",
+                        ClockRow.running.is_(True),
+                        ClockRow.due_at <= now,
+                    )
+                )
+                .scalars()
+                .unique()
+                .all()
+            )
             for t in rows:
-                self._settle(s, t, now, "自动回访72小时内未评价，视为基本满意（R-DEFAULT-SATISFIED）")
+                self._settle(
+                    s, t, now, "自动回访72小时内未评价，视为基本满意（R-DEFAULT-SATISFIED）"
+                )
                 settled.append(str(t.number))
         return settled
 
     @_name_the_writer
-    def decide_dissatisfied(self, number: str, decision: str, reason: str, version: int | None = None) -> None:
+    def decide_dissatisfied(
+        self, number: str, decision: str, reason: str, version: int | None = None
+    ) -> None:
         """After a dissatisfied call-back: redo (R-REDO) or close (R-DISSATISFIED-OUTCOMES)."""
         now = self.clock.now()
         with self.store.write() as s:
@@ -626,8 +868,9 @@ class TicketService:
 
     # ------------------------------------------------------------------ supervision
     @_name_the_writer
-    def open_supervision(self, number: str, ground: int, method: str, note: str,
-                         version: int | None = None) -> int:
+    def open_supervision(
+        self, number: str, ground: int, method: str, note: str, version: int | None = None
+    ) -> int:
         """A supervision ticket (督办工单) on one of the five grounds (R-SUPERVISE-WHEN/HOW)."""
         now = self.clock.now()
         with self.store.write() as s:
@@ -636,22 +879,51 @@ class TicketService:
             if ground not in SUPERVISION_GROUNDS:
                 raise InputError("ground", "督办情形应为 1–5（R-SUPERVISE-WHEN）")
             if method not in SUPERVISION_METHODS:
-                raise InputError("method", "督办方式应为 written、onsite 或 meeting（R-SUPERVISE-HOW）")
+                raise InputError(
+                    "method", "督办方式应为 written、onsite 或 meeting（R-SUPERVISE-HOW）"
+                )
             if not note.strip():
                 raise InputError("note", "督办须记录内容（R-SUPERVISE-HOW）")
             if ground == 1 and not ticket_overdue(t, now):
-                raise RuleError("R-SUPERVISE-WHEN", "工单未超期，不能按「超期未办理」督办", allowed="选择其他督办情形")
+                raise RuleError(
+                    "R-SUPERVISE-WHEN",
+                    "工单未超期，不能按「超期未办理」督办",
+                    allowed="选择其他督办情形",
+                )
             if ground == 2 and t.satisfaction != Satisfaction.DISSATISFIED.value:
-                raise RuleError("R-SUPERVISE-WHEN", "来电人未表示不满意，不能按「结果不满意」督办", allowed="选择其他督办情形")
+                raise RuleError(
+                    "R-SUPERVISE-WHEN",
+                    "来电人未表示不满意，不能按「结果不满意」督办",
+                    allowed="选择其他督办情形",
+                )
             if not t.unit_id:
                 raise RuleError("R-SUPERVISE-WHEN", "工单尚未派单，无承办单位可督办")
-            sup = SupervisionRow(ticket_id=t.id, unit_id=t.unit_id, ground=ground, method=method, note=note,
-                                 state="open", opened_at=now, opened_by=self.actor.name)
+            sup = SupervisionRow(
+                ticket_id=t.id,
+                unit_id=t.unit_id,
+                ground=ground,
+                method=method,
+                note=note,
+                state="open",
+                opened_at=now,
+                opened_by=self.actor.name,
+            )
             s.add(sup)
             s.flush()
             self._start(t, "supervise", "R-SUPERVISE-LIMIT", now, supervision_id=sup.id)
-            self._outbox(s, t, "supervision_platform", "省12345指挥监管平台", f"supervision:{sup.id}")
-            self._event(s, t, "open_supervision", note, now, supervision=sup.id, ground=ground, method=method)
+            self._outbox(
+                s, t, "supervision_platform", "省12345指挥监管平台", f"supervision:{sup.id}"
+            )
+            self._event(
+                s,
+                t,
+                "open_supervision",
+                note,
+                now,
+                supervision=sup.id,
+                ground=ground,
+                method=method,
+            )
             return sup.id
 
     def _supervision(self, s: Session, supervision_id: int) -> tuple[SupervisionRow, TicketRow]:
@@ -668,8 +940,6 @@ class TicketService:
         with self.store.write() as s:
             sup, t = self._supervision(s, supervision_id)
             if self.actor.role is not Role.UNIT_CLERK or self.actor.unit_id != sup.unit_id:
-                from console.services.errors import PermissionDenied
-
                 raise PermissionDenied("只有被督办单位可以书面说明", rule="R-SUPERVISE-WHEN")
             if sup.state != "open":
                 raise RuleError("R-SUPERVISE-LIMIT", "督办工单已办结")
@@ -677,7 +947,6 @@ class TicketService:
                 raise InputError("reply", "书面说明不能为空")
             sup.reply = reply
             self._event(s, t, "supervision_reply", reply, now, supervision=sup.id)
-            t.version += 0  # the ticket's version moves with the event (timeline changed)
 
     def extend_supervision(self, supervision_id: int, days: int, reason: str) -> None:
         """Complex supervision items may be extended once by at most 10 WD (R-SUPERVISE-LIMIT)."""
@@ -685,8 +954,6 @@ class TicketService:
         with self.store.write() as s:
             sup, t = self._supervision(s, supervision_id)
             if self.actor.role not in (Role.MANAGER, Role.SUPERVISOR):
-                from console.services.errors import PermissionDenied
-
                 raise PermissionDenied("只有管理部门可以批准督办延期", rule="R-SUPERVISE-LIMIT")
             cap = self.rules.limit("R-SUPERVISE-LIMIT", part="extension").amount
             if sup.extended:
@@ -695,7 +962,11 @@ class TicketService:
                 raise RuleError("R-SUPERVISE-LIMIT", f"督办延期不得超过{cap}个工作日")
             if not reason.strip():
                 raise InputError("reason", "督办延期须说明理由")
-            clock = next(c for c in t.clocks if c.key == "supervise" and c.supervision_id == sup.id and c.running)
+            clock = next(
+                c
+                for c in t.clocks
+                if c.key == "supervise" and c.supervision_id == sup.id and c.running
+            )
             clock.extension_wd = days
             due = wd_due(self.calendar(), clock.started_at, clock.amount, extension_wd=days)
             clock.due_at, clock.provisional = due.due, due.provisional
@@ -707,8 +978,6 @@ class TicketService:
         with self.store.write() as s:
             sup, t = self._supervision(s, supervision_id)
             if self.actor.role not in (Role.MANAGER, Role.SUPERVISOR):
-                from console.services.errors import PermissionDenied
-
                 raise PermissionDenied("只有管理部门可以办结督办", rule="R-SUPERVISE-LIMIT")
             if sup.state != "open":
                 raise RuleError("R-SUPERVISE-LIMIT", "督办工单已办结")
@@ -724,9 +993,17 @@ class TicketService:
         """After a schedule is loaded: recompute every running provisional WD clock."""
         count = 0
         with self.store.write() as s:
-            rows = s.execute(select(ClockRow).where(ClockRow.running.is_(True),
-                                                    ClockRow.provisional.is_(True),
-                                                    ClockRow.unit == "wd")).scalars().all()
+            rows = (
+                s.execute(
+                    select(ClockRow).where(
+                        ClockRow.running.is_(True),
+                        ClockRow.provisional.is_(True),
+                        ClockRow.unit == "wd",
+                    )
+                )
+                .scalars()
+                .all()
+            )
             cal = self.calendar()
             for c in rows:
                 due = wd_due(cal, c.started_at, c.amount, extension_wd=c.extension_wd)
@@ -737,8 +1014,16 @@ class TicketService:
 
 
 # ---------------------------------------------------------------------- derived facts
-OBLIGATIONS = {"sign", "limit", "consult", "first_response", "progress", "supervise",
-               "callback_auto", "callback_manual"}
+OBLIGATIONS = {
+    "sign",
+    "limit",
+    "consult",
+    "first_response",
+    "progress",
+    "supervise",
+    "callback_auto",
+    "callback_manual",
+}
 
 
 def clock_overdue(c: ClockRow, now: dt.datetime) -> bool:
@@ -759,8 +1044,12 @@ def ticket_overdue(t: TicketRow, now: dt.datetime) -> bool:
     if t.state == State.COMPLETED.value:
         # once any call-back was made, the unmade alternative is moot
         made = any(c.key.startswith("callback") and c.met_at for c in t.clocks)
-        return not made and all(now > c.due_at for c in t.clocks if c.key.startswith("callback") and c.running)
-    return any(clock_overdue(c, now) for c in t.clocks if c.key not in ("callback_auto", "callback_manual"))
+        return not made and all(
+            now > c.due_at for c in t.clocks if c.key.startswith("callback") and c.running
+        )
+    return any(
+        clock_overdue(c, now) for c in t.clocks if c.key not in ("callback_auto", "callback_manual")
+    )
 
 
 def _unit_ids(t: TicketRow) -> tuple[str | None, ...]:

@@ -32,38 +32,91 @@ class Action:
     pending: str | None = None  # requires this pending request ("" = none pending)
 
 
-def _a(name: str, label: str, rule: str, states: set[State], roles: frozenset[Role] | set[Role],
-       unit_bound: bool = False, pending: str | None = None) -> Action:
+def _a(
+    name: str,
+    label: str,
+    rule: str,
+    states: set[State],
+    roles: frozenset[Role] | set[Role],
+    unit_bound: bool = False,
+    pending: str | None = None,
+) -> Action:
     return Action(name, label, rule, frozenset(states), frozenset(roles), unit_bound, pending)
 
 
 HANDLED = {S.DISPATCHED, S.HANDLING}
-ACTIONS: dict[str, Action] = {a.name: a for a in (
-    _a("answer_callback", "回复来电人（24小时内）", "R-CONSULT", {S.CALLBACK_PROMISED}, INTAKE_ROLES),
-    _a("dispatch", "派单", "R-DISPATCH", {S.ACCEPTED}, {R.OPERATOR, R.SHIFT_LEAD, R.MANAGER}),
-    _a("sign", "签收", "R-SIGN", {S.DISPATCHED}, UNIT, unit_bound=True),
-    _a("return", "退回", "R-RETURN", HANDLED, UNIT, unit_bound=True, pending=""),
-    _a("review_return", "审核退回", "R-RETURN-REVIEW", {S.RETURN_REQUESTED}, MANAGER),
-    _a("designate_lead", "指定牵头单位", "R-COMPLEX", HANDLED | {S.ACCEPTED}, MANAGER),
-    _a("first_response", "反馈初步响应", "R-SPECIAL", HANDLED, UNIT, unit_bound=True),
-    _a("report_progress", "反馈处理进度", "R-SPECIAL", HANDLED, UNIT, unit_bound=True),
-    _a("request_completion", "申请办结", "R-COMPLETE", {S.HANDLING}, UNIT, unit_bound=True, pending=""),
-    _a("review_completion", "审核办结", "R-COMPLETE", {S.COMPLETION_REQUESTED}, MANAGER),
-    _a("request_extension", "申请延期", "R-EXTEND", HANDLED, UNIT, unit_bound=True, pending=""),
-    _a("review_extension", "审核延期", "R-EXTEND", HANDLED, MANAGER, pending="extension"),
-    _a("request_termination", "终结备案申请", "R-TERMINATE", {S.HANDLING, S.DISSATISFIED}, UNIT,
-       unit_bound=True, pending=""),
-    _a("review_termination", "审核终结", "R-TERMINATE", {S.HANDLING, S.DISSATISFIED}, MANAGER,
-       pending="termination"),
-    _a("record_callback", "登记回访结果", "R-CALLBACK", {S.COMPLETED}, CALLBACK_ROLES),
-    _a("decide_dissatisfied", "处理不满意工单", "R-REDO", {S.DISSATISFIED}, MANAGER, pending=""),
-    _a("open_supervision", "督办", "R-SUPERVISE-WHEN",
-       {S.DISPATCHED, S.HANDLING, S.RETURN_REQUESTED, S.COMPLETION_REQUESTED, S.COMPLETED,
-        S.DISSATISFIED, S.CLOSED}, {R.MANAGER, R.SUPERVISOR}),
-)}
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        _a(
+            "answer_callback",
+            "回复来电人（24小时内）",
+            "R-CONSULT",
+            {S.CALLBACK_PROMISED},
+            INTAKE_ROLES,
+        ),
+        _a("dispatch", "派单", "R-DISPATCH", {S.ACCEPTED}, {R.OPERATOR, R.SHIFT_LEAD, R.MANAGER}),
+        _a("sign", "签收", "R-SIGN", {S.DISPATCHED}, UNIT, unit_bound=True),
+        _a("return", "退回", "R-RETURN", HANDLED, UNIT, unit_bound=True, pending=""),
+        _a("review_return", "审核退回", "R-RETURN-REVIEW", {S.RETURN_REQUESTED}, MANAGER),
+        _a("designate_lead", "指定牵头单位", "R-COMPLEX", HANDLED | {S.ACCEPTED}, MANAGER),
+        _a("first_response", "反馈初步响应", "R-SPECIAL", HANDLED, UNIT, unit_bound=True),
+        _a("report_progress", "反馈处理进度", "R-SPECIAL", HANDLED, UNIT, unit_bound=True),
+        _a(
+            "request_completion",
+            "申请办结",
+            "R-COMPLETE",
+            {S.HANDLING},
+            UNIT,
+            unit_bound=True,
+            pending="",
+        ),
+        _a("review_completion", "审核办结", "R-COMPLETE", {S.COMPLETION_REQUESTED}, MANAGER),
+        _a("request_extension", "申请延期", "R-EXTEND", HANDLED, UNIT, unit_bound=True, pending=""),
+        _a("review_extension", "审核延期", "R-EXTEND", HANDLED, MANAGER, pending="extension"),
+        _a(
+            "request_termination",
+            "终结备案申请",
+            "R-TERMINATE",
+            {S.HANDLING, S.DISSATISFIED},
+            UNIT,
+            unit_bound=True,
+            pending="",
+        ),
+        _a(
+            "review_termination",
+            "审核终结",
+            "R-TERMINATE",
+            {S.HANDLING, S.DISSATISFIED},
+            MANAGER,
+            pending="termination",
+        ),
+        _a("record_callback", "登记回访结果", "R-CALLBACK", {S.COMPLETED}, CALLBACK_ROLES),
+        _a(
+            "decide_dissatisfied", "处理不满意工单", "R-REDO", {S.DISSATISFIED}, MANAGER, pending=""
+        ),
+        _a(
+            "open_supervision",
+            "督办",
+            "R-SUPERVISE-WHEN",
+            {
+                S.DISPATCHED,
+                S.HANDLING,
+                S.RETURN_REQUESTED,
+                S.COMPLETION_REQUESTED,
+                S.COMPLETED,
+                S.DISSATISFIED,
+                S.CLOSED,
+            },
+            {R.MANAGER, R.SUPERVISOR},
+        ),
+    )
+}
 
 
-def check(action: str, state: State, pending: str, actor: Actor, unit_ids: tuple[str | None, ...]) -> None:
+def check(
+    action: str, state: State, pending: str, actor: Actor, unit_ids: tuple[str | None, ...]
+) -> None:
     """Refuse the action unless this actor may take it on a ticket in this state.
 
     Args:
@@ -84,7 +137,9 @@ def check(action: str, state: State, pending: str, actor: Actor, unit_ids: tuple
         )
     if spec.pending is not None and pending != spec.pending:
         if spec.pending == "":
-            raise RuleError(spec.rule, f"工单有待审核的{_pending_label(pending)}申请，不能「{spec.label}」")
+            raise RuleError(
+                spec.rule, f"工单有待审核的{_pending_label(pending)}申请，不能「{spec.label}」"
+            )
         raise RuleError(spec.rule, f"工单没有待审核的{_pending_label(spec.pending)}申请")
 
 
@@ -92,7 +147,9 @@ def _pending_label(pending: str) -> str:
     return {"extension": "延期", "termination": "终结"}.get(pending, pending)
 
 
-def allowed_names(state: State, pending: str, actor: Actor, unit_ids: tuple[str | None, ...]) -> list[str]:
+def allowed_names(
+    state: State, pending: str, actor: Actor, unit_ids: tuple[str | None, ...]
+) -> list[str]:
     """Names of the actions this actor may take now (state, role, unit and pending only)."""
     names = []
     for name in ACTIONS:
@@ -104,7 +161,9 @@ def allowed_names(state: State, pending: str, actor: Actor, unit_ids: tuple[str 
     return names
 
 
-def check_quiet(action: str, state: State, pending: str, actor: Actor, unit_ids: tuple[str | None, ...]) -> None:
+def check_quiet(
+    action: str, state: State, pending: str, actor: Actor, unit_ids: tuple[str | None, ...]
+) -> None:
     """Like ``check`` but without building the list of alternatives (no recursion)."""
     spec = ACTIONS[action]
     if actor.role not in spec.roles:

@@ -26,7 +26,9 @@ SQLITE_BUSY_MS = 10_000
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000})
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -94,8 +96,15 @@ def _is_outage(exc: OperationalError) -> bool:
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
     return any(
         marker in text
-        for marker in ("could not connect", "connection refused", "server closed", "unable to open",
-                       "connection failed", "terminating connection", "database is locked")
+        for marker in (
+            "could not connect",
+            "connection refused",
+            "server closed",
+            "unable to open",
+            "connection failed",
+            "terminating connection",
+            "database is locked",
+        )
     )
 
 

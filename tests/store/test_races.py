@@ -49,15 +49,20 @@ def test_eight_seats_one_ticket_exactly_one_wins_each_round(
     number = platform.operator.accept(intake(), unit_id="hn-rst")
     platform.rst.sign(number)
     # each seat gets its own connection pool, like separate processes
-    seats = [platform.rst.__class__(open_store(platform.store.url), platform.clock, platform.rst.actor,
-                                    platform.rst.rules) for _ in range(THREADS)]
+    seats = [
+        platform.rst.__class__(
+            open_store(platform.store.url), platform.clock, platform.rst.actor, platform.rst.rules
+        )
+        for _ in range(THREADS)
+    ]
     try:
         for round_ in range(ROUNDS):
             version = platform.rst.ticket(number).version
 
             def act(i: int, version: int = version, round_: int = round_) -> None:
-                seats[i].request_extension(number, 1, f"第{round_}轮 席位{i}",
-                                           version=version if with_version else None)
+                seats[i].request_extension(
+                    number, 1, f"第{round_}轮 席位{i}", version=version if with_version else None
+                )
 
             outcomes = _race(act, THREADS)
             assert outcomes["won"] == 1, outcomes

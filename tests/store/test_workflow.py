@@ -62,14 +62,18 @@ def test_r_domain_every_ticket_has_a_domain(platform: Platform) -> None:
 
 def test_r_source_transferred_call_never_sent_back(platform: Platform) -> None:
     with pytest.raises(RuleError) as err:
-        platform.operator.transfer(intake(source=Source.CITY_TRANSFER), "长沙12345", target_is_city_line=True)
+        platform.operator.transfer(
+            intake(source=Source.CITY_TRANSFER), "长沙12345", target_is_city_line=True
+        )
     assert err.value.rule == "R-SOURCE"
     with platform.store.read() as s:
         assert s.execute(select(TicketRow)).first() is None  # nothing half-stored
 
 
 def test_r_subcentre_transfer_to_subcentre_line_allowed(platform: Platform) -> None:
-    number = platform.operator.transfer(intake(Kind.CONSULTATION), "12333", target_is_city_line=False)
+    number = platform.operator.transfer(
+        intake(Kind.CONSULTATION), "12333", target_is_city_line=False
+    )
     view = platform.operator.ticket(number)
     assert view.state == State.CLOSED and view.events[-1].details["target"] == "12333"
 
@@ -147,8 +151,13 @@ def test_r_sign_late_is_overdue(platform: Platform) -> None:
 
 
 def test_r_limit_by_kind(platform: Platform) -> None:
-    expected = {Kind.CONSULTATION: "2026-12-02", Kind.HELP: "2026-12-02", Kind.SUGGESTION: "2026-12-02",
-                Kind.COMPLAINT: "2026-12-09", Kind.REPORT: "2026-12-09"}
+    expected = {
+        Kind.CONSULTATION: "2026-12-02",
+        Kind.HELP: "2026-12-02",
+        Kind.SUGGESTION: "2026-12-02",
+        Kind.COMPLAINT: "2026-12-09",
+        Kind.REPORT: "2026-12-09",
+    }
     for kind, day in expected.items():
         number = dispatched(platform, kind)
         assert due_of(platform.operator.ticket(number), "limit") == eod(day), kind
@@ -243,8 +252,14 @@ def test_r_complete_requires_contact_date_and_handling(platform: Platform) -> No
     platform.rst.sign(number)
     with pytest.raises(RuleError) as err:
         platform.rst.request_completion(number, "电话", None, "")
-    assert err.value.rule == "R-COMPLETE" and "沟通日期" in str(err.value) and "事项办理情况" in str(err.value)
-    platform.rst.request_completion(number, "电话联系来电人", dt.date(2026, 11, 25), "已责令企业支付工资")
+    assert (
+        err.value.rule == "R-COMPLETE"
+        and "沟通日期" in str(err.value)
+        and "事项办理情况" in str(err.value)
+    )
+    platform.rst.request_completion(
+        number, "电话联系来电人", dt.date(2026, 11, 25), "已责令企业支付工资"
+    )
     platform.manager.review_completion(number, True)
     view = platform.manager.ticket(number)
     assert view.state == State.COMPLETED
@@ -285,7 +300,9 @@ def test_r_extend_before_expiry_within_ten_days(platform: Platform) -> None:
     with pytest.raises(RuleError):
         platform.rst.request_extension(number, 6, "再延")  # 5 + 6 > 10
     with platform.store.read() as s:
-        assert s.execute(select(OutboxRow).where(OutboxRow.payload["message"].as_string() == "延期告知")).first()
+        assert s.execute(
+            select(OutboxRow).where(OutboxRow.payload["message"].as_string() == "延期告知")
+        ).first()
 
 
 def test_r_extend_refused_after_expiry(platform: Platform) -> None:
@@ -313,7 +330,9 @@ def test_r_terminate_with_opinion_and_later_calls_refused(platform: Platform) ->
     with pytest.raises(InputError) as err:
         platform.rst.request_termination(number, "已办结")
     assert err.value.field == "opinion"
-    platform.rst.request_termination(number, "来电人就同一欠薪事项第五次反映，已依法作出处理决定并送达，事实清楚。")
+    platform.rst.request_termination(
+        number, "来电人就同一欠薪事项第五次反映，已依法作出处理决定并送达，事实清楚。"
+    )
     platform.manager.review_termination(number, True, "经调查事实认定清楚，依规终结")
     assert platform.manager.ticket(number).state == State.TERMINATED
     with pytest.raises(RuleError) as refused:
@@ -333,7 +352,9 @@ def test_r_prefiling_explained_within_scope_only(platform: Platform) -> None:
 
 # ---------------------------------------------------------------- special incidents
 def test_r_special_four_hours_and_three_working_days(platform: Platform) -> None:
-    number = platform.operator.accept(intake(Kind.HELP, text="全镇停水两天"), "hn-zjt", special=Special.SPECIAL)
+    number = platform.operator.accept(
+        intake(Kind.HELP, text="全镇停水两天"), "hn-zjt", special=Special.SPECIAL
+    )
     view = platform.operator.ticket(number)
     assert due_of(view, "first_response") == at("2026-11-25 13:00")
     assert due_of(view, "progress") == eod("2026-11-30")
@@ -344,7 +365,9 @@ def test_r_special_four_hours_and_three_working_days(platform: Platform) -> None
 
 
 def test_r_special_urgent_two_hours_and_two_working_days(platform: Platform) -> None:
-    number = platform.operator.accept(intake(Kind.HELP, text="山体滑坡"), "hn-zjt", special=Special.URGENT)
+    number = platform.operator.accept(
+        intake(Kind.HELP, text="山体滑坡"), "hn-zjt", special=Special.URGENT
+    )
     view = platform.operator.ticket(number)
     assert due_of(view, "first_response") == at("2026-11-25 11:00")
     assert due_of(view, "progress") == eod("2026-11-27")
@@ -425,7 +448,14 @@ def test_r_archive_events_are_kept(platform: Platform) -> None:
     platform.operator.record_callback(number, Satisfaction.SATISFIED, "manual")
     view = platform.operator.ticket(number)
     actions = [e.action for e in view.events]
-    assert actions == ["accept", "dispatch", "sign", "request_completion", "completion_approved", "callback"]
+    assert actions == [
+        "accept",
+        "dispatch",
+        "sign",
+        "request_completion",
+        "completion_approved",
+        "callback",
+    ]
     assert all(e.actor and e.at for e in view.events)
 
 
@@ -448,7 +478,9 @@ def test_r_supervise_how_forms_ticket_and_uploads(platform: Platform) -> None:
     assert err.value.field == "method"
     platform.manager.open_supervision(number, 3, "onsite", "多人多次反映")
     with platform.store.read() as s:
-        assert s.execute(select(OutboxRow).where(OutboxRow.channel == "supervision_platform")).first()
+        assert s.execute(
+            select(OutboxRow).where(OutboxRow.channel == "supervision_platform")
+        ).first()
     assert platform.manager.ticket(number).supervisions[0].method == "onsite"
 
 

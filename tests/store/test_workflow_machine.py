@@ -41,7 +41,9 @@ class Workflow(RuleBasedStateMachine):
         self.store = open_store(f"sqlite:///{Path(self.tmp.name) / 'm.db'}")
         upgrade(self.store)
         self.clock = DrillClock(at("2026-11-25 09:00"))
-        apply_seed(self.store, Seed(units=UNITS, grounds=GROUNDS, prefiling=PREFILING), self.clock.now())
+        apply_seed(
+            self.store, Seed(units=UNITS, grounds=GROUNDS, prefiling=PREFILING), self.clock.now()
+        )
         op = LocalBackend(self.store, self.clock, Actor("op", "话务员", Role.OPERATOR))
         self.seats = {
             "operator": op,
@@ -67,8 +69,12 @@ class Workflow(RuleBasedStateMachine):
     def first_ticket(self) -> str:
         return self.seats["operator"].accept(intake(Kind.COMPLAINT), unit_id="hn-rst")
 
-    @rule(target=tickets, kind=st.sampled_from(list(Kind)), unit=st.sampled_from(UNIT_IDS),
-          special=st.sampled_from(list(Special)))
+    @rule(
+        target=tickets,
+        kind=st.sampled_from(list(Kind)),
+        unit=st.sampled_from(UNIT_IDS),
+        special=st.sampled_from(list(Special)),
+    )
     def take_call(self, kind: Kind, unit: str, special: Special) -> str:
         return self.seats["operator"].accept(intake(kind), unit_id=unit, special=special)
 
@@ -127,15 +133,20 @@ class Workflow(RuleBasedStateMachine):
     def rules_hold(self) -> None:
         with self.store.read() as s:
             for t in s.execute(select(TicketRow)).scalars():
-                events = s.execute(select(EventRow).where(EventRow.ticket_id == t.id)
-                                   .order_by(EventRow.id)).scalars().all()
+                events = (
+                    s.execute(
+                        select(EventRow).where(EventRow.ticket_id == t.id).order_by(EventRow.id)
+                    )
+                    .scalars()
+                    .all()
+                )
                 actions = [e.action for e in events]
                 # every event has an actor (R-ARCHIVE: true and complete records)
                 assert all(e.actor and e.role for e in events)
                 # R-COMPLEX: two returns make it complex; no return after it became complex
                 assert (t.return_count >= 2) == t.complex
                 if "became_complex" in actions:
-                    assert "return" not in actions[actions.index("became_complex"):]
+                    assert "return" not in actions[actions.index("became_complex") :]
                 # R-LATE-REPLY
                 assert (t.completion_rejections >= 2) == t.late_reply
                 # R-EXTEND caps
@@ -147,6 +158,10 @@ class Workflow(RuleBasedStateMachine):
                     assert not c.running
 
 
-Workflow.TestCase.settings = settings(max_examples=25, stateful_step_count=25, deadline=None,
-                                      suppress_health_check=[HealthCheck.too_slow])
+Workflow.TestCase.settings = settings(
+    max_examples=25,
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 test_workflow_rules_hold = Workflow.TestCase

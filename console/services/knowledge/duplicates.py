@@ -42,7 +42,7 @@ MAX_CHARS = 400
 SAME_CALLER_MIN = 0.35
 """Default least score for a same-caller match (set on real messages, see bench_duplicates)."""
 
-OTHER_CALLER_MIN = 0.5
+OTHER_CALLER_MIN = 0.3
 """Default least score for a match by another caller."""
 
 # States in which an earlier ticket makes a new one by the same caller on the same matter

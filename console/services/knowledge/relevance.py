@@ -116,15 +116,12 @@ def load_queries(folder: Path) -> list[LabelledQuery]:
 def unknown_answers(queries: Iterable[LabelledQuery], known_ids: Iterable[str]) -> list[str]:
     """One line per labelled answer that names no known article (a stale label)."""
     known = set(known_ids)
-    return [
-        f"{q.source}: 条目 {a} 不存在"
-        for q in queries
-        for a in q.answers
-        if a not in known
-    ]
+    return [f"{q.source}: 条目 {a} 不存在" for q in queries for a in q.answers if a not in known]
 
 
-def evaluate(search: RankedIds, queries: Iterable[LabelledQuery], *, depth: int = 10) -> RelevanceReport:
+def evaluate(
+    search: RankedIds, queries: Iterable[LabelledQuery], *, depth: int = 10
+) -> RelevanceReport:
     """Run every query and measure recall@1, recall@5 and MRR.
 
     Args:

@@ -233,7 +233,10 @@ class SearchIndex:
         live = len(self._slot_of)
         if live == 0:
             return [spec.default_avglen for spec in FIELDS]
-        return [float(total / live) or spec.default_avglen for total, spec in zip(self._length_sum, FIELDS, strict=True)]
+        return [
+            float(total / live) or spec.default_avglen
+            for total, spec in zip(self._length_sum, FIELDS, strict=True)
+        ]
 
     def _grow(self, needed: int) -> None:
         if needed <= self._capacity:
@@ -291,7 +294,9 @@ class SearchIndex:
                 texts = [[f.fields[i]] for i in range(len(FIELDS))]
                 postings = build_postings(texts, [slot], self._alphabet, self._avglen())
                 self._delta_postings[slot] = postings
-                for key, impact in zip(postings.keys.tolist(), postings.impacts.tolist(), strict=True):
+                for key, impact in zip(
+                    postings.keys.tolist(), postings.impacts.tolist(), strict=True
+                ):
                     self._delta.setdefault(key, []).append((slot, impact))
             if len(self._delta_postings) > _DELTA_LIMIT:
                 self.compact()
@@ -392,7 +397,9 @@ class SearchIndex:
         try:
             return self._domains[Domain(domain)]
         except ValueError:
-            raise InputError("领域", f"未知：{domain}（应为 {'、'.join(DOMAIN_BY_LABEL)} 之一）") from None
+            raise InputError(
+                "领域", f"未知：{domain}（应为 {'、'.join(DOMAIN_BY_LABEL)} 之一）"
+            ) from None
 
     def _unit_filter(self, unit: str | Collection[str] | None) -> npt.NDArray[np.int32] | None:
         if unit is None:
@@ -401,7 +408,9 @@ class SearchIndex:
         codes = [self._units[u] for u in wanted if u in self._units]
         return np.array(codes, dtype=np.int32)
 
-    def _document_frequency(self, keys: npt.NDArray[np.int64]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _document_frequency(
+        self, keys: npt.NDArray[np.int64]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         starts, ends = self._segment.lookup(keys)
         df = (ends - starts).astype(np.float64)
         if self._delta:
@@ -412,7 +421,9 @@ class SearchIndex:
         n = float(len(self._slot_of))
         return np.log1p((n - df + 0.5) / (df + 0.5))
 
-    def _plan(self, folded: str) -> tuple[QueryView, npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    def _plan(
+        self, folded: str
+    ) -> tuple[QueryView, npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Query terms with their weights (already multiplied by IDF)."""
         matches = tuple(self._synonyms.find(folded))
         canonical = self._synonyms.canonical(folded, matches) if matches else folded
@@ -432,7 +443,10 @@ class SearchIndex:
         for a, c in zip(ids, ids[2:], strict=False):
             if a and c:
                 weights[bigram_key(a, c)] += _SKIP_QUERY_WEIGHT
-        expansions = [(m, self._term_keys(m.member), [self._term_keys(o) for o in self._synonyms.others(m)]) for m in matches]
+        expansions = [
+            (m, self._term_keys(m.member), [self._term_keys(o) for o in self._synonyms.others(m)])
+            for m in matches
+        ]
         extra = {k for _, own, alts in expansions for keys in (own, *alts) for k in keys}
         all_keys = np.array(sorted(set(weights) | extra), dtype=np.int64)
         _, _, df = self._document_frequency(all_keys)
@@ -459,11 +473,17 @@ class SearchIndex:
         return [bigram_key(a, b) for a, b in zip(ids, ids[1:], strict=False) if a and b]
 
     def _view(
-        self, folded: str, canonical: str, matches: tuple[SynonymMatch, ...], idf_of: dict[int, float]
+        self,
+        folded: str,
+        canonical: str,
+        matches: tuple[SynonymMatch, ...],
+        idf_of: dict[int, float],
     ) -> QueryView:
         n = float(max(len(self._slot_of), 1))
         max_idf = math.log1p((n + 0.5) / 0.5)
-        highlight_floor = math.log1p((n - n * _HIGHLIGHT_MAX_DF + 0.5) / (n * _HIGHLIGHT_MAX_DF + 0.5))
+        highlight_floor = math.log1p(
+            (n - n * _HIGHLIGHT_MAX_DF + 0.5) / (n * _HIGHLIGHT_MAX_DF + 0.5)
+        )
         seq = tuple(canonical[i : i + 2] for i in range(len(canonical) - 1))
         weights: dict[str, float] = {}
         for pair in seq:
@@ -472,7 +492,8 @@ class SearchIndex:
         highlight = frozenset(
             folded[i : i + 2]
             for i in range(len(folded) - 1)
-            if (key := self._pair_key(folded[i : i + 2])) is not None and idf_of.get(key, max_idf) >= highlight_floor
+            if (key := self._pair_key(folded[i : i + 2])) is not None
+            and idf_of.get(key, max_idf) >= highlight_floor
         )
         return QueryView(folded, canonical, matches, weights, seq, highlight)
 
@@ -517,7 +538,9 @@ class SearchIndex:
             hits = hits[np.argpartition(-scores[hits], pool - 1)[:pool]]
         return hits
 
-    def _rerank(self, view: QueryView, candidates: npt.NDArray[np.int64], scores: np.ndarray) -> list[tuple[int, float]]:
+    def _rerank(
+        self, view: QueryView, candidates: npt.NDArray[np.int64], scores: np.ndarray
+    ) -> list[tuple[int, float]]:
         if candidates.size == 0:
             return []
         base = scores[candidates]
@@ -532,7 +555,11 @@ class SearchIndex:
                 if view.matches:
                     text = self._synonyms.canonical(text, view.matches)
                 m = match_text(view, text)
-                value = _W_QUERY_COVER * m.query_cover + _W_TEXT_COVER * m.text_cover + _W_PHRASE * m.proximity(qlen, len(text))
+                value = (
+                    _W_QUERY_COVER * m.query_cover
+                    + _W_TEXT_COVER * m.text_cover
+                    + _W_PHRASE * m.proximity(qlen, len(text))
+                )
                 if i:
                     value *= _ALT_DISCOUNT
                 best = max(best, value)

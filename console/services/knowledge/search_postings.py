@@ -137,6 +137,10 @@ def field_length(text: str) -> int:
     return len(text) - text.count(SEPARATOR)
 
 
+_CHUNK = 4096
+"""Documents indexed at a time: keeps the working arrays small enough for the CPU caches."""
+
+
 def build_postings(
     texts: Sequence[Sequence[str]],
     slots: Sequence[int],
@@ -144,6 +148,37 @@ def build_postings(
     avglen: Sequence[float],
 ) -> Postings:
     """Index a batch of documents.
+
+    Args:
+        texts: per field (in ``FIELDS`` order), the folded text of each document; list
+            fields have their items joined by ``SEPARATOR``.
+        slots: the slot number of each document, increasing.
+        alphabet: the character ids (grows with new characters).
+        avglen: the average length of each field, for BM25 length normalisation.
+
+    Returns:
+        The batch's postings, sorted by (key, slot).
+    """
+    n = len(slots)
+    if n <= _CHUNK:
+        return _build_chunk(texts, slots, alphabet, avglen)
+    parts = [
+        _build_chunk([t[i : i + _CHUNK] for t in texts], slots[i : i + _CHUNK], alphabet, avglen)
+        for i in range(0, n, _CHUNK)
+    ]
+    merged = concat_postings(parts)
+    # Each part is sorted and the parts follow slot order: a stable sort by key merges them.
+    order = np.argsort(merged.keys, kind="stable")
+    return Postings(merged.keys[order], merged.slots[order], merged.impacts[order])
+
+
+def _build_chunk(
+    texts: Sequence[Sequence[str]],
+    slots: Sequence[int],
+    alphabet: Alphabet,
+    avglen: Sequence[float],
+) -> Postings:
+    """Index one chunk of documents.
 
     Args:
         texts: per field (in ``FIELDS`` order), the folded text of each document; list
@@ -258,29 +293,23 @@ def merge_postings(base: Postings, extra: Postings, renumber: npt.NDArray[np.int
     """Merge sorted ``base`` with ``extra`` (any order), dropping slots renumbered to −1.
 
     ``renumber`` maps every old slot to its new one (−1 for a removed article) and keeps
-    slot order, so ``base`` stays sorted; only the small ``extra`` is sorted, then slotted
-    in with ``searchsorted`` — linear in the size of ``base``.
+    slot order, so ``base`` stays sorted; ``extra`` is sorted on its own, and a stable
+    sort of the two runs merges them in about linear time.
     """
-    slots = renumber[base.slots]
-    keep = slots >= 0
-    keys, slots, impacts = base.keys[keep], slots[keep], base.impacts[keep]
-    extra_slots = renumber[extra.slots]
-    keep = extra_slots >= 0
-    extra_keys, extra_slots, extra_impacts = (
-        extra.keys[keep],
-        extra_slots[keep],
-        extra.impacts[keep],
+    parts: list[Postings] = []
+    for part in (base, extra):
+        slots = renumber[part.slots]
+        keep = slots >= 0
+        parts.append(Postings(part.keys[keep], slots[keep].astype(np.int32), part.impacts[keep]))
+    base, extra = parts
+    if len(extra) == 0:
+        return base
+    order = np.argsort((extra.keys << _DOC_BITS) | extra.slots, kind="stable")
+    merged = concat_postings(
+        [base, Postings(extra.keys[order], extra.slots[order], extra.impacts[order])]
     )
-    if extra_keys.size == 0:
-        return Postings(keys, slots.astype(np.int32), impacts)
-    extra_composite = (extra_keys << _DOC_BITS) | extra_slots
-    order = np.argsort(extra_composite, kind="stable")
-    at = np.searchsorted((keys << _DOC_BITS) | slots, extra_composite[order])
-    return Postings(
-        np.insert(keys, at, extra_keys[order]),
-        np.insert(slots, at, extra_slots[order]).astype(np.int32),
-        np.insert(impacts, at, extra_impacts[order]),
-    )
+    order = np.argsort((merged.keys << _DOC_BITS) | merged.slots, kind="stable")
+    return Postings(merged.keys[order], merged.slots[order], merged.impacts[order])
 
 
 def concat_postings(parts: Sequence[Postings]) -> Postings:

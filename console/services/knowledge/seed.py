@@ -112,7 +112,9 @@ class SeedError(HotlineError):
         super().__init__(head + "\n" + "\n".join(self.lines))
 
 
-def _text(rec: Mapping[str, Any], key: str, where: str, problems: Problems, required: bool = True) -> str:
+def _text(
+    rec: Mapping[str, Any], key: str, where: str, problems: Problems, required: bool = True
+) -> str:
     value = rec.get(key, "")
     if not isinstance(value, str):
         problems.add(where, f"{key} 应为文本")
@@ -179,7 +181,8 @@ def parse_unit(rec: Mapping[str, Any], where: str, problems: Problems) -> UnitRe
     return UnitRecord(
         id=_text(rec, "id", where, problems),
         name=_text(rec, "name", where, problems),
-        full_name=_text(rec, "full_name", where, problems, required=False) or str(rec.get("name", "")),
+        full_name=_text(rec, "full_name", where, problems, required=False)
+        or str(rec.get("name", "")),
         category=category,
         city=_text(rec, "city", where, problems, required=False),
         subcentre=bool(rec.get("subcentre", False)),
@@ -191,7 +194,9 @@ def parse_unit(rec: Mapping[str, Any], where: str, problems: Problems) -> UnitRe
     )
 
 
-def parse_article(rec: Mapping[str, Any], unit_id: str, where: str, problems: Problems) -> ArticleRecord:
+def parse_article(
+    rec: Mapping[str, Any], unit_id: str, where: str, problems: Problems
+) -> ArticleRecord:
     status = _text(rec, "status", where, problems, required=False) or "draft"
     if status not in ARTICLE_STATUSES:
         problems.add(where, f"status 未知：{status}（应为 draft 或 verified）")
@@ -259,7 +264,9 @@ def _load_toml(path: Path, problems: Problems) -> dict[str, Any]:
 
 
 def check_references(
-    units: Iterable[UnitRecord], articles: Iterable[ArticleRecord], problems: Problems,
+    units: Iterable[UnitRecord],
+    articles: Iterable[ArticleRecord],
+    problems: Problems,
     known_units: Iterable[str] = (),
 ) -> None:
     """Unique ids; every article owned by a known unit."""
@@ -306,7 +313,11 @@ def load_seed(root: Path) -> Seed:
     if (root / "synonyms.toml").exists():
         data = _load_toml(root / "synonyms.toml", problems)
         for n, group in enumerate(data.get("groups", []), start=1):
-            if not isinstance(group, list) or len(group) < 2 or not all(isinstance(g, str) for g in group):
+            if (
+                not isinstance(group, list)
+                or len(group) < 2
+                or not all(isinstance(g, str) for g in group)
+            ):
                 problems.add(f"synonyms.toml #{n}", "每组应为至少两个词的列表")
                 continue
             synonyms.append(tuple(g.strip() for g in group))

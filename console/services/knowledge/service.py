@@ -46,22 +46,47 @@ DUPLICATE_STATES = tuple(s.value for s in State if s is not State.REFUSED)
 
 
 def unit_record(u: UnitRow) -> UnitRecord:
-    return UnitRecord(id=u.id, name=u.name, full_name=u.full_name, category=u.category, city=u.city,
-                      subcentre=u.subcentre, hotline=u.hotline, contact_role=u.contact_role,
-                      domains=tuple(Domain(d) for d in u.domains), duties=tuple(u.duties),
-                      keywords=tuple(u.keywords))
+    return UnitRecord(
+        id=u.id,
+        name=u.name,
+        full_name=u.full_name,
+        category=u.category,
+        city=u.city,
+        subcentre=u.subcentre,
+        hotline=u.hotline,
+        contact_role=u.contact_role,
+        domains=tuple(Domain(d) for d in u.domains),
+        duties=tuple(u.duties),
+        keywords=tuple(u.keywords),
+    )
 
 
 def article_record(a: ArticleRow) -> ArticleRecord:
-    return ArticleRecord(id=a.id, unit_id=a.unit_id, question=a.question,
-                         alt_questions=tuple(a.alt_questions), answer=a.answer, basis=a.basis,
-                         domain=Domain(a.domain), tags=tuple(a.tags), enterprise=a.enterprise,
-                         effective=a.effective, review_by=a.review_by, status=a.status)
+    return ArticleRecord(
+        id=a.id,
+        unit_id=a.unit_id,
+        question=a.question,
+        alt_questions=tuple(a.alt_questions),
+        answer=a.answer,
+        basis=a.basis,
+        domain=Domain(a.domain),
+        tags=tuple(a.tags),
+        enterprise=a.enterprise,
+        effective=a.effective,
+        review_by=a.review_by,
+        status=a.status,
+    )
 
 
 def ticket_record(t: TicketRow) -> TicketRecord:
-    return TicketRecord(number=str(t.number), caller_phone=t.caller_phone, text=t.text, state=t.state,
-                        created_at=t.created_at, unit_id=t.unit_id or "")
+    return TicketRecord(
+        number=str(t.number),
+        caller_phone=t.caller_phone,
+        text=t.text,
+        state=t.state,
+        created_at=t.created_at,
+        unit_id=t.unit_id or "",
+    )
 
 
 class KnowledgeService:
@@ -81,24 +106,36 @@ class KnowledgeService:
     # ------------------------------------------------------------------ building and syncing
     def _build(self) -> None:
         with self.store.read() as s:
-            units = [unit_record(u) for u in s.execute(select(UnitRow).where(UnitRow.active.is_(True)))
-                     .scalars()]
+            units = [
+                unit_record(u)
+                for u in s.execute(select(UnitRow).where(UnitRow.active.is_(True))).scalars()
+            ]
             articles = [article_record(a) for a in s.execute(select(ArticleRow)).scalars()]
             synonyms = [tuple(r.terms) for r in s.execute(select(SynonymRow)).scalars()]
             dispatches = s.execute(
                 select(TicketRow.text, TicketRow.domain, EventRow.details)
                 .join(EventRow, EventRow.ticket_id == TicketRow.id)
-                .where(EventRow.action == "dispatch")).all()
-            tickets = [ticket_record(t) for t in s.execute(
-                select(TicketRow).where(TicketRow.state.in_(DUPLICATE_STATES))).scalars()]
-            self._article_mark = s.execute(select(ArticleRow.updated_at)
-                                           .order_by(ArticleRow.updated_at.desc()).limit(1)).scalar()
-            self._ticket_mark = s.execute(select(TicketRow.updated_at)
-                                          .order_by(TicketRow.updated_at.desc()).limit(1)).scalar()
+                .where(EventRow.action == "dispatch")
+            ).all()
+            tickets = [
+                ticket_record(t)
+                for t in s.execute(
+                    select(TicketRow).where(TicketRow.state.in_(DUPLICATE_STATES))
+                ).scalars()
+            ]
+            self._article_mark = s.execute(
+                select(ArticleRow.updated_at).order_by(ArticleRow.updated_at.desc()).limit(1)
+            ).scalar()
+            self._ticket_mark = s.execute(
+                select(TicketRow.updated_at).order_by(TicketRow.updated_at.desc()).limit(1)
+            ).scalar()
         self._unit_names = {u.id: u.name for u in units}
         self._search = SearchIndex(articles, synonyms)
-        past = [(text, domain, str(details.get("unit_id", ""))) for text, domain, details in dispatches
-                if details.get("unit_id")]
+        past = [
+            (text, domain, str(details.get("unit_id", "")))
+            for text, domain, details in dispatches
+            if details.get("unit_id")
+        ]
         self._router = Router.from_seed(Seed(units=tuple(units), articles=tuple(articles)), past)
         self._dups = DuplicateIndex(tickets)
         self._checked = time.monotonic()
@@ -155,19 +192,29 @@ class KnowledgeService:
         self._ready()
 
     # ------------------------------------------------------------------ search
-    def search(self, query: str, unit: str | None = None, domain: str | None = None,
-               limit: int = 10) -> list[ArticleHit]:
+    def search(
+        self, query: str, unit: str | None = None, domain: str | None = None, limit: int = 10
+    ) -> list[ArticleHit]:
         if len(query) > 2000:
             query = query[:2000]
         index, _, _ = self._ready()
         dom = Domain.parse(domain) if domain else None
         hits = index.search(query, unit=unit or None, domain=dom, limit=limit)  # type: ignore[arg-type]
-        return [ArticleHit(article_id=h.article_id, unit_id=h.unit_id,
-                           unit_name=self._unit_names.get(h.unit_id, h.unit_id), question=h.question,
-                           snippet=h.snippet, score=round(float(h.score), 4), status=h.status,
-                           question_spans=tuple(h.highlights.question),
-                           snippet_spans=tuple(h.highlights.snippet), why=tuple(h.why))
-                for h in hits]
+        return [
+            ArticleHit(
+                article_id=h.article_id,
+                unit_id=h.unit_id,
+                unit_name=self._unit_names.get(h.unit_id, h.unit_id),
+                question=h.question,
+                snippet=h.snippet,
+                score=round(float(h.score), 4),
+                status=h.status,
+                question_spans=tuple(h.highlights.question),
+                snippet_spans=tuple(h.highlights.snippet),
+                why=tuple(h.why),
+            )
+            for h in hits
+        ]
 
     def article(self, article_id: str, today: dt.date) -> ArticleView:
         with self.store.read() as s:
@@ -175,11 +222,22 @@ class KnowledgeService:
             if a is None:
                 raise NotFound("知识", article_id)
             unit = s.get(UnitRow, a.unit_id)
-            return ArticleView(id=a.id, unit_id=a.unit_id, unit_name=unit.name if unit else a.unit_id,
-                               question=a.question, alt_questions=tuple(a.alt_questions), answer=a.answer,
-                               basis=a.basis, domain=Domain(a.domain).label, tags=tuple(a.tags),
-                               enterprise=a.enterprise, effective=a.effective, review_by=a.review_by,
-                               status=a.status, review_overdue=a.review_by < today)
+            return ArticleView(
+                id=a.id,
+                unit_id=a.unit_id,
+                unit_name=unit.name if unit else a.unit_id,
+                question=a.question,
+                alt_questions=tuple(a.alt_questions),
+                answer=a.answer,
+                basis=a.basis,
+                domain=Domain(a.domain).label,
+                tags=tuple(a.tags),
+                enterprise=a.enterprise,
+                effective=a.effective,
+                review_by=a.review_by,
+                status=a.status,
+                review_overdue=a.review_by < today,
+            )
 
     def flag(self, article_id: str, problem: str, note: str, by: str, now: dt.datetime) -> None:
         """An operator reports an article wrong or outdated; it goes to the owner unit (R-KB)."""
@@ -191,36 +249,70 @@ class KnowledgeService:
             a = s.get(ArticleRow, article_id)
             if a is None:
                 raise NotFound("知识", article_id)
-            s.add(ArticleFlagRow(article_id=a.id, unit_id=a.unit_id, problem=problem, note=note,
-                                 flagged_by=by, at=now))
+            s.add(
+                ArticleFlagRow(
+                    article_id=a.id,
+                    unit_id=a.unit_id,
+                    problem=problem,
+                    note=note,
+                    flagged_by=by,
+                    at=now,
+                )
+            )
 
     # ------------------------------------------------------------------ routing and duplicates
-    def suggest_units(self, text: str, domain: str | None, place: str | None, k: int = 3) -> list[UnitSuggestionView]:
+    def suggest_units(
+        self, text: str, domain: str | None, place: str | None, k: int = 3
+    ) -> list[UnitSuggestionView]:
         _, router, _ = self._ready()
-        return [UnitSuggestionView(s.unit_id, s.unit_name, round(float(s.score), 4), tuple(s.reasons))
-                for s in router.suggest(text, domain=domain or None, place=place or None, k=k)]
+        return [
+            UnitSuggestionView(s.unit_id, s.unit_name, round(float(s.score), 4), tuple(s.reasons))
+            for s in router.suggest(text, domain=domain or None, place=place or None, k=k)
+        ]
 
-    def find_duplicates(self, text: str, caller_phone: str | None, k: int = 5) -> list[DuplicateView]:
+    def find_duplicates(
+        self, text: str, caller_phone: str | None, k: int = 5
+    ) -> list[DuplicateView]:
         _, _, dups = self._ready()
-        return [DuplicateView(m.number, round(float(m.score), 4), m.same_caller, m.state, m.terminated, m.reason)
-                for m in dups.find(text, caller_phone=caller_phone or None, k=k)]
+        return [
+            DuplicateView(
+                m.number, round(float(m.score), 4), m.same_caller, m.state, m.terminated, m.reason
+            )
+            for m in dups.find(text, caller_phone=caller_phone or None, k=k)
+        ]
 
-    def match_prefiling(self, text: str, place: str | None, now: dt.datetime) -> list[PrefilingView]:
+    def match_prefiling(
+        self, text: str, place: str | None, now: dt.datetime
+    ) -> list[PrefilingView]:
         """Active pre-filed scopes whose keywords the call mentions, in its region (R-PREFILING)."""
         folded = normalize(text)
         where = normalize((place or "") + text)
         out = []
         with self.store.read() as s:
-            rows = s.execute(select(PrefilingRow).where(PrefilingRow.starts <= now, PrefilingRow.ends >= now)
-                             .order_by(PrefilingRow.id)).scalars()
+            rows = s.execute(
+                select(PrefilingRow)
+                .where(PrefilingRow.starts <= now, PrefilingRow.ends >= now)
+                .order_by(PrefilingRow.id)
+            ).scalars()
             for p in rows:
                 if not any(normalize(k) and normalize(k) in folded for k in p.keywords):
                     continue
                 region = normalize(p.region).removesuffix("市").removesuffix("州")
                 if region and region not in where:
                     continue
-                out.append(PrefilingView(p.id, p.unit_id, p.reason, p.title, p.region, p.starts, p.ends,
-                                         p.explanation, tuple(p.keywords)))
+                out.append(
+                    PrefilingView(
+                        p.id,
+                        p.unit_id,
+                        p.reason,
+                        p.title,
+                        p.region,
+                        p.starts,
+                        p.ends,
+                        p.explanation,
+                        tuple(p.keywords),
+                    )
+                )
         return out
 
     def unit_names(self) -> Sequence[tuple[str, str]]:
