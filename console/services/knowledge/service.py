@@ -89,6 +89,13 @@ def ticket_record(t: TicketRow) -> TicketRecord:
     )
 
 
+PLACE_SUFFIXES = ("省", "市", "州", "区", "县", "镇", "乡", "街道")
+
+
+def _is_place(keyword: str, region: str) -> bool:
+    return keyword.endswith(PLACE_SUFFIXES) or bool(region) and keyword in region
+
+
 class KnowledgeService:
     """Search, routing, duplicates and pre-filing over one store (shared by all seats)."""
 
@@ -295,9 +302,11 @@ class KnowledgeService:
                 .order_by(PrefilingRow.id)
             ).scalars()
             for p in rows:
-                if not any(normalize(k) and normalize(k) in folded for k in p.keywords):
-                    continue
                 region = normalize(p.region).removesuffix("市").removesuffix("州")
+                # a place named among the keywords says where, not what: it alone is no match
+                matter = [normalize(k) for k in p.keywords if not _is_place(normalize(k), region)]
+                if not any(k and k in folded for k in matter):
+                    continue
                 if region and region not in where:
                     continue
                 out.append(
