@@ -133,6 +133,14 @@ def _texts(rec: Mapping[str, Any], key: str, where: str, problems: Problems) -> 
     return tuple(v.strip() for v in value if v.strip())
 
 
+def _flag(rec: Mapping[str, Any], key: str, where: str, problems: Problems) -> bool:
+    value = rec.get(key, False)
+    if not isinstance(value, bool):
+        problems.add(where, f"{key} 应为 true 或 false")
+        return False
+    return value
+
+
 def _date(rec: Mapping[str, Any], key: str, where: str, problems: Problems) -> dt.date:
     value = rec.get(key)
     if isinstance(value, dt.datetime):
@@ -185,7 +193,7 @@ def parse_unit(rec: Mapping[str, Any], where: str, problems: Problems) -> UnitRe
         or str(rec.get("name", "")),
         category=category,
         city=_text(rec, "city", where, problems, required=False),
-        subcentre=bool(rec.get("subcentre", False)),
+        subcentre=_flag(rec, "subcentre", where, problems),
         hotline=str(rec.get("hotline", "")).strip(),
         contact_role=_text(rec, "contact_role", where, problems, required=False),
         domains=domains,
@@ -212,7 +220,7 @@ def parse_article(
         basis=_text(rec, "basis", where, problems, required=False),
         domain=_domain(rec.get("domain"), where, problems),
         tags=_texts(rec, "tags", where, problems),
-        enterprise=bool(rec.get("enterprise", False)),
+        enterprise=_flag(rec, "enterprise", where, problems),
         effective=_date(rec, "effective", where, problems),
         review_by=_date(rec, "review_by", where, problems),
         status=status,

@@ -40,6 +40,10 @@ from console.store.models import (
 )
 
 SYNC_SECONDS = 5.0
+# Re-read a little before the watermark: a row stamped at the same moment (a frozen drill
+# clock) or committed late with an earlier stamp (PostgreSQL) is not missed; upserts are
+# idempotent, so reading a row twice costs nothing but time.
+SYNC_OVERLAP = dt.timedelta(seconds=5)
 FLAG_PROBLEMS = {"wrong": "内容有误", "outdated": "内容过时"}
 # Tickets duplicate detection keeps in view: everything but refusals (a refused call is no matter).
 DUPLICATE_STATES = tuple(s.value for s in State if s is not State.REFUSED)
@@ -162,14 +166,14 @@ class KnowledgeService:
         with self.store.read() as s:
             q = select(ArticleRow)
             if self._article_mark is not None:
-                q = q.where(ArticleRow.updated_at > self._article_mark)
+                q = q.where(ArticleRow.updated_at >= self._article_mark - SYNC_OVERLAP)
             for a in s.execute(q).scalars():
                 assert self._search is not None
                 self._search.upsert(article_record(a))
                 self._article_mark = max(self._article_mark or a.updated_at, a.updated_at)
             q2 = select(TicketRow)
             if self._ticket_mark is not None:
-                q2 = q2.where(TicketRow.updated_at > self._ticket_mark)
+                q2 = q2.where(TicketRow.updated_at >= self._ticket_mark - SYNC_OVERLAP)
             for t in s.execute(q2).scalars():
                 self._note_ticket(t)
 
