@@ -25,11 +25,10 @@ judge, and the reason text says so. Pure: no I/O, no textual.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import math
 import re
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,9 +65,9 @@ TERMINATED_STATE = State.TERMINATED.value
 # Candidate generation: walk the postings of the query's terms, rarest first, until this
 # many entries have been read (a budget, so the cost is bounded whatever the index size);
 # terms carried by more than `_COMMON_SHARE` of the tickets are never walked (they are
-# everywhere). The best `candidates` of them by that partial score (at least
+# everywhere). The best `candidates` of them by shared probe terms (at least
 # `_CANDIDATES`, more when many matches are asked for) are then scored exactly.
-_POSTINGS_BUDGET = 20_000
+_POSTINGS_BUDGET = 10_000
 _COMMON_SHARE = 0.05
 _CANDIDATES = 64
 
@@ -86,12 +85,12 @@ def normalize_phone(phone: str | None) -> str:
     return digits
 
 
+_STATE_LABELS = {s.value: s.label for s in State}
+
+
 def state_label(state: str) -> str:
     """The Chinese name of a workflow state ("handling" → "办理中"); unknown ones as given."""
-    try:
-        return State(state).label
-    except ValueError:
-        return state
+    return _STATE_LABELS.get(state, state)
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def _reason(same_caller: bool, score: float, state: str) -> str:
 class _Doc:
     record: TicketRecord
     phone: str
-    terms: array  # sorted unique term ids
+    terms: array[int]  # sorted unique term ids
     norm_sq: float  # sum of idf² over the terms, as of `norm_n`
     norm_n: int
 
@@ -165,8 +164,8 @@ class DuplicateIndex:
     def __init__(self, records: Iterable[TicketRecord] = (), max_chars: int = MAX_CHARS) -> None:
         self.max_chars = max_chars
         self._term_ids: dict[str, int] = {}
-        self._df: array = array("I")
-        self._postings: list[array] = []
+        self._df: array[int] = array("I")
+        self._postings: list[array[int]] = []
         self._docs: list[_Doc | None] = []
         self._by_number: dict[str, int] = {}
         self._by_phone: dict[str, set[int]] = defaultdict(set)
@@ -218,7 +217,6 @@ class DuplicateIndex:
         for tid in tids:
             self._df[tid] += 1
             self._postings[tid].append(i)
-        n = len(self._by_number) + 1
         doc = _Doc(
             record=record,
             phone=normalize_phone(record.caller_phone),
@@ -230,22 +228,22 @@ class DuplicateIndex:
         self._by_number[record.number] = i
         if doc.phone:
             self._by_phone[doc.phone].add(i)
-        doc.norm_sq = sum(self._idf(t, n) ** 2 for t in tids)
-        doc.norm_n = n
+        # The norm is computed when the ticket is first scored (norm_n 0 = not yet):
+        # loading many tickets at start-up costs no idf arithmetic.
 
     def update(self, record: TicketRecord) -> None:
         """Replace a ticket's record (new state, unit, text …); add it when unknown."""
         i = self._by_number.get(record.number)
         doc = self._docs[i] if i is not None else None
-        if doc is None or doc.record.text != record.text:
+        if i is None or doc is None or doc.record.text != record.text:
             self.add(record)
             return
         phone = normalize_phone(record.caller_phone)
         if phone != doc.phone:
             if doc.phone:
-                self._by_phone[doc.phone].discard(i)  # type: ignore[arg-type]
+                self._by_phone[doc.phone].discard(i)
             if phone:
-                self._by_phone[phone].add(i)  # type: ignore[arg-type]
+                self._by_phone[phone].add(i)
             doc.phone = phone
         doc.record = record
 
@@ -316,18 +314,18 @@ class DuplicateIndex:
         probes = sorted((t for t in query if 0 < df[t] <= common), key=df.__getitem__)
         if not probes:  # only very common terms: walk the rarest few of them
             probes = sorted((t for t in query if df[t] > 0), key=df.__getitem__)[:4]
-        partial: dict[int, float] = defaultdict(float)
+        # Candidates by how many of the probe terms they share (counted in C by
+        # Counter.update; the probes are all rare, so their weights differ little).
+        shared: Counter[int] = Counter()
         budget = _POSTINGS_BUDGET
         for t in probes:
             plist = self._postings[t]
             budget -= len(plist)
-            if budget < 0 and partial:
+            if budget < 0 and shared:
                 break
-            w = weights[t]
-            for i in plist:
-                partial[i] += w
+            shared.update(plist)
         docs = self._docs
-        chosen = set(heapq.nlargest(candidates, partial, key=partial.__getitem__))
+        chosen = {i for i, _ in shared.most_common(candidates)}
         if phone:
             chosen |= self._by_phone.get(phone, set())
         out: list[tuple[float, int]] = []
@@ -373,7 +371,12 @@ class DuplicateIndex:
         other_min = OTHER_CALLER_MIN if min_score is None else min_score
         same: list[DuplicateMatch] = []
         other: list[DuplicateMatch] = []
-        for score, i in sorted(self._scored(query, unknown, phone, frozenset(exclude), min(1000, max(_CANDIDATES, 8 * k))), reverse=True):
+        for score, i in sorted(
+            self._scored(
+                query, unknown, phone, frozenset(exclude), min(1000, max(_CANDIDATES, 8 * k))
+            ),
+            reverse=True,
+        ):
             doc = self._docs[i]
             assert doc is not None
             is_same = bool(phone) and doc.phone == phone
@@ -397,15 +400,23 @@ class DuplicateIndex:
         return same + other
 
     def similar_pairs(self, threshold: float) -> Iterable[tuple[str, str, float]]:
-        """Every pair of indexed tickets scoring at least `threshold`, each pair once."""
+        """Every pair of indexed tickets scoring at least `threshold`, each pair once.
+
+        Each ticket is looked up in turn (candidate generation as in `find`), so the cost
+        is one lookup per ticket.
+        """
+        seen: set[tuple[int, int]] = set()
         for i, doc in enumerate(self._docs):
             if doc is None:
                 continue
             for score, j in self._scored(list(doc.terms), 0, "", frozenset()):
-                if j > i and score >= threshold:
-                    other = self._docs[j]
-                    assert other is not None
-                    yield doc.record.number, other.record.number, score
+                pair = (i, j) if i < j else (j, i)
+                if i == j or score < threshold or pair in seen:
+                    continue
+                seen.add(pair)
+                other = self._docs[j]
+                assert other is not None
+                yield doc.record.number, other.record.number, score
 
 
 def find_clusters(

@@ -20,15 +20,24 @@ How a query is answered:
 5. Each hit carries highlight spans (into its question and snippet — never markup) and
    plain sentences saying why it matched.
 
-Edits are visible to the very next query: ``upsert``/``remove`` touch a small in-memory
-delta next to the bulk segment, which is merged in (``compact``) once it grows.
+Edits are visible to the very next query, without a rebuild: ``upsert`` indexes the
+article into loose postings next to the bulk segment (a removed or replaced article's
+slot is marked dead and never scores). Every 256 edited articles the loose postings are
+frozen into a small segment, and small segments are merged among themselves; the bulk
+segment is only rewritten by ``compact()`` (seconds at 50 000 articles: call it from a
+worker after a large import, if at all). Document frequencies count dead postings until
+then, a negligible drift.
+
+Memory at 50 000 articles: about 120 MB of numpy arrays (15 M postings of a slot and an
+impact each) plus ~25 MB of folded questions and tags; building peaks near 450 MB.
 """
 
 from __future__ import annotations
 
+import ctypes
 import math
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -40,6 +49,7 @@ from console.services.knowledge.search_explain import (
     QueryView,
     Span,
     explain,
+    folded_with_offsets,
     fuzzy_evidence,
     highlight_spans,
     make_snippet,
@@ -53,9 +63,11 @@ from console.services.knowledge.search_postings import (
     Segment,
     bigram_key,
     build_postings,
+    build_segment,
     concat_postings,
     field_length,
     merge_postings,
+    sort_postings,
 )
 from console.services.knowledge.search_synonyms import SynonymMatch, Synonyms
 from console.services.knowledge.seed import ArticleRecord
@@ -96,18 +108,25 @@ class IndexStats:
 
     articles: int
     terms: int
+    """Distinct terms summed over segments."""
     postings: int
-    delta_articles: int
-    characters: int
+    segments: int
+    loose_articles: int
+    """Edited articles whose postings are not frozen into a segment yet."""
     array_bytes: int
 
+
+_MAX_QUERY_CHARS = 400
+"""A pasted letter is searched by its first 400 characters (bounds the time per query)."""
 
 # Query-side weights.
 _SKIP_QUERY_WEIGHT = 0.4
 _SHORT_UNIGRAM_WEIGHT = 0.25
 _SYNONYM_WEIGHT = 0.9
 _HIGHLIGHT_MAX_DF = 0.5
-"""Bigrams found in more than this share of articles are not highlighted."""
+"""Bigrams found in more than this share of articles are not highlighted …"""
+_HIGHLIGHT_MIN_ARTICLES = 50
+"""… once there are enough articles to tell a common bigram from a rare one."""
 
 # Reranking (tuned on tests/data/kb_queries over the seed; see relevance.py).
 _POOL_MIN = 40
@@ -119,22 +138,44 @@ _W_TAG = 0.1
 _ALT_DISCOUNT = 0.9
 
 _DELTA_LIMIT = 256
-"""Edited articles kept in the delta before it is merged into the bulk segment."""
+"""Edited articles kept as loose postings before they are frozen into a small segment."""
+_DEAD_LIMIT = 4096
+"""Replaced or removed articles tolerated (and at least as many as live ones) before
+their slots are reclaimed by a full ``compact``."""
+_MAX_SEGMENTS = 4
+"""Past this many segments the small ones are merged (the bulk one is left alone)."""
 
 
-@dataclass(frozen=True)
 class _Folded:
-    """An article's folded texts, kept for reranking and explaining."""
+    """An article's folded question-like texts and tags, kept for reranking and explaining.
 
-    questions: tuple[str, ...]
-    """The question, then each alternative question."""
-    tags: tuple[str, ...]
-    fields: tuple[str, ...]
-    """Per field of ``FIELDS``, the text that is indexed."""
+    Stored as two joined strings (a few hundred thousand small strings would cost far
+    more memory); split on demand for the few candidates of a query.
+    """
+
+    __slots__ = ("_questions", "_tags", "lengths")
+
+    def __init__(self, questions: Sequence[str], tags: Sequence[str], lengths: tuple[int, ...]):
+        self._questions = SEPARATOR.join(questions)
+        self._tags = SEPARATOR.join(tags) if tags else None
+        self.lengths = lengths
+        """Indexed length of each field of ``FIELDS`` (for the BM25 average lengths)."""
+
+    @property
+    def questions(self) -> list[str]:
+        """The question, then each alternative question (aligned with ``alt_questions``)."""
+        return self._questions.split(SEPARATOR)
+
+    @property
+    def tags(self) -> list[str]:
+        return [] if self._tags is None else self._tags.split(SEPARATOR)
 
 
-def _fold_many(articles: Sequence[ArticleRecord]) -> list[_Folded]:
-    """Fold the texts of many articles at once (``normalize_many``)."""
+def _fold_many(articles: Sequence[ArticleRecord]) -> tuple[list[_Folded], list[list[str]]]:
+    """Fold the texts of many articles at once (``normalize_many``).
+
+    Returns what is kept per article and, per field of ``FIELDS``, the texts to index.
+    """
     texts: list[str] = []
     for a in articles:
         texts.append(a.question)
@@ -143,7 +184,8 @@ def _fold_many(articles: Sequence[ArticleRecord]) -> list[_Folded]:
         texts.extend(a.alt_questions)
         texts.extend(a.tags)
     folded = normalize_many(texts)
-    out: list[_Folded] = []
+    kept: list[_Folded] = []
+    fields: list[list[str]] = [[] for _ in FIELDS]
     at = 0
     for a in articles:
         question, answer, basis = folded[at : at + 3]
@@ -152,21 +194,43 @@ def _fold_many(articles: Sequence[ArticleRecord]) -> list[_Folded]:
         at += len(a.alt_questions)
         tags = tuple(folded[at : at + len(a.tags)])
         at += len(a.tags)
-        fields = (
+        row = (
             question,
             SEPARATOR.join(x for x in alts if x),
             SEPARATOR.join(x for x in tags if x),
             answer,
             basis,
         )
-        out.append(_Folded((question, *alts), tags, fields))
-    return out
+        for f, text in enumerate(row):
+            fields[f].append(text)
+        kept.append(_Folded((question, *alts), tags, tuple(field_length(t) for t in row)))
+    return kept, fields
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    slot: int
+    score: float
+    best_question: int
+    """0 when the question matched best, i (≥ 1) for the i-th alternative question."""
+
+
+def _release_free_memory() -> None:
+    """Give the heap freed by a bulk build back to the system (glibc only; else nothing).
+
+    Building frees hundreds of MB of temporary arrays of a few MB each, which glibc keeps
+    in the process heap; a long-running console would otherwise carry them.
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 class SearchIndex:
     """The in-memory knowledge-search index.
 
-    Thread-safe: searches and edits take a lock (a search takes a few milliseconds).
+    Thread-safe: searches and edits take one lock (a search takes a few milliseconds).
     """
 
     def __init__(
@@ -185,8 +249,7 @@ class SearchIndex:
         self._units: dict[str, int] = {}
         self._domains: dict[Domain, int] = {d: i for i, d in enumerate(Domain)}
         self._length_sum = np.zeros(len(FIELDS), dtype=np.float64)
-        self._characters = 0
-        self._segment = Segment(Postings.empty())
+        self._segments: list[Segment] = []
         self._delta: dict[int, list[tuple[int, float]]] = {}
         self._delta_postings: dict[int, Postings] = {}
         self._bulk_load(articles)
@@ -209,10 +272,10 @@ class SearchIndex:
         return self._synonyms
 
     def stats(self) -> IndexStats:
-        """Counts and the bytes held in numpy arrays (Python objects not included)."""
+        """Counts, and the bytes held in numpy arrays (Python objects not included)."""
         with self._lock:
             arrays = (
-                self._segment.nbytes()
+                sum(seg.nbytes() for seg in self._segments)
                 + self._alphabet.nbytes()
                 + self._alive.nbytes
                 + self._unit_code.nbytes
@@ -220,10 +283,11 @@ class SearchIndex:
             )
             return IndexStats(
                 articles=len(self._slot_of),
-                terms=int(self._segment.term_keys.size),
-                postings=len(self._segment) + sum(len(p) for p in self._delta_postings.values()),
-                delta_articles=len(self._delta_postings),
-                characters=self._characters,
+                terms=sum(int(seg.term_keys.size) for seg in self._segments),
+                postings=sum(len(seg) for seg in self._segments)
+                + sum(len(p) for p in self._delta_postings.values()),
+                segments=len(self._segments),
+                loose_articles=len(self._delta_postings),
                 array_bytes=int(arrays),
             )
 
@@ -259,8 +323,7 @@ class SearchIndex:
         self._alive[slot] = True
         self._unit_code[slot] = self._units.setdefault(article.unit_id, len(self._units))
         self._domain_code[slot] = self._domains.get(article.domain, -1)
-        self._length_sum += [field_length(t) for t in folded.fields]
-        self._characters += len(article.question) + len(article.answer)
+        self._length_sum += folded.lengths
         return slot
 
     def _bulk_load(self, articles: Iterable[ArticleRecord]) -> None:
@@ -270,36 +333,55 @@ class SearchIndex:
         if not latest:
             return
         records = list(latest.values())
-        folded = _fold_many(records)
+        folded, texts = _fold_many(records)
         slots = [self._place(a, f) for a, f in zip(records, folded, strict=True)]
-        texts = [[f.fields[i] for f in folded] for i in range(len(FIELDS))]
-        postings = build_postings(texts, slots, self._alphabet, self._avglen())
-        self._segment = Segment(postings)
+        self._segments = [build_segment(texts, slots, self._alphabet, self._avglen())]
+        del texts
+        _release_free_memory()
 
     def upsert(self, article: ArticleRecord) -> None:
         """Add or replace one article; the next query sees it."""
         self.upsert_many((article,))
 
     def upsert_many(self, articles: Iterable[ArticleRecord]) -> None:
-        """Add or replace articles (an import); merges the delta when it grows large."""
-        batch = list(articles)
+        """Add or replace articles (an edit, an import); the next query sees them."""
+        batch = [a for a in {a.id: a for a in articles}.values() if self.get(a.id) != a]
         if not batch:
-            return
-        folded = _fold_many(batch)
+            return  # unchanged records (a store sync re-reading them) cost nothing
+        folded, texts = _fold_many(batch)
         with self._lock:
             for article in batch:
                 self._drop(article.id)
-            for article, f in zip(batch, folded, strict=True):
-                slot = self._place(article, f)
-                texts = [[f.fields[i]] for i in range(len(FIELDS))]
-                postings = build_postings(texts, [slot], self._alphabet, self._avglen())
-                self._delta_postings[slot] = postings
-                for key, impact in zip(
-                    postings.keys.tolist(), postings.impacts.tolist(), strict=True
-                ):
+            slots = [self._place(a, f) for a, f in zip(batch, folded, strict=True)]
+            postings = build_postings(texts, slots, self._alphabet, self._avglen())
+            if len(batch) > _DELTA_LIMIT:
+                self._add_segment(postings)
+                return
+            by_slot: dict[int, list[int]] = {}
+            for row, slot in enumerate(postings.slots.tolist()):
+                by_slot.setdefault(slot, []).append(row)
+            for slot, rows in by_slot.items():
+                own = Postings(postings.keys[rows], postings.slots[rows], postings.impacts[rows])
+                self._delta_postings[slot] = own
+                for key, impact in zip(own.keys.tolist(), own.impacts.tolist(), strict=True):
                     self._delta.setdefault(key, []).append((slot, impact))
             if len(self._delta_postings) > _DELTA_LIMIT:
-                self.compact()
+                loose = concat_postings(list(self._delta_postings.values()))
+                self._delta = {}
+                self._delta_postings = {}
+                self._add_segment(loose)
+            if len(self._records) - len(self._slot_of) > max(_DEAD_LIMIT, len(self._slot_of)):
+                self.compact()  # more dead slots than live articles: reclaim them
+
+    def _add_segment(self, postings: Postings) -> None:
+        """Freeze postings into a segment; merge the small segments when there are many."""
+        self._segments.append(Segment(sort_postings(postings)))
+        if len(self._segments) > _MAX_SEGMENTS:
+            used = len(self._records)
+            same = np.where(self._alive[:used], np.arange(used, dtype=np.int64), -1)
+            small = concat_postings([seg.postings() for seg in self._segments[2:]])
+            merged = merge_postings(self._segments[1].postings(), small, same)
+            self._segments[1:] = [Segment(merged)]
 
     def remove(self, article_id: str) -> bool:
         """Take an article out of the index; False if it was not there."""
@@ -312,10 +394,7 @@ class SearchIndex:
             return False
         folded = self._folded[slot]
         if folded is not None:
-            self._length_sum -= [field_length(t) for t in folded.fields]
-        record = self._records[slot]
-        if record is not None:
-            self._characters -= len(record.question) + len(record.answer)
+            self._length_sum -= folded.lengths
         self._alive[slot] = False
         self._records[slot] = None
         self._folded[slot] = None
@@ -327,29 +406,38 @@ class SearchIndex:
                     rows[:] = [row for row in rows if row[0] != slot]
                     if not rows:
                         del self._delta[key]
+        # Postings frozen in a segment stay; the slot is dead, so they never score.
         return True
 
     def compact(self) -> None:
-        """Merge the delta into the bulk segment and reclaim the slots of removed articles."""
+        """Merge everything into one segment and reclaim the slots of removed articles.
+
+        Takes a couple of seconds at 50 000 articles: run it in a worker, e.g. after a
+        large import; edits do not need it.
+        """
         with self._lock:
             used = len(self._records)
             alive = self._alive[:used]
             renumber = np.where(alive, np.cumsum(alive) - 1, -1).astype(np.int64)
-            extra = concat_postings(list(self._delta_postings.values()))
-            merged = merge_postings(self._segment.postings(), extra, renumber)
+            parts = [seg.postings() for seg in self._segments[1:]]
+            parts.extend(self._delta_postings.values())
+            base = self._segments[0].postings() if self._segments else Postings.empty()
+            merged = merge_postings(base, concat_postings(parts), renumber)
             keep = np.flatnonzero(alive).tolist()
             self._records = [self._records[s] for s in keep]
             self._folded = [self._folded[s] for s in keep]
             self._slot_of = {r.id: i for i, r in enumerate(self._records) if r is not None}
+            capacity = max(len(keep), 64)
             for name in ("_alive", "_unit_code", "_domain_code"):
                 old = getattr(self, name)
-                new = np.zeros(max(len(keep), 64), dtype=old.dtype)
+                new = np.zeros(capacity, dtype=old.dtype)
                 new[: len(keep)] = old[keep]
                 setattr(self, name, new)
-            self._capacity = max(len(keep), 64)
-            self._segment = Segment(merged)
+            self._capacity = capacity
+            self._segments = [Segment(merged)]
             self._delta = {}
             self._delta_postings = {}
+        _release_free_memory()
 
     # ------------------------------------------------------------------ searching
 
@@ -366,13 +454,14 @@ class SearchIndex:
         Args:
             query: free text — a keyword, a question, or a caller's rambling speech.
             unit: only articles of this unit (or of these units).
-            domain: only articles of this domain (a ``Domain`` or its Chinese label).
+            domain: only articles of this domain (a ``Domain``, its value or its
+                Chinese label); an unknown domain raises ``InputError``.
             limit: at most this many hits.
         """
-        folded = normalize(query)
+        domain_code = self._domain_filter(domain)
+        folded = normalize(query)[:_MAX_QUERY_CHARS]
         if not folded or limit <= 0:
             return []
-        domain_code = self._domain_filter(domain)
         with self._lock:
             if not self._slot_of:
                 return []
@@ -385,7 +474,7 @@ class SearchIndex:
             scores = self._score(keys, weights)
             candidates = self._candidates(scores, units, domain_code, limit)
             ranked = self._rerank(view, candidates, scores)
-            return [self._hit(view, slot, score) for slot, score in ranked[:limit]]
+            return [self._hit(view, r) for r in ranked[:limit]]
 
     def _domain_filter(self, domain: Domain | str | None) -> int | None:
         if domain is None or domain == "":
@@ -394,12 +483,10 @@ class SearchIndex:
             return self._domains[domain]
         if domain in DOMAIN_BY_LABEL:
             return self._domains[DOMAIN_BY_LABEL[domain]]
-        try:
-            return self._domains[Domain(domain)]
-        except ValueError:
-            raise InputError(
-                "领域", f"未知：{domain}（应为 {'、'.join(DOMAIN_BY_LABEL)} 之一）"
-            ) from None
+        by_value = {d.value: d for d in Domain}
+        if domain in by_value:
+            return self._domains[by_value[domain]]
+        raise InputError("领域", f"未知：{domain}（应为 {'、'.join(DOMAIN_BY_LABEL)} 之一）")
 
     def _unit_filter(self, unit: str | Collection[str] | None) -> npt.NDArray[np.int32] | None:
         if unit is None:
@@ -408,18 +495,18 @@ class SearchIndex:
         codes = [self._units[u] for u in wanted if u in self._units]
         return np.array(codes, dtype=np.int32)
 
-    def _document_frequency(
-        self, keys: npt.NDArray[np.int64]
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        starts, ends = self._segment.lookup(keys)
-        df = (ends - starts).astype(np.float64)
+    def _document_frequency(self, keys: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        df = np.zeros(keys.size, dtype=np.float64)
+        for segment in self._segments:
+            starts, ends = segment.lookup(keys)
+            df += ends - starts
         if self._delta:
             df += [len(self._delta.get(k, ())) for k in keys.tolist()]
-        return starts, ends, df
+        return df
 
-    def _idf(self, df: np.ndarray) -> np.ndarray:
+    def _idf(self, df: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         n = float(len(self._slot_of))
-        return np.log1p((n - df + 0.5) / (df + 0.5))
+        return np.log1p(np.maximum(n - df + 0.5, 0.5) / (df + 0.5))
 
     def _plan(
         self, folded: str
@@ -428,7 +515,7 @@ class SearchIndex:
         matches = tuple(self._synonyms.find(folded))
         canonical = self._synonyms.canonical(folded, matches) if matches else folded
         ids = [self._alphabet.id_of(ch) for ch in folded]
-        weights: Counter[int] = Counter()
+        weights: defaultdict[int, float] = defaultdict(float)
         if len(folded) <= 2:
             alone = 1.0 if len(folded) == 1 else _SHORT_UNIGRAM_WEIGHT
             for i in ids:
@@ -444,27 +531,27 @@ class SearchIndex:
             if a and c:
                 weights[bigram_key(a, c)] += _SKIP_QUERY_WEIGHT
         expansions = [
-            (m, self._term_keys(m.member), [self._term_keys(o) for o in self._synonyms.others(m)])
+            (self._term_keys(m.member), [self._term_keys(o) for o in self._synonyms.others(m)])
             for m in matches
         ]
-        extra = {k for _, own, alts in expansions for keys in (own, *alts) for k in keys}
+        extra = {k for own, alts in expansions for keys in (own, *alts) for k in keys}
         all_keys = np.array(sorted(set(weights) | extra), dtype=np.int64)
-        _, _, df = self._document_frequency(all_keys)
+        df = self._document_frequency(all_keys)
         idf_of = dict(zip(all_keys.tolist(), self._idf(df).tolist(), strict=True))
         present = {k for k, d in zip(all_keys.tolist(), df.tolist(), strict=True) if d > 0}
-        for _, own, alts in expansions:
+        for own, alts in expansions:
             own_mass = sum(idf_of[k] for k in own)
             for alt in alts:
                 alt_mass = sum(idf_of[k] for k in alt)
                 if not alt or alt_mass <= 0:
                     continue
+                # A synonym weighs about what the word the caller used weighs.
                 scale = _SYNONYM_WEIGHT * own_mass / alt_mass
                 for k in alt:
                     weights[k] = max(weights[k], scale)
         keys = np.array([k for k in weights if k in present], dtype=np.int64)
         term_weights = np.array([weights[k] * idf_of[k] for k in keys.tolist()], dtype=np.float64)
-        view = self._view(folded, canonical, matches, idf_of)
-        return view, keys, term_weights
+        return self._view(folded, canonical, matches, idf_of), keys, term_weights
 
     def _term_keys(self, folded: str) -> list[int]:
         ids = [self._alphabet.id_of(ch) for ch in folded]
@@ -481,8 +568,9 @@ class SearchIndex:
     ) -> QueryView:
         n = float(max(len(self._slot_of), 1))
         max_idf = math.log1p((n + 0.5) / 0.5)
-        highlight_floor = math.log1p(
-            (n - n * _HIGHLIGHT_MAX_DF + 0.5) / (n * _HIGHLIGHT_MAX_DF + 0.5)
+        common = n * _HIGHLIGHT_MAX_DF
+        highlight_floor = (
+            math.log1p((n - common + 0.5) / (common + 0.5)) if n >= _HIGHLIGHT_MIN_ARTICLES else 0.0
         )
         seq = tuple(canonical[i : i + 2] for i in range(len(canonical) - 1))
         weights: dict[str, float] = {}
@@ -490,9 +578,9 @@ class SearchIndex:
             key = self._pair_key(pair)
             weights[pair] = idf_of.get(key, max_idf) if key is not None else max_idf
         highlight = frozenset(
-            folded[i : i + 2]
-            for i in range(len(folded) - 1)
-            if (key := self._pair_key(folded[i : i + 2])) is not None
+            pair
+            for pair in (folded[i : i + 2] for i in range(len(folded) - 1))
+            if (key := self._pair_key(pair)) is not None
             and idf_of.get(key, max_idf) >= highlight_floor
         )
         return QueryView(folded, canonical, matches, weights, seq, highlight)
@@ -501,18 +589,22 @@ class SearchIndex:
         a, b = self._alphabet.id_of(pair[0]), self._alphabet.id_of(pair[1])
         return bigram_key(a, b) if a and b else None
 
-    def _score(self, keys: npt.NDArray[np.int64], weights: npt.NDArray[np.float64]) -> np.ndarray:
+    def _score(
+        self, keys: npt.NDArray[np.int64], weights: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
         """BM25 scores of every slot (0 where no term matches)."""
-        segment = self._segment
-        starts, ends = segment.lookup(keys)
-        lengths = ends - starts
-        total = int(lengths.sum())
         scores = np.zeros(len(self._records), dtype=np.float64)
-        if total:
+        for segment in self._segments:
+            starts, ends = segment.lookup(keys)
+            lengths = ends - starts
+            total = int(lengths.sum())
+            if not total:
+                continue
+            # Gather every posting of every query term in one go, each scaled by its term.
             run_start = np.cumsum(lengths) - lengths
             index = np.repeat(starts - run_start, lengths) + np.arange(total, dtype=np.int64)
             contrib = segment.impacts[index] * np.repeat(weights, lengths)
-            scores += np.bincount(segment.slots[index], weights=contrib, minlength=len(scores))
+            scores += np.bincount(segment.slots[index], weights=contrib, minlength=scores.size)
         if self._delta:
             for key, weight in zip(keys.tolist(), weights.tolist(), strict=True):
                 for slot, impact in self._delta.get(key, ()):
@@ -521,7 +613,7 @@ class SearchIndex:
 
     def _candidates(
         self,
-        scores: np.ndarray,
+        scores: npt.NDArray[np.float64],
         units: npt.NDArray[np.int32] | None,
         domain_code: int | None,
         limit: int,
@@ -539,21 +631,24 @@ class SearchIndex:
         return hits
 
     def _rerank(
-        self, view: QueryView, candidates: npt.NDArray[np.int64], scores: np.ndarray
-    ) -> list[tuple[int, float]]:
+        self,
+        view: QueryView,
+        candidates: npt.NDArray[np.int64],
+        scores: npt.NDArray[np.float64],
+    ) -> list[_Ranked]:
+        """Order the BM25 candidates by how well their questions match the query."""
         if candidates.size == 0:
             return []
         base = scores[candidates]
         top = float(base.max()) or 1.0
-        ranked: list[tuple[int, float]] = []
+        ranked: list[_Ranked] = []
         qlen = len(view.canonical)
         for slot, bm25 in zip(candidates.tolist(), base.tolist(), strict=True):
             folded = self._folded[slot]
             assert folded is not None
-            best = 0.0
+            best, best_at = 0.0, 0
             for i, text in enumerate(folded.questions):
-                if view.matches:
-                    text = self._synonyms.canonical(text, view.matches)
+                text = self._canon(text, view)
                 m = match_text(view, text)
                 value = (
                     _W_QUERY_COVER * m.query_cover
@@ -562,40 +657,36 @@ class SearchIndex:
                 )
                 if i:
                     value *= _ALT_DISCOUNT
-                best = max(best, value)
+                if value > best:
+                    best, best_at = value, i
             tags = sum(1 for t in folded.tags if t and self._canon(t, view) in view.canonical)
             score = bm25 / top + best + _W_TAG * min(tags, 2)
-            ranked.append((slot, score))
-        ranked.sort(key=lambda item: (-item[1], item[0]))
+            ranked.append(_Ranked(slot, score, best_at))
+        ranked.sort(key=lambda r: (-r.score, r.slot))
         return ranked
 
     def _canon(self, folded: str, view: QueryView) -> str:
         return self._synonyms.canonical(folded, view.matches) if view.matches else folded
 
-    def _hit(self, view: QueryView, slot: int, score: float) -> SearchHit:
-        record = self._records[slot]
-        folded = self._folded[slot]
+    def _hit(self, view: QueryView, ranked: _Ranked) -> SearchHit:
+        record = self._records[ranked.slot]
+        folded = self._folded[ranked.slot]
         assert record is not None and folded is not None
         short = len(view.folded) <= 2
         q_spans = highlight_spans(record.question, view, self._synonyms, unigram_fallback=short)
         snippet, s_spans = make_snippet(record.answer, view, self._synonyms, unigram_fallback=short)
-        # Which question-like text matched best (for "相似问法")
-        best_alt: str | None = None
-        qlen = len(view.canonical)
-        values = []
-        for text in folded.questions:
-            m = match_text(view, self._canon(text, view))
-            values.append(m.query_cover + m.proximity(qlen, len(text)))
-        if len(values) > 1 and max(values[1:]) > values[0] + 1e-9:
-            best_alt = record.alt_questions[values.index(max(values[1:])) - 1]
-        fuzzy = any(fuzzy_evidence(view, self._canon(t, view)) for t in folded.questions)
+        best_alt = record.alt_questions[ranked.best_question - 1] if ranked.best_question else None
+        checked = {0, ranked.best_question}
+        questions = folded.questions
+        fuzzy = any(fuzzy_evidence(view, self._canon(questions[i], view)) for i in checked)
         why = explain(
             view=view,
             synonyms=self._synonyms,
             question=record.question,
             question_spans=q_spans,
             best_alt=best_alt,
-            doc_texts=(*folded.questions, *folded.tags, folded.fields[3]),
+            questions_folded=questions,
+            answer_folded=folded_with_offsets(record.answer)[0],
             tags=record.tags,
             tags_folded=tuple(self._canon(t, view) for t in folded.tags),
             snippet=snippet,
@@ -605,7 +696,7 @@ class SearchIndex:
         return SearchHit(
             article_id=record.id,
             unit_id=record.unit_id,
-            score=round(score, 6),
+            score=round(ranked.score, 6),
             question=record.question,
             snippet=snippet,
             highlights=Highlights(tuple(q_spans), tuple(s_spans)),

@@ -39,9 +39,15 @@ class QueryView:
     highlight: frozenset[str]
     """Bigrams of ``folded`` worth highlighting (not stop-like)."""
     total_weight: float = field(init=False)
+    positions: dict[str, tuple[int, ...]] = field(init=False)
+    """Where each bigram of ``canonical`` occurs in ``bigram_seq``."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "total_weight", sum(self.bigram_weights.values()) or 1.0)
+        where: dict[str, list[int]] = {}
+        for i, pair in enumerate(self.bigram_seq):
+            where.setdefault(pair, []).append(i)
+        object.__setattr__(self, "positions", {b: tuple(p) for b, p in where.items()})
 
     @property
     def short(self) -> bool:
@@ -85,13 +91,25 @@ def match_text(view: QueryView, text: str) -> TextMatch:
     if not pairs:
         return TextMatch(0.0, 0.0, 0)
     weights = view.bigram_weights
-    covered = sum(w for b, w in weights.items() if b in pairs)
-    text_hits = sum(1 for b in pairs if b in weights)
-    best = cur = 0
-    for b in view.bigram_seq:
-        cur = cur + 1 if b in pairs else 0
-        best = max(best, cur)
-    return TextMatch(covered / view.total_weight, text_hits / len(pairs), best + 1 if best else 0)
+    shared = [b for b in pairs if b in weights]
+    if not shared:
+        return TextMatch(0.0, 0.0, 0)
+    covered = sum(weights[b] for b in shared)
+    # Longest run of consecutive query positions whose bigram the text has.
+    where = view.positions
+    hits = sorted(p for b in shared for p in where[b])
+    best = cur = 1
+    for prev, here in zip(hits, hits[1:], strict=False):
+        if here == prev + 1:
+            cur += 1
+            best = max(best, cur)
+        elif here != prev:
+            cur = 1
+    return TextMatch(covered / view.total_weight, len(shared) / len(pairs), best + 1)
+
+
+_FUZZY_MAX_QUERY = 12
+"""Longer queries (a caller's speech) are not checked for typos: chance pairs abound."""
 
 
 def fuzzy_evidence(view: QueryView, text: str) -> bool:
@@ -101,7 +119,7 @@ def fuzzy_evidence(view: QueryView, text: str) -> bool:
     chance pairs.
     """
     q = view.canonical
-    if len(q) < 3 or len(text) < 3:
+    if not 3 <= len(q) <= _FUZZY_MAX_QUERY or len(text) < 3:
         return False
     pairs = bigram_set(text)
     skips = skip_set(text)
@@ -218,8 +236,8 @@ def make_snippet(
     return prefix + body + suffix, inside
 
 
-def _quoted(original: str, spans: Iterable[Span], limit: int = 2) -> list[str]:
-    pieces = sorted({original[s:e] for s, e in spans if e - s >= 2}, key=len, reverse=True)
+def _quoted(original: str, spans: Iterable[Span], shortest: int = 2, limit: int = 2) -> list[str]:
+    pieces = sorted({original[s:e] for s, e in spans if e - s >= shortest}, key=len, reverse=True)
     return [f"「{p}」" for p in pieces[:limit]]
 
 
@@ -230,31 +248,45 @@ def explain(
     question: str,
     question_spans: Sequence[Span],
     best_alt: str | None,
-    doc_texts: Sequence[str],
+    questions_folded: Sequence[str],
+    answer_folded: str,
     tags: Sequence[str],
     tags_folded: Sequence[str],
     snippet: str,
     snippet_spans: Sequence[Span],
     fuzzy: bool,
 ) -> tuple[str, ...]:
-    """Plain sentences telling the operator why an article came up."""
+    """Plain sentences telling the operator why an article came up.
+
+    ``questions_folded`` are the article's folded question and alternative questions.
+    """
     why: list[str] = []
-    quoted = _quoted(question, question_spans)
+    shortest = 1 if len(view.folded) == 1 else 2
+    quoted = _quoted(question, question_spans, shortest)
     if quoted:
         why.append("问题含" + "".join(quoted))
     if best_alt is not None:
         why.append(f"相似问法：{best_alt}")
-    joined = "\x00".join(doc_texts)
+    questions = "\x00".join(questions_folded)
+    everything = "\x00".join((*questions_folded, *tags_folded, answer_folded))
+    synonym_lines = 0
     for match in view.matches:
-        for member in synonyms.members_in(joined, match.group):
+        if match.member in questions or synonym_lines >= 2:
+            continue  # the article uses the caller's own word where it counts
+        for member in synonyms.members_in(everything, match.group):
             if member != match.member and member not in view.folded:
                 why.append(f"同义词：{synonyms.display(match.member)}→{synonyms.display(member)}")
+                synonym_lines += 1
                 break
-    for tag, folded in zip(tags, tags_folded, strict=True):
-        if folded and folded in view.canonical:
-            why.append(f"标签：{tag}")
+    matched_tags = [
+        tag
+        for tag, folded in zip(tags, tags_folded, strict=True)
+        if folded and folded in view.canonical
+    ]
+    if matched_tags:
+        why.append("标签：" + "、".join(matched_tags[:3]))
     if not quoted and best_alt is None:
-        in_answer = _quoted(snippet, snippet_spans)
+        in_answer = _quoted(snippet, snippet_spans, shortest)
         if in_answer:
             why.append("答案含" + "".join(in_answer))
     if fuzzy:

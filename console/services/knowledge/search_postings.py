@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -162,14 +163,52 @@ def build_postings(
     n = len(slots)
     if n <= _CHUNK:
         return _build_chunk(texts, slots, alphabet, avglen)
-    parts = [
-        _build_chunk([t[i : i + _CHUNK] for t in texts], slots[i : i + _CHUNK], alphabet, avglen)
-        for i in range(0, n, _CHUNK)
-    ]
-    merged = concat_postings(parts)
-    # Each part is sorted and the parts follow slot order: a stable sort by key merges them.
-    order = np.argsort(merged.keys, kind="stable")
-    return Postings(merged.keys[order], merged.slots[order], merged.impacts[order])
+    return build_segment(texts, slots, alphabet, avglen).postings()
+
+
+def build_segment(
+    texts: Sequence[Sequence[str]],
+    slots: Sequence[int],
+    alphabet: Alphabet,
+    avglen: Sequence[float],
+) -> Segment:
+    """Index many documents straight into a segment (arguments as :func:`build_postings`).
+
+    Chunks of documents are indexed one after the other, then each chunk's postings are
+    copied to their place in the grouped arrays (counting sort by term): no sort of the
+    whole corpus, and the peak memory stays near twice the final arrays.
+    """
+    n = len(slots)
+    parts: list[tuple[npt.NDArray[np.uint32], Int32s, Float32s]] = []
+    for i in range(0, n, _CHUNK):
+        part = _build_chunk(
+            [t[i : i + _CHUNK] for t in texts], slots[i : i + _CHUNK], alphabet, avglen
+        )
+        parts.append((part.keys.astype(np.uint32), part.slots, part.impacts))
+        del part
+    if not parts:
+        return Segment(Postings.empty())
+    terms = np.unique(np.concatenate([np.unique(keys) for keys, _, _ in parts]))
+    totals = np.zeros(terms.size, dtype=np.int64)
+    for keys, _, _ in parts:
+        starts = _run_starts(keys)
+        counts = np.diff(np.append(starts, keys.size))
+        totals[np.searchsorted(terms, keys[starts])] += counts
+    offsets = np.concatenate((np.zeros(1, dtype=np.int64), np.cumsum(totals)))
+    cursor = offsets[:-1].copy()
+    out_slots = np.empty(int(offsets[-1]), dtype=np.int32)
+    out_impacts = np.empty(int(offsets[-1]), dtype=np.float32)
+    while parts:
+        keys, part_slots, impacts = parts.pop(0)  # slot order: each term's slots ascend
+        starts = _run_starts(keys)
+        counts = np.diff(np.append(starts, keys.size))
+        term = np.searchsorted(terms, keys[starts])
+        rank = np.arange(keys.size, dtype=np.int64) - np.repeat(starts, counts)
+        where = np.repeat(cursor[term], counts) + rank
+        out_slots[where] = part_slots
+        out_impacts[where] = impacts
+        cursor[term] += counts
+    return Segment.from_arrays(terms.astype(np.int64), offsets, out_slots, out_impacts)
 
 
 def _build_chunk(
@@ -245,7 +284,7 @@ def _build_chunk(
     )
 
 
-def _run_starts(sorted_values: Int64s) -> Int64s:
+def _run_starts(sorted_values: npt.NDArray[np.integer[Any]]) -> Int64s:
     """Indices where a new run of equal values starts in a sorted array."""
     if sorted_values.size == 0:
         return np.zeros(0, dtype=np.int64)
@@ -262,6 +301,16 @@ class Segment:
         self.offsets: Int64s = np.append(starts, len(postings)).astype(np.int64)
         self.slots: Int32s = postings.slots
         self.impacts: Float32s = postings.impacts
+
+    @classmethod
+    def from_arrays(
+        cls, term_keys: Int64s, offsets: Int64s, slots: Int32s, impacts: Float32s
+    ) -> Segment:
+        """A segment from grouped arrays (``offsets[i]:offsets[i+1]`` are term i's rows)."""
+        segment = cls(Postings.empty())
+        segment.term_keys, segment.offsets = term_keys, offsets
+        segment.slots, segment.impacts = slots, impacts
+        return segment
 
     def __len__(self) -> int:
         return int(self.slots.size)
@@ -304,12 +353,13 @@ def merge_postings(base: Postings, extra: Postings, renumber: npt.NDArray[np.int
     base, extra = parts
     if len(extra) == 0:
         return base
-    order = np.argsort((extra.keys << _DOC_BITS) | extra.slots, kind="stable")
-    merged = concat_postings(
-        [base, Postings(extra.keys[order], extra.slots[order], extra.impacts[order])]
-    )
-    order = np.argsort((merged.keys << _DOC_BITS) | merged.slots, kind="stable")
-    return Postings(merged.keys[order], merged.slots[order], merged.impacts[order])
+    return sort_postings(concat_postings([base, sort_postings(extra)]))
+
+
+def sort_postings(postings: Postings) -> Postings:
+    """Postings in (key, slot) order."""
+    order = np.argsort((postings.keys << _DOC_BITS) | postings.slots, kind="stable")
+    return Postings(postings.keys[order], postings.slots[order], postings.impacts[order])
 
 
 def concat_postings(parts: Sequence[Postings]) -> Postings:

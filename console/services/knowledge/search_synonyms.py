@@ -36,11 +36,11 @@ class Synonyms:
         self.groups: tuple[tuple[str, ...], ...] = tuple(folded_groups)
         self._display = display
         self._by_first: dict[str, list[tuple[str, int]]] = {}
-        for g, members in enumerate(self.groups):
-            for member in members:
+        for g, group_members in enumerate(self.groups):
+            for member in group_members:
                 self._by_first.setdefault(member[0], []).append((member, g))
         # Longest member first, so 住房公积金 is replaced whole and not as 住房+公积金.
-        self._patterns = [re.compile("|".join(map(re.escape, members))) for members in self.groups]
+        self._patterns = [re.compile("|".join(map(re.escape, group))) for group in self.groups]
 
     def __len__(self) -> int:
         return len(self.groups)

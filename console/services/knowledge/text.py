@@ -173,14 +173,14 @@ def _bulk_tables() -> _BulkTables | None:
     )
 
 
+_BULK_MIN_CHARS = 300_000
 _char_folds: dict[int, str | None] = {}
 
 
 def _char_fold(point: int, seconds: frozenset[str]) -> str | None:
     """NFKC + lower case of one character, or None when its context could matter."""
-    folded = _char_folds.get(point, "\x00")
-    if folded != "\x00":
-        return folded
+    if point in _char_folds:
+        return _char_folds[point]
     ch = chr(point)
     parts = unicodedata.normalize("NFKD", ch)
     if ch == "\u03a3" or any(unicodedata.combining(c) or c in seconds for c in parts):
@@ -201,7 +201,11 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
     neighbours), or with a phrase zhconv converts differently from its characters one
     by one (行政總裁, 保障著 …). The result is exactly that of :func:`normalize`.
     """
-    tables = _bulk_tables() if len(texts) >= 64 else None
+    # Building the tables takes ~0.1 s once: worth it from a few hundred thousand chars.
+    worth = len(texts) >= 64 and (
+        _bulk_tables.cache_info().currsize or sum(map(len, texts)) >= _BULK_MIN_CHARS
+    )
+    tables = _bulk_tables() if worth else None
     if tables is None:
         return [normalize(t) for t in texts]
     clean = [t.replace("\x00", "") if "\x00" in t else t for t in texts]
@@ -210,10 +214,10 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
     bounds = np.flatnonzero(points == 0)
 
     def owners_of(positions: npt.NDArray[np.int64]) -> list[int]:
-        return np.unique(np.searchsorted(bounds, positions, side="right")).tolist()
+        return [int(i) for i in np.unique(np.searchsorted(bounds, positions, side="right"))]
 
     fold_map = np.arange(0x110000, dtype=np.uint32)
-    expand: dict[str, str] = {}
+    expand: dict[str, str | int | None] = {}
     awkward: list[int] = []
     for point in np.flatnonzero(np.bincount(points)).tolist():
         folded = _char_fold(point, tables.seconds)

@@ -1,0 +1,174 @@
+"""Duplicate and repeat detection at intake (R-INADMISSIBLE ground 4, R-TERMINATE)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+
+import pytest
+
+from console.services.knowledge.duplicates import (
+    DuplicateIndex,
+    DuplicateMatch,
+    TicketRecord,
+    find_clusters,
+    normalize_phone,
+)
+
+T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+WAGES = "来电人反映株洲市荷塘区某物流公司拖欠其工资三个月共计约两万元，多次讨要未果，请求协调处理。"
+WAGES_AGAIN = "来电人再次反映荷塘区那家物流公司拖欠工资三个月约两万元的事，到现在还没拿到钱。"
+NOISE = "来电人反映岳阳市某小区楼下烧烤店油烟直排，晚上噪音很大，影响休息，请求查处。"
+NOISE_NEIGHBOUR = "岳阳市那个小区楼下的烧烤店油烟直排进窗户，夜里噪音大，邻居也都受不了，要求处理。"
+PENSION = "来电人咨询灵活就业人员养老保险每年缴费基数怎么确定，能不能按最低档缴纳。"
+BRIDGE = "来电人建议在常德市柳叶湖大桥加装路灯，晚上骑电动车过桥太黑，容易出事故。"
+
+
+def rec(number: str, phone: str, text: str, state: str = "handling") -> TicketRecord:
+    return TicketRecord(number, phone, text, state, created_at=T0, unit_id="hn-rst")
+
+
+@pytest.fixture
+def index() -> DuplicateIndex:
+    return DuplicateIndex(
+        [
+            rec("20261102-0001", "13800000001", WAGES, "handling"),
+            rec("20261102-0002", "13800000002", NOISE, "closed"),
+            rec("20261102-0003", "13800000003", PENSION, "completed"),
+            rec("20261102-0004", "13800000004", BRIDGE, "terminated"),
+        ]
+    )
+
+
+def test_r_inadmissible_ground4_same_caller_same_matter(index: DuplicateIndex) -> None:
+    """Ground 4: same caller, same matter already in progress → flagged, with the reason."""
+    found = index.find(WAGES_AGAIN, caller_phone="138-0000-0001")
+    assert found, "the caller's earlier ticket on the same matter was not found"
+    first = found[0]
+    assert isinstance(first, DuplicateMatch)
+    assert first.number == "20261102-0001"
+    assert first.same_caller and not first.terminated
+    assert first.state == "handling"
+    assert first.ground4
+    assert 0.35 <= first.score <= 1.0
+    assert first.reason.startswith("同一来电人，诉求相似度 ")
+    assert "工单办理中" in first.reason
+    assert "R-INADMISSIBLE" in first.reason
+
+
+def test_r_terminate_repeat_call_flagged(index: DuplicateIndex) -> None:
+    """R-TERMINATE: a later call on a terminated matter is flagged, whoever calls."""
+    again = "来电人又建议柳叶湖大桥装路灯，晚上骑电动车过桥太黑，容易出事故。"
+    same = index.find(again, caller_phone="13800000004")
+    assert same and same[0].number == "20261102-0004"
+    assert same[0].same_caller and same[0].terminated
+    assert not same[0].ground4  # R-TERMINATE, not ground 4
+    assert "已终结" in same[0].reason and "R-TERMINATE" in same[0].reason
+    other = index.find(again, caller_phone="13999999999")
+    assert other and other[0].terminated and not other[0].same_caller
+    assert "R-TERMINATE" in other[0].reason
+
+
+def test_other_caller_same_matter_in_the_other_group(index: DuplicateIndex) -> None:
+    found = index.find(NOISE_NEIGHBOUR, caller_phone="13900000009")
+    assert [m.number for m in found] == ["20261102-0002"]
+    match = found[0]
+    assert not match.same_caller and not match.ground4
+    assert match.reason.startswith("其他来电人反映相似事项")
+    assert "已结案" in match.reason
+
+
+def test_same_caller_group_comes_first() -> None:
+    idx = DuplicateIndex([rec("A", "13800000001", NOISE), rec("B", "13800000002", NOISE_NEIGHBOUR)])
+    found = idx.find(NOISE_NEIGHBOUR + "还是没人管", caller_phone="13800000001", min_score=0.2)
+    assert [m.same_caller for m in found] == [True, False]
+    assert [m.number for m in found] == ["A", "B"]
+
+
+def test_unrelated_text_not_found(index: DuplicateIndex) -> None:
+    assert index.find("来电人咨询护照到期了怎么换发，需要带哪些材料", "13800000001") == []
+    assert index.find("", "13800000001") == []
+
+
+def test_unknown_caller_never_same_caller(index: DuplicateIndex) -> None:
+    for phone in (None, ""):
+        found = index.find(WAGES_AGAIN, caller_phone=phone, min_score=0.2)
+        assert found and not any(m.same_caller for m in found)
+
+
+def test_phone_normalisation() -> None:
+    assert normalize_phone("+86 138-0000-0001") == "13800000001"
+    assert normalize_phone("008613800000001") == "13800000001"
+    assert normalize_phone("0731-88889999") == "073188889999"
+    assert normalize_phone(None) == ""
+
+
+def test_add_update_remove(index: DuplicateIndex) -> None:
+    assert len(index) == 4 and "20261102-0001" in index
+    index.update(rec("20261102-0001", "13800000001", WAGES, "terminated"))
+    found = index.find(WAGES_AGAIN, caller_phone="13800000001")
+    assert found[0].terminated
+    index.update(rec("20261102-0001", "13800000001", PENSION, "handling"))  # text changed
+    assert index.find(WAGES_AGAIN, caller_phone="13800000001") == []
+    assert index.remove("20261102-0001") is True
+    assert index.remove("20261102-0001") is False
+    assert "20261102-0001" not in index and index.get("20261102-0001") is None
+    assert "20261102-0001" not in [m.number for m in index.find(PENSION, "13800000001")]
+    index.add(rec("20261102-0001", "13800000001", WAGES))
+    assert index.find(WAGES_AGAIN, caller_phone="13800000001")[0].number == "20261102-0001"
+
+
+def test_exclude_and_k(index: DuplicateIndex) -> None:
+    assert index.find(WAGES, caller_phone="13800000001", exclude=["20261102-0001"]) == []
+    assert index.find(WAGES, k=0) == []
+
+
+def test_find_clusters_same_matter_many_callers() -> None:
+    records = [
+        rec("1", "13800000001", NOISE),
+        rec("2", "13800000002", NOISE_NEIGHBOUR),
+        rec(
+            "3", "13800000003", "岳阳市某小区楼下烧烤店油烟直排，噪音很大，晚上没法休息，请求查处。"
+        ),
+        rec("4", "13800000004", PENSION),
+        rec("5", "13800000005", WAGES),
+        rec("6", "13800000005", WAGES_AGAIN),  # same caller twice: one caller only
+    ]
+    # Six tickets only: the shared words are common here, so the scores are modest.
+    clusters = find_clusters(records, threshold=0.25)
+    assert len(clusters) == 1
+    assert clusters[0].numbers == ("1", "2", "3")
+    assert clusters[0].callers == 3
+    assert 0.25 <= clusters[0].score <= 1.0
+    assert find_clusters(records, threshold=0.25, min_callers=1)[1].numbers == ("5", "6")
+
+
+def test_compaction_after_many_removals_keeps_answers() -> None:
+    idx = DuplicateIndex()
+    for n in range(2500):
+        idx.add(
+            rec(f"N{n}", f"1390000{n:04d}", f"第{n}号：某单位{n % 97}号楼电梯故障{n % 13}天没人修")
+        )
+    idx.add(rec("KEEP", "13800000001", WAGES))
+    for n in range(2000):
+        idx.remove(f"N{n}")
+    assert len(idx) == 501
+    found = idx.find(WAGES_AGAIN, caller_phone="13800000001")
+    assert found and found[0].number == "KEEP"
+
+
+def test_speed_sanity_with_many_tickets() -> None:
+    rng = random.Random(3)
+    words = [WAGES, NOISE, PENSION, BRIDGE, NOISE_NEIGHBOUR, WAGES_AGAIN]
+    idx = DuplicateIndex()
+    for n in range(5000):
+        a, b = rng.sample(words, 2)
+        idx.add(
+            rec(f"S{n}", f"1{rng.randrange(10**9, 10**10)}", a[: rng.randint(10, 40)] + b[-30:])
+        )
+    start = time.perf_counter()
+    for _ in range(50):
+        idx.find(WAGES_AGAIN, caller_phone="13800000001")
+    assert (time.perf_counter() - start) / 50 < 0.1  # sanity only; bench_duplicates measures
