@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from console.services.errors import InputError, NotFound
 from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord
@@ -47,6 +47,8 @@ SYNC_OVERLAP = dt.timedelta(seconds=5)
 FLAG_PROBLEMS = {"wrong": "内容有误", "outdated": "内容过时"}
 # Tickets duplicate detection keeps in view: everything but refusals (a refused call is no matter).
 DUPLICATE_STATES = tuple(s.value for s in State if s is not State.REFUSED)
+CLOSED_STATES = (State.CLOSED.value,)
+DUPLICATE_WINDOW = dt.timedelta(days=180)
 
 
 def unit_record(u: UnitRow) -> UnitRecord:
@@ -128,10 +130,15 @@ class KnowledgeService:
                 .join(EventRow, EventRow.ticket_id == TicketRow.id)
                 .where(EventRow.action == "dispatch")
             ).all()
+            # open matters, every terminated one, and what was closed recently (R-INADMISSIBLE 4)
+            since = dt.datetime.now(dt.UTC) - DUPLICATE_WINDOW
             tickets = [
                 ticket_record(t)
                 for t in s.execute(
-                    select(TicketRow).where(TicketRow.state.in_(DUPLICATE_STATES))
+                    select(TicketRow).where(
+                        TicketRow.state.in_(DUPLICATE_STATES),
+                        or_(TicketRow.state.not_in(CLOSED_STATES), TicketRow.updated_at >= since),
+                    )
                 ).scalars()
             ]
             self._article_mark = s.execute(
