@@ -18,7 +18,7 @@ from console.services.rules import RuleTable
 from console.services.seeding import seed_store
 from console.services.views import Actor
 from console.store.engine import Store, open_store
-from console.store.migrate import current_revision, head_revision, upgrade
+from console.store.migrate import HEAD, current_revision, upgrade
 
 
 class NotMigrated(HotlineError):
@@ -68,7 +68,7 @@ def open_platform(settings: Settings, prepare: bool = True) -> Platform:
             upgrade(store)
             if fresh:
                 seed_store(store, settings.seed_dir, clock.now())
-        elif current_revision(store) != head_revision():
+        elif current_revision(store) != HEAD:
             store.dispose()
             raise NotMigrated("数据库结构不是最新版本，请先运行 hotline db upgrade")
     return Platform(

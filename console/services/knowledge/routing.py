@@ -624,7 +624,7 @@ class Router:
             if duty:
                 reasons.append(f"职责：{_clip(duty)}")
             if kw_hits.get(key):
-                words = sorted(kw_hits[key], key=lambda kv: (-kv[1], -len(kv[0])))
+                words = sorted(kw_hits[key], key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))
                 labels = list(dict.fromkeys(self._keyword_label[kw] for kw, _ in words))
                 reasons.append("关键词：" + "、".join(labels[:4]))
             arts = [

@@ -11,14 +11,17 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 
 from console.services.errors import InputError, NotFound
-from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord
-from console.services.knowledge.routing import Router
-from console.services.knowledge.search import SearchIndex
 from console.services.knowledge.seed import ArticleRecord, Seed, UnitRecord
+
+if TYPE_CHECKING:
+    from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord
+    from console.services.knowledge.routing import Router
+    from console.services.knowledge.search import SearchIndex
 from console.services.knowledge.text import normalize
 from console.services.values import Domain, State
 from console.services.views import (
@@ -85,6 +88,8 @@ def article_record(a: ArticleRow) -> ArticleRecord:
 
 
 def ticket_record(t: TicketRow) -> TicketRecord:
+    from console.services.knowledge.duplicates import TicketRecord
+
     return TicketRecord(
         number=str(t.number),
         caller_phone=t.caller_phone,
@@ -118,6 +123,11 @@ class KnowledgeService:
 
     # ------------------------------------------------------------------ building and syncing
     def _build(self) -> None:
+        # the engines (numpy and friends) load with the first query, off the start-up path
+        from console.services.knowledge.duplicates import DuplicateIndex
+        from console.services.knowledge.routing import Router
+        from console.services.knowledge.search import SearchIndex
+
         with self.store.read() as s:
             units = [
                 unit_record(u)
