@@ -120,6 +120,7 @@ class KnowledgeService:
         self._article_mark: dt.datetime | None = None
         self._ticket_mark: dt.datetime | None = None
         self._checked = 0.0
+        self._syncing = False
 
     # ------------------------------------------------------------------ building and syncing
     def _build(self) -> None:
@@ -172,10 +173,22 @@ class KnowledgeService:
         with self._lock:
             if self._search is None:
                 self._build()
-            elif time.monotonic() - self._checked > SYNC_SECONDS:
-                self._sync()
+            elif time.monotonic() - self._checked > SYNC_SECONDS and not self._syncing:
+                # never on the keystroke's path: the next query sees what this sync finds
+                self._syncing = True
+                self._checked = time.monotonic()
+                threading.Thread(target=self._sync_in_background, daemon=True).start()
             assert self._search is not None and self._router is not None and self._dups is not None
             return self._search, self._router, self._dups
+
+    def _sync_in_background(self) -> None:
+        try:
+            with self._lock:
+                self._sync()
+        except Exception:  # noqa: BLE001 — a failed sync is retried at the next interval
+            pass
+        finally:
+            self._syncing = False
 
     def _sync(self) -> None:
         """Pick up articles and tickets changed by other seats since the last look."""
