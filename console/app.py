@@ -1,0 +1,440 @@
+"""The Textual App: one screen per job, global keys, the command palette, connection state.
+
+The App only wires: screens do the work and talk to ``self.app.backend`` (a Backend) from
+worker threads. Screens are imported lazily, when their mode is first shown, so a seat starts
+fast. Modes (one screen stack each):
+
+    intake     live intake (接听受理)      — operators, sub-centre operators (default)
+    knowledge  knowledge base (知识库)     — expert seats (default)
+    queues     ticket queues (工单队列)    — unit clerks, the manager, supervisors (default)
+    board      special incidents (特殊事项看板) — shift leads (default)
+
+The ticket view (TicketScreen) is pushed on top of whichever mode is showing.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from functools import partial
+from io import StringIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from rich.console import Console
+from textual import events, work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from console.config import Settings
+from console.services.errors import HotlineError, Unavailable
+from console.services.values import Role
+from console.services.views import Actor
+
+if TYPE_CHECKING:
+    from console.services.backend import Backend
+
+TICKET_NUMBER = re.compile(r"^\s*(HN\d{6,})\s*$", re.IGNORECASE)
+
+INTAKE_ROLES = frozenset({Role.OPERATOR, Role.SUBCENTRE_OPERATOR, Role.EXPERT, Role.SHIFT_LEAD})
+
+
+class PlatformLike(Protocol):
+    def backend(self, actor: Actor) -> Backend: ...
+
+
+def default_mode(role: Role) -> str:
+    """The screen a seat lands on."""
+    if role in (Role.OPERATOR, Role.SUBCENTRE_OPERATOR):
+        return "intake"
+    if role is Role.EXPERT:
+        return "knowledge"
+    if role is Role.SHIFT_LEAD:
+        return "board"
+    return "queues"
+
+
+def _intake_screen() -> Screen[Any]:
+    from console.screens.intake import IntakeScreen
+
+    return IntakeScreen()
+
+
+def _knowledge_screen() -> Screen[Any]:
+    from console.screens.knowledge import KnowledgeScreen
+
+    return KnowledgeScreen()
+
+
+def _queues_screen() -> Screen[Any]:
+    from console.screens.queues import QueuesScreen
+
+    return QueuesScreen()
+
+
+def _board_screen() -> Screen[Any]:
+    from console.screens.board import BoardScreen
+
+    return BoardScreen()
+
+
+MODE_LABELS = {
+    "intake": "接听/受理",
+    "knowledge": "知识库",
+    "queues": "工单队列",
+    "board": "特殊事项看板",
+}
+
+
+class HotlineCommands(Provider):
+    """Command palette: every action of the app and of the current screen, and any ticket number."""
+
+    def _commands(self) -> Iterable[tuple[str, str, Callable[[], Any]]]:
+        app = self.app
+        assert isinstance(app, HotlineApp)
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.system or binding.action == "command_palette":
+                continue
+            if not active.enabled:
+                continue
+            label = f"{binding.description}（{app.get_key_display(binding)}）"
+            if label in seen:
+                continue
+            seen.add(label)
+            yield (
+                label,
+                binding.tooltip or binding.description,
+                partial(app.run_action, binding.action, active.node),
+            )
+        for mode, label in MODE_LABELS.items():
+            name = f"切换到：{label}"
+            if name not in seen and app.mode_allowed(mode):
+                yield name, f"打开「{label}」界面", partial(app.show_mode, mode)
+        yield "打开工单（输入工单号）", "按工单号打开工单", app.action_open_ticket
+        yield "退出控制台", "草稿已自动保存", app.action_quit
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, HotlineApp)
+        found = TICKET_NUMBER.match(query)
+        if found:
+            number = found.group(1).upper()
+            yield Hit(
+                1.0,
+                Content(f"打开工单 {number}"),
+                partial(app.open_ticket, number),
+                text=f"打开工单 {number}",
+                help="打开这张工单",
+            )
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, text=name, help=help_text)
+
+
+class HotlineApp(App[None]):
+    """The operator console. ``backend`` may be None when ``opener`` connects in the background."""
+
+    TITLE = "12345 热线坐席控制台"
+    CSS_PATH = "app.tcss"
+    COMMANDS = {HotlineCommands}
+    COMMAND_PALETTE_DISPLAY = "Ctrl+P"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    MODES = {
+        "intake": _intake_screen,
+        "knowledge": _knowledge_screen,
+        "queues": _queues_screen,
+        "board": _board_screen,
+    }
+    BINDINGS = [
+        Binding(
+            "f2", "intake", "接听/受理", id="app.intake", tooltip="来电受理界面", priority=True
+        ),
+        Binding(
+            "f3", "knowledge", "知识库", id="app.knowledge", tooltip="检索知识库", priority=True
+        ),
+        Binding("f4", "queues", "工单队列", id="app.queues", tooltip="我的工单队列", priority=True),
+        Binding("f5", "board", "特殊事项", id="app.board", tooltip="特殊事项看板", priority=True),
+        Binding(
+            "ctrl+o",
+            "open_ticket",
+            "打开工单",
+            id="app.open_ticket",
+            tooltip="按工单号打开工单",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "命令",
+            id="app.command_palette",
+            show=False,
+            tooltip="命令面板：查找任何操作或工单号",
+        ),
+        Binding(
+            "ctrl+q", "quit", "退出", id="app.quit", tooltip="退出（草稿自动保存）", priority=True
+        ),
+    ]
+
+    drill_text: reactive[str] = reactive("")
+    connection_ok: reactive[bool] = reactive(True)
+    ready: reactive[bool] = reactive(False)
+
+    def __init__(
+        self,
+        backend: Backend | None,
+        settings: Settings,
+        *,
+        opener: Callable[[], PlatformLike] | None = None,
+        actor: Actor | None = None,
+        cursor_blink: bool = True,
+        retry_interval: float = 2.0,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.backend: Backend | None = backend
+        self.actor: Actor | None = backend.actor if backend is not None else actor
+        self.platform: PlatformLike | None = None
+        self._opener = opener
+        self.cursor_blink = cursor_blink
+        self.retry_interval = retry_interval
+        # Textual's crash report prints local variables (caller words, phone numbers) to stderr:
+        # nothing Textual prints on a crash reaches the terminal; see _handle_exception.
+        self.error_console = Console(file=StringIO(), markup=False, highlight=False)
+        self.crashed = False
+
+    # ------------------------------------------------------------------ start-up
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+        if self.backend is not None:
+            self._backend_ready()
+            self.show_mode(default_mode(self.backend.actor.role))
+            return
+        if self.actor is not None and default_mode(self.actor.role) == "intake":
+            # The intake form is usable at once; answers start once the platform is open.
+            self.show_mode("intake")
+        else:
+            from console.screens.seat import SeatScreen
+
+            self.push_screen(SeatScreen(self.actor), self._seat_chosen)
+        self.open_platform()
+
+    def _seat_chosen(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.exit()
+            return
+        self.actor = actor
+        self._connect_actor()
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_platform(self) -> None:
+        """Open (create, migrate, seed on first start) the platform, retrying while it is down."""
+        assert self._opener is not None
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                platform = self._opener()
+            except HotlineError as err:
+                self.call_from_thread(self._open_failed, str(err))
+            except Exception as err:  # noqa: BLE001 — e.g. the database server is down
+                self.call_from_thread(self._open_failed, f"无法打开数据库（{type(err).__name__}）")
+            else:
+                self.call_from_thread(self._platform_opened, platform)
+                return
+            time.sleep(self.retry_interval)
+
+    def _open_failed(self, message: str) -> None:
+        self.connection_ok = False
+        for screen in self.screen_stack:
+            if hasattr(screen, "show_status"):
+                screen.show_status(message)
+
+    def _platform_opened(self, platform: PlatformLike) -> None:
+        self.platform = platform
+        self.connection_ok = True
+        for screen in self.screen_stack:
+            if hasattr(screen, "platform_ready"):
+                screen.platform_ready(platform)
+        if self.actor is not None:
+            self._connect_actor()
+
+    def _connect_actor(self) -> None:
+        if self.platform is None or self.actor is None or self.backend is not None:
+            return
+        self.backend = self.platform.backend(self.actor)
+        self._backend_ready()
+        self.warm_up()
+        target = default_mode(self.actor.role)
+        if self.current_mode != target:
+            self.show_mode(target)
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def warm_up(self) -> None:
+        """Build the search index now, not at the operator's first keystroke."""
+        if self.backend is not None:
+            try:
+                self.backend.search_kb("12345", limit=1)
+            except HotlineError:
+                pass
+
+    def _backend_ready(self) -> None:
+        assert self.backend is not None
+        from console.widgets.banner import drill_text
+
+        self.actor = self.backend.actor
+        self.sub_title = self.backend.actor.label
+        self.drill_text = drill_text(self.backend.now()) if self.backend.drill else ""
+        self.ready = True
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
+
+    # ------------------------------------------------------------------ errors and connection
+    def report_error(self, err: BaseException) -> None:
+        """One place that turns a failed backend call into what the seat sees (never a traceback)."""
+        if isinstance(err, Unavailable):
+            self.connection_lost()
+        elif isinstance(err, HotlineError):
+            self.notify(str(err), title="未完成", severity="error", markup=False)
+        else:
+            self.notify(
+                f"内部错误（{type(err).__name__}），请重试或联系值班技术人员",
+                severity="error",
+                markup=False,
+            )
+
+    def connection_lost(self) -> None:
+        if self.connection_ok:
+            self.connection_ok = False
+            self.probe_connection()
+
+    @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
+    def probe_connection(self) -> None:
+        """Retry a cheap read until the platform answers again."""
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            time.sleep(self.retry_interval)
+            backend = self.backend
+            if backend is None:
+                continue
+            try:
+                backend.grounds()
+            except Unavailable:
+                continue
+            except Exception:  # noqa: BLE001 — any other answer means the store is reachable
+                pass
+            self.call_from_thread(setattr, self, "connection_ok", True)
+            return
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual offers no public switch for its crash report, which renders every frame's local
+        # variables — a caller's words, phone or ID number — to stderr. The report still goes to
+        # self.error_console (a discarded buffer, set in __init__); here a crash log gets the
+        # exception type and the frames only: no message, no locals.
+        self.crashed = True
+        write_crash_log(self.settings.data_dir, error)
+        super()._handle_exception(error)
+
+    # ------------------------------------------------------------------ navigation
+    def mode_allowed(self, mode: str) -> bool:
+        if self.actor is None:
+            return False
+        if mode == "intake":
+            return self.actor.role in INTAKE_ROLES
+        return self.backend is not None
+
+    def show_mode(self, mode: str) -> None:
+        if not self.mode_allowed(mode):
+            if self.backend is None:
+                self.notify("正在连接数据库，请稍候…", markup=False)
+            return
+        if self.current_mode == mode:
+            # back to the mode's own screen when a ticket view is on top of it
+            while len(self.screen_stack) > 1 and isinstance(self.screen, _popable()):
+                self.pop_screen()
+            return
+        self.switch_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MODE_LABELS:
+            if self.actor is None:
+                return False
+            if action == "intake" and self.actor.role not in INTAKE_ROLES:
+                return False
+            return True if self.mode_allowed(action) else None
+        if action == "open_ticket":
+            return self.backend is not None
+        return True
+
+    def action_intake(self) -> None:
+        self.show_mode("intake")
+
+    def action_knowledge(self) -> None:
+        self.show_mode("knowledge")
+
+    def action_queues(self) -> None:
+        self.show_mode("queues")
+
+    def action_board(self) -> None:
+        self.show_mode("board")
+
+    def action_open_ticket(self) -> None:
+        if self.backend is None:
+            self.notify("正在连接数据库，请稍候…", markup=False)
+            return
+        from console.widgets.dialogs import PromptDialog
+
+        def opened(number: str | None) -> None:
+            if number:
+                self.open_ticket(number)
+
+        self.push_screen(PromptDialog("打开工单", placeholder="工单号，如 HN261125000001"), opened)
+
+    def open_ticket(self, number: str) -> None:
+        """Show a ticket by its number (the ticket view says so when there is no such ticket)."""
+        found = TICKET_NUMBER.match(number)
+        if not found:
+            self.notify(f"工单号格式不对：{number.strip()[:30]}", severity="warning", markup=False)
+            return
+        from console.screens.ticket import TicketScreen
+
+        self.push_screen(TicketScreen(found.group(1).upper()))
+
+
+def _popable() -> tuple[type, ...]:
+    from console.screens.ticket import TicketScreen
+
+    return (TicketScreen,)
+
+
+def write_crash_log(folder: Path, error: BaseException) -> Path | None:
+    """Append the exception type and its frames (file, line, function) — never values."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "crash.log"
+        frames = traceback.extract_tb(error.__traceback__)
+        lines = [
+            f"{time.strftime('%Y-%m-%d %H:%M:%S')} {type(error).__module__}.{type(error).__name__}\n"
+        ]
+        lines += [f"  {f.filename}:{f.lineno} in {f.name}\n" for f in frames]
+        with path.open("a", encoding="utf-8") as fh:
+            fh.writelines(lines)
+        return path
+    except OSError:
+        return None

@@ -1,0 +1,1 @@
+"""The console's screens; each talks only to a Backend."""

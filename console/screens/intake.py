@@ -1,0 +1,766 @@
+"""Live intake (接听受理): the call on the left, KB answers in the middle, checks on the right.
+
+As the operator types, answers refresh (debounced, in an exclusive worker so stale searches are
+dropped) and the context — pre-filed scopes, duplicates and terminated matters of this caller,
+the top three units — follows a little later. Each way of finishing a call is one key and a
+confirmation; the draft is saved as they type and restored after a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Label, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from console.drafts import DraftStore
+from console.services.clock import local
+from console.services.errors import HotlineError, Unavailable
+from console.services.values import Kind, Special
+from console.services.views import (
+    ArticleHit,
+    ClockView,
+    DuplicateView,
+    GroundView,
+    Intake,
+    PrefilingView,
+    UnitSuggestionView,
+    UnitView,
+)
+from console.widgets.answer_list import AnswerList, status_badge
+from console.widgets.banner import ConnectionBanner, DrillBanner
+from console.widgets.checklist import GroundChecklist
+from console.widgets.dialogs import ChoiceDialog, ConfirmDialog, InfoDialog
+from console.widgets.intake_form import IntakeForm
+from console.widgets.safe import literal, one_line
+from console.widgets.suggestions import TextList, duplicate_row, prefiling_row, unit_row
+
+if TYPE_CHECKING:
+    from console.services.backend import Backend
+
+ANSWER_DELAY = 0.03  # s after the last keystroke: KB answers
+CONTEXT_DELAY = 0.25  # s: units, duplicates, pre-filed scopes (heavier, less urgent)
+DRAFT_DELAY = 0.3  # s: the draft file
+ANSWER_LIMIT = 8
+
+
+def due_text(moment: dt.datetime) -> str:
+    """A due moment as the regulation counts it: the end of a day shows as 24:00."""
+    at = local(moment)
+    if at.hour == 0 and at.minute == 0 and at.second == 0:
+        return f"{(at - dt.timedelta(days=1)):%Y-%m-%d} 24:00"
+    if (at.hour, at.minute) == (23, 59):
+        return f"{at:%Y-%m-%d} 24:00"
+    return f"{at:%Y-%m-%d %H:%M}"
+
+
+def clock_lines(clocks: Sequence[ClockView]) -> Text:
+    text = Text()
+    for c in clocks:
+        if not c.running:
+            continue
+        text.append(f"\n  · {c.name}：", style="bold")
+        text.append(due_text(c.due_at), style="bold")
+        text.append(f" 前（{c.rule}）", style="dim")
+        if c.provisional:
+            text.append(" 暂定：该年度放假安排未发布，发布后重算", style="bold yellow")
+    return text
+
+
+def caller_summary(intake: Intake) -> Text:
+    """The call as a confirmation dialog echoes it: literal, control codes neutralised."""
+    who = " ".join(
+        p for p in (intake.caller_phone, intake.caller_name, intake.enterprise_name) if p
+    )
+    text = Text.assemble(("来电：", "bold"))
+    text.append_text(literal(one_line(who) or "（未填写）"))
+    text.append(f"    {intake.kind.label} · {intake.domain.label}\n", style="dim")
+    text.append("诉求：", style="bold")
+    text.append_text(literal(one_line(intake.text, 160)))
+    return text
+
+
+class IntakeScreen(Screen[None]):
+    """Take a call: answer it, promise a call-back, explain a pre-filed scope, dispatch or refuse."""
+
+    CSS_PATH = "intake.tcss"
+    BINDINGS = [
+        Binding(
+            "f6",
+            "answer",
+            "答复结案",
+            id="intake.answer",
+            tooltip="以选中的知识库答案答复并结案",
+            priority=True,
+        ),
+        Binding(
+            "f7",
+            "promise",
+            "24h回复",
+            id="intake.promise",
+            tooltip="承诺24小时内回复（R-CONSULT）",
+            priority=True,
+        ),
+        Binding(
+            "f8",
+            "prefiled",
+            "报备解释",
+            id="intake.prefiled",
+            tooltip="按报备范围解释（R-PREFILING）",
+            priority=True,
+        ),
+        Binding(
+            "f9",
+            "dispatch",
+            "派单",
+            id="intake.dispatch",
+            tooltip="受理并派给建议的承办单位",
+            priority=True,
+        ),
+        Binding(
+            "f10",
+            "special",
+            "特殊/紧急",
+            id="intake.special",
+            tooltip="特殊事项或特殊紧急事项，立即派单",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+r",
+            "refuse",
+            "不予受理",
+            id="intake.refuse",
+            tooltip="按勾选的情形不予受理并记录",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+t",
+            "transfer",
+            "转分中心",
+            id="intake.transfer",
+            tooltip="转到分中心热线",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+k",
+            "link_duplicate",
+            "关联重复",
+            id="intake.link",
+            tooltip="把选中的工单记为同一事项",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+n",
+            "new_call",
+            "清空",
+            id="intake.new_call",
+            tooltip="清空表单，接下一个电话",
+            priority=True,
+        ),
+        Binding("alt+down", "next_answer", "下一答案", id="intake.next_answer", show=False),
+        Binding("alt+up", "previous_answer", "上一答案", id="intake.previous_answer", show=False),
+        *[
+            Binding(
+                f"alt+{n % 10}",
+                f"tick({n})",
+                f"勾选不予受理情形{n}",
+                id=f"intake.ground{n}",
+                show=False,
+            )
+            for n in range(1, 11)
+        ],
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.repeat_of = ""
+        self.units: list[UnitView] = []
+        self.suggestions: list[UnitSuggestionView] = []
+        self.duplicates: list[DuplicateView] = []
+        self.prefiling: list[PrefilingView] = []
+        self.drafts: DraftStore | None = None
+        self._answer_timer: Timer | None = None
+        self._context_timer: Timer | None = None
+        self._draft_timer: Timer | None = None
+        self._draft_lock = threading.Lock()
+        self._draft_seq = 0
+        self._draft_written = 0
+        self._stale = False  # searches failed while the platform was away: redo when it is back
+        self._searched_query = ""
+        self._last_search = 0.0
+        self.context_text = ""  # the text the shown context (units, duplicates …) was found for
+        self._busy = False
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DrillBanner()
+        yield ConnectionBanner()
+        with Container(id="intake-body"):
+            form = IntakeForm(id="form-pane", classes="pane")
+            form.border_title = "来电"
+            yield form
+            with Vertical(id="answers-pane", classes="pane") as answers:
+                answers.border_title = "知识库答案（Alt+↑↓ 选择，F6 答复）"
+                yield AnswerList(id="answers")
+            with VerticalScroll(id="side-pane", classes="pane") as side:
+                side.border_title = "受理检查"
+                yield Static(Text(""), id="intake-error", classes="error-line")
+                yield Static(Text(""), id="terminated-alert")
+                yield Label(Text("不予受理情形（Alt+1…0 勾选，Ctrl+R）"), classes="side-title")
+                yield GroundChecklist(id="grounds")
+                yield Static(Text(""), id="ground-script")
+                yield Label(Text("报备范围（F8 解释）"), classes="side-title")
+                yield TextList("（无匹配的报备）", id="prefiling")
+                yield Label(Text("重复来电与已终结事项（Ctrl+K 关联）"), classes="side-title")
+                yield TextList("（未发现重复）", id="duplicates")
+                yield Label(Text("建议承办单位（F9 派单）"), classes="side-title")
+                yield TextList("（输入诉求后给出建议）", id="units")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app: Any = self.app
+        actor = app.actor
+        self.drafts = DraftStore(app.settings.data_dir, actor.seat if actor else "seat")
+        saved = self.drafts.load()
+        if saved:
+            self.query_one(IntakeForm).load(saved)
+            self.repeat_of = saved.get("repeat_of", "")
+            self.notify("已恢复上次未完成的来电记录", markup=False)
+        self.query_one("#caller_phone").focus()
+        self.watch(self.app, "ready", self._ready_changed, init=True)
+        self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+
+    @property
+    def backend(self) -> Backend | None:
+        return self.app.backend  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def form(self) -> IntakeForm:
+        return self.query_one(IntakeForm)
+
+    def _ready_changed(self, ready: bool) -> None:
+        if ready:
+            self.load_reference()
+            self._schedule_searches(now=True)
+
+    def _connection_changed(self, ok: bool) -> None:
+        if ok and self._stale:
+            self._stale = False
+            self.load_reference()
+            self._schedule_searches(now=True)
+
+    # ------------------------------------------------------------------ reference data
+    @work(thread=True, exclusive=True, group="intake-ref", exit_on_error=False)
+    def load_reference(self) -> None:
+        backend = self.backend
+        if backend is None:
+            return
+        try:
+            grounds = list(backend.grounds())
+            units = list(backend.units())
+        except HotlineError as err:
+            self.app.call_from_thread(self._backend_failed, err)
+            return
+        self.app.call_from_thread(self._set_reference, grounds, units)
+
+    def _set_reference(self, grounds: list[GroundView], units: list[UnitView]) -> None:
+        self.units = units
+        checklist = self.query_one(GroundChecklist)
+        checklist.set_grounds(grounds)
+        saved = self.drafts.load() if self.drafts else None
+        if saved and saved.get("ground", "").isdigit() and checklist.ticked is None:
+            checklist.tick(int(saved["ground"]))
+
+    # ------------------------------------------------------------------ typing → searches
+    @on(IntakeForm.Edited)
+    def _edited(self, event: IntakeForm.Edited) -> None:
+        self._schedule_draft()
+        if event.field == "text":
+            self._schedule_searches()
+        elif event.field in ("caller_phone", "place", "domain"):
+            self._schedule_context()
+
+    def _schedule_searches(self, now: bool = False) -> None:
+        # Debounce with a leading edge: the first key after a pause searches at once; keys that
+        # follow within ANSWER_DELAY of the last search are folded into one search at its end.
+        self._schedule_context(now)
+        if self._answer_timer is not None:
+            return  # a search is already due; it reads the text as it is then
+        wait = 0.0 if now else ANSWER_DELAY - (time.monotonic() - self._last_search)
+        if wait <= 0:
+            self._search_answers()
+        else:
+            self._answer_timer = self.set_timer(wait, self._search_answers)
+
+    def _schedule_context(self, now: bool = False) -> None:
+        if self._context_timer is not None:
+            self._context_timer.stop()
+        self._context_timer = self.set_timer(0.001 if now else CONTEXT_DELAY, self._search_context)
+
+    def _search_answers(self) -> None:
+        self._answer_timer = None
+        self._last_search = time.monotonic()
+        query = self.form.text.strip()
+        if self.backend is None:
+            return
+        if not query:
+            self._searched_query = ""
+            self.query_one(AnswerList).show_hits([], "")
+            return
+        self._searched_query = query
+        self.search_answers(query)
+
+    @work(thread=True, exclusive=True, group="intake-kb", exit_on_error=False)
+    def search_answers(self, query: str) -> None:
+        backend = self.backend
+        assert backend is not None
+        try:
+            hits = list(backend.search_kb(query, limit=ANSWER_LIMIT))
+        except HotlineError as err:
+            self.app.call_from_thread(self._backend_failed, err)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_answers, query, hits)
+
+    def _show_answers(self, query: str, hits: list[ArticleHit]) -> None:
+        if query != self._searched_query:
+            return  # a newer search is on its way
+        self.query_one(AnswerList).show_hits(hits, query)
+
+    def _search_context(self) -> None:
+        if self.backend is None:
+            return
+        f = self.form.fields()
+        self.search_context(
+            f["text"].strip(), f["caller_phone"].strip(), f["place"].strip(), f["domain"]
+        )
+
+    @work(thread=True, exclusive=True, group="intake-context", exit_on_error=False)
+    def search_context(self, text: str, phone: str, place: str, domain: str) -> None:
+        backend = self.backend
+        assert backend is not None
+        try:
+            if text:
+                units = list(
+                    backend.suggest_units(text, domain=domain or None, place=place or None, k=3)
+                )
+                prefiling = list(backend.match_prefiling(text, place=place or None))
+            else:
+                units, prefiling = [], []
+            duplicates = (
+                list(backend.find_duplicates(text, caller_phone=phone or None, k=5))
+                if (text or phone)
+                else []
+            )
+        except HotlineError as err:
+            self.app.call_from_thread(self._backend_failed, err)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_context, units, prefiling, duplicates, text)
+
+    def _show_context(
+        self,
+        units: list[UnitSuggestionView],
+        prefiling: list[PrefilingView],
+        duplicates: list[DuplicateView],
+        text: str = "",
+    ) -> None:
+        self.suggestions, self.prefiling, self.duplicates = units, prefiling, duplicates
+        self.context_text = text
+        self.query_one("#units", TextList).set_rows(
+            [(s.unit_id, unit_row(i, s)) for i, s in enumerate(units, start=1)]
+        )
+        self.query_one("#prefiling", TextList).set_rows(
+            [(p.id, prefiling_row(p)) for p in prefiling]
+        )
+        self.query_one("#duplicates", TextList).set_rows(
+            [(d.number, duplicate_row(d)) for d in duplicates]
+        )
+        terminated = [d for d in duplicates if d.terminated]
+        if terminated and not self.repeat_of and terminated[0].same_caller:
+            # R-TERMINATE: a later call on a terminated matter is not accepted; link it so the
+            # platform refuses to accept it again (Ctrl+K unlinks when it is another matter).
+            self.repeat_of = terminated[0].number
+            self._schedule_draft()
+        self._show_alert()
+
+    def _show_alert(self) -> None:
+        alert = self.query_one("#terminated-alert", Static)
+        terminated = next((d for d in self.duplicates if d.terminated), None)
+        if terminated is not None:
+            alert.update(
+                Text.assemble(
+                    ("⚠ 已终结事项 ", "bold reverse"),
+                    (terminated.number, "bold"),
+                    ("：该事项已认定终结，后续来电不予受理，请向来电人解释（R-TERMINATE）", "bold"),
+                    (
+                        "\n  已关联为同一事项；Ctrl+R 不予受理（第4项）"
+                        if self.repeat_of == terminated.number
+                        else "\n  Ctrl+K 关联为同一事项",
+                        "",
+                    ),
+                )
+            )
+            alert.set_class(True, "-alert")
+        elif self.repeat_of:
+            alert.update(Text(f"已关联为同一事项：{self.repeat_of}（Ctrl+K 取消）"))
+            alert.set_class(False, "-alert")
+        else:
+            alert.update(Text(""))
+            alert.set_class(False, "-alert")
+
+    # ------------------------------------------------------------------ failures
+    def _backend_failed(self, err: HotlineError) -> None:
+        if isinstance(err, Unavailable):
+            self._stale = True
+            self.app.connection_lost()  # type: ignore[attr-defined]
+        else:
+            self.show_error(str(err))
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#intake-error", Static).update(Text(message))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self._busy = False
+            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ drafts
+    def _schedule_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
+
+    def _draft_fields(self) -> dict[str, str]:
+        fields = self.form.fields()
+        ticked = self.query_one(GroundChecklist).ticked
+        fields["ground"] = str(ticked) if ticked else ""
+        fields["repeat_of"] = self.repeat_of
+        return fields
+
+    def _save_draft(self) -> None:
+        self._draft_seq += 1
+        self.write_draft(self._draft_seq, self._draft_fields())
+
+    @work(thread=True, group="intake-draft", exit_on_error=False)
+    def write_draft(self, seq: int, fields: dict[str, str] | None) -> None:
+        assert self.drafts is not None
+        with self._draft_lock:
+            if seq < self._draft_written:
+                return  # a newer draft is already on disk
+            if fields is None:
+                self.drafts.clear()
+            else:
+                self.drafts.save(fields)
+            self._draft_written = seq
+
+    def _clear_form(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self.form.clear()
+        self.repeat_of = ""
+        self.query_one(GroundChecklist).clear_tick()
+        self.query_one("#ground-script", Static).update(Text(""))
+        self.show_error("")
+        self._show_context([], [], [])
+        self.query_one(AnswerList).show_hits([], "")
+        self._searched_query = ""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_seq += 1
+        self.write_draft(self._draft_seq, None)
+        self.query_one("#caller_phone").focus()
+
+    # ------------------------------------------------------------------ the checklist
+    def action_tick(self, number: int) -> None:
+        self.query_one(GroundChecklist).tick(number)
+
+    @on(GroundChecklist.Ticked)
+    def _ground_ticked(self, event: GroundChecklist.Ticked) -> None:
+        script = self.query_one("#ground-script", Static)
+        g = event.ground
+        if g is None:
+            script.update(Text(""))
+            script.set_class(False, "-on")
+        else:
+            text = Text.assemble(("请向来电人宣读：", "bold"))
+            text.append_text(literal(g.script))
+            text.append("\n依据：", style="bold")
+            text.append_text(literal(g.basis, style="dim"))
+            script.update(text)
+            script.set_class(True, "-on")
+        self._schedule_draft()
+
+    # ------------------------------------------------------------------ answers
+    def action_next_answer(self) -> None:
+        self.query_one(AnswerList).action_cursor_down()
+
+    def action_previous_answer(self) -> None:
+        self.query_one(AnswerList).action_cursor_up()
+
+    def action_link_duplicate(self) -> None:
+        chosen = self.query_one("#duplicates", TextList).selected_id
+        if self.repeat_of:
+            self.repeat_of = ""
+        elif chosen:
+            self.repeat_of = chosen
+        else:
+            self.notify("没有可关联的工单", markup=False)
+            return
+        self._show_alert()
+        self._schedule_draft()
+
+    # ------------------------------------------------------------------ finishing a call
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("answer", "promise", "prefiled", "dispatch", "special", "refuse", "transfer"):
+            return None if (self._busy or self.backend is None) else True
+        return True
+
+    def _intake(self) -> Intake | None:
+        intake = self.form.to_intake(self.repeat_of)
+        if not intake.text:
+            self.show_error("请先记录诉求内容")
+            self.query_one("#text").focus()
+            return None
+        self.show_error("")
+        return intake
+
+    def _confirm(
+        self, title: str, body: Text, label: str, run: Callable[[Backend], str], done: str
+    ) -> None:
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._busy = True
+                self.refresh_bindings()
+                self.finish(run, done)
+
+        self.app.push_screen(ConfirmDialog(title, body, label), confirmed)
+
+    def action_answer(self) -> None:
+        intake = self._intake()
+        if intake is None:
+            return
+        hit = self.query_one(AnswerList).highlighted_hit
+        if hit is None:
+            self.show_error("没有可用的知识库答案：可按 F7 承诺24小时内回复，或派单")
+            return
+        body = Text.assemble(("以此答案答复并结案：\n", "bold"))
+        body.append_text(literal(hit.question, style="bold"))
+        body.append(" ")
+        body.append_text(status_badge(hit.status))
+        body.append(f"\n{one_line(hit.unit_name)}\n\n", style="dim")
+        body.append_text(caller_summary(intake))
+        self._confirm(
+            "答复结案",
+            body,
+            "答复结案",
+            lambda b: b.answer(intake, hit.article_id),
+            f"已答复结案（知识库 {hit.article_id}）",
+        )
+
+    def action_promise(self) -> None:
+        intake = self._intake()
+        if intake is None:
+            return
+        body = Text("经来电人同意，向承办单位了解后在24小时内以短信或电话回复（R-CONSULT）。\n\n")
+        body.append_text(caller_summary(intake))
+        self._confirm(
+            "承诺24小时内回复",
+            body,
+            "确认承诺",
+            lambda b: b.promise_callback(intake),
+            "已承诺24小时内回复",
+        )
+
+    def action_prefiled(self) -> None:
+        intake = self._intake()
+        if intake is None:
+            return
+        chosen = self.query_one("#prefiling", TextList).selected_id
+        scope = next((p for p in self.prefiling if p.id == chosen), None)
+        if scope is None:
+            self.show_error("没有匹配的报备范围（R-PREFILING）")
+            return
+        body = Text.assemble(("按报备向来电人解释：\n", "bold"))
+        body.append_text(literal(scope.title, style="bold"))
+        body.append("\n")
+        body.append_text(literal(scope.explanation))
+        body.append("\n\n")
+        body.append_text(caller_summary(intake))
+        self._confirm(
+            "报备解释",
+            body,
+            "解释并结案",
+            lambda b: b.explain_prefiled(intake, scope.id),
+            f"已按报备「{one_line(scope.title)}」解释",
+        )
+
+    def _unit_rows(self, only: Callable[[UnitView], bool] | None = None) -> list[tuple[str, Text]]:
+        rows: list[tuple[str, Text]] = []
+        suggested = {s.unit_id for s in self.suggestions}
+        if only is None:
+            rows += [(s.unit_id, unit_row(i, s)) for i, s in enumerate(self.suggestions, start=1)]
+        for u in self.units:
+            if (only is None and u.id in suggested) or (only is not None and not only(u)):
+                continue
+            rows.append((u.id, Text.assemble((one_line(u.name), ""), (f"  {u.id}", "dim"))))
+        return rows
+
+    def _dispatch_dialog(self, special: bool) -> None:
+        intake = self._intake()
+        if intake is None:
+            return
+        rows = self._unit_rows()
+        if not rows:
+            self.show_error("派单目录尚未读取，请稍候再试")
+            return
+        chosen = self.query_one("#units", TextList).selected_id
+        start = next((i for i, (rid, _) in enumerate(rows) if rid == chosen), 0)
+        body = caller_summary(intake)
+        levels = (
+            [
+                (Special.SPECIAL.value, "特殊事项（4小时内初步响应，R-SPECIAL）"),
+                (Special.URGENT.value, "特殊紧急事项（2小时内初步响应，R-SPECIAL-URGENT）"),
+            ]
+            if special
+            else None
+        )
+
+        def picked(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            unit_id, level = result
+            mark = Special(level) if level else Special.NONE
+            name = next((u.name for u in self.units if u.id == unit_id), unit_id)
+            self._busy = True
+            self.refresh_bindings()
+            self.finish(
+                lambda b: b.accept(intake, unit_id=unit_id, special=mark),
+                f"已受理并派单至 {name}" + (f"（{mark.label}）" if special else ""),
+            )
+
+        title = "特殊事项：选择承办单位并立即派单" if special else "受理并派单：选择承办单位"
+        self.app.push_screen(ChoiceDialog(title, body, rows, levels, start), picked)
+
+    def action_dispatch(self) -> None:
+        self._dispatch_dialog(special=False)
+
+    def action_special(self) -> None:
+        self._dispatch_dialog(special=True)
+
+    def action_transfer(self) -> None:
+        intake = self._intake()
+        if intake is None:
+            return
+        rows = self._unit_rows(only=lambda u: u.subcentre)
+        if not rows:
+            self.show_error("没有可转接的分中心")
+            return
+        body = Text("转到分中心热线（R-SUBCENTRE）。市州12345转来的电话不得转回（R-SOURCE）。\n\n")
+        body.append_text(caller_summary(intake))
+
+        def picked(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            unit = next(u for u in self.units if u.id == result[0])
+            line = unit.hotline or unit.name
+            self._busy = True
+            self.refresh_bindings()
+            self.finish(
+                lambda b: b.transfer(intake, line, target_is_city_line=False),
+                f"已转至 {unit.name}（{line}）",
+            )
+
+        self.app.push_screen(ChoiceDialog("转分中心", body, rows), picked)
+
+    def action_refuse(self) -> None:
+        intake = self._intake()
+        if intake is None:
+            return
+        ground = self.query_one(GroundChecklist).ticked_ground
+        if ground is None:
+            self.show_error("请先勾选不予受理的情形（Alt+1…0）")
+            self.query_one(GroundChecklist).focus()
+            return
+        reason = ground.title
+        body = Text.assemble((f"不予受理：第{ground.number}项 ", "bold"))
+        body.append_text(literal(ground.title, style="bold"))
+        body.append("\n请向来电人宣读：", style="bold")
+        body.append_text(literal(ground.script))
+        body.append("\n依据：", style="bold")
+        body.append_text(literal(ground.basis))
+        body.append("\n\n")
+        body.append_text(caller_summary(intake))
+        self._confirm(
+            "不予受理（R-REFUSAL-RECORD）",
+            body,
+            "不予受理并记录",
+            lambda b: b.refuse(intake, ground.number, reason, ground.basis),
+            f"不予受理（第{ground.number}项）已记录",
+        )
+
+    @work(thread=True, exclusive=True, group="intake-finish", exit_on_error=False)
+    def finish(self, run: Callable[[Backend], str], done: str) -> None:
+        backend = self.backend
+        assert backend is not None
+        try:
+            number = run(backend)
+        except HotlineError as err:
+            self.app.call_from_thread(self._finish_failed, err)
+            return
+        try:
+            clocks: Sequence[ClockView] = backend.ticket(number).clocks
+        except HotlineError:
+            clocks = ()
+        self.app.call_from_thread(self._finished, number, done, clocks)
+
+    def _finish_failed(self, err: HotlineError) -> None:
+        self._busy = False
+        self.refresh_bindings()
+        if isinstance(err, Unavailable):
+            self.app.connection_lost()  # type: ignore[attr-defined]
+            self.show_error("连接中断，未保存；表单已保留，连接恢复后请再按一次")
+        else:
+            self.show_error(str(err))
+            self.notify(str(err), title="未完成", severity="error", markup=False)
+
+    def _finished(self, number: str, done: str, clocks: Sequence[ClockView]) -> None:
+        self._busy = False
+        self.refresh_bindings()
+        self._clear_form()
+        body = Text.assemble(("工单号：", "bold"), (number, "bold reverse"), ("\n", ""), (done, ""))
+        running = [c for c in clocks if c.running]
+        if running:
+            body.append("\n\n请告知来电人：", style="bold")
+            body.append_text(clock_lines(running))
+        self.app.push_screen(InfoDialog("已完成", body))
+        self.notify(f"{number} {done}", markup=False)
+
+    def action_new_call(self) -> None:
+        if not self.form.text.strip() and not self.form.fields()["caller_phone"].strip():
+            self._clear_form()
+            return
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._clear_form()
+
+        self.app.push_screen(
+            ConfirmDialog("清空表单", Text("清空当前来电记录（草稿一并删除）？"), "清空"), confirmed
+        )
+
+    @property
+    def kind(self) -> Kind:
+        return Kind(self.form.fields()["kind"])

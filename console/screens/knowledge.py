@@ -1,0 +1,310 @@
+"""Knowledge base (知识库) for expert seats: search as you type, read, copy, flag (R-KB)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from console.clipboard import copy_text
+from console.services.errors import HotlineError, Unavailable
+from console.services.values import Domain
+from console.services.views import ArticleHit, ArticleView, UnitView
+from console.widgets.answer_list import AnswerList, status_badge
+from console.widgets.banner import ConnectionBanner, DrillBanner
+from console.widgets.dialogs import PromptDialog
+from console.widgets.safe import literal, one_line
+
+if TYPE_CHECKING:
+    from console.services.backend import Backend
+
+SEARCH_DELAY = 0.03
+ARTICLE_DELAY = 0.08
+RESULT_LIMIT = 20
+ALL = "__all__"
+FLAG_LABELS = {"wrong": "内容有误", "outdated": "内容过时"}
+
+
+def article_text(a: ArticleView) -> Text:
+    """The whole article, literal: question, status, owner, review-by, answer, basis."""
+    text = literal(a.question, style="bold")
+    text.append(" ")
+    text.append_text(status_badge(a.status))
+    text.append("\n")
+    text.append(f"{a.id} · {one_line(a.unit_name)} · {a.domain}", style="dim")
+    if a.enterprise:
+        text.append(" · 政企通", style="bold cyan")
+    text.append(f"\n生效 {a.effective:%Y-%m-%d} · 复核期限 {a.review_by:%Y-%m-%d}", style="dim")
+    if a.review_overdue:
+        text.append("  ⚠ 已过复核期，请与承办单位核实后再答复", style="bold red")
+    if a.alt_questions:
+        text.append("\n相似问法：", style="bold")
+        text.append_text(literal("；".join(one_line(q) for q in a.alt_questions), style="dim"))
+    text.append("\n\n答复口径\n", style="bold underline")
+    text.append_text(literal(a.answer.strip()))
+    text.append("\n\n依据：", style="bold")
+    text.append_text(literal(a.basis))
+    if a.tags:
+        text.append("\n标签：", style="bold")
+        text.append_text(literal("、".join(a.tags), style="dim"))
+    return text
+
+
+class KnowledgeScreen(Screen[None]):
+    """Search the knowledge base, read an article, copy its answer, flag it to its owner."""
+
+    CSS_PATH = "knowledge.tcss"
+    BINDINGS = [
+        Binding("ctrl+f", "focus_search", "检索", id="kb.search", tooltip="输入检索词"),
+        Binding("f6", "copy", "复制答案", id="kb.copy", tooltip="复制选中知识的答复口径"),
+        Binding(
+            "f7",
+            "flag('wrong')",
+            "报告有误",
+            id="kb.flag_wrong",
+            tooltip="报告内容有误，转承办单位",
+        ),
+        Binding(
+            "f8",
+            "flag('outdated')",
+            "报告过时",
+            id="kb.flag_outdated",
+            tooltip="报告内容过时，转承办单位",
+        ),
+        Binding("alt+down", "next_result", "下一条", id="kb.next", show=False),
+        Binding("alt+up", "previous_result", "上一条", id="kb.previous", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.article: ArticleView | None = None
+        self._search_timer: Timer | None = None
+        self._article_timer: Timer | None = None
+        self._searched = ("", "", "")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DrillBanner()
+        yield ConnectionBanner()
+        with Horizontal(id="kb-bar"):
+            yield Input(
+                placeholder="输入问题或关键词，如：社保断缴怎么补", id="kb-query", compact=True
+            )
+            yield Select([], prompt="全部单位", id="kb-unit", compact=True)
+            yield Select(
+                [(d.label, d.value) for d in Domain],
+                prompt="全部领域",
+                id="kb-domain",
+                compact=True,
+            )
+        with Container(id="kb-body"):
+            results = AnswerList("（输入检索词后显示知识）", id="kb-results", classes="pane")
+            results.border_title = "检索结果"
+            yield results
+            with VerticalScroll(id="kb-article", classes="pane") as pane:
+                pane.border_title = "知识全文（F6 复制答案）"
+                yield Static(Text("选择左侧一条知识查看全文", style="dim"), id="kb-article-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#kb-query", Input).focus()
+        self.watch(self.app, "ready", self._ready_changed, init=True)
+        self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+
+    @property
+    def backend(self) -> Backend | None:
+        return self.app.backend  # type: ignore[attr-defined, no-any-return]
+
+    def _ready_changed(self, ready: bool) -> None:
+        if ready:
+            self.load_units()
+
+    def _connection_changed(self, ok: bool) -> None:
+        if ok:
+            self._searched = ("", "", "")
+            self._schedule_search()
+
+    # ------------------------------------------------------------------ filters
+    @work(thread=True, exclusive=True, group="kb-units", exit_on_error=False)
+    def load_units(self) -> None:
+        backend = self.backend
+        if backend is None:
+            return
+        try:
+            units = list(backend.units())
+        except HotlineError as err:
+            self.app.call_from_thread(self._failed, err)
+            return
+        self.app.call_from_thread(self._set_units, units)
+
+    def _set_units(self, units: list[UnitView]) -> None:
+        self.query_one("#kb-unit", Select).set_options([(one_line(u.name), u.id) for u in units])
+
+    def _filters(self) -> tuple[str, str, str]:
+        query = self.query_one("#kb-query", Input).value.strip()
+        unit = self.query_one("#kb-unit", Select).value
+        domain = self.query_one("#kb-domain", Select).value
+        return (
+            query,
+            unit if isinstance(unit, str) else "",
+            domain if isinstance(domain, str) else "",
+        )
+
+    # ------------------------------------------------------------------ search
+    @on(Input.Changed, "#kb-query")
+    @on(Select.Changed, "#kb-unit")
+    @on(Select.Changed, "#kb-domain")
+    def _schedule_search(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(SEARCH_DELAY, self._search)
+
+    def _search(self) -> None:
+        filters = self._filters()
+        if self.backend is None or filters == self._searched:
+            return
+        self._searched = filters
+        query, unit, domain = filters
+        if not query:
+            self.query_one(AnswerList).show_hits([], "")
+            return
+        self.search(query, unit, domain)
+
+    @work(thread=True, exclusive=True, group="kb-search", exit_on_error=False)
+    def search(self, query: str, unit: str, domain: str) -> None:
+        backend = self.backend
+        assert backend is not None
+        try:
+            hits = list(
+                backend.search_kb(
+                    query, unit=unit or None, domain=domain or None, limit=RESULT_LIMIT
+                )
+            )
+        except HotlineError as err:
+            self.app.call_from_thread(self._failed, err)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_hits, (query, unit, domain), hits)
+
+    def _show_hits(self, filters: tuple[str, str, str], hits: list[ArticleHit]) -> None:
+        if filters != self._searched:
+            return
+        results = self.query_one(AnswerList)
+        results.show_hits(hits, filters[0])
+        self._schedule_article()
+
+    @on(Input.Submitted, "#kb-query")
+    def _to_results(self) -> None:
+        self.query_one(AnswerList).focus()
+
+    # ------------------------------------------------------------------ article
+    @on(OptionList.OptionHighlighted, "#kb-results")
+    def _schedule_article(self) -> None:
+        if self._article_timer is not None:
+            self._article_timer.stop()
+        self._article_timer = self.set_timer(ARTICLE_DELAY, self._load_article)
+
+    def _load_article(self) -> None:
+        hit = self.query_one(AnswerList).highlighted_hit
+        if hit is None:
+            return
+        if self.article is None or self.article.id != hit.article_id:
+            self.load_article(hit.article_id)
+
+    @work(thread=True, exclusive=True, group="kb-article", exit_on_error=False)
+    def load_article(self, article_id: str) -> None:
+        backend = self.backend
+        assert backend is not None
+        try:
+            article = backend.article(article_id)
+        except HotlineError as err:
+            self.app.call_from_thread(self._failed, err)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_article, article)
+
+    def _show_article(self, article: ArticleView) -> None:
+        self.article = article
+        self.query_one("#kb-article-body", Static).update(article_text(article))
+        self.query_one("#kb-article", VerticalScroll).scroll_home(animate=False)
+
+    @on(OptionList.OptionSelected, "#kb-results")
+    def _open_article(self) -> None:
+        self._load_article()
+        self.query_one("#kb-article", VerticalScroll).focus()
+
+    # ------------------------------------------------------------------ actions
+    def action_focus_search(self) -> None:
+        self.query_one("#kb-query", Input).focus()
+
+    def action_next_result(self) -> None:
+        self.query_one(AnswerList).action_cursor_down()
+
+    def action_previous_result(self) -> None:
+        self.query_one(AnswerList).action_cursor_up()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("copy", "flag"):
+            return True if self.article is not None else None
+        return True
+
+    def action_copy(self) -> None:
+        if self.article is None:
+            return
+        self.copy_answer(self.article.answer.strip())
+
+    @work(thread=True, exclusive=True, group="kb-copy", exit_on_error=False)
+    def copy_answer(self, text: str) -> None:
+        app: Any = self.app
+        result = copy_text(text, osc52=lambda t: app.call_from_thread(app.copy_to_clipboard, t))
+        app.call_from_thread(app.notify, result.message, markup=False)
+
+    def action_flag(self, problem: str) -> None:
+        article = self.article
+        if article is None:
+            return
+        label = FLAG_LABELS.get(problem, problem)
+        note = Text.assemble((f"报告「{label}」：", "bold"))
+        note.append_text(literal(one_line(article.question, 60)))
+        note.append(f"\n将转给 {one_line(article.unit_name)} 核实更正（R-KB）", style="dim")
+
+        def entered(value: str | None) -> None:
+            if value is not None:
+                self.flag_article(article.id, problem, value, label)
+
+        self.app.push_screen(
+            PromptDialog(f"报告知识{label}", placeholder="说明哪里有误或已过时", note=note), entered
+        )
+
+    @work(thread=True, exclusive=True, group="kb-flag", exit_on_error=False)
+    def flag_article(self, article_id: str, problem: str, note: str, label: str) -> None:
+        backend = self.backend
+        assert backend is not None
+        try:
+            backend.flag_article(article_id, problem, note)
+        except HotlineError as err:
+            self.app.call_from_thread(self._failed, err)
+            return
+        self.app.call_from_thread(
+            self.notify, f"已报告「{label}」，转 {article_id} 的承办单位核实", markup=False
+        )
+
+    # ------------------------------------------------------------------ failures
+    def _failed(self, err: HotlineError) -> None:
+        if isinstance(err, Unavailable):
+            self._searched = ("", "", "")
+            self.app.connection_lost()  # type: ignore[attr-defined]
+        else:
+            self.notify(str(err), title="未完成", severity="error", markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]

@@ -1,0 +1,109 @@
+"""Lists of things found for a call: suggested units, duplicates, pre-filed scopes.
+
+Every row is a rich ``Text`` built with markup off (reasons may quote the caller's words).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from console.services.clock import local
+from console.services.views import DuplicateView, PrefilingView, UnitSuggestionView
+from console.widgets.safe import literal, one_line
+
+
+class TextList(OptionList):
+    """An OptionList of (id, Text) rows that keeps the highlighted row across refreshes."""
+
+    DEFAULT_CSS = """
+    TextList {
+        height: auto;
+        max-height: 12;
+        border: none;
+        padding: 0;
+        background: transparent;
+    }
+    TextList:focus { border: none; background-tint: $foreground 4%; }
+    TextList > .option-list--option-highlighted { text-style: none; }
+    """
+
+    def __init__(
+        self, empty: str = "", *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.empty_text = empty
+        self.row_ids: list[str] = []
+        self.separated = False
+
+    def on_mount(self) -> None:
+        if not self.row_ids:
+            self.set_rows([])
+
+    def set_rows(self, rows: Sequence[tuple[str, Text]]) -> None:
+        # keep the operator's choice while they are in the list; otherwise the best row leads
+        keep = self.selected_id if self.has_focus else None
+        self.clear_options()
+        self.row_ids = [rid for rid, _ in rows]
+        if not rows:
+            if self.empty_text:
+                self.add_option(Option(Text(self.empty_text, style="dim"), disabled=True))
+            return
+        options: list[Option | None] = []
+        for rid, text in rows:
+            if options and self.separated:
+                options.append(None)
+            options.append(Option(text, id=rid))
+        self.add_options(options)
+        self.highlighted = self.row_ids.index(keep) if keep in self.row_ids else 0
+
+    @property
+    def selected_id(self) -> str | None:
+        index = self.highlighted
+        if index is None or not self.row_ids or index >= len(self.row_ids):
+            return None
+        return self.row_ids[index]
+
+
+def unit_row(rank: int, s: UnitSuggestionView) -> Text:
+    text = Text.assemble(
+        (f"{rank}. ", "bold"), (one_line(s.unit_name), "bold"), (f"  {s.score:.2f}", "dim")
+    )
+    for reason in s.reasons[:2]:
+        text.append("\n   ")
+        text.append_text(literal(one_line(reason, 60), style="dim"))
+    return text
+
+
+def duplicate_row(d: DuplicateView) -> Text:
+    if d.terminated:
+        head = Text.assemble(
+            ("⚠ 已终结 ", "bold reverse red"),
+            (d.number, "bold red"),
+            ("  后续来电不予受理（R-TERMINATE）", "bold red"),
+        )
+    else:
+        head = Text.assemble(
+            (d.number, "bold"), (f"  {one_line(d.state)}", ""), (f"  相似 {d.score:.2f}", "dim")
+        )
+    if d.same_caller:
+        head.append("  同一来电人", style="bold yellow")
+    text = head
+    if d.reason:
+        text.append("\n   ")
+        text.append_text(literal(one_line(d.reason, 70), style="dim"))
+    return text
+
+
+def prefiling_row(p: PrefilingView) -> Text:
+    text = Text.assemble(
+        ("报备 ", "bold magenta"),
+        (one_line(p.title), "bold"),
+        (f"（{one_line(p.region)}，至 {local(p.ends):%m-%d %H:%M}）", "dim"),
+    )
+    text.append("\n   ")
+    text.append_text(literal(one_line(p.explanation, 90)))
+    return text

@@ -1,0 +1,281 @@
+"""Live intake journeys, pressing the keys an operator presses and checking the store."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Select, Static, TextArea
+
+from console.services.errors import Unavailable
+from console.services.values import Role, State
+from console.widgets.answer_list import AnswerList
+from console.widgets.banner import ConnectionBanner
+from console.widgets.dialogs import ChoiceDialog, ConfirmDialog, InfoDialog
+from console.widgets.intake_form import IntakeForm
+from tests.screens.conftest import ScreenPlatform, screen_text, wait_for
+
+pytestmark = pytest.mark.anyio
+
+SIZE = (120, 40)
+
+
+async def type_call(pilot: Any, phone: str, text: str, name: str = "") -> None:
+    """Type the caller's phone (and name), then what they say, as an operator does."""
+    app = pilot.app
+    app.screen.query_one("#caller_phone", Input).focus()
+    await pilot.press(*phone)
+    if name:
+        await pilot.press("tab", *name)
+    app.screen.query_one("#text", TextArea).focus()
+    await pilot.press(*text)
+
+
+def answers(app: Any) -> AnswerList:
+    return app.screen.query_one(AnswerList)
+
+
+def ticket_number(dialog: InfoDialog) -> str:
+    found = re.search(r"HN\d{12}", dialog.body.plain)
+    assert found, dialog.body.plain
+    return found.group(0)
+
+
+async def test_consultation_answered_from_the_kb(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", "养老保险要交满多少年才能领退休金", name="王女士")
+        await wait_for(pilot, lambda: answers(app).hits, what="KB answers")
+        first = answers(app).highlighted_hit
+        assert first is not None and first.article_id == "hn-rst-001"
+        assert app.screen.query_one(IntakeForm).fields()["caller_name"] == "王女士"
+
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        assert "养老保险交满多少年才能领退休金" in app.screen.body.plain
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+        await pilot.press("enter")
+        # the form is cleared for the next call
+        await wait_for(
+            pilot, lambda: app.screen.query_one(IntakeForm).text == "", what="cleared form"
+        )
+        assert app.screen.query_one("#caller_phone", Input).value == ""
+
+    ticket = screen_platform.backend(Role.MANAGER).ticket(number)
+    assert ticket.state == State.CLOSED.value
+    assert ticket.article_id == "hn-rst-001"
+    assert ticket.caller_phone in ("13812341234", "138****1234")  # masked per role (R-SECURITY)
+    assert any(e.action == "answer" for e in ticket.events)
+
+
+async def test_refusal_on_ground_5_is_recorded(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13900001111", "楼下有人打架还动了刀，你们快派人来")
+        await pilot.press("alt+5")
+        script = app.screen.query_one("#ground-script", Static)
+        await wait_for(pilot, lambda: "110" in str(script.render()), what="ground 5 script")
+        assert "第九条第（5）项" in str(script.render())
+
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        body = app.screen.body.plain
+        assert "第5项" in body and "110" in body
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+
+    ticket = screen_platform.backend(Role.MANAGER).ticket(number)
+    assert ticket.state == State.REFUSED.value
+    assert ticket.refusal_ground == 5
+    refusal = next(e for e in ticket.events if e.action == "refuse")
+    assert "紧急热线" in refusal.reason  # R-REFUSAL-RECORD: reason …
+    assert "第九条第（5）项" in refusal.details.get("basis", "")  # … and basis kept
+
+
+async def test_refusal_needs_a_ticked_ground(make_app: Any) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13900001111", "骚扰")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert "请先勾选" in str(app.screen.query_one("#intake-error", Static).render())
+
+
+async def test_complaint_dispatched_to_a_suggested_unit(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#kind", Select).value = "complaint"
+        await type_call(pilot, "13700002222", "公司拖欠工资三个月了，老板一直不接电话，请帮忙讨薪")
+        await wait_for(
+            pilot,
+            lambda: app.screen.suggestions and app.screen.suggestions[0].unit_id == "hn-rst",
+            what="unit suggestions",
+        )
+
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="unit choice")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        body = app.screen.body.plain
+        number = ticket_number(app.screen)
+        assert "R-SIGN" in body and "R-LIMIT" in body  # when to expect an answer
+        assert "2026-12-09 24:00" in body  # complaint: 10 WD from Wed 2026-11-25
+
+    ticket = screen_platform.backend(Role.MANAGER).ticket(number)
+    assert ticket.state == State.DISPATCHED.value
+    assert ticket.unit_id == "hn-rst"
+
+
+async def test_a_rule_refusal_is_shown_inline_with_its_rule(make_app: Any) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#kind", Select).value = "complaint"
+        await type_call(pilot, "13700002222", "公司拖欠工资怎么办")
+        await wait_for(pilot, lambda: answers(app).hits, what="KB answers")
+        await pilot.press("f6")  # answer-and-close is for consultations only
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        await pilot.press("enter")
+        error = app.screen.query_one("#intake-error", Static)
+        await wait_for(pilot, lambda: "R-DISPATCH" in str(error.render()), what="rule message")
+        assert app.screen.query_one(IntakeForm).text  # what was typed is kept
+
+
+async def test_transfer_goes_to_a_subcentre_never_back(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13700002222", "想咨询职称评审")
+        await wait_for(pilot, lambda: app.screen.units, what="units")
+        assert "transfer_back" not in {b.action for b in app.screen.BINDINGS}  # R-SOURCE
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="sub-centres")
+        assert app.screen.rows[0][0] == "hn-rst"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+    event = screen_platform.backend(Role.MANAGER).ticket(number).events[-1]
+    assert event.action == "transfer"
+
+
+MARKUP = "[bold]加粗[/bold] [/ [@click=app.quit]点我[/] [TODO] \x1b[2J 拖欠工资"
+
+
+async def test_caller_markup_and_terminal_codes_are_shown_literally(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    # an earlier call of the same caller, so the duplicate list echoes it
+    from console.services.values import Domain, Kind
+    from console.services.views import Intake
+
+    screen_platform.backend(Role.OPERATOR).accept(
+        Intake(kind=Kind.COMPLAINT, domain=Domain.OTHER, text=MARKUP, caller_phone="13612345678")
+    )
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#caller_phone", Input).focus()
+        await pilot.press(*"13612345678")
+        app.screen.query_one("#caller_name", Input).value = "[red]张[/red]"
+        area = app.screen.query_one("#text", TextArea)
+        area.focus()
+        area.insert(MARKUP)  # as a paste would
+        await wait_for(pilot, lambda: app.screen.duplicates, what="duplicates")
+        assert "\x1b" not in area.text and "␛[2J" in area.text
+
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        body = app.screen.body.plain
+        assert "[@click=app.quit]点我[/]" in body and "[red]张[/red]" in body and "[TODO]" in body
+        shown = screen_text(app)
+        assert "[@click=app.quit]" in shown and "[bold]" in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("tab", "enter")  # nothing to click: the text is not a link
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_draft_survives_a_killed_terminal(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    first = make_app(Role.OPERATOR)
+    async with first.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13512340000", "小区门口的路灯坏了一个多月", name="赵先生")
+        await pilot.press("alt+9")
+        draft = first.screen.drafts.path
+        await wait_for(
+            pilot, lambda: draft.exists() and "路灯" in draft.read_text("utf-8"), what="draft file"
+        )
+    # the terminal is gone without finishing the call; the seat starts again
+    second = make_app(Role.OPERATOR)
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        form = second.screen.query_one(IntakeForm)
+        assert form.text == "小区门口的路灯坏了一个多月"
+        assert form.fields()["caller_phone"] == "13512340000"
+        assert form.fields()["caller_name"] == "赵先生"
+        await wait_for(
+            pilot,
+            lambda: second.screen.query_one("GroundChecklist").ticked == 9,
+            what="ticked ground restored",
+        )
+        await pilot.press("ctrl+n", "enter")
+        await wait_for(pilot, lambda: not draft.exists(), what="draft cleared")
+
+
+class FlakyBackend:
+    """The real backend, but "the database is down" while ``down`` is set."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.down = False
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self.inner, name)
+        if not callable(target) or name in ("now",):
+            return target
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                raise Unavailable("数据库连接中断")
+            return target(*args, **kwargs)
+
+        return call
+
+
+async def test_lost_database_shows_a_banner_and_keeps_the_form(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    flaky = FlakyBackend(screen_platform.backend(Role.OPERATOR))
+    app = make_app(Role.OPERATOR, backend=flaky, retry_interval=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        flaky.down = True
+        await type_call(pilot, "13812341234", "公积金怎么提取")
+        banner = app.screen.query_one(ConnectionBanner)
+        await wait_for(pilot, lambda: banner.has_class("-on"), what="banner")
+        assert "正在重试" in str(banner.render())
+        await pilot.press("f7", "enter")  # try to finish while it is down
+        await wait_for(
+            pilot,
+            lambda: "未保存" in str(app.screen.query_one("#intake-error").render()),
+            what="not saved message",
+        )
+        assert app.screen.query_one(IntakeForm).text == "公积金怎么提取"
+
+        flaky.down = False
+        await wait_for(pilot, lambda: not banner.has_class("-on"), what="banner gone")
+        await wait_for(pilot, lambda: answers(app).hits, what="answers after reconnect")
+        assert answers(app).hits[0].article_id == "hn-gjj-001"
