@@ -12,10 +12,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-import zhconv
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -24,6 +25,8 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified (zh-cn)."""
+    import zhconv  # imported on first use: its dictionary load is not start-up work
+
     return zhconv.convert(text, "zh-cn")
 
 
@@ -132,6 +135,9 @@ class _BulkTables:
 
 @cache
 def _bulk_tables() -> _BulkTables | None:
+    import numpy as np  # bulk folding only: keeps numpy off the console's start-up path
+    import zhconv
+
     try:
         table: dict[str, str] = zhconv.zhconv.getdict("zh-cn")
     except Exception:  # an unknown zhconv layout: fall back to normalize() text by text
@@ -201,6 +207,8 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
     neighbours), or with a phrase zhconv converts differently from its characters one
     by one (行政總裁, 保障著 …). The result is exactly that of :func:`normalize`.
     """
+    import numpy as np
+
     # Building the tables takes ~0.1 s once: worth it from a few hundred thousand chars.
     worth = len(texts) >= 64 and (
         _bulk_tables.cache_info().currsize or sum(map(len, texts)) >= _BULK_MIN_CHARS
