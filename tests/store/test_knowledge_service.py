@@ -80,3 +80,10 @@ def test_r_inadmissible_ground4_duplicate_seen_after_intake(seeded: LocalBackend
     seeded.knowledge.refresh()
     found = seeded.find_duplicates("工地每天晚上十一点后还在施工，噪音太大了", "13912345678")
     assert found and found[0].number == number and found[0].same_caller
+
+
+def test_r_kb_seed_is_idempotent(store: Store, clock: DrillClock) -> None:
+    first = seed_store(store, SEED, clock.now())
+    assert first.units_added >= 45 and first.articles_added >= 400 and first.grounds == 10
+    again = seed_store(store, SEED, clock.now())
+    assert not again.changed, again
