@@ -1,0 +1,444 @@
+"""Special-incident board (特殊事项看板) for shift leads.
+
+Every open special (特殊事项) and urgent (特殊紧急事项) ticket, with a live countdown to its
+first response (4 h / 2 h, R-SPECIAL / R-SPECIAL-URGENT) and to its progress report (3 WD /
+2 WD). The platform clock is read once per refresh (in a worker) and advanced locally every
+second (no database call per second); a frozen drill clock stays frozen. Colours: green,
+yellow under 1 h (special) / 30 min (urgent), red once breached — and the terminal bell
+rings once for each breach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
+
+from console.services.errors import HotlineError, Unavailable
+from console.services.values import Special
+from console.services.views import ClockView, EventView, TicketSummary, TicketView
+from console.widgets.banner import ConnectionBanner, DrillBanner
+from console.widgets.deadline import SHANGHAI, countdown_text, due_label
+from console.widgets.safe import clean, literal
+
+REFRESH_SECONDS = 10.0
+TICK_SECONDS = 1.0
+RETRY_SECONDS = 3.0
+PAGE = 200
+WARN = {Special.SPECIAL: dt.timedelta(hours=1), Special.URGENT: dt.timedelta(minutes=30)}
+FEEDBACK = ("first_response", "progress")
+FEEDBACK_LABELS = {"first_response": "初步响应", "progress": "进度反馈"}
+
+# key, heading, width (None: the room the others leave); the title goes when too narrow
+COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("first_response", "初步响应", 14),
+    ("progress", "进度反馈", 14),
+    ("number", "工单号", 14),
+    ("level", "级别", 4),
+    ("unit", "承办单位", 12),
+    ("dispatched", "派单", 5),
+    ("title", "诉求", None),
+)
+MIN_TITLE = 8
+
+
+@dataclass(frozen=True)
+class BoardItem:
+    """One special ticket as the board shows it."""
+
+    summary: TicketSummary
+    view: TicketView
+
+    @property
+    def number(self) -> str:
+        return self.summary.number
+
+    @property
+    def level(self) -> Special:
+        return self.view.special
+
+    def clock(self, key: str) -> ClockView | None:
+        rows = [c for c in self.view.clocks if c.key == key]
+        return rows[-1] if rows else None
+
+    @property
+    def dispatch(self) -> EventView | None:
+        return next((e for e in reversed(self.view.events) if e.action == "dispatch"), None)
+
+    def nearest(self) -> dt.datetime:
+        dues = [c.due_at for k in FEEDBACK if (c := self.clock(k)) is not None and c.running]
+        return min(dues) if dues else dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _short(moment: dt.datetime, now: dt.datetime) -> str:
+    """HH:MM today, MM-DD before (the column is 5 wide)."""
+    local = moment.astimezone(SHANGHAI)
+    return (
+        local.strftime("%H:%M")
+        if local.date() == now.astimezone(SHANGHAI).date()
+        else local.strftime("%m-%d")
+    )
+
+
+def feedback_cell(item: BoardItem, key: str, now: dt.datetime) -> Text:
+    """The countdown to one feedback mark, or what became of it."""
+    clock = item.clock(key)
+    if clock is None:
+        return Text("—", style="dim")
+    if clock.running:
+        return countdown_text(clock.due_at, now, WARN.get(item.level, WARN[Special.SPECIAL]))
+    if clock.met_at is not None:
+        late = clock.met_at > clock.due_at
+        return Text(
+            f"{'超时' if late else '已'}反馈 {clock.met_at.astimezone(SHANGHAI):%H:%M}",
+            style="bold red" if late else "green",
+        )
+    return Text("已停止", style="dim")
+
+
+def level_cell(level: Special, short: bool = False) -> Text:
+    label = ("特急" if level is Special.URGENT else "特殊") if short else level.label
+    if level is Special.URGENT:
+        return Text(label, style="bold white on red")
+    return Text(label, style="bold black on yellow")
+
+
+def detail(item: BoardItem, now: dt.datetime, unit_names: Mapping[str, str]) -> RenderableType:
+    """The highlighted ticket: its words, its marks, who was notified and when."""
+    view = item.view
+    head = Text()
+    head.append(f"工单 {view.number}  ", style="bold")
+    head.append_text(level_cell(view.special))
+    head.append(f"  {view.kind.label} · {view.state_label}")
+    parts: list[RenderableType] = [head, literal(view.text)]
+    for key in FEEDBACK:
+        clock = item.clock(key)
+        if clock is None:
+            continue
+        line = Text()
+        line.append(f"{FEEDBACK_LABELS[key]}  ", style="bold")
+        line.append_text(feedback_cell(item, key, now))
+        line.append(f"\n  时限 {due_label(clock.due_at)}\n  依据 {clock.rule}", style="dim")
+        parts.append(line)
+    notified = Text()
+    notified.append("通知：", style="bold")
+    event = item.dispatch
+    if event is not None:
+        unit = event.details.get("unit_id") or view.unit_id or ""
+        notified.append(f"{event.at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 派单至 ")
+        notified.append(clean(unit_names.get(unit, unit)))
+        notified.append(
+            "，按规定短信、电话通知承办单位（R-SPECIAL），报总值班室和应急管理部门（R-SPECIAL-REPORT）"
+        )
+        notified.append("\n（各渠道的送达记录未在工单视图中提供）", style="dim")
+    else:
+        notified.append("尚未派单", style="bold red")
+    parts.append(notified)
+    return Group(*parts)
+
+
+class BoardTable(DataTable[Text]):
+    """The board's table: Enter opens the ticket under the cursor."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "打开工单", id="board.open")]
+
+    class Resized(Message):
+        """The table's width changed: its columns are laid out again."""
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
+
+class BoardScreen(Screen[None]):
+    """Special and urgent incidents with their countdowns; Enter opens the ticket."""
+
+    CSS_PATH = "board.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    BINDINGS = [Binding("r", "refresh", "刷新", id="board.refresh")]
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.items: tuple[BoardItem, ...] = ()
+        self.unit_names: dict[str, str] = {}
+        self.total = 0
+        self.loaded = False
+        self._anchor: tuple[dt.datetime, float] | None = None
+        self._running = False
+        self._breached: set[tuple[str, str]] = set()
+        self._columns: tuple[tuple[str, str, int | None], ...] = COLUMNS[:-1]
+
+    @staticmethod
+    def _column_spec(width: int) -> tuple[tuple[str, str, int | None], ...]:
+        used = sum((w or 0) + 2 for _, _, w in COLUMNS)
+        room = width - used - 2
+        if room < MIN_TITLE:
+            return COLUMNS[:-1]
+        return (*COLUMNS[:-1], (COLUMNS[-1][0], COLUMNS[-1][1], room))
+
+    @on(BoardTable.Resized)
+    def _relayout(self) -> None:
+        table = self.query_one("#board-table", DataTable)
+        spec = self._column_spec(table.size.width)
+        if spec == self._columns:
+            return
+        self._columns = spec
+        keep = self._selected_number()
+        table.clear(columns=True)
+        for key, heading, width in spec:
+            table.add_column(Text(heading), key=key, width=width)
+        now = self.local_now()
+        if now is not None:
+            self._fill(now, keep)
+
+    def compose(self) -> ComposeResult:
+        yield DrillBanner()
+        yield ConnectionBanner()
+        yield Static("", id="board-banner", markup=False)
+        yield Static(Text("特殊事项看板 载入中…", style="dim"), id="board-summary", markup=False)
+        with Container(id="board-body"):
+            yield BoardTable(
+                id="board-table",
+                cursor_type="row",
+                zebra_stripes=True,
+                cursor_foreground_priority="renderable",
+            )
+            with VerticalScroll(id="board-side", classes="pane"):
+                yield Static("", id="board-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#board-banner").display = False
+        self.query_one("#board-side").border_title = "事项详情"
+        table = self.query_one("#board-table", DataTable)
+        self._columns = self._column_spec(table.size.width)
+        for key, heading, width in self._columns:
+            table.add_column(Text(heading), key=key, width=width)
+        table.focus()
+        self.action_refresh()
+        self.set_interval(REFRESH_SECONDS, self.action_refresh, name="board-refresh")
+        self.set_interval(TICK_SECONDS, self._tick, name="board-tick")
+        if hasattr(self.app, "connection_ok"):
+            self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+
+    def _connection_changed(self, ok: bool) -> None:
+        if ok:
+            self.action_refresh()
+
+    # ------------------------------------------------------------------ clock
+    def local_now(self) -> dt.datetime | None:
+        """The platform time, advanced locally since the last read (unless the clock is frozen)."""
+        if self._anchor is None:
+            return None
+        moment, mono = self._anchor
+        if not self._running:
+            return moment
+        return moment + dt.timedelta(seconds=time.monotonic() - mono)
+
+    # ------------------------------------------------------------------ loading
+    def action_refresh(self) -> None:
+        self._load(not self.unit_names)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
+    def _load(self, with_units: bool) -> None:
+        backend = self.app.backend  # type: ignore[attr-defined]
+        first = backend.now()
+        names = {u.id: u.name for u in backend.units()} if with_units else None
+        summaries: list[TicketSummary] = []
+        offset, total = 0, 0
+        while True:
+            page = backend.queue("special", offset, PAGE)
+            summaries.extend(page.rows)
+            total = page.total
+            offset += len(page.rows)
+            if not page.rows or offset >= total:
+                break
+        items = [BoardItem(s, backend.ticket(s.number)) for s in summaries]
+        last = backend.now()
+        # a clock that moved while we read is running; a pinned drill clock does not move
+        self.app.call_from_thread(self._show, items, total, names, last, last > first)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "board-load" or event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, Unavailable):
+            lost = getattr(self.app, "connection_lost", None)
+            if callable(lost):
+                lost()
+                return
+            self.set_timer(RETRY_SECONDS, self.action_refresh)
+        banner = self.query_one("#board-banner", Static)
+        message = (
+            str(error) if isinstance(error, HotlineError) else f"内部错误：{type(error).__name__}"
+        )
+        banner.update(Text(clean(message)))
+        banner.display = True
+
+    def _show(
+        self,
+        items: Sequence[BoardItem],
+        total: int,
+        names: dict[str, str] | None,
+        now: dt.datetime,
+        running: bool,
+    ) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#board-banner").display = False
+        if names is not None:
+            self.unit_names = names
+        self._anchor = (now, time.monotonic())
+        self._running = running
+        self.items = tuple(sorted(items, key=lambda i: (i.nearest(), i.number)))
+        self.total = total
+        keep = self._selected_number()
+        self._fill(now, keep)
+        first_load = not self.loaded
+        self.loaded = True
+        self._check_breaches(now, silent=first_load)
+        self._show_summary(now)
+        self._show_detail(now)
+
+    def _fill(self, now: dt.datetime, keep: str | None) -> None:
+        table = self.query_one("#board-table", DataTable)
+        table.clear()
+        for item in self.items:
+            table.add_row(*self._cells(item, now), key=item.number)
+        if keep is not None and any(i.number == keep for i in self.items):
+            table.move_cursor(row=table.get_row_index(keep))
+
+    def _cells(self, item: BoardItem, now: dt.datetime) -> list[Text]:
+        unit = self.unit_names.get(item.view.unit_id or "", item.view.unit_id or "—")
+        event = item.dispatch
+        out = {
+            "first_response": feedback_cell(item, "first_response", now),
+            "progress": feedback_cell(item, "progress", now),
+            "number": Text(item.number),
+            "level": level_cell(item.level, short=True),
+            "unit": literal(unit),
+            "dispatched": Text(
+                _short(event.at, now) if event is not None else "未派",
+                style="" if event is not None else "bold red",
+            ),
+            "title": literal(item.summary.title),
+        }
+        cells = []
+        for key, _, _ in self._columns:
+            cell = out[key]
+            cell.no_wrap, cell.overflow, cell.end = True, "ellipsis", ""
+            cells.append(cell)
+        return cells
+
+    # ------------------------------------------------------------------ every second
+    def _tick(self) -> None:
+        now = self.local_now()
+        if now is None or not self._running:
+            return
+        # breaches ring even while the board is hidden (the lead may be taking a call)
+        self._check_breaches(now, silent=False)
+        if not self.is_current:
+            return
+        table = self.query_one("#board-table", DataTable)
+        for item in self.items:
+            for key in FEEDBACK:
+                clock = item.clock(key)
+                if clock is not None and clock.running:
+                    table.update_cell(item.number, key, feedback_cell(item, key, now))
+        self._show_summary(now)
+
+    def _check_breaches(self, now: dt.datetime, silent: bool) -> None:
+        """Ring the bell once for each mark newly breached (not for those already red on opening)."""
+        fresh = []
+        for item in self.items:
+            for key in FEEDBACK:
+                clock = item.clock(key)
+                if clock is None or not clock.running or now <= clock.due_at:
+                    continue
+                mark = (item.number, key)
+                if mark not in self._breached:
+                    self._breached.add(mark)
+                    fresh.append((item, key))
+        if fresh and not silent:
+            self.app.bell()
+            for item, key in fresh:
+                self.notify(
+                    f"工单 {item.number} {FEEDBACK_LABELS[key]}已超时",
+                    title=item.level.label,
+                    severity="error",
+                    markup=False,
+                )
+
+    def _show_summary(self, now: dt.datetime) -> None:
+        late = warn = 0
+        for item in self.items:
+            for key in FEEDBACK:
+                clock = item.clock(key)
+                if clock is None or not clock.running:
+                    continue
+                left = clock.due_at - now
+                if left < dt.timedelta(0):
+                    late += 1
+                elif left < WARN.get(item.level, WARN[Special.SPECIAL]):
+                    warn += 1
+        text = Text("特殊事项看板", style="bold")
+        text.append(f"  在办 {self.total} 件")
+        text.append("  已超时 ")
+        text.append(str(late), style="bold white on red" if late else "")
+        text.append("  临近时限 ")
+        text.append(str(warn), style="bold black on yellow" if warn else "")
+        text.append(f"  平台时间 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}", style="dim")
+        if not self.items:
+            text.append("  （暂无在办的特殊事项）", style="dim")
+        self.query_one("#board-summary", Static).update(text)
+
+    # ------------------------------------------------------------------ selection
+    def _selected_number(self) -> str | None:
+        table = self.query_one("#board-table", DataTable)
+        if not self.items or table.row_count == 0:
+            return None
+        index = table.cursor_row
+        return self.items[index].number if 0 <= index < len(self.items) else None
+
+    @on(DataTable.RowHighlighted, "#board-table")
+    def _highlighted(self) -> None:
+        now = self.local_now()
+        if now is not None:
+            self._show_detail(now)
+
+    def _show_detail(self, now: dt.datetime) -> None:
+        number = self._selected_number()
+        item = next((i for i in self.items if i.number == number), None)
+        box = self.query_one("#board-detail", Static)
+        if item is None:
+            box.update(Text("（无）", style="dim"))
+            return
+        box.update(detail(item, now, self.unit_names))
+
+    @on(DataTable.RowSelected, "#board-table")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        number = self._selected_number()
+        if number is None:
+            return
+        from console.screens.ticket import TicketScreen
+
+        self.app.push_screen(TicketScreen(number))
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.action_refresh()

@@ -1,0 +1,429 @@
+"""Ticket view (工单详情): header, caller's words, timeline, clocks and the actions allowed now.
+
+Every action of the workflow has a key. The actions this seat's role may take appear in the
+footer and in the actions panel: enabled when allowed now, greyed with the reason (naming the
+rule, R-…) when not; pressing a greyed key shows that reason. An action opens its dialog
+(console.screens.actions); on success the ticket is read again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, VerticalScroll
+from textual.events import Key
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from console.screens.actions import (
+    SUPERVISION_GROUNDS,
+    SUPERVISION_METHODS,
+    ActionContext,
+    dialog_for,
+)
+from console.services.errors import HotlineError, NotFound, PermissionDenied, Unavailable
+from console.services.values import Satisfaction, Special
+from console.services.views import ActionView, ClockView, SupervisionView, TicketView, UnitView
+from console.widgets.banner import ConnectionBanner, DrillBanner
+from console.widgets.deadline import SHANGHAI, due_label, remaining_text
+from console.widgets.safe import clean, literal
+from console.widgets.timeline import Timeline
+
+RETRY_SECONDS = 3.0
+REFRESH_SECONDS = 30.0
+OUTAGE = "数据库/服务器连接中断，正在重试…"
+
+# Every workflow action (console.services.workflow.ACTIONS) and its key. Actions of
+# different roles on the same matter share a key: a clerk's 退回 and the manager's 审核退回.
+ACTION_KEYS: dict[str, tuple[str, str]] = {
+    "sign": ("s", "签收"),
+    "return": ("t", "退回"),
+    "review_return": ("t", "审核退回"),
+    "request_completion": ("c", "申请办结"),
+    "review_completion": ("c", "审核办结"),
+    "request_extension": ("e", "申请延期"),
+    "review_extension": ("e", "审核延期"),
+    "request_termination": ("z", "终结备案"),
+    "review_termination": ("z", "审核终结"),
+    "first_response": ("x", "初步响应"),
+    "report_progress": ("j", "进度反馈"),
+    "designate_lead": ("l", "指定牵头"),
+    "dispatch": ("p", "派单"),
+    "record_callback": ("k", "登记回访"),
+    "decide_dissatisfied": ("d", "处理不满意"),
+    "open_supervision": ("u", "督办"),
+    "answer_callback": ("h", "回复来电人"),
+}
+
+SUPERVISION_STATES = {"open": "督办中", "replied": "已书面说明", "closed": "已办结"}
+
+
+def _local(moment: dt.datetime) -> str:
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def _satisfaction(value: str) -> str:
+    try:
+        return Satisfaction(value).label
+    except ValueError:
+        return value
+
+
+def _tag(text: str, style: str) -> Text:
+    return Text(f" {text} ", style=style)
+
+
+def header_text(view: TicketView, unit_names: Mapping[str, str]) -> Text:
+    """Number, kind, domain, state and flags; units; caller; counters."""
+    out = Text(end="")
+    out.append(f"工单 {view.number}", style="bold")
+    out.append(f"  {view.kind.label} · {view.domain.label}", style="")
+    if view.matter_type:
+        out.append(" · ")
+        out.append_text(literal(view.matter_type))
+    out.append("  ")
+    out.append(view.state_label, style="bold cyan")
+    if view.special is Special.URGENT:
+        out.append("  ")
+        out.append_text(_tag(view.special.label, "bold white on red"))
+    elif view.special is Special.SPECIAL:
+        out.append("  ")
+        out.append_text(_tag(view.special.label, "bold black on yellow"))
+    if view.complex:
+        out.append("  ")
+        out.append_text(_tag("疑难复杂", "bold white on magenta"))
+    if view.overdue:
+        out.append("  ")
+        out.append_text(_tag("已超期", "bold white on red"))
+    if view.late_reply:
+        out.append("  ")
+        out.append_text(_tag("未按时回复", "bold white on red"))
+    if view.pending:
+        label = {"extension": "延期申请待审核", "termination": "终结申请待审核"}.get(
+            view.pending, view.pending
+        )
+        out.append("  ")
+        out.append_text(_tag(label, "bold black on cyan"))
+
+    out.append("\n承办单位：", style="dim")
+    out.append(clean(unit_names.get(view.unit_id, view.unit_id)) if view.unit_id else "（未派单）")
+    if view.co_unit_ids:
+        out.append("  配合单位：", style="dim")
+        out.append(clean("、".join(unit_names.get(u, u) for u in view.co_unit_ids)))
+    out.append("  来源：", style="dim")
+    out.append(view.source.label)
+    if view.source_line:
+        out.append("（")
+        out.append(clean(view.source_line))
+        out.append("）")
+    if view.place:
+        out.append("  地点：", style="dim")
+        out.append(clean(view.place))
+
+    out.append("\n来电人：", style="dim")
+    caller = " ".join(p for p in (view.caller_name, view.caller_phone) if p) or "（未留）"
+    out.append(clean(caller))
+    out.append(f"（{view.caller_type.label}）")
+    if view.enterprise_name:
+        out.append("  企业：", style="dim")
+        out.append(clean(view.enterprise_name))
+    if view.caller_id_number:
+        out.append("  证件：", style="dim")
+        out.append(clean(view.caller_id_number))
+    if view.confidential:
+        out.append("  ")
+        out.append_text(_tag("要求保密", "bold black on yellow"))
+
+    counters = []
+    if view.return_count:
+        counters.append(f"退回 {view.return_count} 次")
+    if view.late_return:
+        counters.append("逾期退回")
+    if view.completion_rejections:
+        counters.append(f"办结申请被退回 {view.completion_rejections} 次")
+    if view.satisfaction:
+        counters.append(f"满意度：{_satisfaction(view.satisfaction)}")
+    counters.append(f"受理 {_local(view.created_at)}")
+    counters.append(f"最后修改 {_local(view.updated_at)} {clean(view.updated_by)}")
+    out.append("\n" + " · ".join(counters), style="dim")
+    return out
+
+
+def clock_text(clock: ClockView, now: dt.datetime) -> RenderableType:
+    """One clock: name, rule, time left or outcome; due moment; why it is due then."""
+    head = Text()
+    if clock.running:
+        head.append("● ", style="bold")
+        head.append(f"{clock.name}（{clock.rule}）", style="bold")
+        head.append("  ")
+        head.append_text(remaining_text(clock.due_at, now))
+    else:
+        head.append("○ ", style="dim")
+        head.append(f"{clock.name}（{clock.rule}）", style="dim")
+        head.append("  ")
+        if clock.met_at is not None:
+            style = "bold red" if clock.overdue else "green"
+            suffix = "（超期完成）" if clock.overdue else ""
+            head.append(f"已完成 {_local(clock.met_at)}{suffix}", style=style)
+        else:
+            head.append("已停止", style="dim")
+    body = Text(end="")
+    body.append(f"到期 {due_label(clock.due_at)}")
+    if clock.provisional:
+        body.append(" ")
+        body.append_text(_tag("暂定", "bold black on yellow"))
+    if clock.extension_wd:
+        body.append(f"  含延期 {clock.extension_wd} 个工作日", style="cyan")
+    if clock.provisional:
+        body.append(
+            "\n该年度放假安排尚未公布，按法定节假日推算，公布后将重新计算。", style="yellow"
+        )
+    body.append("\n")
+    body.append(clean(clock.why), style="dim")
+    return Group(head, Padding(body, (0, 0, 0, 2)))
+
+
+def clocks_text(clocks: Sequence[ClockView], now: dt.datetime) -> RenderableType:
+    if not clocks:
+        return Text("（无时限）", style="dim", end="")
+    running = sorted((c for c in clocks if c.running), key=lambda c: c.due_at)
+    stopped = [c for c in clocks if not c.running]
+    return Group(*(clock_text(c, now) for c in (*running, *stopped)))
+
+
+def supervisions_text(sups: Sequence[SupervisionView], unit_names: Mapping[str, str]) -> Text:
+    if not sups:
+        return Text("（无督办）", style="dim", end="")
+    parts = []
+    for s in sups:
+        line = Text(end="")
+        line.append(f"督办 #{s.id}  ", style="bold")
+        line.append(SUPERVISION_GROUNDS.get(s.ground, str(s.ground)))
+        line.append(f" · {SUPERVISION_METHODS.get(s.method, s.method)} · ")
+        line.append(clean(unit_names.get(s.unit_id, s.unit_id)))
+        line.append(f" · {SUPERVISION_STATES.get(s.state, s.state)}")
+        line.append(f"\n  开启 {_local(s.opened_at)}", style="dim")
+        if s.due_at is not None:
+            line.append(f"  到期 {due_label(s.due_at)}", style="bold red" if s.overdue else "")
+        if s.extended:
+            line.append("  已延期", style="cyan")
+        if s.note:
+            line.append("\n  督办内容：", style="dim")
+            line.append(clean(s.note))
+        if s.reply:
+            line.append("\n  书面说明：", style="dim")
+            line.append(clean(s.reply))
+        parts.append(line)
+    return Text("\n", end="").join(parts)
+
+
+class TicketScreen(Screen[None]):
+    """One ticket, everything about it, and what this seat may do with it now."""
+
+    CSS_PATH = "ticket.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="ticket.back"),
+        Binding("r", "reload", "刷新", id="ticket.reload"),
+        *(
+            Binding(key, f"act('{name}')", label, id=f"ticket.{name}")
+            for name, (key, label) in ACTION_KEYS.items()
+        ),
+    ]
+
+    def __init__(self, number: str, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.number = number
+        self.view: TicketView | None = None
+        self.now: dt.datetime | None = None
+        self.units: tuple[UnitView, ...] = ()
+        self.unit_names: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield DrillBanner()
+        yield ConnectionBanner()
+        yield Static("", id="ticket-banner", markup=False)
+        yield Static(
+            Text(f"工单 {self.number} 载入中…", style="dim"), id="ticket-header", markup=False
+        )
+        with Container(id="ticket-body"):
+            with VerticalScroll(id="ticket-main", classes="pane"):
+                yield Static("", id="ticket-text", markup=False)
+                yield Timeline(id="ticket-timeline")
+            with VerticalScroll(id="ticket-side", classes="pane"):
+                yield Static("", id="ticket-actions", markup=False)
+                yield Static("", id="ticket-clocks", markup=False)
+                yield Static("", id="ticket-supervisions", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ticket-banner").display = False
+        self.query_one("#ticket-text").border_title = "诉求内容"
+        self.query_one("#ticket-timeline").border_title = "办理过程"
+        self.query_one("#ticket-actions").border_title = "可执行操作"
+        self.query_one("#ticket-clocks").border_title = "时限"
+        self.query_one("#ticket-supervisions").border_title = "督办"
+        self.query_one("#ticket-main").focus()
+        self.load()
+        self.set_interval(REFRESH_SECONDS, self._live_refresh, name="ticket-refresh")
+        if hasattr(self.app, "connection_ok"):
+            self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+
+    def _connection_changed(self, ok: bool) -> None:
+        if ok:
+            self.load()
+
+    # ------------------------------------------------------------------ loading
+    def _live_refresh(self) -> None:
+        if self.is_current:  # only while seen (a dialog on top still counts)
+            self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-load")
+    def load(self) -> None:
+        """Read the ticket (and, once, the unit names) in a worker."""
+        backend = self.app.backend  # type: ignore[attr-defined]
+        units = tuple(backend.units()) if not self.units else self.units
+        view = backend.ticket(self.number)
+        now = backend.now()
+        self.app.call_from_thread(self._show, view, units, now)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "ticket-load" or event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        banner = self.query_one("#ticket-banner", Static)
+        if isinstance(error, Unavailable):
+            lost = getattr(self.app, "connection_lost", None)
+            if callable(lost):
+                lost()
+                return
+            banner.update(Text(OUTAGE))
+            self.set_timer(RETRY_SECONDS, self.load, name="ticket-retry")
+        elif isinstance(error, NotFound | PermissionDenied):
+            banner.update(Text(clean(str(error))))
+            self.query_one("#ticket-header", Static).update(
+                Text(clean(f"工单 {self.number}：{error}"))
+            )
+        elif isinstance(error, HotlineError):
+            banner.update(Text(clean(str(error))))
+        else:
+            banner.update(Text(f"内部错误：{type(error).__name__}"))
+        banner.display = True
+
+    def _show(self, view: TicketView, units: tuple[UnitView, ...], now: dt.datetime) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#ticket-banner").display = False
+        if units is not self.units:
+            self.units = units
+            self.unit_names = {u.id: u.name for u in units}
+        self.view, self.now = view, now
+        names = self.unit_names
+        self.query_one("#ticket-header", Static).update(header_text(view, names))
+        self.query_one("#ticket-text", Static).update(literal(view.text))
+        self.query_one(Timeline).show_events(view.events, names)
+        self.query_one("#ticket-clocks", Static).update(clocks_text(view.clocks, now))
+        sups = self.query_one("#ticket-supervisions", Static)
+        sups.update(supervisions_text(view.supervisions, names))
+        sups.display = bool(view.supervisions)
+        self.refresh_bindings()
+        self._show_actions()
+
+    def _show_actions(self) -> None:
+        panel = self.query_one("#ticket-actions", Static)
+        view = self.view
+        if view is None:
+            return
+        if not view.actions:
+            panel.update(Text("（本席位对该工单无可执行操作）", style="dim"))
+            return
+        parts: list[RenderableType] = []
+        for av in view.actions:
+            key = self._key_for(av.action)
+            line = Text()
+            if av.allowed:
+                line.append(f" {key} ", style="bold reverse")
+                line.append(f" {av.label}", style="bold")
+                parts.append(line)
+            else:
+                line.append(f" {key} ", style="dim reverse")
+                line.append(f" {av.label}（现在不能）", style="dim")
+                parts.append(line)
+                parts.append(Padding(Text(clean(av.why_not), style="dim italic"), (0, 0, 0, 4)))
+        panel.update(Group(*parts))
+
+    def _key_for(self, action: str) -> str:
+        """The key bound to an action now (user keymaps included)."""
+        wanted = f"act('{action}')"
+        for active in self.active_bindings.values():
+            if active.binding.action == wanted:
+                return self.app.get_key_display(active.binding)
+        return ACTION_KEYS.get(action, ("?", ""))[0]
+
+    # ------------------------------------------------------------------ actions
+    def _action_view(self, name: str) -> ActionView | None:
+        if self.view is None:
+            return None
+        return next((a for a in self.view.actions if a.action == name), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action != "act":
+            return True
+        av = self._action_view(str(parameters[0])) if parameters else None
+        if av is None:
+            return False  # not this role's action: hidden
+        return True if av.allowed else None  # greyed out, with its reason in the panel
+
+    def on_key(self, event: Key) -> None:
+        """A greyed action's key shows why it is not allowed now (with the rule's R-id)."""
+        active = self.active_bindings.get(event.key)
+        if active is None or active.enabled or not active.binding.action.startswith("act("):
+            return
+        name = active.binding.action[len("act('") : -len("')")]
+        av = self._action_view(name)
+        if av is not None and not av.allowed:
+            event.stop()
+            event.prevent_default()
+            self.notify(
+                clean(av.why_not), title=f"不能「{av.label}」", severity="warning", markup=False
+            )
+
+    def action_act(self, name: str) -> None:
+        """Open the dialog of an allowed action."""
+        av = self._action_view(name)
+        if self.view is None or av is None:
+            return
+        if not av.allowed:
+            self.notify(
+                clean(av.why_not), title=f"不能「{av.label}」", severity="warning", markup=False
+            )
+            return
+        today = (self.now or dt.datetime.now(dt.UTC)).astimezone(SHANGHAI).date()
+        context = ActionContext(view=self.view, action=av, units=self.units, today=today)
+        dialog = dialog_for(context)
+        if dialog is None:
+            self.notify(f"「{av.label}」暂不支持在此操作", severity="warning", markup=False)
+            return
+        self.app.push_screen(dialog, callback=self._after_action)
+
+    def _after_action(self, result: str | None) -> None:
+        if result == "done":
+            self.notify("已提交，工单已更新", markup=False)
+        if result in ("done", "reload"):
+            self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

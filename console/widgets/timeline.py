@@ -1,0 +1,131 @@
+"""The timeline of a ticket: who did what, when and why.
+
+Reasons and details typed by seats are data: rendered as ``rich.text.Text`` through
+console.widgets.safe (markup never parsed, terminal control characters made visible).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from console.services.clock import SHANGHAI
+from console.services.tickets import SUPERVISION_METHODS
+from console.services.values import Satisfaction, Special
+from console.services.views import EventView
+from console.widgets.safe import clean
+
+DETAIL_NAMES = {
+    "unit_id": "承办单位",
+    "co_unit_ids": "配合单位",
+    "basis": "依据",
+    "late": "逾期退回",
+    "days": "天数（工作日）",
+    "due": "新时限",
+    "contact_method": "沟通方式",
+    "contact_date": "沟通日期",
+    "rejections": "被退回次数",
+    "method": "方式",
+    "result": "结果",
+    "ground": "情形",
+    "supervision": "督办编号",
+    "from_unit": "原承办单位",
+    "lead": "牵头单位",
+    "opinion": "书面意见",
+    "special": "级别",
+    "target": "转往",
+    "attempt": "第几次",
+}
+UNIT_DETAILS = {"unit_id", "from_unit", "lead"}
+METHODS = {"auto": "自动回访", "manual": "人工回访", **SUPERVISION_METHODS}
+
+
+def detail_value(key: str, value: str, unit_names: Mapping[str, str]) -> str:
+    """A detail of an event in words (unit ids become names, codes become labels)."""
+    if key in UNIT_DETAILS:
+        return unit_names.get(value, value)
+    if key == "co_unit_ids":
+        return "、".join(unit_names.get(u, u) for u in value.split(",") if u)
+    if key == "special":
+        try:
+            return Special(value).label
+        except ValueError:
+            return value
+    if key == "result":
+        try:
+            return Satisfaction(value).label
+        except ValueError:
+            return value
+    if key == "method":
+        return METHODS.get(value, value)
+    if key == "late":
+        return "是" if value in ("True", "true", "1") else "否"
+    if key == "due":
+        try:
+            moment = dt.datetime.fromisoformat(value).astimezone(SHANGHAI)
+        except ValueError:
+            return value
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def _skip(key: str, value: str) -> bool:
+    if not value:
+        return True
+    if key == "special" and value == Special.NONE.value:
+        return True
+    return key == "late" and value in ("False", "false", "0")
+
+
+def event_text(event: EventView, unit_names: Mapping[str, str]) -> Text:
+    """One event: when, what, who; then why and the details, indented."""
+    when = event.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    who = f"{event.actor}·{event.role.label}"
+    if event.unit_id:
+        who += f"·{unit_names.get(event.unit_id, event.unit_id)}"
+    out = Text(end="")
+    out.append(when, style="dim")
+    out.append("  ")
+    out.append(clean(event.label), style="bold")
+    out.append("  ")
+    out.append(clean(who))
+    if event.reason:
+        out.append("\n    理由：", style="dim")
+        out.append(clean(event.reason))
+    for key, value in event.details.items():
+        if _skip(key, value) or key == "opinion" and value == event.reason:
+            continue
+        name = DETAIL_NAMES.get(key, key)
+        out.append(f"\n    {clean(name)}：", style="dim")
+        out.append(clean(detail_value(key, value, unit_names)))
+    return out
+
+
+def timeline_text(events: Sequence[EventView], unit_names: Mapping[str, str]) -> Text:
+    """All events, oldest first."""
+    if not events:
+        return Text("（暂无记录）", style="dim", end="")
+    return Text("\n", end="").join(event_text(e, unit_names) for e in events)
+
+
+class Timeline(Static):
+    """The ticket's events: who did what, when and why (the audit trail)."""
+
+    DEFAULT_CSS = """
+    Timeline {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(Text("（载入中…）", style="dim"), id=id, classes=classes, markup=False)
+        self.events: tuple[EventView, ...] = ()
+
+    def show_events(self, events: Sequence[EventView], unit_names: Mapping[str, str]) -> None:
+        """Show these events (replaces what is shown)."""
+        self.events = tuple(events)
+        self.update(timeline_text(self.events, unit_names))

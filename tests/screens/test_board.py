@@ -1,0 +1,197 @@
+"""Special-incident board: countdowns to the 4 h / 2 h first response and the progress report,
+colours as the marks near, the bell once per breach, who was notified and when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable
+
+from console.app import HotlineApp
+from console.screens.board import BoardScreen
+from console.screens.ticket import TicketScreen
+from console.services.values import Kind, Role, Special
+from tests.screens.conftest import ScreenPlatform
+from tests.screens.test_queues import intake, settle, shown
+
+pytestmark = pytest.mark.anyio
+
+
+def board(app: HotlineApp) -> BoardScreen:
+    screen = app.screen
+    assert isinstance(screen, BoardScreen), screen
+    return screen
+
+
+def cell(app: HotlineApp, number: str, column: str) -> Any:
+    return board(app).query_one("#board-table", DataTable).get_cell(number, column)
+
+
+class Bells:
+    """Counts the terminal bells an app rings."""
+
+    def __init__(self, app: HotlineApp, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        monkeypatch.setattr(app, "bell", self.ring)
+
+    def ring(self) -> None:
+        self.count += 1
+
+
+async def test_countdown_colours_and_bell_follow_the_clock(
+    make_app,
+    screen_platform: ScreenPlatform,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    operator = screen_platform.backend(Role.OPERATOR)
+    urgent = operator.accept(
+        intake("化工厂爆炸，周边居民需疏散", Kind.HELP), unit_id="hn-sthjt", special=Special.URGENT
+    )
+    special = operator.accept(
+        intake("全小区停水两天", Kind.HELP), unit_id="hn-zjt", special=Special.SPECIAL
+    )
+    operator.accept(intake("普通投诉"), unit_id="hn-rst")  # not on the board
+    app = make_app(Role.SHIFT_LEAD)
+    bells = Bells(app, monkeypatch)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        screen = board(app)
+        assert [i.number for i in screen.items] == [urgent, special]  # nearest mark first
+        first = cell(app, urgent, "first_response")
+        assert first.plain == "剩 02:00:00" and "green" in str(first.style)  # R-SPECIAL-URGENT: 2 h
+        assert cell(app, special, "first_response").plain == "剩 04:00:00"  # R-SPECIAL: 4 h
+        assert cell(app, urgent, "dispatched").plain == "09:00"
+
+        screen_platform.clock.advance(dt.timedelta(hours=1, minutes=35))
+        await pilot.press("r")
+        await settle(pilot, app)
+        first = cell(app, urgent, "first_response")
+        assert first.plain == "剩 00:25:00" and "yellow" in str(first.style)  # under 30 min
+        assert "green" in str(cell(app, special, "first_response").style)  # 2 h 25 min left of 4 h
+        assert bells.count == 0
+
+        screen_platform.clock.advance(dt.timedelta(minutes=30))
+        await pilot.press("r")
+        await settle(pilot, app)
+        first = cell(app, urgent, "first_response")
+        assert first.plain == "超时 00:05:00" and "red" in str(first.style)
+        assert bells.count == 1
+        summary = shown(screen.query_one("#board-summary"))
+        assert "已超时 1" in summary
+
+        await pilot.press("r")  # the same breach rings once only
+        await settle(pilot, app)
+        assert bells.count == 1
+
+        screen_platform.clock.advance(dt.timedelta(hours=2))  # the special's 4 h mark passes too
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert cell(app, special, "first_response").plain.startswith("超时")
+        assert bells.count == 2
+
+
+async def test_first_response_stops_the_countdown(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    operator = screen_platform.backend(Role.OPERATOR)
+    number = operator.accept(
+        intake("大面积停电", Kind.HELP), unit_id="hn-rst", special=Special.SPECIAL
+    )
+    screen_platform.clock.advance(dt.timedelta(minutes=50))
+    screen_platform.backend(Role.UNIT_CLERK).first_response(number, "已派抢修队赶赴现场")
+    app = make_app(Role.SHIFT_LEAD)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        assert cell(app, number, "first_response").plain == "已反馈 09:50"
+        assert cell(app, number, "progress").plain.startswith("剩 ")
+
+
+async def test_detail_says_who_was_notified_and_when(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    operator = screen_platform.backend(Role.OPERATOR)
+    operator.accept(
+        intake("燃气泄漏 [bold]速来[/]", Kind.HELP), unit_id="hn-zjt", special=Special.URGENT
+    )
+    app = make_app(Role.SHIFT_LEAD)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        detail = board(app).query_one("#board-detail")
+        text = shown(detail).replace("\n", "")
+        assert "2026-11-25 09:00 派单至" in text and "省住房城乡建设厅" in text
+        assert "燃气泄漏 [bold]速来[/]" in text  # caller words, literally
+
+
+async def test_breaches_already_red_on_opening_do_not_ring(
+    make_app,
+    screen_platform: ScreenPlatform,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    operator = screen_platform.backend(Role.OPERATOR)
+    number = operator.accept(
+        intake("山体滑坡", Kind.HELP), unit_id="hn-rst", special=Special.URGENT
+    )
+    screen_platform.clock.advance(dt.timedelta(hours=3))
+    app = make_app(Role.SHIFT_LEAD)
+    bells = Bells(app, monkeypatch)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        assert cell(app, number, "first_response").plain == "超时 01:00:00"
+        assert bells.count == 0
+
+
+class CountingBackend:
+    """Forwards to a backend and counts the calls that reach the store."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self.inner, name)
+        if callable(value) and name not in ("now",):
+
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                self.calls.append(name)
+                return value(*args, **kwargs)
+
+            return wrapper
+        return value
+
+
+async def test_a_running_clock_ticks_locally_without_reading_the_store(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    operator = screen_platform.backend(Role.OPERATOR)
+    number = operator.accept(
+        intake("暴雨内涝", Kind.HELP), unit_id="hn-rst", special=Special.URGENT
+    )
+    screen_platform.clock._running = True  # a drill clock running on from 09:00  # noqa: SLF001
+    screen_platform.clock.set(screen_platform.clock.now())
+    backend = CountingBackend(screen_platform.backend(Role.SHIFT_LEAD))
+    app = make_app(Role.SHIFT_LEAD, backend=backend)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        screen = board(app)
+        assert screen._running  # noqa: SLF001
+        before = cell(app, number, "first_response").plain
+        reads = len(backend.calls)
+        await pilot.pause(2.2)
+        after = cell(app, number, "first_response").plain
+        assert after != before and after < before  # "剩 01:59:57" < "剩 01:59:59"
+        assert len(backend.calls) == reads  # ticking reads no ticket, no queue
+
+
+async def test_enter_opens_the_ticket(make_app, screen_platform: ScreenPlatform) -> None:  # type: ignore[no-untyped-def]
+    operator = screen_platform.backend(Role.OPERATOR)
+    number = operator.accept(
+        intake("桥梁垮塌", Kind.HELP), unit_id="hn-zjt", special=Special.URGENT
+    )
+    app = make_app(Role.SHIFT_LEAD)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TicketScreen) and app.screen.number == number

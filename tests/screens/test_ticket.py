@@ -1,0 +1,482 @@
+"""Ticket view: header, caller's words, timeline, clocks with "why", the actions of the seat's
+role (greyed with the rule when not allowed now), and the action dialogs with their errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from textual.widgets import Button, Input, RadioSet, TextArea
+
+from console.app import HotlineApp
+from console.screens import actions
+from console.screens.actions import ActionDialog, ReturnDialog
+from console.screens.ticket import TicketScreen
+from console.services.errors import Unavailable
+from console.services.values import Kind, Role, Satisfaction, Special, State
+from tests.conftest import at
+from tests.screens.conftest import ScreenPlatform
+from tests.screens.test_queues import intake, settle, shown
+
+pytestmark = pytest.mark.anyio
+
+
+async def open_ticket(pilot: Any, app: HotlineApp, number: str) -> TicketScreen:
+    await settle(pilot, app)
+    app.open_ticket(number)
+    await settle(pilot, app)
+    screen = app.screen
+    assert isinstance(screen, TicketScreen), screen
+    return screen
+
+
+def dialog(app: HotlineApp) -> ActionDialog:
+    screen = app.screen
+    assert isinstance(screen, ActionDialog), screen
+    return screen
+
+
+class Notes:
+    """The notifications an app shows (message, title)."""
+
+    def __init__(self, app: HotlineApp, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.seen: list[tuple[str, str]] = []
+        monkeypatch.setattr(app, "notify", self.notify)
+
+    def notify(self, message: str, *, title: str = "", **_: Any) -> None:
+        self.seen.append((str(message), title))
+
+
+async def test_header_timeline_clocks_and_actions_of_a_dispatched_ticket(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(
+        intake("单位拖欠工资三个月"), unit_id="hn-rst"
+    )
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        header = shown(screen.query_one("#ticket-header"))
+        assert (
+            f"工单 {number}" in header and "投诉 · 社会管理" in header and "已派单待签收" in header
+        )
+        assert "承办单位：省人力资源社会保障厅" in header
+        view = screen_platform.backend(Role.UNIT_CLERK).ticket(number)
+        assert (
+            f"来电人：张先生 {view.caller_phone}（个人）" in header
+        )  # masked or not, as the view says
+        assert "单位拖欠工资三个月" in shown(screen.query_one("#ticket-text"))
+        timeline = shown(screen.query_one("#ticket-timeline"))
+        assert "2026-11-25 09:00  受理  话务员甲·话务员" in timeline
+        assert "派单" in timeline and "承办单位：省人力资源社会保障厅" in timeline
+        clocks = screen.query_one("#ticket-clocks").render
+        assert clocks is not None
+        text = shown(screen.query_one("#ticket-clocks"))
+        assert "签收时限（R-SIGN）  剩1天14时" in text and "到期 2026-11-26 24:00" in text
+        assert "计入的工作日：11-26" in text  # why it is due then
+        assert "办理时限（R-LIMIT）" in text
+        actions_text = shown(screen.query_one("#ticket-actions"))
+        assert " s  签收" in actions_text
+        assert "申请办结（现在不能）" in actions_text and "[R-COMPLETE]" in actions_text
+        # footer: allowed actions enabled, refused ones greyed, other roles' actions absent
+        bindings = screen.active_bindings
+        assert bindings["s"].enabled and bindings["s"].binding.description == "签收"
+        assert not bindings["c"].enabled and bindings["c"].binding.description == "申请办结"
+        assert "d" not in bindings and "u" not in bindings  # the manager's actions
+
+
+async def test_a_greyed_key_says_why_with_the_rule(
+    make_app,
+    screen_platform: ScreenPlatform,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    app = make_app(Role.UNIT_CLERK)
+    notes = Notes(app, monkeypatch)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        await pilot.press("c")
+        await settle(pilot, app)
+        assert app.screen is screen  # no dialog opened
+        assert any(
+            "[R-COMPLETE]" in message and title == "不能「申请办结」"
+            for message, title in notes.seen
+        )
+
+
+async def test_provisional_deadline_is_flagged(make_app, screen_platform: ScreenPlatform) -> None:  # type: ignore[no-untyped-def]
+    screen_platform.clock.set(at("2026-12-28 10:00"))  # no 2027 schedule loaded in the screen seed
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 60)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        text = shown(screen.query_one("#ticket-clocks"))
+        assert "到期 2027-01-12 24:00  暂定" in text
+        assert "放假安排尚未公布" in text
+
+
+async def test_return_dialog_keeps_what_was_typed_on_a_refusal(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("t")
+        await settle(pilot, app)
+        form = dialog(app)
+        assert isinstance(form, ReturnDialog)
+        await pilot.press(*"不属于本厅职责")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        error = shown(form.query_one("#dialog-error"))
+        assert "退回须注明依据（R-RETURN）" in error
+        assert form.query_one("#field-reason", TextArea).text == "不属于本厅职责"  # kept
+        assert form.query_one("#field-basis", Input).has_focus  # the field named by the error
+        await pilot.press(*"三定方案")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TicketScreen)
+        view = screen_platform.backend(Role.MANAGER).ticket(number)
+        assert view.state == State.RETURN_REQUESTED
+        assert (
+            view.events[-1].reason == "不属于本厅职责"
+            and view.events[-1].details["basis"] == "三定方案"
+        )
+        assert "退回待审核" in shown(app.screen.query_one("#ticket-header"))
+
+
+async def test_conflict_offers_reload(make_app, screen_platform: ScreenPlatform) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    other = screen_platform.backend(actor_for_clerk("人社厅另一经办"))
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        await pilot.press("e")  # 申请延期
+        await settle(pilot, app)
+        other.sign(number)  # another seat of the unit signs first
+        await pilot.press(*"3", "tab", *"需要现场核实")
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        form = dialog(app)
+        error = shown(form.query_one("#dialog-error"))
+        assert "已被 人社厅另一经办 于 2026-11-25 09:00:00 修改" in error and "Ctrl+R" in error
+        assert form.active_bindings["ctrl+r"].enabled
+        await pilot.press("ctrl+r")
+        await settle(pilot, app)
+        assert app.screen is screen
+        assert screen.view is not None and screen.view.state == State.HANDLING
+
+
+def actor_for_clerk(name: str) -> Any:
+    from console.services.views import Actor
+
+    return Actor("clerk-2", name, Role.UNIT_CLERK, "hn-rst")
+
+
+class FlakyBackend:
+    """Forwards to a backend; the first ``failures`` calls of ``method`` find the store down."""
+
+    def __init__(self, inner: Any, method: str, failures: int) -> None:
+        self.inner, self.method, self.failures = inner, method, failures
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self.inner, name)
+        if name != self.method:
+            return value
+
+        def flaky(*args: Any, **kwargs: Any) -> Any:
+            if self.failures > 0:
+                self.failures -= 1
+                raise Unavailable("数据库暂时无法连接，请稍后重试")
+            return value(*args, **kwargs)
+
+        return flaky
+
+
+async def test_a_lost_connection_is_retried_and_nothing_typed_is_lost(
+    make_app,
+    screen_platform: ScreenPlatform,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(actions, "RETRY_SECONDS", 0.2)
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    flaky = FlakyBackend(screen_platform.backend(Role.UNIT_CLERK), "return_ticket", failures=1)
+    app = make_app(Role.UNIT_CLERK, backend=flaky)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("t")
+        await settle(pilot, app)
+        form = dialog(app)
+        await pilot.press(*"不属于本厅职责", "tab", *"三定方案", "ctrl+s")
+        await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.screen is form:  # the outage is shown while the retry waits
+            assert "正在重试" in shown(form.query_one("#dialog-error"))
+            assert form.query_one("#field-reason", TextArea).text == "不属于本厅职责"
+        await pilot.pause(0.5)
+        await settle(pilot, app)
+        assert isinstance(app.screen, TicketScreen)
+        assert screen_platform.backend(Role.MANAGER).ticket(number).state == State.RETURN_REQUESTED
+
+
+async def test_extension_days_must_be_a_number(make_app, screen_platform: ScreenPlatform) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    screen_platform.backend(Role.UNIT_CLERK).sign(number)
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("e")
+        await settle(pilot, app)
+        form = dialog(app)
+        await pilot.press("tab", *"等待鉴定结果", "ctrl+s")
+        await settle(pilot, app)
+        assert "请填写延期的工作日天数" in shown(form.query_one("#dialog-error"))
+        form.query_one("#field-days", Input).value = "12"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert "[R-EXTEND] 延期累计不得超过10个工作日" in shown(form.query_one("#dialog-error"))
+        form.query_one("#field-days", Input).value = "5"
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TicketScreen)
+        view = screen_platform.backend(Role.MANAGER).ticket(number)
+        assert view.pending == "extension" and view.pending_data["days"] == "5"
+
+
+async def test_manager_rejects_a_completion_with_a_reason(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    clerk = screen_platform.backend(Role.UNIT_CLERK)
+    clerk.sign(number)
+    clerk.request_completion(number, "电话", dt.date(2026, 11, 25), "已协调企业支付工资")
+    app = make_app(Role.MANAGER)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("c")  # 审核办结: the manager's key for the same matter
+        await settle(pilot, app)
+        form = dialog(app)
+        assert "已协调企业支付工资" in shown(form.query_one("#dialog-intro"))
+        await pilot.press("down", "enter")  # 退回办结申请
+        assert form.query_one("#field-approve", RadioSet).pressed_index == 1
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert "退回办结申请须说明理由（R-COMPLETE）" in shown(form.query_one("#dialog-error"))
+        form.query_one("#field-reason", TextArea).focus()
+        await pilot.press(*"未提供支付凭证", "ctrl+s")
+        await settle(pilot, app)
+        view = screen_platform.backend(Role.MANAGER).ticket(number)
+        assert view.state == State.HANDLING and view.completion_rejections == 1
+
+
+async def test_supervision_on_a_ground_that_does_not_hold_is_refused_inline(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    app = make_app(Role.MANAGER)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("u")
+        await settle(pilot, app)
+        form = dialog(app)
+        form.query_one("#field-note", TextArea).text = "请说明超期原因"
+        await pilot.press("ctrl+s")  # ground (1) 超期未办理, but the ticket is not overdue
+        await settle(pilot, app)
+        assert "[R-SUPERVISE-WHEN] 工单未超期" in shown(form.query_one("#dialog-error"))
+        ground = form.query_one("#field-ground", RadioSet)
+        ground.focus()
+        await pilot.press("down", "down", "enter")  # (3) 多次集中反映
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TicketScreen)
+        view = screen_platform.backend(Role.MANAGER).ticket(number)
+        assert view.supervisions and view.supervisions[0].ground == 3
+        assert "督办 #" in shown(app.screen.query_one("#ticket-supervisions"))
+
+
+async def test_callback_result_is_recorded(make_app, screen_platform: ScreenPlatform) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    clerk = screen_platform.backend(Role.UNIT_CLERK)
+    clerk.sign(number)
+    clerk.request_completion(number, "电话", dt.date(2026, 11, 25), "已协调企业支付工资")
+    screen_platform.backend(Role.MANAGER).review_completion(number, True)
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("k")
+        await settle(pilot, app)
+        await pilot.press("down", "enter", "ctrl+s")  # 基本满意, 人工回访
+        await settle(pilot, app)
+        view = screen_platform.backend(Role.MANAGER).ticket(number)
+        assert view.state == State.CLOSED and view.satisfaction == Satisfaction.BASIC.value
+
+
+async def test_sign_confirms_with_enter_and_the_view_reloads(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(kind=Kind.HELP), unit_id="hn-rst")
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        assert screen.has_class("-narrow")
+        await pilot.press("s")
+        await settle(pilot, app)
+        assert dialog(app).query_one("#dialog-submit", Button).has_focus
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert (
+            app.screen is screen and screen.view is not None and screen.view.state == State.HANDLING
+        )
+        assert not screen.active_bindings["s"].enabled
+
+
+async def test_another_units_ticket_is_not_shown(make_app, screen_platform: ScreenPlatform) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-zjt")
+    app = make_app(Role.UNIT_CLERK)  # a clerk of hn-rst
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        assert "[R-SECURITY]" in shown(screen.query_one("#ticket-banner"))
+        assert screen.view is None and "s" not in screen.active_bindings
+
+
+# ---------------------------------------------------------------------- every other dialog, one pass each
+def _handling(p: ScreenPlatform, **kw: Any) -> str:
+    number = p.backend(Role.OPERATOR).accept(intake(**kw), unit_id="hn-rst")
+    p.backend(Role.UNIT_CLERK).sign(number)
+    return number
+
+
+def _special(p: ScreenPlatform) -> str:
+    return p.backend(Role.OPERATOR).accept(
+        intake("变电站故障，全镇停电", Kind.HELP), unit_id="hn-rst", special=Special.URGENT
+    )
+
+
+def _extension_asked(p: ScreenPlatform) -> str:
+    number = _handling(p)
+    p.backend(Role.UNIT_CLERK).request_extension(number, 3, "需等待鉴定结论")
+    return number
+
+
+def _termination_asked(p: ScreenPlatform) -> str:
+    number = _handling(p)
+    p.backend(Role.UNIT_CLERK).request_termination(number, OPINION)
+    return number
+
+
+def _dissatisfied(p: ScreenPlatform) -> str:
+    number = _handling(p)
+    p.backend(Role.UNIT_CLERK).request_completion(number, "电话", dt.date(2026, 11, 25), "已协调")
+    p.backend(Role.MANAGER).review_completion(number, True)
+    p.backend(Role.OPERATOR).record_callback(number, Satisfaction.DISSATISFIED)
+    return number
+
+
+def _promised(p: ScreenPlatform) -> str:
+    return p.backend(Role.OPERATOR).promise_callback(
+        intake("灵活就业人员社保怎么交", Kind.CONSULTATION)
+    )
+
+
+def _accepted(p: ScreenPlatform) -> str:
+    return p.backend(Role.OPERATOR).accept(intake())
+
+
+OPINION = "同一事项反复投诉六次，已依法处理并当面解释，无新情况新理由。"
+# (setup, seat, key, keys typed in the dialog, what the store shows afterwards)
+DIALOG_CASES: dict[str, tuple[Any, Role, str, tuple[str, ...], Any]] = {
+    "first_response": (
+        _special,
+        Role.UNIT_CLERK,
+        "x",
+        (*"抢修队已出发", "ctrl+s"),
+        lambda v: any(c.key == "first_response" and c.met_at for c in v.clocks),
+    ),
+    "report_progress": (
+        _special,
+        Role.UNIT_CLERK,
+        "j",
+        (*"已恢复一半用户供电", "ctrl+s"),
+        lambda v: any(c.key == "progress" and c.met_at for c in v.clocks),
+    ),
+    "request_completion": (
+        _handling,
+        Role.UNIT_CLERK,
+        "c",
+        (*"电话", "tab", "tab", *"已协调企业补发工资", "ctrl+s"),
+        lambda v: v.state == State.COMPLETION_REQUESTED,
+    ),
+    "request_termination": (
+        _handling,
+        Role.UNIT_CLERK,
+        "z",
+        (*OPINION, "ctrl+s"),
+        lambda v: v.pending == "termination",
+    ),
+    "review_extension": (
+        _extension_asked,
+        Role.MANAGER,
+        "e",
+        ("ctrl+s",),
+        lambda v: (
+            v.pending == "" and any(c.key == "limit" and c.extension_wd == 3 for c in v.clocks)
+        ),
+    ),
+    "review_termination": (
+        _termination_asked,
+        Role.MANAGER,
+        "z",
+        ("tab", *"经核实属重复投诉", "ctrl+s"),
+        lambda v: v.state == State.TERMINATED,
+    ),
+    "decide_dissatisfied": (
+        _dissatisfied,
+        Role.MANAGER,
+        "d",
+        ("tab", *"承办单位未实际办理", "ctrl+s"),
+        lambda v: v.state == State.HANDLING and v.events[-1].action == "redo",
+    ),
+    "designate_lead": (
+        _handling,
+        Role.MANAGER,
+        "l",
+        (*"住建", "down", "enter", "tab", *"多部门职责交叉", "ctrl+s"),
+        lambda v: v.complex and v.unit_id == "hn-zjt",
+    ),
+    "answer_callback": (
+        _promised,
+        Role.OPERATOR,
+        "h",
+        (*"已电话答复缴费方式", "ctrl+s"),
+        lambda v: v.state == State.CLOSED,
+    ),
+    "dispatch": (
+        _accepted,
+        Role.MANAGER,
+        "p",
+        (*"市场监管", "down", "enter", "ctrl+s"),
+        lambda v: v.state == State.DISPATCHED and v.unit_id == "hn-scjgj",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(DIALOG_CASES))
+async def test_each_action_dialog_does_its_action(
+    make_app, screen_platform: ScreenPlatform, case: str
+) -> None:  # type: ignore[no-untyped-def]
+    setup, seat, key, typed, check = DIALOG_CASES[case]
+    number = setup(screen_platform)
+    app = make_app(seat)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        assert screen.active_bindings[key].enabled, shown(screen.query_one("#ticket-actions"))
+        await pilot.press(key)
+        await settle(pilot, app)
+        form = dialog(app)
+        await pilot.press(*typed)
+        await settle(pilot, app)
+        assert app.screen is screen, shown(form.query_one("#dialog-error"))
+    assert check(screen_platform.backend(Role.MANAGER).ticket(number))
