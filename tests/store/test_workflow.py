@@ -525,3 +525,15 @@ def test_every_event_has_an_actor(platform: Platform) -> None:
     with platform.store.read() as s:
         events = s.execute(select(EventRow)).scalars().all()
     assert events and all(e.actor and e.role for e in events)
+
+
+def test_r_special_feedback_offered_only_on_special_tickets(platform: Platform) -> None:
+    ordinary = dispatched(platform)
+    action = next(a for a in platform.rst.ticket(ordinary).actions if a.action == "first_response")
+    assert not action.allowed and "R-SPECIAL" in action.why_not
+    with pytest.raises(RuleError) as err:
+        platform.rst.first_response(ordinary, "已响应")
+    assert err.value.rule == "R-SPECIAL"
+    special = platform.operator.accept(intake(Kind.HELP, text="停水"), "hn-rst", special=Special.SPECIAL)
+    action = next(a for a in platform.rst.ticket(special).actions if a.action == "first_response")
+    assert action.allowed
