@@ -11,7 +11,7 @@ the file name when that is a unit id of the catalogue (``hn-rst.toml``). Export 
 
 An import checks every record first — with the seed's own checks (``parse_article``,
 ``check_references``) plus what only a hand-made file gets wrong (unknown keys, over-long ids,
-``enterprise`` that is not true/false, terminal control characters) — and reports one line
+terminal control characters) — and reports one line
 per problem, ``第 N 条（id）：answer 为空``. A file with any problem imports nothing; a clean
 file is written in one transaction (``apply_seed``): new articles added, edited ones updated
 in place, the rest left alone.
@@ -200,8 +200,6 @@ def _file_checks(rec: Mapping[str, Any], place: str, problems: Problems) -> None
     article_id = rec.get("id")
     if isinstance(article_id, str) and len(article_id.strip()) > ID_MAX:
         problems.add(place, f"id 过长（最多 {ID_MAX} 个字符）")
-    if "enterprise" in rec and not isinstance(rec["enterprise"], bool):
-        problems.add(place, "enterprise 应为 true 或 false")
     for key in TEXT_KEYS + LIST_KEYS:
         value = rec.get(key)
         texts = value if isinstance(value, list) else [value]
