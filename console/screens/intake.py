@@ -168,6 +168,14 @@ class IntakeScreen(Screen[None]):
             tooltip="清空表单，接下一个电话",
             priority=True,
         ),
+        Binding(
+            "ctrl+e",
+            "focus_text",
+            "诉求",
+            id="intake.focus_text",
+            tooltip="跳到诉求内容，边听边记",
+            priority=True,
+        ),
         Binding("alt+down", "next_answer", "下一答案", id="intake.next_answer", show=False),
         Binding("alt+up", "previous_answer", "上一答案", id="intake.previous_answer", show=False),
         *[
@@ -747,6 +755,10 @@ class IntakeScreen(Screen[None]):
             body.append_text(clock_lines(running))
         self.app.push_screen(InfoDialog("已完成", body))
         self.notify(f"{number} {done}", markup=False)
+
+    def action_focus_text(self) -> None:
+        """Jump to the request text from anywhere in the form (the field typed in most)."""
+        self.query_one("#text").focus()
 
     def action_new_call(self) -> None:
         if not self.form.text.strip() and not self.form.fields()["caller_phone"].strip():
