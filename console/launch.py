@@ -69,7 +69,12 @@ def parse_seat(text: str) -> Actor | None:
 
 def open_platform_for(settings: Settings) -> PlatformLike:
     """Runs in a worker thread: the heavy imports (SQLAlchemy, Alembic) happen here, off the UI."""
+    import socket
+
     from console.bootstrap import open_platform
+    from console.services.audit import set_default_origin
+
+    set_default_origin(f"tui:{socket.gethostname()}")
 
     return open_platform(settings)
 

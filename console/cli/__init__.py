@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hotline` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    from console.services.audit import set_default_origin
+
+    set_default_origin("cli")  # the console and `serve` set their own
     try:
         parser = build_parser()
         args = parser.parse_args(args_list)

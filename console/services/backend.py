@@ -15,6 +15,7 @@ from console.services.views import (
     Actor,
     ArticleHit,
     ArticleView,
+    ContactView,
     DuePreview,
     DuplicateView,
     GroundView,
@@ -88,6 +89,18 @@ class Backend(Protocol):
     def ticket(self, number: str) -> TicketView: ...
     def queue(self, name: str, offset: int = 0, limit: int = 50) -> Page: ...
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]: ...
+    def reveal_contact(self, number: str, reason: str) -> ContactView:
+        """The caller's full phone and ID number, with a reason; audited (R-CONFIDENTIAL)."""
+        ...
+
+    def claim_next(self, queue: str) -> str | None:
+        """Claim the next free ticket of a work queue for this seat (None: queue empty)."""
+        ...
+
+    def release(self, number: str) -> None:
+        """Give a ticket this seat claimed back to its queue."""
+        ...
+
     def dispatch(
         self, number: str, unit_id: str, co_unit_ids: Sequence[str] = (), version: int | None = None
     ) -> None: ...

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from console.services import audit, claims
 from console.services.calendars import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.clocks import clocks_for
@@ -19,6 +20,7 @@ from console.services.views import (
     Actor,
     ArticleHit,
     ArticleView,
+    ContactView,
     DuePreview,
     DuplicateView,
     GroundView,
@@ -33,6 +35,7 @@ from console.store.engine import Store
 from console.store.models import GroundRow, PrefilingRow, UnitRow
 
 
+@audit.per_call_actor  # every call's writes are audited as this seat (R-SECURITY)
 class LocalBackend:
     """Implements ``console.services.backend.Backend`` over a Store for one seat."""
 
@@ -189,6 +192,15 @@ class LocalBackend:
         now = self.now()
         with self.store.read() as s:
             return {n: self.queries.count(s, n, now) for n in names}
+
+    def reveal_contact(self, number: str, reason: str) -> ContactView:
+        return audit.reveal_contact(self.store, self.actor, number, reason)
+
+    def claim_next(self, queue: str) -> str | None:
+        return claims.claim_next(self.store, self.queries, self.actor, queue, self.now())
+
+    def release(self, number: str) -> None:
+        claims.release(self.store, self.actor, number)
 
     def dispatch(
         self, number: str, unit_id: str, co_unit_ids: Sequence[str] = (), version: int | None = None

@@ -267,3 +267,15 @@ class DuplicateView:
     state: str
     terminated: bool
     reason: str
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """A caller's unmasked identity, revealed with a reason and audited (R-CONFIDENTIAL)."""
+
+    number: str  # the ticket
+    caller_name: str
+    caller_phone: str
+    caller_id_number: str
+    enterprise_name: str
+    confidential: bool

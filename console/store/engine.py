@@ -27,7 +27,9 @@ SQLITE_BUSY_MS = 10_000
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000}
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_MS / 1000},
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")
@@ -117,12 +119,30 @@ def open_store(url: str) -> Store:
         write = _sqlite_engine(url, immediate=True)
         read = _sqlite_engine(url, immediate=False)
     else:
-        write = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # hide_parameters: a failed statement's message must not carry a caller's words;
+        # jit off: queue pages are short queries that JIT compilation only slows down
+        write = create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            hide_parameters=True,
+            connect_args={"options": "-c jit=off"},
+        )
         read = write
+    writer = sessionmaker(write, expire_on_commit=False)
+    _install_write_hooks(writer)
     return Store(
         url=url,
         write_engine=write,
         read_engine=read,
-        writer=sessionmaker(write, expire_on_commit=False),
+        writer=writer,
         reader=sessionmaker(read, expire_on_commit=False),
     )
+
+
+def _install_write_hooks(writer: sessionmaker[Session]) -> None:
+    """Every write transaction carries its own audit records (R-SECURITY, R-ARCHIVE)."""
+    from console.services.audit import install  # late import: audit imports the models
+
+    install(writer)

@@ -14,10 +14,40 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from console.store.types import UTCDateTime
+
+# The queue indexes (migration 0003, PostgreSQL only) are partial on the obligation clocks
+# (console.services.tickets.OBLIGATIONS) and the open states (console.services.queries
+# .OPEN_STATES); tests/store/test_claims.py keeps these lists equal to those.
+QUEUE_OBLIGATIONS = (
+    "sign",
+    "limit",
+    "consult",
+    "first_response",
+    "progress",
+    "supervise",
+    "callback_auto",
+    "callback_manual",
+)
+QUEUE_OPEN_STATES = (
+    "callback_promised",
+    "accepted",
+    "dispatched",
+    "handling",
+    "return_requested",
+    "completion_requested",
+    "completed",
+    "dissatisfied",
+)
+_RUNNING_OBLIGATION = text(
+    "running IS true AND key IN (" + ", ".join(f"'{k}'" for k in QUEUE_OBLIGATIONS) + ")"
+)
+_OPEN_STATE = text("state IN (" + ", ".join(f"'{s}'" for s in QUEUE_OPEN_STATES) + ")")
+_PENDING = text("pending <> ''")
 
 
 class Base(DeclarativeBase):
@@ -177,6 +207,18 @@ class TicketRow(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        # open tickets by state and unit, id included: queue counts and windows index-only
+        Index(
+            "ix_queue_tickets_open",
+            "state",
+            "unit_id",
+            postgresql_include=["id"],
+            postgresql_where=_OPEN_STATE,
+        ),
+        # the few tickets with a pending extension or termination request
+        Index("ix_queue_tickets_pending", "pending", postgresql_where=_PENDING),
+    )
 
 
 class CoUnitRow(Base):
@@ -208,7 +250,15 @@ class ClockRow(Base):
     supervision_id: Mapped[int | None] = mapped_column(ForeignKey("supervisions.id"))
     ticket: Mapped[TicketRow] = relationship(back_populates="clocks")
 
-    __table_args__ = (Index("ix_clocks_running_due", "running", "due_at"),)
+    __table_args__ = (
+        Index("ix_clocks_running_due", "running", "due_at"),
+        # running obligation clocks only (~1 % of all clocks): by due moment for due_soon and
+        # overdue, by ticket for a ticket's next deadline (queue order)
+        Index("ix_queue_clocks_due", "due_at", "ticket_id", postgresql_where=_RUNNING_OBLIGATION),
+        Index(
+            "ix_queue_clocks_ticket", "ticket_id", "due_at", postgresql_where=_RUNNING_OBLIGATION
+        ),
+    )
 
 
 class EventRow(Base):

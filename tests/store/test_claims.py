@@ -1,0 +1,177 @@
+"""Work-queue claims: a seat takes the next ticket of a queue; no ticket is taken twice,
+claims expire, and on PostgreSQL many seats claim at once (FOR UPDATE SKIP LOCKED)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from console.services import audit
+from console.services.claims import CLAIM_TTL
+from console.services.errors import InputError, PermissionDenied
+from console.services.local import LocalBackend
+from console.services.queries import OPEN_STATES
+from console.services.tickets import OBLIGATIONS
+from console.services.values import Role
+from console.services.views import Actor
+from console.store.engine import open_store
+from console.store.models import QUEUE_OBLIGATIONS, QUEUE_OPEN_STATES, TicketRow
+from tests.store.conftest import Platform, intake
+
+
+def completions(p: Platform, n: int) -> list[str]:
+    """``n`` tickets waiting in the manager's "completions" queue."""
+    numbers = []
+    for i in range(n):
+        number = p.operator.accept(intake(text=f"第{i}件：公司拖欠工资"), unit_id="hn-rst")
+        p.rst.sign(number)
+        p.rst.request_completion(number, "电话", p.clock.now().date(), "已办理")
+        numbers.append(number)
+    return numbers
+
+
+def test_claims_walk_the_queue_once_and_then_stop(platform: Platform) -> None:
+    p = platform
+    numbers = completions(p, 3)
+    manager2 = p.manager.as_actor(Actor("mgr-2", "优化办庚", Role.MANAGER))
+    versions = {n: p.manager.ticket(n).version for n in numbers}
+    first = p.manager.claim_next("completions")
+    second = manager2.claim_next("completions")
+    third = p.manager.claim_next("completions")
+    assert sorted([first, second, third]) == sorted(numbers)  # type: ignore[type-var]
+    assert p.manager.claim_next("completions") is None
+    assert manager2.claim_next("completions") is None
+    with p.store.read() as s:
+        t = s.execute(select(TicketRow).where(TicketRow.number == second)).scalar_one()
+        assert t.claimed_by == "mgr-2"
+        assert t.version == versions[str(second)]  # a claim does not bump the version
+    # the claimed ticket can still be acted on with the version the seat saw
+    view = manager2.ticket(second)  # type: ignore[arg-type]
+    manager2.review_completion(second, True, version=view.version)  # type: ignore[arg-type]
+
+
+def test_release_and_expiry_put_a_ticket_back(platform: Platform) -> None:
+    p = platform
+    (number,) = completions(p, 1)
+    manager2 = p.manager.as_actor(Actor("mgr-2", "优化办庚", Role.MANAGER))
+    assert p.manager.claim_next("completions") == number
+    with pytest.raises(PermissionDenied):
+        manager2.release(number)
+    p.manager.release(number)
+    assert manager2.claim_next("completions") == number
+    assert p.manager.claim_next("completions") is None
+    p.clock.advance(CLAIM_TTL + dt.timedelta(seconds=1))  # mgr-2 went away
+    assert p.manager.claim_next("completions") == number
+    actions = [e.action for e in audit.entries(p.store, target=number)]
+    assert actions[-4:] == ["claim", "release", "claim", "claim"]
+    assert audit.verify(p.store).ok
+
+
+def test_claims_are_refused_to_the_wrong_role_and_queue(platform: Platform) -> None:
+    p = platform
+    completions(p, 1)
+    with pytest.raises(PermissionDenied):
+        p.rst.claim_next("completions")
+    with pytest.raises(InputError, match="queue"):
+        p.manager.claim_next("mine")
+    with pytest.raises(InputError, match="queue"):
+        p.manager.claim_next("nonsense")
+
+
+def test_a_clerk_claims_only_their_units_tickets(platform: Platform) -> None:
+    p = platform
+    mine = p.operator.accept(intake(), unit_id="hn-rst")
+    p.operator.accept(intake(), unit_id="hn-zjt")
+    assert p.rst.claim_next("awaiting_sign") == mine
+    assert p.rst.claim_next("awaiting_sign") is None
+
+
+def test_eight_seats_claim_fifty_tickets_each_exactly_once(platform: Platform) -> None:
+    p = platform
+    if p.store.dialect != "postgresql":
+        pytest.skip("concurrent claims run on PostgreSQL (SQLite serialises them)")
+    numbers = set(completions(p, 50))
+    threads = 8
+    stores = [open_store(p.store.url) for _ in range(threads)]
+    seats = [
+        LocalBackend(
+            stores[i], p.clock, Actor(f"mgr-{i}", f"审核{i}", Role.MANAGER), p.manager.rules
+        )
+        for i in range(threads)
+    ]
+    claimed: list[tuple[int, str]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(threads)
+    deadline = time.monotonic() + 60
+
+    def work(i: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(len(numbers) + 1):  # bounded: never more than the queue holds
+                if time.monotonic() > deadline:
+                    raise TimeoutError("claims took too long")
+                number = seats[i].claim_next("completions")
+                if number is None:
+                    return
+                with lock:
+                    claimed.append((i, number))
+        except BaseException as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+
+    ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    try:
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join(timeout=90)
+    finally:
+        for st in stores:
+            st.dispose()
+    assert not errors, errors
+    counts = Counter(n for _, n in claimed)
+    assert set(counts) == numbers
+    assert max(counts.values()) == 1  # no double claim
+    with p.store.read() as s:
+        holders = dict(
+            s.execute(
+                select(TicketRow.number, TicketRow.claimed_by).where(TicketRow.number.in_(numbers))
+            ).all()
+        )
+    assert holders == {n: f"mgr-{i}" for i, n in claimed}
+    assert len({i for i, _ in claimed}) > 1, "the seats shared the work"
+    assert audit.verify(p.store).ok
+
+
+def test_queue_index_lists_match_the_workflow() -> None:
+    """The partial queue indexes (migration 0003) are on exactly the obligations and open states."""
+    assert set(QUEUE_OBLIGATIONS) == OBLIGATIONS
+    assert list(QUEUE_OPEN_STATES) == [s.value for s in OPEN_STATES]
+
+
+def test_queue_windows_keep_order_and_total(platform: Platform) -> None:
+    """The window is picked in one narrow pass (ids + total) and loaded after (bench_queues)."""
+    p = platform
+    numbers = []
+    for _ in range(3):
+        numbers.append(p.operator.accept(intake(), unit_id="hn-rst"))
+        p.advance(hours=1)
+    first = p.manager.queue("awaiting_sign", offset=0, limit=2)
+    assert [r.number for r in first.rows] == numbers[:2] and first.total == 3
+    rest = p.manager.queue("awaiting_sign", offset=2, limit=2)
+    assert [r.number for r in rest.rows] == numbers[2:] and rest.total == 3
+    past = p.manager.queue("awaiting_sign", offset=5, limit=2)
+    assert past.rows == () and past.total == 3
+    assert p.manager.queue_counts(["awaiting_sign", "overdue"]) == {
+        "awaiting_sign": 3,
+        "overdue": 0,
+    }
+    p.advance(days=3)  # the sign clocks (1 WD) have run out
+    overdue = p.rst.queue("overdue")
+    assert [r.number for r in overdue.rows] == numbers and overdue.total == 3
+    assert p.zjt.queue("overdue").total == 0  # another unit sees none of them
