@@ -23,9 +23,9 @@ CORE = [
 @pytest.mark.parametrize("module", CORE)
 def test_core_module_does_not_import_textual(module: str) -> None:
     code = (
-        "import sys, importlib; importlib.import_module(%r); "
+        f"import sys, importlib; importlib.import_module({module!r}); "
         "bad = [m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'console.screens', "
-        "'console.widgets', 'console.app'))]; print(','.join(bad))" % module
+        "'console.widgets', 'console.app'))]; print(','.join(bad))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],

@@ -4,7 +4,6 @@ SQLite and on PostgreSQL; edits visible to the next query; pre-filed scopes matc
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
