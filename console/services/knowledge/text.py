@@ -22,11 +22,30 @@ _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
+@cache
+def _convertible() -> frozenset[str] | None:
+    """Every character that occurs in a zh-cn conversion rule that changes something.
+
+    A text with none of them is already simplified, and converting it would be a (slow) no-op.
+    None when zhconv's table cannot be read: then every text is converted.
+    """
+    import zhconv
+
+    try:
+        table: dict[str, str] = zhconv.zhconv.getdict("zh-cn")
+    except Exception:  # noqa: BLE001 — an unknown zhconv layout: convert everything
+        return None
+    return frozenset(ch for key, value in table.items() if key != value for ch in key)
+
+
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified (zh-cn)."""
     import zhconv  # imported on first use: its dictionary load is not start-up work
 
+    convertible = _convertible()
+    if convertible is not None and convertible.isdisjoint(text):
+        return text
     return zhconv.convert(text, "zh-cn")
 
 
