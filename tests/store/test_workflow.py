@@ -537,3 +537,16 @@ def test_r_special_feedback_offered_only_on_special_tickets(platform: Platform) 
     special = platform.operator.accept(intake(Kind.HELP, text="停水"), "hn-rst", special=Special.SPECIAL)
     action = next(a for a in platform.rst.ticket(special).actions if a.action == "first_response")
     assert action.allowed
+
+
+def test_r_archive_recordings_kept_at_least_twelve_months(platform: Platform) -> None:
+    from console.services.archive import add_recording, release_recordings
+
+    rules = platform.operator.rules
+    old = add_recording(platform.store, None, "rec://a", at("2025-11-24 10:00"))
+    young = add_recording(platform.store, None, "rec://b", at("2025-11-26 10:00"))
+    assert release_recordings(platform.store, platform.clock.now(), rules) == [old]
+    assert release_recordings(platform.store, at("2026-11-26 10:00"), rules) == [young]
+    from console.services.backend import Backend
+
+    assert not [m for m in dir(Backend) if "delete" in m or "purge" in m]  # tickets are never deleted
