@@ -87,11 +87,22 @@ def build_app(settings: Settings, actor: Actor | None = None) -> HotlineApp:
     return HotlineApp(None, settings, opener=lambda: open_platform_for(settings), actor=actor)
 
 
+def build_remote_app(settings: Settings) -> HotlineApp:
+    """A seat that reaches the platform over HTTP (HOTLINE_API + HOTLINE_TOKEN): the server says
+    who the seat is; a wrong address or token stops here with one line, before any screen."""
+    from console.app import HotlineApp
+    from console.bootstrap import make_backend
+
+    return HotlineApp(make_backend(settings), settings)
+
+
 def run_console(headless: bool = False) -> int:
     """Run the console until the seat quits; the exit status."""
     settings = load_settings()
-    actor = parse_seat(settings.seat)
-    app = build_app(settings, actor)
+    if settings.api_url:
+        app = build_remote_app(settings)
+    else:
+        app = build_app(settings, parse_seat(settings.seat))
     app.run(headless=headless)
     if app.crashed:
         print(
