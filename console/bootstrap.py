@@ -9,9 +9,10 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
 from console.config import Settings
+from console.services.backend import Backend
 from console.services.calendars import CalendarProvider
 from console.services.clock import Clock, clock_from_setting
-from console.services.errors import HotlineError
+from console.services.errors import HotlineError, InputError
 from console.services.knowledge.service import KnowledgeService
 from console.services.local import LocalBackend
 from console.services.rules import RuleTable
@@ -74,3 +75,22 @@ def open_platform(settings: Settings, prepare: bool = True) -> Platform:
     return Platform(
         settings, store, clock, RuleTable.load(), CalendarProvider(store), KnowledgeService(store)
     )
+
+
+def make_backend(settings: Settings, actor_or_token: Actor | str | None = None) -> Backend:
+    """The backend one seat works through.
+
+    With ``settings.api_url`` (HOTLINE_API) set: a RemoteBackend against ``hotline serve``,
+    authenticated by the token given here or ``settings.api_token`` (HOTLINE_TOKEN); the server
+    says who the seat is (an Actor given here is ignored). It is connected at once, so a wrong
+    address or token fails here with a clear message. Otherwise: a LocalBackend over the
+    platform of ``settings`` acting as the given Actor.
+    """
+    if settings.api_url:
+        from console.services.remote import RemoteBackend
+
+        token = actor_or_token if isinstance(actor_or_token, str) else ""
+        return RemoteBackend(settings.api_url, token or settings.api_token).connect()
+    if not isinstance(actor_or_token, Actor):
+        raise InputError("HOTLINE_SEAT", "本地模式须指定席位：姓名:角色[:单位]")
+    return open_platform(settings).backend(actor_or_token)

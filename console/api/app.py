@@ -1,0 +1,44 @@
+"""``create_app(platform)``: the HTTP API over the same services (``hotline serve``).
+
+Each request authenticates its bearer token to a seat and runs the use case on
+``platform.backend(actor)`` in FastAPI's thread pool (the endpoints are plain ``def``: the
+services are synchronous). The OpenAPI document is at ``/openapi.json``; errors are the JSON
+object of ``console.api.errors``.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from console.api import errors
+from console.api.middleware import MAX_BODY, RequestGuard
+from console.api.routes import router
+from console.bootstrap import Platform
+
+API_VERSION = "1.0"
+
+
+def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
+    """The FastAPI application serving ``platform`` (opened and, for PostgreSQL, migrated)."""
+    app = FastAPI(
+        title="湖南省12345热线坐席平台 API",
+        version=API_VERSION,
+        description=(
+            "坐席控制台的全部用例（Backend 协议）。认证：Authorization: Bearer <席位令牌>。"
+            "错误统一为 JSON：{error, rule, field, message}；规则拒绝 409，输入错误 422，"
+            "无权限 403，未认证 401，不存在 404，版本冲突 409，数据库不可用 503，请求体过大 413。"
+        ),
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.platform = platform
+    errors.install(app)
+    app.include_router(router())
+    app.add_middleware(RequestGuard, max_body=max_body, clock=platform.clock.now)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

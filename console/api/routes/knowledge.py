@@ -1,0 +1,91 @@
+"""Knowledge (R-KB), routing (R-DISPATCH), duplicates (R-INADMISSIBLE 4) and pre-filing.
+
+Reads that carry a caller's words are POST: the words travel in the body, never in a URL
+that a proxy or an access log would keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from console.api.deps import Seat
+from console.api.schemas import NO_NUL, DuplicatesIn, FlagIn, PrefilingMatchIn, SearchIn, SuggestIn
+from console.services.errors import HotlineError, InputError
+from console.services.values import Domain, Role
+from console.services.views import (
+    ArticleHit,
+    ArticleView,
+    DuplicateView,
+    PrefilingView,
+    UnitSuggestionView,
+)
+
+router = APIRouter(tags=["knowledge"])
+ArticleId = Annotated[str, Path(max_length=80, pattern=NO_NUL, description="知识条目编号")]
+
+
+def _domain(value: str | None) -> str | None:
+    """A domain by value or Chinese label (R-DOMAIN); empty means any."""
+    if not value:
+        return None
+    try:
+        return Domain.parse(value).value
+    except ValueError:
+        names = "、".join(f"{d.value}（{d.label}）" for d in Domain)
+        raise InputError("domain", f"没有领域「{value}」，可用：{names}") from None
+
+
+@router.post("/kb/search", operation_id="search_kb", response_model=list[ArticleHit])
+def search_kb(backend: Seat, body: SearchIn) -> Sequence[ArticleHit]:
+    """Ranked knowledge answers for what the caller says."""
+    return backend.search_kb(body.query, body.unit, _domain(body.domain), body.limit)
+
+
+@router.get("/kb/articles/{article_id}", operation_id="article", response_model=ArticleView)
+def article(backend: Seat, article_id: ArticleId) -> ArticleView:
+    """One knowledge article in full."""
+    return backend.article(article_id)
+
+
+@router.post("/kb/articles/{article_id}/flag", operation_id="flag_article", status_code=204)
+def flag_article(backend: Seat, article_id: ArticleId, body: FlagIn) -> None:
+    """Report an article as ``wrong`` or ``outdated``; it goes to its owner unit."""
+    backend.flag_article(article_id, body.problem, body.note)
+
+
+@router.post(
+    "/routing/suggest", operation_id="suggest_units", response_model=list[UnitSuggestionView]
+)
+def suggest_units(backend: Seat, body: SuggestIn) -> Sequence[UnitSuggestionView]:
+    """Ranked handling units for a ticket's text, each with its reasons."""
+    return backend.suggest_units(body.text, _domain(body.domain), body.place, body.k)
+
+
+@router.post(
+    "/intake/duplicates", operation_id="find_duplicates", response_model=list[DuplicateView]
+)
+def find_duplicates(backend: Seat, body: DuplicatesIn) -> Sequence[DuplicateView]:
+    """Earlier tickets on the same matter (same caller + similar text; terminated matters).
+
+    A unit clerk sees only the tickets of their own unit among them (R-SECURITY).
+    """
+    found = backend.find_duplicates(body.text, body.caller_phone, body.k)
+    if backend.actor.role is not Role.UNIT_CLERK:
+        return found
+    visible = []
+    for dup in found:
+        try:
+            backend.ticket(dup.number)
+        except HotlineError:
+            continue
+        visible.append(dup)
+    return visible
+
+
+@router.post("/prefiling/match", operation_id="match_prefiling", response_model=list[PrefilingView])
+def match_prefiling(backend: Seat, body: PrefilingMatchIn) -> Sequence[PrefilingView]:
+    """Active pre-filed scopes (报备) the call falls in (R-PREFILING)."""
+    return backend.match_prefiling(body.text, body.place)

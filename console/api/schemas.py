@@ -1,0 +1,296 @@
+"""What goes over the wire.
+
+Responses are the services' own frozen views (``console.services.views``): FastAPI describes
+and serialises a stdlib dataclass as it does a pydantic model, so the OpenAPI document and the
+JSON mirror the views field for field and cannot drift from them. Requests are the pydantic
+models below: one per command, with the ``version`` for optimistic concurrency in the body.
+
+Their limits keep bad input out of the database (a value longer than its column, an integer
+beyond 32 bits, a NUL character that PostgreSQL refuses) with a 422 naming the field; the
+rules themselves (a ground between 1 and 10, a reason that is not blank …) stay in the
+services, so a screen gets the same message over HTTP as in-process.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from console.services.values import CallerType, Domain, Kind, Satisfaction, Source, Special
+
+NO_NUL = r"^[^\x00]*$"
+MAX_NOTE = 5000
+"""Free text of a command (reason, note, opinion …): generous, far below the body limit."""
+MAX_TEXT = 20_000
+"""A caller's request text (the service refuses longer, with its own message)."""
+INT32 = 2**31 - 1
+
+
+# Strings of at most N characters without NUL.
+Str20 = Annotated[str, StringConstraints(max_length=20, pattern=NO_NUL)]
+Str30 = Annotated[str, StringConstraints(max_length=30, pattern=NO_NUL)]
+Id = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
+"""A unit, article, scope or ticket identifier (or a short label)."""
+Str60 = Annotated[str, StringConstraints(max_length=60, pattern=NO_NUL)]
+Str100 = Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)]
+Str200 = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
+Str400 = Annotated[str, StringConstraints(max_length=400, pattern=NO_NUL)]
+Str2000 = Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)]
+Note = Annotated[str, StringConstraints(max_length=MAX_NOTE, pattern=NO_NUL)]
+LongText = Annotated[str, StringConstraints(max_length=MAX_TEXT, pattern=NO_NUL)]
+Version = Annotated[
+    int | None, Field(ge=0, le=INT32, description="ticket version read; stale → 409")
+]
+SmallInt = Annotated[int, Field(ge=-INT32, le=INT32)]
+CoUnits = Annotated[list[Id], Field(max_length=20)]
+
+
+class Body(BaseModel):
+    """Every request body: unknown fields are refused (a typo is not silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class IntakeIn(Body):
+    """Mirrors ``views.Intake``: what the operator typed about a call."""
+
+    kind: Kind
+    domain: Domain
+    text: LongText
+    caller_phone: Str30 = ""
+    caller_name: Str100 = ""
+    caller_type: CallerType = CallerType.PERSON
+    enterprise_name: Str200 = ""
+    caller_id_number: Str30 = ""
+    confidential: bool = False
+    source: Source = Source.CITY_TRANSFER
+    source_line: Id = ""
+    place: Str60 = ""
+    matter_type: Str60 = ""
+    repeat_of: Id = ""
+
+
+# ---------------------------------------------------------------- knowledge, routing, duplicates
+class SearchIn(Body):
+    query: Str2000
+    unit: Id | None = None
+    domain: Id | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 10
+
+
+class FlagIn(Body):
+    problem: Str20
+    note: Str2000 = ""
+
+
+class SuggestIn(Body):
+    text: LongText
+    domain: Id | None = None
+    place: Str60 | None = None
+    k: Annotated[int, Field(ge=1, le=20)] = 3
+
+
+class DuplicatesIn(Body):
+    text: LongText
+    caller_phone: Str30 | None = None
+    k: Annotated[int, Field(ge=1, le=50)] = 5
+
+
+class PrefilingMatchIn(Body):
+    text: LongText
+    place: Str60 | None = None
+
+
+# ---------------------------------------------------------------- intake
+class RefuseIn(Body):
+    intake: IntakeIn
+    ground: SmallInt
+    reason: Note
+    basis: Note = ""
+
+
+class AnswerIn(Body):
+    intake: IntakeIn
+    article_id: Id | None = None
+    note: Note = ""
+
+
+class PromiseCallbackIn(Body):
+    intake: IntakeIn
+    note: Note = ""
+
+
+class ExplainPrefiledIn(Body):
+    intake: IntakeIn
+    scope_id: Id
+
+
+class TransferIn(Body):
+    intake: IntakeIn
+    target_line: Id
+    target_is_city_line: bool
+
+
+class AcceptIn(Body):
+    intake: IntakeIn
+    unit_id: Id | None = None
+    co_unit_ids: CoUnits = []
+    special: Special = Special.NONE
+
+
+class NumberOut(BaseModel):
+    """The number of the ticket a command created."""
+
+    number: str
+
+
+class ClaimOut(BaseModel):
+    """The ticket claimed, or ``null`` when the queue has no free ticket."""
+
+    number: str | None
+
+
+class IdOut(BaseModel):
+    id: int
+
+
+# ---------------------------------------------------------------- ticket commands
+class VersionIn(Body):
+    version: Version = None
+
+
+class RevealIn(Body):
+    reason: Str400
+
+
+class DispatchIn(Body):
+    unit_id: Id
+    co_unit_ids: CoUnits = []
+    version: Version = None
+
+
+class ReturnIn(Body):
+    reason: Note
+    basis: Note
+    version: Version = None
+
+
+class ReviewReturnIn(Body):
+    approve: bool
+    reason: Note
+    new_unit_id: Id | None = None
+    co_unit_ids: CoUnits = []
+    version: Version = None
+
+
+class DesignateLeadIn(Body):
+    lead_unit_id: Id
+    co_unit_ids: CoUnits
+    reason: Note = ""
+    version: Version = None
+
+
+class NoteIn(Body):
+    note: Note
+    version: Version = None
+
+
+class CompletionIn(Body):
+    contact_method: Str200
+    contact_date: dt.date | None
+    handling: Note
+    version: Version = None
+
+
+class ReviewIn(Body):
+    approve: bool
+    reason: Note = ""
+    version: Version = None
+
+
+class ReviewTerminationIn(Body):
+    approve: bool
+    reason: Note
+    version: Version = None
+
+
+class ExtensionIn(Body):
+    days: SmallInt
+    reason: Note
+    version: Version = None
+
+
+class TerminationIn(Body):
+    opinion: Note
+    version: Version = None
+
+
+class AnswerCallbackIn(Body):
+    answer: Note
+    version: Version = None
+
+
+class CallbackIn(Body):
+    result: Satisfaction | None
+    method: Str20 = "manual"
+    note: Note = ""
+    version: Version = None
+
+
+class DissatisfiedIn(Body):
+    decision: Str20
+    reason: Note
+    version: Version = None
+
+
+# ---------------------------------------------------------------- supervision
+class OpenSupervisionIn(Body):
+    ground: SmallInt
+    method: Str20
+    note: Note
+    version: Version = None
+
+
+class ReplySupervisionIn(Body):
+    reply: Note
+
+
+class ExtendSupervisionIn(Body):
+    days: SmallInt
+    reason: Note
+
+
+class CloseSupervisionIn(Body):
+    note: Note
+
+
+# ---------------------------------------------------------------- session
+class ClockOut(BaseModel):
+    """The platform's clock: ``drill`` when pinned by HOTLINE_NOW; ``running`` when it moves."""
+
+    now: dt.datetime
+    drill: bool
+    running: bool
+
+
+class ErrorOut(BaseModel):
+    """Every error answer (console.api.errors); some kinds add keys (reason, allowed, problem,
+    what, key, changed_by, changed_at …) so a client can rebuild the exception."""
+
+    model_config = ConfigDict(extra="allow")
+
+    error: str = Field(description="rule | input | permission | unauthenticated | not_found | …")
+    rule: str | None = Field(description="R-id of the rule that refuses, if any")
+    field: str | None = Field(description="the input field at fault, if any")
+    message: str = Field(description="one line in Chinese, ready to show")
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorOut, "description": "无令牌，或令牌无效、已吊销、已过期"},
+    403: {"model": ErrorOut, "description": "角色或单位无权（R-SECURITY 等）"},
+    404: {"model": ErrorOut, "description": "工单、知识条目等不存在"},
+    409: {"model": ErrorOut, "description": "规则拒绝（error=rule）或版本冲突（error=conflict）"},
+    413: {"model": ErrorOut, "description": "请求体过大"},
+    422: {"model": ErrorOut, "description": "输入有误，field 指明字段"},
+    503: {"model": ErrorOut, "description": "数据库或平台暂时不可用"},
+}
