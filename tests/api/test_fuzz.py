@@ -118,7 +118,9 @@ def test_no_input_makes_a_server_error_nor_half_stores_a_ticket(fuzz_api: Api) -
                 select(EventRow.ticket_id, EventRow.action).order_by(EventRow.id.desc())
             ).all()
         )  # ticket id → its earliest action (rows newest first, so the oldest one wins)
-    assert len(tickets) > 1, "the fuzzer created no ticket at all"
+    # whether generated bodies happen to be valid intakes depends on the generator; what must
+    # hold is that whatever was stored is whole
+    assert tickets, "not even the ticket made for the fuzzer is there"
     for ticket_id, ticket_number in tickets:
         assert ticket_number, f"ticket row {ticket_id} has no number"
         assert first_action.get(ticket_id) in CREATING, (ticket_number, first_action.get(ticket_id))
