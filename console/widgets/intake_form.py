@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
+from console.services.categories import matter_types
 from console.services.values import CallerType, Domain, Kind, Source
 from console.services.views import Intake
 from console.widgets.safe import clean, has_controls
@@ -39,6 +40,10 @@ DEFAULTS = {
     "kind": Kind.CONSULTATION.value,
     "domain": Domain.PUBLIC_SERVICE.value,
 }
+
+
+def _matter_options(domain: Domain) -> list[tuple[str, str]]:
+    return [(m, m) for m in matter_types(domain)]
 
 
 def _row(label: str, *widgets: object, id: str | None = None) -> Horizontal:
@@ -129,6 +134,15 @@ class IntakeForm(VerticalScroll):
             ),
         )
         yield _row(
+            "事项",
+            Select(
+                _matter_options(Domain(DEFAULTS["domain"])),
+                prompt="事项类型（可不选）",
+                id="matter_type",
+                compact=True,
+            ),
+        )
+        yield _row(
             "地点", Input(placeholder="市州、区县、街道", id="place", compact=True, max_length=60)
         )
         yield Label(Text("诉求内容（边输入边检索知识库）"), classes="text-label")
@@ -150,6 +164,8 @@ class IntakeForm(VerticalScroll):
         for name in SELECT_FIELDS:
             value = self.query_one(f"#{name}", Select).value
             out[name] = str(value) if isinstance(value, str) else DEFAULTS[name]
+        matter = self.query_one("#matter_type", Select).value
+        out["matter_type"] = matter if isinstance(matter, str) else ""
         out["confidential"] = "1" if self.query_one("#confidential", Checkbox).value else ""
         out["text"] = self.query_one("#text", TextArea).text
         return out
@@ -162,6 +178,7 @@ class IntakeForm(VerticalScroll):
             if value not in {m.value for m in enum}:
                 value = DEFAULTS[name]
             self.query_one(f"#{name}", Select).value = value
+        self._sync_matter_types(fields.get("matter_type", ""))
         self.query_one("#confidential", Checkbox).value = bool(fields.get("confidential"))
         area = self.query_one("#text", TextArea)
         area.text = clean(fields.get("text", ""))
@@ -190,10 +207,21 @@ class IntakeForm(VerticalScroll):
             source=Source(f["source"]),
             source_line=f["source_line"].strip(),
             place=f["place"].strip(),
+            matter_type=f["matter_type"],
             repeat_of=repeat_of,
         )
 
     # ------------------------------------------------------------------ events
+    def _sync_matter_types(self, chosen: str) -> None:
+        """The matter types under the chosen domain (the category tree)."""
+        value = self.query_one("#domain", Select).value
+        domain = Domain(value) if isinstance(value, str) else Domain(DEFAULTS["domain"])
+        select = self.query_one("#matter_type", Select)
+        options = _matter_options(domain)
+        select.set_options(options)
+        if chosen in {v for _, v in options}:
+            select.value = chosen
+
     def _sync_enterprise(self) -> None:
         enterprise = self.query_one("#caller_type", Select).value == CallerType.ENTERPRISE.value
         self.query_one("#enterprise_name", Input).disabled = not enterprise
@@ -209,6 +237,8 @@ class IntakeForm(VerticalScroll):
         event.stop()
         if event.select.id == "caller_type":
             self._sync_enterprise()
+        if event.select.id == "domain":
+            self._sync_matter_types("")
         if event.select.id:
             self.post_message(self.Edited(event.select.id))
 

@@ -279,3 +279,27 @@ async def test_lost_database_shows_a_banner_and_keeps_the_form(
         await wait_for(pilot, lambda: not banner.has_class("-on"), what="banner gone")
         await wait_for(pilot, lambda: answers(app).hits, what="answers after reconnect")
         assert answers(app).hits[0].article_id == "hn-gjj-001"
+
+
+async def test_r_limit_matter_type_from_the_category_tree_sets_the_law_limit(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#kind", Select).value = "complaint"
+        app.screen.query_one("#domain", Select).value = "social_management"
+        await pilot.pause()
+        matter = app.screen.query_one("#matter_type", Select)
+        matter.value = "劳动保障监察"  # raises if the tree does not offer it under 社会管理
+        await type_call(pilot, "13700003333", "公司拖欠工资三个月了，请劳动监察处理")
+        await wait_for(pilot, lambda: app.screen.suggestions, what="unit suggestions")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="unit choice")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+
+    ticket = screen_platform.backend(Role.MANAGER).ticket(number)
+    assert ticket.matter_type == "劳动保障监察"
+    limit = next(c for c in ticket.clocks if c.key == "limit")
+    assert limit.amount == 60  # 《劳动保障监察条例》第十七条, not the regulation's 10 WD
