@@ -255,3 +255,15 @@ def test_remote_backend_has_every_method_of_the_protocol_with_its_signature() ->
         assert [(p.name, p.default) for p in ours.values()] == [
             (p.name, p.default) for p in theirs.values()
         ], name
+
+
+def test_the_intake_schema_mirrors_the_intake_view() -> None:
+    import dataclasses
+
+    from console.api.schemas import IntakeIn
+
+    fields = {f.name: f.default for f in dataclasses.fields(Intake)}
+    assert list(IntakeIn.model_fields) == list(fields)
+    for name, default in fields.items():
+        if default is not dataclasses.MISSING:
+            assert IntakeIn.model_fields[name].default == default, name
