@@ -307,6 +307,11 @@ class OutboxRow(Base):
     created_at: Mapped[dt.datetime]
     delivered_at: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # delivery by `hotline worker`: the next try is not before next_attempt_at (None: at once);
+    # after the last allowed attempt the row is given up (kept, shown, never sent again)
+    next_attempt_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    gave_up_at: Mapped[dt.datetime | None]
 
 
 class RecordingRow(Base):
