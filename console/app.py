@@ -162,13 +162,41 @@ class HotlineApp(App[None]):
     }
     BINDINGS = [
         Binding(
-            "f2", "intake", "接听/受理", id="app.intake", tooltip="来电受理界面", priority=True
+            "f2",
+            "intake",
+            "接听/受理",
+            id="app.intake",
+            tooltip="来电受理界面",
+            priority=True,
+            show=False,  # the screen keys are on the navigation bar (widgets/nav.py)
         ),
         Binding(
-            "f3", "knowledge", "知识库", id="app.knowledge", tooltip="检索知识库", priority=True
+            "f3",
+            "knowledge",
+            "知识库",
+            id="app.knowledge",
+            tooltip="检索知识库",
+            priority=True,
+            show=False,
         ),
-        Binding("f4", "queues", "工单队列", id="app.queues", tooltip="我的工单队列", priority=True),
-        Binding("f5", "board", "特殊事项", id="app.board", tooltip="特殊事项看板", priority=True),
+        Binding(
+            "f4",
+            "queues",
+            "工单队列",
+            id="app.queues",
+            tooltip="我的工单队列",
+            priority=True,
+            show=False,
+        ),
+        Binding(
+            "f5",
+            "board",
+            "特殊事项",
+            id="app.board",
+            tooltip="特殊事项看板",
+            priority=True,
+            show=False,
+        ),
         Binding(
             "ctrl+o",
             "open_ticket",
@@ -176,6 +204,7 @@ class HotlineApp(App[None]):
             id="app.open_ticket",
             tooltip="按工单号打开工单",
             priority=True,
+            show=False,
         ),
         Binding(
             "ctrl+p",

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.drafts import DraftStore
@@ -43,6 +43,7 @@ from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.checklist import GroundChecklist
 from console.widgets.dialogs import ChoiceDialog, ConfirmDialog, InfoDialog
 from console.widgets.intake_form import IntakeForm
+from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
 from console.widgets.suggestions import TextList, duplicate_row, prefiling_row, unit_row
 
@@ -63,6 +64,10 @@ def due_text(moment: dt.datetime) -> str:
     if (at.hour, at.minute) == (23, 59):
         return f"{at:%Y-%m-%d} 24:00"
     return f"{at:%Y-%m-%d %H:%M}"
+
+
+# the clocks a caller waits on (the answer, the promised call-back); the others bind the unit
+CALLER_CLOCKS = frozenset({"limit", "consult"})
 
 
 def clock_lines(clocks: Sequence[ClockView]) -> Text:
@@ -212,7 +217,7 @@ class IntakeScreen(Screen[None]):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar()
         yield DrillBanner()
         yield ConnectionBanner()
         with Container(id="intake-body"):
@@ -750,9 +755,14 @@ class IntakeScreen(Screen[None]):
         self._clear_form()
         body = Text.assemble(("工单号：", "bold"), (number, "bold reverse"), ("\n", ""), (done, ""))
         running = [c for c in clocks if c.running]
-        if running:
+        for_caller = [c for c in running if c.key in CALLER_CLOCKS]
+        internal = [c for c in running if c.key not in CALLER_CLOCKS]
+        if for_caller:
             body.append("\n\n请告知来电人：", style="bold")
-            body.append_text(clock_lines(running))
+            body.append_text(clock_lines(for_caller))
+        if internal:
+            body.append("\n\n承办时限（内部，不必告知）：", style="dim")
+            body.append_text(clock_lines(internal))
         self.app.push_screen(InfoDialog("已完成", body))
         self.notify(f"{number} {done}", markup=False)
 

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Footer, Input, OptionList, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.clipboard import copy_text
@@ -21,6 +21,7 @@ from console.services.views import ArticleHit, ArticleView, UnitView
 from console.widgets.answer_list import AnswerList, status_badge
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
+from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ class KnowledgeScreen(Screen[None]):
         self._searched = ("", "", "")
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar()
         yield DrillBanner()
         yield ConnectionBanner()
         with Horizontal(id="kb-bar"):

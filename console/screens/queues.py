@@ -22,6 +22,7 @@ from console.services.queries import QUEUES
 from console.services.values import Role
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI
+from console.widgets.nav import NavBar
 from console.widgets.safe import clean
 from console.widgets.ticket_table import TicketTable
 
@@ -112,6 +113,7 @@ class QueuesScreen(Screen[None]):
         return active.removeprefix("q-") if active else self.queue_names[0]
 
     def compose(self) -> ComposeResult:
+        yield NavBar()
         yield DrillBanner()
         yield ConnectionBanner()
         yield Static("", id="queues-banner", markup=False)

@@ -1,0 +1,76 @@
+"""The line at the top of every work screen: who is on the seat, and the keys to every screen.
+
+The footer has room for the current screen's own keys only; the screen keys (F2–F5 by default,
+remappable) live here, with the screen the seat is on highlighted, so a new user finds the
+knowledge base, the queues and the board without reading a manual.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.content import Content
+from textual.widgets import Static
+
+# app action → the screen (mode) it shows, in the order the bar lists them
+SCREENS = (
+    ("intake", "受理"),
+    ("knowledge", "知识库"),
+    ("queues", "工单队列"),
+    ("board", "特殊事项"),
+)
+EXTRAS = (("open_ticket", "打开工单"), ("command_palette", "命令"))
+
+
+class NavBar(Static):
+    """Seat on the left; screen keys on the right, the current screen reversed."""
+
+    DEFAULT_CSS = """
+    NavBar {
+        dock: top;
+        height: 1;
+        width: 1fr;
+        background: $panel;
+        color: $text;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+
+    def on_mount(self) -> None:
+        for attribute in ("ready", "sub_title"):  # the platform opened; the seat was chosen
+            self.watch(self.app, attribute, lambda _: self.refresh_bar(), init=False)
+        self.call_after_refresh(self.refresh_bar)
+
+    def refresh_bar(self) -> None:
+        self.update(self.render_bar(self.size.width or 120))
+
+    def render_bar(self, width: int) -> Content:
+        app = self.app
+        actor = getattr(app, "actor", None)
+        seat = app.title if actor is None else f"{app.title} · {actor.name}（{actor.role.label}）"
+        current = app.current_mode
+        by_action = {}
+        for node, binding, enabled, _tip in self.screen.active_bindings.values():
+            if node is app and binding.action not in by_action:
+                by_action[binding.action] = (binding, enabled)
+        parts: list[tuple[str, str]] = []
+        for action, label in (*SCREENS, *EXTRAS):
+            found = by_action.get(action)
+            if found is None or not found[1]:
+                continue
+            here = action == current
+            parts.append(
+                (f" {app.get_key_display(found[0])} ", "reverse bold" if here else "bold $accent")
+            )
+            parts.append((f"{label}  ", "reverse bold" if here else "$text-muted"))
+        keys_len = sum(cell_len(text) for text, _ in parts)
+        room = width - 2
+        if cell_len(seat) + keys_len + 1 > room:
+            return Content.assemble(*parts)  # narrow: the keys matter more than the title
+        gap = room - cell_len(seat) - keys_len
+        return Content.assemble((seat, "bold"), " " * gap, *parts)
+
+    def on_resize(self) -> None:
+        self.refresh_bar()
