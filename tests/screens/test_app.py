@@ -81,6 +81,35 @@ async def test_keymap_from_settings_remaps_a_binding(
         assert app.current_mode == "knowledge"
 
 
+async def test_navigation_bar_names_every_screen_key_as_remapped(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    from console.widgets.nav import NavBar
+
+    screen_platform.settings = replace(screen_platform.settings, keymap={"app.knowledge": "f12"})
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = str(app.screen.query_one(NavBar).render_bar(120))
+        assert "f2 受理" in bar and "f12 知识库" in bar and "f3" not in bar
+        assert "f4 工单队列" in bar and "f5 特殊事项" in bar and "^o 打开工单" in bar
+        assert bar.startswith("12345 热线坐席控制台 · ")
+        # the footer keeps its room for the screen's own keys
+        assert all(not b.show for b in app.BINDINGS if b.action in ("intake", "queues"))
+
+
+async def test_navigation_bar_leaves_out_what_a_unit_clerk_cannot_open(make_app: Any) -> None:
+    from console.widgets.nav import NavBar
+
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = str(app.screen.query_one(NavBar).render_bar(120))
+        assert "受理" not in bar and "工单队列" in bar
+        # narrow terminals keep the keys, drop the title
+        assert not str(app.screen.query_one(NavBar).render_bar(40)).startswith("12345")
+
+
 async def test_drill_banner(make_app: Any) -> None:
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
