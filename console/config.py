@@ -25,6 +25,8 @@ class Settings:
     data_dir: Path = Path(".")
     seat: str = ""
     keymap: Mapping[str, str] = field(default_factory=dict)
+    outbox_url: str = ""  # `hotline worker` posts each outbox message here (the gateway)
+    outbox_file: Path | None = None  # …or appends it to this JSON Lines file (no gateway, drills)
 
 
 def default_db_url(data_dir: Path) -> str:
@@ -58,4 +60,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         seat=pick("seat"),
         keymap=dict(keymap) if isinstance(keymap, dict) else {},
+        outbox_url=pick("outbox_url").strip(),
+        outbox_file=Path(pick("outbox_file")) if pick("outbox_file").strip() else None,
     )

@@ -21,6 +21,7 @@ VERBS = (
     "console.cli.seed",
     "console.cli.kb",
     "console.cli.serve",
+    "console.cli.worker",
     "console.cli.seat",
     "console.cli.audit",
     "console.cli.bench",

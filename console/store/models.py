@@ -46,6 +46,7 @@ QUEUE_OPEN_STATES = (
 _RUNNING_OBLIGATION = text(
     "running IS true AND key IN (" + ", ".join(f"'{k}'" for k in QUEUE_OBLIGATIONS) + ")"
 )
+_OUTBOX_DUE = text("delivered_at IS NULL AND gave_up_at IS NULL")
 _OPEN_STATE = text("state IN (" + ", ".join(f"'{s}'" for s in QUEUE_OPEN_STATES) + ")")
 _PENDING = text("pending <> ''")
 
@@ -312,6 +313,17 @@ class OutboxRow(Base):
     next_attempt_at: Mapped[dt.datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
     gave_up_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (
+        # the worker's scan: undelivered rows still to try, oldest first (a sliver of the table)
+        Index(
+            "ix_outbox_due",
+            "id",
+            "next_attempt_at",
+            postgresql_where=_OUTBOX_DUE,
+            sqlite_where=_OUTBOX_DUE,
+        ),
+    )
 
 
 class RecordingRow(Base):

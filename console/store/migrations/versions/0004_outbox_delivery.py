@@ -14,6 +14,8 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
+OUTBOX_DUE = "delivered_at IS NULL AND gave_up_at IS NULL"
+
 
 def upgrade() -> None:
     with op.batch_alter_table("outbox", schema=None) as batch_op:
@@ -26,9 +28,17 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("gave_up_at", console.store.types.UTCDateTime(), nullable=True)
         )
+    op.create_index(
+        "ix_outbox_due",
+        "outbox",
+        ["id", "next_attempt_at"],
+        postgresql_where=sa.text(OUTBOX_DUE),
+        sqlite_where=sa.text(OUTBOX_DUE),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_due", table_name="outbox")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_column("gave_up_at")
         batch_op.drop_column("last_error")

@@ -1,0 +1,171 @@
+"""`hotline worker`: deliver the outbox (SMS, phone notices, reports) and run the timers.
+
+The messages go to the gateway named by HOTLINE_OUTBOX_URL, or are appended to the JSON
+Lines file HOTLINE_OUTBOX_FILE. The worker ticks every ``--interval`` seconds until SIGTERM or
+Ctrl-C (then it hands back what it claimed and exits 0); ``--once`` runs one tick and says
+what it did. Any number of workers may run against one PostgreSQL: each row is sent by one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from console.cli import UsageError
+from console.services.errors import HotlineError, InputError
+
+if TYPE_CHECKING:
+    from console.config import Settings
+    from console.services.outbox import TickReport, Worker
+    from console.services.sinks import Sink
+
+log = logging.getLogger("console.worker")
+
+DEFAULT_INTERVAL = 5.0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "worker",
+        help="后台任务：发送待发消息（短信、电话通知、值班室报告），运行定时任务（回访默认满意）",
+    )
+    p.add_argument("--once", action="store_true", help="只运行一轮，报告发送与处理结果后退出")
+    p.add_argument(
+        "--interval",
+        default=str(DEFAULT_INTERVAL),
+        help=f"两轮之间的秒数（默认 {DEFAULT_INTERVAL:g}）",
+    )
+    p.add_argument("--batch", default="50", help="每轮最多发送的消息数（默认 50）")
+    p.add_argument("--json", action="store_true", help="每轮输出一行 JSON")
+    p.set_defaults(handler=_worker)
+
+
+def _number(name: str, text: str, low: float, high: float, integer: bool) -> float:
+    try:
+        value = float(int(text)) if integer else float(text)
+    except ValueError:
+        kind = "整数" if integer else "数"
+        raise UsageError(f"{name}: 应为 {low:g}–{high:g} 的{kind}，收到 {text!r}") from None
+    if not low <= value <= high:
+        raise UsageError(f"{name}: 应在 {low:g}–{high:g} 之间，收到 {text}")
+    return value
+
+
+def make_sink(settings: Settings) -> Sink:
+    """The sink the settings name; InputError naming the setting when none or both are set."""
+    from console.services.sinks import FileSink, HttpSink
+
+    url, path = settings.outbox_url, settings.outbox_file
+    if url and path is not None:
+        raise InputError("HOTLINE_OUTBOX_URL", "与 HOTLINE_OUTBOX_FILE 只能设置一个（网关或文件）")
+    if url:
+        if not url.startswith(("http://", "https://")):
+            raise InputError("HOTLINE_OUTBOX_URL", "应为 http:// 或 https:// 开头的网关地址")
+        return HttpSink(url)
+    if path is not None:
+        if not path.parent.is_dir():
+            raise InputError("HOTLINE_OUTBOX_FILE", f"目录 {path.parent} 不存在")
+        if path.is_dir():
+            raise InputError("HOTLINE_OUTBOX_FILE", f"{path} 是目录，应为文件")
+        return FileSink(path)
+    raise InputError(
+        "HOTLINE_OUTBOX_URL",
+        "未设置消息网关：设置 HOTLINE_OUTBOX_URL（网关地址）或 HOTLINE_OUTBOX_FILE（JSON Lines 文件）",
+    )
+
+
+def _worker(args: argparse.Namespace) -> int:
+    interval = _number("interval", args.interval, 0.1, 3600, integer=False)
+    batch = int(_number("batch", args.batch, 1, 10_000, integer=True))
+    from console.config import load_settings
+
+    settings = load_settings()
+    sink = make_sink(settings)  # before touching the database: a missing setting says so first
+    try:
+        from console.bootstrap import open_platform
+        from console.services.audit import set_default_origin
+        from console.services.outbox import WORKER_ACTOR, Worker, worker_origin
+        from console.services.tickets import TicketService
+
+        set_default_origin(worker_origin())
+        p = open_platform(settings)
+        try:
+            tickets = TicketService(p.store, p.clock, p.calendar, p.rules, WORKER_ACTOR)
+            worker = Worker(p.store, sink, p.clock, tickets.settle_callbacks, batch=batch)
+            if args.once:
+                _print(worker.tick(), args.json)
+                return 0
+            _loop(worker, interval, args.json)
+            return 0
+        finally:
+            p.store.dispose()
+    finally:
+        sink.close()
+
+
+def _loop(worker: Worker, interval: float, as_json: bool) -> None:
+    stop = threading.Event()
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    with _stop_on_signals(stop):
+        log.info("worker started: every %gs, batch %d", interval, worker.batch)
+        while not stop.is_set():
+            try:
+                report = worker.tick(should_stop=stop.is_set)
+            except HotlineError as exc:  # the database away for a moment: try next tick
+                log.warning("tick failed: %s", exc)
+            except Exception as exc:  # noqa: BLE001 — a worker keeps running; class only
+                log.error("tick failed: %s", type(exc).__name__)
+            else:
+                if not report.idle:
+                    _print(report, as_json)
+                d = report.delivery
+                if len(d.delivered) + len(d.retried) + len(d.given_up) >= worker.batch:
+                    continue  # a full batch: more may be due, no pause
+            stop.wait(interval)
+        log.info("worker stopped")
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _print(report: TickReport, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
+        return
+    d = report.delivery
+    print(
+        f"已发送 {len(d.delivered)} 条，待重试 {len(d.retried)} 条，已放弃 {len(d.given_up)} 条；"
+        f"回访视为基本满意 {len(report.settled)} 件",
+        flush=True,
+    )
+    for label, keys in (
+        ("已发送", d.delivered),
+        ("待重试", d.retried),
+        ("已放弃", d.given_up),
+        ("已交回", d.released),
+        ("视为基本满意", report.settled),
+    ):
+        for key in keys:
+            print(f"  {label} {key}", flush=True)
