@@ -176,7 +176,9 @@ def validation_field(loc: Sequence[Any]) -> str:
     layer refused.
     """
     names = [str(p) for p in loc if isinstance(p, str)]
-    names = [n for n in names if n not in ("body", "query", "path", "header", "cookie")]
+    # only the first name is the location: a body field may itself be called "query"
+    if names and names[0] in ("body", "query", "path", "header", "cookie"):
+        names = names[1:]
     if not names:
         return "body"
     return names[-1]

@@ -37,10 +37,11 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from console.services import workflow
 from console.services.errors import Conflict, HotlineError, InputError, Unavailable
 from console.services.tickets import SUPERVISION_GROUNDS, SUPERVISION_METHODS
 from console.services.values import Satisfaction
-from console.services.views import ActionView, TicketView, UnitView
+from console.services.views import ActionView, Actor, SupervisionView, TicketView, UnitView
 from console.widgets.deadline import due_label
 from console.widgets.safe import clean, literal
 
@@ -54,12 +55,14 @@ Call = Callable[[Any], object]
 
 @dataclass(frozen=True)
 class ActionContext:
-    """What a dialog needs to know: the ticket as read, the action, units, today's date."""
+    """What a dialog needs to know: the ticket as read, the action, units, today's date and
+    the seat (to offer only the supervisions it may act on)."""
 
     view: TicketView
     action: ActionView
     units: Sequence[UnitView] = ()
     today: dt.date | None = None
+    actor: Actor | None = None
 
     @property
     def number(self) -> str:
@@ -765,6 +768,114 @@ class SupervisionDialog(ActionDialog):
         return lambda b: b.open_supervision(number, ground, method, note, version=version)
 
 
+class SupervisionActionDialog(ActionDialog):
+    """督办说明 (the supervised unit's clerk), 督办延期 and 督办办结 (manager, supervisor).
+
+    Acts on one supervision ticket: with several the seat may act on, a picker offers them,
+    the latest first (and chosen).
+    """
+
+    KINDS: ClassVar[dict[str, tuple[str, str]]] = {
+        # action: (title, rule text)
+        "reply_supervision": (
+            "督办说明",
+            "被督办单位须书面说明情况，并在督办时限内办结（R-SUPERVISE-WHEN）；"
+            "说明提交后由管理部门办结督办。",
+        ),
+        "extend_supervision": (
+            "督办延期",
+            "督办事项一般20个工作日内办结；情况复杂的可延期1次，最多10个工作日"
+            "（R-SUPERVISE-LIMIT）。",
+        ),
+        "close_supervision": (
+            "督办办结",
+            "被督办单位书面说明情况后，管理部门方可办结督办（R-SUPERVISE-WHEN、R-SUPERVISE-LIMIT）。",
+        ),
+    }
+
+    def __init__(self, context: ActionContext) -> None:
+        super().__init__(context)
+        self.title_text, self.rule_text = self.KINDS[context.action.action]
+        sups = context.view.supervisions
+        if context.actor is not None:
+            chosen = workflow.supervision_candidates(context.action.action, sups, context.actor)
+        else:
+            chosen = [s for s in reversed(sups) if s.state == "open"]
+        self.candidates: list[SupervisionView] = chosen
+
+    def dialog_title(self) -> str:
+        return self.title_text
+
+    def _summary(self, sup: SupervisionView, with_unit: bool = True) -> Text:
+        out = Text(f"督办 #{sup.id} {SUPERVISION_GROUNDS.get(sup.ground, str(sup.ground))}")
+        out.append(f" · {SUPERVISION_METHODS.get(sup.method, sup.method)}")
+        if with_unit:
+            out.append(f" · {clean(self.context.unit_name(sup.unit_id))}")
+        if sup.due_at is not None:
+            out.append(f" · 到期 {due_label(sup.due_at)}", style="bold red" if sup.overdue else "")
+        if sup.extended:
+            out.append(" · 已延期", style="cyan")
+        return out
+
+    def intro(self) -> Text:
+        out = Text(self.rule_text)
+        if not self.candidates:
+            out.append("\n没有可操作的督办工单。", style="bold")
+        for sup in self.candidates:
+            out.append("\n")
+            out.append_text(self._summary(sup))
+            out.append("\n  督办内容：", style="dim")
+            out.append(clean(sup.note))
+            out.append("\n  书面说明：", style="dim")
+            out.append(clean(sup.reply) if sup.reply else "（尚未说明）")
+        return out
+
+    def fields(self) -> ComposeResult:
+        if len(self.candidates) > 1:
+            yield self.label("督办工单（默认最近一件）")
+            yield RadioSet(
+                *(
+                    RadioButton(self._summary(sup, with_unit=False), value=(i == 0))
+                    for i, sup in enumerate(self.candidates)
+                ),
+                id="field-supervision",
+            )
+        action = self.context.action.action
+        if action == "reply_supervision":
+            yield self.label("书面说明（办理情况、未按时办理的原因、整改措施与完成时间）")
+            yield TextArea(id="field-reply", classes="field-long")
+        elif action == "extend_supervision":
+            yield self.label("延期天数（工作日，最多10个）")
+            yield Input(id="field-days", type="integer", placeholder="例如 10")
+            yield self.label("延期理由")
+            yield TextArea(id="field-reason", classes="field-short")
+        else:
+            yield self.label("办结意见")
+            yield TextArea(id="field-note", classes="field-short")
+
+    def supervision_id(self) -> int:
+        if not self.candidates:
+            raise InputError("supervision", "没有可操作的督办工单")
+        index = self.choice("supervision") if len(self.candidates) > 1 else 0
+        return self.candidates[max(index, 0)].id
+
+    def call(self) -> Call:
+        sid = self.supervision_id()
+        action = self.context.action.action
+        if action == "reply_supervision":
+            reply = self.value("reply")
+            return lambda b: b.reply_supervision(sid, reply)
+        if action == "extend_supervision":
+            raw, reason = self.value("days").strip(), self.value("reason")
+            try:
+                days = int(raw)
+            except ValueError:
+                raise InputError("days", "请填写延期的工作日天数（正整数）") from None
+            return lambda b: b.extend_supervision(sid, days, reason)
+        note = self.value("note")
+        return lambda b: b.close_supervision(sid, note)
+
+
 DIALOGS: dict[str, type[ActionDialog]] = {
     "sign": SignDialog,
     "return": ReturnDialog,
@@ -783,6 +894,9 @@ DIALOGS: dict[str, type[ActionDialog]] = {
     "record_callback": CallbackDialog,
     "decide_dissatisfied": DissatisfiedDialog,
     "open_supervision": SupervisionDialog,
+    "reply_supervision": SupervisionActionDialog,
+    "extend_supervision": SupervisionActionDialog,
+    "close_supervision": SupervisionActionDialog,
 }
 
 

@@ -5,7 +5,9 @@ first response (4 h / 2 h, R-SPECIAL / R-SPECIAL-URGENT) and to its progress rep
 2 WD). The platform clock is read once per refresh (in a worker) and advanced locally every
 second (no database call per second); a frozen drill clock stays frozen. Colours: green,
 yellow under 1 h (special) / 30 min (urgent), red once breached — and the terminal bell
-rings once for each breach.
+rings once for each breach. Who was notified and when (the ticket's outbox: SMS and phone to
+the unit, the duty-office report, the emergency notice) is listed in the detail pane, and the
+table marks how many have been delivered when it has room for the column.
 """
 
 from __future__ import annotations
@@ -28,9 +30,17 @@ from textual.worker import Worker, WorkerState
 
 from console.services.errors import HotlineError, Unavailable
 from console.services.values import Special
-from console.services.views import ClockView, EventView, TicketSummary, TicketView
+from console.services.views import (
+    ClockView,
+    EventView,
+    NotificationStatus,
+    TicketSummary,
+    TicketView,
+)
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI, countdown_text, due_label
+from console.widgets.nav import NavBar
+from console.widgets.notifications import marker, notifications_text
 from console.widgets.safe import clean, literal
 
 REFRESH_SECONDS = 10.0
@@ -41,7 +51,9 @@ WARN = {Special.SPECIAL: dt.timedelta(hours=1), Special.URGENT: dt.timedelta(min
 FEEDBACK = ("first_response", "progress")
 FEEDBACK_LABELS = {"first_response": "初步响应", "progress": "进度反馈"}
 
-# key, heading, width (None: the room the others leave); the title goes when too narrow
+# key, heading, width (None: the room the others leave). When the table is too narrow the
+# title goes first, then the notification marker ("2/4": delivered of all; the detail pane
+# lists them in full).
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("first_response", "初步响应", 14),
     ("progress", "进度反馈", 14),
@@ -49,8 +61,10 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("level", "级别", 4),
     ("unit", "承办单位", 12),
     ("dispatched", "派单", 5),
+    ("notified", "通知", 5),
     ("title", "诉求", None),
 )
+OPTIONAL = ("notified", "title")
 MIN_TITLE = 8
 
 
@@ -133,19 +147,17 @@ def detail(item: BoardItem, now: dt.datetime, unit_names: Mapping[str, str]) -> 
         line.append(f"\n  时限 {due_label(clock.due_at)}\n  依据 {clock.rule}", style="dim")
         parts.append(line)
     notified = Text()
-    notified.append("通知：", style="bold")
+    notified.append("通知", style="bold")
+    notified.append("  R-SPECIAL、R-SPECIAL-REPORT\n", style="dim")
     event = item.dispatch
     if event is not None:
         unit = event.details.get("unit_id") or view.unit_id or ""
-        notified.append(f"{event.at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 派单至 ")
+        notified.append(f"{event.at.astimezone(SHANGHAI):%m-%d %H:%M} 派单至 ")
         notified.append(clean(unit_names.get(unit, unit)))
-        notified.append(
-            "，按规定短信、电话通知承办单位（R-SPECIAL），报总值班室和应急管理部门（R-SPECIAL-REPORT）"
-        )
-        notified.append("\n（各渠道的送达记录未在工单视图中提供）", style="dim")
     else:
         notified.append("尚未派单", style="bold red")
     parts.append(notified)
+    parts.append(notifications_text(view.notifications, now, end="\n"))
     return Group(*parts)
 
 
@@ -178,15 +190,23 @@ class BoardScreen(Screen[None]):
         self._anchor: tuple[dt.datetime, float] | None = None
         self._running = False
         self._breached: set[tuple[str, str]] = set()
-        self._columns: tuple[tuple[str, str, int | None], ...] = COLUMNS[:-1]
+        self._columns: tuple[tuple[str, str, int | None], ...] = self._column_spec(0)
 
     @staticmethod
     def _column_spec(width: int) -> tuple[tuple[str, str, int | None], ...]:
-        used = sum((w or 0) + 2 for _, _, w in COLUMNS)
-        room = width - used - 2
-        if room < MIN_TITLE:
-            return COLUMNS[:-1]
-        return (*COLUMNS[:-1], (COLUMNS[-1][0], COLUMNS[-1][1], room))
+        """The columns that fit ``width`` cells: the fixed ones, then the notification marker
+        if it fits, then the title in whatever room is left (at least MIN_TITLE)."""
+        fixed = [c for c in COLUMNS if c[0] not in OPTIONAL]
+        room = width - sum((w or 0) + 2 for _, _, w in fixed) - 2
+        notified = next(c for c in COLUMNS if c[0] == "notified")
+        spec = list(fixed)
+        if room >= (notified[2] or 0) + 2:
+            spec.append(notified)
+            room -= (notified[2] or 0) + 2
+        title = COLUMNS[-1]
+        if room - 2 >= MIN_TITLE:
+            spec.append((title[0], title[1], room - 2))
+        return tuple(spec)
 
     @on(BoardTable.Resized)
     def _relayout(self) -> None:
@@ -204,6 +224,7 @@ class BoardScreen(Screen[None]):
             self._fill(now, keep)
 
     def compose(self) -> ComposeResult:
+        yield NavBar()
         yield DrillBanner()
         yield ConnectionBanner()
         yield Static("", id="board-banner", markup=False)
@@ -333,6 +354,7 @@ class BoardScreen(Screen[None]):
                 _short(event.at, now) if event is not None else "未派",
                 style="" if event is not None else "bold red",
             ),
+            "notified": marker(item.view.notifications),
             "title": literal(item.summary.title),
         }
         cells = []
@@ -399,6 +421,14 @@ class BoardScreen(Screen[None]):
         text.append(str(late), style="bold white on red" if late else "")
         text.append("  临近时限 ")
         text.append(str(warn), style="bold black on yellow" if warn else "")
+        given_up = sum(
+            n.status is NotificationStatus.GIVEN_UP
+            for item in self.items
+            for n in item.view.notifications
+        )
+        if given_up:  # a unit or office nobody could reach: the lead has to call them
+            text.append("  通知已放弃 ")
+            text.append(str(given_up), style="bold white on red")
         text.append(f"  平台时间 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}", style="dim")
         if not self.items:
             text.append("  （暂无在办的特殊事项）", style="dim")

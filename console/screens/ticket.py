@@ -34,6 +34,8 @@ from console.services.values import Satisfaction, Special
 from console.services.views import ActionView, ClockView, SupervisionView, TicketView, UnitView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI, due_label, remaining_text
+from console.widgets.nav import NavBar
+from console.widgets.notifications import NotificationList
 from console.widgets.safe import clean, literal
 from console.widgets.timeline import Timeline
 
@@ -41,8 +43,9 @@ RETRY_SECONDS = 3.0
 REFRESH_SECONDS = 30.0
 OUTAGE = "数据库/服务器连接中断，正在重试…"
 
-# Every workflow action (console.services.workflow.ACTIONS) and its key. Actions of
-# different roles on the same matter share a key: a clerk's 退回 and the manager's 审核退回.
+# Every workflow action (console.services.workflow.ACTIONS and SUPERVISION_ACTIONS) and its
+# key. Actions of different roles on the same matter share a key: a clerk's 退回 and the
+# manager's 审核退回; the manager's 督办 and the supervised clerk's 督办说明.
 ACTION_KEYS: dict[str, tuple[str, str]] = {
     "sign": ("s", "签收"),
     "return": ("t", "退回"),
@@ -60,6 +63,9 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
     "record_callback": ("k", "登记回访"),
     "decide_dissatisfied": ("d", "处理不满意"),
     "open_supervision": ("u", "督办"),
+    "reply_supervision": ("u", "督办说明"),
+    "extend_supervision": ("y", "督办延期"),
+    "close_supervision": ("b", "督办办结"),
     "answer_callback": ("h", "回复来电人"),
 }
 
@@ -209,7 +215,8 @@ def supervisions_text(sups: Sequence[SupervisionView], unit_names: Mapping[str, 
         line.append(SUPERVISION_GROUNDS.get(s.ground, str(s.ground)))
         line.append(f" · {SUPERVISION_METHODS.get(s.method, s.method)} · ")
         line.append(clean(unit_names.get(s.unit_id, s.unit_id)))
-        line.append(f" · {SUPERVISION_STATES.get(s.state, s.state)}")
+        state = "replied" if s.state == "open" and s.reply else s.state
+        line.append(f" · {SUPERVISION_STATES.get(state, state)}")
         line.append(f"\n  开启 {_local(s.opened_at)}", style="dim")
         if s.due_at is not None:
             line.append(f"  到期 {due_label(s.due_at)}", style="bold red" if s.overdue else "")
@@ -249,6 +256,7 @@ class TicketScreen(Screen[None]):
         self.unit_names: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
+        yield NavBar()
         yield DrillBanner()
         yield ConnectionBanner()
         yield Static("", id="ticket-banner", markup=False)
@@ -263,6 +271,7 @@ class TicketScreen(Screen[None]):
                 yield Static("", id="ticket-actions", markup=False)
                 yield Static("", id="ticket-clocks", markup=False)
                 yield Static("", id="ticket-supervisions", markup=False)
+                yield NotificationList(id="ticket-notifications")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -335,6 +344,7 @@ class TicketScreen(Screen[None]):
         sups = self.query_one("#ticket-supervisions", Static)
         sups.update(supervisions_text(view.supervisions, names))
         sups.display = bool(view.supervisions)
+        self.query_one(NotificationList).show(view.notifications, now)
         self.refresh_bindings()
         self._show_actions()
 
@@ -408,7 +418,13 @@ class TicketScreen(Screen[None]):
             )
             return
         today = (self.now or dt.datetime.now(dt.UTC)).astimezone(SHANGHAI).date()
-        context = ActionContext(view=self.view, action=av, units=self.units, today=today)
+        context = ActionContext(
+            view=self.view,
+            action=av,
+            units=self.units,
+            today=today,
+            actor=getattr(self.app, "actor", None),
+        )
         dialog = dialog_for(context)
         if dialog is None:
             self.notify(f"「{av.label}」暂不支持在此操作", severity="warning", markup=False)

@@ -16,8 +16,9 @@ from sqlalchemy import func, or_, select, update
 
 from console.services import audit, workflow
 from console.services.errors import InputError, NotFound, PermissionDenied
+from console.services.inputs import check_text
 from console.services.queries import QUEUES, Queries
-from console.services.tickets import OBLIGATIONS
+from console.services.tickets import OBLIGATIONS, refuse_unseen
 from console.services.values import Role
 from console.services.views import Actor
 from console.store.engine import Store
@@ -45,8 +46,12 @@ def claim_next(
 ) -> str | None:
     """Claim the next free ticket of ``queue`` for this seat; None when the queue is empty.
 
-    The order is the queue's own: nearest running deadline first, then oldest.
+    The order is the queue's own: nearest running deadline first, then oldest. The queue is
+    scoped by ``queries``' seat (a unit clerk claims only its unit's tickets), so that seat
+    must be ``actor``.
     """
+    if queries.actor != actor:
+        raise ValueError("claim_next: queries and actor are different seats")
     if queue not in CLAIMABLE:
         names = "、".join(CLAIMABLE)
         known = "未知队列" if queue not in QUEUES else "该队列不按认领分配"
@@ -90,13 +95,17 @@ def claim_next(
 
 
 def release(store: Store, actor: Actor, number: str) -> None:
-    """Give a claimed ticket back to its queue (only the seat holding it may)."""
+    """Give a claimed ticket back to its queue (only the seat holding it may).
+
+    A ticket the seat may not read is refused as reading it is (R-SECURITY): the answer tells
+    a clerk of another unit neither who holds it nor whether anyone does.
+    """
+    check_text("number", number)
     with store.write() as s:
-        row = s.execute(
-            select(TicketRow.id, TicketRow.claimed_by).where(TicketRow.number == number)
-        ).first()
+        row = s.execute(select(TicketRow).where(TicketRow.number == number)).scalar_one_or_none()
         if row is None:
             raise NotFound("工单", number)
+        refuse_unseen(row, actor)
         if row.claimed_by is None:
             return
         if row.claimed_by != actor.seat:

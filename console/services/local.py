@@ -7,15 +7,17 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from console.services import audit, claims
+from console.services import audit, claims, workflow
 from console.services.calendars import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.clocks import clocks_for
+from console.services.errors import InputError, PermissionDenied
+from console.services.inputs import checks_arguments
 from console.services.knowledge.service import KnowledgeService
 from console.services.queries import Queries
 from console.services.rules import RuleTable
 from console.services.tickets import TicketService
-from console.services.values import Satisfaction, Special
+from console.services.values import Domain, Role, Satisfaction, Special
 from console.services.views import (
     Actor,
     ArticleHit,
@@ -32,9 +34,38 @@ from console.services.views import (
     UnitView,
 )
 from console.store.engine import Store
-from console.store.models import GroundRow, PrefilingRow, UnitRow
+from console.store.models import GroundRow, PrefilingRow, TicketRow, UnitRow
+
+INTAKE_TOOL_ROLES = workflow.INTAKE_ROLES | {Role.MANAGER, Role.SUPERVISOR}
+"""Who may use the intake tools that look across every unit's tickets: duplicate detection
+(same caller, earlier numbers) and unit suggestions learned from past dispatches. The seats
+that take calls, the manager (re-dispatches returns, decides dissatisfied tickets) and the
+supervisors (R-SUPERVISE-WHEN 3: matters reported many times or by many). A unit clerk, the
+auditor and the administrator take no calls and are refused (R-SECURITY)."""
+
+ARGUMENT_COLUMNS = {"article_id": TicketRow.article_id}
+"""Arguments stored as given, with the column that bounds them (other text: NUL only)."""
 
 
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """A time without an offset is Beijing time, as everywhere in the console."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=SHANGHAI)
+    return moment
+
+
+def _domain(value: str | None) -> str | None:
+    """A domain by value or Chinese label (R-DOMAIN); empty means any."""
+    if not value:
+        return None
+    try:
+        return Domain.parse(value).value
+    except ValueError:
+        names = "、".join(f"{d.value}（{d.label}）" for d in Domain)
+        raise InputError("domain", f"没有领域「{value}」，可用：{names}") from None
+
+
+@checks_arguments(ARGUMENT_COLUMNS)  # no NUL, nothing longer than its column (bad input)
 @audit.per_call_actor  # every call's writes are audited as this seat (R-SECURITY)
 class LocalBackend:
     """Implements ``console.services.backend.Backend`` over a Store for one seat."""
@@ -103,7 +134,7 @@ class LocalBackend:
             return [GroundView(g.number, g.title, g.script, g.basis) for g in rows]
 
     def prefiling_active(self, at: dt.datetime | None = None) -> Sequence[PrefilingView]:
-        moment = at or self.now()
+        moment = _aware(at) or self.now()
         with self.store.read() as s:
             rows = s.execute(
                 select(PrefilingRow)
@@ -126,14 +157,14 @@ class LocalBackend:
             ]
 
     def due_preview(self, kind: str, start: dt.datetime | None = None) -> Sequence[DuePreview]:
-        specs = clocks_for(kind, start or self.now(), self.rules, self.calendar())
+        specs = clocks_for(kind, _aware(start) or self.now(), self.rules, self.calendar())
         return [DuePreview(c.rule, c.name, c.due.due, c.due.provisional) for c in specs]
 
     # ---- knowledge, routing, duplicates
     def search_kb(
         self, query: str, unit: str | None = None, domain: str | None = None, limit: int = 10
     ) -> Sequence[ArticleHit]:
-        return self.knowledge.search(query, unit, domain, limit)
+        return self.knowledge.search(query, unit, _domain(domain), limit)
 
     def article(self, article_id: str) -> ArticleView:
         return self.knowledge.article(article_id, self.now().astimezone(SHANGHAI).date())
@@ -144,12 +175,21 @@ class LocalBackend:
     def suggest_units(
         self, text: str, domain: str | None = None, place: str | None = None, k: int = 3
     ) -> Sequence[UnitSuggestionView]:
-        return self.knowledge.suggest_units(text, domain, place, k)
+        self._intake_tool("派单建议")
+        return self.knowledge.suggest_units(text, _domain(domain), place, k)
 
     def find_duplicates(
         self, text: str, caller_phone: str | None = None, k: int = 5
     ) -> Sequence[DuplicateView]:
+        self._intake_tool("重复件检测")
         return self.knowledge.find_duplicates(text, caller_phone, k)
+
+    def _intake_tool(self, label: str) -> None:
+        if self.actor.role not in INTAKE_TOOL_ROLES:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能使用「{label}」（受理工具，涉及各单位工单）",
+                rule="R-SECURITY",
+            )
 
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
         return self.knowledge.match_prefiling(text, place, self.now())

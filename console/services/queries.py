@@ -20,19 +20,29 @@ from console.services import workflow
 from console.services.calendar import WorkCalendar
 from console.services.clocks import hours_due, wd_due
 from console.services.errors import InputError, NotFound, PermissionDenied, RuleError
-from console.services.tickets import OBLIGATIONS, clock_overdue, ticket_overdue
+from console.services.tickets import OBLIGATIONS, clock_overdue, ticket_overdue, visible_to
 from console.services.values import CallerType, Domain, Kind, Role, Source, Special, State
 from console.services.views import (
     ActionView,
     Actor,
     ClockView,
     EventView,
+    NotificationStatus,
+    NotificationView,
     Page,
     SupervisionView,
     TicketSummary,
     TicketView,
 )
-from console.store.models import ClockRow, CoUnitRow, EventRow, SupervisionRow, TicketRow
+from console.store.models import (
+    ClockRow,
+    CoUnitRow,
+    EventRow,
+    OutboxRow,
+    SupervisionRow,
+    TicketRow,
+    UnitRow,
+)
 
 # Who works with callers: sees a caller's name, and may reveal the phone and ID number with a
 # reason (reveal_contact, audited). Lists and ticket views mask phone and ID for every role.
@@ -86,6 +96,17 @@ EVENT_LABELS = {
     "supervision_extended": "督办延期",
     "supervision_closed": "督办办结",
 }
+
+# the outbox's channels (console.services.tickets) as a seat reads them
+CHANNEL_LABELS = {
+    "sms": "短信通知",
+    "phone": "电话通知",
+    "duty_office": "值班报告",  # R-SPECIAL-REPORT: 省政府总值班室
+    "emergency": "应急通报",  # R-SPECIAL-REPORT: 应急管理部门
+    "supervision_platform": "督办上传",  # R-SUPERVISE-HOW: 省12345指挥监管平台
+}
+MAX_ERROR = 200
+"""A delivery error is shown on one line, at most this many characters."""
 
 QUEUES: dict[str, str] = {
     "mine": "我的工单",
@@ -208,9 +229,7 @@ def scope(stmt: Select[tuple[TicketRow]], actor: Actor) -> Select[tuple[TicketRo
 
 
 def may_see(t: TicketRow, actor: Actor) -> bool:
-    if actor.role is Role.UNIT_CLERK:
-        return actor.unit_id == t.unit_id or any(c.unit_id == actor.unit_id for c in t.co_units)
-    return True
+    return visible_to(t, actor)  # the same rule as every command's (TicketService._load)
 
 
 class Queries:
@@ -242,10 +261,28 @@ class Queries:
             .scalars()
             .all()
         )
-        return self._view(t, list(events), sups, now)
+        # who was notified and when: the ticket's outbox rows, a unit target with its name
+        notes = s.execute(
+            select(OutboxRow, UnitRow.name)
+            .outerjoin(UnitRow, UnitRow.id == OutboxRow.target)
+            .where(OutboxRow.ticket_id == t.id)
+            .order_by(OutboxRow.id)
+        ).all()
+        return self._view(
+            t,
+            list(events),
+            sups,
+            now,
+            tuple(self._notification_view(t, row, unit) for row, unit in notes),
+        )
 
     def _view(
-        self, t: TicketRow, events: list[EventRow], sups: list[SupervisionRow], now: dt.datetime
+        self,
+        t: TicketRow,
+        events: list[EventRow],
+        sups: list[SupervisionRow],
+        now: dt.datetime,
+        notifications: tuple[NotificationView, ...] = (),
     ) -> TicketView:
         name, phone, id_number, enterprise = caller_identity(t, self.actor)
         clocks = tuple(self._clock_view(c, now) for c in t.clocks)
@@ -318,24 +355,98 @@ class Queries:
                 )
                 for e in events
             ),
-            actions=self._actions(t),
+            actions=self._actions(t, sup_views),
             supervisions=tuple(sup_views),
+            notifications=notifications,
         )
 
-    def _actions(self, t: TicketRow) -> tuple[ActionView, ...]:
-        """Every action of the seat's role, allowed or not — and if not, why (with the R-id)."""
+    def _notification_view(
+        self, t: TicketRow, row: OutboxRow, unit_name: str | None
+    ) -> NotificationView:
+        """One outbox row as this seat may see it (a caller's phone masked, R-CONFIDENTIAL)."""
+        if row.delivered_at is not None:
+            status, label = NotificationStatus.DELIVERED, "已送达"
+        elif row.gave_up_at is not None:
+            status, label = NotificationStatus.GIVEN_UP, "已放弃"
+        elif row.attempts > 0:
+            status, label = NotificationStatus.RETRYING, f"重试中（第{row.attempts}次）"
+        else:
+            status, label = NotificationStatus.PENDING, "待发送"
+        error = " ".join(row.last_error.split())
+        if t.caller_phone and t.caller_phone in error:  # a gateway may quote the number
+            error = error.replace(t.caller_phone, caller_identity(t, self.actor)[1])
+        if len(error) > MAX_ERROR:
+            error = error[: MAX_ERROR - 1] + "…"
+        return NotificationView(
+            id=row.id,
+            channel=row.channel,
+            channel_label=CHANNEL_LABELS.get(row.channel, row.channel),
+            target_label=self._target_label(t, row.target, unit_name),
+            created_at=row.created_at,
+            delivered_at=row.delivered_at,
+            attempts=row.attempts,
+            status=status,
+            status_label=label,
+            last_error=error,
+            next_attempt_at=row.next_attempt_at,
+            gave_up_at=row.gave_up_at,
+        )
+
+    def _target_label(self, t: TicketRow, target: str, unit_name: str | None) -> str:
+        """A unit's name, a fixed office as stored, or the caller as ``caller_identity`` shows
+        them (the extension notice goes to the caller's phone, R-EXTEND)."""
+        if unit_name is not None:
+            return unit_name
+        if target == "-":  # a caller who left no number
+            return "来电人（未留电话）"
+        if t.caller_phone and target == t.caller_phone:
+            _, phone, _, _ = caller_identity(t, self.actor)
+            return f"来电人 {phone}" if phone != SECRET else f"来电人{SECRET}"
+        if _looks_like_phone(target):  # a number not the caller's: never shown in full
+            hidden = t.confidential and (
+                self.actor.role is Role.UNIT_CLERK or self.actor.role not in SEES_CONTACT
+            )
+            return SECRET if hidden else mask_phone(target)
+        return target
+
+    def _actions(self, t: TicketRow, sups: list[SupervisionView]) -> tuple[ActionView, ...]:
+        """Every action of the seat's role, allowed or not — and if not, why (with the R-id).
+
+        Supervision actions (督办说明/督办延期/督办办结) appear once the ticket has a
+        supervision: allowed when at least one supervision allows it (the dialog picks which);
+        otherwise greyed with the refusal for the latest open one (or the latest one).
+        """
         out = []
         unit_ids = (t.unit_id, *(c.unit_id for c in t.co_units))
+        complex, special = t.complex, t.special != Special.NONE.value
         for name, spec in workflow.ACTIONS.items():
             if self.actor.role not in spec.roles:
                 continue
             try:
-                workflow.check(name, State(t.state), t.pending, self.actor, unit_ids)
+                workflow.check(
+                    name,
+                    State(t.state),
+                    t.pending,
+                    self.actor,
+                    unit_ids,
+                    complex=complex,
+                    special=special,
+                )
             except (PermissionDenied, RuleError) as exc:
                 out.append(ActionView(name, spec.label, False, str(exc)))
                 continue
-            refusal = workflow.condition_refusal(name, complex=t.complex, special=t.special != "none")
+            refusal = workflow.condition_refusal(name, complex=complex, special=special)
             out.append(ActionView(name, spec.label, refusal is None, refusal or ""))
+        if sups:
+            shown = next((s for s in reversed(sups) if s.state == "open"), sups[-1])
+            for name, spec in workflow.SUPERVISION_ACTIONS.items():
+                if self.actor.role not in spec.roles:
+                    continue
+                if workflow.supervision_candidates(name, sups, self.actor):
+                    out.append(ActionView(name, spec.label, True))
+                    continue
+                problem = workflow.supervision_refusal(name, shown, self.actor)
+                out.append(ActionView(name, spec.label, False, str(problem or "")))
         return tuple(out)
 
     def _clock_view(self, c: ClockRow, now: dt.datetime) -> ClockView:
@@ -510,6 +621,11 @@ class Queries:
             pending=t.pending,
             version=t.version,
         )
+
+
+def _looks_like_phone(text: str) -> bool:
+    digits = sum(ch.isdigit() for ch in text)
+    return digits >= 5 and all(ch.isdigit() or ch in "+- " for ch in text)
 
 
 def _mask_name(name: str) -> str:

@@ -20,6 +20,7 @@ from console.services.calendar import WorkCalendar
 from console.services.clock import Clock, local
 from console.services.clocks import Due, hours_due, wd_due
 from console.services.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
+from console.services.inputs import check_text
 from console.services.rules import RuleTable
 from console.services.values import Kind, Role, Satisfaction, Source, Special, State
 from console.services.views import Actor, Intake
@@ -47,6 +48,20 @@ SUPERVISION_GROUNDS = {
 SUPERVISION_METHODS = {"written": "书面函告", "onsite": "现场督导", "meeting": "督办会议"}
 MANUAL_CALLBACK_ATTEMPTS = 3  # R-DEFAULT-SATISFIED: "several unanswered manual attempts"
 MIN_OPINION_CHARS = 20  # R-TERMINATE: a *detailed* written opinion
+SETTLE_ROLES = frozenset({Role.MANAGER, Role.SYSTEM})
+"""Who may settle unrated call-backs platform-wide (R-DEFAULT-SATISFIED)."""
+INTAKE_COLUMNS = {
+    "text": TicketRow.text,
+    "caller_phone": TicketRow.caller_phone,
+    "caller_name": TicketRow.caller_name,
+    "enterprise_name": TicketRow.enterprise_name,
+    "caller_id_number": TicketRow.caller_id_number,
+    "source_line": TicketRow.source_line,
+    "place": TicketRow.place,
+    "matter_type": TicketRow.matter_type,
+    "repeat_of": TicketRow.repeat_of,
+}
+"""Each free-text field of an Intake and the ticket column it is stored in."""
 
 
 def _name_the_writer(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -117,9 +132,12 @@ class TicketService:
         t.updated_by = self.actor.name
 
     def _load(self, s: Session, number: str, version: int | None) -> TicketRow:
+        check_text("number", number)
         t = s.execute(select(TicketRow).where(TicketRow.number == number)).scalar_one_or_none()
         if t is None:
             raise NotFound("工单", number)
+        # scope before version: a stale version would name who changed the ticket and when
+        refuse_unseen(t, self.actor)
         if version is not None and t.version != version:
             raise Conflict(
                 f"工单 {number}", t.updated_by, local(t.updated_at).strftime("%Y-%m-%d %H:%M:%S")
@@ -127,7 +145,15 @@ class TicketService:
         return t
 
     def _check(self, action: str, t: TicketRow) -> None:
-        workflow.check(action, State(t.state), t.pending, self.actor, _unit_ids(t))
+        workflow.check(
+            action,
+            State(t.state),
+            t.pending,
+            self.actor,
+            _unit_ids(t),
+            complex=t.complex,
+            special=t.special != Special.NONE.value,
+        )
 
     def _due(self, start: dt.datetime, amount: int, unit: str, extension_wd: int = 0) -> Due:
         if unit == "hours":
@@ -239,6 +265,10 @@ class TicketService:
         return t
 
     def _terminated_matter(self, s: Session, intake: Intake) -> TicketRow | None:
+        # input and role first: the lookup below would tell anyone whether a number exists
+        _validate_intake(intake)
+        if self.actor.role not in workflow.INTAKE_ROLES:
+            raise PermissionDenied("只有坐席可以受理来电", rule="R-SCOPE")
         if not intake.repeat_of:
             return None
         earlier = s.execute(
@@ -817,7 +847,15 @@ class TicketService:
         self._event(s, t, "default_satisfied", why, now, result=Satisfaction.BASIC.value)
 
     def settle_callbacks(self) -> list[str]:
-        """No rating within 72 h of an automatic call-back → basically satisfied (R-DEFAULT-SATISFIED)."""
+        """No rating within 72 h of an automatic call-back → basically satisfied (R-DEFAULT-SATISFIED).
+
+        Run by the platform (``hotline worker``, Role.SYSTEM) or the manager; it settles every
+        unit's tickets and answers their numbers, so no other seat may (R-SECURITY).
+        """
+        if self.actor.role not in SETTLE_ROLES:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能结算回访（只有管理部门或系统可以）", rule="R-SECURITY"
+            )
         now = self.clock.now()
         settled = []
         with self.store.write() as s:
@@ -939,10 +977,9 @@ class TicketService:
         now = self.clock.now()
         with self.store.write() as s:
             sup, t = self._supervision(s, supervision_id)
-            if self.actor.role is not Role.UNIT_CLERK or self.actor.unit_id != sup.unit_id:
-                raise PermissionDenied("只有被督办单位可以书面说明", rule="R-SUPERVISE-WHEN")
-            if sup.state != "open":
-                raise RuleError("R-SUPERVISE-LIMIT", "督办工单已办结")
+            refusal = workflow.supervision_refusal("reply_supervision", sup, self.actor)
+            if refusal is not None:
+                raise refusal
             if not reply.strip():
                 raise InputError("reply", "书面说明不能为空")
             sup.reply = reply
@@ -953,11 +990,10 @@ class TicketService:
         now = self.clock.now()
         with self.store.write() as s:
             sup, t = self._supervision(s, supervision_id)
-            if self.actor.role not in (Role.MANAGER, Role.SUPERVISOR):
-                raise PermissionDenied("只有管理部门可以批准督办延期", rule="R-SUPERVISE-LIMIT")
+            refusal = workflow.supervision_refusal("extend_supervision", sup, self.actor)
+            if refusal is not None:
+                raise refusal
             cap = self.rules.limit("R-SUPERVISE-LIMIT", part="extension").amount
-            if sup.extended:
-                raise RuleError("R-SUPERVISE-LIMIT", "督办事项只能延期1次", allowed="督办办结")
             if not 1 <= days <= cap:
                 raise RuleError("R-SUPERVISE-LIMIT", f"督办延期不得超过{cap}个工作日")
             if not reason.strip():
@@ -977,12 +1013,9 @@ class TicketService:
         now = self.clock.now()
         with self.store.write() as s:
             sup, t = self._supervision(s, supervision_id)
-            if self.actor.role not in (Role.MANAGER, Role.SUPERVISOR):
-                raise PermissionDenied("只有管理部门可以办结督办", rule="R-SUPERVISE-LIMIT")
-            if sup.state != "open":
-                raise RuleError("R-SUPERVISE-LIMIT", "督办工单已办结")
-            if not sup.reply:
-                raise RuleError("R-SUPERVISE-WHEN", "承办单位尚未书面说明情况，不能办结督办")
+            refusal = workflow.supervision_refusal("close_supervision", sup, self.actor)
+            if refusal is not None:
+                raise refusal
             sup.state = "closed"
             sup.closed_at = now
             self._stop(t, "supervise", met=True, now=now, supervision_id=sup.id)
@@ -1052,6 +1085,19 @@ def ticket_overdue(t: TicketRow, now: dt.datetime) -> bool:
     )
 
 
+def visible_to(t: TicketRow, actor: Actor) -> bool:
+    """A unit clerk sees only their unit's tickets, as lead or co-unit (R-SECURITY)."""
+    if actor.role is Role.UNIT_CLERK:
+        return actor.unit_id == t.unit_id or any(c.unit_id == actor.unit_id for c in t.co_units)
+    return True
+
+
+def refuse_unseen(t: TicketRow, actor: Actor) -> None:
+    """The refusal a seat gets for a ticket it may not read (as ``Queries.ticket`` gives it)."""
+    if not visible_to(t, actor):
+        raise PermissionDenied(f"工单 {t.number} 不属于本单位", rule="R-SECURITY")
+
+
 def _unit_ids(t: TicketRow) -> tuple[str | None, ...]:
     return (t.unit_id, *(c.unit_id for c in t.co_units))
 
@@ -1063,6 +1109,8 @@ def _plain(value: Any) -> Any:
 
 
 def _validate_intake(intake: Intake) -> None:
+    for field, column in INTAKE_COLUMNS.items():
+        check_text(field, getattr(intake, field), column=column)
     if not intake.text.strip():
         raise InputError("text", "诉求内容不能为空")
     if len(intake.text) > MAX_TEXT:

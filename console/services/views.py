@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from console.services.values import CallerType, Domain, Kind, Role, Source, Special
 
@@ -145,6 +146,7 @@ class TicketView:
     events: tuple[EventView, ...]
     actions: tuple[ActionView, ...] = ()
     supervisions: tuple[SupervisionView, ...] = ()
+    notifications: tuple[NotificationView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,37 @@ class SupervisionView:
     opened_at: dt.datetime
     due_at: dt.datetime | None
     overdue: bool
+
+
+class NotificationStatus(StrEnum):
+    """Where an outbound notification (a row of the outbox) stands."""
+
+    DELIVERED = "delivered"  # 已送达
+    PENDING = "pending"  # 待发送: not tried yet
+    RETRYING = "retrying"  # 重试中: tried, failed, tried again later
+    GIVEN_UP = "given_up"  # 已放弃: the last allowed attempt failed; never sent again
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    """Who was notified of a ticket, how and when (R-SPECIAL, R-SPECIAL-REPORT, R-EXTEND …).
+
+    ``target_label`` is ready to show: a unit's name, a fixed office, or the caller's phone
+    masked as the seat may see it (（保密） for a confidential caller seen by the unit).
+    """
+
+    id: int
+    channel: str  # sms | phone | duty_office | emergency | supervision_platform
+    channel_label: str
+    target_label: str
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None
+    attempts: int
+    status: NotificationStatus
+    status_label: str
+    last_error: str = ""
+    next_attempt_at: dt.datetime | None = None
+    gave_up_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,20 @@
 """The ticket workflow as an explicit state machine: which action, from which state, by whom.
 
 Every command first calls ``check``: it refuses with the R-id of the rule that forbids the
-action and says what this seat could do instead. Rule-specific conditions (a complex ticket
-may not be returned, an extension must be asked before expiry …) live in the use cases.
+action and says what this seat could do instead — only actions the ticket's conditions
+(complex, special) leave open. Rule-specific conditions (a complex ticket may not be returned,
+an extension must be asked before expiry …) are enforced in the use cases; ``condition_refusal``
+mirrors the ones a screen can know in advance.
+
+Supervision actions (督办说明, 督办延期, 督办办结) are per supervision ticket, not per ticket
+state: ``supervision_refusal`` says whether this seat may take one on a given supervision.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from console.services.errors import PermissionDenied, RuleError
 from console.services.values import Role, State
@@ -19,6 +26,7 @@ INTAKE_ROLES = frozenset({R.OPERATOR, R.EXPERT, R.SHIFT_LEAD, R.SUBCENTRE_OPERAT
 CALLBACK_ROLES = frozenset({R.OPERATOR, R.SHIFT_LEAD, R.SUBCENTRE_OPERATOR, R.SYSTEM})
 MANAGER = frozenset({R.MANAGER})
 UNIT = frozenset({R.UNIT_CLERK})
+SUPERVISING = frozenset({R.MANAGER, R.SUPERVISOR})
 
 
 @dataclass(frozen=True)
@@ -115,13 +123,22 @@ ACTIONS: dict[str, Action] = {
 
 
 def check(
-    action: str, state: State, pending: str, actor: Actor, unit_ids: tuple[str | None, ...]
+    action: str,
+    state: State,
+    pending: str,
+    actor: Actor,
+    unit_ids: tuple[str | None, ...],
+    *,
+    complex: bool,
+    special: bool,
 ) -> None:
     """Refuse the action unless this actor may take it on a ticket in this state.
 
     Args:
         unit_ids: the responsible (lead) unit first, then co-units; a clerk of a co-unit may
             read the ticket but only the lead unit acts on it.
+        complex, special: the ticket's conditions; a refusal lists only the actions they
+            leave open (no 退回 on a complex ticket, no special feedback on an ordinary one).
     """
     spec = ACTIONS[action]
     if actor.role not in spec.roles:
@@ -130,10 +147,11 @@ def check(
     if spec.unit_bound and actor.unit_id != unit_ids[0]:
         raise PermissionDenied(f"只有承办单位可以「{spec.label}」本工单", rule="R-SECURITY")
     if state not in spec.states:
+        allowed = allowed_names(state, pending, actor, unit_ids, complex=complex, special=special)
         raise RuleError(
             spec.rule,
             f"工单当前状态为「{state.label}」，不能「{spec.label}」",
-            allowed=describe(allowed_names(state, pending, actor, unit_ids)),
+            allowed=describe(allowed),
         )
     if spec.pending is not None and pending != spec.pending:
         if spec.pending == "":
@@ -148,14 +166,23 @@ def _pending_label(pending: str) -> str:
 
 
 def allowed_names(
-    state: State, pending: str, actor: Actor, unit_ids: tuple[str | None, ...]
+    state: State,
+    pending: str,
+    actor: Actor,
+    unit_ids: tuple[str | None, ...],
+    *,
+    complex: bool,
+    special: bool,
 ) -> list[str]:
-    """Names of the actions this actor may take now (state, role, unit and pending only)."""
+    """Names of the actions this actor may take now: state, role, unit and pending, and the
+    ticket's conditions (a complex ticket is not returned, only a special one gets feedback)."""
     names = []
     for name in ACTIONS:
         try:
             check_quiet(name, state, pending, actor, unit_ids)
         except (RuleError, PermissionDenied):
+            continue
+        if condition_refusal(name, complex=complex, special=special) is not None:
             continue
         names.append(name)
     return names
@@ -190,3 +217,79 @@ def condition_refusal(action: str, *, complex: bool, special: bool) -> str | Non
     if action in ("first_response", "report_progress") and not special:
         return "[R-SPECIAL] 只有特殊事项工单需要反馈初步响应和处理进度"
     return None
+
+
+# ---------------------------------------------------------------------- supervision (督办)
+class Supervised(Protocol):
+    """What a supervision refusal looks at: a SupervisionRow or a SupervisionView."""
+
+    @property
+    def unit_id(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def extended(self) -> bool: ...
+    @property
+    def reply(self) -> str: ...
+
+
+SUPERVISION_ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in (
+        # unit_bound: the supervised unit (SupervisionView.unit_id), not the ticket's lead unit
+        _a("reply_supervision", "督办说明", "R-SUPERVISE-WHEN", set(State), UNIT, unit_bound=True),
+        _a("extend_supervision", "督办延期", "R-SUPERVISE-LIMIT", set(State), SUPERVISING),
+        _a("close_supervision", "督办办结", "R-SUPERVISE-LIMIT", set(State), SUPERVISING),
+    )
+}
+
+
+def _supervision_problem(
+    action: str, sup: Supervised, actor: Actor
+) -> PermissionDenied | RuleError | None:
+    spec = SUPERVISION_ACTIONS[action]
+    if action == "reply_supervision":
+        if actor.role not in spec.roles or actor.unit_id != sup.unit_id:
+            return PermissionDenied("只有被督办单位可以书面说明", rule="R-SUPERVISE-WHEN")
+    elif actor.role not in spec.roles:
+        what = "批准督办延期" if action == "extend_supervision" else "办结督办"
+        return PermissionDenied(f"只有管理部门可以{what}", rule="R-SUPERVISE-LIMIT")
+    if sup.state != "open":
+        return RuleError("R-SUPERVISE-LIMIT", "督办工单已办结")
+    if action == "reply_supervision" and sup.reply:
+        return RuleError("R-SUPERVISE-WHEN", "已书面说明情况，待管理部门办结督办")
+    if action == "extend_supervision" and sup.extended:
+        return RuleError("R-SUPERVISE-LIMIT", "督办事项只能延期1次")
+    if action == "close_supervision" and not sup.reply:
+        return RuleError("R-SUPERVISE-WHEN", "承办单位尚未书面说明情况，不能办结督办")
+    return None
+
+
+def supervision_refusal(
+    action: str, sup: Supervised, actor: Actor
+) -> PermissionDenied | RuleError | None:
+    """Why this actor may not take a supervision action on this supervision (None: may).
+
+    The use cases raise it; the ticket view greys the action with it. A rule refusal says
+    which other supervision actions this seat could take on it instead.
+    """
+    problem = _supervision_problem(action, sup, actor)
+    if isinstance(problem, RuleError):
+        others = supervision_allowed_names(sup, actor)
+        if others:
+            others_text = "、".join(SUPERVISION_ACTIONS[n].label for n in others)
+            return RuleError(problem.rule, problem.message, allowed=others_text)
+    return problem
+
+
+def supervision_allowed_names(sup: Supervised, actor: Actor) -> list[str]:
+    """The supervision actions this actor may take on this supervision now."""
+    return [n for n in SUPERVISION_ACTIONS if _supervision_problem(n, sup, actor) is None]
+
+
+SupT = TypeVar("SupT", bound=Supervised)
+
+
+def supervision_candidates(action: str, sups: Sequence[SupT], actor: Actor) -> list[SupT]:
+    """The supervisions this actor may take the action on, latest first."""
+    return [s for s in reversed(sups) if _supervision_problem(action, s, actor) is None]

@@ -458,3 +458,78 @@ def test_audit_records_say_the_request_came_over_the_api(
     refused = next(r for r in records if r.action == "reveal_refused")
     assert refused.role == "unit_clerk" and refused.unit_id == "hn-zjt"
     assert all(WORDS not in json.dumps(r.as_json(), ensure_ascii=False) for r in records)
+
+
+# ---------------------------------------------------------------- hardening (R-SECURITY)
+def test_r_security_platform_wide_tools_are_refused_over_http(
+    api: Api, other_units_ticket: dict[str, Any]
+) -> None:
+    """Duplicates and unit suggestions are intake tools; settling call-backs is the manager's
+    (or the worker's): other seats get 403 naming R-SECURITY, and no ticket number."""
+    number = other_units_ticket["number"]
+    calls = (
+        ("/intake/duplicates", {"text": WORDS, "caller_phone": PHONE}),
+        ("/routing/suggest", {"text": WORDS}),
+    )
+    with client(api, "zjt") as c:
+        for path, body_ in calls:
+            r = c.post(f"{API}{path}", json=body_)
+            assert r.status_code == 403, (path, r.text)
+            assert r.json()["error"] == "permission" and r.json()["rule"] == "R-SECURITY"
+            assert number not in r.text
+        r = c.post(f"{API}/callbacks/settle")
+        assert r.status_code == 403 and r.json()["rule"] == "R-SECURITY"
+    with client(api, "operator") as c:
+        found = c.post(f"{API}/intake/duplicates", json={"text": WORDS, "caller_phone": PHONE})
+        assert found.status_code == 200 and isinstance(found.json(), list)
+        assert c.post(f"{API}/callbacks/settle").status_code == 403
+    with client(api, "manager") as c:
+        r = c.post(f"{API}/callbacks/settle")
+        assert r.status_code == 200 and isinstance(r.json(), list)
+
+
+def test_r_security_release_and_stale_version_of_another_units_ticket_say_nothing(
+    api: Api, other_units_ticket: dict[str, Any]
+) -> None:
+    number = other_units_ticket["number"]
+    with client(api, "zjt") as c:
+        for path, body_ in (
+            (f"/tickets/{number}/release", None),
+            (f"/tickets/{number}/sign", {"version": 0}),
+            (f"/tickets/{number}/request-extension", {"days": 2, "reason": "x", "version": 0}),
+        ):
+            r = c.post(f"{API}{path}", json=body_)
+            assert r.status_code == 403, (path, r.text)
+            assert r.json()["message"] == f"[R-SECURITY] 工单 {number} 不属于本单位"
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "field"),
+    [
+        ("/kb/search", {"query": "社保", "domain": "天文"}, "domain"),
+        ("/routing/suggest", {"text": "停电了", "domain": "天文"}, "domain"),
+        ("/kb/search", b'{"query": "\\ud800"}', "query"),  # a lone surrogate
+        ("/intake/duplicates", b'{"text": "\\udfff"}', "text"),
+    ],
+)
+def test_unknown_names_and_bad_text_are_422_over_http(
+    api: Api, path: str, payload: dict[str, Any] | bytes, field: str
+) -> None:
+    with client(api, "operator") as c:
+        if isinstance(payload, bytes):
+            r = c.post(
+                f"{API}{path}", content=payload, headers={"content-type": "application/json"}
+            )
+        else:
+            r = c.post(f"{API}{path}", json=payload)
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "input" and r.json()["field"] == field
+
+
+def test_a_naive_moment_over_http_is_beijing_time(api: Api) -> None:
+    with client(api, "operator") as c:
+        naive = c.get(f"{API}/prefiling/active", params={"at": "2026-11-25T09:00:00"})
+        aware = c.get(f"{API}/prefiling/active", params={"at": "2026-11-25T09:00:00+08:00"})
+        assert naive.status_code == 200 and naive.json() == aware.json()
+        r = c.get(f"{API}/due-preview", params={"kind": "nonsense"})
+        assert r.status_code == 422 and r.json()["field"] == "kind"

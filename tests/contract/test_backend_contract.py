@@ -29,6 +29,8 @@ from console.services.views import (
     DuplicateView,
     EventView,
     GroundView,
+    NotificationStatus,
+    NotificationView,
     Page,
     PrefilingView,
     TicketSummary,
@@ -468,7 +470,11 @@ def test_queue_paging_and_counts(world: World) -> None:
 
 
 def test_settle_callbacks_answers_a_list(world: World) -> None:
-    assert world.operator.settle_callbacks() == []  # nothing is 72 hours old at the pinned time
+    assert world.manager.settle_callbacks() == []  # nothing is 72 hours old at the pinned time
+    for seat in (world.operator, world.rst):  # platform-wide: the manager or the system only
+        with pytest.raises(PermissionDenied) as refused:
+            seat.settle_callbacks()
+        assert refused.value.rule == "R-SECURITY"
 
 
 # ---------------------------------------------------------------- the values themselves
@@ -509,3 +515,40 @@ def _unordered_why(hits: Sequence[ArticleHit]) -> list[ArticleHit]:
     return [
         dataclasses.replace(h, why=tuple(sorted("".join(sorted(w)) for w in h.why))) for h in hits
     ]
+
+
+# ---------------------------------------------------------------- notifications (outbox, read only)
+def test_r_special_dispatch_lists_its_four_notifications_pending_masked(
+    world: World,
+) -> None:
+    """R-SPECIAL / R-SPECIAL-REPORT: SMS and phone to the unit, duty office and emergency
+    management — each listed with who and when; the caller's phone only ever masked."""
+    w = world
+    number = w.operator.accept(
+        intake(Kind.HELP, text="全镇停水，通知记录核对"), "hn-zjt", special=Special.SPECIAL
+    )
+    for seat in (w.operator, w.zjt, w.manager):
+        notes = seat.ticket(number).notifications
+        assert all(type(n) is NotificationView for n in notes)
+        assert [(n.channel, n.target_label) for n in notes] == [
+            ("sms", "省住房城乡建设厅"),
+            ("phone", "省住房城乡建设厅"),
+            ("duty_office", "省政府总值班室"),
+            ("emergency", "省应急管理厅"),
+        ]
+        assert {(n.status, n.status_label, n.attempts) for n in notes} == {
+            (NotificationStatus.PENDING, "待发送", 0)
+        }
+        assert all(n.created_at == NOW and n.created_at.tzinfo is not None for n in notes)
+        assert all(n.delivered_at is None and n.last_error == "" for n in notes)
+        assert len({n.channel_label for n in notes}) == 4
+    # the caller is told of an extension by SMS (R-EXTEND): their phone appears masked only
+    w.zjt.sign(number)
+    w.zjt.request_extension(number, 2, "管网抢修需协调多个部门")
+    w.manager.review_extension(number, True, "同意延期")
+    for seat in (w.zjt, w.manager, w.operator):
+        view = seat.ticket(number)
+        assert view.notifications[-1].channel == "sms"
+        assert view.notifications[-1].target_label == "来电人 138****1234"
+        assert "13812341234" not in repr(view.notifications)
+        assert view == twin(w, seat).ticket(number)  # the same over either transport

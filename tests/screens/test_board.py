@@ -7,12 +7,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from textual.widgets import DataTable
 
 from console.app import HotlineApp
 from console.screens.board import BoardScreen
 from console.screens.ticket import TicketScreen
 from console.services.values import Kind, Role, Special
+from console.store.models import OutboxRow
+from console.widgets.notifications import NotificationList
+from tests.conftest import at
 from tests.screens.conftest import ScreenPlatform
 from tests.screens.test_queues import intake, settle, shown
 
@@ -120,7 +124,7 @@ async def test_detail_says_who_was_notified_and_when(
         await settle(pilot, app)
         detail = board(app).query_one("#board-detail")
         text = shown(detail).replace("\n", "")
-        assert "2026-11-25 09:00 派单至" in text and "省住房城乡建设厅" in text
+        assert "11-25 09:00 派单至 省住房城乡建设厅" in text
         assert "燃气泄漏 [bold]速来[/]" in text  # caller words, literally
 
 
@@ -140,6 +144,96 @@ async def test_breaches_already_red_on_opening_do_not_ring(
         await settle(pilot, app)
         assert cell(app, number, "first_response").plain == "超时 01:00:00"
         assert bells.count == 0
+
+
+def mark_outbox(platform: ScreenPlatform, channel: str, **values: object) -> None:
+    """What ``hotline worker`` records for a notification, written straight into the store."""
+    with platform.store.write() as s:
+        for row in s.execute(select(OutboxRow).where(OutboxRow.channel == channel)).scalars():
+            for key, value in values.items():
+                setattr(row, key, value)
+
+
+async def test_r_special_detail_follows_each_notification_to_delivery(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    """R-SPECIAL / R-SPECIAL-REPORT: the four notifications of a special dispatch, waiting,
+    then delivered (with the time) or given up — on a refresh, in the detail and the table."""
+    operator = screen_platform.backend(Role.OPERATOR)
+    number = operator.accept(
+        intake("全小区停水两天", Kind.HELP), unit_id="hn-zjt", special=Special.SPECIAL
+    )
+    app = make_app(Role.SHIFT_LEAD)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        screen = board(app)
+        detail = screen.query_one("#board-detail")
+        lines = shown(detail).splitlines()
+        notices = [line.strip() for line in lines if line.strip().endswith("发起 · 待发送")]
+        assert len(notices) == 4 and all(n.startswith("09:00") for n in notices)
+        text = shown(detail)
+        for channel, target in (
+            ("短信通知", "省住房城乡建设厅"),
+            ("电话通知", "省住房城乡建设厅"),
+            ("值班报告", "省政府总值班室"),
+            ("应急通报", "省应急管理厅"),
+        ):
+            assert f"{channel}  {target}" in text
+        assert cell(app, number, "notified").plain == "0/4"
+
+        mark_outbox(screen_platform, "sms", delivered_at=at("2026-11-25 09:02"), attempts=1)
+        mark_outbox(screen_platform, "phone", delivered_at=at("2026-11-25 09:05"), attempts=1)
+        mark_outbox(
+            screen_platform,
+            "emergency",
+            attempts=5,
+            last_error="HTTP 503 [bold]网关维护[/]",
+            gave_up_at=at("2026-11-25 09:40"),
+        )
+        mark_outbox(
+            screen_platform,
+            "duty_office",
+            attempts=2,
+            last_error="连接超时",
+            next_attempt_at=at("2026-11-25 09:50"),
+        )
+        await pilot.press("r")
+        await settle(pilot, app)
+        text = shown(detail)
+        assert "09:00 发起 · 已送达 09:02" in text and "09:00 发起 · 已送达 09:05" in text
+        assert "09:00 发起 · 重试中（第2次）\n  下次 09:50 · 原因：连接超时" in text
+        assert "09:00 发起 · 已放弃 09:40" in text
+        assert "原因：HTTP 503 [bold]网关维护[/]" in text  # as stored, never markup
+        assert "待发送" not in text
+        assert cell(app, number, "notified").plain == "2/4!"
+        assert "通知已放弃 1" in shown(screen.query_one("#board-summary"))
+
+
+async def test_notifications_fit_the_narrow_board_and_show_in_the_ticket_view(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    operator = screen_platform.backend(Role.OPERATOR)
+    number = operator.accept(
+        intake("化工厂泄漏", Kind.HELP), unit_id="hn-sthjt", special=Special.URGENT
+    )
+    mark_outbox(screen_platform, "sms", delivered_at=at("2026-11-25 09:01"))
+    app = make_app(Role.SHIFT_LEAD)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        screen = board(app)
+        columns = [
+            str(c.label) for c in screen.query_one("#board-table", DataTable).columns.values()
+        ]
+        assert "通知" not in columns  # no room at 80 columns: the detail pane lists them
+        assert "短信通知  省生态环境厅" in shown(screen.query_one("#board-detail"))
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TicketScreen) and app.screen.number == number
+        section = app.screen.query_one(NotificationList)
+        assert section.display and len(section.notes) == 4
+        text = shown(section)
+        assert "短信通知  省生态环境厅" in text and "已送达 09:01" in text
+        assert text.count("待发送") == 4  # three waiting, plus the count line "待发送 3"
 
 
 class CountingBackend:

@@ -480,3 +480,178 @@ async def test_each_action_dialog_does_its_action(
         await settle(pilot, app)
         assert app.screen is screen, shown(form.query_one("#dialog-error"))
     assert check(screen_platform.backend(Role.MANAGER).ticket(number))
+
+
+# ---------------------------------------------------------------------- supervision (督办)
+def _supervision_text(screen: TicketScreen) -> str:
+    return shown(screen.query_one("#ticket-supervisions"))
+
+
+def _flat(widget: Any) -> str:
+    """What a panel shows, wrapping undone (no whitespace)."""
+    return "".join(shown(widget).split())
+
+
+async def test_r_supervise_journey_open_reply_extend_once_close(
+    make_app, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    store = screen_platform.backend(Role.MANAGER)
+
+    # the manager opens a supervision (ground 5) and may not close it before the reply
+    app = make_app(Role.MANAGER)
+    notes = Notes(app, monkeypatch)
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        await pilot.press("u")
+        await settle(pilot, app)
+        form = dialog(app)
+        await pilot.press("down", "down", "down", "down", "enter")  # (5) 其他需要督办的事项
+        form.query_one("#field-note", TextArea).focus()
+        await pilot.press(*"请书面说明欠薪处理进展", "ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen, shown(form.query_one("#dialog-error"))
+        (sup,) = store.ticket(number).supervisions
+        assert sup.ground == 5 and sup.state == "open" and not sup.reply
+        assert "督办 #" in _supervision_text(screen) and "督办中" in _supervision_text(screen)
+        bindings = screen.active_bindings
+        assert bindings["b"].binding.description == "督办办结" and not bindings["b"].enabled
+        assert bindings["y"].binding.description == "督办延期" and bindings["y"].enabled
+        panel = _flat(screen.query_one("#ticket-actions"))
+        assert "督办办结（现在不能）" in panel
+        assert "[R-SUPERVISE-WHEN]承办单位尚未书面说明情况" in panel
+        await pilot.press("b")
+        await settle(pilot, app)
+        assert app.screen is screen  # refused on screen, no dialog
+        assert any(
+            "[R-SUPERVISE-WHEN]" in message and title == "不能「督办办结」"
+            for message, title in notes.seen
+        )
+        assert store.ticket(number).supervisions[0].state == "open"
+
+    # the clerk of the supervised unit writes the explanation with its key
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        reply = screen.active_bindings["u"]
+        assert reply.enabled and reply.binding.description == "督办说明"
+        await pilot.press("u")
+        await settle(pilot, app)
+        form = dialog(app)
+        assert "请书面说明欠薪处理进展" in shown(form.query_one("#dialog-intro"))
+        assert form.query_one("#field-reply", TextArea).has_focus
+        await pilot.press(*"已约谈企业工资于12月5日前补发", "ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen, shown(form.query_one("#dialog-error"))
+        assert store.ticket(number).supervisions[0].reply == "已约谈企业工资于12月5日前补发"
+        text = _supervision_text(screen)
+        assert "已书面说明" in text and "已约谈企业工资于12月5日前补发" in text
+        assert not screen.active_bindings["u"].enabled  # once
+        assert "[R-SUPERVISE-WHEN]已书面说明情况" in _flat(screen.query_one("#ticket-actions"))
+
+    # the manager extends once (a second extension is greyed), then closes it
+    app = make_app(Role.MANAGER)
+    notes = Notes(app, monkeypatch)
+    async with app.run_test(size=(140, 50)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        due_before = store.ticket(number).supervisions[0].due_at
+        await pilot.press("y")
+        await settle(pilot, app)
+        form = dialog(app)
+        assert form.query_one("#field-days", Input).has_focus
+        await pilot.press(*"10", "tab", *"涉及多家企业情况复杂", "ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen, shown(form.query_one("#dialog-error"))
+        sup = store.ticket(number).supervisions[0]
+        assert sup.extended and sup.due_at is not None and due_before is not None
+        assert sup.due_at > due_before
+        assert "已延期" in _supervision_text(screen)
+        assert not screen.active_bindings["y"].enabled
+        assert "[R-SUPERVISE-LIMIT]督办事项只能延期1次" in _flat(
+            screen.query_one("#ticket-actions")
+        )
+        await pilot.press("y")
+        await settle(pilot, app)
+        assert app.screen is screen
+        assert any(
+            "[R-SUPERVISE-LIMIT]" in message and title == "不能「督办延期」"
+            for message, title in notes.seen
+        )
+        assert screen.active_bindings["b"].enabled
+        await pilot.press("b")
+        await settle(pilot, app)
+        form = dialog(app)
+        assert "已约谈企业" in shown(form.query_one("#dialog-intro"))  # the reply is read first
+        await pilot.press(*"已补发督办办结", "ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is screen, shown(form.query_one("#dialog-error"))
+        sup = store.ticket(number).supervisions[0]
+        assert sup.state == "closed" and sup.extended
+        assert "已办结" in _supervision_text(screen)
+        assert not screen.active_bindings["b"].enabled
+        assert "[R-SUPERVISE-LIMIT]督办工单已办结" in _flat(screen.query_one("#ticket-actions"))
+
+
+async def test_several_open_supervisions_the_dialog_picks_the_latest(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    manager = screen_platform.backend(Role.MANAGER)
+    first = manager.open_supervision(number, 5, "written", "第一次督办")
+    latest = manager.open_supervision(number, 3, "onsite", "多次反映，现场督导")
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("u")
+        await settle(pilot, app)
+        form = dialog(app)
+        picker = form.query_one("#field-supervision", RadioSet)
+        assert picker.pressed_index == 0 and f"#{latest}" in str(picker.pressed_button.label)
+        form.query_one("#field-reply", TextArea).focus()
+        await pilot.press(*"已现场核实并整改", "ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TicketScreen), shown(form.query_one("#dialog-error"))
+    replies = {s.id: s.reply for s in manager.ticket(number).supervisions}
+    assert replies == {first: "", latest: "已现场核实并整改"}
+
+
+async def test_a_supervision_refusal_from_the_backend_shows_in_the_dialog(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    sid = screen_platform.backend(Role.MANAGER).open_supervision(number, 5, "written", "请说明")
+    app = make_app(Role.MANAGER)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("y")
+        await settle(pilot, app)
+        form = dialog(app)
+        # meanwhile a supervisor extends it: the form was read before
+        screen_platform.backend(Role.SUPERVISOR).extend_supervision(sid, 5, "情况复杂")
+        await pilot.press(*"10", "tab", *"再延期", "ctrl+s")
+        await settle(pilot, app)
+        assert app.screen is form
+        assert "[R-SUPERVISE-LIMIT]督办事项只能延期1次" in _flat(form.query_one("#dialog-error"))
+        assert form.value("reason") == "再延期"  # what was typed stays
+    clocks = screen_platform.backend(Role.MANAGER).ticket(number).clocks
+    assert [c.extension_wd for c in clocks if c.key == "supervise"] == [5]  # not 5 + 10
+
+
+async def test_supervision_actions_are_in_the_command_palette(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    sid = screen_platform.backend(Role.MANAGER).open_supervision(number, 5, "written", "请说明")
+    screen_platform.backend(Role.UNIT_CLERK).reply_supervision(sid, "已整改")
+    app = make_app(Role.SUPERVISOR)
+    async with app.run_test(size=(140, 50)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"督办办结")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        form = dialog(app)
+        assert isinstance(form, actions.SupervisionActionDialog)
+        assert f"督办办结 · 工单 {number}" in shown(form.query_one("#dialog-title"))

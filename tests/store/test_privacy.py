@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from console.services import audit
 from console.services.errors import InputError, NotFound, PermissionDenied
+from console.services.local import LocalBackend
 from console.services.queries import mask_id, mask_phone
 from console.services.values import Role, Satisfaction
 from console.services.views import Actor
-from console.store.models import AuditRow
+from console.store.models import AuditRow, OutboxRow
 from tests.store.conftest import Platform, intake
 
 PHONE = "13812341234"
@@ -165,3 +166,38 @@ def test_nothing_of_a_caller_reaches_a_log(
         message = record.getMessage()
         for secret in (PHONE, ID_NUMBER, WORDS, "李女士", "排水沟"):
             assert secret not in message, (record.name, message)
+
+
+def test_r_confidential_extension_notice_target_masked_or_hidden_from_the_unit(
+    platform: Platform,
+) -> None:
+    """The extension notice goes to the caller's phone (R-EXTEND): the notification list shows
+    it masked — and to the handling unit as （保密） when the caller asked for confidentiality."""
+    p = platform
+    plain = confidential_ticket(p, confidential=False)
+    secret = confidential_ticket(p)
+    for number in (plain, secret):
+        p.rst.sign(number)
+        p.rst.request_extension(number, 2, "需要协调")
+        p.manager.review_extension(number, True, "同意")
+
+    def caller_notice(seat: LocalBackend, number: str) -> str:
+        notes = seat.ticket(number).notifications
+        (sms,) = [n for n in notes if n.channel == "sms"]
+        assert PHONE not in repr(notes)
+        return str(sms.target_label)
+
+    assert caller_notice(p.rst, plain) == "来电人 138****1234"
+    assert caller_notice(p.operator, plain) == "来电人 138****1234"
+    assert caller_notice(p.rst, secret) == "来电人（保密）"
+    assert caller_notice(p.supervisor, secret) == "来电人（保密）"
+    assert caller_notice(p.operator, secret) == "来电人 138****1234"  # the hotline works with them
+    # a delivery error that quotes the number is masked the same way
+    with p.store.write() as s:
+        for row in s.execute(select(OutboxRow).where(OutboxRow.channel == "sms")).scalars():
+            row.attempts, row.last_error = 1, f"gateway refused {PHONE}: busy"
+    (sms,) = p.rst.ticket(secret).notifications
+    assert sms.last_error == "gateway refused （保密）: busy"
+    assert sms.status_label == "重试中（第1次）"
+    (sms,) = p.rst.ticket(plain).notifications
+    assert sms.last_error == "gateway refused 138****1234: busy"

@@ -550,3 +550,67 @@ def test_r_archive_recordings_kept_at_least_twelve_months(platform: Platform) ->
     from console.services.backend import Backend
 
     assert not [m for m in dir(Backend) if "delete" in m or "purge" in m]  # tickets are never deleted
+
+
+def _allowed(err: pytest.ExceptionInfo[RuleError]) -> set[str]:
+    return set(err.value.allowed.split("、"))
+
+
+def test_r_special_refusal_lists_no_special_actions_on_ordinary_ticket(platform: Platform) -> None:
+    special_feedback = {"反馈初步响应", "反馈处理进度"}
+    ordinary = dispatched(platform)
+    with pytest.raises(RuleError) as err:
+        platform.rst.request_completion(ordinary, "电话", dt.date(2026, 11, 25), "x")
+    assert err.value.rule == "R-COMPLETE"
+    assert "签收" in _allowed(err) and not special_feedback & _allowed(err)
+    greyed = next(a for a in platform.rst.ticket(ordinary).actions if a.action == "sign")
+    assert greyed.allowed  # the list the screen shows agrees with the use case
+    refused = next(
+        a for a in platform.rst.ticket(ordinary).actions if a.action == "request_completion"
+    )
+    assert "可以：" in refused.why_not and "反馈初步响应" not in refused.why_not
+    special = platform.operator.accept(
+        intake(Kind.HELP, text="停水"), "hn-rst", special=Special.SPECIAL
+    )
+    with pytest.raises(RuleError) as err:
+        platform.rst.request_completion(special, "电话", dt.date(2026, 11, 25), "x")
+    assert special_feedback <= _allowed(err)
+
+
+def test_r_complex_refusal_lists_no_return(platform: Platform) -> None:
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    with pytest.raises(RuleError) as err:
+        platform.rst.sign(number)
+    assert "退回" in _allowed(err)  # an ordinary ticket in handling may still be returned
+    platform.manager.designate_lead(number, "hn-rst", ["hn-zjt"], "多部门职责交叉")
+    with pytest.raises(RuleError) as err:
+        platform.rst.sign(number)
+    assert err.value.rule == "R-SIGN"
+    assert "退回" not in _allowed(err) and "申请办结" in _allowed(err)
+    with pytest.raises(RuleError) as refused:
+        platform.rst.return_ticket(number, "不属于本厅职责", "三定方案")
+    assert refused.value.rule == "R-COMPLEX"
+
+
+def test_r_supervise_limit_a_closed_supervision_takes_no_more_actions(platform: Platform) -> None:
+    number = dispatched(platform)
+    sid = platform.manager.open_supervision(number, 5, "written", "请书面说明")
+    platform.rst.reply_supervision(sid, "已书面说明")
+    with pytest.raises(RuleError) as again:
+        platform.rst.reply_supervision(sid, "再次说明")
+    assert again.value.rule == "R-SUPERVISE-WHEN" and "督办办结" not in again.value.allowed
+    platform.manager.close_supervision(sid, "办结")
+    for call in (
+        lambda: platform.manager.extend_supervision(sid, 5, "复杂"),
+        lambda: platform.manager.close_supervision(sid, "再办结"),
+        lambda: platform.rst.reply_supervision(sid, "补充"),
+    ):
+        with pytest.raises(RuleError) as err:
+            call()
+        assert err.value.rule == "R-SUPERVISE-LIMIT"
+    sup = platform.manager.ticket(number).supervisions[0]
+    assert sup.reply == "已书面说明" and not sup.extended and sup.state == "closed"
+    actions = {a.action: a for a in platform.manager.ticket(number).actions}
+    assert not actions["extend_supervision"].allowed
+    assert "[R-SUPERVISE-LIMIT] 督办工单已办结" in actions["close_supervision"].why_not

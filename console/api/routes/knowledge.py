@@ -13,8 +13,8 @@ from fastapi import APIRouter, Path
 
 from console.api.deps import Seat
 from console.api.schemas import NO_NUL, DuplicatesIn, FlagIn, PrefilingMatchIn, SearchIn, SuggestIn
-from console.services.errors import HotlineError, InputError
-from console.services.values import Domain, Role
+from console.services.errors import InputError
+from console.services.values import Domain
 from console.services.views import (
     ArticleHit,
     ArticleView,
@@ -70,19 +70,9 @@ def suggest_units(backend: Seat, body: SuggestIn) -> Sequence[UnitSuggestionView
 def find_duplicates(backend: Seat, body: DuplicatesIn) -> Sequence[DuplicateView]:
     """Earlier tickets on the same matter (same caller + similar text; terminated matters).
 
-    A unit clerk sees only the tickets of their own unit among them (R-SECURITY).
+    An intake tool: a seat that takes no calls (a unit clerk …) is refused (R-SECURITY).
     """
-    found = backend.find_duplicates(body.text, body.caller_phone, body.k)
-    if backend.actor.role is not Role.UNIT_CLERK:
-        return found
-    visible = []
-    for dup in found:
-        try:
-            backend.ticket(dup.number)
-        except HotlineError:
-            continue
-        visible.append(dup)
-    return visible
+    return backend.find_duplicates(body.text, body.caller_phone, body.k)
 
 
 @router.post("/prefiling/match", operation_id="match_prefiling", response_model=list[PrefilingView])

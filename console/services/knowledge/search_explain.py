@@ -237,7 +237,10 @@ def make_snippet(
 
 
 def _quoted(original: str, spans: Iterable[Span], shortest: int = 2, limit: int = 2) -> list[str]:
-    pieces = sorted({original[s:e] for s, e in spans if e - s >= shortest}, key=len, reverse=True)
+    """The longest matched phrases, quoted; ties in length by text, so the wording is stable
+    (a set's order changes with the process's string hashing)."""
+    found = {original[s:e] for s, e in spans if e - s >= shortest}
+    pieces = sorted(found, key=lambda p: (-len(p), p))
     return [f"「{p}」" for p in pieces[:limit]]
 
 
