@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console.services.clock import SHANGHAI
-from console.services.tickets import SUPERVISION_METHODS
+from console.services.tickets import SUPERVISION_GROUNDS, SUPERVISION_METHODS
 from console.services.values import Satisfaction, Special
 from console.services.views import EventView
 from console.widgets.safe import clean
@@ -38,6 +38,7 @@ DETAIL_NAMES = {
     "special": "级别",
     "target": "转往",
     "attempt": "第几次",
+    "script": "告知话术",
 }
 UNIT_DETAILS = {"unit_id", "from_unit", "lead"}
 METHODS = {"auto": "自动回访", "manual": "人工回访", **SUPERVISION_METHODS}
@@ -95,7 +96,14 @@ def event_text(event: EventView, unit_names: Mapping[str, str]) -> Text:
     if event.reason:
         out.append("\n    理由：", style="dim")
         out.append(clean(event.reason))
-    for key, value in event.details.items():
+    details = dict(event.details)
+    if "ground" in details:  # a refusal's ground 1–10 has its title; a supervision's 1–5 a label
+        title = details.pop("ground_title", "")
+        if not title and event.action == "open_supervision" and details["ground"].isdigit():
+            title = SUPERVISION_GROUNDS.get(int(details["ground"]), "")
+        if title:
+            details["ground"] = f"{details['ground']}. {title}"
+    for key, value in details.items():
         if _skip(key, value) or key == "opinion" and value == event.reason:
             continue
         name = DETAIL_NAMES.get(key, key)
