@@ -451,10 +451,26 @@ class TicketService:
             # R-SPECIAL: notify the unit by SMS and phone; R-SPECIAL-REPORT: duty office + emergency.
             # one set per dispatch: the clock count tells this dispatch from an earlier one
             n = len(t.clocks)
-            self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{n}", unit=unit.name)
-            self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{n}", unit=unit.name)
-            self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{n}")
-            self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{n}")
+            first = self._clock(t, "first_response")
+            assert first is not None
+            due = local(first.due_at).strftime("%m-%d %H:%M")
+            notice = {
+                "unit": unit.name,
+                "level": special.label,
+                "first_response_due": first.due_at.isoformat(),
+                # what the unit's duty phone reads / the SMS says: number, level, deadline only
+                "message": f"【12345】{special.label}工单{t.number}已派至{unit.name}，"
+                f"请于{due}前反馈初步响应（{rule}）",
+            }
+            report = {
+                **notice,
+                "message": f"【12345】{special.label}工单{t.number}，承办单位"
+                f"{unit.name}，初步响应时限{due}（R-SPECIAL-REPORT）",
+            }
+            self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{n}", **notice)
+            self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{n}", **notice)
+            self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{n}", **report)
+            self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{n}", **report)
         self._event(
             s, t, "dispatch", reason, now, unit_id=unit.id, co_unit_ids=",".join(co_unit_ids)
         )
@@ -736,7 +752,9 @@ class TicketService:
                 "sms",
                 t.caller_phone or "-",
                 f"extension:{t.extension_wd}",
-                message="延期告知",
+                message=f"【12345】您反映的诉求（工单{t.number}）经批准延期办理，"
+                f"办理时限延至{local(due.due):%Y-%m-%d}（R-EXTEND）",
+                due=due.due.isoformat(),
             )
             self._event(s, t, "extension_approved", reason, now, days=days, due=due.due.isoformat())
 

@@ -299,10 +299,10 @@ def test_r_extend_before_expiry_within_ten_days(platform: Platform) -> None:
     assert due_of(view, "limit") == eod("2026-12-16") and view.pending == ""
     with pytest.raises(RuleError):
         platform.rst.request_extension(number, 6, "再延")  # 5 + 6 > 10
-    with platform.store.read() as s:
-        assert s.execute(
-            select(OutboxRow).where(OutboxRow.payload["message"].as_string() == "延期告知")
-        ).first()
+    with platform.store.read() as s:  # the caller is told (R-EXTEND), with the new limit
+        [told] = s.execute(select(OutboxRow).where(OutboxRow.channel == "sms")).scalars()
+        assert told.payload["message"].endswith("办理时限延至2026-12-16（R-EXTEND）")
+        assert number in told.payload["message"]
 
 
 def test_r_extend_refused_after_expiry(platform: Platform) -> None:
@@ -381,8 +381,13 @@ def test_r_special_report_notifies_unit_duty_office_and_emergency(platform: Plat
     assert err.value.rule == "R-SPECIAL-REPORT"
     platform.operator.accept(intake(Kind.HELP, text="化工厂泄漏"), "hn-zjt", special=Special.URGENT)
     with platform.store.read() as s:
-        channels = {r.channel for r in s.execute(select(OutboxRow)).scalars()}
-    assert {"sms", "phone", "duty_office", "emergency"} <= channels
+        rows = {r.channel: r.payload for r in s.execute(select(OutboxRow)).scalars()}
+    assert {"sms", "phone", "duty_office", "emergency"} <= set(rows)
+    # each says which ticket, how urgent, and by when the unit must respond (2 h: 11:00)
+    assert "特殊紧急事项工单" in rows["sms"]["message"]
+    assert "请于11-25 11:00前反馈初步响应（R-SPECIAL-URGENT）" in rows["sms"]["message"]
+    assert rows["duty_office"]["message"].endswith("初步响应时限11-25 11:00（R-SPECIAL-REPORT）")
+    assert "化工厂" not in str(rows)  # a caller's words go to nobody outside the platform
 
 
 # ---------------------------------------------------------------- call-backs
