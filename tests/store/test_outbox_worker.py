@@ -122,7 +122,7 @@ def test_r_special_report_four_messages_delivered_once(
     assert all(k == b["key"] for k, b, _ in gateway.calls)  # header and body agree
     sms = next(b for b in bodies if b["channel"] == "sms")
     assert sms["target"] == "hn-zjt" and sms["payload"]["unit"] == "省住房城乡建设厅"
-    assert sms["payload"]["message"].startswith("【12345】特殊事项工单" + number)
+    assert sms["payload"]["message"].startswith("【12345】特殊紧急事项工单" + number)
     for r in rows(p):
         assert r.delivered_at == p.clock.now() and r.attempts == 1 and r.gave_up_at is None
     marks = audit.entries(p.store, action="outbox_delivered")
