@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.drafts import DraftStore
@@ -179,6 +179,14 @@ class IntakeScreen(Screen[None]):
             "诉求",
             id="intake.focus_text",
             tooltip="跳到诉求内容，边听边记",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+l",
+            "choose_kind",
+            "类别",
+            id="intake.choose_kind",
+            tooltip="选择诉求类别（咨询、求助、投诉、举报、建议），Tab 到业务领域",
             priority=True,
         ),
         Binding("alt+down", "next_answer", "下一答案", id="intake.next_answer", show=False),
@@ -765,6 +773,12 @@ class IntakeScreen(Screen[None]):
             body.append_text(clock_lines(internal))
         self.app.push_screen(InfoDialog("已完成", body))
         self.notify(f"{number} {done}", markup=False)
+
+    def action_choose_kind(self) -> None:
+        """Open the kind list: the kind sets the limits, so it is one key away from anywhere."""
+        kind = self.query_one("#kind", Select)
+        kind.focus()
+        kind.expanded = True
 
     def action_focus_text(self) -> None:
         """Jump to the request text from anywhere in the form (the field typed in most)."""

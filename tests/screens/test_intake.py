@@ -115,8 +115,13 @@ async def test_complaint_dispatched_to_a_suggested_unit(
 ) -> None:
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
-        app.screen.query_one("#kind", Select).value = "complaint"
         await type_call(pilot, "13700002222", "公司拖欠工资三个月了，老板一直不接电话，请帮忙讨薪")
+        # the kind from anywhere in the form: Ctrl+L opens the list (咨询 求助 投诉 …)
+        await pilot.press("ctrl+l")
+        kind = app.screen.query_one("#kind", Select)
+        await wait_for(pilot, lambda: kind.expanded, what="kind list")
+        await pilot.press("down", "down", "enter")
+        await wait_for(pilot, lambda: kind.value == "complaint", what="kind chosen")
         await wait_for(
             pilot,
             lambda: app.screen.suggestions and app.screen.suggestions[0].unit_id == "hn-rst",
@@ -129,8 +134,10 @@ async def test_complaint_dispatched_to_a_suggested_unit(
         await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
         body = app.screen.body.plain
         number = ticket_number(app.screen)
-        assert "R-SIGN" in body and "R-LIMIT" in body  # when to expect an answer
-        assert "2026-12-09 24:00" in body  # complaint: 10 WD from Wed 2026-11-25
+        told, internal = body.split("承办时限（内部，不必告知）")
+        assert "请告知来电人" in told and "R-LIMIT" in told  # when to expect an answer
+        assert "2026-12-09 24:00" in told  # complaint: 10 WD from Wed 2026-11-25
+        assert "R-SIGN" in internal and "R-SIGN" not in told  # the unit's clocks, not theirs
 
     ticket = screen_platform.backend(Role.MANAGER).ticket(number)
     assert ticket.state == State.DISPATCHED.value
