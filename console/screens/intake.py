@@ -102,6 +102,14 @@ class IntakeScreen(Screen[None]):
     CSS_PATH = "intake.tcss"
     BINDINGS = [
         Binding(
+            "ctrl+l",
+            "choose_kind",
+            "类别",
+            id="intake.choose_kind",
+            tooltip="选择诉求类别（咨询、求助、投诉、举报、建议），Tab 到业务领域",
+            priority=True,
+        ),
+        Binding(
             "f6",
             "answer",
             "答复结案",
@@ -179,14 +187,6 @@ class IntakeScreen(Screen[None]):
             "诉求",
             id="intake.focus_text",
             tooltip="跳到诉求内容，边听边记",
-            priority=True,
-        ),
-        Binding(
-            "ctrl+l",
-            "choose_kind",
-            "类别",
-            id="intake.choose_kind",
-            tooltip="选择诉求类别（咨询、求助、投诉、举报、建议），Tab 到业务领域",
             priority=True,
         ),
         Binding("alt+down", "next_answer", "下一答案", id="intake.next_answer", show=False),
