@@ -58,9 +58,13 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def open_platform(settings: Settings, prepare: bool = True) -> Platform:
+def open_platform(settings: Settings, prepare: bool = True, cache_index: bool = False) -> Platform:
     """Open the store. The embedded SQLite store is created, migrated and seeded on first use;
-    a shared PostgreSQL must be migrated with `hotline db upgrade` first."""
+    a shared PostgreSQL must be migrated with `hotline db upgrade` first.
+
+    ``cache_index``: keep a copy of the built knowledge-search index in the data folder and
+    read it back at the next start while the knowledge base is unchanged (the console).
+    """
     store = open_store(settings.db_url)
     clock = clock_from_setting(settings.now, running=settings.clock_running)
     if prepare:
@@ -72,9 +76,13 @@ def open_platform(settings: Settings, prepare: bool = True) -> Platform:
         elif current_revision(store) != HEAD:
             store.dispose()
             raise NotMigrated("数据库结构不是最新版本，请先运行 hotline db upgrade")
-    return Platform(
-        settings, store, clock, RuleTable.load(), CalendarProvider(store), KnowledgeService(store)
-    )
+    cache = None
+    if cache_index:
+        from console.services.knowledge.index_cache import IndexCache
+
+        cache = IndexCache.for_store(settings.data_dir, settings.db_url)
+    knowledge = KnowledgeService(store, cache)
+    return Platform(settings, store, clock, RuleTable.load(), CalendarProvider(store), knowledge)
 
 
 def make_backend(settings: Settings, actor_or_token: Actor | str | None = None) -> Backend:

@@ -2,22 +2,36 @@
 
 Start-up is kept short: the App is built and shown at once, while the platform (SQLAlchemy,
 migrations, and on first start the seed) opens in a worker thread; an operator's intake form is
-usable before the database answers. ``HOTLINE_SEAT="name:role[:unit]"`` names the seat (drills,
-tests); without it a seat screen asks.
+usable before the database answers. The knowledge-search index is read back from the copy in
+the data folder when the knowledge base has not changed (index_cache.py), so answers follow
+the platform at once. ``HOTLINE_SEAT="name:role[:unit]"`` names the seat (drills, tests);
+without it a seat screen asks.
+
+A remote seat (HOTLINE_API) asks the server who it is before any screen, and stops with one
+line on a bad token or a server that does not answer within ``START_CONTACT_S``.
 """
 
 from __future__ import annotations
 
+import gc
 import sys
+import threading
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from console.config import Settings, load_settings
-from console.services.errors import InputError
+from console.services.errors import InputError, Unavailable
 from console.services.values import Role
 from console.services.views import Actor
 
 if TYPE_CHECKING:
     from console.app import HotlineApp, PlatformLike
+    from console.services.backend import Backend
+
+START_CONTACT_S = 3.0
+"""A remote seat's first contact (who it is, the server's time) must be answered within this
+many seconds; else the console stops with one line rather than holding the seat before a blank
+terminal for the transport's whole retry schedule (three tries of up to 10 s each)."""
 
 ROLE_ALIASES = {
     "lead": Role.SHIFT_LEAD,
@@ -67,33 +81,97 @@ def parse_seat(text: str) -> Actor | None:
     return Actor(seat=name, name=name, role=role, unit_id=unit if role is Role.UNIT_CLERK else None)
 
 
+_START_GC_THRESHOLD = 50_000
+_saved_gc: tuple[int, int, int] | None = None
+
+
+def _defer_gc() -> None:
+    """Collect cyclic garbage rarely while the console starts: imports, the first screen and
+    the index make objects that all live on, and scanning them again and again costs ~6 % of
+    the start's CPU. The usual thresholds return once the platform is open (_resume_gc)."""
+    global _saved_gc
+    if _saved_gc is None:
+        _saved_gc = gc.get_threshold()
+        gc.set_threshold(_START_GC_THRESHOLD, *_saved_gc[1:])
+
+
+def _resume_gc() -> None:
+    global _saved_gc
+    if _saved_gc is not None:
+        gc.set_threshold(*_saved_gc)
+        _saved_gc = None
+        gc.freeze()  # what start-up made stays: later collections need not scan it
+
+
 def open_platform_for(settings: Settings) -> PlatformLike:
-    """Runs in a worker thread: the heavy imports (SQLAlchemy, Alembic) happen here, off the UI."""
+    """Runs in a worker thread: the heavy imports (SQLAlchemy, Alembic) happen here, off the UI,
+    and then the knowledge-search index is loaded, so answers come with the platform."""
     import socket
 
     from console.bootstrap import open_platform
     from console.services.audit import set_default_origin
 
     set_default_origin(f"tui:{socket.gethostname()}")
-
-    return open_platform(settings)
+    try:
+        platform = open_platform(settings, cache_index=True)
+        try:
+            platform.knowledge.warm_search()
+        except Exception:  # noqa: BLE001 — the first search tries again and reports it
+            pass
+        return platform
+    finally:
+        _resume_gc()
 
 
 def build_app(settings: Settings, actor: Actor | None = None) -> HotlineApp:
     # The platform opens in the App's worker once the first screen is up: opening it in
     # parallel with Textual's own start only makes both wait for the GIL.
+    _defer_gc()  # before Textual loads
     from console.app import HotlineApp
 
     return HotlineApp(None, settings, opener=lambda: open_platform_for(settings), actor=actor)
 
 
+def connect_remote(settings: Settings, wait: float | None = None) -> Backend:
+    """The RemoteBackend of HOTLINE_API + HOTLINE_TOKEN, connected: the server says who the
+    seat is. A missing or wrong token, a refused connection, or no answer within ``wait``
+    seconds (``START_CONTACT_S``) raises a HotlineError (one line). SQLAlchemy is not loaded
+    for a remote seat."""
+    from console.services.remote import RemoteBackend
+
+    wait = START_CONTACT_S if wait is None else wait
+
+    backend = RemoteBackend(settings.api_url, settings.api_token)
+    outcome: list[BaseException | None] = []
+
+    def contact() -> None:
+        try:
+            backend.connect()
+        except BaseException as exc:  # noqa: BLE001 — handed to the waiting thread
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    # The transport retries a silent server for up to half a minute: wait for it here only so
+    # long (the thread left behind ends with the process).
+    thread = threading.Thread(target=contact, name="hotline-connect", daemon=True)
+    thread.start()
+    thread.join(wait)
+    if not outcome:
+        host = urlsplit(settings.api_url).netloc or settings.api_url
+        raise Unavailable(f"平台服务 {host} 在 {wait:g} 秒内没有应答，请检查网络和服务后重试")
+    if outcome[0] is not None:
+        raise outcome[0]
+    return backend
+
+
 def build_remote_app(settings: Settings) -> HotlineApp:
     """A seat that reaches the platform over HTTP (HOTLINE_API + HOTLINE_TOKEN): the server says
-    who the seat is; a wrong address or token stops here with one line, before any screen."""
+    who the seat is; a wrong address or token, or a silent server, stops here with one line,
+    before any screen."""
     from console.app import HotlineApp
-    from console.bootstrap import make_backend
 
-    return HotlineApp(make_backend(settings), settings)
+    return HotlineApp(connect_remote(settings), settings)
 
 
 def run_console(headless: bool = False) -> int:

@@ -54,10 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hotline` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    from console.services.audit import set_default_origin
-
-    set_default_origin("cli")  # the console and `serve` set their own
     try:
+        if not args_list:
+            # the console itself: neither the verb parser nor the audit module is loaded here,
+            # keeping their imports (SQLAlchemy among them) off the console's start; the
+            # console opens the store in a worker and sets its own audit origin
+            from console.launch import run_console
+
+            return run_console()
+        from console.services.audit import set_default_origin
+
+        set_default_origin("cli")  # `serve` sets its own
         parser = build_parser()
         args = parser.parse_args(args_list)
         if args.verb is None:

@@ -3,6 +3,11 @@
 The indexes live in memory (the same on SQLite and PostgreSQL) and are shared by every
 seat of a process. Edits made here are visible to the very next query; edits made by other
 processes are picked up by a cheap watermark query at most every ``SYNC_SECONDS``.
+
+The search index comes first and alone: answers do not wait for routing or duplicate
+detection, which are built at their first use. Given an ``IndexCache`` (the console passes
+one in the seat's data folder), a start over an unchanged knowledge base reads the built
+search index back instead of rebuilding it (see index_cache.py).
 """
 
 from __future__ import annotations
@@ -14,12 +19,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
+from sqlalchemy import text as sql_text
 
 from console.services.errors import InputError, NotFound
 from console.services.knowledge.seed import ArticleRecord, Seed, UnitRecord
 
 if TYPE_CHECKING:
     from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord
+    from console.services.knowledge.index_cache import IndexCache
     from console.services.knowledge.routing import Router
     from console.services.knowledge.search import SearchIndex
 from console.services.knowledge.text import normalize
@@ -43,6 +50,9 @@ from console.store.models import (
 )
 
 SYNC_SECONDS = 5.0
+REST_WAIT_SECONDS = 2.0
+"""At most this long routing and duplicate detection wait for searches under way before their
+first build (the search index is ready by then: it is only the searches themselves)."""
 # Re-read a little before the watermark: a row stamped at the same moment (a frozen drill
 # clock) or committed late with an earlier stamp (PostgreSQL) is not missed; upserts are
 # idempotent, so reading a row twice costs nothing but time.
@@ -100,6 +110,25 @@ def ticket_record(t: TicketRow) -> TicketRecord:
     )
 
 
+def _preload_zhconv() -> None:
+    """Import zhconv (the traditional → simplified table) without pkg_resources.
+
+    zhconv finds its table through pkg_resources when that imports, which alone costs
+    ~80 ms; without it, zhconv opens the file next to itself. Nothing else is changed.
+    """
+    import sys
+
+    if "zhconv" in sys.modules or "pkg_resources" in sys.modules:
+        return
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes the import fail
+    try:
+        import zhconv  # noqa: F401
+    except ImportError:
+        pass
+    finally:
+        del sys.modules["pkg_resources"]
+
+
 PLACE_SUFFIXES = ("省", "市", "州", "区", "县", "镇", "乡", "街道")
 
 
@@ -110,32 +139,108 @@ def _is_place(keyword: str, region: str) -> bool:
 class KnowledgeService:
     """Search, routing, duplicates and pre-filing over one store (shared by all seats)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, cache: IndexCache | None = None) -> None:
         self.store = store
-        self._lock = threading.RLock()
+        self.cache = cache
+        self._search_lock = threading.Lock()  # building the search index
+        self._lock = threading.RLock()  # building routing and duplicates; syncing
+        self._sync_guard = threading.Lock()
         self._search: SearchIndex | None = None
         self._router: Router | None = None
         self._dups: DuplicateIndex | None = None
+        self._units: tuple[UnitRecord, ...] = ()
+        self._articles: dict[str, ArticleRecord] = {}
         self._unit_names: dict[str, str] = {}
         self._article_mark: dt.datetime | None = None
         self._ticket_mark: dt.datetime | None = None
         self._checked = 0.0
         self._syncing = False
+        self._saver: threading.Thread | None = None
+        # searches under way: routing and duplicates are first built after them, so the
+        # first answers do not share the CPU with that build (answers first)
+        self._searching = threading.Condition()
+        self._in_flight = 0
+        self.loaded_from_cache = False
+        """Whether the search index was read back from the cache (diagnostics, tests)."""
 
     # ------------------------------------------------------------------ building and syncing
-    def _build(self) -> None:
+    def _build_search(self) -> None:
         # the engines (numpy and friends) load with the first query, off the start-up path
-        from console.services.knowledge.duplicates import DuplicateIndex
-        from console.services.knowledge.routing import Router
+        _preload_zhconv()
         from console.services.knowledge.search import SearchIndex
 
         with self.store.read() as s:
-            units = [
+            units = tuple(
                 unit_record(u)
                 for u in s.execute(select(UnitRow).where(UnitRow.active.is_(True))).scalars()
-            ]
-            articles = [article_record(a) for a in s.execute(select(ArticleRow)).scalars()]
+            )
             synonyms = [tuple(r.terms) for r in s.execute(select(SynonymRow)).scalars()]
+            mark = s.execute(
+                select(ArticleRow.updated_at).order_by(ArticleRow.updated_at.desc()).limit(1)
+            ).scalar()
+            index: SearchIndex | None = None
+            key = ""
+            articles: dict[str, ArticleRecord] = {}
+            if self.cache is not None:
+                from console.services.knowledge.index_cache import content_key
+
+                # as stored (no type conversion): cheap at 50 000 articles. Read before the
+                # articles: under READ COMMITTED an edit committed in between makes the copy's
+                # key older than its content, so the next start rebuilds (never the reverse)
+                stamps = s.execute(sql_text("SELECT id, updated_at FROM articles")).all()
+                key = content_key((row[0], row[1]) for row in stamps)
+                loaded = self.cache.load(key, synonyms)
+                if loaded is not None:
+                    index, records = loaded
+                    articles = {r.id: r for r in records}
+            if index is not None:
+                if mark is not None:
+                    # Edited through the same stamp as before (a frozen drill clock) leaves the
+                    # key as it was: re-read what is stamped near the newest, as a sync does.
+                    recent = [
+                        article_record(a)
+                        for a in s.execute(
+                            select(ArticleRow).where(ArticleRow.updated_at >= mark - SYNC_OVERLAP)
+                        ).scalars()
+                    ]
+                    index.upsert_many(recent)
+                    articles.update((a.id, a) for a in recent)
+                self.loaded_from_cache = True
+            else:
+                articles = {
+                    a.id: article_record(a) for a in s.execute(select(ArticleRow)).scalars()
+                }
+                index = SearchIndex(articles.values(), synonyms)
+                if self.cache is not None:
+                    self._save_later(key, index)
+        self._units = units
+        self._articles = articles
+        self._unit_names = {u.id: u.name for u in units}
+        self._article_mark = mark
+        self._checked = time.monotonic()
+        self._search = index
+
+    def _save_later(self, key: str, index: SearchIndex) -> None:
+        """Write the cache copy in its own thread: the first answers do not wait for it."""
+        cache = self.cache
+        assert cache is not None
+        self._saver = threading.Thread(
+            target=cache.save, args=(key, index), name="kb-index-cache", daemon=False
+        )
+        self._saver.start()
+
+    def wait_for_cache(self, timeout: float | None = None) -> None:
+        """Wait until the cache copy being written (if any) is on disk."""
+        if self._saver is not None:
+            self._saver.join(timeout)
+
+    def _build_rest(self) -> None:
+        with self._searching:
+            self._searching.wait_for(lambda: self._in_flight == 0, timeout=REST_WAIT_SECONDS)
+        from console.services.knowledge.duplicates import DuplicateIndex
+        from console.services.knowledge.routing import Router
+
+        with self.store.read() as s:
             dispatches = s.execute(
                 select(TicketRow.text, TicketRow.domain, EventRow.details)
                 .join(EventRow, EventRow.ticket_id == TicketRow.id)
@@ -152,34 +257,45 @@ class KnowledgeService:
                     )
                 ).scalars()
             ]
-            self._article_mark = s.execute(
-                select(ArticleRow.updated_at).order_by(ArticleRow.updated_at.desc()).limit(1)
-            ).scalar()
             self._ticket_mark = s.execute(
                 select(TicketRow.updated_at).order_by(TicketRow.updated_at.desc()).limit(1)
             ).scalar()
-        self._unit_names = {u.id: u.name for u in units}
-        self._search = SearchIndex(articles, synonyms)
         past = [
             (text, domain, str(details.get("unit_id", "")))
             for text, domain, details in dispatches
             if details.get("unit_id")
         ]
-        self._router = Router.from_seed(Seed(units=tuple(units), articles=tuple(articles)), past)
+        articles = tuple(self._articles.values())
+        self._router = Router.from_seed(Seed(units=self._units, articles=articles), past)
         self._dups = DuplicateIndex(tickets)
-        self._checked = time.monotonic()
+        self._articles = {}  # the router has what it needs; the search index keeps the rest
+
+    def _search_ready(self) -> SearchIndex:
+        """The search index (built or read back at the first call); never waits for routing."""
+        index = self._search
+        if index is None:
+            with self._search_lock:
+                if self._search is None:
+                    self._build_search()
+                index = self._search
+                assert index is not None
+            return index
+        if time.monotonic() - self._checked > SYNC_SECONDS and not self._syncing:
+            with self._sync_guard:
+                if not self._syncing:
+                    # never on the keystroke's path: the next query sees what this sync finds
+                    self._syncing = True
+                    self._checked = time.monotonic()
+                    threading.Thread(target=self._sync_in_background, daemon=True).start()
+        return index
 
     def _ready(self) -> tuple[SearchIndex, Router, DuplicateIndex]:
+        index = self._search_ready()
         with self._lock:
-            if self._search is None:
-                self._build()
-            elif time.monotonic() - self._checked > SYNC_SECONDS and not self._syncing:
-                # never on the keystroke's path: the next query sees what this sync finds
-                self._syncing = True
-                self._checked = time.monotonic()
-                threading.Thread(target=self._sync_in_background, daemon=True).start()
-            assert self._search is not None and self._router is not None and self._dups is not None
-            return self._search, self._router, self._dups
+            if self._router is None or self._dups is None:
+                self._build_rest()
+            assert self._router is not None and self._dups is not None
+            return index, self._router, self._dups
 
     def _sync_in_background(self) -> None:
         try:
@@ -201,6 +317,8 @@ class KnowledgeService:
                 assert self._search is not None
                 self._search.upsert(article_record(a))
                 self._article_mark = max(self._article_mark or a.updated_at, a.updated_at)
+            if self._dups is None:
+                return  # tickets are read whole when duplicate detection is first needed
             q2 = select(TicketRow)
             if self._ticket_mark is not None:
                 q2 = q2.where(TicketRow.updated_at >= self._ticket_mark - SYNC_OVERLAP)
@@ -224,12 +342,18 @@ class KnowledgeService:
         """Sync now (after this process wrote tickets or articles)."""
         with self._lock:
             if self._search is None:
-                self._build()
+                self._search_ready()
             else:
                 self._sync()
 
+    def warm_search(self) -> None:
+        """Build (or read back) the search index only: what answers need."""
+        self._search_ready()
+
     def warm(self) -> None:
-        """Build the indexes ahead of the first keystroke (called from a worker at start-up)."""
+        """Build the indexes ahead of the first keystroke (called from a worker at start-up):
+        the search index first, then routing and duplicates."""
+        self._search_ready()
         self._ready()
 
     # ------------------------------------------------------------------ search
@@ -238,9 +362,16 @@ class KnowledgeService:
     ) -> list[ArticleHit]:
         if len(query) > 2000:
             query = query[:2000]
-        index, _, _ = self._ready()
-        dom = Domain.parse(domain) if domain else None
-        hits = index.search(query, unit=unit or None, domain=dom, limit=limit)  # type: ignore[arg-type]
+        with self._searching:
+            self._in_flight += 1
+        try:
+            index = self._search_ready()
+            dom = Domain.parse(domain) if domain else None
+            hits = index.search(query, unit=unit or None, domain=dom, limit=limit)  # type: ignore[arg-type]
+        finally:
+            with self._searching:
+                self._in_flight -= 1
+                self._searching.notify_all()
         return [
             ArticleHit(
                 article_id=h.article_id,
@@ -359,5 +490,5 @@ class KnowledgeService:
         return out
 
     def unit_names(self) -> Sequence[tuple[str, str]]:
-        self._ready()
+        self._search_ready()
         return sorted(self._unit_names.items())
