@@ -31,6 +31,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from console.config import Settings
@@ -59,6 +60,21 @@ def default_mode(role: Role) -> str:
     if role is Role.SHIFT_LEAD:
         return "board"
     return "queues"
+
+
+def mark_focused_pane(widget: Widget) -> None:
+    """Light the border of the pane (``.pane``) that holds the focus: ``-has-focus``.
+
+    A class set when the focus enters another pane, rather than ``:focus-within``, which makes
+    Textual restyle the whole pane at every focus move inside it (each Tab in the intake form).
+    """
+    pane = next((w for w in widget.ancestors_with_self if w.has_class("pane")), None)
+    screen = widget.screen
+    for other in screen.query(".pane.-has-focus"):
+        if other is not pane:
+            other.remove_class("-has-focus")
+    if pane is not None and not pane.has_class("-has-focus"):
+        pane.add_class("-has-focus")
 
 
 def _intake_screen() -> Screen[Any]:
@@ -333,6 +349,7 @@ class HotlineApp(App[None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
             event.widget.cursor_blink = False
+        mark_focused_pane(event.widget)
 
     # ------------------------------------------------------------------ errors and connection
     def report_error(self, err: BaseException) -> None:

@@ -24,7 +24,6 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     OptionList,
@@ -43,6 +42,7 @@ from console.services.tickets import SUPERVISION_GROUNDS, SUPERVISION_METHODS
 from console.services.values import Satisfaction
 from console.services.views import ActionView, Actor, SupervisionView, TicketView, UnitView
 from console.widgets.deadline import due_label
+from console.widgets.footer import KeyFooter
 from console.widgets.safe import clean, literal
 
 RETRIES = 5
@@ -229,7 +229,7 @@ class ActionDialog(ModalScreen[str | None]):
                     Text(f"{self.SUBMIT_LABEL}（Ctrl+S）"), variant="primary", id="dialog-submit"
                 )
                 yield Button(Text("取消（Esc）"), id="dialog-cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#dialog-error").display = False

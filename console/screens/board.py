@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from console.services.errors import HotlineError, Unavailable
@@ -39,6 +39,7 @@ from console.services.views import (
 )
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI, countdown_text, due_label
+from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.notifications import marker, notifications_text
 from console.widgets.safe import clean, literal
@@ -238,7 +239,7 @@ class BoardScreen(Screen[None]):
             )
             with VerticalScroll(id="board-side", classes="pane"):
                 yield Static("", id="board-detail", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#board-banner").display = False

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, Select, Static
+from textual.widgets import Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.drafts import DraftStore
@@ -42,6 +42,7 @@ from console.widgets.answer_list import AnswerList, status_badge
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.checklist import GroundChecklist
 from console.widgets.dialogs import ChoiceDialog, ConfirmDialog, InfoDialog
+from console.widgets.footer import KeyFooter
 from console.widgets.intake_form import IntakeForm
 from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
@@ -248,7 +249,7 @@ class IntakeScreen(Screen[None]):
                 yield TextList("（未发现重复）", id="duplicates")
                 yield Label(Text("建议承办单位（F9 派单）"), classes="side-title")
                 yield TextList("（输入诉求后给出建议）", id="units")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         app: Any = self.app

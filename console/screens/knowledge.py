@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.clipboard import copy_text
@@ -21,6 +21,7 @@ from console.services.views import ArticleHit, ArticleView, UnitView
 from console.widgets.answer_list import AnswerList, status_badge
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
+from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
 
@@ -113,7 +114,7 @@ class KnowledgeScreen(Screen[None]):
             with VerticalScroll(id="kb-article", classes="pane") as pane:
                 pane.border_title = "知识全文（F6 复制答案）"
                 yield Static(Text("选择左侧一条知识查看全文", style="dim"), id="kb-article-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#kb-query", Input).focus()

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, Tab, Tabs
+from textual.widgets import DataTable, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from console.services.errors import HotlineError, Unavailable
@@ -22,6 +22,7 @@ from console.services.queries import QUEUES
 from console.services.values import Role
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI
+from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.safe import clean
 from console.widgets.ticket_table import TicketTable
@@ -124,7 +125,7 @@ class QueuesScreen(Screen[None]):
         )
         yield TicketTable(id="queues-table")
         yield Static("", id="queues-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#queues-banner").display = False

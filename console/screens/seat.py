@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from console.launch import SEAT_ROLES
 from console.services.values import Role
 from console.services.views import Actor
 from console.widgets.banner import ConnectionBanner, DrillBanner
+from console.widgets.footer import KeyFooter
 
 SETUP_ACTOR = Actor("seat-setup", "值班登记", Role.OPERATOR)
 
@@ -58,7 +59,7 @@ class SeatScreen(Screen[Actor | None]):
             yield Select([], prompt="选择单位", id="seat-unit")
             yield Static(Text(""), id="seat-status", classes="hint")
             yield Button(Text("开始值班（Ctrl+S）"), variant="primary", id="seat-start")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._sync_unit()

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from console.screens.actions import (
@@ -34,6 +34,7 @@ from console.services.values import Satisfaction, Special
 from console.services.views import ActionView, ClockView, SupervisionView, TicketView, UnitView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI, due_label, remaining_text
+from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.notifications import NotificationList
 from console.widgets.safe import clean, literal
@@ -272,7 +273,7 @@ class TicketScreen(Screen[None]):
                 yield Static("", id="ticket-clocks", markup=False)
                 yield Static("", id="ticket-supervisions", markup=False)
                 yield NotificationList(id="ticket-notifications")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#ticket-banner").display = False

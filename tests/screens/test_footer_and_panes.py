@@ -1,0 +1,93 @@
+"""The footer rebuilds only when what it shows changes; the focused pane is marked by a class
+(not ``:focus-within``, which restyles a whole pane at every Tab)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from console.app import mark_focused_pane
+from console.services.values import Role
+from console.widgets.footer import KeyFooter
+from tests.screens.conftest import wait_for
+
+pytestmark = pytest.mark.anyio
+
+
+class CountingFooter(KeyFooter):
+    rebuilds = 0
+
+    async def recompose(self) -> None:
+        type(self).rebuilds += 1
+        await super().recompose()
+
+
+class Keys(App[None]):
+    BINDINGS = [Binding("f6", "noop", "答复"), Binding("f9", "noop2", "派单")]
+    busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="a")
+        yield Input(id="b")
+        yield CountingFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "noop2" and self.busy else True
+
+
+async def test_footer_rebuilds_only_on_a_change_of_what_it_shows() -> None:
+    app = Keys()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        start = CountingFooter.rebuilds
+        for _ in range(5):  # focus moves: the same keys, nothing to rebuild
+            await pilot.press("tab")
+            app.screen.refresh_bindings()
+            await pilot.pause()
+        assert CountingFooter.rebuilds == start
+        app.busy = True  # 派单 greyed: one rebuild
+        app.screen.refresh_bindings()
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        await pilot.pause()
+        assert CountingFooter.rebuilds == start + 1
+
+
+class Panes(App[None]):
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="pane", id="left"):
+            yield Input(id="a1")
+            yield Input(id="a2")
+        with Vertical(classes="pane", id="right"):
+            yield Input(id="b1")
+
+    def on_descendant_focus(self, event: Any) -> None:
+        mark_focused_pane(event.widget)
+
+
+async def test_the_pane_holding_the_focus_is_marked() -> None:
+    app = Panes()
+    async with app.run_test(size=(80, 10)) as pilot:
+        left, right = app.query_one("#left"), app.query_one("#right")
+        app.query_one("#a1").focus()
+        await pilot.pause()
+        assert left.has_class("-has-focus") and not right.has_class("-has-focus")
+        await pilot.press("tab")  # a2: same pane
+        assert left.has_class("-has-focus")
+        await pilot.press("tab")  # b1
+        await pilot.pause()
+        assert right.has_class("-has-focus") and not left.has_class("-has-focus")
+
+
+async def test_intake_marks_the_form_pane_while_typing(make_app: Any) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+e")
+        form = app.screen.query_one("#form-pane")
+        await wait_for(pilot, lambda: form.has_class("-has-focus"), what="form pane marked")
+        assert not app.screen.query_one("#answers-pane").has_class("-has-focus")
