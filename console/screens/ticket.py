@@ -233,6 +233,17 @@ def supervisions_text(sups: Sequence[SupervisionView], unit_names: Mapping[str, 
     return Text("\n", end="").join(parts)
 
 
+def short_refusal(why_not: str) -> str:
+    """A refusal on one line: its ``[R-id]`` and, when short, the reason without the list of
+    what is allowed (the allowed actions are listed just above)."""
+    reason = clean(why_not).split("；可以：")[0].strip()
+    if reason.startswith("[") and "]" in reason:
+        rule, _, rest = reason.partition("]")
+        rest = rest.strip()
+        return f"{rule}]" + (f" {rest}" if len(rest) <= 24 else "")
+    return reason
+
+
 class TicketScreen(Screen[None]):
     """One ticket, everything about it, and what this seat may do with it now."""
 
@@ -357,19 +368,23 @@ class TicketScreen(Screen[None]):
         if not view.actions:
             panel.update(Text("（本席位对该工单无可执行操作）", style="dim"))
             return
+        # what can be done now first; what cannot, one line each with its rule (the key shows
+        # the whole reason), so the clocks and notifications below stay in sight
         parts: list[RenderableType] = []
-        for av in view.actions:
-            key = self._key_for(av.action)
+        for av in (a for a in view.actions if a.allowed):
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append(f" {self._key_for(av.action)} ", style="bold reverse")
+            line.append(f" {av.label}", style="bold")
+            parts.append(line)
+        refused = [a for a in view.actions if not a.allowed]
+        if refused:
+            parts.append(Text("现在不能（按键看原因）", style="dim"))
+        for av in refused:
             line = Text()
-            if av.allowed:
-                line.append(f" {key} ", style="bold reverse")
-                line.append(f" {av.label}", style="bold")
-                parts.append(line)
-            else:
-                line.append(f" {key} ", style="dim reverse")
-                line.append(f" {av.label}（现在不能）", style="dim")
-                parts.append(line)
-                parts.append(Padding(Text(clean(av.why_not), style="dim italic"), (0, 0, 0, 4)))
+            line.append(f" {self._key_for(av.action)} ", style="dim reverse")
+            line.append(f" {av.label}（现在不能）", style="dim")
+            line.append(f" {short_refusal(av.why_not)}", style="dim italic")
+            parts.append(line)
         panel.update(Group(*parts))
 
     def _key_for(self, action: str) -> str:
