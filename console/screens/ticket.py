@@ -233,15 +233,15 @@ def supervisions_text(sups: Sequence[SupervisionView], unit_names: Mapping[str, 
     return Text("\n", end="").join(parts)
 
 
-def short_refusal(why_not: str) -> str:
-    """A refusal on one line: its ``[R-id]`` and, when short, the reason without the list of
-    what is allowed (the allowed actions are listed just above)."""
+def short_refusal(why_not: str) -> tuple[str, str]:
+    """A refusal as ``("[R-id]", reason)``: the reason without the list of what is allowed (the
+    allowed actions are listed just above), and only when short — the key shows it whole."""
     reason = clean(why_not).split("；可以：")[0].strip()
     if reason.startswith("[") and "]" in reason:
         rule, _, rest = reason.partition("]")
         rest = rest.strip()
-        return f"{rule}]" + (f" {rest}" if len(rest) <= 24 else "")
-    return reason
+        return f"{rule}]", rest if len(rest) <= 24 else ""
+    return "", reason
 
 
 class TicketScreen(Screen[None]):
@@ -380,11 +380,13 @@ class TicketScreen(Screen[None]):
         if refused:
             parts.append(Text("现在不能（按键看原因）", style="dim"))
         for av in refused:
+            rule, reason = short_refusal(av.why_not)
             line = Text()
             line.append(f" {self._key_for(av.action)} ", style="dim reverse")
-            line.append(f" {av.label}（现在不能）", style="dim")
-            line.append(f" {short_refusal(av.why_not)}", style="dim italic")
+            line.append(f" {av.label}（现在不能） {rule}", style="dim")
             parts.append(line)
+            if reason:
+                parts.append(Padding(Text(reason, style="dim italic"), (0, 0, 0, 5)))
         panel.update(Group(*parts))
 
     def _key_for(self, action: str) -> str:
