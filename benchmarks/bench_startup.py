@@ -79,10 +79,16 @@ async def watch(pilot):
             answers = screen.query_one("#answers")
         if app.ready and "platform" not in marks:
             marks["platform"] = time.time()
-        if answers is not None and answers.query_text == QUERY and answers.hits:
+        if (
+            "answers" not in marks
+            and answers is not None
+            and answers.query_text == QUERY
+            and answers.hits
+        ):
             marks["answers"] = time.time()
             marks["cpu"] = time.process_time()
-            break
+        if "answers" in marks and "platform" in marks:
+            break  # answers may come first (from the saved index), the platform after
         if time.time() - t_start > 60:
             print("no answers within 60 s: " + repr(marks), file=sys.stderr)
             break
@@ -175,6 +181,9 @@ def cold_start(runs: int) -> dict[str, Any]:
     uncached: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="hotline-bench-") as folder:
         env = _prepare(Path(folder))
+        # a seat's start runs on the real clock (a pinned drill clock turns the early answers
+        # from the saved index off: see services/knowledge/early.py)
+        env.pop("HOTLINE_NOW", None)
         _child(BARE_CHILD, env)  # warm the OS file cache for both, like a seat that ran before
         _child(CONSOLE_CHILD, env)  # … and write the search-index cache, as a first start does
         for _ in range(runs):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from io import StringIO
 from pathlib import Path
@@ -37,7 +37,7 @@ from textual.worker import get_current_worker
 from console.config import Settings
 from console.services.errors import HotlineError, Unavailable
 from console.services.values import Role
-from console.services.views import Actor
+from console.services.views import Actor, ArticleHit
 
 if TYPE_CHECKING:
     from console.services.backend import Backend
@@ -49,6 +49,14 @@ INTAKE_ROLES = frozenset({Role.OPERATOR, Role.SUBCENTRE_OPERATOR, Role.EXPERT, R
 
 class PlatformLike(Protocol):
     def backend(self, actor: Actor) -> Backend: ...
+
+
+class EarlySearchLike(Protocol):
+    """Knowledge answers before the platform is open (services/knowledge/early.py)."""
+
+    def search_kb(
+        self, query: str, unit: str | None = None, domain: str | None = None, limit: int = 10
+    ) -> Sequence[ArticleHit]: ...
 
 
 def default_mode(role: Role) -> str:
@@ -245,6 +253,7 @@ class HotlineApp(App[None]):
         settings: Settings,
         *,
         opener: Callable[[], PlatformLike] | None = None,
+        early_search: Callable[[], EarlySearchLike | None] | None = None,
         actor: Actor | None = None,
         cursor_blink: bool = True,
         retry_interval: float = 2.0,
@@ -255,6 +264,9 @@ class HotlineApp(App[None]):
         self.actor: Actor | None = backend.actor if backend is not None else actor
         self.platform: PlatformLike | None = None
         self._opener = opener
+        self._early_search = early_search
+        # answers from the saved search index while the platform is still opening
+        self.early_search: EarlySearchLike | None = None
         self.cursor_blink = cursor_blink
         self.retry_interval = retry_interval
         # Textual's crash report prints local variables (caller words, phone numbers) to stderr:
@@ -293,6 +305,10 @@ class HotlineApp(App[None]):
         worker = get_current_worker()
         while not worker.is_cancelled:
             try:
+                if self._early_search is not None:
+                    early, self._early_search = self._early_search(), None
+                    if early is not None:
+                        self.call_from_thread(self._early_search_opened, early)
                 platform = self._opener()
             except HotlineError as err:
                 self.call_from_thread(self._open_failed, str(err))
@@ -308,6 +324,14 @@ class HotlineApp(App[None]):
         for screen in self.screen_stack:
             if hasattr(screen, "show_status"):
                 screen.show_status(message)
+
+    def _early_search_opened(self, early: EarlySearchLike) -> None:
+        if self.backend is not None:
+            return
+        self.early_search = early
+        for screen in self.screen_stack:
+            if hasattr(screen, "early_search_ready"):
+                screen.early_search_ready()
 
     def _platform_opened(self, platform: PlatformLike) -> None:
         self.platform = platform
@@ -341,6 +365,7 @@ class HotlineApp(App[None]):
         assert self.backend is not None
         from console.widgets.banner import drill_text
 
+        self.early_search = None  # the platform's own search from now on
         self.actor = self.backend.actor
         self.sub_title = self.backend.actor.label
         self.drill_text = drill_text(self.backend.now()) if self.backend.drill else ""

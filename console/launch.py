@@ -27,6 +27,7 @@ from console.services.views import Actor
 if TYPE_CHECKING:
     from console.app import HotlineApp, PlatformLike
     from console.services.backend import Backend
+    from console.services.knowledge.early import EarlySearch
 
 START_CONTACT_S = 3.0
 """A remote seat's first contact (who it is, the server's time) must be answered within this
@@ -129,7 +130,23 @@ def build_app(settings: Settings, actor: Actor | None = None) -> HotlineApp:
     _defer_gc()  # before Textual loads
     from console.app import HotlineApp
 
-    return HotlineApp(None, settings, opener=lambda: open_platform_for(settings), actor=actor)
+    return HotlineApp(
+        None,
+        settings,
+        opener=lambda: open_platform_for(settings),
+        early_search=lambda: early_search_for(settings),
+        actor=actor,
+    )
+
+
+def early_search_for(settings: Settings) -> EarlySearch | None:
+    """Runs in the opener's thread before the platform: answers from the index the last start
+    saved (embedded store only, not under a frozen drill clock), or None."""
+    if settings.now and not settings.clock_running:
+        return None  # an article edited under a frozen clock keeps its stamp: let the service
+    from console.services.knowledge.early import open_early_search
+
+    return open_early_search(settings.data_dir, settings.db_url)
 
 
 def connect_remote(settings: Settings, wait: float | None = None) -> Backend:

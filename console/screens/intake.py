@@ -272,6 +272,10 @@ class IntakeScreen(Screen[None]):
     def form(self) -> IntakeForm:
         return self.query_one(IntakeForm)
 
+    def early_search_ready(self) -> None:
+        """Answers from the saved index while the platform opens (called by the app)."""
+        self._schedule_searches(now=True)
+
     def _ready_changed(self, ready: bool) -> None:
         if ready:
             self.load_reference()
@@ -335,7 +339,7 @@ class IntakeScreen(Screen[None]):
         self._answer_timer = None
         self._last_search = time.monotonic()
         query = self.form.text.strip()
-        if self.backend is None:
+        if self.backend is None and self.app.early_search is None:  # type: ignore[attr-defined]
             return
         if not query:
             self._searched_query = ""
@@ -346,10 +350,11 @@ class IntakeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="intake-kb", exit_on_error=False)
     def search_answers(self, query: str) -> None:
-        backend = self.backend
-        assert backend is not None
+        searcher = self.backend or self.app.early_search  # type: ignore[attr-defined]
+        if searcher is None:
+            return
         try:
-            hits = list(backend.search_kb(query, limit=ANSWER_LIMIT))
+            hits = list(searcher.search_kb(query, limit=ANSWER_LIMIT))
         except HotlineError as err:
             self.app.call_from_thread(self._backend_failed, err)
             return

@@ -1,0 +1,90 @@
+"""Answers before the platform is open: the cached search index of the embedded store, read
+with the standard library's sqlite3 while SQLAlchemy is still loading.
+
+At a console's start the seat can type at once, but the platform (SQLAlchemy, the store, the
+services) takes the better part of a second more to open. The answers beside the form need
+only the search index, which the last start saved (index_cache.py). This reads it back the
+way :class:`~console.services.knowledge.service.KnowledgeService` does — the same content key
+over every article's id and stamp, the same synonyms — so what it finds is what the service
+would find; when anything differs (no copy, another key, a damaged file) there is no early
+search and the answers come with the platform, as before.
+
+Only for the embedded SQLite store, and not under a frozen drill clock (an article edited
+under a frozen clock keeps its stamp: the service re-reads such articles, this does not).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from console.services.knowledge.index_cache import IndexCache, content_key
+from console.services.knowledge.search import SearchIndex
+from console.services.values import Domain
+from console.services.views import ArticleHit
+
+SQLITE_PREFIX = "sqlite:///"
+
+
+def embedded_path(db_url: str) -> Path | None:
+    """The file of an embedded store's URL (``sqlite:///…``), without importing SQLAlchemy."""
+    if not db_url.startswith(SQLITE_PREFIX):
+        return None
+    path = db_url[len(SQLITE_PREFIX) :].split("?", 1)[0]
+    if not path or path == ":memory:":
+        return None
+    return Path(path)
+
+
+class EarlySearch:
+    """``search_kb`` over a cached index, answering as the service would with that index."""
+
+    def __init__(self, index: SearchIndex, unit_names: dict[str, str]) -> None:
+        self._index = index
+        self._unit_names = unit_names
+
+    def search_kb(
+        self, query: str, unit: str | None = None, domain: str | None = None, limit: int = 10
+    ) -> Sequence[ArticleHit]:
+        dom = Domain.parse(domain) if domain else None
+        hits = self._index.search(query[:2000], unit=unit or None, domain=dom, limit=limit)  # type: ignore[arg-type]
+        return [
+            ArticleHit(
+                article_id=h.article_id,
+                unit_id=h.unit_id,
+                unit_name=self._unit_names.get(h.unit_id, h.unit_id),
+                question=h.question,
+                snippet=h.snippet,
+                score=round(float(h.score), 4),
+                status=h.status,
+                question_spans=tuple(h.highlights.question),
+                snippet_spans=tuple(h.highlights.snippet),
+                why=tuple(h.why),
+            )
+            for h in hits
+        ]
+
+
+def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:
+    """The early search of this store, or None (not embedded, no usable copy, any error)."""
+    path = embedded_path(db_url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1.0)
+        try:
+            stamps = db.execute("SELECT id, updated_at FROM articles").fetchall()
+            synonyms = [
+                tuple(json.loads(terms)) for (terms,) in db.execute("SELECT terms FROM synonyms")
+            ]
+            names = dict(db.execute("SELECT id, name FROM units WHERE active"))
+        finally:
+            db.close()
+        loaded = IndexCache.for_store(data_dir, db_url).load(content_key(stamps), synonyms)
+    except Exception:  # noqa: BLE001 — no early answers; the platform brings them
+        return None
+    if loaded is None:
+        return None
+    return EarlySearch(loaded[0], names)
