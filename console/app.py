@@ -188,7 +188,7 @@ class HotlineApp(App[None]):
         Binding(
             "f2",
             "intake",
-            "接听/受理",
+            "受理",
             id="app.intake",
             tooltip="来电受理界面",
             priority=True,
@@ -264,7 +264,7 @@ class HotlineApp(App[None]):
         self.actor: Actor | None = backend.actor if backend is not None else actor
         self.platform: PlatformLike | None = None
         self._opener = opener
-        self._early_search = early_search
+        self._early_opener = early_search
         # answers from the saved search index while the platform is still opening
         self.early_search: EarlySearchLike | None = None
         self.cursor_blink = cursor_blink
@@ -305,8 +305,8 @@ class HotlineApp(App[None]):
         worker = get_current_worker()
         while not worker.is_cancelled:
             try:
-                if self._early_search is not None:
-                    early, self._early_search = self._early_search(), None
+                if self._early_opener is not None:
+                    early, self._early_opener = self._early_opener(), None
                     if early is not None:
                         self.call_from_thread(self._early_search_opened, early)
                 platform = self._opener()

@@ -11,14 +11,9 @@ from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import Static
 
-# app action → the screen (mode) it shows, in the order the bar lists them
-SCREENS = (
-    ("intake", "受理"),
-    ("knowledge", "知识库"),
-    ("queues", "工单队列"),
-    ("board", "特殊事项"),
-)
-EXTRAS = (("open_ticket", "打开工单"), ("command_palette", "命令"))
+# the app's actions the bar lists, in order: the screens (modes), then opening a ticket and
+# the palette; each is shown with its binding's key and description (keymaps included)
+ACTIONS = ("intake", "knowledge", "queues", "board", "open_ticket", "command_palette")
 
 
 class NavBar(Static):
@@ -56,15 +51,15 @@ class NavBar(Static):
             if node is app and binding.action not in by_action:
                 by_action[binding.action] = (binding, enabled)
         parts: list[tuple[str, str]] = []
-        for action, label in (*SCREENS, *EXTRAS):
+        for action in ACTIONS:
             found = by_action.get(action)
             if found is None or not found[1]:
                 continue
-            here = action == current
+            binding, here = found[0], action == current
             parts.append(
-                (f" {app.get_key_display(found[0])} ", "reverse bold" if here else "bold $accent")
+                (f" {app.get_key_display(binding)} ", "reverse bold" if here else "bold $accent")
             )
-            parts.append((f"{label}  ", "reverse bold" if here else "$text-muted"))
+            parts.append((f"{binding.description}  ", "reverse bold" if here else "$text-muted"))
         keys_len = sum(cell_len(text) for text, _ in parts)
         room = width - 2
         if cell_len(seat) + keys_len + 1 > room:

@@ -13,8 +13,6 @@ from fastapi import APIRouter, Path
 
 from console.api.deps import Seat
 from console.api.schemas import NO_NUL, DuplicatesIn, FlagIn, PrefilingMatchIn, SearchIn, SuggestIn
-from console.services.errors import InputError
-from console.services.values import Domain
 from console.services.views import (
     ArticleHit,
     ArticleView,
@@ -27,21 +25,10 @@ router = APIRouter(tags=["knowledge"])
 ArticleId = Annotated[str, Path(max_length=80, pattern=NO_NUL, description="知识条目编号")]
 
 
-def _domain(value: str | None) -> str | None:
-    """A domain by value or Chinese label (R-DOMAIN); empty means any."""
-    if not value:
-        return None
-    try:
-        return Domain.parse(value).value
-    except ValueError:
-        names = "、".join(f"{d.value}（{d.label}）" for d in Domain)
-        raise InputError("domain", f"没有领域「{value}」，可用：{names}") from None
-
-
 @router.post("/kb/search", operation_id="search_kb", response_model=list[ArticleHit])
 def search_kb(backend: Seat, body: SearchIn) -> Sequence[ArticleHit]:
     """Ranked knowledge answers for what the caller says."""
-    return backend.search_kb(body.query, body.unit, _domain(body.domain), body.limit)
+    return backend.search_kb(body.query, body.unit, body.domain, body.limit)  # domain checked there
 
 
 @router.get("/kb/articles/{article_id}", operation_id="article", response_model=ArticleView)
@@ -61,7 +48,7 @@ def flag_article(backend: Seat, article_id: ArticleId, body: FlagIn) -> None:
 )
 def suggest_units(backend: Seat, body: SuggestIn) -> Sequence[UnitSuggestionView]:
     """Ranked handling units for a ticket's text, each with its reasons."""
-    return backend.suggest_units(body.text, _domain(body.domain), body.place, body.k)
+    return backend.suggest_units(body.text, body.domain, body.place, body.k)
 
 
 @router.post(

@@ -20,9 +20,9 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from console.services.knowledge.answers import search_answers
 from console.services.knowledge.index_cache import IndexCache, content_key
 from console.services.knowledge.search import SearchIndex
-from console.services.values import Domain
 from console.services.views import ArticleHit
 
 SQLITE_PREFIX = "sqlite:///"
@@ -48,23 +48,7 @@ class EarlySearch:
     def search_kb(
         self, query: str, unit: str | None = None, domain: str | None = None, limit: int = 10
     ) -> Sequence[ArticleHit]:
-        dom = Domain.parse(domain) if domain else None
-        hits = self._index.search(query[:2000], unit=unit or None, domain=dom, limit=limit)  # type: ignore[arg-type]
-        return [
-            ArticleHit(
-                article_id=h.article_id,
-                unit_id=h.unit_id,
-                unit_name=self._unit_names.get(h.unit_id, h.unit_id),
-                question=h.question,
-                snippet=h.snippet,
-                score=round(float(h.score), 4),
-                status=h.status,
-                question_spans=tuple(h.highlights.question),
-                snippet_spans=tuple(h.highlights.snippet),
-                why=tuple(h.why),
-            )
-            for h in hits
-        ]
+        return search_answers(self._index, self._unit_names, query, unit, domain, limit)
 
 
 def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:

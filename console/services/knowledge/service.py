@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy import text as sql_text
 
 from console.services.errors import InputError, NotFound
+from console.services.knowledge.answers import search_answers
 from console.services.knowledge.seed import ArticleRecord, Seed, UnitRecord
 
 if TYPE_CHECKING:
@@ -360,33 +361,16 @@ class KnowledgeService:
     def search(
         self, query: str, unit: str | None = None, domain: str | None = None, limit: int = 10
     ) -> list[ArticleHit]:
-        if len(query) > 2000:
-            query = query[:2000]
         with self._searching:
             self._in_flight += 1
         try:
-            index = self._search_ready()
-            dom = Domain.parse(domain) if domain else None
-            hits = index.search(query, unit=unit or None, domain=dom, limit=limit)  # type: ignore[arg-type]
+            return search_answers(
+                self._search_ready(), self._unit_names, query, unit, domain, limit
+            )
         finally:
             with self._searching:
                 self._in_flight -= 1
                 self._searching.notify_all()
-        return [
-            ArticleHit(
-                article_id=h.article_id,
-                unit_id=h.unit_id,
-                unit_name=self._unit_names.get(h.unit_id, h.unit_id),
-                question=h.question,
-                snippet=h.snippet,
-                score=round(float(h.score), 4),
-                status=h.status,
-                question_spans=tuple(h.highlights.question),
-                snippet_spans=tuple(h.highlights.snippet),
-                why=tuple(h.why),
-            )
-            for h in hits
-        ]
 
     def article(self, article_id: str, today: dt.date) -> ArticleView:
         with self.store.read() as s:
