@@ -233,15 +233,8 @@ def supervisions_text(sups: Sequence[SupervisionView], unit_names: Mapping[str, 
     return Text("\n", end="").join(parts)
 
 
-def short_refusal(why_not: str) -> tuple[str, str]:
-    """A refusal as ``("[R-id]", reason)``: the reason without the list of what is allowed (the
-    allowed actions are listed just above), and only when short — the key shows it whole."""
-    reason = clean(why_not).split("；可以：")[0].strip()
-    if reason.startswith("[") and "]" in reason:
-        rule, _, rest = reason.partition("]")
-        rest = rest.strip()
-        return f"{rule}]", rest if len(rest) <= 24 else ""
-    return "", reason
+SHORT_REASON = 24
+"""A refused action's reason is listed under it when at most this long (its key shows any)."""
 
 
 class TicketScreen(Screen[None]):
@@ -380,13 +373,15 @@ class TicketScreen(Screen[None]):
         if refused:
             parts.append(Text("现在不能（按键看原因）", style="dim"))
         for av in refused:
-            rule, reason = short_refusal(av.why_not)
             line = Text()
             line.append(f" {self._key_for(av.action)} ", style="dim reverse")
-            line.append(f" {av.label}（现在不能） {rule}", style="dim")
+            line.append(f" {av.label}（现在不能）", style="dim")
+            if av.rule:
+                line.append(f" [{av.rule}]", style="dim")
             parts.append(line)
-            if reason:
-                parts.append(Padding(Text(reason, style="dim italic"), (0, 0, 0, 5)))
+            if av.reason and len(av.reason) <= SHORT_REASON:
+                reason = Text(clean(av.reason), style="dim italic")
+                parts.append(Padding(reason, (0, 0, 0, 5)))
         panel.update(Group(*parts))
 
     def _key_for(self, action: str) -> str:

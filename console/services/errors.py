@@ -38,6 +38,7 @@ class PermissionDenied(HotlineError):
 
     def __init__(self, message: str, rule: str = "R-SECURITY") -> None:
         self.rule = rule
+        self.message = message
         super().__init__(f"[{rule}] {message}")
 
 

@@ -433,10 +433,14 @@ class Queries:
                     special=special,
                 )
             except (PermissionDenied, RuleError) as exc:
-                out.append(ActionView(name, spec.label, False, str(exc)))
+                out.append(_refused(name, spec.label, exc))
                 continue
             refusal = workflow.condition_refusal(name, complex=complex, special=special)
-            out.append(ActionView(name, spec.label, refusal is None, refusal or ""))
+            out.append(
+                ActionView(name, spec.label, True)
+                if refusal is None
+                else _refused(name, spec.label, refusal)
+            )
         if sups:
             shown = next((s for s in reversed(sups) if s.state == "open"), sups[-1])
             for name, spec in workflow.SUPERVISION_ACTIONS.items():
@@ -446,7 +450,11 @@ class Queries:
                     out.append(ActionView(name, spec.label, True))
                     continue
                 problem = workflow.supervision_refusal(name, shown, self.actor)
-                out.append(ActionView(name, spec.label, False, str(problem or "")))
+                out.append(
+                    _refused(name, spec.label, problem)
+                    if problem is not None
+                    else ActionView(name, spec.label, False)
+                )
         return tuple(out)
 
     def _clock_view(self, c: ClockRow, now: dt.datetime) -> ClockView:
@@ -626,6 +634,10 @@ class Queries:
 def _looks_like_phone(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in text)
     return digits >= 5 and all(ch.isdigit() or ch in "+- " for ch in text)
+
+
+def _refused(name: str, label: str, refusal: RuleError | PermissionDenied) -> ActionView:
+    return ActionView(name, label, False, str(refusal), refusal.rule, refusal.message)
 
 
 def _mask_name(name: str) -> str:

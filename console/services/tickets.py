@@ -154,6 +154,11 @@ class TicketService:
             complex=t.complex,
             special=t.special != Special.NONE.value,
         )
+        refusal = workflow.condition_refusal(
+            action, complex=t.complex, special=t.special != Special.NONE.value
+        )
+        if refusal is not None:
+            raise refusal
 
     def _due(self, start: dt.datetime, amount: int, unit: str, extension_wd: int = 0) -> Due:
         if unit == "hours":
@@ -495,13 +500,7 @@ class TicketService:
         now = self.clock.now()
         with self.store.write() as s:
             t = self._load(s, number, version)
-            self._check("return", t)
-            if t.complex:
-                raise RuleError(
-                    "R-COMPLEX",
-                    "疑难复杂事项不得退回，请牵头或配合办理",
-                    allowed="申请办结、申请延期",
-                )
+            self._check("return", t)  # a complex ticket is not returned (R-COMPLEX)
             if not reason.strip():
                 raise InputError("reason", "退回须注明理由（R-RETURN）")
             if not basis.strip():
@@ -597,9 +596,8 @@ class TicketService:
         now = self.clock.now()
         with self.store.write() as s:
             t = self._load(s, number, version)
+            # only a special ticket gets these (R-SPECIAL): refused in _check
             self._check("first_response" if key == "first_response" else "report_progress", t)
-            if t.special == Special.NONE.value:
-                raise RuleError("R-SPECIAL", "只有特殊事项工单需要反馈初步响应和处理进度")
             if not note.strip():
                 raise InputError("note", "反馈内容不能为空")
             self._stop(t, key, met=True, now=now)

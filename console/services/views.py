@@ -82,7 +82,9 @@ class ActionView:
     action: str
     label: str
     allowed: bool
-    why_not: str = ""
+    why_not: str = ""  # the whole refusal: "[R-id] reason；可以：…"
+    rule: str = ""  # the refusal's R-id, and its reason alone (what the list of actions shows)
+    reason: str = ""
 
 
 @dataclass(frozen=True)

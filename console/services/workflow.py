@@ -207,15 +207,17 @@ def describe(names: list[str]) -> str:
     return "、".join(ACTIONS[n].label for n in names) or "（当前无可执行操作）"
 
 
-def condition_refusal(action: str, *, complex: bool, special: bool) -> str | None:
+def condition_refusal(action: str, *, complex: bool, special: bool) -> RuleError | None:
     """The rule-specific refusal of an action that state and role alone would allow.
 
-    The commands enforce the same conditions; this lets a screen grey the action in advance.
+    The commands raise it (after ``check``); a screen greys the action with it in advance.
     """
     if action == "return" and complex:
-        return "[R-COMPLEX] 疑难复杂事项不得退回"
+        return RuleError(
+            "R-COMPLEX", "疑难复杂事项不得退回，请牵头或配合办理", allowed="申请办结、申请延期"
+        )
     if action in ("first_response", "report_progress") and not special:
-        return "[R-SPECIAL] 只有特殊事项工单需要反馈初步响应和处理进度"
+        return RuleError("R-SPECIAL", "只有特殊事项工单需要反馈初步响应和处理进度")
     return None
 
 
