@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta
 
 import chinese_calendar
 
-from console.services.calendar import WorkCalendar
-from console.services.clocks import SHANGHAI, wd_due
+from console.services.calendar.workdays import WorkCalendar
+from console.services.tickets.deadlines import SHANGHAI, wd_due
 
 BAR = 100.0
 """Required speed-up of the ordinal calendar over the day-by-day baseline."""

@@ -2,7 +2,7 @@
 
 Quality bar (design.md): queue queries ≤ 50 ms p95 at 1 M tickets.
 
-The real queries of ``console.services.queries`` run as a seat runs them — ``Queries.page``
+The real queries of ``console.services.tickets.queries`` run as a seat runs them — ``Queries.page``
 (first window of 50, with its total, as the console's queue screen asks) and ``Queries.count``
 (the badge counts) — each in a fresh read session, many times each, for due_soon, overdue,
 awaiting_sign, returns, completions (as the manager) and a big unit's clerk's "mine". Reported:
@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import gen_tickets  # noqa: E402
 
-from console.services.calendar import WorkCalendar  # noqa: E402
-from console.services.queries import Queries  # noqa: E402
+from console.bootstrap import open_store  # noqa: E402
+from console.services.calendar.workdays import WorkCalendar  # noqa: E402
+from console.services.tickets.queries import Queries  # noqa: E402
 from console.services.values import Role  # noqa: E402
 from console.services.views import Actor  # noqa: E402
-from console.store.engine import open_store  # noqa: E402
 
 BAR_MS = 50.0
 QUEUE_INDEX_PREFIX = "ix_queue_"

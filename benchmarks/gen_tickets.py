@@ -41,11 +41,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from console.services.calendar import WorkCalendar  # noqa: E402
+from console.bootstrap import open_store  # noqa: E402
+from console.services.calendar.workdays import WorkCalendar  # noqa: E402
 from console.services.clock import SHANGHAI  # noqa: E402
 from console.services.knowledge.seed import Seed, load_seed  # noqa: E402
-from console.services.seeding import apply_seed  # noqa: E402
-from console.store.engine import open_store  # noqa: E402
+from console.services.knowledge.seeding import apply_seed  # noqa: E402
 from console.store.migrate import (  # noqa: E402
     alembic_config,
     current_revision,

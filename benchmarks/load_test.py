@@ -5,7 +5,7 @@ throughput reported.
 
 What runs: ``python -m console serve`` on a free loopback port over the benchmark database
 (``gen_tickets.bench_url()``, the 1 M-ticket ``hotline_bench``; generated first if missing),
-and 20 seats made with ``console.services.seats.add_seat``, each a thread with its own
+and 20 seats made with ``console.services.access.seats.add_seat``, each a thread with its own
 ``RemoteBackend`` (its own HTTP client and token):
 
 - 8 operators take calls: accept (half of them dispatched in the same step, half dispatched
@@ -56,12 +56,13 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import bench_queues  # noqa: E402
 import gen_tickets  # noqa: E402
 
-from console.services import audit, seats  # noqa: E402
-from console.services.errors import Conflict, HotlineError, RuleError  # noqa: E402
+from console.bootstrap import open_store  # noqa: E402
+from console.errors import Conflict, HotlineError, RuleError  # noqa: E402
+from console.services.access import audit, seats  # noqa: E402
 from console.services.remote import API_PREFIX, RemoteBackend  # noqa: E402
 from console.services.values import CallerType, Domain, Kind, Role, Satisfaction  # noqa: E402
 from console.services.views import Intake  # noqa: E402
-from console.store.engine import Store, open_store  # noqa: E402
+from console.store.engine import Store  # noqa: E402
 from console.store.models import AuditRow, EventRow, TicketRow  # noqa: E402
 
 UNITS = ("hn-rst", "hn-zjt", "hn-scjgj")

@@ -35,7 +35,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from console.config import Settings
-from console.services.errors import HotlineError, Unavailable
+from console.errors import HotlineError, Unavailable
 from console.services.values import Role
 from console.services.views import Actor, ArticleHit
 

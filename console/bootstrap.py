@@ -9,16 +9,17 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
 from console.config import Settings
+from console.errors import HotlineError, InputError
+from console.services.access import audit
 from console.services.backend import Backend
-from console.services.calendars import CalendarProvider
+from console.services.calendar.provider import CalendarProvider
 from console.services.clock import Clock, clock_from_setting
-from console.services.errors import HotlineError, InputError
+from console.services.knowledge.seeding import seed_store
 from console.services.knowledge.service import KnowledgeService
 from console.services.local import LocalBackend
-from console.services.rules import RuleTable
-from console.services.seeding import seed_store
+from console.services.tickets.rules import RuleTable
 from console.services.views import Actor
-from console.store.engine import Store, open_store
+from console.store.engine import Store, connect
 from console.store.migrate import HEAD, current_revision, upgrade
 
 
@@ -41,6 +42,14 @@ class Platform:
         return LocalBackend(
             self.store, self.clock, actor, self.rules, self.calendar, self.knowledge
         )
+
+
+def open_store(url: str) -> Store:
+    """Open the database at ``url`` with the audit trail watching every write transaction
+    (R-SECURITY, R-ARCHIVE): every store the platform writes through is opened here."""
+    store = connect(url)
+    audit.install(store.writer)
+    return store
 
 
 def is_embedded(url: str) -> bool:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from console.config import Settings, load_settings
-from console.services.errors import InputError, Unavailable
+from console.errors import InputError, Unavailable
 from console.services.values import Role
 from console.services.views import Actor
 
@@ -110,7 +110,7 @@ def open_platform_for(settings: Settings) -> PlatformLike:
     import socket
 
     from console.bootstrap import open_platform
-    from console.services.audit import set_default_origin
+    from console.services.access.audit import set_default_origin
 
     set_default_origin(f"tui:{socket.gethostname()}")
     try:

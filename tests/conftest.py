@@ -17,8 +17,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from console.bootstrap import open_store
 from console.services.clock import SHANGHAI, DrillClock
-from console.store.engine import Store, open_store
+from console.store.engine import Store
 from console.store.migrate import upgrade
 from console.store.models import Base
 

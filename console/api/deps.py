@@ -11,9 +11,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from console.api.errors import Unauthenticated
 from console.api.schemas import INT32, NO_NUL
 from console.bootstrap import Platform
-from console.services import seats
+from console.errors import PermissionDenied
+from console.services.access import seats
 from console.services.backend import Backend
-from console.services.errors import PermissionDenied
 from console.services.values import Role
 from console.services.views import Actor
 

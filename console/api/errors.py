@@ -47,7 +47,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from console.services.errors import (
+from console.errors import (
     Conflict,
     HotlineError,
     InputError,

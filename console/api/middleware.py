@@ -5,7 +5,7 @@ task, and context variables set here must reach the endpoint's thread):
 
 - a body larger than :data:`MAX_BODY` is refused with 413 before the endpoint runs, whether
   the client announced it (``Content-Length``) or streamed it;
-- ``console.services.audit.ORIGIN`` is set to ``api:<client address>`` so every audit record
+- ``console.services.access.audit.ORIGIN`` is set to ``api:<client address>`` so every audit record
   written for the request says where it came from (R-SECURITY);
 - one access-log line per request: method, path (never the query string), status, time and
   seat (the auth dependency puts it in ``request.state.seat``) — no caller's words, phone or ID ever reach the log;
@@ -53,7 +53,7 @@ class TooLarge(StarletteHTTPException):
 
 def _origin_var() -> ContextVar[str | None] | None:
     try:
-        from console.services import audit
+        from console.services.access import audit
     except ImportError:  # auditing not built in this checkout
         return None
     return getattr(audit, "ORIGIN", None)

@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from console.services.errors import HotlineError
+from console.errors import HotlineError
 
 # Verb modules, in the order `hotline --help` lists them.
 VERBS = (
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from console.launch import run_console
 
             return run_console()
-        from console.services.audit import set_default_origin
+        from console.services.access.audit import set_default_origin
 
         set_default_origin("cli")  # `serve` sets its own
         parser = build_parser()

@@ -8,7 +8,7 @@ import json
 
 from console.cli import UsageError
 from console.cli.context import platform
-from console.services import audit
+from console.services.access import audit
 from console.services.clock import SHANGHAI, local
 
 MAX_SHOW = 10_000

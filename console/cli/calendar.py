@@ -8,10 +8,10 @@ from pathlib import Path
 
 from console.cli import UsageError
 from console.cli.context import platform
-from console.services.calendars import save_schedule
-from console.services.clocks import WEEKDAY_NAMES
-from console.services.schedule_file import load_schedule_file
-from console.services.tickets import TicketService
+from console.services.calendar.provider import save_schedule
+from console.services.calendar.schedule_file import load_schedule_file
+from console.services.tickets.commands import TicketService
+from console.services.tickets.deadlines import WEEKDAY_NAMES
 from console.services.views import SYSTEM_ACTOR
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from console.bootstrap import Platform, is_embedded, open_platform, sqlite_path
 from console.config import load_settings
-from console.services.calendar import WorkCalendar
-from console.services.errors import Unavailable
-from console.services.rules import RuleTable
+from console.errors import Unavailable
+from console.services.calendar.workdays import WorkCalendar
+from console.services.tickets.rules import RuleTable
 
 
 def platform(prepare: bool = True) -> Platform:

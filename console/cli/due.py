@@ -10,8 +10,9 @@ from typing import Any
 
 from console.cli import UsageError
 from console.cli.context import rule_table, work_calendar
-from console.services.calendar import MAX_YEAR, MIN_YEAR, WEEKDAY_NAMES
-from console.services.clocks import (
+from console.errors import InputError
+from console.services.calendar.workdays import MAX_YEAR, MIN_YEAR, WEEKDAY_NAMES
+from console.services.tickets.deadlines import (
     CLOCK_KIND_LABELS,
     CLOCK_KINDS,
     SHANGHAI,
@@ -19,7 +20,6 @@ from console.services.clocks import (
     clocks_for,
     parse_clock_kind,
 )
-from console.services.errors import InputError
 
 _FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 

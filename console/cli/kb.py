@@ -21,8 +21,8 @@ from typing import Any
 from console.bootstrap import Platform
 from console.cli import UsageError
 from console.cli.context import platform
+from console.errors import InputError
 from console.services.clock import SHANGHAI
-from console.services.errors import InputError
 from console.services.knowledge import kb_files, upkeep
 from console.services.values import DOMAIN_BY_LABEL, Domain
 from console.services.views import ArticleHit

@@ -8,9 +8,9 @@ import json
 
 from console.cli import UsageError
 from console.cli.context import platform
-from console.services import seats
+from console.errors import InputError
+from console.services.access import seats
 from console.services.clock import SHANGHAI, local, parse_local
-from console.services.errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

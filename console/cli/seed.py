@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from console.cli.context import platform
-from console.services.seeding import seed_store
+from console.services.knowledge.seeding import seed_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

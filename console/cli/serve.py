@@ -85,7 +85,7 @@ def _serve(args: argparse.Namespace) -> int:
     from console.config import load_settings
 
     try:
-        from console.services import audit
+        from console.services.access import audit
 
         audit.set_default_origin("api")
     except ImportError:  # auditing not built in this checkout

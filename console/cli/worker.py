@@ -20,12 +20,12 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from console.cli import UsageError
-from console.services.errors import HotlineError, InputError
+from console.errors import HotlineError, InputError
 
 if TYPE_CHECKING:
     from console.config import Settings
-    from console.services.outbox import TickReport, Worker
-    from console.services.sinks import Sink
+    from console.services.delivery.outbox import TickReport, Worker
+    from console.services.delivery.sinks import Sink
 
 log = logging.getLogger("console.worker")
 
@@ -61,7 +61,7 @@ def _number(name: str, text: str, low: float, high: float, integer: bool) -> flo
 
 def make_sink(settings: Settings) -> Sink:
     """The sink the settings name; InputError naming the setting when none or both are set."""
-    from console.services.sinks import FileSink, HttpSink
+    from console.services.delivery.sinks import FileSink, HttpSink
 
     url, path = settings.outbox_url, settings.outbox_file
     if url and path is not None:
@@ -91,9 +91,9 @@ def _worker(args: argparse.Namespace) -> int:
     sink = make_sink(settings)  # before touching the database: a missing setting says so first
     try:
         from console.bootstrap import open_platform
-        from console.services.audit import set_default_origin
-        from console.services.outbox import WORKER_ACTOR, Worker, worker_origin
-        from console.services.tickets import TicketService
+        from console.services.access.audit import set_default_origin
+        from console.services.delivery.outbox import WORKER_ACTOR, Worker, worker_origin
+        from console.services.tickets.commands import TicketService
 
         set_default_origin(worker_origin())
         p = open_platform(settings)

@@ -36,11 +36,9 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from console.services import workflow
-from console.services.errors import Conflict, HotlineError, InputError, Unavailable
-from console.services.tickets import SUPERVISION_GROUNDS, SUPERVISION_METHODS
-from console.services.values import Satisfaction
-from console.services.views import ActionView, Actor, SupervisionView, TicketView, UnitView
+from console.errors import Conflict, HotlineError, InputError, Unavailable
+from console.services.values import SUPERVISION_GROUNDS, SUPERVISION_METHODS, Satisfaction
+from console.services.views import ActionView, SupervisionView, TicketView, UnitView
 from console.widgets.deadline import due_label
 from console.widgets.footer import KeyFooter
 from console.widgets.safe import clean, literal
@@ -55,14 +53,12 @@ Call = Callable[[Any], object]
 
 @dataclass(frozen=True)
 class ActionContext:
-    """What a dialog needs to know: the ticket as read, the action, units, today's date and
-    the seat (to offer only the supervisions it may act on)."""
+    """What a dialog needs to know: the ticket as read, the action, units and today's date."""
 
     view: TicketView
     action: ActionView
     units: Sequence[UnitView] = ()
     today: dt.date | None = None
-    actor: Actor | None = None
 
     @property
     def number(self) -> str:
@@ -796,12 +792,11 @@ class SupervisionActionDialog(ActionDialog):
     def __init__(self, context: ActionContext) -> None:
         super().__init__(context)
         self.title_text, self.rule_text = self.KINDS[context.action.action]
-        sups = context.view.supervisions
-        if context.actor is not None:
-            chosen = workflow.supervision_candidates(context.action.action, sups, context.actor)
-        else:
-            chosen = [s for s in reversed(sups) if s.state == "open"]
-        self.candidates: list[SupervisionView] = chosen
+        by_id = {s.id: s for s in context.view.supervisions}
+        # the backend names the supervisions this seat may act on (R-SUPERVISE-*), latest first
+        self.candidates: list[SupervisionView] = [
+            by_id[i] for i in context.action.targets if i in by_id
+        ]
 
     def dialog_title(self) -> str:
         return self.title_text

@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
-from console.services.errors import HotlineError, Unavailable
+from console.errors import HotlineError, Unavailable
 from console.services.values import Special
 from console.services.views import (
     ClockView,

@@ -25,8 +25,8 @@ from textual.widgets import Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.drafts import DraftStore
+from console.errors import HotlineError, Unavailable
 from console.services.clock import local
-from console.services.errors import HotlineError, Unavailable
 from console.services.values import Kind, Special
 from console.services.views import (
     ArticleHit,

@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.clipboard import copy_text
-from console.services.errors import HotlineError, Unavailable
+from console.errors import HotlineError, Unavailable
 from console.services.values import Domain
 from console.services.views import ArticleHit, ArticleView, UnitView
 from console.widgets.answer_list import AnswerList, status_badge

@@ -17,9 +17,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
-from console.services.errors import HotlineError, Unavailable
-from console.services.queries import QUEUES
-from console.services.values import Role
+from console.errors import HotlineError, Unavailable
+from console.services.values import QUEUES, Role
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI
 from console.widgets.footer import KeyFooter
@@ -41,7 +40,7 @@ def outage(screen: Screen[object]) -> None:
         screen.set_timer(RETRY_SECONDS, getattr(screen, "action_refresh", lambda: None))
 
 
-# The queues (console.services.queries.QUEUES) with their Chinese labels, shown on the tabs.
+# The queues (console.services.tickets.queries.QUEUES) with their Chinese labels, shown on the tabs.
 QUEUE_LABELS: dict[str, str] = QUEUES
 
 ROLE_QUEUES: dict[Role, tuple[str, ...]] = {

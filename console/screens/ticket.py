@@ -23,14 +23,9 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from console.screens.actions import (
-    SUPERVISION_GROUNDS,
-    SUPERVISION_METHODS,
-    ActionContext,
-    dialog_for,
-)
-from console.services.errors import HotlineError, NotFound, PermissionDenied, Unavailable
-from console.services.values import Satisfaction, Special
+from console.errors import HotlineError, NotFound, PermissionDenied, Unavailable
+from console.screens.actions import ActionContext, dialog_for
+from console.services.values import SUPERVISION_GROUNDS, SUPERVISION_METHODS, Satisfaction, Special
 from console.services.views import ActionView, ClockView, SupervisionView, TicketView, UnitView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI, due_label, remaining_text
@@ -44,7 +39,7 @@ RETRY_SECONDS = 3.0
 REFRESH_SECONDS = 30.0
 OUTAGE = "数据库/服务器连接中断，正在重试…"
 
-# Every workflow action (console.services.workflow.ACTIONS and SUPERVISION_ACTIONS) and its
+# Every workflow action (console.services.tickets.workflow.ACTIONS and SUPERVISION_ACTIONS) and its
 # key. Actions of different roles on the same matter share a key: a clerk's 退回 and the
 # manager's 审核退回; the manager's 督办 and the supervised clerk's 督办说明.
 ACTION_KEYS: dict[str, tuple[str, str]] = {
@@ -436,7 +431,6 @@ class TicketScreen(Screen[None]):
             action=av,
             units=self.units,
             today=today,
-            actor=getattr(self.app, "actor", None),
         )
         dialog = dialog_for(context)
         if dialog is None:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from console.services.errors import InputError
+from console.errors import InputError
 
 _NUL = "\x00"
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -7,16 +7,17 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from console.services import audit, claims, workflow
-from console.services.calendars import CalendarProvider
+from console.errors import InputError, PermissionDenied
+from console.services.access import audit
+from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
-from console.services.clocks import clocks_for
-from console.services.errors import InputError, PermissionDenied
 from console.services.inputs import checks_arguments
 from console.services.knowledge.service import KnowledgeService
-from console.services.queries import Queries
-from console.services.rules import RuleTable
-from console.services.tickets import TicketService
+from console.services.tickets import claims, workflow
+from console.services.tickets.commands import TicketService
+from console.services.tickets.deadlines import clocks_for
+from console.services.tickets.queries import Queries
+from console.services.tickets.rules import RuleTable
 from console.services.values import Domain, Role, Satisfaction, Special
 from console.services.views import (
     Actor,

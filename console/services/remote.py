@@ -27,8 +27,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from console.services.clock import SHANGHAI
-from console.services.errors import (
+from console.errors import (
     Conflict,
     HotlineError,
     InputError,
@@ -37,6 +36,7 @@ from console.services.errors import (
     RuleError,
     Unavailable,
 )
+from console.services.clock import SHANGHAI
 from console.services.values import Satisfaction, Special
 from console.services.views import (
     Actor,

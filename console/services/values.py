@@ -110,3 +110,30 @@ class Satisfaction(_Labelled):
 
 
 DOMAIN_BY_LABEL = {d.label: d for d in Domain}
+
+
+# R-SUPERVISE-WHEN: the grounds of a supervision (督办情形), numbered as Art. 22 numbers them
+SUPERVISION_GROUNDS = {
+    1: "超期未办理",
+    2: "办理结果不满意且诉求合理",
+    3: "多次集中反映应解决未解决",
+    4: "媒体曝光或影响恶劣",
+    5: "其他需要督办的事项",
+}
+# R-SUPERVISE-HOW: how the manager supervises (督办方式)
+SUPERVISION_METHODS = {"written": "书面函告", "onsite": "现场督导", "meeting": "督办会议"}
+
+# The work queues a seat can open, with the labels their tabs show
+QUEUES: dict[str, str] = {
+    "mine": "我的工单",
+    "due_soon": "即将到期",
+    "overdue": "已超期",
+    "awaiting_sign": "待签收",
+    "returns": "退回待审核",
+    "completions": "办结待审核",
+    "extensions": "延期待审核",
+    "terminations": "终结待审核",
+    "callbacks": "待回访",
+    "supervision": "督办",
+    "special": "特殊事项",
+}

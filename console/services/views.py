@@ -85,6 +85,7 @@ class ActionView:
     why_not: str = ""  # the whole refusal: "[R-id] reason；可以：…"
     rule: str = ""  # the refusal's R-id, and its reason alone (what the list of actions shows)
     reason: str = ""
+    targets: tuple[int, ...] = ()  # a supervision action: the supervisions it may act on, latest first
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError as _OpError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from console.services.errors import Conflict, Unavailable
+from console.errors import Conflict, Unavailable
 
 SQLITE_BUSY_MS = 10_000
 
@@ -110,8 +110,12 @@ def _is_outage(exc: OperationalError) -> bool:
     )
 
 
-def open_store(url: str) -> Store:
-    """Open (not create) the database at ``url``; SQLite folders are created as needed."""
+def connect(url: str) -> Store:
+    """Open (not create) the database at ``url``; SQLite folders are created as needed.
+
+    The store alone: the services install the audit trail on its writer
+    (``console.bootstrap.open_store``).
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -130,19 +134,11 @@ def open_store(url: str) -> Store:
             connect_args={"options": "-c jit=off"},
         )
         read = write
-    writer = sessionmaker(write, expire_on_commit=False)
-    _install_write_hooks(writer)
     return Store(
         url=url,
         write_engine=write,
         read_engine=read,
-        writer=writer,
+        writer=sessionmaker(write, expire_on_commit=False),
         reader=sessionmaker(read, expire_on_commit=False),
     )
 
-
-def _install_write_hooks(writer: sessionmaker[Session]) -> None:
-    """Every write transaction carries its own audit records (R-SECURITY, R-ARCHIVE)."""
-    from console.services.audit import install  # late import: audit imports the models
-
-    install(writer)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from console.store.types import UTCDateTime
 
 # The queue indexes (migration 0003, PostgreSQL only) are partial on the obligation clocks
-# (console.services.tickets.OBLIGATIONS) and the open states (console.services.queries
+# (console.services.tickets.commands.OBLIGATIONS) and the open states (console.services.tickets.queries
 # .OPEN_STATES); tests/store/test_claims.py keeps these lists equal to those.
 QUEUE_OBLIGATIONS = (
     "sign",

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.worker import Worker, WorkerState
 
-from console.services.errors import HotlineError
+from console.errors import HotlineError
 from console.services.values import Special
 from console.services.views import Page, TicketSummary
 from console.widgets.deadline import remaining_text

@@ -13,8 +13,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console.services.clock import SHANGHAI
-from console.services.tickets import SUPERVISION_GROUNDS, SUPERVISION_METHODS
-from console.services.values import Satisfaction, Special
+from console.services.values import SUPERVISION_GROUNDS, SUPERVISION_METHODS, Satisfaction, Special
 from console.services.views import EventView
 from console.widgets.safe import clean
 

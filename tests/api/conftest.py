@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from console.services import seats
+from console.services.access import seats
 from console.services.values import Role
 from console.store.engine import Store
 from tests.contract.harness import SEATS, Server, prepare_store

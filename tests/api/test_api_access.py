@@ -21,7 +21,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from console.services.errors import PermissionDenied
+from console.errors import PermissionDenied
 from console.services.remote import RemoteBackend
 from console.services.values import Kind, Role
 from console.store.models import TicketRow
@@ -208,7 +208,7 @@ def test_a_missing_or_unknown_token_is_401(api: Api) -> None:
 
 
 def test_revoked_and_expired_tokens_are_refused(api: Api) -> None:
-    from console.services import seats
+    from console.services.access import seats
 
     token = api.add_seat("临时席位", Role.OPERATOR)
     with client(api) as c:
@@ -445,7 +445,7 @@ def test_the_access_log_has_no_query_strings_or_callers(
 def test_audit_records_say_the_request_came_over_the_api(
     api: Api, other_units_ticket: dict[str, Any]
 ) -> None:
-    audit = pytest.importorskip("console.services.audit")
+    audit = pytest.importorskip("console.services.access.audit")
     number = other_units_ticket["number"]
     with client(api, "zjt") as c:
         assert (

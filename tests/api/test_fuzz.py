@@ -127,7 +127,7 @@ def test_no_input_makes_a_server_error_nor_half_stores_a_ticket(fuzz_api: Api) -
         assert ticket_number, f"ticket row {ticket_id} has no number"
         assert first_action.get(ticket_id) in CREATING, (ticket_number, first_action.get(ticket_id))
     try:
-        from console.services import audit
+        from console.services.access import audit
     except ImportError:
         audit = None  # type: ignore[assignment]
     if audit is not None:

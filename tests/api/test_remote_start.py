@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from console.config import Settings
+from console.errors import PermissionDenied, Unavailable
 from console.launch import build_remote_app, connect_remote
-from console.services.errors import PermissionDenied, Unavailable
 from console.services.values import Role
 from tests.api.conftest import Api
 

@@ -18,7 +18,7 @@ import pytest
 from console.api.errors import Unauthenticated, error_body
 from console.bootstrap import make_backend
 from console.config import Settings
-from console.services.errors import (
+from console.errors import (
     Conflict,
     HotlineError,
     InputError,

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from console.cli import main
-from console.services import seats
-from console.services.errors import InputError, NotFound, PermissionDenied
-from console.services.seeding import apply_seed
+from console.errors import InputError, NotFound, PermissionDenied
+from console.services.access import seats
+from console.services.knowledge.seeding import apply_seed
 from console.services.values import Role
 from console.store.engine import Store
 from console.store.models import SeatRow

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from console.cli import main
-from console.services.calendar import WorkCalendar, chinese_calendar_years
-from console.services.schedule_file import load_schedule_file
+from console.services.calendar.schedule_file import load_schedule_file
+from console.services.calendar.workdays import WorkCalendar, chinese_calendar_years
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_2027 = pytest.mark.skipif(

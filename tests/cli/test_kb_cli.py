@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from console.bootstrap import open_store
 from console.services.knowledge.service import KnowledgeService
-from console.store.engine import open_store
 from tests.conftest import REPO, at
 
 NOW = "2026-11-25 09:00"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from console.services import audit
+from console.services.access import audit
 from console.services.values import Kind, Special
 from console.store.models import OutboxRow
 from tests.store.conftest import Platform, intake

@@ -26,7 +26,8 @@ from pathlib import Path
 import httpx
 from sqlalchemy import text
 
-from console.services import seats
+from console.bootstrap import open_store
+from console.services.access import seats
 from console.services.backend import Backend
 from console.services.clock import DrillClock
 from console.services.knowledge.seed import (
@@ -36,12 +37,12 @@ from console.services.knowledge.seed import (
     Seed,
     UnitRecord,
 )
+from console.services.knowledge.seeding import apply_seed
 from console.services.local import LocalBackend
 from console.services.remote import RemoteBackend
-from console.services.seeding import apply_seed
 from console.services.values import CallerType, Domain, Kind, Role, Source
 from console.services.views import Actor, Intake
-from console.store.engine import Store, open_store
+from console.store.engine import Store
 from console.store.migrate import upgrade
 from console.store.models import Base
 from tests.conftest import at

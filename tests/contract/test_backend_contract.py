@@ -17,7 +17,7 @@ from collections.abc import Sequence
 import pytest
 from sqlalchemy import func, select
 
-from console.services.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
+from console.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
 from console.services.values import Kind, Role, Satisfaction, Special, State
 from console.services.views import (
     ActionView,

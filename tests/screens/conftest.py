@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from console.bootstrap import open_store
 from console.config import Settings
 from console.services.clock import DrillClock
 from console.services.knowledge.seed import (
@@ -34,11 +35,11 @@ from console.services.knowledge.seed import (
     Seed,
     UnitRecord,
 )
+from console.services.knowledge.seeding import apply_seed
 from console.services.local import LocalBackend
-from console.services.seeding import apply_seed
 from console.services.values import Domain, Role
 from console.services.views import Actor
-from console.store.engine import Store, open_store
+from console.store.engine import Store
 from console.store.migrate import upgrade
 from tests.conftest import at
 

@@ -14,8 +14,8 @@ import pytest
 from textual.widgets import Input, Select
 
 from console.app import HotlineApp
+from console.errors import InputError
 from console.launch import parse_seat
-from console.services.errors import InputError
 from console.services.values import Role
 from console.services.views import Actor
 from console.widgets.banner import DrillBanner

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Select, Static, TextArea
 
-from console.services.errors import Unavailable
+from console.errors import Unavailable
 from console.services.values import Role, State
 from console.widgets.answer_list import AnswerList
 from console.widgets.banner import ConnectionBanner

@@ -109,7 +109,7 @@ async def test_flag_an_article_goes_to_its_owner(
 
 async def test_article_text_is_literal(make_app: Any, screen_platform: ScreenPlatform) -> None:
     from console.services.knowledge.seed import Seed
-    from console.services.seeding import apply_seed
+    from console.services.knowledge.seeding import apply_seed
     from console.services.values import Domain
     from tests.screens.conftest import NOW, _article
 

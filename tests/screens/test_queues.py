@@ -13,15 +13,15 @@ from textual.widget import Widget
 from textual.widgets import Tab, Tabs
 
 from console.app import HotlineApp
+from console.bootstrap import open_store
 from console.config import Settings
 from console.screens.queues import QueuesScreen, queues_for
 from console.screens.ticket import TicketScreen
 from console.services.clock import DrillClock
+from console.services.knowledge.seeding import apply_seed
 from console.services.local import LocalBackend
-from console.services.seeding import apply_seed
 from console.services.values import CallerType, Domain, Kind, Role, Source
 from console.services.views import Intake
-from console.store.engine import open_store
 from console.store.migrate import upgrade
 from console.widgets.ticket_table import TicketTable
 from tests.screens.conftest import NOW, SCREEN_SEED, ScreenPlatform, actor_for

@@ -10,10 +10,10 @@ import pytest
 from textual.widgets import Button, Input, RadioSet, TextArea
 
 from console.app import HotlineApp
+from console.errors import Unavailable
 from console.screens import actions
 from console.screens.actions import ActionDialog, ReturnDialog
 from console.screens.ticket import TicketScreen
-from console.services.errors import Unavailable
 from console.services.values import Kind, Role, Satisfaction, Special, State
 from tests.conftest import at
 from tests.screens.conftest import ScreenPlatform

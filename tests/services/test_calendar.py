@@ -13,19 +13,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.services.calendar import (
-    FALLBACK_SOURCE,
-    WorkCalendar,
-    YearSchedule,
-    statutory_holidays,
-)
-from console.services.errors import InputError
-from console.services.schedule_file import (
+from console.errors import InputError
+from console.services.calendar.schedule_file import (
     dump_schedule,
     load_official_schedules,
     load_schedule_file,
     official_schedule_paths,
     parse_schedule,
+)
+from console.services.calendar.workdays import (
+    FALLBACK_SOURCE,
+    WorkCalendar,
+    YearSchedule,
+    statutory_holidays,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -399,8 +399,8 @@ def test_shipped_folder_loads_and_leaves_the_example_out() -> None:
 def test_services_do_not_import_textual() -> None:
     code = (
         "import sys\n"
-        "import console.services.calendar, console.services.clocks\n"
-        "import console.services.rules, console.services.schedule_file\n"
+        "import console.services.calendar.workdays, console.services.tickets.deadlines\n"
+        "import console.services.tickets.rules, console.services.calendar.schedule_file\n"
         "assert 'textual' not in sys.modules, 'textual imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

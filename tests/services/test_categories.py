@@ -1,7 +1,7 @@
 """The category tree covers every domain and names the matter types the rule table overrides."""
 
 from console.services.categories import MATTER_TYPES
-from console.services.rules import RuleTable
+from console.services.tickets.rules import RuleTable
 from console.services.values import Domain
 
 

@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.services.calendar import WorkCalendar
-from console.services.clocks import (
+from console.errors import InputError
+from console.services.calendar.schedule_file import load_schedule_file
+from console.services.calendar.workdays import WorkCalendar
+from console.services.tickets.deadlines import (
     CLOCK_KINDS,
     SHANGHAI,
     clocks_for,
@@ -19,9 +21,7 @@ from console.services.clocks import (
     hours_due,
     wd_due,
 )
-from console.services.errors import InputError
-from console.services.rules import RuleTable
-from console.services.schedule_file import load_schedule_file
+from console.services.tickets.rules import RuleTable
 
 ROOT = Path(__file__).resolve().parents[2]
 CAL = WorkCalendar(library_years=range(2004, 2027))  # 2027 by the fallback, whatever is installed

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from console.services.errors import InputError
-from console.services.rules import RuleTable, parse_overrides
+from console.errors import InputError
+from console.services.tickets.rules import RuleTable, parse_overrides
 from console.services.values import Kind
 
 TABLE = RuleTable.load()

@@ -12,7 +12,7 @@ import zhconv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.services.errors import InputError
+from console.errors import InputError
 from console.services.knowledge import text as text_module
 from console.services.knowledge.search import SearchHit, SearchIndex
 from console.services.knowledge.seed import ArticleRecord, load_seed

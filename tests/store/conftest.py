@@ -9,8 +9,8 @@ import pytest
 
 from console.services.clock import DrillClock
 from console.services.knowledge.seed import GroundRecord, PrefilingRecord, Seed, UnitRecord
+from console.services.knowledge.seeding import apply_seed
 from console.services.local import LocalBackend
-from console.services.seeding import apply_seed
 from console.services.values import CallerType, Domain, Kind, Role, Source
 from console.services.views import Actor, Intake
 from console.store.engine import Store

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from console.services import audit
-from console.services.calendars import save_schedule
-from console.services.errors import PermissionDenied, RuleError
-from console.services.schedule_file import load_schedule_file
+from console.bootstrap import open_store
+from console.errors import PermissionDenied, RuleError
+from console.services.access import audit
+from console.services.calendar.provider import save_schedule
+from console.services.calendar.schedule_file import load_schedule_file
 from console.services.values import Role, Satisfaction
 from console.services.views import Actor
-from console.store.engine import Store, open_store
+from console.store.engine import Store
 from console.store.models import AuditRow, EventRow, SeatRow, TicketRow
 from tests.conftest import REPO
 from tests.store.conftest import Platform, intake

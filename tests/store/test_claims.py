@@ -11,15 +11,15 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from console.services import audit
-from console.services.claims import CLAIM_TTL
-from console.services.errors import InputError, PermissionDenied
+from console.bootstrap import open_store
+from console.errors import InputError, PermissionDenied
+from console.services.access import audit
 from console.services.local import LocalBackend
-from console.services.queries import OPEN_STATES
-from console.services.tickets import OBLIGATIONS
+from console.services.tickets.claims import CLAIM_TTL
+from console.services.tickets.commands import OBLIGATIONS
+from console.services.tickets.queries import OPEN_STATES
 from console.services.values import Role
 from console.services.views import Actor
-from console.store.engine import open_store
 from console.store.models import QUEUE_OBLIGATIONS, QUEUE_OPEN_STATES, TicketRow
 from tests.store.conftest import Platform, intake
 

@@ -19,11 +19,11 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
-from console.services.errors import Conflict, InputError, NotFound, PermissionDenied
+from console.errors import Conflict, InputError, NotFound, PermissionDenied
 from console.services.inputs import column_limit
 from console.services.knowledge.search_explain import _quoted
 from console.services.local import LocalBackend
-from console.services.tickets import INTAKE_COLUMNS
+from console.services.tickets.commands import INTAKE_COLUMNS
 from console.services.values import Kind, Role, Special
 from console.services.views import SYSTEM_ACTOR, Actor
 from console.store.models import EventRow, TicketRow

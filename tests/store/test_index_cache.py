@@ -23,8 +23,8 @@ from console.services.knowledge.index_cache import (
 from console.services.knowledge.kb_files import import_articles
 from console.services.knowledge.search import SearchIndex
 from console.services.knowledge.seed import load_seed
+from console.services.knowledge.seeding import seed_store
 from console.services.knowledge.service import KnowledgeService
-from console.services.seeding import seed_store
 from console.store.engine import Store
 from console.store.models import ArticleRow
 from tests.conftest import REPO

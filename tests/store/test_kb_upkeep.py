@@ -22,13 +22,13 @@ from console.services.knowledge.kb_files import (
     import_file,
 )
 from console.services.knowledge.seed import Seed, SeedError, load_seed
+from console.services.knowledge.seeding import apply_seed, article_fields
 from console.services.knowledge.service import KnowledgeService, article_record
 from console.services.knowledge.upkeep import (
     maintenance_rates,
     open_flags,
     review_due,
 )
-from console.services.seeding import apply_seed, article_fields
 from console.store.engine import Store
 from console.store.models import ArticleFlagRow, ArticleRow, UnitRow
 from tests.conftest import REPO, at

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import update
 
 from console.services.clock import DrillClock
+from console.services.knowledge.seeding import seed_store
 from console.services.local import LocalBackend
-from console.services.seeding import seed_store
 from console.services.values import Kind, Role
 from console.services.views import Actor
 from console.store.engine import Store

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from console.services import audit
-from console.services.outbox import LEASE, WORKER_ACTOR, Backoff, Worker, deliver_due
-from console.services.sinks import FileSink, HttpSink, Message
-from console.services.tickets import TicketService
+from console.bootstrap import open_store
+from console.services.access import audit
+from console.services.delivery.outbox import LEASE, WORKER_ACTOR, Backoff, Worker, deliver_due
+from console.services.delivery.sinks import FileSink, HttpSink, Message
+from console.services.tickets.commands import TicketService
 from console.services.values import Kind, Role, Satisfaction, Special, State
 from console.services.views import Actor
-from console.store.engine import open_store
 from console.store.models import OutboxRow, TicketRow
 from tests.store.conftest import Platform, intake
 

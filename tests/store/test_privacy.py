@@ -9,10 +9,10 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from console.services import audit
-from console.services.errors import InputError, NotFound, PermissionDenied
+from console.errors import InputError, NotFound, PermissionDenied
+from console.services.access import audit
+from console.services.access.masking import mask_id, mask_phone
 from console.services.local import LocalBackend
-from console.services.queries import mask_id, mask_phone
 from console.services.values import Role, Satisfaction
 from console.services.views import Actor
 from console.store.models import AuditRow, OutboxRow

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from console.services.errors import Conflict, RuleError
-from console.store.engine import open_store
+from console.bootstrap import open_store
+from console.errors import Conflict, RuleError
 from tests.store.conftest import Platform, intake
 
 THREADS = 8

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from console.services.errors import Conflict, InputError, PermissionDenied, RuleError
+from console.errors import Conflict, InputError, PermissionDenied, RuleError
 from console.services.values import Kind, Role, Satisfaction, Source, Special, State
 from console.services.views import Actor
 from console.store.models import EventRow, OutboxRow, TicketRow
@@ -545,7 +545,7 @@ def test_r_special_feedback_offered_only_on_special_tickets(platform: Platform) 
 
 
 def test_r_archive_recordings_kept_at_least_twelve_months(platform: Platform) -> None:
-    from console.services.archive import add_recording, release_recordings
+    from console.services.tickets.archive import add_recording, release_recordings
 
     rules = platform.operator.rules
     old = add_recording(platform.store, None, "rec://a", at("2025-11-24 10:00"))

@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import select
 
+from console.bootstrap import open_store
+from console.errors import HotlineError
 from console.services.clock import DrillClock
-from console.services.errors import HotlineError
 from console.services.knowledge.seed import Seed
+from console.services.knowledge.seeding import apply_seed
 from console.services.local import LocalBackend
-from console.services.seeding import apply_seed
 from console.services.values import Kind, Role, Satisfaction, Special, State
 from console.services.views import Actor
-from console.store.engine import open_store
 from console.store.migrate import upgrade
 from console.store.models import ClockRow, EventRow, TicketRow
 from tests.conftest import at

@@ -33,7 +33,7 @@ from typing import Any
 import tomli_w
 from sqlalchemy import func, select
 
-from console.services.errors import InputError
+from console.errors import InputError
 from console.services.knowledge.seed import (
     ArticleRecord,
     Problems,
@@ -42,8 +42,8 @@ from console.services.knowledge.seed import (
     check_references,
     parse_article,
 )
+from console.services.knowledge.seeding import apply_seed
 from console.services.knowledge.service import KnowledgeService, article_record
-from console.services.seeding import apply_seed
 from console.store.engine import Store
 from console.store.models import ArticleRow, UnitRow
 

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from console.services.errors import InputError
+from console.errors import InputError
 from console.services.knowledge.search_explain import (
     QueryView,
     Span,

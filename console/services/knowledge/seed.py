@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from console.services.errors import HotlineError
+from console.errors import HotlineError
 from console.services.values import DOMAIN_BY_LABEL, Domain
 
 UNIT_CATEGORIES = ("provincial", "vertical", "enterprise", "city", "central")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, select
 from sqlalchemy import text as sql_text
 
-from console.services.errors import InputError, NotFound
+from console.errors import InputError, NotFound
 from console.services.knowledge.answers import search_answers
 from console.services.knowledge.seed import ArticleRecord, Seed, UnitRecord
 

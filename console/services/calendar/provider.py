@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import select
 
-from console.services.calendar import WorkCalendar, YearSchedule
+from console.services.calendar.workdays import WorkCalendar, YearSchedule
 from console.store.engine import Store
 from console.store.models import CalendarScheduleRow
 

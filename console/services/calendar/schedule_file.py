@@ -20,7 +20,7 @@ the year before. A file transcribes one notice::
 
 Files named ``<year>.toml`` are the official ones loaded on seed; anything else (such as
 ``EXAMPLE-2027.toml``) is not. Every error is one line naming the file, the entry and the
-field (:class:`~console.services.errors.InputError`).
+field (:class:`~console.errors.InputError`).
 """
 
 from __future__ import annotations
@@ -31,10 +31,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from console.services.calendar import MAX_YEAR, MIN_YEAR, YearSchedule
-from console.services.errors import InputError
+from console.errors import InputError
+from console.services.calendar.workdays import MAX_YEAR, MIN_YEAR, YearSchedule
 
-DEFAULT_FOLDER = Path(__file__).resolve().parents[2] / "knowledge_seed" / "calendar"
+DEFAULT_FOLDER = Path(__file__).resolve().parents[3] / "knowledge_seed" / "calendar"
 """The shipped schedules (read only when asked)."""
 
 OFFICIAL_NAME = re.compile(r"^(\d{4})\.toml$")

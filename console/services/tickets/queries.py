@@ -16,12 +16,29 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from console.services import workflow
-from console.services.calendar import WorkCalendar
-from console.services.clocks import hours_due, wd_due
-from console.services.errors import InputError, NotFound, PermissionDenied, RuleError
-from console.services.tickets import OBLIGATIONS, clock_overdue, ticket_overdue, visible_to
-from console.services.values import CallerType, Domain, Kind, Role, Source, Special, State
+from console.errors import InputError, NotFound, PermissionDenied, RuleError
+from console.services.access.masking import (
+    SECRET,
+    SEES_CONTACT,
+    caller_identity,
+    mask_name,
+    mask_phone,
+    mask_phone_full,
+)
+from console.services.calendar.workdays import WorkCalendar
+from console.services.tickets import workflow
+from console.services.tickets.commands import OBLIGATIONS, clock_overdue, ticket_overdue, visible_to
+from console.services.tickets.deadlines import hours_due, wd_due
+from console.services.values import (
+    QUEUES,
+    CallerType,
+    Domain,
+    Kind,
+    Role,
+    Source,
+    Special,
+    State,
+)
 from console.services.views import (
     ActionView,
     Actor,
@@ -42,20 +59,6 @@ from console.store.models import (
     SupervisionRow,
     TicketRow,
     UnitRow,
-)
-
-# Who works with callers: sees a caller's name, and may reveal the phone and ID number with a
-# reason (reveal_contact, audited). Lists and ticket views mask phone and ID for every role.
-SECRET = "（保密）"
-SEES_CONTACT = frozenset(
-    {
-        Role.OPERATOR,
-        Role.EXPERT,
-        Role.SHIFT_LEAD,
-        Role.SUBCENTRE_OPERATOR,
-        Role.UNIT_CLERK,
-        Role.MANAGER,
-    }
 )
 
 EVENT_LABELS = {
@@ -97,7 +100,7 @@ EVENT_LABELS = {
     "supervision_closed": "督办办结",
 }
 
-# the outbox's channels (console.services.tickets) as a seat reads them
+# the outbox's channels (console.services.tickets.commands) as a seat reads them
 CHANNEL_LABELS = {
     "sms": "短信通知",
     "phone": "电话通知",
@@ -108,19 +111,6 @@ CHANNEL_LABELS = {
 MAX_ERROR = 200
 """A delivery error is shown on one line, at most this many characters."""
 
-QUEUES: dict[str, str] = {
-    "mine": "我的工单",
-    "due_soon": "即将到期",
-    "overdue": "已超期",
-    "awaiting_sign": "待签收",
-    "returns": "退回待审核",
-    "completions": "办结待审核",
-    "extensions": "延期待审核",
-    "terminations": "终结待审核",
-    "callbacks": "待回访",
-    "supervision": "督办",
-    "special": "特殊事项",
-}
 DUE_SOON = dt.timedelta(hours=24)
 OPEN_STATES = (
     State.CALLBACK_PROMISED,
@@ -132,56 +122,6 @@ OPEN_STATES = (
     State.COMPLETED,
     State.DISSATISFIED,
 )
-
-
-def mask_phone(phone: str) -> str:
-    """138****1234 (R-CONFIDENTIAL)."""
-    if len(phone) >= 7:
-        return (
-            phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-            if len(phone) > 7
-            else phone[:3] + "****"
-        )
-    return "*" * len(phone)
-
-
-def mask_id(number: str) -> str:
-    if len(number) >= 8:
-        return number[:4] + "*" * (len(number) - 8) + number[-4:]
-    return "*" * len(number)
-
-
-def _mask_phone_full(phone: str) -> str:
-    if len(phone) == 11:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return mask_phone(phone)
-
-
-def caller_identity(t: TicketRow, actor: Actor) -> tuple[str, str, str, str]:
-    """(name, phone, ID number, enterprise) of a ticket's caller as this seat may see them.
-
-    Phone and ID number are masked for every role (R-CONFIDENTIAL); the full ones only come
-    through ``reveal_contact``. A caller who asked for confidentiality is hidden altogether
-    from the handling unit and from roles that do not work with callers.
-    """
-
-    def secret(value: str) -> str:
-        return SECRET if value else ""
-
-    if t.confidential and (actor.role is Role.UNIT_CLERK or actor.role not in SEES_CONTACT):
-        return (
-            SECRET,
-            secret(t.caller_phone),
-            secret(t.caller_id_number),
-            secret(t.enterprise_name),
-        )
-    name = t.caller_name if actor.role in SEES_CONTACT else _mask_name(t.caller_name)
-    return (
-        name,
-        _mask_phone_full(t.caller_phone),
-        mask_id(t.caller_id_number),
-        t.enterprise_name,
-    )
 
 
 class AmongIds(ColumnElement[bool]):
@@ -446,8 +386,10 @@ class Queries:
             for name, spec in workflow.SUPERVISION_ACTIONS.items():
                 if self.actor.role not in spec.roles:
                     continue
-                if workflow.supervision_candidates(name, sups, self.actor):
-                    out.append(ActionView(name, spec.label, True))
+                candidates = workflow.supervision_candidates(name, sups, self.actor)
+                if candidates:
+                    targets = tuple(s.id for s in candidates)
+                    out.append(ActionView(name, spec.label, True, targets=targets))
                     continue
                 problem = workflow.supervision_refusal(name, shown, self.actor)
                 out.append(
@@ -608,7 +550,7 @@ class Queries:
         caller = (
             SECRET
             if t.confidential
-            else (_mask_phone_full(t.caller_phone) or _mask_name(t.caller_name))
+            else (mask_phone_full(t.caller_phone) or mask_name(t.caller_name))
         )
         title = " ".join(t.text.split())[:40]
         return TicketSummary(
@@ -639,6 +581,3 @@ def _looks_like_phone(text: str) -> bool:
 def _refused(name: str, label: str, refusal: RuleError | PermissionDenied) -> ActionView:
     return ActionView(name, label, False, str(refusal), refusal.rule, refusal.message)
 
-
-def _mask_name(name: str) -> str:
-    return name[:1] + "*" * (len(name) - 1) if name else ""

@@ -4,7 +4,7 @@ A seat is a named working position with one role (and, for a unit clerk, one uni
 is made here with ``secrets.token_urlsafe(32)``, shown once, and stored only as a SHA-256
 hash: a token is 256 random bits, so a fast hash is enough (no password stretching needed),
 and a database dump does not hand anyone a working token. Adding and revoking a seat is
-audited by the store's write hook (``console.services.audit``).
+audited by the store's write hook (``console.services.access.audit``).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from console.errors import InputError, NotFound, PermissionDenied
 from console.services.clock import local
-from console.services.errors import InputError, NotFound, PermissionDenied
 from console.services.values import Role
 from console.services.views import Actor
 from console.store.engine import Store

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from console.services.errors import InputError
+from console.errors import InputError
 from console.services.values import Kind
 
 Unit = Literal["wd", "hours", "months", "count"]
@@ -34,7 +34,7 @@ REGULATION = "《湖南省省级12345政务服务便民热线与优化营商环�
 """The regulation every default comes from (湘发改优化规〔2022〕708号)."""
 
 DEFAULT_OVERRIDES_FILE = (
-    Path(__file__).resolve().parents[2] / "knowledge_seed" / "limit_overrides.toml"
+    Path(__file__).resolve().parents[3] / "knowledge_seed" / "limit_overrides.toml"
 )
 """Where the shipped overrides live (read only when :meth:`RuleTable.load` is called)."""
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from console.services.errors import PermissionDenied, RuleError
+from console.errors import PermissionDenied, RuleError
 from console.services.values import Role, State
 from console.services.views import Actor
 

@@ -3,7 +3,7 @@
 Every special or urgent dispatch, extension approval and supervision writes its messages
 (SMS, phone notice, duty-office and emergency report, supervision-platform upload) as
 ``outbox`` rows in the same transaction as its event. :func:`deliver_due` sends the rows that
-are due through a :class:`~console.services.sinks.Sink`:
+are due through a :class:`~console.services.delivery.sinks.Sink`:
 
 1. **Claim** (one short write transaction): the due rows — not delivered, not given up,
    ``next_attempt_at`` unset or past — oldest first, at most ``batch``. On PostgreSQL they are
@@ -39,9 +39,9 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 
-from console.services import audit
+from console.services.access import audit
 from console.services.clock import Clock
-from console.services.sinks import DeliveryError, Message, Sink
+from console.services.delivery.sinks import DeliveryError, Message, Sink
 from console.services.values import Role
 from console.services.views import Actor
 from console.store.engine import Store

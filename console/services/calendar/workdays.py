@@ -27,7 +27,7 @@ from types import MappingProxyType
 
 from chinese_calendar import constants as _cc  # type: ignore[import-untyped]
 
-from console.services.errors import InputError
+from console.errors import InputError
 
 MIN_YEAR = 1901
 """Earliest year the calendar answers for (provisional before chinese-calendar's first)."""

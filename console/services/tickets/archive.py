@@ -8,8 +8,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from console.services.errors import InputError
-from console.services.rules import RuleTable
+from console.errors import InputError
+from console.services.tickets.rules import RuleTable
 from console.store.engine import Store
 from console.store.models import RecordingRow
 

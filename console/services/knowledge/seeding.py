@@ -11,9 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from console.services.calendars import save_schedule
+from console.services.calendar.provider import save_schedule
+from console.services.calendar.schedule_file import load_schedule_file
 from console.services.knowledge.seed import ArticleRecord, Seed, UnitRecord, load_seed
-from console.services.schedule_file import load_schedule_file
 from console.store.engine import Store
 from console.store.models import (
     ArticleRow,

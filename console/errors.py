@@ -1,4 +1,5 @@
-"""Errors the domain raises. Each one is a sentence a user can read, never a traceback."""
+"""Errors any layer raises (the store, the services, the API). Each one is a sentence a user
+can read, never a traceback. This module imports nothing of the console."""
 
 from __future__ import annotations
 

@@ -19,9 +19,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from console.services.calendar import WEEKDAY_NAMES, WorkCalendar
-from console.services.errors import InputError
-from console.services.rules import Limit, RuleTable
+from console.errors import InputError
+from console.services.calendar.workdays import WEEKDAY_NAMES, WorkCalendar
+from console.services.tickets.rules import Limit, RuleTable
 from console.services.values import Kind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -14,12 +14,13 @@ import datetime as dt
 
 from sqlalchemy import func, or_, select, update
 
-from console.services import audit, workflow
-from console.services.errors import InputError, NotFound, PermissionDenied
+from console.errors import InputError, NotFound, PermissionDenied
+from console.services.access import audit
 from console.services.inputs import check_text
-from console.services.queries import QUEUES, Queries
-from console.services.tickets import OBLIGATIONS, refuse_unseen
-from console.services.values import Role
+from console.services.tickets import workflow
+from console.services.tickets.commands import OBLIGATIONS, refuse_unseen
+from console.services.tickets.queries import Queries
+from console.services.values import QUEUES, Role
 from console.services.views import Actor
 from console.store.engine import Store
 from console.store.models import ClockRow, TicketRow

@@ -44,7 +44,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
-from console.services.errors import InputError, NotFound, PermissionDenied, RuleError
+from console.errors import InputError, NotFound, PermissionDenied, RuleError
 from console.services.values import Role
 from console.services.views import Actor, ContactView
 from console.store.models import (

@@ -15,14 +15,23 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.services import workflow
-from console.services.calendar import WorkCalendar
+from console.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
+from console.services.calendar.workdays import WorkCalendar
 from console.services.clock import Clock, local
-from console.services.clocks import Due, hours_due, wd_due
-from console.services.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
 from console.services.inputs import check_text
-from console.services.rules import RuleTable
-from console.services.values import Kind, Role, Satisfaction, Source, Special, State
+from console.services.tickets import workflow
+from console.services.tickets.deadlines import Due, hours_due, wd_due
+from console.services.tickets.rules import RuleTable
+from console.services.values import (
+    SUPERVISION_GROUNDS,
+    SUPERVISION_METHODS,
+    Kind,
+    Role,
+    Satisfaction,
+    Source,
+    Special,
+    State,
+)
 from console.services.views import Actor, Intake
 from console.store.engine import Store
 from console.store.models import (
@@ -38,14 +47,6 @@ from console.store.models import (
 )
 
 MAX_TEXT = 20_000
-SUPERVISION_GROUNDS = {
-    1: "超期未办理",
-    2: "办理结果不满意且诉求合理",
-    3: "多次集中反映应解决未解决",
-    4: "媒体曝光或影响恶劣",
-    5: "其他需要督办的事项",
-}
-SUPERVISION_METHODS = {"written": "书面函告", "onsite": "现场督导", "meeting": "督办会议"}
 MANUAL_CALLBACK_ATTEMPTS = 3  # R-DEFAULT-SATISFIED: "several unanswered manual attempts"
 MIN_OPINION_CHARS = 20  # R-TERMINATE: a *detailed* written opinion
 SETTLE_ROLES = frozenset({Role.MANAGER, Role.SYSTEM})
