@@ -27,6 +27,7 @@ def _seed(args: argparse.Namespace) -> int:
         f"单位 新增{report.units_added} 更新{report.units_updated}；"
         f"知识 新增{report.articles_added} 更新{report.articles_updated}；"
         f"不予受理情形 {report.grounds}；报备 {report.prefiling}；同义词 {report.synonyms}；"
-        f"日历 {report.calendars}" + ("" if report.changed else "（无变化）")
+        f"事项清单 {report.matters}；日历 {report.calendars}"
+        + ("" if report.changed else "（无变化）")
     )
     return 0

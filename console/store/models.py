@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     text,
@@ -73,6 +74,44 @@ class UnitRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class BureauRow(Base):
+    """A kind of city bureau the city 优化办 forwards local matters to (事项清单)."""
+
+    __tablename__ = "bureaus"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    duties: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class MatterRow(Base):
+    """A matter type of the matter catalogue (事项清单): owner and the law that sets it."""
+
+    __tablename__ = "matters"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    domain: Mapped[str] = mapped_column(String(30))
+    owner: Mapped[str] = mapped_column(String(60))  # a unit id or "city:<bureau id>"
+    also: Mapped[list[str]] = mapped_column(JSON, default=list)
+    basis: Mapped[str] = mapped_column(Text, default="")
+    describe: Mapped[str] = mapped_column(Text, default="")
+    terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RoutingModelRow(Base):
+    """A trained routing model (`hotline model train`): plain arrays, versioned by id."""
+
+    __tablename__ = "routing_models"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    trained_at: Mapped[dt.datetime] = mapped_column()
+    trained_by: Mapped[str] = mapped_column(String(100), default="")
+    format: Mapped[str] = mapped_column(String(40))
+    examples: Mapped[int] = mapped_column(Integer, default=0)
+    history_mark: Mapped[int] = mapped_column(Integer, default=0)  # newest ticket id learned
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class ArticleRow(Base):
     """A knowledge article owned by a unit (R-KB)."""
 
@@ -89,6 +128,7 @@ class ArticleRow(Base):
     effective: Mapped[dt.date] = mapped_column(Date)
     review_by: Mapped[dt.date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(10), default="draft")
+    matter: Mapped[str] = mapped_column(String(40), default="")  # 事项清单 id, if one
     updated_at: Mapped[dt.datetime]
     updated_by: Mapped[str] = mapped_column(String(80), default="seed")
 

@@ -149,6 +149,7 @@ def _record_values(a: ArticleRecord) -> tuple[Any, ...]:
         a.effective.toordinal(),
         a.review_by.toordinal(),
         a.status,
+        a.matter,
     )
 
 
@@ -156,7 +157,8 @@ _DOMAIN_OF = {d.value: d for d in Domain}
 
 
 def _record(values: Sequence[Any]) -> ArticleRecord:
-    (aid, unit_id, question, alts, answer, basis, domain, tags, ent, eff, review, status) = values
+    (aid, unit_id, question, alts, answer, basis, domain, tags, ent, eff, review, status) = values[:12]
+    matter = values[12] if len(values) > 12 else ""
     return ArticleRecord(
         id=aid,
         unit_id=unit_id,
@@ -170,6 +172,7 @@ def _record(values: Sequence[Any]) -> ArticleRecord:
         effective=dt.date.fromordinal(eff),
         review_by=dt.date.fromordinal(review),
         status=status,
+        matter=matter,
     )
 
 

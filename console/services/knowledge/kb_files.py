@@ -45,7 +45,7 @@ from console.services.knowledge.seed import (
 from console.services.knowledge.seeding import apply_seed
 from console.services.knowledge.service import KnowledgeService, article_record
 from console.store.engine import Store
-from console.store.models import ArticleRow, UnitRow
+from console.store.models import ArticleRow, MatterRow, UnitRow
 
 FORMATS = ("toml", "jsonl")
 SUFFIXES = {".toml": "toml", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -62,6 +62,7 @@ ARTICLE_KEYS = (
     "effective",
     "review_by",
     "status",
+    "matter",
 )
 ID_MAX = 40  # width of articles.id (ArticleRow)
 TEXT_KEYS = ("id", "unit", "question", "answer", "basis")
@@ -212,6 +213,7 @@ def check_records(
     default_unit: str,
     known_units: Iterable[str],
     problems: _RecordProblems | None = None,
+    known_matters: Iterable[str] | None = None,
 ) -> list[ArticleRecord]:
     """Every record parsed and checked; raises SeedError listing every problem.
 
@@ -220,7 +222,9 @@ def check_records(
         default_unit: the owner of records without a ``unit`` key ("" for none).
         known_units: ids of the units of the dispatch catalogue.
         problems: problems found while reading the file, reported with the others.
+        known_matters: ids of the matter types (事项清单) an article may name; None: not checked.
     """
+    matters = None if known_matters is None else set(known_matters)
     problems = _RecordProblems() if problems is None else problems
     articles: list[ArticleRecord] = []
     for number, rec in enumerate(raw, start=1):
@@ -232,6 +236,8 @@ def check_records(
         place = where(number, rec.get("id"))
         _file_checks(rec, place, problems)
         article = parse_article(rec, default_unit, place, problems)
+        if matters is not None and article.matter and article.matter not in matters:
+            problems.add(place, f"matter 未知：{article.matter}（应为事项清单中的事项 id）")
         articles.append(article)
         problems.numbers.append(number)
         problems.first.setdefault(article.id, number)
@@ -289,8 +295,10 @@ def import_articles(
     problems = _RecordProblems()
     raw = read_records(data, fmt, problems)
     known = _catalogue(store)
+    with store.read() as s:
+        matters = set(s.execute(select(MatterRow.id)).scalars())
     stem = Path(name).stem if name else ""
-    articles = check_records(raw, stem if stem in known else "", known, problems)
+    articles = check_records(raw, stem if stem in known else "", known, problems, matters)
     if not articles:
         return ImportReport(0, 0, 0)
     by = f"kb import {Path(name).name}".strip()[:80]
@@ -338,6 +346,7 @@ def article_document(a: ArticleRecord) -> dict[str, Any]:
         "effective": a.effective,
         "review_by": a.review_by,
         "status": a.status,
+        **({"matter": a.matter} if a.matter else {}),
     }
 
 

@@ -54,6 +54,7 @@ class ArticleRecord:
     effective: dt.date
     review_by: dt.date
     status: str
+    matter: str = ""  # the matter type (事项清单 id) the article answers, if one
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,40 @@ class PrefilingRecord:
     explanation: str
 
 
+CITY_OWNER = "city:"
+"""Prefix of a matter owner that is a city bureau, reached through the city's 优化办."""
+
+
+@dataclass(frozen=True)
+class BureauRecord:
+    """A kind of city bureau (市直部门) the city 优化办 forwards local matters to (事项清单)."""
+
+    id: str
+    name: str
+    duties: tuple[str, ...]
+
+    @property
+    def target(self) -> str:
+        return CITY_OWNER + self.id
+
+
+@dataclass(frozen=True)
+class MatterRecord:
+    """A matter type of the matter catalogue (事项清单): who handles it, under which law.
+
+    ``owner`` is a unit id or ``city:<bureau id>`` (see knowledge_seed/matters.toml).
+    """
+
+    id: str
+    name: str
+    domain: Domain
+    owner: str
+    also: tuple[str, ...]
+    basis: str
+    describe: str
+    terms: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Seed:
     units: tuple[UnitRecord, ...] = ()
@@ -89,6 +124,8 @@ class Seed:
     grounds: tuple[GroundRecord, ...] = ()
     prefiling: tuple[PrefilingRecord, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
+    bureaus: tuple[BureauRecord, ...] = ()
+    matters: tuple[MatterRecord, ...] = ()
 
 
 @dataclass
@@ -224,6 +261,7 @@ def parse_article(
         effective=_date(rec, "effective", where, problems),
         review_by=_date(rec, "review_by", where, problems),
         status=status,
+        matter=_text(rec, "matter", where, problems, required=False),
     )
 
 
@@ -260,6 +298,55 @@ def parse_prefiling(rec: Mapping[str, Any], where: str, problems: Problems) -> P
         ends=ends,
         explanation=_text(rec, "explanation", where, problems),
     )
+
+
+def parse_bureau(rec: Mapping[str, Any], where: str, problems: Problems) -> BureauRecord:
+    return BureauRecord(
+        id=_text(rec, "id", where, problems),
+        name=_text(rec, "name", where, problems),
+        duties=_texts(rec, "duties", where, problems),
+    )
+
+
+def parse_matter(rec: Mapping[str, Any], where: str, problems: Problems) -> MatterRecord:
+    return MatterRecord(
+        id=_text(rec, "id", where, problems),
+        name=_text(rec, "name", where, problems),
+        domain=_domain(rec.get("domain"), where, problems),
+        owner=_text(rec, "owner", where, problems),
+        also=_texts(rec, "also", where, problems),
+        basis=_text(rec, "basis", where, problems),
+        describe=_text(rec, "describe", where, problems),
+        terms=_texts(rec, "terms", where, problems),
+    )
+
+
+def check_catalogue(
+    units: Iterable[UnitRecord],
+    bureaus: Sequence[BureauRecord],
+    matters: Sequence[MatterRecord],
+    problems: Problems,
+) -> None:
+    """Unique ids and names; every owner a known unit or city bureau."""
+    owners = {u.id for u in units} | {b.target for b in bureaus}
+    seen_bureaus: set[str] = set()
+    for b in bureaus:
+        if b.id in seen_bureaus:
+            problems.add(f"bureau {b.id}", "id 重复")
+        seen_bureaus.add(b.id)
+    ids: set[str] = set()
+    names: set[str] = set()
+    for n, m in enumerate(matters, start=1):
+        where = f"matters.toml #{n} {m.id}"
+        if m.id in ids:
+            problems.add(where, "id 重复")
+        if m.name in names:
+            problems.add(where, f"事项名称 {m.name} 重复")
+        ids.add(m.id)
+        names.add(m.name)
+        for owner in (m.owner, *m.also):
+            if owner and owner not in owners:
+                problems.add(where, f"承办单位 {owner} 不在派单目录或市直部门中")
 
 
 def _load_toml(path: Path, problems: Problems) -> dict[str, Any]:
@@ -329,6 +416,23 @@ def load_seed(root: Path) -> Seed:
                 problems.add(f"synonyms.toml #{n}", "每组应为至少两个词的列表")
                 continue
             synonyms.append(tuple(g.strip() for g in group))
+    bureaus: list[BureauRecord] = []
+    matters: list[MatterRecord] = []
+    if (root / "matters.toml").exists():
+        data = _load_toml(root / "matters.toml", problems)
+        for n, rec in enumerate(data.get("bureau", []), start=1):
+            bureaus.append(parse_bureau(rec, f"matters.toml bureau #{n}", problems))
+        for n, rec in enumerate(data.get("matter", []), start=1):
+            matters.append(parse_matter(rec, f"matters.toml #{n}", problems))
+        check_catalogue(units, bureaus, matters, problems)
     if problems.lines:
         raise SeedError(problems.lines)
-    return Seed(tuple(units), tuple(articles), tuple(grounds), tuple(prefiling), tuple(synonyms))
+    return Seed(
+        tuple(units),
+        tuple(articles),
+        tuple(grounds),
+        tuple(prefiling),
+        tuple(synonyms),
+        tuple(bureaus),
+        tuple(matters),
+    )

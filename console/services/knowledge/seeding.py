@@ -13,12 +13,20 @@ from sqlalchemy import select
 
 from console.services.calendar.provider import save_schedule
 from console.services.calendar.schedule_file import load_schedule_file
-from console.services.knowledge.seed import ArticleRecord, Seed, UnitRecord, load_seed
+from console.services.knowledge.seed import (
+    ArticleRecord,
+    MatterRecord,
+    Seed,
+    UnitRecord,
+    load_seed,
+)
 from console.store.engine import Store
 from console.store.models import (
     ArticleRow,
+    BureauRow,
     CalendarScheduleRow,
     GroundRow,
+    MatterRow,
     PrefilingRow,
     SynonymRow,
     UnitRow,
@@ -35,6 +43,7 @@ class SeedReport:
     prefiling: int = 0
     synonyms: int = 0
     calendars: int = 0
+    matters: int = 0
 
     @property
     def changed(self) -> bool:
@@ -48,6 +57,7 @@ class SeedReport:
                 self.prefiling,
                 self.synonyms,
                 self.calendars,
+                self.matters,
             )
         )
 
@@ -80,6 +90,19 @@ def article_fields(a: ArticleRecord) -> dict[str, object]:
         effective=a.effective,
         review_by=a.review_by,
         status=a.status,
+        matter=a.matter,
+    )
+
+
+def matter_fields(m: MatterRecord) -> dict[str, object]:
+    return dict(
+        name=m.name,
+        domain=m.domain.value,
+        owner=m.owner,
+        also=list(m.also),
+        basis=m.basis,
+        describe=m.describe,
+        terms=list(m.terms),
     )
 
 
@@ -103,6 +126,7 @@ def apply_seed(store: Store, seed: Seed, now: dt.datetime, by: str = "seed") -> 
         grounds=0,
         prefiling=0,
         synonyms=0,
+        matters=0,
     )
     with store.write() as s:
         for u in seed.units:
@@ -151,6 +175,22 @@ def apply_seed(store: Store, seed: Seed, now: dt.datetime, by: str = "seed") -> 
             ):
                 row.starts, row.ends = p.starts, p.ends
                 counts["prefiling"] += 1
+        for b in seed.bureaus:
+            fields = dict(name=b.name, duties=list(b.duties))
+            row = s.get(BureauRow, b.id)
+            if row is None:
+                s.add(BureauRow(id=b.id, **fields))
+                counts["matters"] += 1
+            elif _upsert(row, fields):
+                counts["matters"] += 1
+        for m in seed.matters:
+            fields = matter_fields(m)
+            row = s.get(MatterRow, m.id)
+            if row is None:
+                s.add(MatterRow(id=m.id, active=True, **fields))
+                counts["matters"] += 1
+            elif _upsert(row, fields):
+                counts["matters"] += 1
         existing = {tuple(r.terms) for r in s.execute(select(SynonymRow)).scalars()}
         for group in seed.synonyms:
             if tuple(group) not in existing:
