@@ -25,6 +25,7 @@ VERBS = (
     "console.cli.seat",
     "console.cli.audit",
     "console.cli.bench",
+    "console.cli.model",
 )
 
 

@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -24,8 +25,10 @@ from console.errors import HotlineError, InputError
 
 if TYPE_CHECKING:
     from console.config import Settings
+    from console.services.clock import Clock
     from console.services.delivery.outbox import TickReport, Worker
     from console.services.delivery.sinks import Sink
+    from console.store.engine import Store
 
 log = logging.getLogger("console.worker")
 
@@ -103,12 +106,39 @@ def _worker(args: argparse.Namespace) -> int:
             if args.once:
                 _print(worker.tick(), args.json)
                 return 0
+            _start_trainer(p.store, p.clock)
             _loop(worker, interval, args.json)
             return 0
         finally:
             p.store.dispose()
     finally:
         sink.close()
+
+
+RETRAIN_CHECK_SECONDS = 600.0
+"""How often the worker asks whether the routing model is due for retraining."""
+
+
+def _start_trainer(store: Store, clock: Clock) -> None:
+    """Retrain the routing model in the background once enough tickets were dispatched since
+    the last version (knowledge/training.py): deliveries never wait for it."""
+    from console.services.knowledge.training import retrain_if_due
+
+    def run() -> None:
+        while True:
+            time.sleep(RETRAIN_CHECK_SECONDS)
+            try:
+                report = retrain_if_due(store, clock.now())
+            except Exception as exc:  # noqa: BLE001 — try again at the next check
+                log.warning("routing model not retrained: %s", type(exc).__name__)
+                continue
+            if report is not None:
+                log.info(
+                    "routing model v%d trained on %d examples (%d tickets) in %.1fs",
+                    report.version, report.examples, report.history, report.seconds,
+                )  # fmt: skip
+
+    threading.Thread(target=run, name="model-trainer", daemon=True).start()
 
 
 def _loop(worker: Worker, interval: float, as_json: bool) -> None:

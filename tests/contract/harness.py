@@ -33,6 +33,7 @@ from console.services.clock import DrillClock
 from console.services.knowledge.seed import (
     ArticleRecord,
     GroundRecord,
+    MatterRecord,
     PrefilingRecord,
     Seed,
     UnitRecord,
@@ -135,6 +136,14 @@ SEED = Seed(
             "因冰灾线路受损，正在抢修。",
         ),
     ),
+    matters=(
+        MatterRecord("power", "供电", Domain.PUBLIC_SERVICE, "hn-sgcc", (), "《电力供应与使用条例》",
+                     "停电、电费、供电质量", ("停电", "供电", "电费")),
+        MatterRecord("wages", "劳动保障监察", Domain.SOCIAL_MANAGEMENT, "hn-rst", (), "《劳动保障监察条例》",
+                     "拖欠工资", ("拖欠工资", "欠薪", "工资")),
+        MatterRecord("property", "物业服务", Domain.SOCIAL_MANAGEMENT, "hn-zjt", (), "《物业管理条例》",
+                     "物业服务与收费", ("物业", "物业费")),
+    ),  # fmt: skip
 )
 
 SEATS: dict[str, tuple[str, Role, str | None]] = {

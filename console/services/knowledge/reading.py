@@ -1,0 +1,268 @@
+"""Reading a caller's words: what is said about what, and where.
+
+Real requests wrap one matter in courtesy and filler (尊敬的领导您好，我想反映一个问题……
+谢谢！). Everything that matches or routes a request reads it through here first:
+
+- ``core``: the words without salutations, courtesy, self-introduction and filler, so that
+  search, routing and duplicate detection weigh the matter, not the manners;
+- ``places``: the named places the request is about (an estate, a road, a bus line, a school,
+  a village group, a company, a shop, a project …), folded, with their kind;
+- ``objects`` and ``problems``: the catalogue terms the request names (路灯, 公交线路, 油烟)
+  and the trouble it reports (不亮, 调整, 扰民), which together say the matter (路灯不亮).
+
+Pure and fast (regular expressions over the first ``MAX_CHARS`` characters); no segmenter
+is loaded on any path a keystroke takes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from console.services.knowledge.text import normalize
+
+if TYPE_CHECKING:
+    from console.services.knowledge.catalogue import Catalogue
+
+MAX_CHARS = 1500
+
+# Courtesy and filler, most specific first. Each pattern is removed where it matches; what is
+# left keeps its own characters (so the operator's words stay as typed).
+_PUNCT = r"[，,。.！!？?：:；;、\s]*"
+_COURTESY: tuple[str, ...] = (
+    # salutations: 尊敬的（各位）领导/市长/书记/工作人员（们）（您好）
+    r"(?:尊敬的|敬爱的|亲爱的)[^，,。！!：:\n]{0,14}?"
+    r"(?:领导|市长|书记|主任|局长|区长|县长|同志|政府|工作人员|部门|网站|平台)(?:们)?"
+    r"(?:您们好|你们好|您好|你好|好)?" + _PUNCT,
+    r"(?:各位|相关|有关)?(?:领导|市长|书记|工作人员)(?:们)?(?:您们好|你们好|您好|你好|好)" + _PUNCT,
+    r"(?:您们好|你们好|您好|你好|大家好)" + _PUNCT,
+    # self-introduction: 我是……的业主/居民/市民/村民/家长/员工
+    r"我(?:们)?(?:是|系)[^，,。！!\n]{0,24}?"
+    r"(?:业主|居民|市民|村民|家长|员工|职工|学生|住户|群众|老百姓|租户|商户)(?:之一|代表)?"
+    + _PUNCT,
+    # announcing the call: 我（想/要）（向您）反映/咨询/投诉/举报（一下）（一个）（问题/情况/事）
+    r"(?:(?:我|本人|我们)(?:想|要|特|特此|在此|现)?|(?:想|要|特此|在此))"
+    r"(?:向(?:您|你们|领导|政府|有关部门|相关部门))?"
+    r"(?:反映|反应|咨询|询问|请教|了解|投诉|举报|求助|建议|留言|问)(?:一下|下)?"
+    r"(?:一个|个|一件|件|几个)?(?:问题|情况|事情|事)?" + _PUNCT,
+    r"请问(?:一下)?" + _PUNCT,
+    r"(?:麻烦|劳烦)(?:您|你们|领导|政府|相关部门|有关部门)?(?:了)?" + _PUNCT,
+    # closing: 谢谢/感谢（您/领导）（的关注/百忙之中……）
+    r"(?:非常|十分|万分)?(?:感谢|谢谢|多谢)(?:您|你们|领导|政府|各位)?(?:的)?"
+    r"(?:关注|关心|支持|帮助|回复|解答|百忙之中|在百忙之中)?(?:了)?" + _PUNCT,
+    r"(?:望|希望|恳请|请|盼|急盼|期待)(?:领导|政府|相关部门|有关部门|贵单位|你们|您)?"
+    r"(?:能|能够|尽快|早日|及时)?(?:给予|予以)?(?:回复|答复|回应|解答|重视|关注)"
+    r"(?:为盼|为谢|是盼)?" + _PUNCT,
+    r"此致敬礼|此致|敬礼",
+)
+_COURTESY_RE = re.compile("|".join(f"(?:{p})" for p in _COURTESY))
+# Anonymised areas of the sample data and the province's own name: where, never what.
+_AREA_CODE = re.compile(r"(?<![a-z0-9])[a-z]\d{0,2}[市区县](?![a-z0-9])|西地省|湖南省", re.I)
+
+# Named places: a run of name characters ending in a place word (the last one within reach:
+# 王府花园, not 王府), split where a road name runs into an estate's (车站北路 | 王府花园).
+_PLACE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("estate", ("小区", "花园", "家园", "公寓", "大厦", "新城", "新村", "山庄", "公馆", "名苑",
+                "名城", "雅苑", "国际", "苑", "府", "庭", "湾", "城")),
+    ("road", ("大道", "路", "街", "巷", "大桥", "桥", "隧道", "立交")),
+    ("school", ("小学", "中学", "学校", "幼儿园", "学院", "大学", "附中", "附小")),
+    ("village", ("社区", "街道", "村", "组", "镇", "乡")),
+    ("org", ("医院", "公司", "集团", "银行", "酒店", "宾馆", "超市", "商场", "市场", "工厂",
+             "会所", "厂", "店", "馆")),
+    ("site", ("项目", "工地", "公园", "广场", "地铁站", "车站", "中心", "夜市", "站")),
+)  # fmt: skip
+_KIND_OF = {w: kind for kind, words in _PLACE_WORDS for w in words}
+_WORDS = sorted(_KIND_OF, key=len, reverse=True)
+_PLACE_RE = re.compile(
+    rf"[\u4e00-\u9fff0-9a-z]{{2,14}}(?:{'|'.join(map(re.escape, _WORDS))})"
+)
+_ROAD_IN_NAME = re.compile(r"^(.{2,8}?(?:大道|路|街))(.{2,}(?:" + "|".join(
+    map(re.escape, [w for w in _WORDS if _KIND_OF[w] != "road"])) + r"))$")
+_BUS_LINE = re.compile(r"(?:公交)?(?:[a-z]?\d{1,3})(?:路|号线)(?:公交|公交车|线路|车)?")
+# Where a name cannot begin: after these characters and words.
+_NAME_STOP = re.compile(
+    r".*(?:的|在|住|是|于|了|和|与|及|对|把|被|从|向|到|给|我|们|家|位|个|这|那|该|有|让|"
+    r"请|为|因|将|已|由|近|旁|边|前|后|里|内|外|各|某|附|反映|反馈|投诉|举报|关于|咨询|"
+    r"楼下|门口|对面|旁边|附近|期间|以来|目前|现在|今年|去年|年|月|日|号)"
+)
+_GENERIC_PLACES = frozenset(
+    {"小区", "学校", "社区", "街道", "公司", "医院", "市场", "附近", "本小区", "这个小区",
+     "马路", "道路", "公路", "小学", "中学", "幼儿园", "工地", "项目", "公园", "车站"}
+)  # fmt: skip
+
+
+# A name whose part before the place word is only a common word names no place of its own
+# (新建小区, 周边小区, 物业公司, 自来水公司, 希望政府 …).
+_GENERIC_STEM = re.compile(
+    r"^(?:新建|周围|周边|附近|安置|老旧|整个|这个|那个|我们|我家|本|该|其他|其它|各|所有|多个|"
+    r"一些|部分|相关|有关|当地|本地|外地|物业|物业服务|自来水|供水|供电|电力|燃气|开发|房地产|"
+    r"物流|建筑|施工|市政|环卫|保安|家政|中介|装修|一个|个别|大型|小型|私立|公立|公办|民办|"
+    r"城中|城区|市区|县城|乡下|农村|城市|政府|希望政府|.*政府)$|政府$"
+)
+
+# What is wrong: the trouble words a request reports (kept short; a matter is object+trouble).
+PROBLEMS: tuple[str, ...] = (
+    "不亮", "坏了", "损坏", "破损", "故障", "停运", "停水", "停电", "漏水", "渗水", "开裂",
+    "扰民", "噪音", "噪声", "油烟", "臭", "污染", "积水", "堵塞", "堵", "拥堵", "违停",
+    "违建", "违章", "私搭", "占道", "占用", "拖欠", "欠薪", "不作为", "乱收费", "多收",
+    "退费", "退款", "虚假宣传", "延期", "逾期", "烂尾", "拆除", "调整", "开通", "延伸",
+    "增设", "取消", "撤销", "改道", "迁移", "搬迁", "修建", "建设", "打通", "硬化", "维修",
+    "改造", "安装", "加装", "不发", "未发", "没有发放", "补贴", "报销", "办理", "办不了",
+    "转移", "缴纳", "补缴", "断缴", "审批", "规划", "变更", "安全隐患", "隐患", "危险",
+    "无证", "无照", "非法", "违规", "违法", "投诉", "举报", "偷排", "扬尘", "夜间施工",
+)  # fmt: skip
+_PROBLEM_RE = re.compile("|".join(sorted(map(re.escape, PROBLEMS), key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named place in a request, folded (``name``), with its kind."""
+
+    kind: str  # estate | road | line | school | village | org | site
+    name: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a request says, about what, and where (see the module docstring)."""
+
+    core: str
+    places: tuple[Place, ...]
+    objects: tuple[str, ...]  # folded catalogue terms, in order of appearance
+    problems: tuple[str, ...]  # folded trouble words, in order of appearance
+    matter_ids: tuple[str, ...]  # matter types the objects belong to, most named first
+
+    @property
+    def matter(self) -> str:
+        """The matter in a few characters: the first object and trouble (路灯不亮)."""
+        obj = self.objects[0] if self.objects else ""
+        trouble = next((p for p in self.problems if p not in obj), "")
+        return obj + trouble
+
+    def place_keys(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.places)
+
+
+def strip_courtesy(text: str) -> str:
+    """The request without salutations, courtesy, self-introduction and filler."""
+    out = _COURTESY_RE.sub(" ", text[:MAX_CHARS])
+    return " ".join(out.split())
+
+
+def find_places(text: str) -> tuple[Place, ...]:
+    """The named places of a text, folded, first mention first, each once."""
+    folded = _AREA_CODE.sub("|", normalize_keep_breaks(text[:MAX_CHARS]))
+    found: dict[str, Place] = {}
+    for m in _BUS_LINE.finditer(folded):
+        digits = re.search(r"[a-z]?\d{1,3}", m.group())
+        if digits is not None:
+            key = digits.group() + ("号线" if "号线" in m.group() else "路")
+            found.setdefault(key, Place("line", key))
+    for part in re.split(r"[|，,。.！!？?：:；;、\s()（）【】\[\]“”\"'《》<>]+", folded):
+        for m in _PLACE_RE.finditer(part):
+            name = m.group()
+            cut = _NAME_STOP.match(name)
+            if cut is not None:
+                name = name[cut.end() :]
+            split = _ROAD_IN_NAME.match(name)
+            names = [split.group(1), split.group(2)] if split else [name]
+            for n in names:
+                word = next((w for w in _WORDS if n.endswith(w)), "")
+                if (
+                    len(n) < len(word) + 2
+                    or n in _GENERIC_PLACES
+                    or _GENERIC_STEM.search(n[: len(n) - len(word)])
+                    or re.fullmatch(r"[a-z]?\d+路", n)
+                ):
+                    continue
+                found.setdefault(n, Place(_KIND_OF.get(word, "site"), n))
+    return tuple(found.values())
+
+
+def normalize_keep_breaks(text: str) -> str:
+    """Fold like ``normalize`` but keep punctuation as breaks between names."""
+    from console.services.knowledge.text import fold
+
+    return fold(text)
+
+
+def _mask_places(folded: str, places: Sequence[Place], catalogue: Catalogue) -> str:
+    """The text with proper place names blanked: 地质中学附近拥堵 is about traffic, not a
+    school. A name that is itself a matter's object (地铁站, 垃圾站, 农贸市场) is kept."""
+    for place in sorted(places, key=lambda p: -len(p.name)):
+        if place.kind == "line":
+            continue
+        word = next((w for w in _WORDS if place.name.endswith(w)), "")
+        stem = place.name[: len(place.name) - len(word)]
+        if catalogue.matter_terms(stem) or catalogue.matter_terms(place.name) and any(
+            term == place.name for term, _ in catalogue.matter_terms(place.name)
+        ):
+            continue
+        folded = folded.replace(place.name, "|")
+    return folded
+
+
+@lru_cache(maxsize=4096)
+def _read(text: str, catalogue: Catalogue | None) -> Reading:
+    core = strip_courtesy(text)
+    folded = normalize(core)
+    places = find_places(text)
+    objects: list[str] = []
+    matter_votes: dict[str, float] = {}
+    if catalogue is not None:
+        for term, matters in catalogue.matter_terms(_mask_places(folded, places, catalogue)):
+            if term not in objects:
+                objects.append(term)
+            for m in matters:
+                # a long term says more than a short one; a term shared by several matters less
+                matter_votes[m.id] = matter_votes.get(m.id, 0.0) + len(term) / len(matters)
+    problems = list(dict.fromkeys(_PROBLEM_RE.findall(folded)))
+    ranked = sorted(matter_votes, key=lambda k: (-matter_votes[k], k))
+    return Reading(core, places, tuple(objects), tuple(problems), tuple(ranked))
+
+
+def read(text: str, catalogue: Catalogue | None = None) -> Reading:
+    """Read a request (cached: the same words typed again cost nothing)."""
+    return _read(text[:MAX_CHARS], catalogue)
+
+
+def same_place(a: Place, b: Place) -> bool:
+    """Two mentions name the same place: same kind, and the same name once junk before it is
+    ignored (their common ending holds the place word and at least two characters of name:
+    王府花园 = 车站北路王府花园; 东方新城 ≠ 西方新城)."""
+    if a.kind != b.kind:
+        return False
+    if a.name == b.name:
+        return True
+    if a.kind == "line":
+        return False
+    common = 0
+    for x, y in zip(reversed(a.name), reversed(b.name), strict=False):
+        if x != y:
+            break
+        common += 1
+    word = next((w for w in _WORDS if a.name.endswith(w)), "")
+    return common >= len(word) + 2
+
+
+def place_key(place: Place) -> str:
+    """The key two mentions of the same place share (see ``same_place``): the kind and the
+    place word with the two characters of name before it."""
+    if place.kind == "line":
+        return "line:" + place.name
+    word = next((w for w in _WORDS if place.name.endswith(w)), "")
+    return f"{place.kind}:{place.name[-(len(word) + 2):]}"
+
+
+def shared_places(a: Sequence[Place], b: Sequence[Place]) -> list[str]:
+    """Places two requests both name (the shorter of the two names)."""
+    out = []
+    for p in a:
+        for q in b:
+            if same_place(p, q):
+                out.append(p.name if len(p.name) <= len(q.name) else q.name)
+                break
+    return out

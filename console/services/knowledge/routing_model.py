@@ -1,0 +1,210 @@
+"""The learned part of routing: a linear classifier over character n-grams of the request.
+
+Character n-grams (1–3) of the request's core (``reading.strip_courtesy``), weighted by
+TF-IDF, scored by one linear model per target (a unit, or a kind of city bureau: see
+catalogue.py) — the well-kept standard for short Chinese text, with no segmenter to load.
+
+Trained (``train``) with scikit-learn from examples ``(text, target, weight)``: the matter
+catalogue and the unit duties (what the catalogue says), the knowledge articles (what each
+owner answers), and the platform's own history (every ticket's final target after returns).
+A trained model is plain arrays (``to_bytes``/``from_bytes``): loading and scoring need numpy
+only, so the console never imports scikit-learn, and a model trained by `hotline model
+train` on one machine is read by every seat from the store.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from console.services.knowledge.reading import strip_courtesy
+from console.services.knowledge.text import normalize
+
+FORMAT = "char-tfidf-linear-1"
+NGRAMS = (1, 3)
+MAX_CHARS = 600
+"""A request is read by its first 600 characters: the matter is stated early."""
+
+
+def analyse(text: str) -> list[str]:
+    """The features of a request: character 1–3-grams of its folded core."""
+    folded = normalize(strip_courtesy(text[: MAX_CHARS * 2]))[:MAX_CHARS]
+    low, high = NGRAMS
+    out: list[str] = []
+    for n in range(low, high + 1):
+        out.extend(folded[i : i + n] for i in range(len(folded) - n + 1))
+    return out
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training example: a text, the target it teaches, and how much it counts."""
+
+    text: str
+    target: str
+    weight: float = 1.0
+    source: str = ""  # catalogue | article | history (for the report)
+
+
+@dataclass
+class RoutingModel:
+    """A trained model: target names, the n-gram vocabulary, IDF and the linear weights."""
+
+    classes: tuple[str, ...]
+    vocabulary: dict[str, int]
+    idf: npt.NDArray[np.float32]
+    coef: npt.NDArray[np.float32]  # classes × features
+    intercept: npt.NDArray[np.float32]
+    info: dict[str, object]
+
+    # ------------------------------------------------------------------ scoring
+    def _vector(self, text: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        counts: dict[int, int] = {}
+        for gram in analyse(text):
+            col = self.vocabulary.get(gram)
+            if col is not None:
+                counts[col] = counts.get(col, 0) + 1
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        values = (1.0 + np.log(tf)) * self.idf[cols]  # sublinear TF, as trained
+        norm = float(np.linalg.norm(values))
+        return cols, values / norm if norm else values
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Every target's probability for a request (softmax of the linear scores)."""
+        cols, values = self._vector(text)
+        logits = self.intercept + (self.coef[:, cols] @ values if cols.size else 0.0)
+        logits = logits - logits.max()
+        exp = np.exp(logits)
+        probs = exp / exp.sum()
+        return {c: float(p) for c, p in zip(self.classes, probs.tolist(), strict=True)}
+
+    def evidence(self, text: str, target: str, k: int = 3) -> list[str]:
+        """The n-grams of the request that speak most for ``target`` (the reasons shown)."""
+        if target not in self.classes:
+            return []
+        cols, values = self._vector(text)
+        if cols.size == 0:
+            return []
+        row = self.classes.index(target)
+        contrib = self.coef[row, cols] * values
+        order = np.argsort(-contrib)
+        grams = self._grams()
+        out: list[str] = []
+        for i in order.tolist():
+            if contrib[i] <= 0 or len(out) >= k * 3:
+                break
+            gram = grams[int(cols[i])]
+            if len(gram) < 2 or any(gram in g or g in gram for g in out):
+                continue
+            out.append(gram)
+        return out[:k]
+
+    def _grams(self) -> list[str]:
+        """Column → n-gram (built once)."""
+        cached: list[str] | None = getattr(self, "_inverse", None)
+        if cached is None:
+            cached = [""] * len(self.vocabulary)
+            for gram, col in self.vocabulary.items():
+                cached[col] = gram
+            self._inverse = cached
+        return cached
+
+    # ------------------------------------------------------------------ storage
+    def to_bytes(self) -> bytes:
+        grams = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            idf=self.idf.astype(np.float32),
+            coef=self.coef.astype(np.float16),
+            intercept=self.intercept.astype(np.float32),
+            meta=np.frombuffer(
+                json.dumps(
+                    {"format": FORMAT, "classes": self.classes, "grams": grams, "info": self.info},
+                    ensure_ascii=False,
+                ).encode("utf-8"),
+                dtype=np.uint8,
+            ),
+        )
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> RoutingModel:
+        with np.load(io.BytesIO(blob)) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"unknown routing model format {meta.get('format')!r}")
+            return cls(
+                classes=tuple(meta["classes"]),
+                vocabulary={g: i for i, g in enumerate(meta["grams"])},
+                idf=data["idf"].astype(np.float32),
+                coef=data["coef"].astype(np.float32),
+                intercept=data["intercept"].astype(np.float32),
+                info=dict(meta.get("info", {})),
+            )
+
+
+def train(
+    examples: Sequence[Example],
+    *,
+    alpha: float = 1e-4,
+    min_df: int = 1,
+    max_features: int = 60_000,
+    info: dict[str, object] | None = None,
+) -> RoutingModel:
+    """Fit the model (scikit-learn, imported here only). Deterministic for the same examples.
+
+    Logistic regression by stochastic gradient descent: as accurate here as the exact solver
+    and ten times faster, so 100 000 tickets train in well under the two-minute budget.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import SGDClassifier
+
+    texts = [e.text for e in examples]
+    targets = [e.target for e in examples]
+    weights = np.array([e.weight for e in examples], dtype=np.float64)
+    vectorizer = TfidfVectorizer(
+        analyzer=analyse,
+        sublinear_tf=True,
+        min_df=min_df,
+        max_features=max_features,
+        dtype=np.float32,
+    )
+    matrix = vectorizer.fit_transform(texts)
+    classes = sorted(set(targets))
+    if len(classes) < 2:
+        raise ValueError("a routing model needs examples of at least two targets")
+    model = SGDClassifier(
+        loss="log_loss", alpha=alpha, max_iter=50, tol=1e-4, random_state=0, average=False
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        model.fit(matrix, targets, sample_weight=weights)
+    vocab = {str(g): int(i) for g, i in vectorizer.vocabulary_.items()}
+    return RoutingModel(
+        classes=tuple(str(x) for x in model.classes_),
+        vocabulary=vocab,
+        idf=vectorizer.idf_.astype(np.float32),
+        coef=model.coef_.astype(np.float32),
+        intercept=model.intercept_.astype(np.float32),
+        info={**(info or {}), "examples": len(examples), "features": len(vocab)},
+    )
+
+
+def top(probabilities: dict[str, float], k: int) -> list[tuple[str, float]]:
+    return sorted(probabilities.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+
+
+def entropy(probabilities: Iterable[float]) -> float:
+    return -sum(p * math.log(p) for p in probabilities if p > 0)
