@@ -53,7 +53,7 @@ def test_r_inadmissible_ground4_same_caller_same_matter(index: DuplicateIndex) -
     assert first.state == "handling"
     assert first.ground4
     assert 0.35 <= first.score <= 1.0
-    assert first.reason.startswith("同一来电人，诉求相似度 ")
+    assert first.reason.startswith("同一来电人，同一地点（物流公司），同一事项的把握 ")
     assert "工单办理中" in first.reason
     assert "R-INADMISSIBLE" in first.reason
 

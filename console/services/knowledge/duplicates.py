@@ -11,12 +11,22 @@ While the operator types, the intake screen asks whether the matter is already k
 - **other callers, same matter** — for supervision of matters reported by many
   (R-SUPERVISE-WHEN (3)) and for hot and concentrated matters (R-ANALYTICS).
 
-Similarity is the cosine of IDF-weighted sets of terms (`text.terms`: character bigrams
-inside CJK runs, whole latin/digit runs) over the first `MAX_CHARS` characters. An
-inverted index probed with the query's rarest terms finds candidates, which are then
-scored exactly, so a lookup stays in milliseconds with 100 000 tickets indexed. Tickets of
-the same caller are always scored (through a phone index), so a repeat by the same caller
-is never lost to the candidate cut.
+A matter is its place and its problem, however it is worded: the same estate, road, bus
+line, school or shop with the same trouble is the same matter. Each ticket is read
+(reading.py) for its named places and its matter (catalogue terms and trouble words), and
+a pair is scored from
+
+- the cosine of IDF-weighted sets of terms (`text.terms`: character bigrams inside CJK
+  runs, whole latin/digit runs) over the first `MAX_CHARS` characters;
+- whether they name the same place, or name different places of the same kind;
+- whether they are about the same matter type and the same trouble;
+
+combined by a logistic function whose weights were fitted on the development half of the
+real labelled set (benchmarks/bench_duplicates.py), so a score reads as a probability.
+Candidates come from an inverted index of terms probed with the query's rarest terms, from
+an index of places, and from the caller's own tickets (a phone index), so a repeat by the
+same caller or at the same place is never lost to the candidate cut; a lookup stays in
+milliseconds with 100 000 tickets indexed.
 
 The index only suggests: whether there are new facts or reasons is for the operator to
 judge, and the reason text says so. Pure: no I/O, no textual.
@@ -29,20 +39,177 @@ import math
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from console.services.knowledge.text import terms
+from console.services.knowledge.reading import (
+    Place,
+    Reading,
+    place_key,
+    read,
+    same_place,
+    strip_courtesy,
+)
+from console.services.knowledge.text import normalize, terms
 from console.services.values import State
+
+if TYPE_CHECKING:
+    from console.services.knowledge.catalogue import Catalogue
 
 MAX_CHARS = 400
 """Characters of a ticket's text that are compared (the matter is stated early)."""
 
-SAME_CALLER_MIN = 0.35
-"""Default least score for a same-caller match (set on real messages, see bench_duplicates)."""
+SAME_CALLER_MIN = 0.5
+"""Default least score for a same-caller match (set on the development half of the real set,
+see bench_duplicates)."""
 
-OTHER_CALLER_MIN = 0.3
+OTHER_CALLER_MIN = 0.5
 """Default least score for a match by another caller."""
+
+
+@dataclass(frozen=True)
+class PairWeights:
+    """The logistic combination of a pair's evidence (fitted on the development half of the
+    real labelled set by benchmarks/bench_duplicates.py; the held-out half was not used)."""
+
+    bias: float = -4.66
+    cosine: float = 7.09
+    same_place: float = 0.68
+    other_place: float = -0.31  # both name places of the same kind, none the same
+    same_matter: float = 1.03
+    same_trouble: float = 0.62
+    same_caller: float = 1.24
+    rare: float = 0.0  # shared rare terms (a proper name both mention)
+    head: float = 0.0  # likeness of the openings (where the matter is stated)
+    name: float = 0.0  # the longest uncommon run of characters both mention
+
+    def score(self, f: PairFeatures) -> float:
+        return 1.0 / (1.0 + math.exp(-self.logit(f)))
+
+    def logit(self, f: PairFeatures) -> float:
+        return (
+            self.bias
+            + self.cosine * f.cosine
+            + self.same_place * f.same_place
+            + self.other_place * f.other_place
+            + self.same_matter * f.same_matter
+            + self.same_trouble * f.same_trouble
+            + self.same_caller * f.same_caller
+            + self.rare * f.rare
+            + self.head * f.head
+            + self.name * f.name
+        )
+
+
+@dataclass(frozen=True)
+class PairFeatures:
+    """The evidence that two requests raise the same matter."""
+
+    cosine: float
+    same_place: float
+    other_place: float
+    same_matter: float
+    same_trouble: float
+    same_caller: float
+    rare: float = 0.0
+    head: float = 0.0
+    name: float = 0.0
+    places: tuple[str, ...] = ()  # the places both name (for the reason shown)
+
+    def vector(self) -> tuple[float, ...]:
+        return (
+            self.cosine,
+            self.same_place,
+            self.other_place,
+            self.same_matter,
+            self.same_trouble,
+            self.same_caller,
+            self.rare,
+            self.head,
+            self.name,
+        )
+
+
+FEATURES = (
+    "cosine", "same_place", "other_place", "same_matter", "same_trouble", "same_caller", "rare",
+    "head", "name",
+)  # fmt: skip
+NAME_CHARS = 200
+NAME_CAP = 6
+"""A shared uncommon run of this many characters (a company's, a scheme's, an estate's name)
+counts fully."""
+HEAD_CHARS = 40
+SPECIFIC_CAP = 30.0
+"""IDF mass of shared specific terms at which the evidence saturates (about four names)."""
+
+
+# Financial numerals as plain ones: 半山壹号 and 半山一号 are one estate.
+_NUMERALS = str.maketrans("零壹贰叁肆伍陆柒捌玖拾佰仟", "〇一二三四五六七八九十百千")
+
+
+def same_numerals(text: str) -> str:
+    return text.translate(_NUMERALS)
+
+
+def head_grams(text: str) -> frozenset[str]:
+    """Bigrams of a request's opening (where callers and operators state the matter)."""
+    folded = normalize(same_numerals(strip_courtesy(text[: HEAD_CHARS * 3])))[:HEAD_CHARS]
+    return frozenset(folded[i : i + 2] for i in range(len(folded) - 1))
+
+
+def name_grams(text: str) -> tuple[str, ...]:
+    """Every character bigram of a request's first ``NAME_CHARS`` folded characters, in order
+    (across scripts: 58车贷 gives 58, 8车, 车贷)."""
+    folded = normalize(same_numerals(text[: NAME_CHARS * 2]))[:NAME_CHARS]
+    return tuple(folded[i : i + 2] for i in range(len(folded) - 1))
+
+
+def _longest_run(grams: tuple[str, ...], other: frozenset[str], common: Callable[[str], bool]) -> int:
+    """Characters of the longest run of consecutive ``grams`` the other request also has, none
+    of them common."""
+    best = run = 0
+    for g in grams:
+        if g in other and not common(g):
+            run += 1
+            best = max(best, run)
+        else:
+            run = 0
+    return best + 1 if best else 0
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def pair_features(
+    a: Reading,
+    b: Reading,
+    cosine: float,
+    same_caller: bool,
+    rare: float = 0.0,
+    head: float = 0.0,
+    name: int = 0,
+) -> PairFeatures:
+    shared = [p.name for p in a.places if any(same_place(p, q) for q in b.places)]
+    kinds_a = {p.kind for p in a.places if p.kind != "village"}
+    kinds_b = {p.kind for p in b.places if p.kind != "village"}
+    conflict = not shared and bool(kinds_a & kinds_b)
+    matters_a, matters_b = set(a.matter_ids[:2]), set(b.matter_ids[:2])
+    same_matter = bool(matters_a & matters_b)
+    troubles = set(a.problems) & set(b.problems)
+    return PairFeatures(
+        cosine=cosine,
+        same_place=1.0 if shared else 0.0,
+        other_place=1.0 if conflict else 0.0,
+        same_matter=1.0 if same_matter else 0.0,
+        same_trouble=1.0 if troubles else 0.0,
+        same_caller=1.0 if same_caller else 0.0,
+        rare=min(rare, SPECIFIC_CAP) / SPECIFIC_CAP,
+        head=head,
+        name=min(name, NAME_CAP) / NAME_CAP if name >= 3 else 0.0,
+        places=tuple(shared),
+    )
 
 # States in which an earlier ticket makes a new one by the same caller on the same matter
 # inadmissible (ground 4: 已受理、正在办理或者已依法办结). A refused request was never
@@ -70,6 +237,8 @@ TERMINATED_STATE = State.TERMINATED.value
 _POSTINGS_BUDGET = 10_000
 _COMMON_SHARE = 0.05
 _CANDIDATES = 64
+_PLACE_CANDIDATES = 200
+_RARE_DF = 3  # a term in at most this many tickets (or 1 % of them) is specific to a matter
 
 _NON_DIGITS = re.compile(r"\D+")
 
@@ -133,9 +302,10 @@ class DuplicateCluster:
     score: float  # the weakest link that joined the cluster
 
 
-def _reason(same_caller: bool, score: float, state: str) -> str:
+def _reason(same_caller: bool, score: float, state: str, places: tuple[str, ...] = ()) -> str:
     who = "同一来电人" if same_caller else "其他来电人反映相似事项"
-    head = f"{who}，诉求相似度 {score:.2f}"
+    where = f"，同一地点（{'、'.join(places[:2])}）" if places else ""
+    head = f"{who}{where}，同一事项的把握 {score:.2f}"
     if state == TERMINATED_STATE:
         return f"{head}，该事项已终结，不再受理，请向来电人解释（R-TERMINATE）"
     text = f"{head}，工单{state_label(state)}"
@@ -151,6 +321,9 @@ class _Doc:
     terms: array[int]  # sorted unique term ids
     norm_sq: float  # sum of idf² over the terms, as of `norm_n`
     norm_n: int
+    reading: Reading
+    head: frozenset[str]
+    grams: frozenset[str]
 
 
 class DuplicateIndex:
@@ -161,8 +334,18 @@ class DuplicateIndex:
     months, every terminated matter) is the caller's choice.
     """
 
-    def __init__(self, records: Iterable[TicketRecord] = (), max_chars: int = MAX_CHARS) -> None:
+    def __init__(
+        self,
+        records: Iterable[TicketRecord] = (),
+        catalogue: Catalogue | None = None,
+        max_chars: int = MAX_CHARS,
+        weights: PairWeights | None = None,
+    ) -> None:
         self.max_chars = max_chars
+        self.catalogue = catalogue
+        self.weights = weights or PairWeights()
+        self._by_place: dict[str, set[int]] = defaultdict(set)
+        self._gram_df: Counter[str] = Counter()
         self._term_ids: dict[str, int] = {}
         self._df: array[int] = array("I")
         self._postings: list[array[int]] = []
@@ -195,7 +378,7 @@ class DuplicateIndex:
         ids: set[int] = set()
         unknown: set[str] = set()
         known = self._term_ids
-        for t in terms(text, limit=self.max_chars):
+        for t in terms(same_numerals(text), limit=self.max_chars):
             tid = known.get(t)
             if tid is None:
                 if not create:
@@ -223,11 +406,17 @@ class DuplicateIndex:
             terms=array("I", tids),
             norm_sq=0.0,
             norm_n=0,
+            reading=read(record.text, self.catalogue),
+            head=head_grams(record.text),
+            grams=frozenset(name_grams(record.text)),
         )
+        self._gram_df.update(doc.grams)
         self._docs.append(doc)
         self._by_number[record.number] = i
         if doc.phone:
             self._by_phone[doc.phone].add(i)
+        for place in doc.reading.places:
+            self._by_place[place_key(place)].add(i)
         # The norm is computed when the ticket is first scored (norm_n 0 = not yet):
         # loading many tickets at start-up costs no idf arithmetic.
 
@@ -260,6 +449,12 @@ class DuplicateIndex:
             self._by_phone[doc.phone].discard(i)
             if not self._by_phone[doc.phone]:
                 del self._by_phone[doc.phone]
+        self._gram_df.subtract(doc.grams)
+        for place in doc.reading.places:
+            key = place_key(place)
+            self._by_place[key].discard(i)
+            if not self._by_place[key]:
+                del self._by_place[key]
         self._docs[i] = None
         self._dead += 1
         if self._dead > 1000 and self._dead * 4 > len(self._docs):
@@ -272,10 +467,13 @@ class DuplicateIndex:
         self._docs = list(live)
         self._by_number = {d.record.number: i for i, d in enumerate(live)}
         self._by_phone = defaultdict(set)
+        self._by_place = defaultdict(set)
         self._postings = [array("I") for _ in self._term_ids]
         for i, d in enumerate(live):
             if d.phone:
                 self._by_phone[d.phone].add(i)
+            for place in d.reading.places:
+                self._by_place[place_key(place)].add(i)
             for tid in d.terms:
                 self._postings[tid].append(i)
         self._dead = 0
@@ -297,8 +495,10 @@ class DuplicateIndex:
         phone: str,
         exclude: frozenset[str],
         candidates: int = _CANDIDATES,
-    ) -> list[tuple[float, int]]:
-        """Exact scores of the candidates for a query term set: (score, doc index).
+        places: Iterable[Place] = (),
+    ) -> list[tuple[float, int, float]]:
+        """Exact scores of the candidates for a query term set: (cosine, doc index, the IDF
+        mass of the specific terms both share — names of places, companies, schemes).
 
         `unknown` counts query terms no indexed ticket has: they match nothing but still
         make the query longer (idf of a term seen nowhere).
@@ -328,17 +528,24 @@ class DuplicateIndex:
         chosen = {i for i, _ in shared.most_common(candidates)}
         if phone:
             chosen |= self._by_phone.get(phone, set())
-        out: list[tuple[float, int]] = []
+        for place in places:
+            near = self._by_place.get(place_key(place), set())
+            if len(near) <= _PLACE_CANDIDATES:  # a place everybody names tells nothing
+                chosen |= near
+        out: list[tuple[float, int, float]] = []
         get = weights.get
+        specific_df = max(_RARE_DF, n // 100)
+        specific = {t: self._idf(t, n) for t in query if 0 < df[t] <= specific_df}
         for i in chosen:
             doc = docs[i]
             if doc is None or doc.record.number in exclude:
                 continue
             dot = sum(filter(None, map(get, doc.terms)))
-            if dot <= 0.0:
+            if dot <= 0.0 and not (phone and doc.phone == phone):
                 continue
             score = dot / (q_norm * math.sqrt(self._norm_sq(doc, n)))
-            out.append((min(1.0, score), i))
+            rare = sum(specific.get(t, 0.0) for t in doc.terms) if specific else 0.0
+            out.append((min(1.0, score), i, rare))
         return out
 
     def find(
@@ -366,17 +573,11 @@ class DuplicateIndex:
         if k <= 0:
             return []
         phone = normalize_phone(caller_phone)
-        query, unknown = self._term_set(text, create=False)
         same_min = SAME_CALLER_MIN if min_score is None else min_score
         other_min = OTHER_CALLER_MIN if min_score is None else min_score
         same: list[DuplicateMatch] = []
         other: list[DuplicateMatch] = []
-        for score, i in sorted(
-            self._scored(
-                query, unknown, phone, frozenset(exclude), min(1000, max(_CANDIDATES, 8 * k))
-            ),
-            reverse=True,
-        ):
+        for score, i, places in self.scored(text, phone, exclude, k):
             doc = self._docs[i]
             assert doc is not None
             is_same = bool(phone) and doc.phone == phone
@@ -392,12 +593,97 @@ class DuplicateIndex:
                     same_caller=is_same,
                     state=rec.state,
                     terminated=rec.state == TERMINATED_STATE,
-                    reason=_reason(is_same, rounded, rec.state),
+                    reason=_reason(is_same, rounded, rec.state, places),
                     created_at=rec.created_at,
                     unit_id=rec.unit_id,
                 )
             )
         return same + other
+
+    def scored(
+        self, text: str, caller_phone: str | None = None, exclude: Iterable[str] = (), k: int = 5
+    ) -> list[tuple[float, int, tuple[str, ...]]]:
+        """Every candidate with its combined score (a probability), best first."""
+        phone = normalize_phone(caller_phone)
+        query, unknown = self._term_set(text, create=False)
+        reading = read(text, self.catalogue)
+        head = head_grams(text)
+        grams = name_grams(text)
+        common = self._common_gram()
+        found: list[tuple[float, int, tuple[str, ...]]] = []
+        for cosine, i, rare in self._scored(
+            query,
+            unknown,
+            phone,
+            frozenset(exclude),
+            min(1000, max(_CANDIDATES, 8 * k)),
+            reading.places,
+        ):
+            doc = self._docs[i]
+            assert doc is not None
+            f = pair_features(
+                reading,
+                doc.reading,
+                cosine,
+                bool(phone) and doc.phone == phone,
+                rare,
+                _jaccard(head, doc.head),
+                _longest_run(grams, doc.grams, common),
+            )
+            found.append((self.weights.score(f), i, f.places))
+        found.sort(key=lambda x: (-x[0], x[1]))
+        return found
+
+    def _common_gram(self) -> Callable[[str], bool]:
+        """Bigrams found in more than 2 % of the tickets (at least 5) name nothing."""
+        limit = max(5, len(self._by_number) // 50)
+        df = self._gram_df
+        return lambda g: df[g] > limit
+
+    def number_of(self, i: int) -> str:
+        """The ticket number of a document index (as ``scored`` returns them)."""
+        doc = self._docs[i]
+        assert doc is not None
+        return doc.record.number
+
+    def features(self, text: str, number: str, caller_phone: str | None = None) -> PairFeatures:
+        """The evidence between a request and one indexed ticket (fitting the weights)."""
+        i = self._by_number[number]
+        doc = self._docs[i]
+        assert doc is not None
+        n = len(self._by_number)
+        query, _ = self._term_set(text, create=False)
+        specific_df = max(_RARE_DF, n // 100)
+        mine = set(query)
+        rare = sum(
+            self._idf(t, n) for t in doc.terms if t in mine and 0 < self._df[t] <= specific_df
+        )
+        phone = normalize_phone(caller_phone)
+        return pair_features(
+            read(text, self.catalogue),
+            doc.reading,
+            self.cosine(text, number),
+            bool(phone) and doc.phone == phone,
+            rare,
+            _jaccard(head_grams(text), doc.head),
+            _longest_run(name_grams(text), doc.grams, self._common_gram()),
+        )
+
+    def cosine(self, text: str, number: str) -> float:
+        """The term cosine between a request and one indexed ticket (0 when not indexed)."""
+        i = self._by_number.get(number)
+        doc = self._docs[i] if i is not None else None
+        if doc is None:
+            return 0.0
+        n = len(self._by_number)
+        query, unknown = self._term_set(text, create=False)
+        weights = {t: self._idf(t, n) ** 2 for t in query}
+        unseen = (math.log(n + 1) + 1.0) ** 2
+        q_norm = math.sqrt(sum(weights.values()) + unknown * unseen)
+        dot = sum(weights.get(t, 0.0) for t in doc.terms)
+        if dot <= 0.0 or q_norm <= 0.0:
+            return 0.0
+        return min(1.0, dot / (q_norm * math.sqrt(self._norm_sq(doc, n))))
 
     def similar_pairs(self, threshold: float) -> Iterable[tuple[str, str, float]]:
         """Every pair of indexed tickets scoring at least `threshold`, each pair once.
@@ -409,7 +695,7 @@ class DuplicateIndex:
         for i, doc in enumerate(self._docs):
             if doc is None:
                 continue
-            for score, j in self._scored(list(doc.terms), 0, "", frozenset()):
+            for score, j, _ in self._scored(list(doc.terms), 0, "", frozenset()):
                 pair = (i, j) if i < j else (j, i)
                 if i == j or score < threshold or pair in seen:
                     continue
