@@ -12,7 +12,7 @@ services, so a screen gets the same message over HTTP as in-process.
 """
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -113,6 +113,10 @@ class AnswerIn(Body):
     intake: IntakeIn
     article_id: Id | None = None
     note: Note = ""
+    # what the operator knowingly accepted of the article (R-KB); see Backend.answer
+    confirmed: list[Literal["low_confidence", "draft", "review_overdue"]] = Field(
+        default_factory=list, max_length=3
+    )
 
 
 class PromiseCallbackIn(Body):

@@ -199,8 +199,14 @@ class LocalBackend:
     def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str:
         return self.tickets.refuse(intake, ground, reason, basis)
 
-    def answer(self, intake: Intake, article_id: str | None, note: str = "") -> str:
-        return self.tickets.answer(intake, article_id, note)
+    def answer(
+        self,
+        intake: Intake,
+        article_id: str | None,
+        note: str = "",
+        confirmed: Sequence[str] = (),
+    ) -> str:
+        return self.tickets.answer(intake, article_id, note, confirmed)
 
     def promise_callback(self, intake: Intake, note: str = "") -> str:
         return self.tickets.promise_callback(intake, note)

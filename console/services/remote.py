@@ -426,8 +426,17 @@ class RemoteBackend:
             "refuse", {"intake": intake, "ground": ground, "reason": reason, "basis": basis}
         )
 
-    def answer(self, intake: Intake, article_id: str | None, note: str = "") -> str:
-        return self._intake("answer", {"intake": intake, "article_id": article_id, "note": note})
+    def answer(
+        self,
+        intake: Intake,
+        article_id: str | None,
+        note: str = "",
+        confirmed: Sequence[str] = (),
+    ) -> str:
+        return self._intake(
+            "answer",
+            {"intake": intake, "article_id": article_id, "note": note, "confirmed": list(confirmed)},
+        )
 
     def promise_callback(self, intake: Intake, note: str = "") -> str:
         return self._intake("promise-callback", {"intake": intake, "note": note})

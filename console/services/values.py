@@ -123,6 +123,14 @@ SUPERVISION_GROUNDS = {
 # R-SUPERVISE-HOW: how the manager supervises (督办方式)
 SUPERVISION_METHODS = {"written": "书面函告", "onsite": "现场督导", "meeting": "督办会议"}
 
+# What an operator confirms before answering a call with a knowledge article (R-KB): recorded
+# with the answer; a draft or overdue article is refused without it.
+ANSWER_CONCERNS: dict[str, str] = {
+    "low_confidence": "系统对这条答案没有把握：它可能不是来电人问的事项",
+    "draft": "草稿：未经承办单位校核",
+    "review_overdue": "已过复核期：内容可能已过时，请与承办单位核实",
+}
+
 # The work queues a seat can open, with the labels their tabs show
 QUEUES: dict[str, str] = {
     "mine": "我的工单",

@@ -267,6 +267,9 @@ class ArticleHit:
     question_spans: tuple[tuple[int, int], ...] = ()
     snippet_spans: tuple[tuple[int, int], ...] = ()
     why: tuple[str, ...] = ()
+    confidence: float = 1.0  # the judge's probability that it is on topic (confidence.py)
+    sure: bool = True  # shown as an answer; False: only "possibly related"
+    review_by: dt.date | None = None  # past it, the article is due for review (R-KB)
 
 
 @dataclass(frozen=True)
@@ -289,10 +292,17 @@ class ArticleView:
 
 @dataclass(frozen=True)
 class UnitSuggestionView:
+    """A proposed destination (R-DISPATCH): the unit to dispatch to ("" while a city target's
+    city is unknown), the catalogue target, the city bureau a city 优化办 forwards it to and
+    the matter type (事项类型) it stands for."""
+
     unit_id: str
     unit_name: str
     score: float
     reasons: tuple[str, ...]
+    target: str = ""
+    bureau: str = ""
+    matter: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 import pytest
 
 from console.services.clock import DrillClock
-from console.services.knowledge.seed import GroundRecord, PrefilingRecord, Seed, UnitRecord
+from console.services.knowledge.seed import (
+    ArticleRecord,
+    GroundRecord,
+    PrefilingRecord,
+    Seed,
+    UnitRecord,
+)
 from console.services.knowledge.seeding import apply_seed
 from console.services.local import LocalBackend
 from console.services.values import CallerType, Domain, Kind, Role, Source
@@ -57,6 +63,24 @@ PREFILING = (
     ),
 )
 
+# a draft article, as every seed article is until its owner verifies it (R-KB)
+ARTICLES = (
+    ArticleRecord(
+        id="hn-rst-001",
+        unit_id="hn-rst",
+        question="社保关系怎么转移？",
+        alt_questions=(),
+        answer="通过国家社会保险公共服务平台申请转移接续。",
+        basis="《中华人民共和国社会保险法》",
+        domain=Domain.PUBLIC_SERVICE,
+        tags=("社保",),
+        enterprise=False,
+        effective=dt.date(2026, 1, 1),
+        review_by=dt.date(2027, 6, 30),
+        status="draft",
+    ),
+)
+
 
 @dataclass
 class Platform:
@@ -75,7 +99,11 @@ class Platform:
 
 @pytest.fixture
 def platform(store: Store, clock: DrillClock) -> Platform:
-    apply_seed(store, Seed(units=UNITS, grounds=GROUNDS, prefiling=PREFILING), clock.now())
+    apply_seed(
+        store,
+        Seed(units=UNITS, articles=ARTICLES, grounds=GROUNDS, prefiling=PREFILING),
+        clock.now(),
+    )
     op = LocalBackend(store, clock, Actor("seat-1", "话务员甲", Role.OPERATOR))
     return Platform(
         store=store,

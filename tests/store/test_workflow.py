@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from console.errors import Conflict, InputError, PermissionDenied, RuleError
+from console.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
 from console.services.values import Kind, Role, Satisfaction, Source, Special, State
 from console.services.views import Actor
 from console.store.models import EventRow, OutboxRow, TicketRow
@@ -113,9 +113,38 @@ def test_r_consult_answer_within_24_hours(platform: Platform) -> None:
 
 
 def test_r_consult_answered_on_spot_records_article(platform: Platform) -> None:
-    number = platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001")
+    # seed articles are drafts until their owner verifies them: the operator confirms that
+    number = platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001", confirmed=["draft"])
     view = platform.operator.ticket(number)
     assert view.state == State.CLOSED and view.article_id == "hn-rst-001"
+    answered = next(e for e in view.events if e.action == "answer")
+    assert answered.details["confirmed"] == "draft"
+
+
+def test_r_kb_a_draft_article_answers_only_when_confirmed(platform: Platform) -> None:
+    """R-KB: a draft (not verified by its owner) answers a caller only knowingly."""
+    with pytest.raises(RuleError) as err:
+        platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001")
+    assert err.value.rule == "R-KB" and "草稿" in str(err.value)
+    with platform.store.read() as s:  # nothing stored
+        assert s.execute(select(func.count()).select_from(TicketRow)).scalar_one() == 0
+    with pytest.raises(InputError) as bad:
+        platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001", confirmed=["whatever"])
+    assert bad.value.field == "confirmed"
+    with pytest.raises(NotFound):
+        platform.operator.answer(intake(Kind.CONSULTATION), "hn-none-999", confirmed=["draft"])
+
+
+def test_r_kb_an_article_past_review_needs_its_own_confirmation(platform: Platform) -> None:
+    """R-KB: past its review date an article may be outdated; confirming "draft" is not enough."""
+    platform.advance(days=365 * 3)
+    with pytest.raises(RuleError) as err:
+        platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001", confirmed=["draft"])
+    assert err.value.rule == "R-KB" and "复核期" in str(err.value)
+    number = platform.operator.answer(
+        intake(Kind.CONSULTATION), "hn-rst-001", confirmed=["draft", "review_overdue"]
+    )
+    assert platform.operator.ticket(number).state == State.CLOSED
 
 
 # ---------------------------------------------------------------- dispatch, sign, limits

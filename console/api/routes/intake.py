@@ -35,7 +35,11 @@ def refuse(backend: Seat, body: RefuseIn) -> NumberOut:
 @router.post("/answer", operation_id="answer", response_model=NumberOut, status_code=201)
 def answer(backend: Seat, body: AnswerIn) -> NumberOut:
     """A consultation answered on the spot (R-CONSULT)."""
-    return NumberOut(number=backend.answer(to_intake(body.intake), body.article_id, body.note))
+    return NumberOut(
+        number=backend.answer(
+            to_intake(body.intake), body.article_id, body.note, tuple(body.confirmed)
+        )
+    )
 
 
 @router.post(

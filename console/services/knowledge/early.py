@@ -19,11 +19,16 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from console.services.knowledge.answers import search_answers
+from console.services.knowledge.confidence import AnswerJudge
 from console.services.knowledge.index_cache import IndexCache, content_key
 from console.services.knowledge.search import SearchIndex
 from console.services.views import ArticleHit
+
+if TYPE_CHECKING:
+    from console.services.knowledge.catalogue import Catalogue
 
 SQLITE_PREFIX = "sqlite:///"
 
@@ -41,14 +46,49 @@ def embedded_path(db_url: str) -> Path | None:
 class EarlySearch:
     """``search_kb`` over a cached index, answering as the service would with that index."""
 
-    def __init__(self, index: SearchIndex, unit_names: dict[str, str]) -> None:
+    def __init__(
+        self, index: SearchIndex, unit_names: dict[str, str], judge: AnswerJudge | None = None
+    ) -> None:
         self._index = index
         self._unit_names = unit_names
+        self._judge = judge
 
     def search_kb(
         self, query: str, unit: str | None = None, domain: str | None = None, limit: int = 10
     ) -> Sequence[ArticleHit]:
-        return search_answers(self._index, self._unit_names, query, unit, domain, limit)
+        return search_answers(
+            self._index, self._unit_names, query, unit, domain, limit, judge=self._judge
+        )
+
+
+def _catalogue(db: sqlite3.Connection) -> Catalogue | None:
+    """The matter catalogue as the store holds it (None before it exists)."""
+    from console.services.knowledge.catalogue import Catalogue
+    from console.services.knowledge.seed import BureauRecord, MatterRecord, UnitRecord
+    from console.services.values import Domain
+
+    try:
+        units = [
+            UnitRecord(uid, name, name, category, city, False, "", "", (), (), tuple(json.loads(kw)))
+            for uid, name, category, city, kw in db.execute(
+                "SELECT id, name, category, city, keywords FROM units WHERE active"
+            )
+        ]
+        bureaus = [
+            BureauRecord(bid, name, tuple(json.loads(duties)))
+            for bid, name, duties in db.execute("SELECT id, name, duties FROM bureaus")
+        ]
+        matters = [
+            MatterRecord(mid, name, Domain(domain), owner, tuple(json.loads(also)), basis,
+                         describe, tuple(json.loads(terms)))
+            for mid, name, domain, owner, also, basis, describe, terms in db.execute(
+                "SELECT id, name, domain, owner, also, basis, describe, terms FROM matters "
+                "WHERE active"
+            )
+        ]  # fmt: skip
+    except sqlite3.Error:
+        return None
+    return Catalogue(units, bureaus, matters) if matters else None
 
 
 def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:
@@ -64,6 +104,7 @@ def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:
                 tuple(json.loads(terms)) for (terms,) in db.execute("SELECT terms FROM synonyms")
             ]
             names = dict(db.execute("SELECT id, name FROM units WHERE active"))
+            catalogue = _catalogue(db)
         finally:
             db.close()
         loaded = IndexCache.for_store(data_dir, db_url).load(content_key(stamps), synonyms)
@@ -71,4 +112,4 @@ def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:
         return None
     if loaded is None:
         return None
-    return EarlySearch(loaded[0], names)
+    return EarlySearch(loaded[0], names, AnswerJudge(catalogue))

@@ -100,6 +100,12 @@ class SearchHit:
     """Plain sentences: 问题含「养老保险」, 同义词：社保→社会保险, 标签：退休 …"""
     domain: Domain
     status: str
+    query_cover: float = 0.0
+    """Share of the query's weight the best-matching question holds (0..1)."""
+    text_cover: float = 0.0
+    """Share of that question's bigrams found in the query (0..1)."""
+    phrase: int = 0
+    """Characters of the longest run the query and that question share."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +219,9 @@ class _Ranked:
     score: float
     best_question: int
     """0 when the question matched best, i (≥ 1) for the i-th alternative question."""
+    query_cover: float = 0.0
+    text_cover: float = 0.0
+    phrase: int = 0
 
 
 def _release_free_memory() -> None:
@@ -646,7 +655,7 @@ class SearchIndex:
         for slot, bm25 in zip(candidates.tolist(), base.tolist(), strict=True):
             folded = self._folded[slot]
             assert folded is not None
-            best, best_at = 0.0, 0
+            best, best_at, best_match = 0.0, 0, None
             for i, text in enumerate(folded.questions):
                 text = self._canon(text, view)
                 m = match_text(view, text)
@@ -657,11 +666,20 @@ class SearchIndex:
                 )
                 if i:
                     value *= _ALT_DISCOUNT
-                if value > best:
-                    best, best_at = value, i
+                if value > best or best_match is None:
+                    best, best_at, best_match = value, i, m
             tags = sum(1 for t in folded.tags if t and self._canon(t, view) in view.canonical)
             score = bm25 / top + best + _W_TAG * min(tags, 2)
-            ranked.append(_Ranked(slot, score, best_at))
+            ranked.append(
+                _Ranked(
+                    slot,
+                    score,
+                    best_at,
+                    best_match.query_cover if best_match else 0.0,
+                    best_match.text_cover if best_match else 0.0,
+                    best_match.run if best_match else 0,
+                )
+            )
         ranked.sort(key=lambda r: (-r.score, r.slot))
         return ranked
 
@@ -703,4 +721,7 @@ class SearchIndex:
             why=why,
             domain=record.domain,
             status=record.status,
+            query_cover=round(ranked.query_cover, 4),
+            text_cover=round(ranked.text_cover, 4),
+            phrase=ranked.phrase,
         )

@@ -23,9 +23,10 @@ from sqlalchemy import text as sql_text
 
 from console.errors import InputError, NotFound
 from console.services.knowledge.answers import search_answers
-from console.services.knowledge.seed import ArticleRecord, Seed, UnitRecord
+from console.services.knowledge.seed import ArticleRecord, UnitRecord
 
 if TYPE_CHECKING:
+    from console.services.knowledge.confidence import AnswerJudge
     from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord
     from console.services.knowledge.index_cache import IndexCache
     from console.services.knowledge.routing import Router
@@ -43,7 +44,8 @@ from console.store.engine import Store
 from console.store.models import (
     ArticleFlagRow,
     ArticleRow,
-    EventRow,
+    BureauRow,
+    MatterRow,
     PrefilingRow,
     SynonymRow,
     TicketRow,
@@ -95,6 +97,7 @@ def article_record(a: ArticleRow) -> ArticleRecord:
         effective=a.effective,
         review_by=a.review_by,
         status=a.status,
+        matter=a.matter,
     )
 
 
@@ -148,6 +151,8 @@ class KnowledgeService:
         self._sync_guard = threading.Lock()
         self._search: SearchIndex | None = None
         self._router: Router | None = None
+        self._model_version = 0
+        self._judge: AnswerJudge | None = None
         self._dups: DuplicateIndex | None = None
         self._units: tuple[UnitRecord, ...] = ()
         self._articles: dict[str, ArticleRecord] = {}
@@ -176,6 +181,13 @@ class KnowledgeService:
                 for u in s.execute(select(UnitRow).where(UnitRow.active.is_(True))).scalars()
             )
             synonyms = [tuple(r.terms) for r in s.execute(select(SynonymRow)).scalars()]
+            from console.services.knowledge.training import bureau_record, matter_record
+
+            bureaus = tuple(bureau_record(b) for b in s.execute(select(BureauRow)).scalars())
+            matters = tuple(
+                matter_record(m)
+                for m in s.execute(select(MatterRow).where(MatterRow.active.is_(True))).scalars()
+            )
             mark = s.execute(
                 select(ArticleRow.updated_at).order_by(ArticleRow.updated_at.desc()).limit(1)
             ).scalar()
@@ -217,6 +229,10 @@ class KnowledgeService:
         self._units = units
         self._articles = articles
         self._unit_names = {u.id: u.name for u in units}
+        from console.services.knowledge.catalogue import Catalogue
+        from console.services.knowledge.confidence import AnswerJudge
+
+        self._judge = AnswerJudge(Catalogue(units, bureaus, matters) if matters else None)
         self._article_mark = mark
         self._checked = time.monotonic()
         self._search = index
@@ -238,15 +254,19 @@ class KnowledgeService:
     def _build_rest(self) -> None:
         with self._searching:
             self._searching.wait_for(lambda: self._in_flight == 0, timeout=REST_WAIT_SECONDS)
+        from console.services.knowledge.catalogue import Catalogue
         from console.services.knowledge.duplicates import DuplicateIndex
         from console.services.knowledge.routing import Router
+        from console.services.knowledge.training import (
+            load_catalogue_seed,
+            load_history,
+            load_model,
+            train_from_store,
+        )
 
+        seed = load_catalogue_seed(self.store)
+        catalogue = Catalogue(seed.units, seed.bureaus, seed.matters)
         with self.store.read() as s:
-            dispatches = s.execute(
-                select(TicketRow.text, TicketRow.domain, EventRow.details)
-                .join(EventRow, EventRow.ticket_id == TicketRow.id)
-                .where(EventRow.action == "dispatch")
-            ).all()
             # open matters, every terminated one, and what was closed recently (R-INADMISSIBLE 4)
             since = dt.datetime.now(dt.UTC) - DUPLICATE_WINDOW
             tickets = [
@@ -261,15 +281,26 @@ class KnowledgeService:
             self._ticket_mark = s.execute(
                 select(TicketRow.updated_at).order_by(TicketRow.updated_at.desc()).limit(1)
             ).scalar()
-        past = [
-            (text, domain, str(details.get("unit_id", "")))
-            for text, domain, details in dispatches
-            if details.get("unit_id")
-        ]
-        articles = tuple(self._articles.values())
-        self._router = Router.from_seed(Seed(units=self._units, articles=articles), past)
-        self._dups = DuplicateIndex(tickets)
+        history, _ = load_history(self.store, catalogue)
+        loaded = load_model(self.store)
+        if loaded is None:
+            # the first start of a platform: train once from the catalogue and the history
+            train_from_store(self.store, dt.datetime.now(dt.UTC), by="auto")
+            loaded = load_model(self.store)
+        self._model_version, model = loaded if loaded else (0, None)
+        self._router = Router.from_seed(seed, history, model=model, train_model=False)
+        self._dups = DuplicateIndex(tickets, catalogue)
         self._articles = {}  # the router has what it needs; the search index keeps the rest
+
+    def _reload_model(self) -> None:
+        """Pick up a newer routing model saved by `hotline model train` or the worker."""
+        from console.services.knowledge.training import load_model, newest_version
+
+        if self._router is None or newest_version(self.store) <= self._model_version:
+            return
+        loaded = load_model(self.store)
+        if loaded is not None:
+            self._model_version, self._router.model = loaded
 
     def _search_ready(self) -> SearchIndex:
         """The search index (built or read back at the first call); never waits for routing."""
@@ -320,6 +351,7 @@ class KnowledgeService:
                 self._article_mark = max(self._article_mark or a.updated_at, a.updated_at)
             if self._dups is None:
                 return  # tickets are read whole when duplicate detection is first needed
+            self._reload_model()
             q2 = select(TicketRow)
             if self._ticket_mark is not None:
                 q2 = q2.where(TicketRow.updated_at >= self._ticket_mark - SYNC_OVERLAP)
@@ -336,8 +368,9 @@ class KnowledgeService:
             self._dups.update(record)
         else:
             self._dups.add(record)
-            if t.unit_id:
-                self._router.learn(t.text, t.domain, t.unit_id)
+        if t.unit_id:
+            # where the ticket is now: after an approved return, the unit it ended at
+            self._router.learn(record.number, t.text, t.unit_id, t.matter_type)
 
     def refresh(self) -> None:
         """Sync now (after this process wrote tickets or articles)."""
@@ -364,8 +397,9 @@ class KnowledgeService:
         with self._searching:
             self._in_flight += 1
         try:
+            index = self._search_ready()
             return search_answers(
-                self._search_ready(), self._unit_names, query, unit, domain, limit
+                index, self._unit_names, query, unit, domain, limit, judge=self._judge
             )
         finally:
             with self._searching:
@@ -422,7 +456,15 @@ class KnowledgeService:
     ) -> list[UnitSuggestionView]:
         _, router, _ = self._ready()
         return [
-            UnitSuggestionView(s.unit_id, s.unit_name, round(float(s.score), 4), tuple(s.reasons))
+            UnitSuggestionView(
+                s.unit_id,
+                s.unit_name,
+                round(float(s.score), 4),
+                tuple(s.reasons),
+                target=s.target,
+                bureau=s.bureau,
+                matter=s.matter,
+            )
             for s in router.suggest(text, domain=domain or None, place=place or None, k=k)
         ]
 

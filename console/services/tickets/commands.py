@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from console.services.tickets import workflow
 from console.services.tickets.deadlines import Due, hours_due, wd_due
 from console.services.tickets.rules import RuleTable
 from console.services.values import (
+    ANSWER_CONCERNS,
     SUPERVISION_GROUNDS,
     SUPERVISION_METHODS,
     Kind,
@@ -35,6 +36,7 @@ from console.services.values import (
 from console.services.views import Actor, Intake
 from console.store.engine import Store
 from console.store.models import (
+    ArticleRow,
     ClockRow,
     CoUnitRow,
     EventRow,
@@ -310,9 +312,22 @@ class TicketService:
             )
             return str(t.number)
 
-    def answer(self, intake: Intake, article_id: str | None, note: str = "") -> str:
-        """Answer a consultation on the spot (R-CONSULT), recording the article used."""
+    def answer(
+        self,
+        intake: Intake,
+        article_id: str | None,
+        note: str = "",
+        confirmed: Sequence[str] = (),
+    ) -> str:
+        """Answer a consultation on the spot (R-CONSULT), recording the article used.
+
+        A draft article (not verified by its owner) or one past its review date answers a
+        caller only when the operator confirmed it (R-KB); what was confirmed is recorded.
+        """
         now = self.clock.now()
+        unknown = sorted(set(confirmed) - set(ANSWER_CONCERNS))
+        if unknown:
+            raise InputError("confirmed", f"未知的确认项：{'、'.join(unknown)}")
         with self.store.write() as s:
             self._refuse_terminated(s, intake)
             if intake.kind is not Kind.CONSULTATION:
@@ -321,9 +336,34 @@ class TicketService:
                     f"{intake.kind.label}类诉求须派单办理，不能即时答复结案",
                     allowed="派单",
                 )
+            if article_id:
+                article = s.get(ArticleRow, article_id)
+                if article is None:
+                    raise NotFound("知识", article_id)
+                needed = []
+                if article.status == "draft":
+                    needed.append("draft")
+                if article.review_by < local(now).date():
+                    needed.append("review_overdue")
+                missing = [c for c in needed if c not in confirmed]
+                if missing:
+                    raise RuleError(
+                        "R-KB",
+                        f"知识 {article_id} " + "，".join(ANSWER_CONCERNS[c] for c in missing)
+                        + "；须确认后方可据此答复",
+                        allowed="确认后答复、承诺24小时内回复",
+                    )
             t = self._new_ticket(s, intake, State.CLOSED, now)
             t.article_id = article_id or None
-            self._event(s, t, "answer", note, now, article_id=article_id or "")
+            self._event(
+                s,
+                t,
+                "answer",
+                note,
+                now,
+                article_id=article_id or "",
+                confirmed=",".join(sorted(set(confirmed))),
+            )
             return str(t.number)
 
     def promise_callback(self, intake: Intake, note: str = "") -> str:
