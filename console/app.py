@@ -267,6 +267,8 @@ class HotlineApp(App[None]):
         self._early_opener = early_search
         # answers from the saved search index while the platform is still opening
         self.early_search: EarlySearchLike | None = None
+        # the caller's words carried from intake to the knowledge search (F3)
+        self.carried_query = ""
         self.cursor_blink = cursor_blink
         self.retry_interval = retry_interval
         # Textual's crash report prints local variables (caller words, phone numbers) to stderr:
@@ -457,6 +459,10 @@ class HotlineApp(App[None]):
         self.show_mode("intake")
 
     def action_knowledge(self) -> None:
+        carry = getattr(self.screen, "carried_query", None)
+        if callable(carry):
+            # F3 from intake: the caller's words go with the seat to the knowledge search
+            self.carried_query = carry()
         self.show_mode("knowledge")
 
     def action_queues(self) -> None:

@@ -12,6 +12,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -24,12 +25,15 @@ from textual.timer import Timer
 from textual.widgets import Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from console.clipboard import copy_text
 from console.drafts import DraftStore
 from console.errors import HotlineError, Unavailable
+from console.services.categories import MATTER_TYPES
 from console.services.clock import local
-from console.services.values import Kind, Special
+from console.services.values import ANSWER_CONCERNS, Kind, Special
 from console.services.views import (
     ArticleHit,
+    ArticleView,
     ClockView,
     DuplicateView,
     GroundView,
@@ -38,10 +42,11 @@ from console.services.views import (
     UnitSuggestionView,
     UnitView,
 )
-from console.widgets.answer_list import AnswerList, status_badge
+from console.widgets.answer_list import NO_SURE_ANSWER, AnswerList, overdue, status_badge
+from console.widgets.article import ArticleDialog
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.checklist import GroundChecklist
-from console.widgets.dialogs import ChoiceDialog, ConfirmDialog, InfoDialog
+from console.widgets.dialogs import ChoiceDialog, ConfirmDialog, InfoDialog, PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.intake_form import IntakeForm
 from console.widgets.nav import NavBar
@@ -52,6 +57,37 @@ if TYPE_CHECKING:
     from console.services.backend import Backend
 
 ANSWER_DELAY = 0.03  # s after the last keystroke: KB answers
+MAX_CARRIED = 200  # characters of the caller's words F3 takes to the knowledge search
+FLAG_LABELS = {"wrong": "内容有误", "outdated": "内容过时"}
+CONCERNS = ANSWER_CONCERNS
+
+
+def with_suggested_matter(
+    intake: Intake, suggestions: Sequence[UnitSuggestionView], unit_id: str
+) -> Intake:
+    """The intake with the matter type of the suggestion the seat dispatched to, when the seat
+    chose none: the ticket then tells which city bureau its city 优化办 handled it through."""
+    if intake.matter_type:
+        return intake
+    chosen = next((s for s in suggestions if s.unit_id == unit_id and s.matter), None)
+    if chosen is None:
+        return intake
+    domain = next((d for d, types in MATTER_TYPES.items() if chosen.matter in types), None)
+    if domain is None:
+        return intake
+    return replace(intake, matter_type=chosen.matter, domain=domain)
+
+
+def answer_concerns(hit: ArticleHit, today: dt.date | None) -> list[str]:
+    """Why answering with this article needs the operator's explicit confirmation."""
+    out = []
+    if not hit.sure:
+        out.append("low_confidence")
+    if hit.status == "draft":
+        out.append("draft")
+    if overdue(hit, today):
+        out.append("review_overdue")
+    return out
 CONTEXT_DELAY = 0.25  # s: units, duplicates, pre-filed scopes (heavier, less urgent)
 DRAFT_DELAY = 0.3  # s: the draft file
 ANSWER_LIMIT = 8
@@ -190,6 +226,22 @@ class IntakeScreen(Screen[None]):
             tooltip="跳到诉求内容，边听边记",
             priority=True,
         ),
+        Binding(
+            "ctrl+b",
+            "article",
+            "全文",
+            id="intake.article",
+            tooltip="阅读选中知识的全文（可复制、报告有误或过时）",
+            priority=True,
+        ),
+        Binding(
+            "f12",
+            "copy_answer",
+            "复制答案",
+            id="intake.copy",
+            tooltip="复制选中知识的答复口径",
+            priority=True,
+        ),
         Binding("alt+down", "next_answer", "下一答案", id="intake.next_answer", show=False),
         Binding("alt+up", "previous_answer", "上一答案", id="intake.previous_answer", show=False),
         *[
@@ -213,6 +265,7 @@ class IntakeScreen(Screen[None]):
         self.prefiling: list[PrefilingView] = []
         self.drafts: DraftStore | None = None
         self._answer_timer: Timer | None = None
+        self._today: dt.date | None = None
         self._context_timer: Timer | None = None
         self._draft_timer: Timer | None = None
         self._draft_lock = threading.Lock()
@@ -234,7 +287,8 @@ class IntakeScreen(Screen[None]):
             form.border_title = "来电"
             yield form
             with Vertical(id="answers-pane", classes="pane") as answers:
-                answers.border_title = "知识库答案（Alt+↑↓ 选择，F6 答复）"
+                answers.border_title = "知识库答案（Alt+↑↓ 选择，Ctrl+B 全文，F6 答复）"
+                yield Static(Text(""), id="answers-note")
                 yield AnswerList(id="answers")
             with VerticalScroll(id="side-pane", classes="pane") as side:
                 side.border_title = "受理检查"
@@ -296,9 +350,11 @@ class IntakeScreen(Screen[None]):
         try:
             grounds = list(backend.grounds())
             units = list(backend.units())
+            today = local(backend.now()).date()
         except HotlineError as err:
             self.app.call_from_thread(self._backend_failed, err)
             return
+        self._today = today
         self.app.call_from_thread(self._set_reference, grounds, units)
 
     def _set_reference(self, grounds: list[GroundView], units: list[UnitView]) -> None:
@@ -364,7 +420,27 @@ class IntakeScreen(Screen[None]):
     def _show_answers(self, query: str, hits: list[ArticleHit]) -> None:
         if query != self._searched_query:
             return  # a newer search is on its way
-        self.query_one(AnswerList).show_hits(hits, query)
+        answers = self.query_one(AnswerList)
+        answers.today = self._today
+        answers.show_hits(hits, query)
+        self._show_answers_note()
+
+    def _show_answers_note(self) -> None:
+        answers = self.query_one(AnswerList)
+        note = Text()
+        if answers.no_sure_answer:
+            note.append(NO_SURE_ANSWER, style="bold yellow")
+            note.append(
+                "：不要照读下列条目；可按 F7 承诺24小时内回复，或受理派单"
+                if answers.hits
+                else "：可按 F7 承诺24小时内回复，或受理派单",
+                style="yellow",
+            )
+        self.query_one("#answers-note", Static).update(note)
+
+    def carried_query(self) -> str:
+        """What F3 takes to the knowledge search: the caller's words typed so far."""
+        return " ".join(self.form.text.split())[:MAX_CARRIED]
 
     def _search_context(self) -> None:
         if self.backend is None:
@@ -583,18 +659,100 @@ class IntakeScreen(Screen[None]):
         if hit is None:
             self.show_error("没有可用的知识库答案：可按 F7 承诺24小时内回复，或派单")
             return
+        concerns = answer_concerns(hit, self._today)
         body = Text.assemble(("以此答案答复并结案：\n", "bold"))
         body.append_text(literal(hit.question, style="bold"))
         body.append(" ")
         body.append_text(status_badge(hit.status))
         body.append(f"\n{one_line(hit.unit_name)}\n\n", style="dim")
+        for code in concerns:
+            body.append(f"⚠ {CONCERNS[code]}\n", style="bold red")
+        if concerns:
+            body.append("确认后将记录您已知悉上述情况。\n\n", style="red")
         body.append_text(caller_summary(intake))
+        confirmed = tuple(concerns)
         self._confirm(
-            "答复结案",
+            "确认以此答复？" if concerns else "答复结案",
             body,
-            "答复结案",
-            lambda b: b.answer(intake, hit.article_id),
+            "仍以此答复结案" if concerns else "答复结案",
+            lambda b: b.answer(intake, hit.article_id, confirmed=confirmed),
             f"已答复结案（知识库 {hit.article_id}）",
+        )
+
+    # ------------------------------------------------------------------ the article in full
+    def action_article(self) -> None:
+        hit = self.query_one(AnswerList).highlighted_hit
+        if hit is None or self.backend is None:
+            self.notify("没有选中的知识", markup=False)
+            return
+        self.open_article(hit.article_id, "read")
+
+    def action_copy_answer(self) -> None:
+        hit = self.query_one(AnswerList).highlighted_hit
+        if hit is None or self.backend is None:
+            self.notify("没有选中的知识", markup=False)
+            return
+        self.open_article(hit.article_id, "copy")
+
+    @work(thread=True, exclusive=True, group="intake-article", exit_on_error=False)
+    def open_article(self, article_id: str, then: str) -> None:
+        backend = self.backend
+        if backend is None:
+            return
+        try:
+            article = backend.article(article_id)
+        except HotlineError as err:
+            self.app.call_from_thread(self._backend_failed, err)
+            return
+        if then == "copy":
+            self._copy(article.answer.strip())
+        else:
+            self.app.call_from_thread(self._show_article, article)
+
+    def _show_article(self, article: ArticleView) -> None:
+        def chosen(choice: str | None) -> None:
+            if choice == "copy":
+                self.copy_text(article.answer.strip())
+            elif choice and choice.startswith("flag:"):
+                self._flag(article, choice.removeprefix("flag:"))
+
+        self.app.push_screen(ArticleDialog(article), chosen)
+
+    @work(thread=True, exclusive=True, group="intake-copy", exit_on_error=False)
+    def copy_text(self, text: str) -> None:
+        self._copy(text)
+
+    def _copy(self, text: str) -> None:
+        app: Any = self.app
+        result = copy_text(text, osc52=lambda t: app.call_from_thread(app.copy_to_clipboard, t))
+        app.call_from_thread(app.notify, result.message, markup=False)
+
+    def _flag(self, article: ArticleView, problem: str) -> None:
+        label = FLAG_LABELS.get(problem, problem)
+        note = Text.assemble((f"报告「{label}」：", "bold"))
+        note.append_text(literal(one_line(article.question, 60)))
+        note.append(f"\n将转给 {one_line(article.unit_name)} 核实更正（R-KB）", style="dim")
+
+        def entered(value: str | None) -> None:
+            if value is not None:
+                self.flag_article(article.id, problem, value, label)
+
+        self.app.push_screen(
+            PromptDialog(f"报告知识{label}", placeholder="说明哪里有误或已过时", note=note), entered
+        )
+
+    @work(thread=True, exclusive=True, group="intake-flag", exit_on_error=False)
+    def flag_article(self, article_id: str, problem: str, note: str, label: str) -> None:
+        backend = self.backend
+        if backend is None:
+            return
+        try:
+            backend.flag_article(article_id, problem, note)
+        except HotlineError as err:
+            self.app.call_from_thread(self._backend_failed, err)
+            return
+        self.app.call_from_thread(
+            self.notify, f"已报告「{label}」，转 {article_id} 的承办单位核实", markup=False
         )
 
     def action_promise(self) -> None:
@@ -638,7 +796,12 @@ class IntakeScreen(Screen[None]):
         rows: list[tuple[str, Text]] = []
         suggested = {s.unit_id for s in self.suggestions}
         if only is None:
-            rows += [(s.unit_id, unit_row(i, s)) for i, s in enumerate(self.suggestions, start=1)]
+            # a city bureau's suggestion whose city is not known yet has no unit to go to
+            rows += [
+                (s.unit_id, unit_row(i, s))
+                for i, s in enumerate(self.suggestions, start=1)
+                if s.unit_id
+            ]
         for u in self.units:
             if (only is None and u.id in suggested) or (only is not None and not only(u)):
                 continue
@@ -671,10 +834,11 @@ class IntakeScreen(Screen[None]):
             unit_id, level = result
             mark = Special(level) if level else Special.NONE
             name = next((u.name for u in self.units if u.id == unit_id), unit_id)
+            recorded = with_suggested_matter(intake, self.suggestions, unit_id)
             self._busy = True
             self.refresh_bindings()
             self.finish(
-                lambda b: b.accept(intake, unit_id=unit_id, special=mark),
+                lambda b: b.accept(recorded, unit_id=unit_id, special=mark),
                 f"已受理并派单至 {name}" + (f"（{mark.label}）" if special else ""),
             )
 

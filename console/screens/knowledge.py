@@ -18,7 +18,8 @@ from console.clipboard import copy_text
 from console.errors import HotlineError, Unavailable
 from console.services.values import Domain
 from console.services.views import ArticleHit, ArticleView, UnitView
-from console.widgets.answer_list import AnswerList, status_badge
+from console.widgets.answer_list import AnswerList
+from console.widgets.article import ArticleDialog, article_text
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
 from console.widgets.footer import KeyFooter
@@ -35,51 +36,19 @@ ALL = "__all__"
 FLAG_LABELS = {"wrong": "内容有误", "outdated": "内容过时"}
 
 
-def article_text(a: ArticleView) -> Text:
-    """The whole article, literal: question, status, owner, review-by, answer, basis."""
-    text = literal(a.question, style="bold")
-    text.append(" ")
-    text.append_text(status_badge(a.status))
-    text.append("\n")
-    text.append(f"{a.id} · {one_line(a.unit_name)} · {a.domain}", style="dim")
-    if a.enterprise:
-        text.append(" · 政企通", style="bold cyan")
-    text.append(f"\n生效 {a.effective:%Y-%m-%d} · 复核期限 {a.review_by:%Y-%m-%d}", style="dim")
-    if a.review_overdue:
-        text.append("  ⚠ 已过复核期，请与承办单位核实后再答复", style="bold red")
-    if a.alt_questions:
-        text.append("\n相似问法：", style="bold")
-        text.append_text(literal("；".join(one_line(q) for q in a.alt_questions), style="dim"))
-    text.append("\n\n答复口径\n", style="bold underline")
-    text.append_text(literal(a.answer.strip()))
-    text.append("\n\n依据：", style="bold")
-    text.append_text(literal(a.basis))
-    if a.tags:
-        text.append("\n标签：", style="bold")
-        text.append_text(literal("、".join(a.tags), style="dim"))
-    return text
-
-
 class KnowledgeScreen(Screen[None]):
     """Search the knowledge base, read an article, copy its answer, flag it to its owner."""
 
     CSS_PATH = "knowledge.tcss"
     BINDINGS = [
         Binding("ctrl+f", "focus_search", "检索", id="kb.search", tooltip="输入检索词"),
-        Binding("f6", "copy", "复制答案", id="kb.copy", tooltip="复制选中知识的答复口径"),
+        Binding("f12", "copy", "复制答案", id="kb.copy", tooltip="复制选中知识的答复口径"),
         Binding(
-            "f7",
-            "flag('wrong')",
-            "报告有误",
-            id="kb.flag_wrong",
-            tooltip="报告内容有误，转承办单位",
-        ),
-        Binding(
-            "f8",
-            "flag('outdated')",
-            "报告过时",
-            id="kb.flag_outdated",
-            tooltip="报告内容过时，转承办单位",
+            "ctrl+b",
+            "article",
+            "全文/报告",
+            id="kb.article",
+            tooltip="在对话框中阅读全文，报告有误或过时（转承办单位）",
         ),
         Binding("alt+down", "next_result", "下一条", id="kb.next", show=False),
         Binding("alt+up", "previous_result", "上一条", id="kb.previous", show=False),
@@ -108,11 +77,13 @@ class KnowledgeScreen(Screen[None]):
                 compact=True,
             )
         with Container(id="kb-body"):
-            results = AnswerList("（输入检索词后显示知识）", id="kb-results", classes="pane")
+            results = AnswerList(
+                "（输入检索词后显示知识）", all_hits=True, id="kb-results", classes="pane"
+            )
             results.border_title = "检索结果"
             yield results
             with VerticalScroll(id="kb-article", classes="pane") as pane:
-                pane.border_title = "知识全文（F6 复制答案）"
+                pane.border_title = "知识全文（F12 复制答案，Ctrl+B 报告有误或过时）"
                 yield Static(Text("选择左侧一条知识查看全文", style="dim"), id="kb-article-body")
         yield KeyFooter()
 
@@ -120,6 +91,23 @@ class KnowledgeScreen(Screen[None]):
         self.query_one("#kb-query", Input).focus()
         self.watch(self.app, "ready", self._ready_changed, init=True)
         self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+        self._take_carried_query()
+
+    def on_screen_resume(self) -> None:
+        self._take_carried_query()
+
+    def _take_carried_query(self) -> None:
+        """The caller's words the operator was typing on intake (F3 from intake) become the
+        search, unless the seat has typed a search of its own since the last one carried."""
+        app: Any = self.app
+        carried = getattr(app, "carried_query", "")
+        if not carried:
+            return
+        app.carried_query = ""
+        box = self.query_one("#kb-query", Input)
+        if not box.value or box.value == getattr(self, "_carried", ""):
+            box.value = carried
+            self._carried = carried
 
     @property
     def backend(self) -> Backend | None:
@@ -254,9 +242,22 @@ class KnowledgeScreen(Screen[None]):
         self.query_one(AnswerList).action_cursor_up()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("copy", "flag"):
+        if action in ("copy", "flag", "article"):
             return True if self.article is not None else None
         return True
+
+    def action_article(self) -> None:
+        article = self.article
+        if article is None:
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "copy":
+                self.copy_answer(article.answer.strip())
+            elif choice and choice.startswith("flag:"):
+                self.action_flag(choice.removeprefix("flag:"))
+
+        self.app.push_screen(ArticleDialog(article), chosen)
 
     def action_copy(self) -> None:
         if self.article is None:

@@ -1,7 +1,13 @@
-"""Ranked knowledge answers for what the caller says, with the matched words highlighted."""
+"""Ranked knowledge answers for what the caller says, with the matched words highlighted.
+
+An answer the system is not sure of (``ArticleHit.sure`` False: the judge's probability that it
+is on topic is below the threshold) is shown greyed as "possibly related", after the sure ones,
+and never more than a few of them: the operator must not read out an answer to another matter.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -11,6 +17,8 @@ from console.widgets.safe import literal, one_line
 from console.widgets.suggestions import TextList
 
 STATUS_LABELS = {"verified": ("已校核", "bold green"), "draft": ("草稿", "bold yellow")}
+NO_SURE_ANSWER = "知识库中没有把握的答案"
+MAX_UNSURE = 3
 
 
 def status_badge(status: str) -> Text:
@@ -18,16 +26,33 @@ def status_badge(status: str) -> Text:
     return Text(f"〔{label}〕", style=style)
 
 
-def hit_text(hit: ArticleHit) -> Text:
-    """Question (matched spans highlighted), status, snippet, owner unit and why it matched."""
-    text = literal(
-        hit.question.replace("\n", " "),
-        style="bold",
-        spans=hit.question_spans,
-        highlight="bold reverse",
+def overdue(hit: ArticleHit, today: dt.date | None) -> bool:
+    """Past its review date (R-KB): to be checked with its owner before it is read out."""
+    return today is not None and hit.review_by is not None and hit.review_by < today
+
+
+def hit_text(hit: ArticleHit, today: dt.date | None = None) -> Text:
+    """Question (matched spans highlighted), status, review date, snippet, owner unit and why
+    it matched; greyed when the system is not sure it is on topic."""
+    dim = "" if hit.sure else "dim"
+    text = Text()
+    if not hit.sure:
+        text.append("可能相关 ", style="dim italic")
+    text.append_text(
+        literal(
+            hit.question.replace("\n", " "),
+            style="bold " + dim if hit.sure else "dim",
+            spans=hit.question_spans if hit.sure else (),
+            highlight="bold reverse",
+        )
     )
     text.append(" ")
-    text.append_text(status_badge(hit.status))
+    text.append_text(status_badge(hit.status) if hit.sure else Text(
+        f"〔{STATUS_LABELS.get(hit.status, (hit.status, ''))[0]}〕", style="dim"))
+    if overdue(hit, today):
+        text.append("〔已过复核期〕", style="bold red" if hit.sure else "dim")
+    if not hit.sure:
+        return text
     if hit.snippet:
         text.append("\n")
         text.append_text(
@@ -36,6 +61,8 @@ def hit_text(hit: ArticleHit) -> Text:
             )
         )
     text.append(f"\n{one_line(hit.unit_name)}", style="italic")
+    if hit.review_by is not None:
+        text.append(f" · 复核期限 {hit.review_by:%Y-%m-%d}", style="dim")
     if hit.why:
         text.append("\n匹配：", style="dim")
         text.append_text(literal("；".join(one_line(w, 40) for w in hit.why[:3]), style="dim"))
@@ -43,7 +70,11 @@ def hit_text(hit: ArticleHit) -> Text:
 
 
 class AnswerList(TextList):
-    """The knowledge answers; ``generation`` counts refreshes (benchmarks wait on it)."""
+    """The knowledge answers; ``generation`` counts refreshes (benchmarks wait on it).
+
+    ``all_hits``: show every hit (the knowledge screen's explicit search); otherwise the sure
+    hits and at most ``MAX_UNSURE`` greyed possibly-related ones (intake).
+    """
 
     DEFAULT_CSS = """
     AnswerList {
@@ -57,6 +88,7 @@ class AnswerList(TextList):
         self,
         empty: str = "（输入来电内容后，这里显示知识库答案）",
         *,
+        all_hits: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -65,13 +97,22 @@ class AnswerList(TextList):
         self.query_text = ""
         self.generation = 0
         self.separated = True
+        self.all_hits = all_hits
+        self.today: dt.date | None = None
 
     def show_hits(self, hits: Sequence[ArticleHit], query: str) -> None:
-        self.hits = list(hits)
+        sure = [h for h in hits if h.sure]
+        unsure = [h for h in hits if not h.sure]
+        shown = sure + (unsure if self.all_hits else unsure[:MAX_UNSURE])
+        self.hits = shown
         self.query_text = query
-        rows = [(h.article_id, hit_text(h)) for h in hits]
-        self.set_rows(rows)
+        self.set_rows([(h.article_id, hit_text(h, self.today)) for h in shown])
         self.generation += 1
+
+    @property
+    def no_sure_answer(self) -> bool:
+        """Answers were searched and none of them is a sure one."""
+        return bool(self.query_text) and not any(h.sure for h in self.hits)
 
     @property
     def highlighted_hit(self) -> ArticleHit | None:

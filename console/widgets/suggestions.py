@@ -69,9 +69,11 @@ class TextList(OptionList):
 
 
 def unit_row(rank: int, s: UnitSuggestionView) -> Text:
-    text = Text.assemble(
-        (f"{rank}. ", "bold"), (one_line(s.unit_name), "bold"), (f"  {s.score:.2f}", "dim")
-    )
+    """A suggested destination: the unit, the city bureau it forwards to, the matter type."""
+    text = Text.assemble((f"{rank}. ", "bold"), (one_line(s.unit_name), "bold"))
+    if s.bureau:
+        text.append(f" → {one_line(s.bureau)}", style="bold")
+    text.append(f"  {s.score:.2f}", style="dim")
     for reason in s.reasons[:2]:
         text.append("\n   ")
         text.append_text(literal(one_line(reason, 60), style="dim"))

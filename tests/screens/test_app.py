@@ -72,12 +72,12 @@ async def test_unit_clerk_has_no_intake(make_app: Any) -> None:
 async def test_keymap_from_settings_remaps_a_binding(
     make_app: Any, screen_platform: ScreenPlatform
 ) -> None:
-    screen_platform.settings = replace(screen_platform.settings, keymap={"app.knowledge": "f12"})
+    screen_platform.settings = replace(screen_platform.settings, keymap={"app.knowledge": "f11"})
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f3")
         assert app.current_mode == "intake"
-        await pilot.press("f12")
+        await pilot.press("f11")
         assert app.current_mode == "knowledge"
 
 
@@ -86,12 +86,12 @@ async def test_navigation_bar_names_every_screen_key_as_remapped(
 ) -> None:
     from console.widgets.nav import NavBar
 
-    screen_platform.settings = replace(screen_platform.settings, keymap={"app.knowledge": "f12"})
+    screen_platform.settings = replace(screen_platform.settings, keymap={"app.knowledge": "f11"})
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         bar = str(app.screen.query_one(NavBar).render_bar(120))
-        assert "f2 受理" in bar and "f12 知识库" in bar and "f3" not in bar
+        assert "f2 受理" in bar and "f11 知识库" in bar and "f3" not in bar
         assert "f4 工单队列" in bar and "f5 特殊事项" in bar and "^o 打开工单" in bar
         assert bar.startswith("12345 热线坐席控制台 · ")
         # the footer keeps its room for the screen's own keys

@@ -6,10 +6,12 @@ import re
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 from textual.widgets import Input, Select, Static, TextArea
 
 from console.errors import Unavailable
 from console.services.values import Role, State
+from console.store.models import TicketRow
 from console.widgets.answer_list import AnswerList
 from console.widgets.banner import ConnectionBanner
 from console.widgets.dialogs import ChoiceDialog, ConfirmDialog, InfoDialog
@@ -310,3 +312,93 @@ async def test_r_limit_matter_type_from_the_category_tree_sets_the_law_limit(
     assert ticket.matter_type == "劳动保障监察"
     limit = next(c for c in ticket.clocks if c.key == "limit")
     assert limit.amount == 60  # 《劳动保障监察条例》第十七条, not the regulation's 10 WD
+
+
+NOT_IN_THE_KB = (
+    "尊敬的领导您好！我是开福区一个老小区的住户，楼下绿化带被一楼住户圈起来种菜，"
+    "还天天浇粪水，臭得我们整栋楼都没法开窗，跟物业说了好几次都不管，麻烦你们管一管，谢谢！"
+)
+
+
+async def test_r_kb_no_sure_answer_for_a_complaint_the_kb_cannot_answer(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """A real-style complaint the knowledge base has no article for: the pane says so and
+    shows at most a few greyed "possibly related" articles; F6 on one asks for an explicit
+    confirmation, recorded with the answer (R-KB)."""
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", NOT_IN_THE_KB)
+        await wait_for(pilot, lambda: answers(app).query_text, what="KB answers")
+        await wait_for(pilot, lambda: answers(app).no_sure_answer, what="no sure answer")
+        note = app.screen.query_one("#answers-note", Static)
+        assert "知识库中没有把握的答案" in str(note.render())
+        assert len(answers(app).hits) <= 3 and not any(h.sure for h in answers(app).hits)
+        if not answers(app).hits:
+            return  # nothing even possibly related: nothing to read out
+        answers(app).focus()
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        body = app.screen.body.plain
+        assert "没有把握" in body and app.screen.title_text == "确认以此答复？"
+        await pilot.press("escape")  # the operator thinks again: nothing is stored
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog), what="closed")
+    with screen_platform.store.read() as s:
+        assert s.execute(select(func.count()).select_from(TicketRow)).scalar_one() == 0
+
+
+async def test_r_kb_answering_with_a_draft_records_the_confirmation(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", "我失业了，失业保险金怎么申领？")
+        await wait_for(pilot, lambda: answers(app).hits, what="KB answers")
+        hit = answers(app).highlighted_hit
+        assert hit is not None and hit.article_id == "hn-rst-003"
+        assert hit.sure and hit.status == "draft"
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        assert "草稿" in app.screen.body.plain
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+    ticket = screen_platform.backend(Role.MANAGER).ticket(number)
+    answered = next(e for e in ticket.events if e.action == "answer")
+    assert answered.details["confirmed"] == "draft"
+
+
+async def test_the_article_in_full_and_f3_carries_the_callers_words(make_app: Any) -> None:
+    from console.widgets.article import ArticleDialog
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", "养老保险要交满多少年才能领退休金")
+        await wait_for(pilot, lambda: answers(app).hits, what="KB answers")
+        await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleDialog), what="article")
+        assert "复核期限" in app.screen.query_one("#article-body", Static).render().plain
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ArticleDialog), what="closed")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: app.current_mode == "knowledge", what="knowledge screen")
+        box = app.screen.query_one("#kb-query", Input)
+        await wait_for(pilot, lambda: box.value.startswith("养老保险"), what="carried query")
+
+
+def test_r_dispatch_the_suggested_matter_type_is_recorded_when_the_seat_chose_none() -> None:
+    """Dispatched to a city 优化办 on a 路灯 suggestion, the ticket records 路灯: the history then
+    teaches "street lights → the city's urban-management bureau" (catalogue.target_of)."""
+    from console.screens.intake import with_suggested_matter
+    from console.services.values import Domain, Kind
+    from console.services.views import Intake, UnitSuggestionView
+
+    lamp = UnitSuggestionView(
+        "cs-yhb", "长沙市优化办", 0.8, (), target="city:cgj", bureau="市城管局", matter="路灯"
+    )
+    intake = Intake(kind=Kind.COMPLAINT, domain=Domain.OTHER, text="路灯坏了")
+    recorded = with_suggested_matter(intake, [lamp], "cs-yhb")
+    assert recorded.matter_type == "路灯" and recorded.domain is Domain.PUBLIC_SERVICE
+    assert with_suggested_matter(intake, [lamp], "hn-zjt") == intake  # another destination
+    chosen = Intake(kind=Kind.COMPLAINT, domain=Domain.ECOLOGY, text="x", matter_type="噪声污染")
+    assert with_suggested_matter(chosen, [lamp], "cs-yhb") == chosen  # the seat's choice stands

@@ -11,6 +11,7 @@ from textual.widgets import Input, Select, Static
 from console.services.values import Role
 from console.store.models import ArticleFlagRow
 from console.widgets.answer_list import AnswerList
+from console.widgets.article import ArticleDialog
 from console.widgets.dialogs import PromptDialog
 from tests.screens.conftest import ScreenPlatform, wait_for
 
@@ -82,7 +83,7 @@ async def test_copy_answer_says_where_it_went(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"失业保险金")
         await wait_for(pilot, lambda: app.screen.article is not None, what="article")
-        await pilot.press("f6")
+        await pilot.press("f12")  # one meaning everywhere: F6 answers a call on intake
         await wait_for(pilot, lambda: app.clipboard, what="copied")
         assert app.clipboard.startswith("非因本人意愿中断就业")
         await wait_for(pilot, lambda: "已通过终端（OSC 52）复制" in said, what="notification")
@@ -95,7 +96,9 @@ async def test_flag_an_article_goes_to_its_owner(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"个税汇算")
         await wait_for(pilot, lambda: app.screen.article is not None, what="article")
-        await pilot.press("f8")
+        await pilot.press("ctrl+b")  # the article in full, with what to do with it
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleDialog), what="article dialog")
+        await pilot.press("2")  # outdated
         await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog), what="note prompt")
         await pilot.press(*"截止日期已调整", "enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, PromptDialog), what="closed")
