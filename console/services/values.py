@@ -10,7 +10,7 @@ class _Labelled(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> _Labelled:
+    def __new__(cls, value: str, label: str = "") -> _Labelled:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label

@@ -75,9 +75,9 @@ class RoutingModel:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         cols = np.fromiter(counts, dtype=np.int64, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        values = (1.0 + np.log(tf)) * self.idf[cols]  # sublinear TF, as trained
+        values = ((1.0 + np.log(tf)) * self.idf[cols]).astype(np.float32)  # sublinear TF
         norm = float(np.linalg.norm(values))
-        return cols, values / norm if norm else values
+        return cols, (values / norm).astype(np.float32) if norm else values
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Every target's probability for a request (softmax of the linear scores)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from console.services.calendar.provider import save_schedule
 from console.services.calendar.schedule_file import load_schedule_file
@@ -118,85 +119,98 @@ def _upsert(row: object | None, fields: dict[str, object]) -> bool:
 
 def apply_seed(store: Store, seed: Seed, now: dt.datetime, by: str = "seed") -> SeedReport:
     """Write the seed into the store in one transaction."""
-    counts = dict(
-        units_added=0,
-        units_updated=0,
-        articles_added=0,
-        articles_updated=0,
-        grounds=0,
-        prefiling=0,
-        synonyms=0,
-        matters=0,
-    )
+    counts: dict[str, int] = dict.fromkeys(
+        ("units_added", "units_updated", "articles_added", "articles_updated", "grounds",
+         "prefiling", "synonyms", "matters"),
+        0,
+    )  # fmt: skip
     with store.write() as s:
-        for u in seed.units:
-            row = s.get(UnitRow, u.id)
-            if row is None:
-                s.add(UnitRow(id=u.id, **unit_fields(u)))
-                counts["units_added"] += 1
-            elif _upsert(row, unit_fields(u)):
-                counts["units_updated"] += 1
+        _put_units(s, seed, counts)
         s.flush()
-        for a in seed.articles:
-            row = s.get(ArticleRow, a.id)
-            if row is None:
-                s.add(ArticleRow(id=a.id, updated_at=now, updated_by=by, **article_fields(a)))
-                counts["articles_added"] += 1
-            elif _upsert(row, article_fields(a)):
-                row.updated_at, row.updated_by = now, by
-                counts["articles_updated"] += 1
-        for g in seed.grounds:
-            fields = dict(title=g.title, script=g.script, basis=g.basis, examples=list(g.examples))
-            row = s.get(GroundRow, g.number)
-            if row is None:
-                s.add(GroundRow(number=g.number, **fields))
-                counts["grounds"] += 1
-            elif _upsert(row, fields):
-                counts["grounds"] += 1
-        for p in seed.prefiling:
-            fields = dict(
-                unit_id=p.unit_id,
-                reason=p.reason,
-                title=p.title,
-                keywords=list(p.keywords),
-                region=p.region,
-                starts=p.starts,
-                ends=p.ends,
-                explanation=p.explanation,
-            )
-            row = s.get(PrefilingRow, p.id)
-            if row is None:
-                s.add(PrefilingRow(id=p.id, **fields))
-                counts["prefiling"] += 1
-            elif (
-                _upsert(row, {k: v for k, v in fields.items() if k not in ("starts", "ends")})
-                or row.starts != p.starts
-                or row.ends != p.ends
-            ):
-                row.starts, row.ends = p.starts, p.ends
-                counts["prefiling"] += 1
-        for b in seed.bureaus:
-            fields = dict(name=b.name, duties=list(b.duties))
-            row = s.get(BureauRow, b.id)
-            if row is None:
-                s.add(BureauRow(id=b.id, **fields))
-                counts["matters"] += 1
-            elif _upsert(row, fields):
-                counts["matters"] += 1
-        for m in seed.matters:
-            fields = matter_fields(m)
-            row = s.get(MatterRow, m.id)
-            if row is None:
-                s.add(MatterRow(id=m.id, active=True, **fields))
-                counts["matters"] += 1
-            elif _upsert(row, fields):
-                counts["matters"] += 1
+        _put_articles(s, seed, counts, now, by)
+        _put_grounds(s, seed, counts)
+        _put_prefiling(s, seed, counts)
+        _put_catalogue(s, seed, counts)
         existing = {tuple(r.terms) for r in s.execute(select(SynonymRow)).scalars()}
         for group in seed.synonyms:
             if tuple(group) not in existing:
                 s.add(SynonymRow(terms=list(group)))
                 counts["synonyms"] += 1
     return SeedReport(**counts)
+
+
+def _put_units(s: Session, seed: Seed, counts: dict[str, int]) -> None:
+    for u in seed.units:
+        row = s.get(UnitRow, u.id)
+        if row is None:
+            s.add(UnitRow(id=u.id, **unit_fields(u)))
+            counts["units_added"] += 1
+        elif _upsert(row, unit_fields(u)):
+            counts["units_updated"] += 1
+
+
+def _put_articles(
+    s: Session, seed: Seed, counts: dict[str, int], now: dt.datetime, by: str
+) -> None:
+    for a in seed.articles:
+        row = s.get(ArticleRow, a.id)
+        if row is None:
+            s.add(ArticleRow(id=a.id, updated_at=now, updated_by=by, **article_fields(a)))
+            counts["articles_added"] += 1
+        elif _upsert(row, article_fields(a)):
+            row.updated_at, row.updated_by = now, by
+            counts["articles_updated"] += 1
+
+
+def _put_grounds(s: Session, seed: Seed, counts: dict[str, int]) -> None:
+    for g in seed.grounds:
+        fields: dict[str, object] = dict(
+            title=g.title, script=g.script, basis=g.basis, examples=list(g.examples)
+        )
+        row = s.get(GroundRow, g.number)
+        if row is None:
+            s.add(GroundRow(number=g.number, **fields))
+            counts["grounds"] += 1
+        elif _upsert(row, fields):
+            counts["grounds"] += 1
+
+
+def _put_prefiling(s: Session, seed: Seed, counts: dict[str, int]) -> None:
+    for p in seed.prefiling:
+        fields: dict[str, object] = dict(
+            unit_id=p.unit_id,
+            reason=p.reason,
+            title=p.title,
+            keywords=list(p.keywords),
+            region=p.region,
+            explanation=p.explanation,
+        )
+        row = s.get(PrefilingRow, p.id)
+        if row is None:
+            s.add(PrefilingRow(id=p.id, starts=p.starts, ends=p.ends, **fields))
+            counts["prefiling"] += 1
+        elif _upsert(row, fields) or row.starts != p.starts or row.ends != p.ends:
+            row.starts, row.ends = p.starts, p.ends
+            counts["prefiling"] += 1
+
+
+def _put_catalogue(s: Session, seed: Seed, counts: dict[str, int]) -> None:
+    """The kinds of city bureau and the matter types (事项清单)."""
+    for b in seed.bureaus:
+        fields: dict[str, object] = dict(name=b.name, duties=list(b.duties))
+        bureau = s.get(BureauRow, b.id)
+        if bureau is None:
+            s.add(BureauRow(id=b.id, **fields))
+            counts["matters"] += 1
+        elif _upsert(bureau, fields):
+            counts["matters"] += 1
+    for m in seed.matters:
+        matter = s.get(MatterRow, m.id)
+        if matter is None:
+            s.add(MatterRow(id=m.id, active=True, **matter_fields(m)))
+            counts["matters"] += 1
+        elif _upsert(matter, matter_fields(m)):
+            counts["matters"] += 1
 
 
 def seed_store(store: Store, seed_dir: Path, now: dt.datetime) -> SeedReport:
