@@ -1,8 +1,9 @@
 """`hotline bench [NAME …]`: run the project's benchmarks (each against its own baseline).
 
 The benchmarks live in ``benchmarks/`` of the checkout; each exposes ``run() -> dict`` and
-prints its own figures. Without names, the quick ones run (due, search, routing, duplicates,
-startup); ``queues`` and ``load`` need PostgreSQL and are run by name.
+prints its own figures. Without names, the quick ones run (due, search, answers, routing,
+duplicates, startup) — the answers, routing and duplicates ones on the real messages first
+(../shared/data, where present); ``queues`` and ``load`` need PostgreSQL and are run by name.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ BENCHMARKS = {
     "due": "bench_due.py",
     "search": "bench_search.py",
     "routing": "bench_routing.py",
+    "answers": "bench_answers.py",
     "duplicates": "bench_duplicates.py",
     "startup": "bench_startup.py",
     "queues": "bench_queues.py",
     "load": "load_test.py",
 }
-DEFAULT = ("due", "search", "routing", "duplicates", "startup")
+DEFAULT = ("due", "search", "answers", "routing", "duplicates", "startup")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -371,7 +371,7 @@ class IntakeScreen(Screen[None]):
         self._schedule_draft()
         if event.field == "text":
             self._schedule_searches()
-        elif event.field in ("caller_phone", "place", "domain"):
+        elif event.field in ("caller_phone", "place", "source_line", "domain"):
             self._schedule_context()
 
     def _schedule_searches(self, now: bool = False) -> None:
@@ -446,9 +446,9 @@ class IntakeScreen(Screen[None]):
         if self.backend is None:
             return
         f = self.form.fields()
-        self.search_context(
-            f["text"].strip(), f["caller_phone"].strip(), f["place"].strip(), f["domain"]
-        )
+        # where the matter is: the place the seat typed, else the city line the call came from
+        place = f["place"].strip() or f.get("source_line", "").strip()
+        self.search_context(f["text"].strip(), f["caller_phone"].strip(), place, f["domain"])
 
     @work(thread=True, exclusive=True, group="intake-context", exit_on_error=False)
     def search_context(self, text: str, phone: str, place: str, domain: str) -> None:
@@ -483,7 +483,7 @@ class IntakeScreen(Screen[None]):
         self.suggestions, self.prefiling, self.duplicates = units, prefiling, duplicates
         self.context_text = text
         self.query_one("#units", TextList).set_rows(
-            [(s.unit_id, unit_row(i, s)) for i, s in enumerate(units, start=1)]
+            [(s.unit_id or f"@{s.target}", unit_row(i, s)) for i, s in enumerate(units, start=1)]
         )
         self.query_one("#prefiling", TextList).set_rows(
             [(p.id, prefiling_row(p)) for p in prefiling]

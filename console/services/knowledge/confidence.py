@@ -60,6 +60,7 @@ class AnswerFeatures:
     length: float  # the request's core, characters / 100 (capped at 3)
     asks: float  # 1 when the request asks something
     same_matter: float  # 1 / 0, or 0.5 when the matter is unknown (no catalogue)
+    first: float  # 1 for the best-ranked hit
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -71,6 +72,7 @@ class AnswerFeatures:
             self.length,
             self.asks,
             self.same_matter,
+            self.first,
         )
 
 
@@ -89,10 +91,10 @@ class ConfidenceWeights:
 
 # Fitted by benchmarks/bench_answers.py --fit on the development half (see its docstring).
 WITH_MATTER = ConfidenceWeights(
-    bias=-3.0, weights=(0.5, 1.0, 2.0, 2.0, 1.0, -0.8, 1.0, 2.0), sure=0.5
+    bias=-4.16, weights=(2.016, 1.901, 0.01, 0.11, -0.375, -0.157, 0.511, 1.142, 0.033), sure=0.55
 )
 WITHOUT_MATTER = ConfidenceWeights(
-    bias=-3.0, weights=(0.5, 1.0, 2.0, 2.0, 1.0, -0.8, 1.0, 0.0), sure=0.5
+    bias=-3.899, weights=(2.094, 2.244, 0.024, 0.025, -0.433, -0.041, 0.501, -0.001, 0.096), sure=0.55
 )
 
 
@@ -129,6 +131,7 @@ class AnswerJudge:
                     length=length,
                     asks=asks,
                     same_matter=same,
+                    first=1.0 if i == 0 else 0.0,
                 )
             )
         return out

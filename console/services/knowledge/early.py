@@ -19,16 +19,12 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from console.services.knowledge.answers import search_answers
 from console.services.knowledge.confidence import AnswerJudge
 from console.services.knowledge.index_cache import IndexCache, content_key
 from console.services.knowledge.search import SearchIndex
 from console.services.views import ArticleHit
-
-if TYPE_CHECKING:
-    from console.services.knowledge.catalogue import Catalogue
 
 SQLITE_PREFIX = "sqlite:///"
 
@@ -61,36 +57,6 @@ class EarlySearch:
         )
 
 
-def _catalogue(db: sqlite3.Connection) -> Catalogue | None:
-    """The matter catalogue as the store holds it (None before it exists)."""
-    from console.services.knowledge.catalogue import Catalogue
-    from console.services.knowledge.seed import BureauRecord, MatterRecord, UnitRecord
-    from console.services.values import Domain
-
-    try:
-        units = [
-            UnitRecord(uid, name, name, category, city, False, "", "", (), (), tuple(json.loads(kw)))
-            for uid, name, category, city, kw in db.execute(
-                "SELECT id, name, category, city, keywords FROM units WHERE active"
-            )
-        ]
-        bureaus = [
-            BureauRecord(bid, name, tuple(json.loads(duties)))
-            for bid, name, duties in db.execute("SELECT id, name, duties FROM bureaus")
-        ]
-        matters = [
-            MatterRecord(mid, name, Domain(domain), owner, tuple(json.loads(also)), basis,
-                         describe, tuple(json.loads(terms)))
-            for mid, name, domain, owner, also, basis, describe, terms in db.execute(
-                "SELECT id, name, domain, owner, also, basis, describe, terms FROM matters "
-                "WHERE active"
-            )
-        ]  # fmt: skip
-    except sqlite3.Error:
-        return None
-    return Catalogue(units, bureaus, matters) if matters else None
-
-
 def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:
     """The early search of this store, or None (not embedded, no usable copy, any error)."""
     path = embedded_path(db_url)
@@ -104,7 +70,6 @@ def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:
                 tuple(json.loads(terms)) for (terms,) in db.execute("SELECT terms FROM synonyms")
             ]
             names = dict(db.execute("SELECT id, name FROM units WHERE active"))
-            catalogue = _catalogue(db)
         finally:
             db.close()
         loaded = IndexCache.for_store(data_dir, db_url).load(content_key(stamps), synonyms)
@@ -112,4 +77,5 @@ def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:
         return None
     if loaded is None:
         return None
-    return EarlySearch(loaded[0], names, AnswerJudge(catalogue))
+    # judged without the matter catalogue: reading it would cost the start what it saves
+    return EarlySearch(loaded[0], names, AnswerJudge(None))
