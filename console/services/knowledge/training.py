@@ -37,8 +37,6 @@ from console.store.models import (
 
 HISTORY_LIMIT = 200_000
 """At most this many of the newest tickets are learned (a centre's last year or two)."""
-HISTORY_WEIGHT = 2.0
-"""A real ticket counts twice what a catalogue line counts: it is in callers' own words."""
 RETRAIN_AFTER = 500
 """The worker retrains once this many tickets were dispatched since the newest model."""
 
@@ -111,7 +109,7 @@ def load_history(store: Store, catalogue: Catalogue) -> tuple[list[tuple[str, st
 
 def train_from_store(store: Store, now: dt.datetime, by: str = "") -> TrainingReport:
     """Train a model from the store and save it as the newest version."""
-    from console.services.knowledge.routing import seed_examples
+    from console.services.knowledge.routing import HISTORY_WEIGHT, seed_examples
 
     start = time.perf_counter()
     seed = load_catalogue_seed(store)
