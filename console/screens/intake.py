@@ -62,6 +62,11 @@ FLAG_LABELS = {"wrong": "内容有误", "outdated": "内容过时"}
 CONCERNS = ANSWER_CONCERNS
 
 
+def suggestion_key(s: UnitSuggestionView) -> str:
+    """A suggestion's row id: one unit may be suggested for several city bureaus."""
+    return f"{s.unit_id}@{s.target}"
+
+
 def with_suggested_matter(
     intake: Intake, suggestions: Sequence[UnitSuggestionView], unit_id: str
 ) -> Intake:
@@ -69,8 +74,9 @@ def with_suggested_matter(
     chose none: the ticket then tells which city bureau its city 优化办 handled it through."""
     if intake.matter_type:
         return intake
-    chosen = next((s for s in suggestions if s.unit_id == unit_id and s.matter), None)
-    if chosen is None:
+    # the best-ranked suggestion to that unit (the one its row in the dispatch dialog shows)
+    chosen = next((s for s in suggestions if s.unit_id == unit_id), None)
+    if chosen is None or not chosen.matter:
         return intake
     domain = next((d for d, types in MATTER_TYPES.items() if chosen.matter in types), None)
     if domain is None:
@@ -483,7 +489,7 @@ class IntakeScreen(Screen[None]):
         self.suggestions, self.prefiling, self.duplicates = units, prefiling, duplicates
         self.context_text = text
         self.query_one("#units", TextList).set_rows(
-            [(s.unit_id or f"@{s.target}", unit_row(i, s)) for i, s in enumerate(units, start=1)]
+            [(suggestion_key(s), unit_row(i, s)) for i, s in enumerate(units, start=1)]
         )
         self.query_one("#prefiling", TextList).set_rows(
             [(p.id, prefiling_row(p)) for p in prefiling]
@@ -796,12 +802,13 @@ class IntakeScreen(Screen[None]):
         rows: list[tuple[str, Text]] = []
         suggested = {s.unit_id for s in self.suggestions}
         if only is None:
-            # a city bureau's suggestion whose city is not known yet has no unit to go to
-            rows += [
-                (s.unit_id, unit_row(i, s))
-                for i, s in enumerate(self.suggestions, start=1)
-                if s.unit_id
-            ]
+            # one row per unit, its best suggestion; a city bureau's suggestion whose city is
+            # not known yet has no unit to go to
+            seen: set[str] = set()
+            for i, s in enumerate(self.suggestions, start=1):
+                if s.unit_id and s.unit_id not in seen:
+                    seen.add(s.unit_id)
+                    rows.append((s.unit_id, unit_row(i, s)))
         for u in self.units:
             if (only is None and u.id in suggested) or (only is not None and not only(u)):
                 continue
@@ -816,7 +823,10 @@ class IntakeScreen(Screen[None]):
         if not rows:
             self.show_error("派单目录尚未读取，请稍候再试")
             return
-        chosen = self.query_one("#units", TextList).selected_id
+        chosen_key = self.query_one("#units", TextList).selected_id
+        chosen = next(
+            (s.unit_id for s in self.suggestions if suggestion_key(s) == chosen_key), chosen_key
+        )
         start = next((i for i, (rid, _) in enumerate(rows) if rid == chosen), 0)
         body = caller_summary(intake)
         levels = (

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from console.services.knowledge.reading import strip_courtesy
 from console.services.knowledge.text import normalize
 
 FORMAT = "char-tfidf-linear-1"
+# Characters of grammar, not of matters: an n-gram holding one is no reason to show.
+_FUNCTION = re.compile(r"[的了是在和与及或这那我你他她它们个一有也都就还很吗呢吧啊]")
 NGRAMS = (1, 3)
 MAX_CHARS = 600
 """A request is read by its first 600 characters: the matter is stated early."""
@@ -104,7 +107,7 @@ class RoutingModel:
             if contrib[i] <= 0 or len(out) >= k * 3:
                 break
             gram = grams[int(cols[i])]
-            if len(gram) < 2 or any(gram in g or g in gram for g in out):
+            if len(gram) < 2 or _FUNCTION.search(gram) or any(gram in g or g in gram for g in out):
                 continue
             out.append(gram)
         return out[:k]
