@@ -30,7 +30,9 @@ from console.config import Settings
 from console.services.clock import DrillClock
 from console.services.knowledge.seed import (
     ArticleRecord,
+    BureauRecord,
     GroundRecord,
+    MatterRecord,
     PrefilingRecord,
     Seed,
     UnitRecord,
@@ -312,8 +314,27 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("欠薪", "拖欠工资"),
 )
 
+# a little of the matter catalogue: two city matters the 长沙 office forwards to two bureaus
+BUREAUS = (
+    BureauRecord("yhb", "市优化办", ("营商环境投诉",)),
+    BureauRecord("cgj", "市城市管理和综合执法局", ("路灯、井盖等市政设施维护",)),
+    BureauRecord("zjj", "市住房和城乡建设局", ("物业服务、房地产开发",)),
+)
+MATTERS = (
+    MatterRecord("street-light", "路灯", D.PUBLIC_SERVICE, "city:cgj", (), "《城市道路管理条例》",
+                 "路灯不亮、损坏", ("路灯", "灯不亮")),
+    MatterRecord("property-mgmt", "物业服务", D.SOCIAL_MANAGEMENT, "city:zjj", (), "《物业管理条例》",
+                 "物业不作为、物业收费", ("物业", "物业费", "小区")),
+)  # fmt: skip
+
 SCREEN_SEED = Seed(
-    units=UNITS, articles=ARTICLES, grounds=GROUNDS, prefiling=PREFILING, synonyms=SYNONYMS
+    units=UNITS,
+    articles=ARTICLES,
+    grounds=GROUNDS,
+    prefiling=PREFILING,
+    synonyms=SYNONYMS,
+    bureaus=BUREAUS,
+    matters=MATTERS,
 )
 NOW = at("2026-11-25 09:00")
 

@@ -402,3 +402,31 @@ def test_r_dispatch_the_suggested_matter_type_is_recorded_when_the_seat_chose_no
     assert with_suggested_matter(intake, [lamp], "hn-zjt") == intake  # another destination
     chosen = Intake(kind=Kind.COMPLAINT, domain=Domain.ECOLOGY, text="x", matter_type="噪声污染")
     assert with_suggested_matter(chosen, [lamp], "cs-yhb") == chosen  # the seat's choice stands
+
+
+async def test_r_dispatch_a_city_matter_is_suggested_with_its_bureau(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """The 长沙 office suggested for two bureaus is listed twice (one row each); the dispatch
+    dialog offers the office once; the ticket records the matter type it went for."""
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", "小区物业不管事，门口路灯坏了一个月也不亮")
+        app.screen.query_one("#place", Input).value = "长沙市开福区"
+        units = app.screen.query_one("#units")
+        await wait_for(
+            pilot, lambda: len([s for s in app.screen.suggestions if s.unit_id == "cs-yhb"]) >= 2,
+            what="two bureaus of the 长沙 office",
+        )  # fmt: skip
+        assert len(units.row_ids) == len(set(units.row_ids)) >= 2
+        shown = screen_text(app)
+        assert "长沙市优化办 → 市城市管理和综合执法局" in shown
+        assert "长沙市优化办 → 市住房和城乡建设局" in shown
+        units.focus()
+        units.highlighted = next(
+            i for i, s in enumerate(app.screen.suggestions) if s.target == "city:cgj"
+        )
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="dispatch dialog")
+        offered = [rid for rid, _ in app.screen.rows if rid == "cs-yhb"]
+        assert offered == ["cs-yhb"]
