@@ -18,10 +18,10 @@ from console.services.knowledge.duplicates import (
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
-WAGES = "来电人反映株洲市荷塘区某物流公司拖欠其工资三个月共计约两万元，多次讨要未果，请求协调处理。"
-WAGES_AGAIN = "来电人再次反映荷塘区那家物流公司拖欠工资三个月约两万元的事，到现在还没拿到钱。"
-NOISE = "来电人反映岳阳市某小区楼下烧烤店油烟直排，晚上噪音很大，影响休息，请求查处。"
-NOISE_NEIGHBOUR = "岳阳市那个小区楼下的烧烤店油烟直排进窗户，夜里噪音大，邻居也都受不了，要求处理。"
+WAGES = "来电人反映株洲市荷塘区顺达物流公司拖欠其工资三个月共计约两万元，多次讨要未果，请求协调处理。"
+WAGES_AGAIN = "来电人再次反映荷塘区顺达物流公司拖欠工资三个月约两万元的事，到现在还没拿到钱。"
+NOISE = "来电人反映岳阳市金鹗山庄小区楼下烧烤店油烟直排，晚上噪音很大，影响休息，请求查处。"
+NOISE_NEIGHBOUR = "金鹗山庄小区楼下那家烧烤店油烟直排进窗户，夜里噪音大，邻居也都受不了，要求处理。"
 PENSION = "来电人咨询灵活就业人员养老保险每年缴费基数怎么确定，能不能按最低档缴纳。"
 BRIDGE = "来电人建议在常德市柳叶湖大桥加装路灯，晚上骑电动车过桥太黑，容易出事故。"
 
@@ -53,7 +53,7 @@ def test_r_inadmissible_ground4_same_caller_same_matter(index: DuplicateIndex) -
     assert first.state == "handling"
     assert first.ground4
     assert 0.35 <= first.score <= 1.0
-    assert first.reason.startswith("同一来电人，同一地点（物流公司），同一事项的把握 ")
+    assert first.reason.startswith("同一来电人，同一地点（顺达物流公司），同一事项的把握 ")
     assert "工单办理中" in first.reason
     assert "R-INADMISSIBLE" in first.reason
 

@@ -60,11 +60,11 @@ if TYPE_CHECKING:
 MAX_CHARS = 400
 """Characters of a ticket's text that are compared (the matter is stated early)."""
 
-SAME_CALLER_MIN = 0.5
+SAME_CALLER_MIN = 0.6
 """Default least score for a same-caller match (set on the development half of the real set,
 see bench_duplicates)."""
 
-OTHER_CALLER_MIN = 0.5
+OTHER_CALLER_MIN = 0.35
 """Default least score for a match by another caller."""
 
 
@@ -73,16 +73,16 @@ class PairWeights:
     """The logistic combination of a pair's evidence (fitted on the development half of the
     real labelled set by benchmarks/bench_duplicates.py; the held-out half was not used)."""
 
-    bias: float = -4.66
-    cosine: float = 7.09
-    same_place: float = 0.68
-    other_place: float = -0.31  # both name places of the same kind, none the same
-    same_matter: float = 1.03
-    same_trouble: float = 0.62
-    same_caller: float = 1.24
-    rare: float = 0.0  # shared rare terms (a proper name both mention)
-    head: float = 0.0  # likeness of the openings (where the matter is stated)
-    name: float = 0.0  # the longest uncommon run of characters both mention
+    bias: float = -9.07
+    cosine: float = 3.71
+    same_place: float = 0.25
+    other_place: float = -0.18  # both name places of the same kind, none the same
+    same_matter: float = 0.83
+    same_trouble: float = 0.32
+    same_caller: float = 1.23
+    rare: float = 3.75  # shared rare terms (a proper name both mention)
+    head: float = 3.67  # likeness of the openings (where the matter is stated)
+    name: float = 2.48  # the longest uncommon run of characters both mention
 
     def score(self, f: PairFeatures) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(f)))

@@ -86,13 +86,16 @@ _BUS_LINE = re.compile(r"(?:公交)?(?:[a-z]?\d{1,3})(?:路|号线)(?:公交|公
 _NAME_STOP = re.compile(
     r".*(?:的|在|住|是|于|了|和|与|及|对|把|被|从|向|到|给|我|们|家|位|个|这|那|该|有|让|"
     r"请|为|因|将|已|由|近|旁|边|前|后|里|内|外|各|某|附|反映|反馈|投诉|举报|关于|咨询|"
-    r"楼下|门口|对面|旁边|附近|期间|以来|目前|现在|今年|去年|年|月|日|号)"
+    r"楼下|门口|对面|旁边|附近|期间|以来|目前|现在|今年|去年|\d+[年月日号])"
 )
 _GENERIC_PLACES = frozenset(
     {"小区", "学校", "社区", "街道", "公司", "医院", "市场", "附近", "本小区", "这个小区",
      "马路", "道路", "公路", "小学", "中学", "幼儿园", "工地", "项目", "公园", "车站"}
 )  # fmt: skip
 
+
+# A city, district or county before a name says where it is, not which it is.
+_LEADING_AREA = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}?[省市州])?[\u4e00-\u9fff]{1,4}?[区县](?=[\u4e00-\u9fff]{3,})")
 
 # A name whose part before the place word is only a common word names no place of its own
 # (新建小区, 周边小区, 物业公司, 自来水公司, 希望政府 …).
@@ -167,6 +170,7 @@ def find_places(text: str) -> tuple[Place, ...]:
             cut = _NAME_STOP.match(name)
             if cut is not None:
                 name = name[cut.end() :]
+            name = _LEADING_AREA.sub("", name)
             split = _ROAD_IN_NAME.match(name)
             names = [split.group(1), split.group(2)] if split else [name]
             for n in names:
