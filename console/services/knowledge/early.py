@@ -21,9 +21,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from console.services.knowledge.answers import search_answers
+from console.services.knowledge.catalogue import Catalogue
 from console.services.knowledge.confidence import AnswerJudge
 from console.services.knowledge.index_cache import IndexCache, content_key
 from console.services.knowledge.search import SearchIndex
+from console.services.knowledge.seed import BureauRecord, MatterRecord, UnitRecord
+from console.services.values import Domain
 from console.services.views import ArticleHit
 
 SQLITE_PREFIX = "sqlite:///"
@@ -69,7 +72,7 @@ def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:
             synonyms = [
                 tuple(json.loads(terms)) for (terms,) in db.execute("SELECT terms FROM synonyms")
             ]
-            names = dict(db.execute("SELECT id, name FROM units WHERE active"))
+            units, bureaus, matters = _read_catalogue(db)
         finally:
             db.close()
         loaded = IndexCache.for_store(data_dir, db_url).load(content_key(stamps), synonyms)
@@ -77,5 +80,52 @@ def open_early_search(data_dir: Path, db_url: str) -> EarlySearch | None:
         return None
     if loaded is None:
         return None
-    # judged without the matter catalogue: reading it would cost the start what it saves
-    return EarlySearch(loaded[0], names, AnswerJudge(None))
+    # judged as the service judges: with the matter catalogue when the store has one
+    judge = AnswerJudge(Catalogue(units, bureaus, matters) if matters else None)
+    return EarlySearch(loaded[0], {u.id: u.name for u in units}, judge)
+
+
+def _read_catalogue(
+    db: sqlite3.Connection,
+) -> tuple[tuple[UnitRecord, ...], tuple[BureauRecord, ...], tuple[MatterRecord, ...]]:
+    """The active units, the bureaus and the active matter types, as the service reads them."""
+    units = tuple(
+        UnitRecord(
+            id=r[0],
+            name=r[1],
+            full_name=r[2],
+            category=r[3],
+            city=r[4],
+            subcentre=bool(r[5]),
+            hotline=r[6],
+            contact_role=r[7],
+            domains=tuple(Domain(d) for d in json.loads(r[8])),
+            duties=tuple(json.loads(r[9])),
+            keywords=tuple(json.loads(r[10])),
+        )
+        for r in db.execute(
+            "SELECT id, name, full_name, category, city, subcentre, hotline, contact_role,"
+            " domains, duties, keywords FROM units WHERE active"
+        )
+    )
+    bureaus = tuple(
+        BureauRecord(id=r[0], name=r[1], duties=tuple(json.loads(r[2])))
+        for r in db.execute("SELECT id, name, duties FROM bureaus")
+    )
+    matters = tuple(
+        MatterRecord(
+            id=r[0],
+            name=r[1],
+            domain=Domain(r[2]),
+            owner=r[3],
+            also=tuple(json.loads(r[4])),
+            basis=r[5],
+            describe=r[6],
+            terms=tuple(json.loads(r[7])),
+        )
+        for r in db.execute(
+            "SELECT id, name, domain, owner, also, basis, describe, terms FROM matters"
+            " WHERE active"
+        )
+    )
+    return units, bureaus, matters
