@@ -68,6 +68,7 @@ class IntakeIn(Body):
     place: Str60 = ""
     matter_type: Str60 = ""
     repeat_of: Id = ""
+    phone_declined: bool = False
 
 
 # ---------------------------------------------------------------- knowledge, routing, duplicates

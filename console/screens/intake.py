@@ -30,7 +30,7 @@ from console.drafts import DraftStore
 from console.errors import HotlineError, Unavailable
 from console.services.categories import MATTER_TYPES
 from console.services.clock import local
-from console.services.values import ANSWER_CONCERNS, Kind, Special
+from console.services.values import ANSWER_CONCERNS, Kind, Source, Special
 from console.services.views import (
     ArticleHit,
     ArticleView,
@@ -133,6 +133,8 @@ def caller_summary(intake: Intake) -> Text:
     )
     text = Text.assemble(("来电：", "bold"))
     text.append_text(literal(one_line(who) or "（未填写）"))
+    if intake.phone_declined and not intake.caller_phone:
+        text.append("  来电人拒绝留电话", style="bold yellow")
     text.append(f"    {intake.kind.label} · {intake.domain.label}\n", style="dim")
     text.append("诉求：", style="bold")
     text.append_text(literal(one_line(intake.text, 160)))
@@ -646,6 +648,14 @@ class IntakeScreen(Screen[None]):
         self.show_error("")
         return intake
 
+    def _has_contact(self, intake: Intake, why: str) -> bool:
+        """A call-back or a dispatch needs a number, or the caller's refusal ticked."""
+        if intake.caller_phone or intake.phone_declined or intake.source is Source.ASSIGNED:
+            return True
+        self.show_error(f"请填写来电人电话：{why}；来电人不愿留电话时勾选「拒留电话」")
+        self.query_one("#caller_phone").focus()
+        return False
+
     def _confirm(
         self, title: str, body: Text, label: str, run: Callable[[Backend], str], done: str
     ) -> None:
@@ -763,7 +773,7 @@ class IntakeScreen(Screen[None]):
 
     def action_promise(self) -> None:
         intake = self._intake()
-        if intake is None:
+        if intake is None or not self._has_contact(intake, "承诺24小时内回复须留回复号码"):
             return
         body = Text("经来电人同意，向承办单位了解后在24小时内以短信或电话回复（R-CONSULT）。\n\n")
         body.append_text(caller_summary(intake))
@@ -817,7 +827,7 @@ class IntakeScreen(Screen[None]):
 
     def _dispatch_dialog(self, special: bool) -> None:
         intake = self._intake()
-        if intake is None:
+        if intake is None or not self._has_contact(intake, "承办单位须与来电人沟通并回访"):
             return
         rows = self._unit_rows()
         if not rows:

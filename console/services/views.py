@@ -44,6 +44,9 @@ class Intake:
     place: str = ""
     matter_type: str = ""
     repeat_of: str = ""  # number of an earlier ticket on the same matter
+    # the caller refused to leave a number: recorded, and it lets a call-back or dispatch go
+    # ahead without one
+    phone_declined: bool = False
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,9 @@ class IntakeForm(VerticalScroll):
     IntakeForm Input, IntakeForm Select { width: 1fr; }
     IntakeForm #caller_name { width: 12; }
     IntakeForm #text { height: 1fr; min-height: 5; }
-    IntakeForm #confidential { height: 1; border: none; padding: 0; background: transparent; }
+    IntakeForm #confidential, IntakeForm #phone_declined {
+        height: 1; border: none; padding: 0; background: transparent;
+    }
     IntakeForm .text-label { color: $text-muted; height: 1; }
     """
 
@@ -81,6 +83,7 @@ class IntakeForm(VerticalScroll):
             "电话",
             Input(placeholder="来电号码", id="caller_phone", compact=True, max_length=20),
             Input(placeholder="姓名", id="caller_name", compact=True, max_length=30),
+            Checkbox(Text("拒留电话"), id="phone_declined", compact=True),
         )
         yield _row(
             "身份",
@@ -167,6 +170,7 @@ class IntakeForm(VerticalScroll):
         matter = self.query_one("#matter_type", Select).value
         out["matter_type"] = matter if isinstance(matter, str) else ""
         out["confidential"] = "1" if self.query_one("#confidential", Checkbox).value else ""
+        out["phone_declined"] = "1" if self.query_one("#phone_declined", Checkbox).value else ""
         out["text"] = self.query_one("#text", TextArea).text
         return out
 
@@ -180,6 +184,7 @@ class IntakeForm(VerticalScroll):
             self.query_one(f"#{name}", Select).value = value
         self._sync_matter_types(fields.get("matter_type", ""))
         self.query_one("#confidential", Checkbox).value = bool(fields.get("confidential"))
+        self.query_one("#phone_declined", Checkbox).value = bool(fields.get("phone_declined"))
         area = self.query_one("#text", TextArea)
         area.text = clean(fields.get("text", ""))
         area.move_cursor(area.document.end)
@@ -209,6 +214,7 @@ class IntakeForm(VerticalScroll):
             place=f["place"].strip(),
             matter_type=f["matter_type"],
             repeat_of=repeat_of,
+            phone_declined=bool(f["phone_declined"]) and not f["caller_phone"].strip(),
         )
 
     # ------------------------------------------------------------------ events
@@ -245,7 +251,7 @@ class IntakeForm(VerticalScroll):
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        self.post_message(self.Edited("confidential"))
+        self.post_message(self.Edited(event.checkbox.id or "confidential"))
 
     @on(TextArea.Changed, "#text")
     def _text_changed(self, event: TextArea.Changed) -> None:

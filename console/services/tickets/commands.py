@@ -373,9 +373,10 @@ class TicketService:
             self._refuse_terminated(s, intake)
             if intake.kind is not Kind.CONSULTATION:
                 raise RuleError("R-CONSULT", "只有咨询类可以承诺24小时内回复", allowed="派单")
+            require_contact(intake, "R-CONSULT", "承诺24小时内以短信或电话回复，须留回复号码")
             t = self._new_ticket(s, intake, State.CALLBACK_PROMISED, now)
             self._start(t, "consult", "R-CONSULT", now)
-            self._event(s, t, "promise_callback", note, now)
+            self._event(s, t, "promise_callback", note, now, **_contact_details(intake))
             return str(t.number)
 
     def explain_prefiled(self, intake: Intake, scope_id: str) -> str:
@@ -444,9 +445,14 @@ class TicketService:
                     "特殊事项须立即生成特殊工单并派单",
                     allowed="选择承办单位后派单",
                 )
+            require_contact(
+                intake, "R-COMPLETE", "承办单位须与来电人沟通，办结后还要回访，须留联系电话"
+            )
             t = self._new_ticket(s, intake, State.ACCEPTED, now)
             t.special = special.value
-            self._event(s, t, "accept", "", now, special=special.value)
+            self._event(
+                s, t, "accept", "", now, special=special.value, **_contact_details(intake)
+            )
             if unit_id:
                 self._dispatch(s, t, unit_id, tuple(co_unit_ids), now)
             return str(t.number)
@@ -1163,6 +1169,26 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
+
+
+def require_contact(intake: Intake, rule: str, why: str) -> None:
+    """Someone will call the caller back: a number, or the caller's refusal on record."""
+    if intake.caller_phone.strip() or intake.phone_declined:
+        return
+    if intake.source is Source.ASSIGNED:
+        return  # a task assigned by the provincial committee or government has no caller
+    raise RuleError(
+        rule,
+        f"来电人电话（caller_phone）未填写：{why}",
+        allowed="填写来电人电话，或记为「来电人拒绝留电话」",
+    )
+
+
+def _contact_details(intake: Intake) -> dict[str, Any]:
+    """What the ticket's first event records about reaching the caller."""
+    if intake.phone_declined and not intake.caller_phone.strip():
+        return {"phone_declined": True}
+    return {}
 
 
 def _validate_intake(intake: Intake) -> None:

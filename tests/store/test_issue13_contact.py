@@ -1,0 +1,69 @@
+"""Issue 13 item 1: whoever has to call the caller back gets a number, or the refusal on record.
+
+Runs on SQLite and, when HOTLINE_TEST_PG is set, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from console.errors import RuleError
+from console.services.values import Kind, Source, Special, State
+from console.store.models import EventRow, TicketRow
+from tests.store.conftest import Platform, intake
+
+
+def _count(p: Platform) -> int:
+    with p.store.read() as s:
+        return len(s.execute(select(TicketRow.id)).all())
+
+
+def test_item1_callback_promise_refused_without_a_phone(platform: Platform) -> None:
+    with pytest.raises(RuleError) as err:
+        platform.operator.promise_callback(intake(Kind.CONSULTATION, caller_phone=""))
+    assert err.value.rule == "R-CONSULT"
+    assert "caller_phone" in str(err.value) and "拒绝留电话" in err.value.allowed
+    assert _count(platform) == 0
+
+
+@pytest.mark.parametrize("special", [Special.NONE, Special.URGENT])
+def test_item1_dispatch_refused_without_a_phone(platform: Platform, special: Special) -> None:
+    with pytest.raises(RuleError) as err:
+        platform.operator.accept(intake(caller_phone="  "), unit_id="hn-rst", special=special)
+    assert err.value.rule == "R-COMPLETE"
+    assert _count(platform) == 0
+
+
+def test_item1_caller_declined_is_recorded_and_lets_the_call_through(platform: Platform) -> None:
+    number = platform.operator.promise_callback(
+        intake(Kind.CONSULTATION, caller_phone="", phone_declined=True)
+    )
+    dispatched = platform.operator.accept(
+        intake(caller_phone="", phone_declined=True), unit_id="hn-rst"
+    )
+    assert platform.manager.ticket(number).state == State.CALLBACK_PROMISED.value
+    with platform.store.read() as s:
+        details = {
+            e.action: e.details
+            for e in s.execute(
+                select(EventRow).where(EventRow.action.in_(("accept", "promise_callback")))
+            ).scalars()
+        }
+    assert details["promise_callback"].get("phone_declined") is True
+    assert details["accept"].get("phone_declined") is True
+    assert platform.manager.ticket(dispatched).state == State.DISPATCHED.value
+
+
+def test_item1_a_number_given_is_not_marked_declined(platform: Platform) -> None:
+    platform.operator.accept(intake(phone_declined=True), unit_id="hn-rst")
+    with platform.store.read() as s:
+        event = s.execute(select(EventRow).where(EventRow.action == "accept")).scalar_one()
+    assert "phone_declined" not in event.details
+
+
+def test_item1_an_assigned_task_needs_no_caller_phone(platform: Platform) -> None:
+    platform.operator.accept(
+        intake(caller_phone="", source=Source.ASSIGNED, source_line=""), unit_id="hn-rst"
+    )
+    assert _count(platform) == 1
