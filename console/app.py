@@ -29,6 +29,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -38,6 +39,7 @@ from console.config import Settings
 from console.errors import HotlineError, Unavailable
 from console.services.values import Role
 from console.services.views import Actor, ArticleHit
+from console.terminal import install as install_terminal_parser
 
 if TYPE_CHECKING:
     from console.services.backend import Backend
@@ -277,6 +279,11 @@ class HotlineApp(App[None]):
         self.crashed = False
 
     # ------------------------------------------------------------------ start-up
+    def get_driver_class(self) -> type[Driver]:
+        # Alt+digit as ESC+digit (tmux, screen, PuTTY …) and pastes carrying ESC read right
+        install_terminal_parser()
+        return super().get_driver_class()
+
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))

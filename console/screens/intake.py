@@ -265,6 +265,7 @@ class IntakeScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
+        self._error_text = ""
         super().__init__()
         self.repeat_of = ""
         self.units: list[UnitView] = []
@@ -302,7 +303,7 @@ class IntakeScreen(Screen[None]):
                 side.border_title = "受理检查"
                 yield Static(Text(""), id="intake-error", classes="error-line")
                 yield Static(Text(""), id="terminated-alert")
-                yield Label(Text("不予受理情形（Alt+1…0 勾选，Ctrl+R）"), classes="side-title")
+                yield Label(Text("不予受理情形（Alt+1…0 或 Ctrl+R 后按数字勾选）"), classes="side-title")
                 yield GroundChecklist(id="grounds")
                 yield Static(Text(""), id="ground-script")
                 yield Label(Text("报备范围（F8 解释）"), classes="side-title")
@@ -541,6 +542,7 @@ class IntakeScreen(Screen[None]):
             self.show_error(str(err))
 
     def show_error(self, message: str) -> None:
+        self._error_text = message
         self.query_one("#intake-error", Static).update(Text(message))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -612,6 +614,8 @@ class IntakeScreen(Screen[None]):
             text.append_text(literal(g.basis, style="dim"))
             script.update(text)
             script.set_class(True, "-on")
+            if self._error_text.startswith("请先勾选"):
+                self.show_error("")
         self._schedule_draft()
 
     # ------------------------------------------------------------------ answers
@@ -902,7 +906,7 @@ class IntakeScreen(Screen[None]):
             return
         ground = self.query_one(GroundChecklist).ticked_ground
         if ground is None:
-            self.show_error("请先勾选不予受理的情形（Alt+1…0）")
+            self.show_error("请先勾选不予受理的情形：按数字 1…0 勾选（或 Alt+1…0），再按 Ctrl+R")
             self.query_one(GroundChecklist).focus()
             return
         reason = ground.title

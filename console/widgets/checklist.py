@@ -19,7 +19,14 @@ class GroundChecklist(TextList):
     DEFAULT_CSS = """
     GroundChecklist { max-height: 11; }
     """
-    BINDINGS = [Binding("space", "toggle", "勾选情形", id="checklist.toggle")]
+    BINDINGS = [
+        Binding("space", "toggle", "勾选情形", id="checklist.toggle"),
+        # the digits tick a ground where Alt+digit does not reach (Ctrl+R focuses this list)
+        *[
+            Binding(str(n % 10), f"tick({n})", f"勾选情形{n}", show=False)
+            for n in range(1, 11)
+        ],
+    ]
 
     class Ticked(Message):
         """The ticked ground changed (None: none ticked)."""
@@ -70,6 +77,9 @@ class GroundChecklist(TextList):
             self.ticked = None
             self._render_rows()
             self.post_message(self.Ticked(None))
+
+    def action_tick(self, number: int) -> None:
+        self.tick(number)
 
     def action_toggle(self) -> None:
         rid = self.selected_id

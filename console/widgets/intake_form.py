@@ -83,7 +83,6 @@ class IntakeForm(VerticalScroll):
             "电话",
             Input(placeholder="来电号码", id="caller_phone", compact=True, max_length=20),
             Input(placeholder="姓名", id="caller_name", compact=True, max_length=30),
-            Checkbox(Text("拒留电话"), id="phone_declined", compact=True),
         )
         yield _row(
             "身份",
@@ -101,7 +100,8 @@ class IntakeForm(VerticalScroll):
             Input(
                 placeholder="证件号（可不填）", id="caller_id_number", compact=True, max_length=30
             ),
-            Checkbox(Text("要求保密"), id="confidential", compact=True),
+            Checkbox(Text("保密"), id="confidential", compact=True),
+            Checkbox(Text("拒留电话"), id="phone_declined", compact=True),
         )
         yield _row(
             "来源",

@@ -65,3 +65,87 @@ async def test_item1_f9_dispatch_needs_a_phone(make_app: Any) -> None:
         await wait_for(
             pilot, lambda: app.screen.__class__.__name__ == "ChoiceDialog", what="unit choice"
         )
+
+
+# ---------------------------------------------------------------- raw terminal bytes
+def parsed(*chunks: str) -> list[Any]:
+    """What the console's terminal parser makes of the bytes a terminal sends, read by read."""
+    from console.terminal import HotlineParser
+
+    parser = HotlineParser()
+    tokens: list[Any] = []
+    for chunk in chunks:
+        tokens += list(parser.feed(chunk))
+    return tokens
+
+
+async def feed_terminal(pilot: Any, *chunks: str) -> None:
+    """Send raw terminal bytes to the running app as its driver does: parse, then post."""
+    for token in parsed(*chunks):
+        pilot.app.post_message(token)
+        await pilot.pause()
+    await pilot.pause()
+
+
+# ---------------------------------------------------------------- item 2: Alt+digit in tmux
+@pytest.mark.parametrize("digit", list("1234567890"))
+def test_item2_esc_digit_is_alt_digit_never_a_character(digit: str) -> None:
+    # tmux, screen, PuTTY, Xshell and the Linux console send Alt+digit as ESC + digit
+    (key,) = parsed(f"\x1b{digit}")
+    assert key.key == f"alt+{digit}"
+    assert not key.is_printable and key.character is None
+
+
+async def test_item2_alt_digit_from_tmux_ticks_a_ground_and_types_nothing(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13900001111", "想撤销法院判决")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert "请先勾选" in error_text(app)
+        app.screen.query_one("#text", TextArea).focus()
+        await feed_terminal(pilot, "\x1b2")  # Alt+2 as tmux sends it
+        area = app.screen.query_one("#text", TextArea)
+        assert area.text == "想撤销法院判决"  # no 「™」 in the caller's words
+        assert app.screen.query_one("#grounds").ticked == 2
+        assert "请先勾选" not in error_text(app)  # the stale hint is gone
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        assert "第2项" in app.screen.body.plain
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+    ticket = screen_platform.backend(Role.MANAGER).ticket(number)
+    assert ticket.refusal_ground == 2 and "™" not in ticket.text
+
+
+async def test_item2_a_digit_ticks_a_ground_where_alt_does_not_reach(make_app: Any) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13900001111", "楼下着火了")
+        await pilot.press("ctrl+r")  # nothing ticked: the list takes the focus
+        await pilot.pause()
+        await feed_terminal(pilot, "5")
+        assert app.screen.query_one("#grounds").ticked == 5
+
+
+# ---------------------------------------------------------------- item 6: bracketed paste
+async def test_item6_paste_with_control_bytes_stays_text_in_order(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        area = app.screen.query_one("#text", TextArea)
+        area.focus()
+        # the paste split across reads as a pty may deliver it, ESC and C0 controls inside
+        await feed_terminal(
+            pilot, "\x1b[20", "0~ABC甲乙\x1b[31m丙丁\x11\x0b\x0c戊\x1b", "[201~"
+        )
+        # in order; ESC and Ctrl+Q shown as ␛ ␑, vertical tab and form feed break the line
+        assert area.text == "ABC甲乙␛[31m丙丁␑\n\n戊"
+        assert app.is_running  # the pasted \x11 (Ctrl+Q) did not quit
+        assert not isinstance(app.screen, ConfirmDialog)  # nor fire a shortcut
+        await feed_terminal(pilot, "己")  # typing goes on after the paste
+        assert area.text.endswith("戊己")
