@@ -79,12 +79,17 @@ class ActionContext:
 
 # ---------------------------------------------------------------------- field widgets
 class UnitPicker(Vertical):
-    """Pick a handling unit by typing part of its name (or a duty keyword), then ↓ and Enter."""
+    """Pick a handling unit by typing part of its name (or a duty keyword), then ↓ and Enter.
+
+    Nothing is chosen until the seat chooses: a highlighted row is not a destination. Enter on
+    a row chooses it; Enter in the filter chooses the only unit left, or goes to the list.
+    """
 
     DEFAULT_CSS = """
     UnitPicker { height: auto; }
     UnitPicker > OptionList { height: 7; }
     UnitPicker > .picker-chosen { color: $text-muted; }
+    UnitPicker > .picker-chosen.-chosen { color: $text-success; text-style: bold; }
     """
 
     def __init__(
@@ -92,11 +97,15 @@ class UnitPicker(Vertical):
     ) -> None:
         super().__init__(id=id)
         self.units = [u for u in units if u.id not in exclude]
+        self.chosen: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="输入单位名称或职责关键字筛选，↓ 选择", classes="picker-filter")
+        yield Input(placeholder="输入单位名称或职责关键字筛选，Enter 选定", classes="picker-filter")
         yield OptionList(*self._options(""), classes="picker-list")
-        yield Label(Text("未选择", style="dim"), classes="picker-chosen")
+        yield Label(Text("未选择（Enter 选定）"), classes="picker-chosen")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = None
 
     def _options(self, query: str) -> list[Option]:
         """Units whose name, id or duty keywords contain the query (住建 finds 省住房城乡建设厅:
@@ -113,8 +122,18 @@ class UnitPicker(Vertical):
 
     @property
     def value(self) -> str | None:
-        option = self.query_one(OptionList).highlighted_option
-        return option.id if option is not None else None
+        return self.chosen
+
+    def choose(self, unit_id: str | None) -> None:
+        self.chosen = unit_id
+        label = self.query_one(".picker-chosen", Label)
+        if unit_id is None:
+            label.update(Text("未选择（Enter 选定）"))
+        else:
+            text = Text("已选：")
+            text.append_text(literal(next((u.name for u in self.units if u.id == unit_id), "")))
+            label.update(text)
+        label.set_class(unit_id is not None, "-chosen")
 
     def focus(self, scroll_visible: bool = True) -> UnitPicker:
         self.query_one(Input).focus(scroll_visible)
@@ -125,31 +144,34 @@ class UnitPicker(Vertical):
         event.stop()
         options = self.query_one(OptionList)
         options.set_options(self._options(event.value))
-        if options.option_count:
-            options.highlighted = 0
+        options.highlighted = 0 if event.value.strip() and options.option_count else None
 
     @on(Input.Submitted, ".picker-filter")
     def _to_list(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        if event.value.strip() and options.option_count == 1:
+            self.choose(options.get_option_at_index(0).id)
+            self.screen.focus_next()
+            return
+        options.focus()
 
     def on_key(self, event: Any) -> None:
         if event.key == "down" and self.query_one(Input).has_focus:
             event.stop()
-            self.query_one(OptionList).focus()
+            options = self.query_one(OptionList)
+            if options.highlighted is None and options.option_count:
+                options.highlighted = 0
+            options.focus()
 
     @on(OptionList.OptionHighlighted)
-    def _chosen(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        label = Text("已选：", style="dim")
-        label.append_text(
-            literal(next((u.name for u in self.units if u.id == event.option.id), ""))
-        )
-        self.query_one(".picker-chosen", Label).update(label)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()  # a highlighted row is not a choice
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        self.choose(event.option.id)
         self.screen.focus_next()
 
 

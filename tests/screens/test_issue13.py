@@ -149,3 +149,46 @@ async def test_item6_paste_with_control_bytes_stays_text_in_order(
         assert not isinstance(app.screen, ConfirmDialog)  # nor fire a shortcut
         await feed_terminal(pilot, "己")  # typing goes on after the paste
         assert area.text.endswith("戊己")
+
+
+# ---------------------------------------------------------------- item 3: no preselected unit
+async def test_item3_return_review_sends_nowhere_until_a_unit_is_chosen(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    from console.screens.actions import ReviewReturnDialog, UnitPicker
+    from console.screens.ticket import TicketScreen
+    from tests.screens.test_journeys import MANAGER, RST_CLERK, open_from_queue
+    from tests.screens.test_queues import intake, settle, shown
+
+    number = screen_platform.backend(Role.OPERATOR).accept(
+        intake("小区楼下工地夜间施工噪声扰民"), unit_id="hn-rst"
+    )
+    clerk = screen_platform.backend(RST_CLERK)
+    clerk.sign(number)
+    clerk.return_ticket(number, "施工噪声不属于人社部门职责", "《职能配置》")
+    store = screen_platform.backend(MANAGER)
+
+    app = make_app(MANAGER)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_from_queue(pilot, app, number, queue_key="2")  # 退回待审核
+        await pilot.press("t")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, ReviewReturnDialog)
+        picker = form.query_one(UnitPicker)
+        assert picker.value is None and "未选择" in shown(picker.query_one(".picker-chosen"))
+        form.query_one("#field-reason", Input).focus()
+        await pilot.press(*"同意", "ctrl+s")  # one Ctrl+S must not send it to the first unit
+        await settle(pilot, app)
+        assert isinstance(app.screen, ReviewReturnDialog)
+        assert "改派" in shown(form.query_one("#dialog-error"))
+        assert store.ticket(number).state == State.RETURN_REQUESTED
+        # the fast path: type to filter, Enter on the only match chooses it
+        picker.focus()
+        await pilot.press(*"住房城乡", "enter")
+        await settle(pilot, app)
+        assert picker.value == "hn-zjt" and "已选" in shown(picker.query_one(".picker-chosen"))
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TicketScreen)
+    assert store.ticket(number).unit_id == "hn-zjt"
