@@ -25,10 +25,24 @@ from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, NotFound, PermissionDenied, Unavailable
 from console.screens.actions import ActionContext, dialog_for
-from console.services.values import SUPERVISION_GROUNDS, SUPERVISION_METHODS, Satisfaction, Special
-from console.services.views import ActionView, ClockView, SupervisionView, TicketView, UnitView
+from console.services.values import (
+    SUPERVISION_GROUNDS,
+    SUPERVISION_METHODS,
+    Role,
+    Satisfaction,
+    Special,
+)
+from console.services.views import (
+    ActionView,
+    ClockView,
+    ContactView,
+    SupervisionView,
+    TicketView,
+    UnitView,
+)
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI, due_label, remaining_text
+from console.widgets.dialogs import InfoDialog, PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.notifications import NotificationList
@@ -64,6 +78,11 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
     "close_supervision": ("b", "督办办结"),
     "answer_callback": ("h", "回复来电人"),
 }
+
+CONTACT_ROLES = frozenset(
+    {Role.UNIT_CLERK, Role.OPERATOR, Role.EXPERT, Role.SHIFT_LEAD, Role.SUBCENTRE_OPERATOR, Role.MANAGER}
+)
+"""Seats that may have to reach a caller (the store decides, audits and refuses per ticket)."""
 
 SUPERVISION_STATES = {"open": "督办中", "replied": "已书面说明", "closed": "已办结"}
 
@@ -241,6 +260,13 @@ class TicketScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "返回", id="ticket.back"),
         Binding("r", "reload", "刷新", id="ticket.reload"),
+        Binding(
+            "v",
+            "contact",
+            "联系来电人",
+            id="ticket.contact",
+            tooltip="查看来电人完整电话以便联系（须说明理由，记入审计；要求保密的除外）",
+        ),
         *(
             Binding(key, f"act('{name}')", label, id=f"ticket.{name}")
             for name, (key, label) in ACTION_KEYS.items()
@@ -394,6 +420,9 @@ class TicketScreen(Screen[None]):
         return next((a for a in self.view.actions if a.action == name), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "contact":
+            actor = getattr(self.app, "actor", None)
+            return actor is not None and actor.role in CONTACT_ROLES
         if action != "act":
             return True
         av = self._action_view(str(parameters[0])) if parameters else None
@@ -446,6 +475,58 @@ class TicketScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.load()
+
+    # ------------------------------------------------------------------ contacting the caller
+    def action_contact(self) -> None:
+        """The full number, for the seat that has to reach the caller: a reason, audited."""
+        if self.view is not None and self.view.confidential and self._is_unit_clerk():
+            self.notify(
+                "来电人要求保密，姓名和联系方式不向承办单位提供（R-CONFIDENTIAL）",
+                title="不能查看联系方式",
+                severity="warning",
+                markup=False,
+            )
+            return
+        note = Text("查看来电人完整联系方式须说明理由，理由与查看记入审计（R-CONFIDENTIAL）。")
+
+        def entered(reason: str | None) -> None:
+            if reason:
+                self.reveal(reason)
+
+        self.app.push_screen(
+            PromptDialog("联系来电人", placeholder="理由，如：电话核实诉求、告知办理结果", note=note),
+            entered,
+        )
+
+    def _is_unit_clerk(self) -> bool:
+        actor = getattr(self.app, "actor", None)
+        return actor is not None and actor.role is Role.UNIT_CLERK
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-contact")
+    def reveal(self, reason: str) -> None:
+        backend = self.app.backend  # type: ignore[attr-defined]
+        try:
+            contact = backend.reveal_contact(self.number, reason)
+        except HotlineError as err:
+            self.app.call_from_thread(
+                self.notify, str(err), title="不能查看联系方式", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._show_contact, contact)
+
+    def _show_contact(self, contact: ContactView) -> None:
+        body = Text.assemble(("电话：", "bold"))
+        body.append_text(literal(contact.caller_phone or "（来电人未留电话）", style="bold"))
+        for label, value in (
+            ("姓名", contact.caller_name),
+            ("企业", contact.enterprise_name),
+            ("证件号", contact.caller_id_number),
+        ):
+            if value:
+                body.append(f"\n{label}：", style="bold")
+                body.append_text(literal(value))
+        body.append("\n\n本次查看已记入审计。", style="dim")
+        self.app.push_screen(InfoDialog(f"来电人联系方式（工单 {contact.number}）", body))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

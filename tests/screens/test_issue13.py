@@ -192,3 +192,57 @@ async def test_item3_return_review_sends_nowhere_until_a_unit_is_chosen(
         await settle(pilot, app)
         assert isinstance(app.screen, TicketScreen)
     assert store.ticket(number).unit_id == "hn-zjt"
+
+
+# ---------------------------------------------------------------- item 5: the unit contacts the caller
+async def _reveal_attempts(screen_platform: ScreenPlatform, number: str) -> list[tuple[str, str]]:
+    from sqlalchemy import select
+
+    from console.store.models import AuditRow
+
+    with screen_platform.store.read() as s:
+        rows = s.execute(select(AuditRow).where(AuditRow.target == number)).scalars()
+        return [(r.action, r.seat) for r in rows if r.action.startswith("reveal")]
+
+
+async def test_item5_unit_clerk_reveals_the_callers_number_audited(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    from tests.screens.test_journeys import RST_CLERK
+    from tests.screens.test_queues import intake, settle
+    from tests.screens.test_ticket import open_ticket
+
+    number = screen_platform.backend(Role.OPERATOR).accept(
+        intake("公司拖欠工资三个月", caller_phone="13812345678"), unit_id="hn-rst"
+    )
+    app = make_app(RST_CLERK)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_ticket(pilot, app, number)
+        assert "13812345678" not in str(app.screen.query_one("#ticket-header").render())
+        await pilot.press("v")
+        await settle(pilot, app)
+        await pilot.press(*"电话核实欠薪情况", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="contact")
+        assert "13812345678" in app.screen.body.plain
+    assert await _reveal_attempts(screen_platform, number) == [("reveal_contact", "clerk-rst")]
+
+
+async def test_item5_confidential_caller_is_not_revealed_to_the_unit(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    from tests.screens.test_journeys import RST_CLERK
+    from tests.screens.test_queues import intake, settle
+    from tests.screens.test_ticket import open_ticket
+
+    number = screen_platform.backend(Role.OPERATOR).accept(
+        intake("举报单位违法用工", caller_phone="13812345678", confidential=True),
+        unit_id="hn-rst",
+    )
+    app = make_app(RST_CLERK)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        await pilot.press("v")
+        await settle(pilot, app)
+        assert app.screen is screen  # no reason asked, nothing shown
+        assert "13812345678" not in str(screen.query_one("#ticket-header").render())
+    assert await _reveal_attempts(screen_platform, number) == []
