@@ -39,6 +39,7 @@ UI_SURFACE = {
     "console.services.values",
     "console.services.clock",
     "console.services.categories",
+    "console.services.triage",
 }
 # Each concern and the concerns it may import (besides the top-level vocabulary).
 CONCERNS = {
@@ -48,7 +49,7 @@ CONCERNS = {
     "tickets": {"calendar", "access"},
     "knowledge": {"calendar"},
 }
-VOCABULARY = {"values", "views", "clock", "inputs", "categories"}
+VOCABULARY = {"values", "views", "clock", "inputs", "categories", "triage"}
 
 
 def _module_name(path: Path) -> str:

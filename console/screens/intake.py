@@ -30,6 +30,7 @@ from console.drafts import DraftStore
 from console.errors import HotlineError, Unavailable
 from console.services.categories import MATTER_TYPES
 from console.services.clock import local
+from console.services.triage import triage
 from console.services.values import ANSWER_CONCERNS, Kind, Source, Special
 from console.services.views import (
     ArticleHit,
@@ -303,6 +304,7 @@ class IntakeScreen(Screen[None]):
                 side.border_title = "受理检查"
                 yield Static(Text(""), id="intake-error", classes="error-line")
                 yield Static(Text(""), id="terminated-alert")
+                yield Static(Text(""), id="triage-hints")
                 yield Label(Text("不予受理情形（Alt+1…0 或 Ctrl+R 后按数字勾选）"), classes="side-title")
                 yield GroundChecklist(id="grounds")
                 yield Static(Text(""), id="ground-script")
@@ -323,6 +325,7 @@ class IntakeScreen(Screen[None]):
             self.query_one(IntakeForm).load(saved)
             self.repeat_of = saved.get("repeat_of", "")
             self.notify("已恢复上次未完成的来电记录", markup=False)
+        self._show_triage()
         self.query_one("#caller_phone").focus()
         self.watch(self.app, "ready", self._ready_changed, init=True)
         self.watch(self.app, "connection_ok", self._connection_changed, init=False)
@@ -378,6 +381,8 @@ class IntakeScreen(Screen[None]):
     @on(IntakeForm.Edited)
     def _edited(self, event: IntakeForm.Edited) -> None:
         self._schedule_draft()
+        if event.field in ("text", "kind"):
+            self._show_triage()
         if event.field == "text":
             self._schedule_searches()
         elif event.field in ("caller_phone", "place", "source_line", "domain"):
@@ -532,6 +537,31 @@ class IntakeScreen(Screen[None]):
         else:
             alert.update(Text(""))
             alert.set_class(False, "-alert")
+
+    def _show_triage(self) -> None:
+        """Hints from the caller's words (special/urgent, grounds 2 and 5): suggested only."""
+        hints = triage(self.form.text, self.kind)
+        box = self.query_one("#triage-hints", Static)
+        box.display = bool(hints)
+        if not hints:
+            box.update(Text(""))
+            box.set_class(False, "-alert")
+            return
+        text = Text()
+        for h in hints:
+            if text.plain:
+                text.append("\n")
+            text.append("提示 ", style="bold reverse")
+            text.append(f" {h.text}（{h.rule}）", style="bold")
+        kinds = {h.kind for h in hints if h.kind is not None}
+        if kinds and self.kind not in kinds:
+            kind = next(iter(kinds))
+            text.append(
+                f"\n类别建议：{kind.label}（现为{self.kind.label}，Ctrl+L 更改；时限按类别告知来电人）",
+                style="yellow",
+            )
+        box.update(text)
+        box.set_class(True, "-alert")
 
     # ------------------------------------------------------------------ failures
     def _backend_failed(self, err: HotlineError) -> None:

@@ -246,3 +246,21 @@ async def test_item5_confidential_caller_is_not_revealed_to_the_unit(
         assert app.screen is screen  # no reason asked, nothing shown
         assert "13812345678" not in str(screen.query_one("#ticket-header").render())
     assert await _reveal_attempts(screen_platform, number) == []
+
+
+# ---------------------------------------------------------------- item 7: triage hints
+async def test_item7_gas_leak_shows_urgent_and_ground5_hints_and_suggests_help(
+    make_app: Any,
+) -> None:
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13900001111", "家里燃气泄漏了")
+        box = app.screen.query_one("#triage-hints", Static)
+        await wait_for(pilot, lambda: "特殊紧急" in str(box.render()), what="triage hint")
+        shown = str(box.render())
+        assert "119" in shown and "第5项" in shown
+        assert "类别建议：求助" in shown  # suggested; the kind is not changed for the seat
+        assert app.screen.kind.value == "consultation"
+        app.screen.query_one("#text", TextArea).text = "我想撤销法院判决"
+        await wait_for(pilot, lambda: "第2项" in str(box.render()), what="ground 2 hint")
+        assert "119" not in str(box.render())

@@ -1,0 +1,126 @@
+"""Triage hints from a caller's words: what the seat should consider, suggested, never imposed.
+
+- a danger to life or property now → 特殊紧急事项 (R-SPECIAL-URGENT), and the emergency line
+  that owns it (ground 5 of R-INADMISSIBLE: 110/119/120/122);
+- a large outage or pollution → 特殊事项 (R-SPECIAL);
+- a matter for the courts, arbitration, reconsideration, discipline inspection or information
+  disclosure → ground 2 of R-INADMISSIBLE;
+- a help request read as a consultation → the kind 求助, whose limit the caller is then told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.services.values import Kind, Special
+
+
+@dataclass(frozen=True)
+class TriageHint:
+    """One suggestion for the seat: ``text`` to read, the rule behind it, what it proposes."""
+
+    code: str  # "urgent", "special", "ground5", "ground2"
+    text: str
+    rule: str
+    ground: int | None = None
+    special: Special = Special.NONE
+    kind: Kind | None = None
+    words: tuple[str, ...] = ()  # the caller's words that raised it
+
+
+# (words, emergency line, what it is)
+EMERGENCIES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("燃气泄漏", "煤气泄漏", "天然气泄漏", "液化气泄漏", "闻到煤气", "闻到燃气"), "119", "燃气泄漏"),
+    (("着火", "失火", "火灾", "起火", "冒烟了", "爆炸"), "119", "火情"),
+    (("被困", "困在电梯", "溺水", "落水"), "119", "人员被困"),
+    (("打架", "斗殴", "持刀", "动了刀", "抢劫", "行凶", "绑架", "家暴"), "110", "治安警情"),
+    (("昏迷", "晕倒", "不省人事", "大出血", "心脏病发", "中毒"), "120", "急症伤病"),
+    (("车祸", "撞车", "追尾", "交通事故"), "122", "交通事故"),
+)
+SPECIAL_WORDS = (
+    "大面积停水",
+    "大面积停电",
+    "大面积停气",
+    "全小区停水",
+    "全小区停电",
+    "整片停电",
+    "整片停水",
+    "水源污染",
+    "水污染",
+    "自来水发黑",
+    "自来水有异味",
+    "河里死鱼",
+)
+GROUND2_WORDS = (
+    "法院判决",
+    "撤销判决",
+    "判决书",
+    "裁定书",
+    "上诉",
+    "再审",
+    "起诉",
+    "诉讼",
+    "仲裁",
+    "行政复议",
+    "纪检",
+    "监察委",
+    "信息公开",
+)
+
+
+def _found(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w for w in words if w in text)
+
+
+def triage(text: str, kind: Kind | None = None) -> list[TriageHint]:
+    """The hints the caller's words raise, most urgent first."""
+    flat = "".join(text.split())
+    hints: list[TriageHint] = []
+    for words, line, what in EMERGENCIES:
+        found = _found(flat, words)
+        if not found:
+            continue
+        hints.append(
+            TriageHint(
+                "urgent",
+                f"疑似{what}：特殊紧急事项，须2小时内初步响应（F10 立即派单）",
+                "R-SPECIAL-URGENT",
+                special=Special.URGENT,
+                kind=Kind.HELP,
+                words=found,
+            )
+        )
+        hints.append(
+            TriageHint(
+                "ground5",
+                f"正在发生的险情请来电人立即拨打{line}（不予受理第5项）",
+                "R-INADMISSIBLE",
+                ground=5,
+                words=found,
+            )
+        )
+        break
+    found = _found(flat, SPECIAL_WORDS)
+    if found and not any(h.code == "urgent" for h in hints):
+        hints.append(
+            TriageHint(
+                "special",
+                "疑似特殊事项：4小时内初步响应（F10 立即派单）",
+                "R-SPECIAL",
+                special=Special.SPECIAL,
+                kind=Kind.HELP,
+                words=found,
+            )
+        )
+    found = _found(flat, GROUND2_WORDS)
+    if found:
+        hints.append(
+            TriageHint(
+                "ground2",
+                "涉及诉讼、仲裁、复议、纪检监察或信息公开等法定途径：考虑不予受理第2项",
+                "R-INADMISSIBLE",
+                ground=2,
+                words=found,
+            )
+        )
+    return hints
