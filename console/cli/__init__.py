@@ -23,6 +23,7 @@ VERBS = (
     "console.cli.serve",
     "console.cli.worker",
     "console.cli.seat",
+    "console.cli.unit",
     "console.cli.audit",
     "console.cli.bench",
     "console.cli.model",
