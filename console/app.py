@@ -14,6 +14,7 @@ The ticket view (TicketScreen) is pushed on top of whichever mode is showing.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 import traceback
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from console.services.backend import Backend
 
 TICKET_NUMBER = re.compile(r"^\s*(HN\d{6,})\s*$", re.IGNORECASE)
+PHONE = re.compile(r"^\s*\+?[\d\- ]{5,20}\s*$")
+SHANGHAI_TZ = dt.timezone(dt.timedelta(hours=8))
 
 INTAKE_ROLES = frozenset({Role.OPERATOR, Role.SUBCENTRE_OPERATOR, Role.EXPERT, Role.SHIFT_LEAD})
 
@@ -145,7 +148,7 @@ class HotlineCommands(Provider):
             name = f"切换到：{label}"
             if name not in seen and app.mode_allowed(mode):
                 yield name, f"打开「{label}」界面", partial(app.show_mode, mode)
-        yield "打开工单（输入工单号）", "按工单号打开工单", app.action_open_ticket
+        yield "打开工单（工单号或来电电话）", "按工单号打开，或按来电人电话查找", app.action_open_ticket
         yield "退出控制台", "草稿已自动保存", app.action_quit
 
     async def discover(self) -> Hits:
@@ -484,11 +487,54 @@ class HotlineApp(App[None]):
             return
         from console.widgets.dialogs import PromptDialog
 
-        def opened(number: str | None) -> None:
-            if number:
-                self.open_ticket(number)
+        def opened(entered: str | None) -> None:
+            if not entered:
+                return
+            if PHONE.match(entered) and not TICKET_NUMBER.match(entered):
+                self.find_by_phone(entered.strip())
+            else:
+                self.open_ticket(entered)
 
-        self.push_screen(PromptDialog("打开工单", placeholder="工单号，如 HN261125000001"), opened)
+        self.push_screen(
+            PromptDialog("打开工单", placeholder="工单号（如 HN261125000001）或来电人电话"), opened
+        )
+
+    @work(thread=True, exclusive=True, group="find-by-phone", exit_on_error=False)
+    def find_by_phone(self, phone: str) -> None:
+        """Ctrl+O with a phone number: that caller's tickets, masked, to pick one from."""
+        backend = self.backend
+        if backend is None:
+            return
+        try:
+            page = backend.tickets_by_phone(phone)
+        except HotlineError as err:
+            self.call_from_thread(self.notify, str(err), severity="error", markup=False)
+            return
+        self.call_from_thread(self._phone_results, page)
+
+    def _phone_results(self, page: Any) -> None:
+        from rich.text import Text
+
+        from console.widgets.dialogs import ChoiceDialog
+        from console.widgets.safe import literal
+
+        if not page.rows:
+            self.notify("没有该号码的工单（或无权查看）", severity="warning", markup=False)
+            return
+        rows = []
+        for r in page.rows:
+            line = Text.assemble((r.number, "bold"), "  ", (r.caller, "dim"), "  ")
+            line.append(f"{r.created_at.astimezone(SHANGHAI_TZ):%Y-%m-%d} {r.state_label}  ")
+            line.append_text(literal(r.title))
+            rows.append((r.number, line))
+        more = f"（共 {page.total} 张，列出最近 {len(rows)} 张）" if page.total > len(rows) else ""
+        body = Text(f"该来电号码的工单{more}：", style="bold")
+
+        def picked(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                self.open_ticket(result[0])
+
+        self.push_screen(ChoiceDialog("按来电电话查找工单", body, rows), picked)
 
     def open_ticket(self, number: str) -> None:
         """Show a ticket by its number (the ticket view says so when there is no such ticket)."""

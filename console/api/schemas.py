@@ -143,6 +143,11 @@ class AcceptIn(Body):
     special: Special = Special.NONE
 
 
+class PhoneSearchIn(Body):
+    phone: Str30
+    limit: int = 20
+
+
 class NumberOut(BaseModel):
     """The number of the ticket a command created."""
 

@@ -235,6 +235,10 @@ class LocalBackend:
         with self.store.read() as s:
             return self.queries.page(s, name, self.now(), offset, limit)
 
+    def tickets_by_phone(self, phone: str, limit: int = 20) -> Page:
+        with self.store.read() as s:
+            return self.queries.by_phone(s, phone, self.now(), limit)
+
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]:
         now = self.now()
         with self.store.read() as s:

@@ -473,6 +473,11 @@ class RemoteBackend:
     def queue(self, name: str, offset: int = 0, limit: int = 50) -> Page:
         return self._get(Page, f"/queues/{quote(name, safe='')}", offset=offset, limit=limit)  # type: ignore[no-any-return]
 
+    def tickets_by_phone(self, phone: str, limit: int = 20) -> Page:
+        # POST: a caller's number stays out of URLs and access logs
+        payload = self._command("/ticket-search", {"phone": phone, "limit": limit})
+        return decode(Page, payload)  # type: ignore[no-any-return]
+
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]:
         if not names:
             return {}

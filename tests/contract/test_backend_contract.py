@@ -552,3 +552,15 @@ def test_r_special_dispatch_lists_its_four_notifications_pending_masked(
         assert view.notifications[-1].target_label == "来电人 138****1234"
         assert "13812341234" not in repr(view.notifications)
         assert view == twin(w, seat).ticket(number)  # the same over either transport
+
+
+def test_item8_tickets_by_caller_phone(world: World) -> None:
+    """Issue 13 item 8: the same look-up by caller phone, masked, over every backend."""
+    w = world
+    number = w.operator.accept(intake(caller_phone="13912340000"), unit_id="hn-rst")
+    page = w.operator.tickets_by_phone("13912340000")
+    assert [r.number for r in page.rows] == [number] and page.total == 1
+    assert "13912340000" not in page.rows[0].caller
+    assert w.zjt.tickets_by_phone("13912340000").rows == ()
+    with pytest.raises(InputError):
+        w.operator.tickets_by_phone("abc%")

@@ -264,3 +264,31 @@ async def test_item7_gas_leak_shows_urgent_and_ground5_hints_and_suggests_help(
         app.screen.query_one("#text", TextArea).text = "我想撤销法院判决"
         await wait_for(pilot, lambda: "第2项" in str(box.render()), what="ground 2 hint")
         assert "119" not in str(box.render())
+
+
+# ---------------------------------------------------------------- item 8: Ctrl+O by caller phone
+async def test_item8_ctrl_o_finds_tickets_by_caller_phone_masked(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    from console.screens.ticket import TicketScreen
+    from console.widgets.dialogs import ChoiceDialog
+    from tests.screens.test_journeys import MANAGER
+    from tests.screens.test_queues import intake, settle
+
+    op = screen_platform.backend(Role.OPERATOR)
+    older = op.accept(intake("路灯坏了", caller_phone="13912345678"), unit_id="hn-rst")
+    newer = op.accept(intake("又来反映路灯", caller_phone="13912345678"), unit_id="hn-rst")
+    app = make_app(MANAGER)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+o")
+        await settle(pilot, app)
+        await pilot.press(*"13912345678", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="phone results")
+        listed = [rid for rid, _ in app.screen.rows]
+        assert listed == [newer, older]
+        shown = "".join(text.plain for _, text in app.screen.rows)
+        assert "13912345678" not in shown and "139****5678" in shown
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen), what="ticket")
+        assert app.screen.number == older

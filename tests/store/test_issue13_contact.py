@@ -67,3 +67,30 @@ def test_item1_an_assigned_task_needs_no_caller_phone(platform: Platform) -> Non
         intake(caller_phone="", source=Source.ASSIGNED, source_line=""), unit_id="hn-rst"
     )
     assert _count(platform) == 1
+
+
+# ---------------------------------------------------------------- item 8: tickets by caller phone
+def test_item8_tickets_found_by_caller_phone_masked_and_scoped(platform: Platform) -> None:
+    first = platform.operator.accept(intake(caller_phone="13912345678"), unit_id="hn-rst")
+    second = platform.operator.accept(intake(caller_phone="139-1234-5678"), unit_id="hn-zjt")
+    hidden = platform.operator.accept(
+        intake(caller_phone="13912345678", confidential=True), unit_id="hn-rst"
+    )
+    platform.operator.accept(intake(caller_phone="13800000000"), unit_id="hn-rst")
+
+    page = platform.operator.tickets_by_phone("13912345678")
+    assert [r.number for r in page.rows] == [hidden, second, first]  # newest first, as typed
+    assert page.total == 3
+    assert all("13912345678" not in r.caller for r in page.rows)  # masked in the list
+    # the unit sees its own tickets, and not a confidential caller's (R-CONFIDENTIAL)
+    assert [r.number for r in platform.rst.tickets_by_phone("13912345678").rows] == [first]
+    assert [r.number for r in platform.zjt.tickets_by_phone("13912345678").rows] == [second]
+    assert platform.operator.tickets_by_phone("139 1234 5678").total == 3
+
+
+def test_item8_phone_search_refuses_what_is_not_a_number(platform: Platform) -> None:
+    from console.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        platform.operator.tickets_by_phone("abc%")
+    assert err.value.field == "phone"

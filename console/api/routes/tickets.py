@@ -26,6 +26,7 @@ from console.api.schemas import (
     IdOut,
     NoteIn,
     OpenSupervisionIn,
+    PhoneSearchIn,
     ReturnIn,
     RevealIn,
     ReviewIn,
@@ -59,6 +60,12 @@ def queue(
 ) -> Page:
     """A window of a work queue, nearest deadline first."""
     return backend.queue(name, offset, limit)
+
+
+@router.post("/ticket-search", operation_id="tickets_by_phone", response_model=Page)
+def tickets_by_phone(backend: Seat, body: PhoneSearchIn) -> Page:
+    """The tickets of a caller's number this seat may see, newest first; callers masked."""
+    return backend.tickets_by_phone(body.phone, body.limit)
 
 
 @router.get("/queue-counts", operation_id="queue_counts", response_model=dict[str, int])

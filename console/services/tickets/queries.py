@@ -499,6 +499,28 @@ class Queries:
             )
         return scope(stmt, a)
 
+    def by_phone(self, s: Session, phone: str, now: dt.datetime, limit: int = 20) -> Page:
+        """The tickets of a caller's number this seat may see, newest first; callers masked.
+
+        A confidential caller's tickets are not found by a unit (R-CONFIDENTIAL): the search
+        would tell the unit who called.
+        """
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if not (5 <= len(digits) <= 15) or any(ch not in "0123456789- +" for ch in phone.strip()):
+            raise InputError("phone", "电话号码应为 5–15 位数字")
+        if limit < 1 or limit > 100:
+            raise InputError("limit", "每次 1–100 条")
+        variants = {digits, phone.strip()}
+        if len(digits) == 11:  # a mobile number as seats often type it: 139-1234-5678
+            variants |= {f"{digits[:3]}{sep}{digits[3:7]}{sep}{digits[7:]}" for sep in "- "}
+        stmt = select(TicketRow).where(TicketRow.caller_phone.in_(variants))
+        if self.actor.role is Role.UNIT_CLERK:
+            stmt = stmt.where(TicketRow.confidential.is_(False))
+        stmt = scope(stmt, self.actor)
+        total = int(s.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
+        rows = s.execute(stmt.order_by(TicketRow.id.desc()).limit(limit)).scalars().all()
+        return Page(rows=tuple(self.summary(t, now) for t in rows), offset=0, total=total)
+
     def page(
         self, s: Session, name: str, now: dt.datetime, offset: int = 0, limit: int = 50
     ) -> Page:
