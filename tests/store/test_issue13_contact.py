@@ -94,3 +94,20 @@ def test_item8_phone_search_refuses_what_is_not_a_number(platform: Platform) -> 
     with pytest.raises(InputError) as err:
         platform.operator.tickets_by_phone("abc%")
     assert err.value.field == "phone"
+
+
+# ---------------------------------------------------------------- item 9: no rule id in a citizen's SMS
+def test_item9_extension_sms_carries_no_rule_id(platform: Platform) -> None:
+    from console.store.models import OutboxRow
+
+    number = platform.operator.accept(intake(), unit_id="hn-rst")
+    platform.rst.sign(number)
+    platform.rst.request_extension(number, 5, "需现场核查")
+    platform.manager.review_extension(number, True, "同意")
+    with platform.store.read() as s:
+        sms = s.execute(select(OutboxRow).where(OutboxRow.channel == "sms")).scalars().all()
+    to_caller = [o for o in sms if o.target == "13812341234"]
+    assert to_caller, [o.target for o in sms]
+    for o in to_caller:
+        assert "R-" not in o.payload["message"]
+    assert to_caller[-1].payload["rule"] == "R-EXTEND"

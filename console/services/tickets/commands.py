@@ -798,8 +798,9 @@ class TicketService:
                 t.caller_phone or "-",
                 f"extension:{t.extension_wd}",
                 message=f"【12345】您反映的诉求（工单{t.number}）经批准延期办理，"
-                f"办理时限延至{local(due.due):%Y-%m-%d}（R-EXTEND）",
+                f"办理时限延至{local(due.due):%Y-%m-%d}。",
                 due=due.due.isoformat(),
+                rule="R-EXTEND",  # the rule stays in the internal record, not in the SMS
             )
             self._event(s, t, "extension_approved", reason, now, days=days, due=due.due.isoformat())
 
