@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from console.services.clock import local
+from console.services.values import State
 from console.services.views import DuplicateView, PrefilingView, UnitSuggestionView
 from console.widgets.safe import literal, one_line
 
@@ -80,6 +81,14 @@ def unit_row(rank: int, s: UnitSuggestionView) -> Text:
     return text
 
 
+def state_label(state: str) -> str:
+    """A ticket state as people read it (「办理中」, never 「handling」)."""
+    try:
+        return State(state).label
+    except ValueError:
+        return one_line(state)
+
+
 def duplicate_row(d: DuplicateView) -> Text:
     if d.terminated:
         head = Text.assemble(
@@ -89,14 +98,17 @@ def duplicate_row(d: DuplicateView) -> Text:
         )
     else:
         head = Text.assemble(
-            (d.number, "bold"), (f"  {one_line(d.state)}", ""), (f"  相似 {d.score:.2f}", "dim")
+            (d.number, "bold"), (f"  {state_label(d.state)}", ""), (f"  相似 {d.score:.2f}", "dim")
         )
     if d.same_caller:
         head.append("  同一来电人", style="bold yellow")
     text = head
-    if d.reason:
+    reason = d.reason
+    if d.same_caller and reason.startswith("同一来电人"):  # said once, in the head
+        reason = reason.removeprefix("同一来电人").lstrip("，")
+    if reason:
         text.append("\n   ")
-        text.append_text(literal(one_line(d.reason, 70), style="dim"))
+        text.append_text(literal(one_line(reason, 70), style="dim"))
     return text
 
 

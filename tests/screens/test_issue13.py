@@ -292,3 +292,21 @@ async def test_item8_ctrl_o_finds_tickets_by_caller_phone_masked(
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen), what="ticket")
         assert app.screen.number == older
+
+
+# ---------------------------------------------------------------- item 9/10: what people read
+def test_item9_duplicates_panel_reads_states_in_chinese_and_says_same_caller_once() -> None:
+    from console.services.views import DuplicateView
+    from console.widgets.suggestions import duplicate_row
+
+    view = DuplicateView(
+        number="HN261125000001",
+        score=0.91,
+        same_caller=True,
+        state="handling",
+        terminated=False,
+        reason="同一来电人，同一事项的把握 0.91，工单办理中",
+    )
+    row = duplicate_row(view).plain
+    assert "handling" not in row and "办理中" in row
+    assert row.count("同一来电人") == 1
