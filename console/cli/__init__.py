@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -34,9 +35,49 @@ class UsageError(Exception):
     """Bad command-line input: printed as one line, exit status 2."""
 
 
+# argparse speaks English; people read Chinese (the value a user typed is kept as typed)
+_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"the following arguments are required: (.*)"), r"缺少必填参数：\1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"无法识别的参数：\1"),
+    (
+        re.compile(r"argument (.+?): invalid choice: (.+?) \(choose from (.*)\)"),
+        r"参数 \1：无效的选项 \2（可选：\3）",
+    ),
+    (re.compile(r"argument (.+?): invalid (\w+) value: (.*)"), r"参数 \1：值无效 \3"),
+    (re.compile(r"argument (.+?): expected one argument"), r"参数 \1：缺少取值"),
+    (re.compile(r"argument (.+?): expected at least one argument"), r"参数 \1：至少需要一个取值"),
+    (re.compile(r"argument (.+?): not allowed with argument (.*)"), r"参数 \1 不能与 \2 同时使用"),
+    (re.compile(r"one of the arguments (.*) is required"), r"须给出以下参数之一：\1"),
+    (re.compile(r"ambiguous option: (.+?) could match (.*)"), r"选项 \1 不明确，可能是：\2"),
+)
+_HELP_WORDS = (
+    ("usage: ", "用法："),
+    ("positional arguments:", "位置参数："),
+    ("options:", "选项："),
+    ("show this help message and exit", "显示本帮助并退出"),
+)
+
+
+def chinese(message: str) -> str:
+    """An argparse message in Chinese (unknown ones are left as they are)."""
+    for pattern, replacement in _MESSAGES:
+        if pattern.fullmatch(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep it one line
-        raise UsageError(message)
+        raise UsageError(chinese(message))
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for english, zh in _HELP_WORDS:
+            text = text.replace(english, zh)
+        return text
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage: ", "用法：")
 
 
 def build_parser() -> argparse.ArgumentParser:

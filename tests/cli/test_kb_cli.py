@@ -140,17 +140,17 @@ def test_search_with_no_answer_says_so(home: Path) -> None:
     ("args", "message"),
     [
         (["search", "社保", "--limit", "0"], "--limit: 应为 1–100"),
-        (["search", "社保", "--limit", "many"], "argument --limit: invalid int value: 'many'"),
+        (["search", "社保", "--limit", "many"], "参数 --limit：值无效 'many'"),
         (["search", "社保", "--domain", "火星"], "--domain: 未知的领域 '火星'"),
         (["search", "社保", "--unit", "hn-nope"], "--unit: 单位 'hn-nope' 不在派单目录中"),
         (["search", "   "], "QUERY: 检索词为空"),
         (["export", "--unit", "hn-nope"], "--unit: 单位 'hn-nope' 不在派单目录中"),
-        (["export", "--format", "csv"], "argument --format: invalid choice: 'csv'"),
+        (["export", "--format", "csv"], "参数 --format：无效的选项 'csv'"),
         (["review", "--unit", "hn-nope"], "--unit: 单位 'hn-nope' 不在派单目录中"),
         (["flags", "--unit", "hn-nope"], "--unit: 单位 'hn-nope' 不在派单目录中"),
         (["import", "absent.toml"], "FILE: 文件不存在：absent.toml"),
         (["import", "notes.txt"], "--format: 无法从扩展名 .txt 判断格式，请指定 toml 或 jsonl"),
-        ([], "the following arguments are required: ACTION"),
+        ([], "缺少必填参数：ACTION"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_status_2(home: Path, args: list[str], message: str) -> None:

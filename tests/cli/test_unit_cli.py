@@ -23,3 +23,13 @@ def test_item10_unit_list_names_the_codes_seat_add_takes(
     units = {u["id"]: u for u in json.loads(as_json.stdout)}
     assert "hn-rst" in units and units["hn-rst"]["name"]
     assert {"id", "name", "category", "city", "hotline"} <= set(units["hn-rst"])
+
+
+def test_item9_argparse_speaks_chinese(platform: Platform, tmp_path: Path) -> None:  # noqa: F811
+    missing = hotline(platform, tmp_path, "seat")
+    assert missing.returncode == 2 and "缺少必填参数" in missing.stderr
+    wrong = hotline(platform, tmp_path, "nope")
+    assert wrong.returncode == 2 and "无效的选项 'nope'" in wrong.stderr
+    assert "invalid choice" not in wrong.stderr and "required" not in missing.stderr
+    helped = hotline(platform, tmp_path, "unit", "--help")
+    assert "用法：" in helped.stdout and "显示本帮助并退出" in helped.stdout
