@@ -22,18 +22,21 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from io import StringIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from rich.align import Align
 from rich.console import Console
+from rich.text import Text
 from textual import events, work
 from textual.app import App
-from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.binding import Binding, BindingType
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from console.config import Settings
@@ -122,6 +125,45 @@ MODE_LABELS = {
 }
 
 
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+class HotlinePalette(CommandPalette):
+    """Textual's command palette, speaking Chinese."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+end, shift+end", "command_list('last')", "到末尾", show=False),
+        Binding("ctrl+home, shift+home", "command_list('first')", "到开头", show=False),
+        Binding("down", "cursor_down", "下一条", show=False),
+        Binding("escape", "escape", "关闭命令面板"),
+        Binding("pagedown", "command_list('page_down')", "下一页", show=False),
+        Binding("pageup", "command_list('page_up')", "上一页", show=False),
+        Binding("up", "command_list('cursor_up')", "上一条", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="搜索命令，或输入工单号…", id="--command-palette")
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text("没有匹配的命令", style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
 class HotlineCommands(Provider):
     """Command palette: every action of the app and of the current screen, and any ticket number."""
 
@@ -133,8 +175,8 @@ class HotlineCommands(Provider):
             binding = active.binding
             if not binding.description or binding.system or binding.action == "command_palette":
                 continue
-            if not active.enabled:
-                continue
+            if not active.enabled or not _has_chinese(binding.description):
+                continue  # a widget's own English binding (Cursor up …) is not a command here
             label = f"{binding.description}（{app.get_key_display(binding)}）"
             if label in seen:
                 continue
@@ -280,6 +322,10 @@ class HotlineApp(App[None]):
         # nothing Textual prints on a crash reaches the terminal; see _handle_exception.
         self.error_console = Console(file=StringIO(), markup=False, highlight=False)
         self.crashed = False
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(HotlinePalette())
 
     # ------------------------------------------------------------------ start-up
     def get_driver_class(self) -> type[Driver]:

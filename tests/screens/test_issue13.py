@@ -310,3 +310,24 @@ def test_item9_duplicates_panel_reads_states_in_chinese_and_says_same_caller_onc
     row = duplicate_row(view).plain
     assert "handling" not in row and "办理中" in row
     assert row.count("同一来电人") == 1
+
+
+async def test_item9_command_palette_speaks_chinese(make_app: Any) -> None:
+    from textual.command import CommandInput, CommandList
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#grounds").focus()  # a list whose own bindings are English
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        palette = app.screen
+        assert palette.query_one(CommandInput).placeholder.startswith("搜索命令")
+        commands = palette.query_one(CommandList)
+        await wait_for(pilot, lambda: commands.option_count > 0, what="commands")
+        texts = [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+        assert not any("Cursor" in t or "cursor" in t for t in texts), texts
+        await pilot.press(*"zzzz")
+        await pilot.pause(1.5)
+        texts = [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
+        assert any("没有匹配的命令" in t for t in texts), texts
+        assert "Dismiss" not in str(palette.query_one(CommandInput).render())
