@@ -426,7 +426,11 @@ class HotlineApp(App[None]):
         self.early_search = None  # the platform's own search from now on
         self.actor = self.backend.actor
         self.sub_title = self.backend.actor.label
-        self.drill_text = drill_text(self.backend.now()) if self.backend.drill else ""
+        self.drill_text = (
+            drill_text(self.backend.now(), running=self.settings.clock_running)
+            if self.backend.drill
+            else ""
+        )
         self.ready = True
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

@@ -12,7 +12,9 @@ from console.services.clock import local
 UNAVAILABLE_TEXT = "数据库/服务器连接中断，正在重试…（已填写的内容会保留）"
 
 
-def drill_text(now: Any) -> str:
+def drill_text(now: Any, running: bool = False) -> str:
+    if running:  # HOTLINE_CLOCK=run: the drill clock started at HOTLINE_NOW and runs on
+        return f"演练模式 · 演练时钟自 {local(now):%Y-%m-%d %H:%M} 起运行"
     return f"演练模式 · 时钟固定于 {local(now):%Y-%m-%d %H:%M}"
 
 

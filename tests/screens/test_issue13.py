@@ -331,3 +331,13 @@ async def test_item9_command_palette_speaks_chinese(make_app: Any) -> None:
         texts = [str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)]
         assert any("没有匹配的命令" in t for t in texts), texts
         assert "Dismiss" not in str(palette.query_one(CommandInput).render())
+
+
+def test_item8_running_drill_clock_is_not_called_pinned() -> None:
+    import datetime as dt
+
+    from console.widgets.banner import drill_text
+
+    now = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)
+    assert "固定" not in drill_text(now, running=True) and "运行" in drill_text(now, running=True)
+    assert "时钟固定于 2026-11-25 09:00" in drill_text(now)
