@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
@@ -230,6 +230,29 @@ class TicketService:
                 payload=payload,
                 idempotency_key=f"{t.number}:{key}",
                 created_at=self.clock.now(),
+            )
+        )
+
+    def _survey(self, s: Session, t: TicketRow, now: dt.datetime) -> None:
+        """The automatic call-back (R-CALLBACK, Art. 19): an SMS survey to the caller, held
+        back to the first allowed hour when the approval falls in quiet hours."""
+        if not t.caller_phone:
+            return
+        n = sum(1 for c in t.clocks if c.key == "callback_auto")
+        send_at = first_allowed_moment(now)
+        s.add(
+            OutboxRow(
+                ticket_id=t.id,
+                channel="sms",
+                target=t.caller_phone,
+                payload={
+                    "kind": "survey",
+                    "message": f"【12345】您反映的诉求（工单{t.number}）已办理完毕。"
+                    "请回复数字评价：1 满意，2 基本满意，3 不满意。感谢您的支持。",
+                },
+                idempotency_key=f"{t.number}:survey:{n}",
+                created_at=now,
+                next_attempt_at=send_at if send_at != now else None,
             )
         )
 
@@ -483,6 +506,11 @@ class TicketService:
         t.unit_id = unit.id
         t.co_units = [CoUnitRow(unit_id=c) for c in co_unit_ids if c != unit.id]
         t.first_received_at = now
+        # a dispatch opens a new round for the receiving unit (see CLOCK OWNERSHIP below):
+        # its own full extension budget (R-EXTEND), and the previous unit's late return stays
+        # on that unit's record (the return event), not on this unit's ticket (R-RETURN)
+        t.extension_wd = 0
+        t.late_return = False
         t.state = State.DISPATCHED.value
         kind = t.kind
         self._start(t, "sign", "R-SIGN", now)
@@ -702,6 +730,7 @@ class TicketService:
                 self._start(t, "callback_auto", "R-CALLBACK", now)
                 self._start(t, "callback_manual", "R-CALLBACK", now)
                 self._event(s, t, "completion_approved", reason, now)
+                self._survey(s, t, now)
                 return
             if not reason.strip():
                 raise InputError("reason", "退回办结申请须说明理由（R-COMPLETE）")
@@ -954,6 +983,7 @@ class TicketService:
                 t.satisfaction = ""
                 self._start(t, "limit", "R-LIMIT", now, kind=t.kind)
                 t.first_received_at = now
+                t.extension_wd = 0  # the redo round has its own extension budget (R-REDO, R-EXTEND)
                 self._event(s, t, "redo", reason, now, unit_id=t.unit_id or "")
             elif decision == "close":
                 t.state = State.CLOSED.value
@@ -1006,8 +1036,23 @@ class TicketService:
             s.add(sup)
             s.flush()
             self._start(t, "supervise", "R-SUPERVISE-LIMIT", now, supervision_id=sup.id)
+            # Art. 23: the supervision record itself is uploaded, not just its existence
+            clock = self._clock(t, "supervise")
+            assert clock is not None
             self._outbox(
-                s, t, "supervision_platform", "省12345指挥监管平台", f"supervision:{sup.id}"
+                s,
+                t,
+                "supervision_platform",
+                "省12345指挥监管平台",
+                f"supervision:{sup.id}",
+                supervision=sup.id,
+                ticket=t.number,
+                ground=ground,
+                method=method,
+                content=note,
+                unit_id=t.unit_id,
+                due=clock.due_at.isoformat(),
+                replies=[],
             )
             self._event(
                 s,
@@ -1041,6 +1086,22 @@ class TicketService:
                 raise InputError("reply", "书面说明不能为空")
             sup.reply = reply
             self._event(s, t, "supervision_reply", reply, now, supervision=sup.id)
+            replies = s.execute(
+                select(func.count())
+                .select_from(EventRow)
+                .where(EventRow.ticket_id == t.id, EventRow.action == "supervision_reply")
+            ).scalar_one()
+            self._outbox(
+                s,
+                t,
+                "supervision_platform",
+                "省12345指挥监管平台",
+                f"supervision:{sup.id}:reply:{replies}",
+                supervision=sup.id,
+                ticket=t.number,
+                unit_id=sup.unit_id,
+                replies=[reply],
+            )
 
     def extend_supervision(self, supervision_id: int, days: int, reason: str) -> None:
         """Complex supervision items may be extended once by at most 10 WD (R-SUPERVISE-LIMIT)."""
@@ -1104,6 +1165,27 @@ class TicketService:
 
 
 # ---------------------------------------------------------------------- derived facts
+# CLOCK OWNERSHIP. Every clock and the extension budget belong to one unit and one round:
+# a dispatch (first, or after an approved return) starts the receiving unit's round, a redo
+# (R-REDO) starts a new round for the same unit. A round's clocks (sign, return, limit) and its
+# extension budget (``TicketRow.extension_wd``, R-EXTEND) start fresh with the round; a rejected
+# completion (R-COMPLETE-REJECT) stays in its round and keeps that round's extensions. A late
+# return (R-RETURN) is the returning unit's fault: it stays recorded on its ``return`` event
+# (``late``), and ``TicketRow.late_return`` only lasts while that unit holds the ticket.
+
+QUIET_START = dt.time(21, 0)
+QUIET_END = dt.time(8, 0)
+"""No message to a citizen between 21:00 and 08:00 Shanghai time (R-CALLBACK: 选择合适时间)."""
+
+
+def first_allowed_moment(now: dt.datetime) -> dt.datetime:
+    """``now`` if outside quiet hours, else the next 08:00 (Asia/Shanghai)."""
+    here = local(now)
+    if QUIET_END <= here.time() < QUIET_START:
+        return now
+    day = here.date() if here.time() < QUIET_END else here.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, QUIET_END, tzinfo=here.tzinfo).astimezone(now.tzinfo)
+
 OBLIGATIONS = {
     "sign",
     "limit",
