@@ -1186,6 +1186,7 @@ def first_allowed_moment(now: dt.datetime) -> dt.datetime:
     day = here.date() if here.time() < QUIET_END else here.date() + dt.timedelta(days=1)
     return dt.datetime.combine(day, QUIET_END, tzinfo=here.tzinfo).astimezone(now.tzinfo)
 
+
 OBLIGATIONS = {
     "sign",
     "limit",
