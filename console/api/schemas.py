@@ -68,6 +68,7 @@ class IntakeIn(Body):
     place: Str60 = ""
     matter_type: Str60 = ""
     repeat_of: Id = ""
+    incident_summary: Str2000 = ""
 
 
 # ---------------------------------------------------------------- knowledge, routing, duplicates

@@ -44,6 +44,7 @@ class Intake:
     place: str = ""
     matter_type: str = ""
     repeat_of: str = ""  # number of an earlier ticket on the same matter
+    incident_summary: str = ""  # the operator's summary of a special/urgent incident (Art. 18)
 
 
 @dataclass(frozen=True)

@@ -198,3 +198,24 @@ def test_r_default_satisfied_settlement_stops_the_rating_clock(platform: Platfor
     rating = [c for c in platform.operator.ticket(number).clocks if c.key == "rating"][-1]
     assert not rating.running
     assert system.settle_callbacks() == []  # settled once
+
+
+# ---------------------------------------------------------------- defect 5: R-SPECIAL-REPORT
+def test_r_special_report_carries_the_incident_summary_not_the_caller(platform: Platform) -> None:
+    summary = "11月25日8时40分，岳阳市某化工厂储罐泄漏，周边约200户受影响，消防已到场处置"
+    number = platform.operator.accept(
+        intake(
+            Kind.HELP,
+            text="我是张先生，化工厂那边味道很大，快来人",
+            incident_summary=summary,
+        ),
+        "hn-zjt",
+        special=Special.URGENT,
+    )
+    for channel in ("duty_office", "emergency"):
+        [report] = outbox(platform, channel)
+        assert summary in report.payload["message"] and report.payload["incident"] == summary
+        assert number in report.payload["message"]
+        words = str(report.payload)
+        for identity in ("张先生", "13812341234", "我是张先生"):  # the caller stays out
+            assert identity not in words

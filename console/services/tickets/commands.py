@@ -63,6 +63,7 @@ INTAKE_COLUMNS = {
     "place": TicketRow.place,
     "matter_type": TicketRow.matter_type,
     "repeat_of": TicketRow.repeat_of,
+    "incident_summary": TicketRow.incident_summary,
 }
 """Each free-text field of an Intake and the ticket column it is stored in."""
 
@@ -281,6 +282,7 @@ class TicketService:
             confidential=intake.confidential,
             place=intake.place,
             text=intake.text,
+            incident_summary=intake.incident_summary.strip(),
             state=state.value,
             repeat_of=intake.repeat_of or None,
             pending="",
@@ -536,10 +538,14 @@ class TicketService:
                 "message": f"【12345】{special.label}工单{t.number}已派至{unit.name}，"
                 f"请于{due}前反馈初步响应（{rule}）",
             }
+            # the duty office and emergency department get what happened (the operator's
+            # summary: time, place, scale, actions so far), never who called (Art. 18)
+            summary = t.incident_summary or "（话务员未填写事件概要）"
             report = {
                 **notice,
-                "message": f"【12345】{special.label}工单{t.number}，承办单位"
-                f"{unit.name}，初步响应时限{due}（R-SPECIAL-REPORT）",
+                "incident": t.incident_summary,
+                "message": f"【12345】{special.label}工单{t.number}，事件概要：{summary}；"
+                f"承办单位{unit.name}，初步响应时限{due}（R-SPECIAL-REPORT）",
             }
             self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{n}", **notice)
             self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{n}", **notice)
