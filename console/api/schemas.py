@@ -69,6 +69,7 @@ class IntakeIn(Body):
     matter_type: Str60 = ""
     repeat_of: Id = ""
     phone_declined: bool = False
+    incident_summary: Str2000 = ""
 
 
 # ---------------------------------------------------------------- knowledge, routing, duplicates

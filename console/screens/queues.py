@@ -51,6 +51,7 @@ ROLE_QUEUES: dict[Role, tuple[str, ...]] = {
         "completions",
         "extensions",
         "terminations",
+        "dissatisfied",
         "overdue",
         "due_soon",
         "supervision",

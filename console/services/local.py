@@ -173,6 +173,21 @@ class LocalBackend:
     def flag_article(self, article_id: str, problem: str, note: str) -> None:
         self.knowledge.flag(article_id, problem, note, self.actor.name, self.now())
 
+    def resolve_article_flag(self, flag_id: int, note: str) -> None:
+        """The article's owner unit or the manager closes an error report (R-KB)."""
+        self.knowledge.resolve_flag(flag_id, note, self.actor.name, self._kb_owner(), self.now())
+
+    def verify_article(self, article_id: str) -> int:
+        """The owner unit or the manager verifies an article; its open reports close (R-KB)."""
+        return self.knowledge.verify_article(article_id, self._kb_owner(), self.now())
+
+    def _kb_owner(self) -> str | None:
+        if self.actor.role is Role.MANAGER:
+            return None
+        if self.actor.role is Role.UNIT_CLERK and self.actor.unit_id:
+            return self.actor.unit_id
+        raise PermissionDenied("只有知识的责任单位或管理部门可以维护知识", rule="R-KB")
+
     def suggest_units(
         self, text: str, domain: str | None = None, place: str | None = None, k: int = 3
     ) -> Sequence[UnitSuggestionView]:

@@ -141,6 +141,7 @@ QUEUES: dict[str, str] = {
     "completions": "办结待审核",
     "extensions": "延期待审核",
     "terminations": "终结待审核",
+    "dissatisfied": "不满意待处理",
     "callbacks": "待回访",
     "supervision": "督办",
     "special": "特殊事项",

@@ -47,6 +47,7 @@ class Intake:
     # the caller refused to leave a number: recorded, and it lets a call-back or dispatch go
     # ahead without one
     phone_declined: bool = False
+    incident_summary: str = ""  # the operator's summary of a special/urgent incident (Art. 18)
 
 
 @dataclass(frozen=True)

@@ -213,6 +213,9 @@ class TicketRow(Base):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     place: Mapped[str] = mapped_column(String(60), default="")
     text: Mapped[str] = mapped_column(Text)
+    # the operator's own summary of an incident (time, place, scale, actions so far) on a
+    # special/urgent ticket, kept apart from the caller's words (R-SPECIAL-REPORT, Art. 18)
+    incident_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
     state: Mapped[str] = mapped_column(String(24), index=True)
     special: Mapped[str] = mapped_column(String(10), default="none")
     complex: Mapped[bool] = mapped_column(Boolean, default=False)

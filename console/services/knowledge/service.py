@@ -450,6 +450,42 @@ class KnowledgeService:
                 )
             )
 
+    def resolve_flag(
+        self, flag_id: int, note: str, by: str, unit_id: str | None, now: dt.datetime
+    ) -> None:
+        """The owner unit (``unit_id``) or the manager (``unit_id`` None) closes a flag with a
+        note; a resolved flag no longer lowers the unit's maintenance rate (R-KB)."""
+        if not note.strip():
+            raise InputError("note", "处理说明不能为空（R-KB）")
+        with self.store.write() as s:
+            f = s.get(ArticleFlagRow, flag_id)
+            a = s.get(ArticleRow, f.article_id) if f is not None else None
+            if f is None or a is None or (unit_id is not None and a.unit_id != unit_id):
+                raise NotFound("纠错报告", str(flag_id))
+            if f.resolved_at is not None:
+                return
+            f.resolved_at = now
+            f.note = f"{f.note}\n【处理】{by}：{note}".strip()
+
+    def verify_article(self, article_id: str, unit_id: str | None, now: dt.datetime) -> int:
+        """The owner unit (or the manager) verifies an article: status verified, and its open
+        flags close with it (R-KB). Answers how many flags closed."""
+        with self.store.write() as s:
+            a = s.get(ArticleRow, article_id)
+            if a is None or (unit_id is not None and a.unit_id != unit_id):
+                raise NotFound("知识", article_id)
+            a.status = "verified"
+            rows = s.execute(
+                select(ArticleFlagRow).where(
+                    ArticleFlagRow.article_id == a.id, ArticleFlagRow.resolved_at.is_(None)
+                )
+            ).scalars()
+            n = 0
+            for f in rows:
+                f.resolved_at = now
+                n += 1
+            return n
+
     # ------------------------------------------------------------------ routing and duplicates
     def suggest_units(
         self, text: str, domain: str | None, place: str | None, k: int = 3

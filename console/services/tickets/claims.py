@@ -34,6 +34,7 @@ CLAIMABLE: dict[str, frozenset[Role]] = {
     "completions": workflow.ACTIONS["review_completion"].roles,
     "extensions": workflow.ACTIONS["review_extension"].roles,
     "terminations": workflow.ACTIONS["review_termination"].roles,
+    "dissatisfied": workflow.ACTIONS["decide_dissatisfied"].roles,
     "awaiting_sign": workflow.ACTIONS["sign"].roles,
     "supervision": workflow.ACTIONS["open_supervision"].roles,
     "due_soon": frozenset(Role) - {Role.AUDITOR},

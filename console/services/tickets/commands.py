@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
@@ -63,6 +63,7 @@ INTAKE_COLUMNS = {
     "place": TicketRow.place,
     "matter_type": TicketRow.matter_type,
     "repeat_of": TicketRow.repeat_of,
+    "incident_summary": TicketRow.incident_summary,
 }
 """Each free-text field of an Intake and the ticket column it is stored in."""
 
@@ -233,6 +234,29 @@ class TicketService:
             )
         )
 
+    def _survey(self, s: Session, t: TicketRow, now: dt.datetime) -> None:
+        """The automatic call-back (R-CALLBACK, Art. 19): an SMS survey to the caller, held
+        back to the first allowed hour when the approval falls in quiet hours."""
+        if not t.caller_phone:
+            return
+        n = sum(1 for c in t.clocks if c.key == "callback_auto")
+        send_at = first_allowed_moment(now)
+        s.add(
+            OutboxRow(
+                ticket_id=t.id,
+                channel="sms",
+                target=t.caller_phone,
+                payload={
+                    "kind": "survey",
+                    "message": f"【12345】您反映的诉求（工单{t.number}）已办理完毕。"
+                    "请回复数字评价：1 满意，2 基本满意，3 不满意。感谢您的支持。",
+                },
+                idempotency_key=f"{t.number}:survey:{n}",
+                created_at=now,
+                next_attempt_at=send_at if send_at != now else None,
+            )
+        )
+
     def _unit(self, s: Session, unit_id: str, field: str = "unit_id") -> UnitRow:
         u = s.get(UnitRow, unit_id)
         if u is None or not u.active:
@@ -258,6 +282,7 @@ class TicketService:
             confidential=intake.confidential,
             place=intake.place,
             text=intake.text,
+            incident_summary=intake.incident_summary.strip(),
             state=state.value,
             repeat_of=intake.repeat_of or None,
             pending="",
@@ -489,6 +514,11 @@ class TicketService:
         t.unit_id = unit.id
         t.co_units = [CoUnitRow(unit_id=c) for c in co_unit_ids if c != unit.id]
         t.first_received_at = now
+        # a dispatch opens a new round for the receiving unit (see CLOCK OWNERSHIP below):
+        # its own full extension budget (R-EXTEND), and the previous unit's late return stays
+        # on that unit's record (the return event), not on this unit's ticket (R-RETURN)
+        t.extension_wd = 0
+        t.late_return = False
         t.state = State.DISPATCHED.value
         kind = t.kind
         self._start(t, "sign", "R-SIGN", now)
@@ -514,10 +544,14 @@ class TicketService:
                 "message": f"【12345】{special.label}工单{t.number}已派至{unit.name}，"
                 f"请于{due}前反馈初步响应（{rule}）",
             }
+            # the duty office and emergency department get what happened (the operator's
+            # summary: time, place, scale, actions so far), never who called (Art. 18)
+            summary = t.incident_summary or "（话务员未填写事件概要）"
             report = {
                 **notice,
-                "message": f"【12345】{special.label}工单{t.number}，承办单位"
-                f"{unit.name}，初步响应时限{due}（R-SPECIAL-REPORT）",
+                "incident": t.incident_summary,
+                "message": f"【12345】{special.label}工单{t.number}，事件概要：{summary}；"
+                f"承办单位{unit.name}，初步响应时限{due}（R-SPECIAL-REPORT）",
             }
             self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{n}", **notice)
             self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{n}", **notice)
@@ -708,6 +742,7 @@ class TicketService:
                 self._start(t, "callback_auto", "R-CALLBACK", now)
                 self._start(t, "callback_manual", "R-CALLBACK", now)
                 self._event(s, t, "completion_approved", reason, now)
+                self._survey(s, t, now)
                 return
             if not reason.strip():
                 raise InputError("reason", "退回办结申请须说明理由（R-COMPLETE）")
@@ -961,6 +996,7 @@ class TicketService:
                 t.satisfaction = ""
                 self._start(t, "limit", "R-LIMIT", now, kind=t.kind)
                 t.first_received_at = now
+                t.extension_wd = 0  # the redo round has its own extension budget (R-REDO, R-EXTEND)
                 self._event(s, t, "redo", reason, now, unit_id=t.unit_id or "")
             elif decision == "close":
                 t.state = State.CLOSED.value
@@ -1013,8 +1049,23 @@ class TicketService:
             s.add(sup)
             s.flush()
             self._start(t, "supervise", "R-SUPERVISE-LIMIT", now, supervision_id=sup.id)
+            # Art. 23: the supervision record itself is uploaded, not just its existence
+            clock = self._clock(t, "supervise")
+            assert clock is not None
             self._outbox(
-                s, t, "supervision_platform", "省12345指挥监管平台", f"supervision:{sup.id}"
+                s,
+                t,
+                "supervision_platform",
+                "省12345指挥监管平台",
+                f"supervision:{sup.id}",
+                supervision=sup.id,
+                ticket=t.number,
+                ground=ground,
+                method=method,
+                content=note,
+                unit_id=t.unit_id,
+                due=clock.due_at.isoformat(),
+                replies=[],
             )
             self._event(
                 s,
@@ -1048,6 +1099,22 @@ class TicketService:
                 raise InputError("reply", "书面说明不能为空")
             sup.reply = reply
             self._event(s, t, "supervision_reply", reply, now, supervision=sup.id)
+            replies = s.execute(
+                select(func.count())
+                .select_from(EventRow)
+                .where(EventRow.ticket_id == t.id, EventRow.action == "supervision_reply")
+            ).scalar_one()
+            self._outbox(
+                s,
+                t,
+                "supervision_platform",
+                "省12345指挥监管平台",
+                f"supervision:{sup.id}:reply:{replies}",
+                supervision=sup.id,
+                ticket=t.number,
+                unit_id=sup.unit_id,
+                replies=[reply],
+            )
 
     def extend_supervision(self, supervision_id: int, days: int, reason: str) -> None:
         """Complex supervision items may be extended once by at most 10 WD (R-SUPERVISE-LIMIT)."""
@@ -1111,6 +1178,28 @@ class TicketService:
 
 
 # ---------------------------------------------------------------------- derived facts
+# CLOCK OWNERSHIP. Every clock and the extension budget belong to one unit and one round:
+# a dispatch (first, or after an approved return) starts the receiving unit's round, a redo
+# (R-REDO) starts a new round for the same unit. A round's clocks (sign, return, limit) and its
+# extension budget (``TicketRow.extension_wd``, R-EXTEND) start fresh with the round; a rejected
+# completion (R-COMPLETE-REJECT) stays in its round and keeps that round's extensions. A late
+# return (R-RETURN) is the returning unit's fault: it stays recorded on its ``return`` event
+# (``late``), and ``TicketRow.late_return`` only lasts while that unit holds the ticket.
+
+QUIET_START = dt.time(21, 0)
+QUIET_END = dt.time(8, 0)
+"""No message to a citizen between 21:00 and 08:00 Shanghai time (R-CALLBACK: 选择合适时间)."""
+
+
+def first_allowed_moment(now: dt.datetime) -> dt.datetime:
+    """``now`` if outside quiet hours, else the next 08:00 (Asia/Shanghai)."""
+    here = local(now)
+    if QUIET_END <= here.time() < QUIET_START:
+        return now
+    day = here.date() if here.time() < QUIET_END else here.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, QUIET_END, tzinfo=here.tzinfo).astimezone(now.tzinfo)
+
+
 OBLIGATIONS = {
     "sign",
     "limit",

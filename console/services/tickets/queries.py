@@ -483,6 +483,8 @@ class Queries:
             stmt = stmt.where(TicketRow.pending == "extension")
         elif name == "terminations":
             stmt = stmt.where(TicketRow.pending == "termination")
+        elif name == "dissatisfied":
+            stmt = stmt.where(TicketRow.state == State.DISSATISFIED.value)
         elif name == "callbacks":
             stmt = stmt.where(
                 TicketRow.state.in_([State.COMPLETED.value, State.CALLBACK_PROMISED.value])
