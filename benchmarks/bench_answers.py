@@ -1,0 +1,180 @@
+"""Benchmark: instant answers on real callers' words (R-CONSULT, R-KB), held-out half first.
+
+Real set: the labelled messages of tests/data/real/messages.csv, typed into the answers pane as
+the caller tells them (the whole request: subject, then the message; and, as an operator
+has it after a few seconds, its first 30 characters). Readers judged, blind to which search
+proposed it, whether each proposed article answers the caller, is on topic, or is off
+(tests/data/real/articles.csv; how in tests/data/real/LABELLING.md).
+
+For each message the pane shows the sure answers (confidence.py) and otherwise says there is
+no sure answer. Figures:
+
+- ``shown``: share of calls where a sure answer is shown;
+- ``on_topic``: of the shown top answers, the share judged on topic (answers or topic) —
+  the goal is ≥ 0.8; ``answers``: the share judged to answer the caller;
+- ``unjudged``: shown top answers no reader judged for that call (left out of ``on_topic``);
+- ``without_catalogue``: the judge of a store that has no matter catalogue;
+- ``baseline``: the search as it was (raw words, no reading, the top hit always shown).
+
+``--fit`` refits the judge's weights and the "sure" threshold on the development half only
+(logistic regression over the features of confidence.AnswerFeatures; the threshold is the
+lowest whose development on-topic share of shown answers reaches ``TARGET``) and prints them;
+the shipped ones in confidence.py are what it printed.
+
+Run: ``python benchmarks/bench_answers.py [--fit]``. Prints ids and numbers only.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from realset.labels import ArticleJudgement, Labelled, load_article_judgements, load_labels
+from realset.messages import DEV, HELD_OUT, available, load_messages
+
+from console.services.knowledge.answers import search_answers
+from console.services.knowledge.catalogue import Catalogue
+from console.services.knowledge.confidence import (
+    WITH_MATTER,
+    WITHOUT_MATTER,
+    AnswerJudge,
+    ConfidenceWeights,
+)
+from console.services.knowledge.reading import strip_courtesy
+from console.services.knowledge.search import SearchIndex
+from console.services.knowledge.seed import load_seed
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "knowledge_seed"
+TARGET = 0.85  # on-topic share of shown answers the threshold is chosen for (goal 0.8)
+FIT_DEPTH = 3  # hits per query the weights are fitted on
+GRID = tuple(round(0.05 * i, 2) for i in range(2, 20))
+
+Judged = dict[tuple[str, str], ArticleJudgement]
+
+
+def verdict(judged: Judged, msg_id: str, article_id: str) -> str | None:
+    j = judged.get((msg_id, article_id))
+    return j.verdict if j else None
+
+
+def shown_tops(
+    index: SearchIndex, judge: AnswerJudge, queries: dict[str, str]
+) -> dict[str, tuple[str, float] | None]:
+    """Per message: the top hit (article, confidence), or None when nothing was found."""
+    out: dict[str, tuple[str, float] | None] = {}
+    for msg_id, query in queries.items():
+        hits = search_answers(index, {}, query, limit=5, judge=judge)
+        out[msg_id] = (hits[0].article_id, hits[0].confidence) if hits else None
+    return out
+
+
+def measure(
+    tops: dict[str, tuple[str, float] | None], judged: Judged, sure: float, always: bool = False
+) -> dict[str, Any]:
+    shown = on_topic = answers = unjudged = 0
+    for msg_id, top in tops.items():
+        if top is None or (not always and top[1] < sure):
+            continue
+        shown += 1
+        v = verdict(judged, msg_id, top[0])
+        if v is None:
+            unjudged += 1
+        else:
+            on_topic += v in ("answers", "topic")
+            answers += v == "answers"
+    judged_shown = shown - unjudged
+    n = len(tops) or 1
+    return {
+        "calls": len(tops),
+        "shown": round(shown / n, 3),
+        "on_topic": round(on_topic / judged_shown, 3) if judged_shown else None,
+        "answers": round(answers / judged_shown, 3) if judged_shown else None,
+        "unjudged": unjudged,
+    }
+
+
+def fit(
+    index: SearchIndex, judge: AnswerJudge, queries: dict[str, str], judged: Judged
+) -> ConfidenceWeights:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    rows: list[tuple[float, ...]] = []
+    y: list[int] = []
+    for msg_id, query in queries.items():
+        core = strip_courtesy(query) or query
+        hits = index.search(core, limit=FIT_DEPTH)
+        feats = judge.features(query, hits, [index.get(h.article_id) for h in hits])
+        for h, f in zip(hits, feats, strict=True):
+            v = verdict(judged, msg_id, h.article_id)
+            if v is not None:
+                rows.append(f.vector())
+                y.append(1 if v in ("answers", "topic") else 0)
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(rows), np.array(y))
+    weights = tuple(round(float(w), 3) for w in model.coef_[0])
+    base = ConfidenceWeights(round(float(model.intercept_[0]), 3), weights, 0.5)
+    probe = AnswerJudge(judge.catalogue)
+    probe.weights = base
+    tops = shown_tops(index, probe, queries)
+    for t in GRID:
+        m = measure(tops, judged, t)
+        if m["on_topic"] is not None and m["on_topic"] >= TARGET:
+            return ConfidenceWeights(base.bias, base.weights, t)
+    return ConfidenceWeights(base.bias, base.weights, GRID[-1])
+
+
+def real_set(do_fit: bool) -> dict[str, Any]:
+    if not available():
+        return {"skipped": "../shared/data is absent (real messages are not shipped)"}
+    seed = load_seed(SEED)
+    catalogue = Catalogue(seed.units, seed.bureaus, seed.matters)
+    index = SearchIndex(seed.articles, seed.synonyms)
+    texts = {m.msg_id: m.text for m in load_messages()}
+    judged = load_article_judgements()
+    labels: Sequence[Labelled] = load_labels()
+    halves = {half: {c.msg_id: texts[c.msg_id] for c in labels if c.half == half}
+              for half in (DEV, HELD_OUT)}  # fmt: skip
+    out: dict[str, Any] = {"judged_pairs": len(judged)}
+    judges = {"with_catalogue": AnswerJudge(catalogue), "without_catalogue": AnswerJudge(None)}
+    if do_fit:
+        for name, judge in judges.items():
+            fitted = fit(index, judge, halves[DEV], judged)
+            judge.weights = fitted
+            out[f"fitted_on_dev_{name}"] = {
+                "bias": fitted.bias, "weights": fitted.weights, "sure": fitted.sure
+            }  # fmt: skip
+    else:
+        judges["with_catalogue"].weights = WITH_MATTER
+        judges["without_catalogue"].weights = WITHOUT_MATTER
+    for half in (HELD_OUT, DEV):
+        queries = halves[half]
+        first30 = {k: v[:30] for k, v in queries.items()}
+        part: dict[str, Any] = {}
+        for name, judge in judges.items():
+            sure = judge.weights.sure
+            part[name] = measure(shown_tops(index, judge, queries), judged, sure)
+            part[f"{name}_first_30_chars"] = measure(shown_tops(index, judge, first30), judged, sure)
+        base_tops = {
+            k: ((h[0].article_id, 1.0) if (h := index.search(v, limit=1)) else None)
+            for k, v in queries.items()
+        }
+        part["baseline"] = measure(base_tops, judged, 0.0, always=True)
+        part["asks"] = round(sum(c.ask for c in labels if c.half == half) /
+                             max(1, sum(1 for c in labels if c.half == half)), 3)  # fmt: skip
+        out[half] = part
+    out["goal"] = {"on_topic": 0.8}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    print(json.dumps({"real": real_set("--fit" in args)}, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
