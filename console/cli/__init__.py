@@ -11,6 +11,7 @@ import importlib
 import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from console.errors import HotlineError
 
@@ -67,7 +68,7 @@ def chinese(message: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep it one line
+    def error(self, message: str) -> NoReturn:  # argparse prints usage + exits 2; keep it one line
         raise UsageError(chinese(message))
 
     def format_help(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -30,7 +31,7 @@ REFRESH_SECONDS = 10.0
 RETRY_SECONDS = 3.0
 
 
-def outage(screen: Screen[object]) -> None:
+def outage(screen: Screen[Any]) -> None:
     """The platform cannot be reached: the app shows its banner and probes until it answers
     (then ``connection_ok`` turns True and the screen reloads)."""
     lost = getattr(screen.app, "connection_lost", None)

@@ -20,7 +20,7 @@ class GroundChecklist(TextList):
     GroundChecklist { max-height: 11; }
     """
     BINDINGS = [
-        Binding("space", "toggle", "勾选情形", id="checklist.toggle"),
+        Binding("space", "tick_selected", "勾选情形", id="checklist.toggle"),
         # the digits tick a ground where Alt+digit does not reach (Ctrl+R focuses this list)
         *[
             Binding(str(n % 10), f"tick({n})", f"勾选情形{n}", show=False)
@@ -81,7 +81,7 @@ class GroundChecklist(TextList):
     def action_tick(self, number: int) -> None:
         self.tick(number)
 
-    def action_toggle(self) -> None:
+    def action_tick_selected(self) -> None:
         rid = self.selected_id
         if rid is not None:
             self.tick(int(rid))

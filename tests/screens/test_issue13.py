@@ -341,3 +341,16 @@ def test_item8_running_drill_clock_is_not_called_pinned() -> None:
     now = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)
     assert "固定" not in drill_text(now, running=True) and "运行" in drill_text(now, running=True)
     assert "时钟固定于 2026-11-25 09:00" in drill_text(now)
+
+
+async def test_item2_space_ticks_the_highlighted_ground(make_app: Any) -> None:
+    """Space in the focused list ticks the highlighted ground (its own action, not DOM toggle)."""
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13900001111", "楼下着火了")
+        await pilot.press("ctrl+r")  # nothing ticked: the list takes the focus
+        await pilot.pause()
+        grounds = app.screen.query_one("#grounds")
+        grounds.highlighted = 4
+        await feed_terminal(pilot, " ")
+        assert grounds.ticked == 5

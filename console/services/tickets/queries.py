@@ -7,8 +7,8 @@ A unit clerk sees only tickets dispatched to their unit or on which it co-operat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Boolean, Select, exists, func, or_, select
 from sqlalchemy.ext.compiler import compiles
@@ -158,7 +158,10 @@ def _among_ids_pg(element: AmongIds, compiler: Any, **kw: Any) -> str:
     return f"{column} = ANY(ARRAY{ids})"
 
 
-def scope(stmt: Select[tuple[TicketRow]], actor: Actor) -> Select[tuple[TicketRow]]:
+_Query = TypeVar("_Query", bound=Select[Any])
+
+
+def scope(stmt: _Query, actor: Actor) -> _Query:
     """Limit a ticket query to what the actor's role and unit may see (R-SECURITY)."""
     if actor.role is Role.UNIT_CLERK:
         # uncorrelated: evaluated once and hashed (a correlated EXISTS inside the OR is costed
@@ -220,7 +223,7 @@ class Queries:
         self,
         t: TicketRow,
         events: list[EventRow],
-        sups: list[SupervisionRow],
+        sups: Sequence[SupervisionRow],
         now: dt.datetime,
         notifications: tuple[NotificationView, ...] = (),
     ) -> TicketView:
@@ -431,7 +434,7 @@ class Queries:
         )
 
     # ------------------------------------------------------------------ queues
-    def queue_statement(self, name: str, now: dt.datetime) -> Select[tuple[TicketRow]]:
+    def queue_statement(self, name: str, now: dt.datetime) -> Select[Any]:
         if name not in QUEUES:
             raise InputError("queue", f"未知队列 {name}（可选：{'、'.join(QUEUES)}）")
         open_states = [st.value for st in OPEN_STATES]
