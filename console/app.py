@@ -14,7 +14,6 @@ The ticket view (TicketScreen) is pushed on top of whichever mode is showing.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 import traceback
@@ -50,7 +49,6 @@ if TYPE_CHECKING:
 
 TICKET_NUMBER = re.compile(r"^\s*(HN\d{6,})\s*$", re.IGNORECASE)
 PHONE = re.compile(r"^\s*\+?[\d\- ]{5,20}\s*$")
-SHANGHAI_TZ = dt.timezone(dt.timedelta(hours=8))
 
 INTAKE_ROLES = frozenset({Role.OPERATOR, Role.SUBCENTRE_OPERATOR, Role.EXPERT, Role.SHIFT_LEAD})
 
@@ -563,8 +561,7 @@ class HotlineApp(App[None]):
         self.call_from_thread(self._phone_results, page)
 
     def _phone_results(self, page: Any) -> None:
-        from rich.text import Text
-
+        from console.widgets.deadline import SHANGHAI
         from console.widgets.dialogs import ChoiceDialog
         from console.widgets.safe import literal
 
@@ -574,7 +571,7 @@ class HotlineApp(App[None]):
         rows = []
         for r in page.rows:
             line = Text.assemble((r.number, "bold"), "  ", (r.caller, "dim"), "  ")
-            line.append(f"{r.created_at.astimezone(SHANGHAI_TZ):%Y-%m-%d} {r.state_label}  ")
+            line.append(f"{r.created_at.astimezone(SHANGHAI):%Y-%m-%d} {r.state_label}  ")
             line.append_text(literal(r.title))
             rows.append((r.number, line))
         more = f"（共 {page.total} 张，列出最近 {len(rows)} 张）" if page.total > len(rows) else ""
