@@ -21,7 +21,12 @@ no sure answer. Figures:
 lowest whose development on-topic share of shown answers reaches ``TARGET``) and prints them;
 the shipped ones in confidence.py are what it printed.
 
-Run: ``python benchmarks/bench_answers.py [--fit]``. Prints ids and numbers only.
+``--unjudged DIR`` writes, outside the repository, the top answers (to the whole request and
+to its first 30 characters, whether sure or not) that no reader has judged yet, one file per
+half, for the next reading round.
+
+Run: ``python benchmarks/bench_answers.py [--fit] [--unjudged DIR]``. Prints ids and numbers
+only.
 """
 
 from __future__ import annotations
@@ -170,8 +175,54 @@ def real_set(do_fit: bool) -> dict[str, Any]:
     return out
 
 
+def unjudged(out: Path, depth: int = 1) -> dict[str, int]:
+    """Write the shown answers no reader judged yet (words included) to ``out``, per half: the top
+    answer to the whole request and to its first 30 characters (``depth`` hits each)."""
+    if not available():
+        return {}
+    seed = load_seed(SEED)
+    judge = AnswerJudge(Catalogue(seed.units, seed.bureaus, seed.matters))
+    judge.weights = WITH_MATTER
+    index = SearchIndex(seed.articles, seed.synonyms)
+    texts = {m.msg_id: m.text for m in load_messages()}
+    judged = load_article_judgements()
+    out.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    for half in (HELD_OUT, DEV):
+        todo: list[dict[str, Any]] = []
+        for label in load_labels():
+            if label.half != half:
+                continue
+            text = texts[label.msg_id]
+            ids: list[str] = []
+            for query in (text, text[:30]):
+                for hit in search_answers(index, {}, query, limit=depth, judge=judge):
+                    if hit.article_id not in ids:
+                        ids.append(hit.article_id)
+            missing = [a for a in ids if (label.msg_id, a) not in judged]
+            if not missing:
+                continue
+            articles = []
+            for a in missing:
+                art = index.get(a)
+                if art is not None:
+                    articles.append({"article": a, "question": art.question,
+                                     "answer": art.answer[:400], "matter": art.matter})  # fmt: skip
+            todo.append({"id": label.msg_id, "matter": label.matter, "text": text[:600],
+                         "articles": articles})  # fmt: skip
+        (out / f"unjudged-{half}.json").write_text(
+            json.dumps(todo, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        counts[half] = sum(len(t["articles"]) for t in todo)
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if "--unjudged" in args:
+        where = Path(args[args.index("--unjudged") + 1])
+        print(json.dumps({"unjudged_pairs_written": unjudged(where), "to": str(where)}))
+        return 0
     print(json.dumps({"real": real_set("--fit" in args)}, ensure_ascii=False, indent=2))
     return 0
 
