@@ -162,7 +162,9 @@ def real_set(do_fit: bool) -> dict[str, Any]:
         for name, judge in judges.items():
             sure = judge.weights.sure
             part[name] = measure(shown_tops(index, judge, queries), judged, sure)
-            part[f"{name}_first_30_chars"] = measure(shown_tops(index, judge, first30), judged, sure)
+            part[f"{name}_first_30_chars"] = measure(
+                shown_tops(index, judge, first30), judged, sure
+            )
         base_tops = {
             k: ((h[0].article_id, 1.0) if (h := index.search(v, limit=1)) else None)
             for k, v in queries.items()

@@ -581,7 +581,7 @@ class HotlineApp(App[None]):
             if result is not None:
                 self.open_ticket(result[0])
 
-        self.push_screen(ChoiceDialog("按来电电话查找工单", body, rows), picked)
+        self.push_screen(ChoiceDialog("按来电电话查找工单", body, rows, highlighted=0), picked)
 
     def open_ticket(self, number: str) -> None:
         """Show a ticket by its number (the ticket view says so when there is no such ticket)."""

@@ -842,36 +842,41 @@ class IntakeScreen(Screen[None]):
             f"已按报备「{one_line(scope.title)}」解释",
         )
 
-    def _unit_rows(self, only: Callable[[UnitView], bool] | None = None) -> list[tuple[str, Text]]:
+    def _unit_rows(
+        self, only: Callable[[UnitView], bool] | None = None
+    ) -> tuple[list[tuple[str, Text]], frozenset[str]]:
+        """The dialog's rows (suggestions first, then every unit) and the rows that cannot be
+        chosen yet: a city bureau's suggestion whose city is not known has no unit to go to,
+        so it is shown with what is missing instead of being dropped."""
         rows: list[tuple[str, Text]] = []
+        waiting: set[str] = set()
         suggested = {s.unit_id for s in self.suggestions}
         if only is None:
-            # one row per unit, its best suggestion; a city bureau's suggestion whose city is
-            # not known yet has no unit to go to
             seen: set[str] = set()
             for i, s in enumerate(self.suggestions, start=1):
-                if s.unit_id and s.unit_id not in seen:
+                if not s.unit_id:
+                    key = f"?{suggestion_key(s)}"
+                    text = unit_row(i, s)
+                    text.append("\n   请先填写地点（市州），才能派往该市", style="bold yellow")
+                    rows.append((key, text))
+                    waiting.add(key)
+                elif s.unit_id not in seen:
                     seen.add(s.unit_id)
                     rows.append((s.unit_id, unit_row(i, s)))
         for u in self.units:
             if (only is None and u.id in suggested) or (only is not None and not only(u)):
                 continue
             rows.append((u.id, Text.assemble((one_line(u.name), ""), (f"  {u.id}", "dim"))))
-        return rows
+        return rows, frozenset(waiting)
 
     def _dispatch_dialog(self, special: bool) -> None:
         intake = self._intake()
         if intake is None or not self._has_contact(intake, "承办单位须与来电人沟通并回访"):
             return
-        rows = self._unit_rows()
-        if not rows:
+        rows, waiting = self._unit_rows()
+        if len(rows) == len(waiting):
             self.show_error("派单目录尚未读取，请稍候再试")
             return
-        chosen_key = self.query_one("#units", TextList).selected_id
-        chosen = next(
-            (s.unit_id for s in self.suggestions if suggestion_key(s) == chosen_key), chosen_key
-        )
-        start = next((i for i, (rid, _) in enumerate(rows) if rid == chosen), 0)
         body = caller_summary(intake)
         levels = (
             [
@@ -897,7 +902,9 @@ class IntakeScreen(Screen[None]):
             )
 
         title = "特殊事项：选择承办单位并立即派单" if special else "受理并派单：选择承办单位"
-        self.app.push_screen(ChoiceDialog(title, body, rows, levels, start), picked)
+        self.app.push_screen(
+            ChoiceDialog(title, body, rows, levels, filterable=True, disabled=waiting), picked
+        )
 
     def action_dispatch(self) -> None:
         self._dispatch_dialog(special=False)
@@ -909,7 +916,7 @@ class IntakeScreen(Screen[None]):
         intake = self._intake()
         if intake is None:
             return
-        rows = self._unit_rows(only=lambda u: u.subcentre)
+        rows, _ = self._unit_rows(only=lambda u: u.subcentre)
         if not rows:
             self.show_error("没有可转接的分中心")
             return

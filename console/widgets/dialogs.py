@@ -143,8 +143,13 @@ class PromptDialog(ModalScreen[str | None]):
 class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
     """Pick one row (a unit, a sub-centre line …) and confirm with Enter; Esc cancels.
 
-    ``levels`` (value, label) adds a second choice cycled with U (e.g. 特殊事项 / 特殊紧急事项).
-    Dismisses with (row id, level value) — level "" when there are no levels.
+    Nothing is highlighted unless the caller says so (``highlighted``): a dialog that sends a
+    ticket somewhere must not turn one Enter into a destination nobody chose. ↓ reaches the
+    first row. ``filterable`` adds a line above the list: typing part of a name narrows the
+    rows (the characters in order are enough), ↓ or Enter goes to the list. Rows whose id is in
+    ``disabled`` are shown but cannot be chosen (a suggestion that still lacks the city).
+    ``levels`` (value, label) adds a second choice cycled with Ctrl+L (or U in the list), e.g.
+    特殊事项 / 特殊紧急事项. Dismisses with (row id, level value) — level "" without levels.
     """
 
     DEFAULT_CSS = (
@@ -161,7 +166,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
     )
     BINDINGS = [
         Binding("escape", "cancel", "取消", id="dialog.cancel"),
-        Binding("u", "cycle_level", "切换级别", id="dialog.level"),
+        Binding("ctrl+l,u", "cycle_level", "切换级别", id="dialog.level"),
     ]
 
     def __init__(
@@ -170,7 +175,10 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
         body: Text,
         rows: list[tuple[str, Text]],
         levels: list[tuple[str, str]] | None = None,
-        highlighted: int = 0,
+        highlighted: int | None = None,
+        *,
+        filterable: bool = False,
+        disabled: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -179,34 +187,54 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
         self.levels = levels or []
         self.level_index = 0
         self.start_at = highlighted
+        self.filterable = filterable
+        self.unchoosable = disabled
 
     def compose(self) -> ComposeResult:
         from textual.widgets import OptionList
-        from textual.widgets.option_list import Option
 
         with Vertical():
             yield Label(Text(self.title_text), classes="dialog-title")
             yield Static(self.body, classes="dialog-body")
             if self.levels:
                 yield Static(self._level_text(), id="choice-level")
-            yield OptionList(*[Option(text, id=rid) for rid, text in self.rows], id="choice-list")
+            if self.filterable:
+                yield Input(placeholder="输入单位名称筛选，↓ 到列表", id="choice-filter")
+            yield OptionList(*self._options(""), id="choice-list")
             yield Label(
-                Text("↑↓ 选择 · Enter 确认 · Esc 取消" + (" · U 切换级别" if self.levels else "")),
+                Text(
+                    "↓ 选择 · Enter 确认 · Esc 取消" + (" · Ctrl+L 切换级别" if self.levels else "")
+                ),
                 classes="dialog-note",
             )
+
+    def _options(self, query: str) -> list[Any]:
+        from textual.widgets.option_list import Option
+
+        q = "".join(query.split()).lower()
+        return [
+            Option(text, id=rid, disabled=rid in self.unchoosable)
+            for rid, text in self.rows
+            if not q or q in text.plain.lower() or _in_order(q, text.plain.lower())
+        ]
 
     def on_mount(self) -> None:
         from textual.widgets import OptionList
 
         options = self.query_one("#choice-list", OptionList)
-        if self.rows:
+        if self.rows and self.start_at is not None:
             options.highlighted = min(self.start_at, len(self.rows) - 1)
-        options.focus()
+        else:
+            options.highlighted = None
+        if self.filterable:
+            self.query_one("#choice-filter", Input).focus()
+        else:
+            options.focus()
 
     def _level_text(self) -> Text:
         if not self.levels:
             return Text("")
-        return Text(f"级别：{self.levels[self.level_index][1]}（按 U 切换）")
+        return Text(f"级别：{self.levels[self.level_index][1]}（按 Ctrl+L 切换）")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cycle_level":
@@ -218,10 +246,49 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
             self.level_index = (self.level_index + 1) % len(self.levels)
             self.query_one("#choice-level", Static).update(self._level_text())
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        from textual.widgets import OptionList
+
+        event.stop()
+        options = self.query_one("#choice-list", OptionList)
+        options.set_options(self._options(event.value))
+        options.highlighted = None
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._to_list()
+
+    def on_key(self, event: Any) -> None:
+        if event.key == "down" and self.filterable and self.query_one(Input).has_focus:
+            event.stop()
+            self._to_list()
+
+    def _to_list(self) -> None:
+        """To the list, the first row that can be chosen highlighted (still not chosen)."""
+        from textual.widgets import OptionList
+
+        options = self.query_one("#choice-list", OptionList)
+        if options.highlighted is None:
+            first = next(
+                (i for i in range(options.option_count)
+                 if not options.get_option_at_index(i).disabled),
+                None,
+            )  # fmt: skip
+            options.highlighted = first
+        options.focus()
+
     def on_option_list_option_selected(self, event: Any) -> None:
         event.stop()
+        if str(event.option.id) in self.unchoosable:
+            return
         level = self.levels[self.level_index][0] if self.levels else ""
         self.dismiss((str(event.option.id), level))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _in_order(query: str, text: str) -> bool:
+    """Every character of the query appears in the text, in order."""
+    it = iter(text)
+    return all(ch in it for ch in query)

@@ -23,6 +23,11 @@ pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
 
 
+def choice_ready(app: Any) -> bool:
+    """The choice dialog is up and has focus (keys pressed before that would go nowhere)."""
+    return isinstance(app.screen, ChoiceDialog) and app.screen.focused is not None
+
+
 async def type_call(pilot: Any, phone: str, text: str, name: str = "") -> None:
     """Type the caller's phone (and name), then what they say, as an operator does."""
     app = pilot.app
@@ -131,8 +136,8 @@ async def test_complaint_dispatched_to_a_suggested_unit(
         )
 
         await pilot.press("f9")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="unit choice")
-        await pilot.press("enter")
+        await wait_for(pilot, lambda: choice_ready(app), what="unit choice")
+        await pilot.press("down", "enter")  # nothing is chosen until the seat chooses
         await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
         body = app.screen.body.plain
         number = ticket_number(app.screen)
@@ -169,9 +174,9 @@ async def test_transfer_goes_to_a_subcentre_never_back(
         await wait_for(pilot, lambda: app.screen.units, what="units")
         assert "transfer_back" not in {b.action for b in app.screen.BINDINGS}  # R-SOURCE
         await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="sub-centres")
+        await wait_for(pilot, lambda: choice_ready(app), what="sub-centres")
         assert app.screen.rows[0][0] == "hn-rst"
-        await pilot.press("enter")
+        await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
         number = ticket_number(app.screen)
     event = screen_platform.backend(Role.MANAGER).ticket(number).events[-1]
@@ -303,8 +308,8 @@ async def test_r_limit_matter_type_from_the_category_tree_sets_the_law_limit(
         await type_call(pilot, "13700003333", "公司拖欠工资三个月了，请劳动监察处理")
         await wait_for(pilot, lambda: app.screen.suggestions, what="unit suggestions")
         await pilot.press("f9")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="unit choice")
-        await pilot.press("enter")
+        await wait_for(pilot, lambda: choice_ready(app), what="unit choice")
+        await pilot.press("down", "enter")  # nothing is chosen until the seat chooses
         await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
         number = ticket_number(app.screen)
 

@@ -194,6 +194,53 @@ async def test_item3_return_review_sends_nowhere_until_a_unit_is_chosen(
     assert store.ticket(number).unit_id == "hn-zjt"
 
 
+async def test_item3_f9_dispatch_sends_nowhere_until_a_unit_is_chosen(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """F9 highlights no unit: Enter at once sends nothing. A city bureau's suggestion whose
+    city is not typed yet is shown with what is missing and cannot be chosen (it used to be
+    dropped, so the first row left was a provincial department). Typing filters the units."""
+    from console.widgets.dialogs import ChoiceDialog
+    from tests.screens.test_intake import choice_ready
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", "我家门口的路灯坏了一个多月了，晚上一片漆黑")
+        await wait_for(
+            pilot,
+            lambda: any(s.target.startswith("city:") and not s.unit_id
+                        for s in app.screen.suggestions),
+            what="a city suggestion waiting for its city",
+        )  # fmt: skip
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: choice_ready(app), what="unit choice")
+        dialog = app.screen
+        from textual.widgets import OptionList
+
+        options = dialog.query_one(OptionList)
+        assert options.highlighted is None
+        waiting = [rid for rid, _ in dialog.rows if rid in dialog.unchoosable]
+        assert waiting, "the city suggestion is listed, not dropped"
+        texts = {rid: t.plain for rid, t in dialog.rows}
+        assert all("请先填写地点（市州）" in texts[rid] for rid in waiting)
+        await pilot.press("enter")  # in the filter, nothing typed: to the list, still no choice
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceDialog), what="closed")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: choice_ready(app), what="unit choice again")
+        await pilot.press(*"长沙")
+        await wait_for(
+            pilot, lambda: app.screen.query_one(OptionList).option_count < len(app.screen.rows),
+            what="filtered",
+        )  # fmt: skip
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+    assert screen_platform.backend(Role.MANAGER).ticket(number).unit_id == "cs-yhb"
+
+
 # ---------------------------------------------------------------- item 5: the unit contacts the caller
 async def _reveal_attempts(screen_platform: ScreenPlatform, number: str) -> list[tuple[str, str]]:
     from sqlalchemy import select
