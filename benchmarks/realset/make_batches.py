@@ -12,6 +12,9 @@ that know nothing of the console's duplicate detector, so the labels are not its
 4. the 5 messages sharing the longest place-like names (an estate, road, school, village,
    company … found by a suffix pattern).
 
+``python -m realset.make_batches --history OUT_DIR SEED COUNT`` writes batches of development
+messages not yet labelled anywhere, for routing-only labels (history.csv).
+
 The sample: ``PER_HALF`` messages drawn at random (seed ``SEED``) from each half of the split
 (``messages.split_users``), bodies shorter than 10 characters left out.
 """
@@ -120,5 +123,32 @@ def make(out: Path) -> None:
     print(f"{len(sample)} messages in {len(batches)} batches → {out}")
 
 
+def make_history(out: Path, seed: int, count: int, batch: int = 120) -> None:
+    """Reading batches for routing-only labels (history.csv): development messages not yet
+    labelled anywhere, drawn at random (``seed``), without candidates."""
+    from realset.labels import HISTORY, ROUTING
+
+    labelled: set[str] = set()
+    for path in (ROUTING, HISTORY):
+        labelled |= {line.split(",")[0] for line in path.read_text("utf-8").splitlines()}
+    messages = [m for m in load_messages() if len(m.body) >= 10]
+    halves = half_of(messages)
+    pool = [m for m in messages if halves[m.msg_id] == DEV and m.msg_id not in labelled]
+    sample = random.Random(seed).sample(pool, min(count, len(pool)))
+    out.mkdir(parents=True, exist_ok=True)
+    for b in range(0, len(sample), batch):
+        entries = [
+            {"id": m.msg_id, "subject": m.subject, "body": " ".join(m.body.split())[:900]}
+            for m in sample[b : b + batch]
+        ]
+        (out / f"history{b // batch + 1:02d}.json").write_text(
+            json.dumps(entries, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    print(f"{len(sample)} of {len(pool)} unlabelled development messages → {out}")
+
+
 if __name__ == "__main__":
-    make(Path(sys.argv[1]))
+    if sys.argv[1:2] == ["--history"]:  # --history OUT_DIR SEED COUNT
+        make_history(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+    else:
+        make(Path(sys.argv[1]))

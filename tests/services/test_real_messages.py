@@ -51,7 +51,7 @@ def test_labels_name_real_messages_halves_and_targets() -> None:
     targets |= {p.stem for p in (REPO / "knowledge_seed" / "units").glob("*.toml")}
     matters = {m["id"] for m in catalogue["matter"]} | {"other"}
     labels = load_labels()
-    assert len(labels) >= 500
+    assert len(labels) >= 700  # 720 read (16 batches of 45)
     wrong = [
         c.msg_id
         for c in labels
@@ -75,11 +75,11 @@ def routing() -> dict[str, Any]:
 
 def test_r_dispatch_real_held_out_routing_stays_above_floor(routing: dict[str, Any]) -> None:
     held = routing["held-out"]
-    # measured (benchmarks/bench_routing.py --no-speed): seed 0.603 / 0.842, history 0.629 / 0.897
+    # measured (benchmarks/bench_routing.py --no-speed): seed 0.606 / 0.846, history 0.648 / 0.902
     assert held["seed"]["top1"] >= 0.57, held["seed"]
     assert held["seed"]["top3"] >= 0.80, held["seed"]
     assert held["history"]["top1"] >= held["seed"]["top1"], held
-    assert held["history"]["top3"] >= 0.85, held["history"]
+    assert held["history"]["top1"] >= 0.6 and held["history"]["top3"] >= 0.87, held["history"]
     assert held["seed"]["top1"] > held["keywords"]["top1"], held
 
 
@@ -91,9 +91,10 @@ def answers() -> dict[str, Any]:
 
 def test_r_kb_real_held_out_shown_answers_are_on_topic(answers: dict[str, Any]) -> None:
     held = answers["held-out"]["with_catalogue"]
-    # measured (benchmarks/bench_answers.py): shown 0.372, on topic 0.75 of the 20 judged shown
-    # answers (82 shown answers were never judged: the floor leaves room for that thin base)
-    assert held["on_topic"] is not None and held["on_topic"] >= 0.6, held
+    # measured (benchmarks/bench_answers.py): shown 0.372, on topic 0.791, every shown top
+    # answer judged (134 of 360 calls)
+    assert held["unjudged"] <= 10, held  # a new article or search change: judge what it shows
+    assert held["on_topic"] is not None and held["on_topic"] >= 0.72, held
     assert 0.1 <= held["shown"] <= 0.8, held  # it answers some calls and abstains on others
     baseline = answers["held-out"]["baseline"]
     assert baseline["on_topic"] is None or held["on_topic"] > baseline["on_topic"], answers
@@ -108,11 +109,11 @@ def duplicates() -> dict[str, Any]:
 def test_r_inadmissible_ground4_real_held_out_repeats(duplicates: dict[str, Any]) -> None:
     """Ground 4: the same caller's repeats found, few false alarms."""
     fig = duplicates["held-out"]["same_caller"]
-    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.87, precision 1.0
-    assert fig["recall"] >= 0.75 and fig["precision"] >= 0.85, fig
+    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.906, precision 1.0
+    assert fig["recall"] >= 0.8 and fig["precision"] >= 0.9, fig
 
 
 def test_r_supervise_when_real_held_out_matters_raised_by_many(duplicates: dict[str, Any]) -> None:
     fig = duplicates["held-out"]["other_callers"]
-    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.484, precision 0.87
-    assert fig["recall"] >= 0.4 and fig["precision"] >= 0.8, fig
+    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.512, precision 0.892
+    assert fig["recall"] >= 0.45 and fig["precision"] >= 0.82, fig

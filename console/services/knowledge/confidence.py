@@ -91,10 +91,10 @@ class ConfidenceWeights:
 
 # Fitted by benchmarks/bench_answers.py --fit on the development half (see its docstring).
 WITH_MATTER = ConfidenceWeights(
-    bias=-4.16, weights=(2.016, 1.901, 0.01, 0.11, -0.375, -0.157, 0.511, 1.142, 0.033), sure=0.55
+    bias=-5.22, weights=(2.779, 2.425, 0.072, 0.768, -1.195, -0.142, -0.004, 1.873, -0.17), sure=0.65
 )
 WITHOUT_MATTER = ConfidenceWeights(
-    bias=-3.899, weights=(2.094, 2.244, 0.024, 0.025, -0.433, -0.041, 0.501, -0.001, 0.096), sure=0.55
+    bias=-4.531, weights=(3.27, 2.938, 0.125, 0.486, -1.601, -0.087, -0.018, -0.007, -0.288), sure=0.75
 )
 
 

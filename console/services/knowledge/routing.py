@@ -34,6 +34,10 @@ from console.services.values import DOMAIN_BY_LABEL, Domain
 
 MAX_CHARS = 1500
 QUERY_TERMS = 48
+COMMON_POSTINGS = 1500
+"""A term in more past tickets than this tells little about where a request goes, and walking
+its postings is what makes a look-up slow in a large history: it is skipped (with a small
+history the limit is an eighth of the tickets, at least 64)."""
 HISTORY_WEIGHT = 3.0
 """A past ticket counts three times what a catalogue line counts in training: it is in callers'
 own words (chosen on the development half of the real set)."""
@@ -182,7 +186,7 @@ class HistoryMemory:
         if not self._docs:
             return []
         query = self._vector(_grams(text))
-        common = max(64, len(self._docs) // 8)  # a term in an eighth of all tickets tells little
+        common = min(max(64, len(self._docs) // 8), COMMON_POSTINGS)
         acc: dict[str, float] = defaultdict(float)
         for t, qw in heapq.nlargest(QUERY_TERMS, query.items(), key=lambda kv: kv[1]):
             plist = self._postings.get(t)
