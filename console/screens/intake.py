@@ -844,22 +844,18 @@ class IntakeScreen(Screen[None]):
 
     def _unit_rows(
         self, only: Callable[[UnitView], bool] | None = None
-    ) -> tuple[list[tuple[str, Text]], frozenset[str]]:
-        """The dialog's rows (suggestions first, then every unit) and the rows that cannot be
-        chosen yet: a city bureau's suggestion whose city is not known has no unit to go to,
-        so it is shown with what is missing instead of being dropped."""
+    ) -> tuple[list[tuple[str, Text]], list[UnitSuggestionView]]:
+        """The dialog's rows (suggestions first, then every unit) and the suggestions that
+        cannot be chosen yet: a city bureau's suggestion whose city is not known has no unit
+        to go to, so the dialog names it and what is missing instead of dropping it."""
         rows: list[tuple[str, Text]] = []
-        waiting: set[str] = set()
+        waiting: list[UnitSuggestionView] = []
         suggested = {s.unit_id for s in self.suggestions}
         if only is None:
             seen: set[str] = set()
             for i, s in enumerate(self.suggestions, start=1):
                 if not s.unit_id:
-                    key = f"?{suggestion_key(s)}"
-                    text = unit_row(i, s)
-                    text.append("\n   请先填写地点（市州），才能派往该市", style="bold yellow")
-                    rows.append((key, text))
-                    waiting.add(key)
+                    waiting.append(s)
                 elif s.unit_id not in seen:
                     seen.add(s.unit_id)
                     rows.append((s.unit_id, unit_row(i, s)))
@@ -867,17 +863,25 @@ class IntakeScreen(Screen[None]):
             if (only is None and u.id in suggested) or (only is not None and not only(u)):
                 continue
             rows.append((u.id, Text.assemble((one_line(u.name), ""), (f"  {u.id}", "dim"))))
-        return rows, frozenset(waiting)
+        return rows, waiting
 
     def _dispatch_dialog(self, special: bool) -> None:
         intake = self._intake()
         if intake is None or not self._has_contact(intake, "承办单位须与来电人沟通并回访"):
             return
         rows, waiting = self._unit_rows()
-        if len(rows) == len(waiting):
+        if not rows:
             self.show_error("派单目录尚未读取，请稍候再试")
             return
         body = caller_summary(intake)
+        if self.context_text != self.form.text.strip():
+            body.append("\n建议承办单位尚未算出（可 Esc 后稍候再按 F9），也可直接选择", style="yellow")
+        if waiting:
+            body.append("\n建议派往属地（请先填写地点（市州），再按 F9）：", style="bold yellow")
+            for s in waiting[:3]:
+                body.append(f"\n  · 市州优化办 → {one_line(s.bureau)}", style="yellow")
+                if s.matter:
+                    body.append(f"（{one_line(s.matter)}）", style="yellow")
         levels = (
             [
                 (Special.SPECIAL.value, "特殊事项（4小时内初步响应，R-SPECIAL）"),
@@ -903,7 +907,7 @@ class IntakeScreen(Screen[None]):
 
         title = "特殊事项：选择承办单位并立即派单" if special else "受理并派单：选择承办单位"
         self.app.push_screen(
-            ChoiceDialog(title, body, rows, levels, filterable=True, disabled=waiting), picked
+            ChoiceDialog(title, body, rows, levels, filterable=True), picked
         )
 
     def action_dispatch(self) -> None:

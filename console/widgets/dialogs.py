@@ -146,8 +146,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
     Nothing is highlighted unless the caller says so (``highlighted``): a dialog that sends a
     ticket somewhere must not turn one Enter into a destination nobody chose. ↓ reaches the
     first row. ``filterable`` adds a line above the list: typing part of a name narrows the
-    rows (the characters in order are enough), ↓ or Enter goes to the list. Rows whose id is in
-    ``disabled`` are shown but cannot be chosen (a suggestion that still lacks the city).
+    rows (the characters in order are enough), ↓ or Enter goes to the list.
     ``levels`` (value, label) adds a second choice cycled with Ctrl+L (or U in the list), e.g.
     特殊事项 / 特殊紧急事项. Dismisses with (row id, level value) — level "" without levels.
     """
@@ -178,7 +177,6 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
         highlighted: int | None = None,
         *,
         filterable: bool = False,
-        disabled: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -188,7 +186,6 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
         self.level_index = 0
         self.start_at = highlighted
         self.filterable = filterable
-        self.unchoosable = disabled
 
     def compose(self) -> ComposeResult:
         from textual.widgets import OptionList
@@ -213,7 +210,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
 
         q = "".join(query.split()).lower()
         return [
-            Option(text, id=rid, disabled=rid in self.unchoosable)
+            Option(text, id=rid)
             for rid, text in self.rows
             if not q or q in text.plain.lower() or _in_order(q, text.plain.lower())
         ]
@@ -264,23 +261,16 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
             self._to_list()
 
     def _to_list(self) -> None:
-        """To the list, the first row that can be chosen highlighted (still not chosen)."""
+        """To the list, its first row highlighted (still not chosen: Enter there chooses)."""
         from textual.widgets import OptionList
 
         options = self.query_one("#choice-list", OptionList)
-        if options.highlighted is None:
-            first = next(
-                (i for i in range(options.option_count)
-                 if not options.get_option_at_index(i).disabled),
-                None,
-            )  # fmt: skip
-            options.highlighted = first
+        if options.highlighted is None and options.option_count:
+            options.highlighted = 0
         options.focus()
 
     def on_option_list_option_selected(self, event: Any) -> None:
         event.stop()
-        if str(event.option.id) in self.unchoosable:
-            return
         level = self.levels[self.level_index][0] if self.levels else ""
         self.dismiss((str(event.option.id), level))
 
