@@ -204,7 +204,7 @@ class ActionDialog(ModalScreen[str | None]):
     SUBMIT_LABEL: ClassVar[str] = "提交"
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "提交", id="dialog.submit", priority=True),
+        Binding("ctrl+s", "submit", "提交", id="dialog.submit"),
         Binding("escape", "cancel", "取消", id="dialog.cancel"),
         Binding("ctrl+r", "reload", "重新载入工单", id="dialog.reload"),
     ]

@@ -673,6 +673,19 @@ class IntakeScreen(Screen[None]):
             return None if (self._busy or self.backend is None) else True
         return True
 
+    def _after_typing(self, finish: Callable[[], None]) -> None:
+        """Finish the call once the keys already on their way to the focused field are in.
+
+        A paste, or a fast typist's burst, arrives in one read: the driver posts every key at
+        once, and a priority binding (F6 must beat the text area's own F6) acts before the
+        field has taken the keys queued before it. Queued behind them on the field, the
+        action sees every word the caller said."""
+        field = self.focused
+        if field is None:
+            finish()
+        else:
+            field.call_later(finish)
+
     def _intake(self) -> Intake | None:
         intake = self.form.to_intake(self.repeat_of)
         if not intake.text:
@@ -702,6 +715,9 @@ class IntakeScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(title, body, label), confirmed)
 
     def action_answer(self) -> None:
+        self._after_typing(self._answer_now)
+
+    def _answer_now(self) -> None:
         intake = self._intake()
         if intake is None:
             return
@@ -806,6 +822,9 @@ class IntakeScreen(Screen[None]):
         )
 
     def action_promise(self) -> None:
+        self._after_typing(self._promise_now)
+
+    def _promise_now(self) -> None:
         intake = self._intake()
         if intake is None or not self._has_contact(intake, "承诺24小时内回复须留回复号码"):
             return
@@ -820,6 +839,9 @@ class IntakeScreen(Screen[None]):
         )
 
     def action_prefiled(self) -> None:
+        self._after_typing(self._prefiled_now)
+
+    def _prefiled_now(self) -> None:
         intake = self._intake()
         if intake is None:
             return
@@ -911,12 +933,21 @@ class IntakeScreen(Screen[None]):
         )
 
     def action_dispatch(self) -> None:
+        self._after_typing(self._dispatch_now)
+
+    def _dispatch_now(self) -> None:
         self._dispatch_dialog(special=False)
 
     def action_special(self) -> None:
+        self._after_typing(self._special_now)
+
+    def _special_now(self) -> None:
         self._dispatch_dialog(special=True)
 
     def action_transfer(self) -> None:
+        self._after_typing(self._transfer_now)
+
+    def _transfer_now(self) -> None:
         intake = self._intake()
         if intake is None:
             return
@@ -942,6 +973,9 @@ class IntakeScreen(Screen[None]):
         self.app.push_screen(ChoiceDialog("转分中心", body, rows), picked)
 
     def action_refuse(self) -> None:
+        self._after_typing(self._refuse_now)
+
+    def _refuse_now(self) -> None:
         intake = self._intake()
         if intake is None:
             return

@@ -26,7 +26,7 @@ class SeatScreen(Screen[Actor | None]):
 
     CSS_PATH = "seat.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "start", "开始值班", id="seat.start", priority=True),
+        Binding("ctrl+s", "start", "开始值班", id="seat.start"),
         Binding("escape", "quit", "退出", id="seat.quit"),
     ]
 

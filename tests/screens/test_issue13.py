@@ -399,3 +399,48 @@ async def test_item2_space_ticks_the_highlighted_ground(make_app: Any) -> None:
         grounds.highlighted = 4
         await feed_terminal(pilot, " ")
         assert grounds.ticked == 5
+
+
+# ---------------------------------------------------------------- keys that arrive in one read
+async def feed_burst(pilot: Any, data: str) -> None:
+    """Bytes a terminal delivers in one read (a fast typist, a paste, tmux send-keys): the
+    driver posts every key at once, without waiting for the focused widget to take them."""
+    for token in parsed(data):
+        pilot.app.post_message(token)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def test_keys_in_one_read_a_finishing_key_waits_for_the_typing_before_it(
+    make_app: Any,
+) -> None:
+    """F9 right behind the last characters sees them: the dialog echoes the whole request
+    (a priority binding used to act before the text area had taken the keys in its queue)."""
+    from tests.screens.test_intake import choice_ready
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13700002222", "")
+        app.screen.query_one("#text", TextArea).focus()
+        await pilot.pause()
+        await feed_burst(pilot, "公司拖欠工资三个月\x1b[20~")  # ESC [ 2 0 ~ is F9
+        await wait_for(pilot, lambda: choice_ready(app), what="unit choice")
+        assert "公司拖欠工资三个月" in app.screen.body.plain
+
+
+async def test_keys_in_one_read_seat_name_then_ctrl_s_starts_the_shift(
+    screen_platform: ScreenPlatform,
+) -> None:
+    from console.app import HotlineApp
+    from console.screens.seat import SeatScreen
+
+    app = HotlineApp(
+        None, screen_platform.settings, opener=lambda: screen_platform, cursor_blink=False
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SeatScreen), what="seat screen")
+        app.screen.query_one("#seat-name", Input).focus()
+        await pilot.pause()
+        await feed_burst(pilot, "王芳\x13")  # Ctrl+S right behind the name
+        await wait_for(pilot, lambda: not isinstance(app.screen, SeatScreen), what="shift on")
+        assert app.backend is not None and app.backend.actor.name == "王芳"

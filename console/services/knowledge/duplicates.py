@@ -237,7 +237,7 @@ TERMINATED_STATE = State.TERMINATED.value
 _POSTINGS_BUDGET = 10_000
 _COMMON_SHARE = 0.05
 _CANDIDATES = 64
-_PLACE_CANDIDATES = 200
+_PLACE_CANDIDATES = 50
 _RARE_DF = 3  # a term in at most this many tickets (or 1 % of them) is specific to a matter
 
 _NON_DIGITS = re.compile(r"\D+")
