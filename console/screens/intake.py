@@ -31,7 +31,7 @@ from console.errors import HotlineError, Unavailable
 from console.services.categories import MATTER_TYPES
 from console.services.clock import local
 from console.services.triage import triage
-from console.services.values import ANSWER_CONCERNS, Kind, Source, Special
+from console.services.values import ANSWER_CONCERNS, Kind, Special
 from console.services.views import (
     ArticleHit,
     ArticleView,
@@ -697,7 +697,7 @@ class IntakeScreen(Screen[None]):
 
     def _has_contact(self, intake: Intake, why: str) -> bool:
         """A call-back or a dispatch needs a number, or the caller's refusal ticked."""
-        if intake.caller_phone or intake.phone_declined or intake.source is Source.ASSIGNED:
+        if intake.reachable:
             return True
         self.show_error(f"请填写来电人电话：{why}；来电人不愿留电话时勾选「拒留电话」")
         self.query_one("#caller_phone").focus()

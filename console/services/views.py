@@ -49,6 +49,15 @@ class Intake:
     phone_declined: bool = False
     incident_summary: str = ""  # the operator's summary of a special/urgent incident (Art. 18)
 
+    @property
+    def reachable(self) -> bool:
+        """Someone can call the caller back (R-CONSULT, R-DISPATCH): a number, the caller's
+        refusal on record, or no caller at all (a task assigned by the provincial committee
+        or government). The one statement of the rule: the backend refuses and the intake
+        screen warns by it."""
+        has_number = bool(self.caller_phone.strip())
+        return has_number or self.phone_declined or self.source is Source.ASSIGNED
+
 
 @dataclass(frozen=True)
 class ClockView:

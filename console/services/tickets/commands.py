@@ -1263,10 +1263,8 @@ def _plain(value: Any) -> Any:
 
 def require_contact(intake: Intake, rule: str, why: str) -> None:
     """Someone will call the caller back: a number, or the caller's refusal on record."""
-    if intake.caller_phone.strip() or intake.phone_declined:
+    if intake.reachable:
         return
-    if intake.source is Source.ASSIGNED:
-        return  # a task assigned by the provincial committee or government has no caller
     raise RuleError(
         rule,
         f"来电人电话（caller_phone）未填写：{why}",
