@@ -4,12 +4,22 @@ Textual's Footer rebuilds all its keys on every ``refresh_bindings`` (each focus
 busy/idle switch of a screen), and styling the new key widgets is most of what the main thread
 does while the intake screen starts. This footer compares what it would show — keys,
 descriptions, enabled or greyed — with what it shows, and rebuilds once, only on a difference.
+
+It also orders the keys for a narrow terminal (80×24 is PuTTY's and Xshell's default): the
+function keys, which finish a call or open a screen, come first, so a cut footer loses the
+field shortcuts, not 派单.
 """
 
 from __future__ import annotations
 
+import re
+
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+_FUNCTION_KEY = re.compile(r"^f(\d+)$")
 
 Shown = tuple[tuple[str, str, str, bool], ...]
 
@@ -21,6 +31,41 @@ class KeyFooter(Footer):
         super().__init__(id=id)
         self._shown: Shown | None = None
         self._pending = False
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        seen: set[str] = set()
+        keys = []
+        for _node, binding, enabled, tooltip in active.values():
+            if binding.show and binding.action not in seen:
+                seen.add(binding.action)
+                keys.append((binding, enabled, tooltip))
+        keys.sort(key=lambda k: _order(k[0].key))  # stable: binding order within each rank
+        self.styles.grid_size_columns = len(keys)
+        for binding, enabled, tooltip in keys:
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
+                _node, binding, enabled, tooltip = palette
+                yield FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    classes="-command-palette",
+                    disabled=not enabled,
+                    tooltip=binding.tooltip or binding.description,
+                )
 
     def _wanted(self, screen: Screen[object]) -> Shown:
         return tuple(
@@ -46,3 +91,9 @@ class KeyFooter(Footer):
             return
         self._shown = wanted
         await self.recompose()
+
+
+def _order(key: str) -> tuple[int, int]:
+    """Function keys first, by number; every other key after them."""
+    found = _FUNCTION_KEY.match(key.split(",")[0])
+    return (0, int(found.group(1))) if found else (1, 0)

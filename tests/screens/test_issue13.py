@@ -444,3 +444,33 @@ async def test_keys_in_one_read_seat_name_then_ctrl_s_starts_the_shift(
         await feed_burst(pilot, "王芳\x13")  # Ctrl+S right behind the name
         await wait_for(pilot, lambda: not isinstance(app.screen, SeatScreen), what="shift on")
         assert app.backend is not None and app.backend.actor.name == "王芳"
+
+
+
+async def test_item10_at_80x24_the_footer_keeps_the_keys_that_finish_a_call() -> None:
+    """A cut footer loses field shortcuts, not 派单 (80×24 is PuTTY's and Xshell's default):
+    function keys are shown first, whatever the order of the bindings."""
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets._footer import FooterKey
+
+    from console.widgets.footer import KeyFooter
+
+    class Narrow(App[None]):
+        BINDINGS = [
+            *(Binding(f"ctrl+{c}", f"noop_{c}", "字段快捷键说明") for c in "ekltn"),
+            Binding("f9", "dispatch", "派单"),
+            Binding("f6", "answer", "答复结案"),
+        ]
+
+        def compose(self) -> ComposeResult:
+            yield KeyFooter()
+
+    app = Narrow()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.query(FooterKey), what="footer keys")
+        keys = [k for k in app.screen.query(FooterKey) if "-command-palette" not in k.classes]
+        assert [k.key for k in keys][:2] == ["f6", "f9"]
+        await pilot.pause()
+        visible = [k.key for k in keys if k.region.right <= 80 and k.region.width > 0]
+        assert "f9" in visible and "f6" in visible, visible
