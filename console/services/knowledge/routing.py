@@ -69,12 +69,12 @@ class RouterWeights:
     """How the signals are combined (chosen on the development half of the real set, see
     benchmarks/bench_routing.py; the held-out half was not looked at)."""
 
-    model: float = 1.0
-    memory: float = 1.0
-    terms: float = 1.2
+    model: float = 1.5
+    memory: float = 1.5
+    terms: float = 0.6
     domain: float = 0.05
     neighbours: int = 12
-    min_similarity: float = 0.3
+    min_similarity: float = 0.2
     # a neighbour counts by (similarity - min_similarity); the share of the votes a target
     # gets is scaled by how close the best of its neighbours is
     closeness: float = 0.6
