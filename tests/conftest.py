@@ -28,6 +28,14 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def audit_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keys its audit trail with a key of its own, kept in its tmp_path (R-SECURITY)."""
+    path = tmp_path / "audit-key" / "audit.key"
+    monkeypatch.setenv("HOTLINE_AUDIT_KEY_FILE", str(path))
+    return path
+
+
 def pg_url() -> str | None:
     return os.environ.get(PG_ENV) or None
 
