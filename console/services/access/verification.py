@@ -283,15 +283,15 @@ def verify(store: Any, write_checkpoint: bool = True, batch: int = 2000) -> Veri
             if row.action in audit.SEAT_ACTIONS:
                 seats[row.target] = (row.action, row.digest or "", row.id)
         counts = _counts(s)
-        if chain.count == 0 and counts["events"]:
+        if cp is not None:
+            _against_checkpoint(chain, counts, cp, cp_path)
+        if chain.count == 0 and counts["events"] and (cp is None or cp.head == 0):
             found.add(
                 f"审计表没有任何记录，但数据库中有 {counts['events']} 个工单事件"
                 "（审计记录被整体删除）",
                 1,
             )
-        if cp is not None:
-            _against_checkpoint(chain, counts, cp, cp_path)
-        else:
+        if cp is None:
             notes.append(
                 f"还没有本数据库的检查点（{cp_path}）：整表或末尾的删除要从第一个检查点起才能发现"
             )
