@@ -487,3 +487,98 @@ def test_r_security_audit_verify_names_every_finding(platform: Platform) -> None
     assert sum("事件被改动" in x for x in lines) == 1
     assert sum("（事件被删除）" in x for x in lines) == 1
     assert sum("状态被直接改动" in x for x in lines) == 1
+
+
+# ---------------------------------------------------------------------- records from before the key
+def _make_old(store: Store) -> int:
+    """Rewrite every record as the platform wrote them before migration 0010 (unkeyed)."""
+    prev = audit.GENESIS
+    rows = records(store)
+    for row in rows:
+        fields = audit._fields(row) | {"prev_hash": prev}
+        digest = audit.chain_hash(fields)
+        sql(
+            store,
+            "UPDATE audit SET scheme = 'sha256', digest = '', prev_hash = :p, hash = :h"
+            " WHERE id = :id",
+            p=prev,
+            h=digest,
+            id=row.id,
+        )
+        prev = digest
+    return len(rows)
+
+
+def test_r_archive_records_from_before_the_key_still_verify(platform: Platform) -> None:
+    """A trail written before the key (no checkpoint yet) verifies, and says where the keyed
+    records begin once there are some."""
+    p = platform
+    workflow(p)
+    old = _make_old(p.store)
+    result = audit.verify(p.store)
+    assert result.ok, texts(result)
+    assert any(f"全部 {old} 条记录写于启用审计密钥之前" in n for n in result.notes)
+    workflow(p)
+    result = audit.verify(p.store)
+    assert result.ok, texts(result)
+    assert any(
+        f"记录 #1–#{old} 写于启用审计密钥之前" in n and f"自 #{old + 1} 起带密钥" in n
+        for n in result.notes
+    )
+    sql(p.store, "UPDATE audit SET seat = 'intruder' WHERE id = 2")
+    broken = audit.verify(p.store)
+    assert not broken.ok and broken.record_id == 2 and "内容与其哈希不符" in broken.problem
+
+
+def test_r_archive_migration_0010_keeps_old_records_verifiable(tmp_path: Path) -> None:
+    """Records written by a database at revision 0009 verify after `hotline db upgrade`."""
+    from alembic import command
+
+    from console.bootstrap import open_store
+    from console.store.migrate import alembic_config, upgrade
+
+    store = open_store(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        cfg = alembic_config()
+        with store.write_engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0009")
+        prev = audit.GENESIS
+        for i, (action, target) in enumerate(
+            [("data_change", "units"), ("claim", "HN261125000001"), ("release", "HN261125000001")],
+            start=1,
+        ):
+            fields = {
+                "id": i,
+                "at": dt.datetime(2026, 11, 1, 8, i, tzinfo=dt.UTC),
+                "seat": "seat-1",
+                "actor": "话务员甲",
+                "role": "operator",
+                "unit_id": None,
+                "action": action,
+                "target": target,
+                "detail": {},
+                "origin": "cli",
+                "prev_hash": prev,
+            }
+            digest = audit.chain_hash(fields)
+            sql(
+                store,
+                "INSERT INTO audit (id, at, seat, actor, role, unit_id, action, target, detail,"
+                " origin, prev_hash, hash) VALUES (:id, :at, :seat, :actor, :role, :unit_id,"
+                " :action, :target, '{}', :origin, :prev_hash, :hash)",
+                **(fields | {"at": fields["at"].replace(tzinfo=None), "hash": digest}),  # type: ignore[attr-defined]
+            )
+            prev = digest
+        assert upgrade(store)
+        result = audit.verify(store)
+        assert result.ok, texts(result)
+        assert {r.scheme for r in records(store)} == {"sha256"}
+        with audit.audit_context(ADMIN, "cli"), store.write() as s:
+            s.add(SynonymRow(terms=["医保", "医疗保险"]))
+        result = audit.verify(store)
+        assert result.ok, texts(result)
+        assert any("记录 #1–#3 写于启用审计密钥之前" in n for n in result.notes)
+        assert records(store)[-1].scheme == "hmac"
+    finally:
+        store.dispose()
