@@ -61,14 +61,6 @@ def open_store(url: str, audit_key: Path | None = None) -> Store:
     return store
 
 
-def privacy_warning(settings: Settings) -> str | None:
-    """One line naming the private files and folders other users may open, or None."""
-    paths = private.data_files(settings.data_dir, sqlite_path(settings.db_url))
-    key = audit_key_path(settings, settings.db_url)
-    paths += [key, key.with_name("audit.checkpoints")]
-    return private.warning(dict.fromkeys(paths))
-
-
 def is_embedded(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
@@ -91,6 +83,7 @@ def open_platform(settings: Settings, prepare: bool = True, cache_index: bool = 
     ``cache_index``: keep a copy of the built knowledge-search index in the data folder and
     read it back at the next start while the knowledge base is unchanged (the console).
     """
+    private.ensure_dir(settings.data_dir)  # 0700 when made here (R-SECURITY)
     store = open_store(settings.db_url, audit_key_path(settings, settings.db_url))
     clock = clock_from_setting(settings.now, running=settings.clock_running)
     if prepare:

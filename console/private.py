@@ -6,8 +6,8 @@ checkpoints — 0600, whatever the umask: modes are set explicitly after creatio
 to the process's umask. Files and folders that already exist with wider modes are not
 changed behind the user's back; :func:`warning` names them in one line at start.
 
-Nothing here imports anything but the standard library (the store, the services and the
-entry points all use it).
+Nothing here imports more than the standard library and the settings (the store, the
+services and the entry points all use it; the console checks before SQLAlchemy is loaded).
 """
 
 from __future__ import annotations
@@ -16,6 +16,10 @@ import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.config import Settings
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -104,3 +108,22 @@ def warning(paths: Iterable[Path]) -> str | None:
         f"警告：{names}{more} 其他用户可以访问（含来电人信息），"
         "应为目录 0700、文件 0600（chmod go-rwx）"
     )
+
+
+def sqlite_file(db_url: str) -> Path | None:
+    """The file of an embedded SQLite URL (``sqlite:///path``), or None."""
+    if not db_url.startswith("sqlite") or ":///" not in db_url:
+        return None
+    path = db_url.split(":///", 1)[1].split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
+def settings_warning(settings: Settings) -> str | None:
+    """:func:`warning` for the data folder, the embedded database, and the audit key and
+    checkpoints the settings name."""
+    from console.config import audit_key_path
+
+    paths = data_files(settings.data_dir, sqlite_file(settings.db_url))
+    key = audit_key_path(settings, settings.db_url)
+    paths += [key, key.with_name("audit.checkpoints")]
+    return warning(dict.fromkeys(paths))

@@ -17,8 +17,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 from sqlalchemy import select
 
 from console.bootstrap import open_store
-from console.services.access import audit
 from console.errors import HotlineError
+from console.services.access import audit
 from console.services.clock import DrillClock
 from console.services.knowledge.seed import Seed
 from console.services.knowledge.seeding import apply_seed

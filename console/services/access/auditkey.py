@@ -175,7 +175,9 @@ def read_checkpoints(path: Path, secret: bytes | None, database: str) -> Checkpo
         if secret is None:
             problems.append(f"检查点文件 {path} 第 {n} 行无法校验：审计密钥文件不存在")
             break
-        if not hmac.compare_digest(signature, mac(secret, "checkpoint", canonical_json({**body, "prev": link}))):
+        if not hmac.compare_digest(
+            signature, mac(secret, "checkpoint", canonical_json({**body, "prev": link}))
+        ):
             problems.append(f"检查点文件 {path} 第 {n} 行签名不符（被改动或伪造）")
             continue
         if link != prev:

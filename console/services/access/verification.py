@@ -221,7 +221,11 @@ def _against_checkpoint(
                 1,
             )
         else:
-            span = f"#{cp.head}" if chain.prev_id + 1 == cp.head else f"#{chain.prev_id + 1}–#{cp.head}"
+            span = (
+                f"#{cp.head}"
+                if chain.prev_id + 1 == cp.head
+                else f"#{chain.prev_id + 1}–#{cp.head}"
+            )
             found.add(
                 f"记录 {span} 被删除：{where}时链头为 #{cp.head}，现在只到 #{chain.prev_id}"
                 "（末尾的记录被删除）",
@@ -266,9 +270,7 @@ def verify(store: Any, write_checkpoint: bool = True, batch: int = 2000) -> Veri
     # seat id → (action, digest, record id)
     seats: dict[str, tuple[str, str, int]] = {}
     with store.read() as s:
-        rows = s.execute(
-            select(AuditRow).order_by(AuditRow.id).execution_options(yield_per=batch)
-        )
+        rows = s.execute(select(AuditRow).order_by(AuditRow.id).execution_options(yield_per=batch))
         for row in rows.scalars():
             chain.check(row)
             detail = row.detail or {}

@@ -7,6 +7,7 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-04 06:00:00
 """
+
 from alembic import op
 import sqlalchemy as sa
 
