@@ -403,7 +403,7 @@ def _append(session: Session) -> None:
         pending.append(_who(_entry("data_change", table, dict(sorted(counts.items()))), who))
     if not pending:
         return
-    secret = auditkey.key(session._hotline_audit_key)
+    secret = auditkey.key(session._hotline_audit_key)  # type: ignore[attr-defined]
     conn = session.connection()
     digests = _digests(conn, secret, pending)
     if conn.dialect.name == "postgresql":
