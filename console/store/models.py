@@ -424,6 +424,8 @@ class AuditRow(Base):
     # event or seat row so that a row changed behind the platform's back is found
     scheme: Mapped[str] = mapped_column(String(8), default="sha256", server_default="sha256")
     digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # on the last record of a ticket's events in a transaction: the ticket as committed
+    ticket_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 __all__ = [

@@ -294,6 +294,7 @@ def test_r_security_audit_detects_forged_append(platform: Platform, scheme: str)
         "prev_hash": head.hash,
         "scheme": "sha256" if scheme == "sha256" else "hmac",
         "digest": "",
+        "ticket_digest": "",
     }
     if scheme == "other-key":
         forged = audit.keyed_hash(secrets.token_bytes(32), fields)
@@ -307,8 +308,9 @@ def test_r_security_audit_detects_forged_append(platform: Platform, scheme: str)
     sql(
         p.store,
         "INSERT INTO audit (id, at, seat, actor, role, unit_id, action, target, detail, origin,"
-        " prev_hash, hash, scheme, digest) VALUES (:id, :at, :seat, :actor, :role, :unit_id,"
-        " :action, :target, :detail, :origin, :prev_hash, :hash, :scheme, :digest)",
+        " prev_hash, hash, scheme, digest, ticket_digest) VALUES (:id, :at, :seat, :actor, :role,"
+        " :unit_id, :action, :target, :detail, :origin, :prev_hash, :hash, :scheme, :digest,"
+        " :ticket_digest)",
         **params,
     )
     result = audit.verify(p.store)
@@ -388,6 +390,25 @@ def test_r_security_audit_detects_ticket_state_edit(platform: Platform) -> None:
     assert not result.ok
     assert f"工单 {number}" in result.problem and "状态被直接改动" in result.problem
     assert "「已结案」" in result.problem and "「办理中」" in result.problem
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [("caller_phone", "13900000000"), ("text", "诉求已撤回"), ("unit_id", "hn-zjt")],
+)
+def test_r_security_audit_detects_ticket_content_edit(
+    platform: Platform, column: str, value: str
+) -> None:
+    """The caller's phone, their words or the handling unit changed by SQL (R-ARCHIVE: the
+    archive true and complete)."""
+    p = platform
+    number = p.operator.accept(intake(), unit_id="hn-rst")
+    p.rst.sign(number)
+    sealed(p)
+    sql(p.store, f"UPDATE tickets SET {column} = :v WHERE number = :n", v=value, n=number)
+    result = audit.verify(p.store)
+    assert not result.ok
+    assert f"工单 {number} 的内容" in result.problem and "被直接改动" in result.problem
 
 
 def test_r_security_audit_detects_seat_edit(platform: Platform) -> None:

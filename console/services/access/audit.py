@@ -119,6 +119,7 @@ _SUMMARY = "hotline_audit_summary"
 # what a pending record speaks for (taken off before it is written): an event, a seat
 _EVENT = "_event"
 _SEAT = "_seat"
+_TICKET = "_ticket"
 SCHEME_KEYED = "hmac"
 SCHEME_PLAIN = "sha256"
 SEAT_ACTIONS = frozenset({"seat_add", "seat_change", "seat_revoke", "seat_token", "seat_delete"})
@@ -416,6 +417,7 @@ def _append(session: Session) -> None:
     stamp = dt.datetime.now(dt.UTC)  # when the records joined the chain: in chain order
     for i, entry in enumerate(pending, start=last_id + 1):
         event_ref, seat_ref = entry.pop(_EVENT, None), entry.pop(_SEAT, None)
+        of_ticket = entry.pop(_TICKET, "")
         digest = ""
         if event_ref is not None:
             digest = digests.get(("event", event_ref[0]), "")
@@ -428,6 +430,7 @@ def _append(session: Session) -> None:
             "prev_hash": prev,
             "scheme": SCHEME_KEYED,
             "digest": digest,
+            "ticket_digest": of_ticket,
         }
         row["hash"] = keyed_hash(secret, row)
         prev = row["hash"]
@@ -448,14 +451,11 @@ def _digests(conn: Any, secret: bytes, pending: list[dict[str, Any]]) -> dict[tu
         for e in pending:
             if _EVENT in e:
                 last_of[e[_EVENT][1]] = e
-        states = dict(
-            conn.execute(
-                select(TicketRow.id, TicketRow.state).where(TicketRow.id.in_(list(last_of)))
-            ).all()
-        )
-        for ticket_id, e in last_of.items():
-            if ticket_id in states:
-                e["detail"] = {**e["detail"], "state": states[ticket_id]}
+        tickets = conn.execute(select(*TICKET_COLUMNS).where(TicketRow.id.in_(list(last_of))))
+        for t in tickets:
+            e = last_of[t.id]
+            e["detail"] = {**e["detail"], "state": t.state}
+            e[_TICKET] = ticket_digest(secret, t)
     seat_ids = [e[_SEAT] for e in pending if _SEAT in e]
     if seat_ids:
         for row in conn.execute(select(*SEAT_COLUMNS).where(SeatRow.id.in_(seat_ids))):
@@ -486,6 +486,13 @@ SEAT_COLUMNS = (
 )
 
 
+# the ticket as an event leaves it: every column but the work-queue claim (claims are
+# recorded by their own records and come and go between events)
+TICKET_COLUMNS = tuple(
+    c for c in TicketRow.__table__.c if c.key not in ("claimed_by", "claimed_at")
+)
+
+
 def _plain_row(row: Any, columns: tuple[Any, ...]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in columns:
@@ -499,6 +506,13 @@ def _plain_row(row: Any, columns: tuple[Any, ...]) -> dict[str, Any]:
 def event_digest(secret: bytes, row: Any) -> str:
     """The keyed digest of a timeline event as stored (every column, its words included)."""
     return auditkey.mac(secret, "event", auditkey.canonical_json(_plain_row(row, EVENT_COLUMNS)))
+
+
+def ticket_digest(secret: bytes, row: Any) -> str:
+    """The keyed digest of a ticket as stored (its caller, words, unit, state, counters …)."""
+    return auditkey.mac(
+        secret, "ticket", auditkey.canonical_json(_plain_row(row, TICKET_COLUMNS))
+    )
 
 
 def seat_digest(secret: bytes, row: Any) -> str:
@@ -538,7 +552,7 @@ def canonical(fields: dict[str, Any]) -> str:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-KEYED_FIELDS = (*FIELDS, "scheme", "digest")
+KEYED_FIELDS = (*FIELDS, "scheme", "digest", "ticket_digest")
 
 
 def chain_hash(fields: dict[str, Any]) -> str:
@@ -551,6 +565,7 @@ def keyed_canonical(fields: dict[str, Any]) -> str:
     body = json.loads(canonical(fields))
     body["scheme"] = fields["scheme"]
     body["digest"] = fields["digest"]
+    body["ticket_digest"] = fields["ticket_digest"]
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 

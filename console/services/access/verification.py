@@ -265,8 +265,8 @@ def verify(store: Any, write_checkpoint: bool = True, batch: int = 2000) -> Veri
     chain = _Chain(secret, key_file, cp, found)
     # what the records say: event id → (digest, record id, ticket number, action)
     events: dict[int, tuple[str, int, str, str]] = {}
-    # ticket number → (last event id, state after it, action, record id, keyed)
-    last_state: dict[str, tuple[int, str, str, int, bool]] = {}
+    # ticket number → (last event id, state after it, action, record id, keyed, ticket digest)
+    last_state: dict[str, tuple[int, str, str, int, bool, str]] = {}
     # seat id → (action, digest, record id)
     seats: dict[str, tuple[str, str, int]] = {}
     with store.read() as s:
@@ -281,7 +281,14 @@ def verify(store: Any, write_checkpoint: bool = True, batch: int = 2000) -> Veri
                 if known is None or event_id > known[0]:
                     keyed = row.scheme == audit.SCHEME_KEYED
                     state = str(detail.get("state", ""))
-                    last_state[row.target] = (event_id, state, row.action, row.id, keyed)
+                    last_state[row.target] = (
+                        event_id,
+                        state,
+                        row.action,
+                        row.id,
+                        keyed,
+                        row.ticket_digest or "",
+                    )
             if row.action in audit.SEAT_ACTIONS:
                 seats[row.target] = (row.action, row.digest or "", row.id)
         counts = _counts(s)
@@ -298,7 +305,7 @@ def verify(store: Any, write_checkpoint: bool = True, batch: int = 2000) -> Veri
                 f"还没有本数据库的检查点（{cp_path}）：整表或末尾的删除要从第一个检查点起才能发现"
             )
         _check_events(s, secret, events, found, batch)
-        _check_states(s, last_state, found, batch)
+        _check_tickets(s, secret, last_state, found, batch)
         _check_seats(s, secret, seats, found)
     if chain.first_keyed is not None and chain.first_keyed > 1:
         notes.append(
@@ -367,32 +374,41 @@ def _check_events(
         )
 
 
-def _check_states(
+def _check_tickets(
     s: Session,
-    last_state: dict[str, tuple[int, str, str, int, bool]],
+    secret: bytes | None,
+    last_state: dict[str, tuple[int, str, str, int, bool, str]],
     found: _Found,
     batch: int,
 ) -> None:
-    """Each ticket's stored state is the one its last (keyed) event record left it in."""
+    """Each ticket is stored as its last (keyed) event record left it: its state first, then
+    everything else (caller, words, unit, counters)."""
     if not last_state:
         return
     rows = s.execute(
-        select(TicketRow.number, TicketRow.state)
-        .order_by(TicketRow.id)
-        .execution_options(yield_per=batch)
+        select(*audit.TICKET_COLUMNS).order_by(TicketRow.id).execution_options(yield_per=batch)
     )
-    for number, state in rows:
-        said = last_state.get(number or "")
+    for row in rows:
+        said = last_state.get(row.number or "")
         if said is None:
             continue
-        event_id, expected, action, record_id, keyed = said
-        if keyed and expected and state != expected:
+        event_id, expected, action, record_id, keyed, digest = said
+        if not keyed:
+            continue
+        after = f"其最后一个事件 #{event_id}（{action}，审计记录 #{record_id}）"
+        if expected and row.state != expected:
             found.add(
-                f"工单 {number} 的状态为「{_state_label(state)}」，但其最后一个事件 #{event_id}"
-                f"（{action}，审计记录 #{record_id}）之后应为「{_state_label(expected)}」"
-                "（状态被直接改动）",
+                f"工单 {row.number} 的状态为「{_state_label(row.state)}」，但{after}之后应为"
+                f"「{_state_label(expected)}」（状态被直接改动）",
                 record_id,
             )
+        elif digest and secret is not None:
+            if not hmac.compare_digest(audit.ticket_digest(secret, row), digest):
+                found.add(
+                    f"工单 {row.number} 的内容与{after}时不符（来电人、诉求、承办单位等"
+                    "被直接改动）",
+                    record_id,
+                )
 
 
 def _check_seats(

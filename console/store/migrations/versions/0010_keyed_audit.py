@@ -1,6 +1,7 @@
-"""keyed audit records: the hashing scheme and the digest of the recorded row (R-SECURITY)
+"""keyed audit records: the hashing scheme, the digest of the recorded row and of the ticket
+as its event left it (R-SECURITY)
 
-Records written before this revision keep scheme 'sha256' (unkeyed chain) and no digest;
+Records written before this revision keep scheme 'sha256' (unkeyed chain) and no digests;
 records written after it are chained with HMAC-SHA256 under a key kept outside the database.
 
 Revision ID: 0010
@@ -26,9 +27,13 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("digest", sa.String(length=64), nullable=False, server_default="")
         )
+        batch.add_column(
+            sa.Column("ticket_digest", sa.String(length=64), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("audit") as batch:
+        batch.drop_column("ticket_digest")
         batch.drop_column("digest")
         batch.drop_column("scheme")
