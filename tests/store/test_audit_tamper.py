@@ -177,6 +177,23 @@ def test_r_security_audit_detects_deleted_tail(
     assert refused.written is None and any("被删除" in t for t in refused.problems)
 
 
+def test_r_security_audit_detects_deleted_tail_overwritten_by_new_records(
+    platform: Platform,
+) -> None:
+    """The newest records deleted, then the platform writes on and reuses their ids: the
+    chain is consistent again, but not the one the checkpoint saw."""
+    p = platform
+    number = workflow(p)
+    sealed(p)
+    head = records(p.store)[-1]
+    sql(p.store, "DELETE FROM audit WHERE id = :id", id=head.id)  # who revealed the phone
+    p.operator.reveal_contact(number, "再次核对")
+    assert records(p.store)[-1].id == head.id
+    result = audit.verify(p.store)
+    assert not result.ok and result.record_id == head.id
+    assert f"记录 #{head.id} 与检查点" in result.problem and "重新编号" in result.problem
+
+
 def test_r_security_audit_detects_deleted_tail_of_records_and_events(platform: Platform) -> None:
     """Events deleted together with their records at the end: the table counts show it."""
     p = platform
@@ -601,5 +618,33 @@ def test_r_archive_migration_0010_keeps_old_records_verifiable(tmp_path: Path) -
         assert result.ok, texts(result)
         assert any("记录 #1–#3 写于启用审计密钥之前" in n for n in result.notes)
         assert records(store)[-1].scheme == "hmac"
+    finally:
+        store.dispose()
+
+
+def test_r_security_no_write_without_a_usable_key(
+    platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key file that cannot be made or is damaged stops the write with a sentence naming
+    it (a write that cannot be audited is not made), never a traceback."""
+    from console.bootstrap import open_store
+    from console.errors import Unavailable
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    store = open_store(platform.store.url, blocker / "audit.key")
+    try:
+        with pytest.raises(Unavailable, match="审计密钥文件 .* 无法(读取|创建)"):
+            with store.write() as s:
+                s.add(SynonymRow(terms=["公积金", "住房公积金"]))
+        damaged = tmp_path / "damaged.key"
+        damaged.write_text("abc\n")
+        store.dispose()
+        store = open_store(platform.store.url, damaged)
+        with pytest.raises(Unavailable, match="已损坏"):
+            with store.write() as s:
+                s.add(SynonymRow(terms=["公积金", "住房公积金"]))
+        with store.read() as s:
+            assert s.execute(select(func.count()).select_from(SynonymRow)).scalar_one() == 0
     finally:
         store.dispose()

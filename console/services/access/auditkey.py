@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from console import private
-from console.errors import HotlineError
+from console.errors import Unavailable
 
 KEY_BYTES = 32
 CHECKPOINTS = "audit.checkpoints"
@@ -40,8 +40,9 @@ _keys: dict[Path, bytes] = {}
 _lock = threading.Lock()
 
 
-class KeyUnavailable(HotlineError):
-    """The audit key file exists but cannot be read or is damaged: nothing is written."""
+class KeyUnavailable(Unavailable):
+    """The audit key file cannot be read, made or is damaged: nothing is written (a write
+    that could not be audited is not made)."""
 
 
 def key_path_checkpoints(key_file: Path) -> Path:
@@ -77,11 +78,17 @@ def key(key_file: Path) -> bytes:
     if found is not None:
         return found
     path = key_file.absolute()
-    private.ensure_dir(path.parent)
+    cannot = f"审计密钥文件 {path} 无法创建（{{}}）；请检查目录权限或设置 HOTLINE_AUDIT_KEY_FILE"
+    try:
+        private.ensure_dir(path.parent)
+    except OSError as exc:
+        raise KeyUnavailable(cannot.format(type(exc).__name__)) from None
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, private.FILE_MODE)
     except FileExistsError:  # another process made it first
         pass
+    except OSError as exc:
+        raise KeyUnavailable(cannot.format(type(exc).__name__)) from None
     else:
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             os.fchmod(fh.fileno(), private.FILE_MODE)

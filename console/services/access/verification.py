@@ -233,10 +233,13 @@ def _against_checkpoint(
             )
     elif cp.head in chain.hashes_at and chain.hashes_at[cp.head] != cp.head_hash:
         head_told = True
-        found.add(f"记录 #{cp.head} 与{where}不符（此前的链被改写）", cp.head)
+        found.add(
+            f"记录 #{cp.head} 与{where}不符（此前的记录被删除后重新编号，或链被改写）", cp.head
+        )
+    chain_told = head_told or bool(found)  # a deleted record is named once, by its id
     for name, was in sorted(cp.counts.items()):
         now = counts.get(name)
-        if now is None or now >= was or (name == "audit" and head_told):
+        if now is None or now >= was or (name == "audit" and chain_told):
             continue
         label = TABLE_LABELS.get(name, name)
         found.add(f"{label}现有 {now} 条，少于{where}时的 {was} 条（有{label}被删除）")
@@ -326,8 +329,12 @@ def verify(store: Any, write_checkpoint: bool = True, batch: int = 2000) -> Veri
             keyed_from=chain.first_keyed,
             counts=counts,
         )
-        auditkey.append_checkpoint(cp_path, auditkey.key(key_file), written)
-        notes.append(f"已写入检查点：链头 #{written.head}（{cp_path}）")
+        try:
+            auditkey.append_checkpoint(cp_path, auditkey.key(key_file), written)
+        except (OSError, auditkey.KeyUnavailable) as exc:
+            notes.append(f"检查点未写入（{cp_path}）：{exc}")
+        else:
+            notes.append(f"已写入检查点：链头 #{written.head}（{cp_path}）")
     return Verification(chain.count, tuple(found.items), tuple(notes), found.omitted)
 
 
