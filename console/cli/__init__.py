@@ -115,6 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from console.launch import run_console
 
             return run_console()
+        warn_if_not_private()
         return int(args.handler(args) or 0)
     except UsageError as exc:
         print(f"hotline: {exc}", file=sys.stderr)
@@ -133,15 +134,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def warn_if_not_private() -> None:
+    """One line on stderr when the data folder or a private file is open to other users."""
+    from console.config import load_settings
+    from console.private import settings_warning
+
+    try:
+        line = settings_warning(load_settings())
+    except OSError:  # a folder we may not even look into says enough later
+        return
+    if line:
+        print(f"hotline: {line}", file=sys.stderr)
+
+
 def _log_crash(exc: BaseException) -> str:
     """Write the traceback (frames only, no local variables) to the crash log."""
     import traceback
 
+    from console import private
     from console.config import load_settings
 
-    folder = load_settings().data_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "crash.log"
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    path = load_settings().data_dir / "crash.log"
+    private.append_text(  # 0600 in a 0700 folder, whatever the umask (R-SECURITY)
+        path, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    )
     return str(path)
