@@ -67,7 +67,42 @@ def chinese(message: str) -> str:
     return message
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_.\-/:']+|\s+|.")
+
+
+def _cell_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps Chinese help by display width, between any two characters, but never inside a
+    Latin word or code (argparse's own wrapping sees a run of Chinese as one long word and
+    cuts ``supervision`` or ``unit_clerk`` in two)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        lines: list[str] = []
+        line, used = "", 0
+        for token in _TOKEN.findall(" ".join(text.split())):
+            size = _cell_width(token)
+            if used + size > width and line.strip():
+                lines.append(line.rstrip())
+                line, used = "", 0
+                if token.isspace():
+                    continue
+            line += token
+            used += size
+        if line.strip():
+            lines.append(line.rstrip())
+        return lines
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def error(self, message: str) -> NoReturn:  # argparse prints usage + exits 2; keep it one line
         raise UsageError(chinese(message))
 
