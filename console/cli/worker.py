@@ -229,6 +229,8 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 
 def _print(report: TickReport, as_json: bool) -> None:
+    for alarm in report.delivery.alarms:  # on stderr as well, where a supervisor's log looks
+        print(f"hotline worker: 告警：{alarm}", file=sys.stderr, flush=True)
     if as_json:
         print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
         return
