@@ -24,6 +24,7 @@ VERBS = (
     "console.cli.kb",
     "console.cli.serve",
     "console.cli.worker",
+    "console.cli.outbox",
     "console.cli.seat",
     "console.cli.unit",
     "console.cli.audit",

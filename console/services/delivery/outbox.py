@@ -373,3 +373,97 @@ class Worker:
                 return TickReport(delivery)
             settled = tuple(self.settle())
         return TickReport(delivery, settled)
+
+
+# ---------------------------------------------------------------------- a person decides
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One outbox message as the `hotline outbox` verbs show it (no message content)."""
+
+    id: int
+    key: str
+    ticket: str
+    channel: str
+    target: str
+    attempts: int
+    last_error: str
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    gave_up_at: dt.datetime | None
+    urgent: bool
+
+    @property
+    def status(self) -> str:
+        if self.delivered_at is not None:
+            return "已送达"
+        if self.gave_up_at is not None:
+            return "已放弃"
+        return "失败重试中" if self.attempts else "待发送"
+
+
+def list_outbox(store: Store, which: str = "open", limit: int = 200) -> list[OutboxEntry]:
+    """Messages not delivered (``open``: waiting or failing; ``given_up``) or ``all``, newest
+    last."""
+    stmt = select(OutboxRow, TicketRow.number, TicketRow.special).join(
+        TicketRow, TicketRow.id == OutboxRow.ticket_id
+    )
+    if which == "open":
+        stmt = stmt.where(OutboxRow.delivered_at.is_(None), OutboxRow.gave_up_at.is_(None))
+    elif which == "given_up":
+        stmt = stmt.where(OutboxRow.gave_up_at.is_not(None), OutboxRow.delivered_at.is_(None))
+    with store.read() as s:
+        got = s.execute(stmt.order_by(OutboxRow.id.desc()).limit(limit)).all()
+    return [
+        OutboxEntry(
+            r.id, r.idempotency_key, number or "", r.channel, r.target, r.attempts or 0,
+            r.last_error or "", r.created_at, r.next_attempt_at, r.delivered_at, r.gave_up_at,
+            r.channel in URGENT_CHANNELS and (special or "none") != "none",
+        )
+        for r, number, special in reversed(got)
+    ]  # fmt: skip
+
+
+def _one(s: Any, key: str) -> tuple[OutboxRow, str]:
+    from console.errors import InputError
+
+    found = s.execute(
+        select(OutboxRow, TicketRow.number)
+        .join(TicketRow, TicketRow.id == OutboxRow.ticket_id)
+        .where(OutboxRow.idempotency_key == key)
+    ).first()
+    if found is None:
+        raise InputError("key", f"没有这条待发消息：{key[:80]}（hotline outbox list 查看）")
+    row, number = found
+    if row.delivered_at is not None:
+        raise InputError("key", f"{key[:80]} 已于 {row.delivered_at:%Y-%m-%d %H:%M} 送达，无需处理")
+    return row, number or ""
+
+
+def retry_now(store: Store, clock: Clock, key: str, actor: Actor) -> None:
+    """A person sends a message again: due at once, given-up mark cleared; audited. The
+    idempotency key stays, so a gateway that already has it does not send it twice."""
+    with store.write() as s:
+        row, number = _one(s, key)
+        row.gave_up_at = None
+        row.next_attempt_at = None
+        audit.record(s, "outbox_retry_now", number, {"key": key[:80], "channel": row.channel},
+                     actor)  # fmt: skip
+
+
+def cancel(store: Store, clock: Clock, key: str, reason: str, actor: Actor) -> None:
+    """A person decides a message will not be sent (it was phoned through, or is void): it is
+    marked given up with the reason; audited."""
+    from console.errors import InputError
+
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InputError("reason", "取消须说明原因（如：已电话通知值班室）")
+    with store.write() as s:
+        row, number = _one(s, key)
+        row.gave_up_at = clock.now()
+        row.next_attempt_at = None
+        row.last_error = f"人工取消：{reason}"[:MAX_ERROR]
+        audit.record(s, "outbox_cancelled", number,
+                     {"key": key[:80], "channel": row.channel, "reason": reason[:200]},
+                     actor)  # fmt: skip
