@@ -38,14 +38,22 @@ def parse_expiry(text: str | None) -> dt.datetime | None:
     """``YYYY-MM-DD`` → the end of that day (Beijing); ``YYYY-MM-DD HH:MM`` → that moment."""
     if not text:
         return None
+    from console.services.calendar.workdays import MAX_YEAR
+
     value = text.strip()
     try:
         if len(value) == 10:
             day = dt.date.fromisoformat(value)
-            return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
-        return parse_local(value)
+            moment = None if day.year > MAX_YEAR else dt.datetime.combine(
+                day + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI
+            )
+        else:
+            moment = parse_local(value)
     except ValueError:
         raise UsageError(f"expires: 应为 YYYY-MM-DD 或 'YYYY-MM-DD HH:MM'，收到 {text!r}") from None
+    if moment is None or moment.year > MAX_YEAR:
+        raise UsageError(f"expires: 最晚 {MAX_YEAR}-12-31；不设到期请省略 --expires")
+    return moment
 
 
 def _now() -> dt.datetime:
