@@ -533,3 +533,22 @@ def test_a_naive_moment_over_http_is_beijing_time(api: Api) -> None:
         assert naive.status_code == 200 and naive.json() == aware.json()
         r = c.get(f"{API}/due-preview", params={"kind": "nonsense"})
         assert r.status_code == 422 and r.json()["field"] == "kind"
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/due-preview?kind=complaint&start=9999-12-31T23:59:59-14:00", "start"),
+        ("/due-preview?kind=complaint&start=0001-01-01T00:00:00", "start"),
+        ("/prefiling/active?at=0001-01-01T00:00:00", "at"),
+        ("/prefiling/active?at=9999-12-31T23:59:59%2B14:00", "at"),
+    ],
+)
+def test_r_security_extreme_dates_are_422_naming_the_field(
+    api: Api, path: str, field: str
+) -> None:
+    with client(api, "operator") as c:
+        got = c.get(API + path)
+    assert got.status_code == 422, got.text
+    body = got.json()
+    assert field in json.dumps(body, ensure_ascii=False), body

@@ -9,6 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from console.api.deps import Seat
+from console.errors import InputError
+from console.services.calendar.workdays import MAX_YEAR, MIN_YEAR
 from console.services.clock import SHANGHAI
 from console.services.values import Kind
 from console.services.views import DuePreview, GroundView, PrefilingView, UnitView
@@ -16,9 +18,14 @@ from console.services.views import DuePreview, GroundView, PrefilingView, UnitVi
 router = APIRouter(tags=["reference"])
 
 
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """A time without offset is Beijing time (as everywhere in the console)."""
-    if moment is not None and moment.tzinfo is None:
+def _aware(moment: dt.datetime | None, field: str) -> dt.datetime | None:
+    """A time without offset is Beijing time (as everywhere in the console); a year the work
+    calendar does not count in is refused naming the field (it overflowed into a 500)."""
+    if moment is None:
+        return None
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise InputError(field, f"应在 {MIN_YEAR}–{MAX_YEAR} 年之间，收到 {moment.year} 年")
+    if moment.tzinfo is None:
         return moment.replace(tzinfo=SHANGHAI)
     return moment
 
@@ -43,7 +50,7 @@ def prefiling_active(
     at: Annotated[dt.datetime | None, Query(description="时刻（ISO 8601）；缺省为现在")] = None,
 ) -> Sequence[PrefilingView]:
     """Pre-filed scopes (报备) in force at a moment (R-PREFILING)."""
-    return backend.prefiling_active(_aware(at))
+    return backend.prefiling_active(_aware(at, "at"))
 
 
 @router.get("/due-preview", operation_id="due_preview", response_model=list[DuePreview])
@@ -53,4 +60,4 @@ def due_preview(
     start: Annotated[dt.datetime | None, Query(description="起算时刻；缺省为现在")] = None,
 ) -> Sequence[DuePreview]:
     """Each clock that would start now for a ticket of this kind, with its due moment."""
-    return backend.due_preview(kind.value, _aware(start))
+    return backend.due_preview(kind.value, _aware(start, "start"))
