@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from console.bootstrap import open_store
-from console.errors import PermissionDenied, RuleError
+from console.errors import NotFound, RuleError
 from console.services.access import audit
 from console.services.calendar.provider import save_schedule
 from console.services.calendar.schedule_file import load_schedule_file
@@ -97,8 +97,8 @@ def test_a_failed_command_leaves_no_record(platform: Platform) -> None:
     p = platform
     number = p.operator.accept(intake(), unit_id="hn-rst")
     before = records(p.store)
-    with pytest.raises(PermissionDenied):
-        p.zjt.sign(number)  # not their unit
+    with pytest.raises(NotFound):
+        p.zjt.sign(number)  # not their unit: as for a number nobody issued
     with pytest.raises(RuleError):
         p.rst.request_completion(number, "电话", p.clock.now().date(), "已办理")  # not signed
     assert [r.hash for r in records(p.store)] == [r.hash for r in before]

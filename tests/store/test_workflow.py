@@ -164,8 +164,8 @@ def test_r_dispatch_requests_go_to_a_unit(platform: Platform) -> None:
 def test_r_sign_within_one_working_day(platform: Platform) -> None:
     number = dispatched(platform)
     assert due_of(platform.operator.ticket(number), "sign") == eod("2026-11-26")
-    with pytest.raises(PermissionDenied):
-        platform.zjt.sign(number)  # not their ticket
+    with pytest.raises(NotFound):
+        platform.zjt.sign(number)  # not their ticket: as for a number nobody issued
     platform.rst.sign(number)
     view = platform.rst.ticket(number)
     assert view.state == State.HANDLING
@@ -271,8 +271,8 @@ def test_r_complex_lead_unit_and_co_units(platform: Platform) -> None:
     assert view.complex and view.co_unit_ids == ("hn-zjt",)
     with pytest.raises(PermissionDenied):
         platform.zjt.sign(number)  # … but the lead unit acts on it
-    with pytest.raises(PermissionDenied):
-        platform.scj.ticket(number)  # an unrelated unit sees nothing
+    with pytest.raises(NotFound):
+        platform.scj.ticket(number)  # an unrelated unit sees nothing, not even the number
 
 
 # ---------------------------------------------------------------- completion

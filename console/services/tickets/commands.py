@@ -1247,8 +1247,8 @@ def visible_to(t: TicketRow, actor: Actor) -> bool:
 
 def refuse_unseen(t: TicketRow, actor: Actor) -> None:
     """The refusal a seat gets for a ticket it may not read (as ``Queries.ticket`` gives it)."""
-    if not visible_to(t, actor):
-        raise PermissionDenied(f"工单 {t.number} 不属于本单位", rule="R-SECURITY")
+    if not visible_to(t, actor):  # the same answer as for a number nobody issued
+        raise NotFound("工单", t.number or "")
 
 
 def _unit_ids(t: TicketRow) -> tuple[str | None, ...]:

@@ -188,9 +188,8 @@ class Queries:
     def ticket(self, s: Session, number: str, now: dt.datetime) -> TicketView:
         t = s.execute(select(TicketRow).where(TicketRow.number == number)).scalar_one_or_none()
         if t is None or not may_see(t, self.actor):
-            # a clerk of another unit learns nothing, not even that the number exists
-            if t is not None:
-                raise PermissionDenied(f"工单 {number} 不属于本单位", rule="R-SECURITY")
+            # a clerk of another unit learns nothing, not even that the number exists: the
+            # same answer as for a number nobody issued (R-SECURITY)
             raise NotFound("工单", number)
         events = s.execute(
             select(EventRow).where(EventRow.ticket_id == t.id).order_by(EventRow.id)
