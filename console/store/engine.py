@@ -89,9 +89,17 @@ def _translate_outage() -> Iterator[None]:
     try:
         yield
     except _OpError as exc:
+        if _is_busy(exc):
+            raise Unavailable("数据库正忙（其他席位或进程正在写入），请稍后重试") from exc
         if _is_outage(exc):
             raise Unavailable("数据库暂时无法连接，请稍后重试") from exc
         raise
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    """SQLite's lock held by another writer longer than the busy timeout: reachable, busy."""
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _is_outage(exc: OperationalError) -> bool:
@@ -105,7 +113,6 @@ def _is_outage(exc: OperationalError) -> bool:
             "unable to open",
             "connection failed",
             "terminating connection",
-            "database is locked",
         )
     )
 

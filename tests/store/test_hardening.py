@@ -352,3 +352,33 @@ def test_quoted_phrases_are_the_same_in_every_process() -> None:
         )
         outputs.add(done.stdout.strip())
     assert outputs == {"['「一丁」', '「丂七」', '「丄丅」']"}
+
+
+def test_r_security_sqlite_busy_is_worded_as_busy(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holding SQLite's write lock longer than the busy timeout: the seat is
+    told the database is busy, not that it cannot be reached."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    from console.errors import Unavailable
+    from console.store import engine
+
+    monkeypatch.setattr(engine, "SQLITE_BUSY_MS", 200)
+    path = os.path.join(str(tmp_path), "busy.db")
+    store = engine.connect(f"sqlite:///{path}")
+    with store.write() as s:
+        s.execute(text("CREATE TABLE t (x INTEGER)"))
+    holder = sqlite3.connect(path, timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(Unavailable) as busy:
+            with store.write() as s:
+                s.execute(text("INSERT INTO t VALUES (1)"))
+        assert "正忙" in str(busy.value) and "无法连接" not in str(busy.value)
+    finally:
+        holder.rollback()
+        holder.close()
+        store.dispose()
