@@ -165,9 +165,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as exc:  # noqa: BLE001 — a user never sees a traceback
+        unreachable = _database_unreachable(exc)
+        if unreachable:
+            print(f"hotline: {unreachable}", file=sys.stderr)
+            return 1
         path = _log_crash(exc)
         print(f"hotline: 内部错误（{type(exc).__name__}），详情已写入 {path}", file=sys.stderr)
         return 1
+
+
+def _database_unreachable(exc: BaseException) -> str:
+    """One line naming the database that could not be reached (password hidden), or ""."""
+    from sqlalchemy.exc import OperationalError
+
+    from console.store.engine import is_outage
+
+    if not isinstance(exc, OperationalError) or not is_outage(exc):
+        return ""
+    from sqlalchemy.engine import make_url
+
+    from console.config import load_settings
+
+    try:
+        where = make_url(load_settings().db_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 — the message is what matters here
+        where = "（HOTLINE_DB）"
+    reason = " ".join(str(exc.orig if exc.orig is not None else exc).split())[:160]
+    return f"无法连接数据库 {where}：{reason}"
 
 
 def warn_if_not_private() -> None:

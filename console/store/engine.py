@@ -91,7 +91,7 @@ def _translate_outage() -> Iterator[None]:
     except _OpError as exc:
         if _is_busy(exc):
             raise Unavailable("数据库正忙（其他席位或进程正在写入），请稍后重试") from exc
-        if _is_outage(exc):
+        if is_outage(exc):
             raise Unavailable("数据库暂时无法连接，请稍后重试") from exc
         raise
 
@@ -102,7 +102,7 @@ def _is_busy(exc: OperationalError) -> bool:
     return "database is locked" in text or "database is busy" in text
 
 
-def _is_outage(exc: OperationalError) -> bool:
+def is_outage(exc: OperationalError) -> bool:
     text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
     return any(
         marker in text

@@ -39,3 +39,15 @@ def test_r_security_extreme_dates_are_refused_with_the_option_named(
     if argv[0] == "seat":
         assert main(["seat", "list"]) == 0
         assert "测试" not in capsys.readouterr().out  # nothing half-stored
+
+
+def test_r_security_unreachable_database_named_without_its_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database that cannot be reached at start: one line naming it, the password hidden
+    (it was 「内部错误（OperationalError）」 and a crash log)."""
+    monkeypatch.setenv("HOTLINE_DB", "postgresql+psycopg://hotline:s3cret@127.0.0.1:9/hotline")
+    assert main(["seat", "list"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("hotline: 无法连接数据库 postgresql+psycopg://hotline:***@127.0.0.1:9/")
+    assert "s3cret" not in err and "内部错误" not in err and err.count("\n") <= 1
