@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import OperationalError as _OpError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -72,6 +72,12 @@ class Store:
         except StaleDataError:
             # another seat's write to the same row committed first (optimistic version)
             raise Conflict("记录", "", "") from None
+        except IntegrityError as exc:
+            # two seats did the same thing at once (e.g. approved one extension): the second
+            # one's notice hits the first one's idempotency key — the first one won
+            if "idempotency_key" in str(exc.orig):
+                raise Conflict("记录", "", "") from None
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Session]:

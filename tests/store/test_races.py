@@ -77,3 +77,35 @@ def test_eight_seats_one_ticket_exactly_one_wins_each_round(
     finally:
         for seat in seats:
             seat.store.dispose()
+
+
+def test_r_extend_two_managers_approve_one_extension_at_once(platform: Platform) -> None:
+    """Two managers approve the same extension request at the same moment, without a version:
+    one approval stands, the other gets a conflict (it was a 500: IntegrityError on the
+    outbox's idempotency key)."""
+    if platform.store.dialect != "postgresql":
+        pytest.skip("the race runs on PostgreSQL (SQLite serialises writers with BEGIN IMMEDIATE)")
+    for _ in range(5):
+        number = platform.operator.accept(intake(), unit_id="hn-rst")
+        platform.rst.sign(number)
+        platform.rst.request_extension(number, 2, "需要协调")
+        managers = [
+            platform.manager.__class__(
+                open_store(platform.store.url),
+                platform.clock,
+                platform.manager.actor,
+                platform.manager.rules,
+            )
+            for _ in range(4)
+        ]
+        try:
+            outcomes = _race(
+                lambda i, ms=managers, n=number: ms[i].review_extension(n, True, "同意"), 4
+            )
+        finally:
+            for m in managers:
+                m.store.dispose()
+        assert outcomes["won"] == 1, outcomes
+        assert outcomes["won"] + outcomes["conflict"] + outcomes["refused"] == 4
+        view = platform.rst.ticket(number)
+        assert [e.action for e in view.events].count("extension_approved") == 1
