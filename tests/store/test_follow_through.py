@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from console.errors import NotFound, PermissionDenied, RuleError
+from console.errors import PermissionDenied, RuleError
 from console.services.knowledge.upkeep import maintenance_rates, open_flags
 from console.services.values import Kind, Role, Satisfaction, Special, State
 from console.services.views import Actor
@@ -108,11 +108,12 @@ def test_r_kb_error_report_can_be_resolved(platform: Platform) -> None:
     [flag] = open_flags(platform.store, today)
     [rate] = [r for r in maintenance_rates(platform.store, today) if r.unit_id == "hn-rst"]
     assert rate.stale_flagged == 1
-    with pytest.raises(NotFound):  # another unit's article
-        platform.zjt.resolve_article_flag(flag.id, "已改")
+    with pytest.raises(PermissionDenied) as err:  # another unit's article
+        platform.zjt.resolve_article_flag(flag.id, "fixed", "已改")
+    assert err.value.rule == "R-KB"
     with pytest.raises(PermissionDenied):
-        platform.operator.resolve_article_flag(flag.id, "已改")
-    platform.rst.resolve_article_flag(flag.id, "已更正平台名称")
+        platform.operator.resolve_article_flag(flag.id, "fixed", "已改")
+    platform.rst.resolve_article_flag(flag.id, "fixed", "已更正平台名称")
     assert open_flags(platform.store, today) == []
     [rate] = [r for r in maintenance_rates(platform.store, today) if r.unit_id == "hn-rst"]
     assert rate.stale_flagged == 0 and rate.open_flags == 0
