@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from console.errors import InputError, PermissionDenied
 from console.services.access import audit
@@ -13,7 +14,7 @@ from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
 from console.services.knowledge import upkeep
-from console.services.knowledge.service import KnowledgeService
+from console.services.knowledge.service import AuditHook, KnowledgeService
 from console.services.tickets import claims, workflow
 from console.services.tickets.commands import TicketService
 from console.services.tickets.deadlines import clocks_for
@@ -220,14 +221,33 @@ class LocalBackend:
     def resolve_article_flag(self, flag_id: int, outcome: str, note: str) -> None:
         """The article's owner unit or the manager answers an error report (R-KB)."""
         self.knowledge.resolve_flag(
-            flag_id, outcome, note, self.actor.name, self._kb_owner(), self.now()
+            flag_id,
+            outcome,
+            note,
+            self.actor.name,
+            self._kb_owner(),
+            self.now(),
+            audit_with=self._audit("resolve_article_flag"),
         )
 
     def verify_article(self, article_id: str, review_by: dt.date | None = None) -> int:
         """The owner unit or the manager verifies an article; its open reports close (R-KB)."""
         return self.knowledge.verify_article(
-            article_id, self._kb_owner(), self.actor.name, self.now(), review_by
+            article_id,
+            self._kb_owner(),
+            self.actor.name,
+            self.now(),
+            review_by,
+            audit_with=self._audit("verify_article"),
         )
+
+    def _audit(self, action: str) -> AuditHook:
+        """The audit record of a knowledge upkeep command, in its own transaction."""
+
+        def add(session: Session, target: str, detail: dict[str, str | int]) -> None:
+            audit.record(session, action, target, dict(detail), self.actor)
+
+        return add
 
     def _kb_owner(self) -> str | None:
         if self.actor.role is Role.MANAGER:

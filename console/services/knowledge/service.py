@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlalchemy import text as sql_text
+from sqlalchemy.orm import Session
 
 from console.errors import InputError, NotFound, PermissionDenied, RuleError
 from console.services.clock import SHANGHAI
@@ -69,6 +70,10 @@ REVIEW_PERIOD_DAYS = 365
 """A verified article's next review falls this many days after the verification (R-KB)."""
 MAX_REVIEW_DAYS = 3 * 366
 """The furthest a review-by date may be set ahead of today."""
+
+AuditHook = Callable[[Session, str, dict[str, str | int]], None]
+"""Adds the audit record of an upkeep command (target article, plain facts) to its
+transaction; the caller that may import the audit trail passes it in."""
 # Tickets duplicate detection keeps in view: everything but refusals (a refused call is no matter).
 DUPLICATE_STATES = tuple(s.value for s in State if s is not State.REFUSED)
 CLOSED_STATES = (State.CLOSED.value,)
@@ -466,6 +471,7 @@ class KnowledgeService:
         by: str,
         unit_id: str | None,
         now: dt.datetime,
+        audit_with: AuditHook | None = None,
     ) -> None:
         """The owner unit (``unit_id``) or the manager (``unit_id`` None) answers an error
         report: ``fixed`` (the article was corrected) or ``not_wrong``, with a reason. The
@@ -497,6 +503,9 @@ class KnowledgeService:
                 raise RuleError("R-KB", f"纠错报告 {flag_id} 已处理，不能重复处理")
             f.resolved_at = now
             f.note = f"{f.note}\n【{FLAG_OUTCOMES[outcome]}】{by}：{note.strip()}".strip()
+            if audit_with is not None:
+                detail: dict[str, str | int] = {"flag": f.id, "outcome": outcome, "unit_id": a.unit_id}
+                audit_with(s, a.id, detail)
 
     def verify_article(
         self,
@@ -505,6 +514,7 @@ class KnowledgeService:
         by: str,
         now: dt.datetime,
         review_by: dt.date | None = None,
+        audit_with: AuditHook | None = None,
     ) -> int:
         """The owner unit (``unit_id``) or the manager (None) confirms an article is current:
         status verified, next review on ``review_by`` (default ``REVIEW_PERIOD_DAYS`` after
@@ -544,6 +554,9 @@ class KnowledgeService:
                 f.resolved_at = now
                 f.note = f"{f.note}\n【复核】{by}：知识已核实".strip()
                 n += 1
+            if audit_with is not None:
+                detail: dict[str, str | int] = {"review_by": due.isoformat(), "closed": n, "unit_id": a.unit_id}
+                audit_with(s, a.id, detail)
             return n
 
     # ------------------------------------------------------------------ routing and duplicates
