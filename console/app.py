@@ -38,6 +38,7 @@ from textual.widget import Widget
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from console import private
 from console.config import Settings
 from console.errors import HotlineError, Unavailable
 from console.services.values import Role
@@ -604,15 +605,13 @@ def _popable() -> tuple[type, ...]:
 def write_crash_log(folder: Path, error: BaseException) -> Path | None:
     """Append the exception type and its frames (file, line, function) — never values."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / "crash.log"
         frames = traceback.extract_tb(error.__traceback__)
         lines = [
             f"{time.strftime('%Y-%m-%d %H:%M:%S')} {type(error).__module__}.{type(error).__name__}\n"
         ]
         lines += [f"  {f.filename}:{f.lineno} in {f.name}\n" for f in frames]
-        with path.open("a", encoding="utf-8") as fh:
-            fh.writelines(lines)
+        private.append_text(path, "".join(lines))  # 0600 in a 0700 folder (R-SECURITY)
         return path
     except OSError:
         return None

@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
-from console.config import Settings
+from console import private
+from console.config import Settings, audit_key_path, load_settings
 from console.errors import HotlineError, InputError
 from console.services.access import audit
 from console.services.backend import Backend
@@ -44,11 +45,19 @@ class Platform:
         )
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, audit_key: Path | None = None) -> Store:
     """Open the database at ``url`` with the audit trail watching every write transaction
-    (R-SECURITY, R-ARCHIVE): every store the platform writes through is opened here."""
+    (R-SECURITY, R-ARCHIVE): every store the platform writes through is opened here.
+
+    ``audit_key``: the file of the audit trail's key; by default where the settings say
+    (``console.config.audit_key_path``). An embedded database file is created 0600 in a
+    0700 folder whatever the umask (R-SECURITY).
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        private.touch(path)  # SQLite gives its -wal and -shm files the database's mode
     store = connect(url)
-    audit.install(store.writer)
+    audit.install(store.writer, audit_key or audit_key_path(load_settings(), url))
     return store
 
 
@@ -74,7 +83,8 @@ def open_platform(settings: Settings, prepare: bool = True, cache_index: bool = 
     ``cache_index``: keep a copy of the built knowledge-search index in the data folder and
     read it back at the next start while the knowledge base is unchanged (the console).
     """
-    store = open_store(settings.db_url)
+    private.ensure_dir(settings.data_dir)  # 0700 when made here (R-SECURITY)
+    store = open_store(settings.db_url, audit_key_path(settings, settings.db_url))
     clock = clock_from_setting(settings.now, running=settings.clock_running)
     if prepare:
         if is_embedded(settings.db_url):

@@ -27,6 +27,8 @@ class Settings:
     keymap: Mapping[str, str] = field(default_factory=dict)
     outbox_url: str = ""  # `hotline worker` posts each outbox message here (the gateway)
     outbox_file: Path | None = None  # …or appends it to this JSON Lines file (no gateway, drills)
+    config_path: Path | None = None  # the config file read (or looked for)
+    audit_key_file: Path | None = None  # HOTLINE_AUDIT_KEY_FILE: where the audit key is kept
 
 
 def default_db_url(data_dir: Path) -> str:
@@ -62,4 +64,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         keymap=dict(keymap) if isinstance(keymap, dict) else {},
         outbox_url=pick("outbox_url").strip(),
         outbox_file=Path(pick("outbox_file")) if pick("outbox_file").strip() else None,
+        config_path=config_path,
+        audit_key_file=Path(pick("audit_key_file")) if pick("audit_key_file").strip() else None,
     )
+
+
+def audit_key_path(settings: Settings, db_url: str) -> Path:
+    """The file holding the audit trail's key (kept outside the database, R-SECURITY).
+
+    HOTLINE_AUDIT_KEY_FILE when set; for the embedded SQLite store ``<data dir>/audit.key``;
+    for a shared database ``audit.key`` beside the config file. The checkpoints of the trail
+    are kept beside the key (``audit.checkpoints``).
+    """
+    if settings.audit_key_file is not None:
+        return settings.audit_key_file
+    if db_url.startswith("sqlite"):
+        return settings.data_dir / "audit.key"
+    config = settings.config_path or Path(user_config_dir(APP_NAME)) / "config.toml"
+    return config.parent / "audit.key"

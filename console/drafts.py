@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from console import private
+
 DRAFT_VERSION = 1
 
 
@@ -48,7 +50,7 @@ class DraftStore:
         if not any(str(v).strip() for k, v in fields.items() if k not in _DEFAULTED):
             self.clear()
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private.ensure_dir(self.path.parent)  # 0700: callers' words (R-CONFIDENTIAL)
         payload = json.dumps({"version": DRAFT_VERSION, "fields": dict(fields)}, ensure_ascii=False)
         fd, tmp = tempfile.mkstemp(prefix=".draft-", suffix=".tmp", dir=self.path.parent)
         try:
@@ -56,7 +58,7 @@ class DraftStore:
                 fh.write(payload)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)  # caller data: readable by this seat's user only
+            os.chmod(tmp, private.FILE_MODE)  # caller data: readable by this seat's user only
             os.replace(tmp, self.path)
         except BaseException:
             try:

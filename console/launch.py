@@ -194,6 +194,12 @@ def build_remote_app(settings: Settings) -> HotlineApp:
 def run_console(headless: bool = False) -> int:
     """Run the console until the seat quits; the exit status."""
     settings = load_settings()
+    if not settings.api_url:
+        from console.private import settings_warning
+
+        line = settings_warning(settings)
+        if line:
+            print(f"hotline: {line}", file=sys.stderr)
     if settings.api_url:
         app = build_remote_app(settings)
     else:

@@ -28,6 +28,30 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_audit_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The audit key of stores and servers opened by module- and session-wide fixtures: never
+    the user's own data folder."""
+    path = tmp_path_factory.mktemp("audit-key") / "audit.key"
+    old = os.environ.get("HOTLINE_AUDIT_KEY_FILE")
+    os.environ["HOTLINE_AUDIT_KEY_FILE"] = str(path)
+    try:
+        yield path
+    finally:
+        if old is None:
+            os.environ.pop("HOTLINE_AUDIT_KEY_FILE", None)
+        else:
+            os.environ["HOTLINE_AUDIT_KEY_FILE"] = old
+
+
+@pytest.fixture(autouse=True)
+def audit_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keys its audit trail with a key of its own, kept in its tmp_path (R-SECURITY)."""
+    path = tmp_path / "audit-key" / "audit.key"
+    monkeypatch.setenv("HOTLINE_AUDIT_KEY_FILE", str(path))
+    return path
+
+
 def pg_url() -> str | None:
     return os.environ.get(PG_ENV) or None
 

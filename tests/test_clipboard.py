@@ -82,3 +82,37 @@ def test_a_failing_helper_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = Terminal()
     assert copy_text("x", terminal, env={}).where == OSC52
     assert terminal.copied == ["x"]
+
+
+@pytest.fixture
+def tmux_server(tmp_path: object) -> object:
+    """A real tmux server on its own socket (tmux's default: set-clipboard external)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed here")
+    socket = Path(str(tmp_path)) / "tmux.sock"
+    subprocess.run(["tmux", "-S", str(socket), "new-session", "-d", "sleep 60"], check=True)
+    yield socket
+    subprocess.run(["tmux", "-S", str(socket), "kill-server"], check=False)
+
+
+def test_item10_osc52_inside_tmux_that_drops_it_says_so(tmux_server: object) -> None:
+    import subprocess
+
+    socket = str(tmux_server)
+    env = {**SSH, "TMUX": f"{socket},4242,0"}
+    subprocess.run(["tmux", "-S", socket, "set-option", "-g", "set-clipboard", "external"], check=True)
+    result = copy_text("按月领取基本养老金。", Terminal(), env=env)
+    assert result.where == OSC52
+    assert "可能未复制成功" in result.message and "set-clipboard" in result.message
+    assert "已通过终端" not in result.message
+    subprocess.run(["tmux", "-S", socket, "set-option", "-g", "set-clipboard", "on"], check=True)
+    assert copy_text("x", Terminal(), env=env).message == MESSAGES[OSC52]
+
+
+def test_item10_osc52_inside_gnu_screen_says_it_may_not_arrive() -> None:
+    result = copy_text("x", Terminal(), env={**SSH, "STY": "1234.pts-0.host"})
+    assert "可能未复制成功" in result.message and "screen" in result.message

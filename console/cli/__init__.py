@@ -24,6 +24,7 @@ VERBS = (
     "console.cli.kb",
     "console.cli.serve",
     "console.cli.worker",
+    "console.cli.outbox",
     "console.cli.seat",
     "console.cli.unit",
     "console.cli.audit",
@@ -67,7 +68,42 @@ def chinese(message: str) -> str:
     return message
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_.\-/:']+|\s+|.")
+
+
+def _cell_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps Chinese help by display width, between any two characters, but never inside a
+    Latin word or code (argparse's own wrapping sees a run of Chinese as one long word and
+    cuts ``supervision`` or ``unit_clerk`` in two)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        lines: list[str] = []
+        line, used = "", 0
+        for token in _TOKEN.findall(" ".join(text.split())):
+            size = _cell_width(token)
+            if used + size > width and line.strip():
+                lines.append(line.rstrip())
+                line, used = "", 0
+                if token.isspace():
+                    continue
+            line += token
+            used += size
+        if line.strip():
+            lines.append(line.rstrip())
+        return lines
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def error(self, message: str) -> NoReturn:  # argparse prints usage + exits 2; keep it one line
         raise UsageError(chinese(message))
 
@@ -115,6 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from console.launch import run_console
 
             return run_console()
+        warn_if_not_private()
         return int(args.handler(args) or 0)
     except UsageError as exc:
         print(f"hotline: {exc}", file=sys.stderr)
@@ -133,15 +170,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def warn_if_not_private() -> None:
+    """One line on stderr when the data folder or a private file is open to other users."""
+    from console.config import load_settings
+    from console.private import settings_warning
+
+    try:
+        line = settings_warning(load_settings())
+    except OSError:  # a folder we may not even look into says enough later
+        return
+    if line:
+        print(f"hotline: {line}", file=sys.stderr)
+
+
 def _log_crash(exc: BaseException) -> str:
     """Write the traceback (frames only, no local variables) to the crash log."""
     import traceback
 
+    from console import private
     from console.config import load_settings
 
-    folder = load_settings().data_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "crash.log"
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    path = load_settings().data_dir / "crash.log"
+    private.append_text(  # 0600 in a 0700 folder, whatever the umask (R-SECURITY)
+        path, "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    )
     return str(path)

@@ -1,4 +1,4 @@
-"""`hotline audit verify` / `hotline audit show`: the hash-chained audit trail (R-SECURITY, R-ARCHIVE)."""
+"""`hotline audit verify` / `hotline audit show`: the keyed, checkpointed audit trail (R-SECURITY, R-ARCHIVE)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("audit", help="审计记录：校验哈希链，按席位/操作/对象/时间查看")
     verbs = p.add_subparsers(dest="audit_verb", required=True)
     verify = verbs.add_parser(
-        "verify", help="逐条校验审计链；发现第一处缺失或改动即报告并以状态 1 退出"
+        "verify",
+        help="校验审计记录是否完整：密钥哈希链、事件与工单状态、席位、检查点；"
+        "每处问题一行，有问题时以状态 1 退出；无问题时写入新检查点",
     )
     verify.add_argument("--json", action="store_true", help="输出 JSON")
     verify.set_defaults(handler=_verify)
@@ -41,19 +43,10 @@ def _verify(args: argparse.Namespace) -> int:
     finally:
         p.store.dispose()
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "ok": result.ok,
-                    "count": result.count,
-                    "problem": result.problem,
-                    "record_id": result.record_id,
-                },
-                ensure_ascii=False,
-            )
-        )
+        print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
-        print(result.message)
+        for line in result.lines():
+            print(line)
     return 0 if result.ok else 1
 
 

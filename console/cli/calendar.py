@@ -34,8 +34,10 @@ def _show(args: argparse.Namespace) -> int:
         year = int(args.year)
     except ValueError:
         raise UsageError(f"year: 应为四位年份，收到 {args.year!r}") from None
-    if not 2004 <= year <= 2099:
-        raise UsageError(f"year: 支持 2004–2099 年，收到 {year}")
+    from console.services.calendar.workdays import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= year <= MAX_YEAR:  # the same years `hotline due` counts in
+        raise UsageError(f"year: 支持 {MIN_YEAR}–{MAX_YEAR} 年，收到 {year}")
     from console.cli.context import work_calendar
 
     sched = work_calendar().schedule(year)

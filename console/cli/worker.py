@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -105,9 +105,10 @@ def _worker(args: argparse.Namespace) -> int:
             worker = Worker(p.store, sink, p.clock, tickets.settle_callbacks, batch=batch)
             if args.once:
                 _print(worker.tick(), args.json)
+                audit_checkpoint(p.store)
                 return 0
             _start_trainer(p.store, p.clock)
-            _loop(worker, interval, args.json)
+            _loop(worker, interval, args.json, lambda: audit_checkpoint(p.store))
             return 0
         finally:
             p.store.dispose()
@@ -141,8 +142,47 @@ def _start_trainer(store: Store, clock: Clock) -> None:
     threading.Thread(target=run, name="model-trainer", daemon=True).start()
 
 
-def _loop(worker: Worker, interval: float, as_json: bool) -> None:
+CHECKPOINT_SECONDS = 300.0
+"""How often the worker signs a checkpoint of the audit trail (when it grew)."""
+
+
+def audit_checkpoint(store: Store) -> bool:
+    """Sign a checkpoint of the audit trail into the checkpoint file (R-SECURITY) after
+    checking that the trail extends the last one; an alarm line per problem otherwise.
+    Returns False when the trail does not extend the last checkpoint."""
+    from console.services.access.verification import checkpoint
+
+    try:
+        done = checkpoint(store)
+    except HotlineError as exc:
+        print(f"hotline worker: 审计检查点未写入：{exc}", file=sys.stderr, flush=True)
+        return True
+    except Exception as exc:  # noqa: BLE001 — deliveries go on; class only
+        log.error("audit checkpoint failed: %s", type(exc).__name__)
+        return True
+    for problem in done.problems:
+        print(f"hotline worker: 审计告警：{problem}", file=sys.stderr, flush=True)
+    if done.problems:
+        print(
+            "hotline worker: 审计告警：审计记录与上一检查点不符，未写入检查点；"
+            "请运行 hotline audit verify",
+            file=sys.stderr,
+            flush=True,
+        )
+        return False
+    if done.written is not None:
+        log.info("audit checkpoint: head #%d", done.written.head)
+    return True
+
+
+def _loop(
+    worker: Worker,
+    interval: float,
+    as_json: bool,
+    checkpoint: Callable[[], object] | None = None,
+) -> None:
     stop = threading.Event()
+    last_checkpoint: float | None = None
     logging.basicConfig(
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -151,6 +191,12 @@ def _loop(worker: Worker, interval: float, as_json: bool) -> None:
     with _stop_on_signals(stop):
         log.info("worker started: every %gs, batch %d", interval, worker.batch)
         while not stop.is_set():
+            now = time.monotonic()
+            if checkpoint is not None and (
+                last_checkpoint is None or now - last_checkpoint >= CHECKPOINT_SECONDS
+            ):
+                last_checkpoint = now
+                checkpoint()
             try:
                 report = worker.tick(should_stop=stop.is_set)
             except HotlineError as exc:  # the database away for a moment: try next tick
@@ -164,6 +210,8 @@ def _loop(worker: Worker, interval: float, as_json: bool) -> None:
                 if len(d.delivered) + len(d.retried) + len(d.given_up) >= worker.batch:
                     continue  # a full batch: more may be due, no pause
             stop.wait(interval)
+        if checkpoint is not None:
+            checkpoint()
         log.info("worker stopped")
 
 
@@ -181,6 +229,8 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
 
 
 def _print(report: TickReport, as_json: bool) -> None:
+    for alarm in report.delivery.alarms:  # on stderr as well, where a supervisor's log looks
+        print(f"hotline worker: 告警：{alarm}", file=sys.stderr, flush=True)
     if as_json:
         print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
         return

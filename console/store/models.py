@@ -419,6 +419,13 @@ class AuditRow(Base):
     origin: Mapped[str] = mapped_column(String(100), default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # "sha256": the unkeyed chain of records written before migration 0010; "hmac": keyed
+    # (HMAC-SHA256 under a key kept outside the database), with the digest of the recorded
+    # event or seat row so that a row changed behind the platform's back is found
+    scheme: Mapped[str] = mapped_column(String(8), default="sha256", server_default="sha256")
+    digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # on the last record of a ticket's events in a transaction: the ticket as committed
+    ticket_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 __all__ = [

@@ -18,12 +18,15 @@ from tests.store.conftest import platform as platform  # noqa: F401 — the fixt
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def hotline(p: Platform, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def hotline(
+    p: Platform, tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "HOTLINE_DB": p.store.url,
         "HOTLINE_DATA_DIR": str(tmp_path / "data"),
         "HOTLINE_CONFIG": str(tmp_path / "absent.toml"),
+        **(env or {}),
     }
     return subprocess.run(
         [sys.executable, "-m", "console", *args],
@@ -90,3 +93,55 @@ def test_bad_input_is_one_line(
     out = hotline(platform, tmp_path, "audit", "show", *args)
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and field in out.stderr
+
+
+def test_r_security_audit_verify_prints_one_line_per_finding(
+    platform: Platform,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The command says what is wrong and where, one line each, and exits 1."""
+    p = platform
+    number = workflow(p)
+    first = hotline(p, tmp_path, "audit", "verify")
+    assert first.returncode == 0, first.stderr
+    assert "已写入检查点" in first.stdout
+    with p.store.write_engine.begin() as conn:
+        conn.execute(text("UPDATE tickets SET state = 'terminated' WHERE number = :n"), {"n": number})
+        conn.execute(text("UPDATE events SET reason = '改过' WHERE id = 2"))
+        last = conn.execute(text("SELECT max(id) FROM audit")).scalar_one()
+        conn.execute(text("DELETE FROM audit WHERE id = :id"), {"id": last})  # the reveal
+    out = hotline(p, tmp_path, "audit", "verify")
+    assert out.returncode == 1
+    lines = out.stdout.strip().splitlines()
+    assert any(f"记录 #{last} 被删除" in line and "末尾" in line for line in lines)
+    assert any("事件 #2" in line and "事件被改动" in line for line in lines)
+    assert any(f"工单 {number}" in line and "状态被直接改动" in line for line in lines)
+    assert lines[-1] == f"审计记录不完整：发现 3 处问题（共 {last - 1} 条记录）"
+    report = json.loads(hotline(p, tmp_path, "audit", "verify", "--json").stdout)
+    assert report["ok"] is False and len(report["findings"]) == 3
+
+
+def test_r_security_worker_signs_checkpoints_and_raises_the_alarm(
+    platform: Platform,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """`hotline worker` signs a checkpoint each round; when the trail no longer extends the
+    last one it writes none and says so (stderr), and `audit verify` names the deletion."""
+    p = platform
+    workflow(p)
+    env_file = {"HOTLINE_OUTBOX_FILE": str(tmp_path / "outbox.jsonl")}
+    ok = hotline(p, tmp_path, "worker", "--once", env=env_file)
+    assert ok.returncode == 0, ok.stderr
+    assert "审计告警" not in ok.stderr
+    key = Path(os.environ["HOTLINE_AUDIT_KEY_FILE"])
+    checkpoints = key.with_name("audit.checkpoints")
+    assert len(checkpoints.read_text().splitlines()) == 1
+    with p.store.write_engine.begin() as conn:
+        last = conn.execute(text("SELECT max(id) FROM audit")).scalar_one()
+        conn.execute(text("DELETE FROM audit WHERE id >= :id"), {"id": last - 1})
+    alarm = hotline(p, tmp_path, "worker", "--once", env=env_file)
+    assert alarm.returncode == 0
+    assert "审计告警" in alarm.stderr and "hotline audit verify" in alarm.stderr
+    assert len(checkpoints.read_text().splitlines()) == 1
+    out = hotline(p, tmp_path, "audit", "verify")
+    assert out.returncode == 1 and f"记录 #{last - 1}–#{last} 被删除" in out.stdout

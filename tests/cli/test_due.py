@@ -210,3 +210,28 @@ def test_main_bad_kind(capsys: pytest.CaptureFixture[str]) -> None:
 def test_main_year_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["due", "--from", "1850-01-01 10:00", "--kind", "help"]) == 2
     assert "--from" in capsys.readouterr().err
+
+
+def test_item10_due_and_calendar_show_accept_the_same_years(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`due` counted 1999 while `calendar show 1999` refused it: one range for both."""
+    assert main(["due", "--from", "1999-01-04 09:00", "--kind", "complaint"]) == 0
+    assert main(["calendar", "show", "1999"]) == 0
+    assert "1999 年放假安排" in capsys.readouterr().out
+    assert main(["calendar", "show", "2200"]) == 2
+    assert "1901–2199" in capsys.readouterr().err
+
+
+def test_item10_help_never_cuts_a_latin_word(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse saw a run of Chinese as one word and cut `supervision` and `unit_clerk`."""
+    import re
+
+    for verb in (["due"], ["seat", "add"]):
+        with pytest.raises(SystemExit):
+            main([*verb, "--help"])
+        text = capsys.readouterr().out
+        words = set(re.findall(r"[a-z_]{4,}", text))
+        for kind in ("supervision", "suggestion", "consultation", "unit_clerk", "shift_lead"):
+            if kind in text.replace("\n", "").replace(" ", ""):
+                assert kind in words, (kind, text)

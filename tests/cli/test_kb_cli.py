@@ -71,7 +71,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def home(seeded: Path, tmp_path: Path) -> Path:
     """This test's own copy of the seeded database."""
     folder = tmp_path / "home"
-    folder.mkdir()
+    folder.mkdir(mode=0o700)  # a data folder, private as the platform makes it (R-SECURITY)
     for path in seeded.glob(f"{DB}*"):
         shutil.copy2(path, folder / path.name)
     return folder

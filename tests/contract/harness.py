@@ -220,7 +220,8 @@ class Server:
         env = {
             k: v
             for k, v in os.environ.items()
-            if not k.startswith("HOTLINE_") or k == "HOTLINE_TEST_PG"
+            # the audit key too: the server and the test's own store key one trail alike
+            if not k.startswith("HOTLINE_") or k in ("HOTLINE_TEST_PG", "HOTLINE_AUDIT_KEY_FILE")
         }
         env.update(
             HOTLINE_DB=self.db_url,

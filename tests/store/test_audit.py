@@ -166,7 +166,8 @@ def test_verify_finds_an_edited_record(platform: Platform) -> None:
 
 
 def test_verify_finds_an_edit_whose_hash_was_recomputed(platform: Platform) -> None:
-    """Re-hashing the edited record does not help: the next one still points at the old hash."""
+    """Re-hashing the edited record does not help: without the key its keyed hash is wrong,
+    and the next record still points at the old hash."""
     full_workflow(platform)
     victim = records(platform.store)[3]
     fields = audit._fields(victim) | {"target": "HN000000000000"}
@@ -177,8 +178,9 @@ def test_verify_finds_an_edit_whose_hash_was_recomputed(platform: Platform) -> N
             {"t": fields["target"], "h": forged, "id": victim.id},
         )
     result = audit.verify(platform.store)
-    assert not result.ok and result.record_id == victim.id + 1
-    assert "前一哈希" in result.problem
+    assert not result.ok and result.record_id == victim.id
+    assert "密钥哈希不符" in result.problem
+    assert any("前一哈希" in f.text and f.record_id == victim.id + 1 for f in result.findings)
 
 
 def test_verify_finds_a_deleted_record(platform: Platform) -> None:

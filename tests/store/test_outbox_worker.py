@@ -191,22 +191,81 @@ def test_gateway_400_given_up_at_once_with_the_status_only(
     assert "13812341234" not in json.dumps(mark.detail, ensure_ascii=False)
 
 
+def ordinary(p: Platform) -> str:
+    """A ticket whose completion was approved: the automatic call-back SMS (R-CALLBACK) is an
+    ordinary message, not a special matter's notice."""
+    number = p.operator.accept(intake(), unit_id="hn-rst")
+    p.rst.sign(number)
+    p.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "已处理")
+    p.manager.review_completion(number, True)
+    return number
+
+
 def test_gave_up_after_max_attempts(platform: Platform, gateway: Gateway) -> None:
     p = platform
-    special(p)
+    ordinary(p)
+    assert len(rows(p)) >= 1
     gateway.status = 502
     sink = HttpSink(gateway.url)
     w = worker(p, sink, max_attempts=2, backoff=Backoff(dt.timedelta(seconds=10)))
     try:
-        assert len(w.tick().delivery.retried) == 4
+        assert w.tick().delivery.retried
         p.advance(seconds=10)
-        assert len(w.tick().delivery.given_up) == 4
+        assert w.tick().delivery.given_up
         p.advance(days=1)
         assert w.tick().delivery.given_up == ()
     finally:
         sink.close()
-    assert len(gateway.calls) == 8
     assert all(r.gave_up_at is not None and r.attempts == 2 for r in rows(p))
+
+
+def test_r_special_report_notices_are_never_given_up_and_raise_an_alarm(
+    platform: Platform, gateway: Gateway
+) -> None:
+    """A gateway in maintenance (503) for two hours — twice the old give-up time: the four
+    notices of an urgent matter are tried at most five minutes apart, an alarm is raised from
+    the third failure on, and all four go out once the gateway is back."""
+    from console.services.delivery.outbox import URGENT_BACKOFF
+
+    p = platform
+    number = special(p)
+    gateway.status = 503
+    sink = HttpSink(gateway.url)
+    w = worker(p, sink, max_attempts=8, backoff=Backoff(dt.timedelta(seconds=30)))
+    alarms: list[str] = []
+    try:
+        for _ in range(24):  # two hours, a tick every five minutes
+            report = w.tick()
+            assert report.delivery.given_up == ()
+            alarms += report.delivery.alarms
+            p.advance(seconds=URGENT_BACKOFF.total_seconds())
+        assert all(r.gave_up_at is None and r.attempts >= 20 for r in rows(p))
+        assert alarms and all(number in a and "503" in a for a in alarms)
+        assert {k for k, _, _ in gateway.calls} == {r.idempotency_key for r in rows(p)}
+        gateway.status = None
+        assert len(w.tick().delivery.delivered) == 4
+    finally:
+        sink.close()
+    assert all(r.delivered_at is not None for r in rows(p))
+    assert Counter(gateway.accepted().values()) == Counter({1: 4})
+
+
+def test_r_special_report_a_refused_notice_is_kept_and_alarms(
+    platform: Platform, gateway: Gateway
+) -> None:
+    """400 (the gateway refuses the message) gives an ordinary message up at once; a special
+    matter's notice is kept for a person to decide, with an alarm at once."""
+    p = platform
+    special(p)
+    gateway.status = 400
+    sink = HttpSink(gateway.url)
+    w = worker(p, sink)
+    try:
+        report = w.tick()
+    finally:
+        sink.close()
+    assert report.delivery.given_up == () and len(report.delivery.alarms) == 4
+    assert all(r.gave_up_at is None for r in rows(p))
 
 
 @pytest.mark.parametrize("status", [401, 403, 404])

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from console.bootstrap import open_store
 from console.errors import HotlineError
+from console.services.access import audit
 from console.services.clock import DrillClock
 from console.services.knowledge.seed import Seed
 from console.services.knowledge.seeding import apply_seed
@@ -52,7 +53,13 @@ class Workflow(RuleBasedStateMachine):
         }
 
     def teardown(self) -> None:
-        self.store.dispose()
+        # whatever the commands did, the audit trail accounts for it: every event recorded and
+        # unchanged, every ticket in the state its last event left it in (R-SECURITY)
+        try:
+            result = audit.verify(self.store, write_checkpoint=False)
+            assert result.ok, result.lines()
+        finally:
+            self.store.dispose()
         self.tmp.cleanup()
 
     def _try(self, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]

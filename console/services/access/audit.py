@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import event, insert, select, text
@@ -45,6 +46,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.util import identity_key
 
 from console.errors import InputError, NotFound, PermissionDenied, RuleError
+from console.services.access import auditkey
 from console.services.values import Role
 from console.services.views import Actor, ContactView
 from console.store.models import (
@@ -114,6 +116,13 @@ MAX_REASON = 200
 
 _PENDING = "hotline_audit_pending"
 _SUMMARY = "hotline_audit_summary"
+# what a pending record speaks for (taken off before it is written): an event, a seat
+_EVENT = "_event"
+_SEAT = "_seat"
+_TICKET = "_ticket"
+SCHEME_KEYED = "hmac"
+SCHEME_PLAIN = "sha256"
+SEAT_ACTIONS = frozenset({"seat_add", "seat_change", "seat_revoke", "seat_token", "seat_delete"})
 
 
 # ---------------------------------------------------------------------- context
@@ -173,10 +182,12 @@ def _with_actor(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # ---------------------------------------------------------------------- the listener
-def install(factory: sessionmaker[Session]) -> None:
-    """Watch every session ``factory`` makes (the store's writer). Idempotent."""
+def install(factory: sessionmaker[Session], key_file: Path) -> None:
+    """Watch every session ``factory`` makes (the store's writer), keying its records with the
+    key in ``key_file`` (created on first use). Idempotent."""
     # a mark on this factory's own Session subclass (event.contains() can answer for a
     # garbage-collected factory whose class id was reused, and skip a new one)
+    factory.class_._hotline_audit_key = Path(key_file)  # type: ignore[attr-defined]
     if "_hotline_audited" in vars(factory.class_):
         return
     factory.class_._hotline_audited = True  # type: ignore[attr-defined]
@@ -188,6 +199,14 @@ def install(factory: sessionmaker[Session]) -> None:
 
 def installed(session: Session) -> bool:
     return bool(getattr(session, "_hotline_audited", False))
+
+
+def key_file_of(store: Any) -> Path:
+    """The audit key file of ``store`` (set when it was opened, console.bootstrap.open_store)."""
+    path = getattr(store.writer.class_, "_hotline_audit_key", None)
+    if path is None:
+        raise RuntimeError("the store was not opened with an audit key (bootstrap.open_store)")
+    return Path(path)
 
 
 def record(
@@ -304,7 +323,7 @@ def _event_entry(session: Session, e: EventRow, who: Actor | None) -> dict[str, 
         if value not in (None, ""):
             detail[key] = value if isinstance(value, (int, bool)) else str(value)[:60]
     same_seat = who is not None and who.name == e.actor
-    return _entry(
+    entry = _entry(
         e.action,
         number,
         detail,
@@ -313,6 +332,8 @@ def _event_entry(session: Session, e: EventRow, who: Actor | None) -> dict[str, 
         role=e.role,
         unit_id=e.unit_id,
     )
+    entry[_EVENT] = (e.id, e.ticket_id)
+    return entry
 
 
 def _row_entry(obj: Any, kind: str, who: Actor | None) -> dict[str, Any] | None:
@@ -332,7 +353,9 @@ def _row_entry(obj: Any, kind: str, who: Actor | None) -> dict[str, Any] | None:
             else:
                 action = "seat_change"
             detail = {"fields": ",".join(changed + (["token"] if token else []))}
-        return _who(_entry(action, obj.id, detail, "", "", "", None), who)
+        entry = _who(_entry(action, obj.id, detail, "", "", "", None), who)
+        entry[_SEAT] = obj.id
+        return entry
     if isinstance(obj, ArticleFlagRow) and kind == "added":
         entry = _entry(
             "flag_article",
@@ -367,7 +390,13 @@ def _changed_attrs(obj: Any) -> list[Any]:
 
 
 def _append(session: Session) -> None:
-    """At commit: chain the transaction's records onto the last one and insert them."""
+    """At commit: chain the transaction's records onto the last one and insert them.
+
+    Each record of an event or a seat carries the digest of that row as committed (read
+    back here, in the same transaction); the last record of each ticket's events in the
+    transaction carries the state the ticket is committed in. Every record is keyed
+    (HMAC-SHA256 under the key kept outside the database).
+    """
     session.flush()
     pending = session.info.pop(_PENDING, None) or []
     summary = session.info.pop(_SUMMARY, None) or {}
@@ -375,7 +404,9 @@ def _append(session: Session) -> None:
         pending.append(_who(_entry("data_change", table, dict(sorted(counts.items()))), who))
     if not pending:
         return
+    secret = auditkey.key(session._hotline_audit_key)  # type: ignore[attr-defined]
     conn = session.connection()
+    digests = _digests(conn, secret, pending)
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
     last = conn.execute(
@@ -385,12 +416,108 @@ def _append(session: Session) -> None:
     rows = []
     stamp = dt.datetime.now(dt.UTC)  # when the records joined the chain: in chain order
     for i, entry in enumerate(pending, start=last_id + 1):
-        row = {"id": i, **entry, "at": stamp, "prev_hash": prev}
-        row["hash"] = chain_hash(row)
+        event_ref, seat_ref = entry.pop(_EVENT, None), entry.pop(_SEAT, None)
+        of_ticket = entry.pop(_TICKET, "")
+        digest = ""
+        if event_ref is not None:
+            digest = digests.get(("event", event_ref[0]), "")
+        elif seat_ref is not None:
+            digest = digests.get(("seat", seat_ref), "")
+        row = {
+            "id": i,
+            **entry,
+            "at": stamp,
+            "prev_hash": prev,
+            "scheme": SCHEME_KEYED,
+            "digest": digest,
+            "ticket_digest": of_ticket,
+        }
+        row["hash"] = keyed_hash(secret, row)
         prev = row["hash"]
         rows.append(row)
     conn.execute(insert(AuditRow), rows)
     log.debug("audit: %d record(s) appended, last id %d", len(rows), rows[-1]["id"])
+
+
+def _digests(conn: Any, secret: bytes, pending: list[dict[str, Any]]) -> dict[tuple[str, Any], str]:
+    """Digests of the events and seats the pending records speak for, as committed; and the
+    committed state written into the last record of each ticket's events."""
+    out: dict[tuple[str, Any], str] = {}
+    event_ids = [e[_EVENT][0] for e in pending if _EVENT in e]
+    if event_ids:
+        for row in conn.execute(select(*EVENT_COLUMNS).where(EventRow.id.in_(event_ids))):
+            out[("event", row.id)] = event_digest(secret, row)
+        last_of: dict[int, dict[str, Any]] = {}
+        for e in pending:
+            if _EVENT in e:
+                last_of[e[_EVENT][1]] = e
+        tickets = conn.execute(select(*TICKET_COLUMNS).where(TicketRow.id.in_(list(last_of))))
+        for t in tickets:
+            e = last_of[t.id]
+            e["detail"] = {**e["detail"], "state": t.state}
+            e[_TICKET] = ticket_digest(secret, t)
+    seat_ids = [e[_SEAT] for e in pending if _SEAT in e]
+    if seat_ids:
+        for row in conn.execute(select(*SEAT_COLUMNS).where(SeatRow.id.in_(seat_ids))):
+            out[("seat", row.id)] = seat_digest(secret, row)
+    return out
+
+
+EVENT_COLUMNS = (
+    EventRow.id,
+    EventRow.ticket_id,
+    EventRow.at,
+    EventRow.actor,
+    EventRow.role,
+    EventRow.unit_id,
+    EventRow.action,
+    EventRow.reason,
+    EventRow.details,
+)
+SEAT_COLUMNS = (
+    SeatRow.id,
+    SeatRow.name,
+    SeatRow.role,
+    SeatRow.unit_id,
+    SeatRow.token_hash,
+    SeatRow.created_at,
+    SeatRow.expires_at,
+    SeatRow.revoked_at,
+)
+
+
+# the ticket as an event leaves it: every column but the work-queue claim (claims are
+# recorded by their own records and come and go between events)
+TICKET_COLUMNS = tuple(
+    c for c in TicketRow.__table__.c if c.key not in ("claimed_by", "claimed_at")
+)
+
+
+def _plain_row(row: Any, columns: tuple[Any, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column in columns:
+        value = getattr(row, column.key)
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).isoformat()
+        out[column.key] = value
+    return out
+
+
+def event_digest(secret: bytes, row: Any) -> str:
+    """The keyed digest of a timeline event as stored (every column, its words included)."""
+    return auditkey.mac(secret, "event", auditkey.canonical_json(_plain_row(row, EVENT_COLUMNS)))
+
+
+def ticket_digest(secret: bytes, row: Any) -> str:
+    """The keyed digest of a ticket as stored (its caller, words, unit, state, counters …)."""
+    return auditkey.mac(
+        secret, "ticket", auditkey.canonical_json(_plain_row(row, TICKET_COLUMNS))
+    )
+
+
+def seat_digest(secret: bytes, row: Any) -> str:
+    """The keyed digest of a seat as stored (role, unit, token hash, validity)."""
+    return auditkey.mac(secret, "seat", auditkey.canonical_json(_plain_row(row, SEAT_COLUMNS)))
 
 
 def _forget(session: Session, transaction: Any) -> None:
@@ -425,87 +552,38 @@ def canonical(fields: dict[str, Any]) -> str:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+KEYED_FIELDS = (*FIELDS, "scheme", "digest", "ticket_digest")
+
+
 def chain_hash(fields: dict[str, Any]) -> str:
-    """sha256(prev_hash + canonical JSON of the record's fields)."""
+    """sha256(prev_hash + canonical JSON of the record's fields): records before the key."""
     return hashlib.sha256((fields["prev_hash"] + canonical(fields)).encode("utf-8")).hexdigest()
 
 
+def keyed_canonical(fields: dict[str, Any]) -> str:
+    """Canonical JSON of a keyed record: every field, the scheme and the digest included."""
+    body = json.loads(canonical(fields))
+    body["scheme"] = fields["scheme"]
+    body["digest"] = fields["digest"]
+    body["ticket_digest"] = fields["ticket_digest"]
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def keyed_hash(secret: bytes, fields: dict[str, Any]) -> str:
+    """HMAC-SHA256(key, prev_hash + canonical JSON of the record's fields)."""
+    return auditkey.mac(secret, "audit", fields["prev_hash"] + keyed_canonical(fields))
+
+
 def _fields(row: AuditRow) -> dict[str, Any]:
-    return {k: getattr(row, k) for k in FIELDS}
+    return {k: getattr(row, k) for k in KEYED_FIELDS}
 
 
-@dataclass(frozen=True)
-class Verification:
-    """What ``hotline audit verify`` found."""
+def verify(store: Any, write_checkpoint: bool = True) -> Any:
+    """Check the whole trail (``hotline audit verify``): see
+    :func:`console.services.access.verification.verify`."""
+    from console.services.access.verification import verify as run
 
-    count: int
-    ok: bool
-    problem: str = ""
-    record_id: int | None = None
-
-    @property
-    def message(self) -> str:
-        if self.ok:
-            return f"{self.count} 条记录，链完整"
-        return self.problem
-
-
-def verify(store: Any, batch: int = 2000) -> Verification:
-    """Walk the chain in id order; stop at the first missing, edited or re-hashed record.
-
-    Then check that every timeline event since auditing began has its record (an event written
-    around the audit, or a deleted tail of the chain, shows there).
-    """
-    count = 0
-    prev_id, prev_hash = 0, GENESIS
-    audited_events: set[int] = set()
-    with store.read() as s:
-        rows = s.execute(select(AuditRow).order_by(AuditRow.id).execution_options(yield_per=batch))
-        for row in rows.scalars():
-            if row.id != prev_id + 1:
-                missing = prev_id + 1
-                return Verification(
-                    count,
-                    False,
-                    f"记录 #{missing} 缺失（编号从 #{prev_id} 跳到 #{row.id}）",
-                    missing,
-                )
-            if row.prev_hash != prev_hash:
-                return Verification(
-                    count,
-                    False,
-                    f"记录 #{row.id} 的前一哈希与记录 #{prev_id} 不符（前一条被改动或替换）",
-                    row.id,
-                )
-            if chain_hash(_fields(row)) != row.hash:
-                return Verification(
-                    count, False, f"记录 #{row.id} 的内容与其哈希不符（记录被改动）", row.id
-                )
-            event_id = (row.detail or {}).get("event_id")
-            if isinstance(event_id, int):
-                audited_events.add(event_id)
-            prev_id, prev_hash = row.id, row.hash
-            count += 1
-        if audited_events:
-            first = min(audited_events)
-            ids = s.execute(
-                select(EventRow.id, EventRow.ticket_id)
-                .where(EventRow.id >= first)
-                .order_by(EventRow.id)
-                .execution_options(yield_per=batch)
-            )
-            for event_id, ticket_id in ids:
-                if event_id not in audited_events:
-                    number = s.execute(
-                        select(TicketRow.number).where(TicketRow.id == ticket_id)
-                    ).scalar_one_or_none()
-                    return Verification(
-                        count,
-                        False,
-                        f"事件 #{event_id}（工单 {number}）没有审计记录（记录缺失或绕过审计写入）",
-                        None,
-                    )
-    return Verification(count, True)
+    return run(store, write_checkpoint=write_checkpoint)
 
 
 # ---------------------------------------------------------------------- reading the trail

@@ -17,6 +17,12 @@ are due through a :class:`~console.services.delivery.sinks.Sink`:
    next try after an exponential, capped :class:`Backoff`, given up after ``max_attempts``
    or at once when the receiver refuses the message for good.
 
+The notices of a special or urgent matter (R-SPECIAL-REPORT: the unit's SMS and phone notice,
+the duty-office and emergency reports) are never given up by the worker: they are tried
+every :data:`URGENT_BACKOFF` cap at most until delivered or a person cancels them (`hotline
+outbox cancel`), and each failure from the :data:`ALARM_AFTER`-th on, or a refusal, raises an
+alarm in the tick's report (``hotline worker`` prints it on stderr).
+
 A crash loses nothing and sends nothing twice: rows are written with their event, so none is
 lost; a worker that dies between "sent" and "marked" leaves the row claimed, and once the
 lease runs out the row is sent again **with the same idempotency key** — the gateway (or
@@ -58,6 +64,8 @@ LEASE = dt.timedelta(minutes=5)
 DEFAULT_BATCH = 50
 DEFAULT_MAX_ATTEMPTS = 8
 MAX_ERROR = 200
+ALARM_AFTER = 3
+"""An urgent notice that failed this many times (or was refused) raises an alarm."""
 
 
 def worker_origin() -> str:
@@ -78,6 +86,12 @@ class Backoff:
         return min(wait, self.cap)
 
 
+URGENT_CHANNELS = frozenset({"sms", "phone", "duty_office", "emergency"})
+"""The channels of a special matter's notices (R-SPECIAL-REPORT)."""
+URGENT_BACKOFF = dt.timedelta(minutes=5)
+"""The longest wait between two tries of an urgent notice (minutes, not hours)."""
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What one :func:`deliver_due` did, by idempotency key."""
@@ -86,6 +100,7 @@ class Delivery:
     retried: tuple[str, ...] = ()  # failed, tried again later
     given_up: tuple[str, ...] = ()
     released: tuple[str, ...] = ()  # claimed, not sent (asked to stop): due again at once
+    alarms: tuple[str, ...] = ()  # urgent notices failing again and again, or refused
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,7 @@ class _Claimed:
     payload: dict[str, Any]
     attempts: int
     ticket: str
+    urgent: bool = False  # a notice of a special or urgent matter: never given up
 
     def message(self) -> Message:
         return Message(
@@ -136,6 +152,7 @@ def deliver_due(
     delivered: list[str] = []
     retried: list[str] = []
     given_up: list[str] = []
+    alarms: list[str] = []
     started = time.monotonic()
     budget = lease.total_seconds() / 2  # leave half the lease as margin for the last send
     for i, row in enumerate(rows):
@@ -143,19 +160,32 @@ def deliver_due(
             rest = rows[i:]
             _release(store, rest)
             return Delivery(
-                tuple(delivered), tuple(retried), tuple(given_up), tuple(r.key for r in rest)
+                tuple(delivered),
+                tuple(retried),
+                tuple(given_up),
+                tuple(r.key for r in rest),
+                tuple(alarms),
             )
+        reason = ""
         try:
             sink.send(row.message())
         except DeliveryError as exc:
+            reason = exc.reason
             outcome = _failed(store, clock, row, exc.reason, exc.permanent, max_attempts, backoff)
         except Exception as exc:  # noqa: BLE001 — any sink failure is one failed attempt
-            outcome = _failed(store, clock, row, type(exc).__name__, False, max_attempts, backoff)
+            reason = type(exc).__name__
+            outcome = _failed(store, clock, row, reason, False, max_attempts, backoff)
         else:
             _delivered(store, clock, row)
             outcome = "delivered"
+        if outcome == "alarm":
+            outcome = "retried"
+            alarms.append(
+                f"{row.ticket} 特殊事项通知 {row.key} 已失败 {row.attempts + 1} 次（{reason}），"
+                "仍在重试；请检查网关设置，必要时电话通知（hotline outbox list）"
+            )
         {"delivered": delivered, "retried": retried, "given_up": given_up}[outcome].append(row.key)
-    return Delivery(tuple(delivered), tuple(retried), tuple(given_up))
+    return Delivery(tuple(delivered), tuple(retried), tuple(given_up), (), tuple(alarms))
 
 
 def _claim(store: Store, now: dt.datetime, batch: int, lease: dt.timedelta) -> list[_Claimed]:
@@ -168,6 +198,7 @@ def _claim(store: Store, now: dt.datetime, batch: int, lease: dt.timedelta) -> l
             OutboxRow.payload,
             OutboxRow.attempts,
             TicketRow.number,
+            TicketRow.special,
         )
         .join(TicketRow, TicketRow.id == OutboxRow.ticket_id)
         .where(
@@ -182,7 +213,10 @@ def _claim(store: Store, now: dt.datetime, batch: int, lease: dt.timedelta) -> l
         if store.dialect == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True, of=OutboxRow)
         rows = [
-            _Claimed(r[0], r[1], r[2], r[3], r[4] or {}, r[5] or 0, r[6] or "")
+            _Claimed(
+                r[0], r[1], r[2], r[3], r[4] or {}, r[5] or 0, r[6] or "",
+                urgent=r[2] in URGENT_CHANNELS and (r[7] or "none") != "none",
+            )
             for r in s.execute(stmt).all()
         ]
         if rows:
@@ -231,7 +265,10 @@ def _failed(
 ) -> str:
     now = clock.now()
     attempts = row.attempts + 1
-    give_up = permanent or attempts >= max_attempts
+    give_up = not row.urgent and (permanent or attempts >= max_attempts)
+    wait = backoff.after(attempts)
+    if row.urgent:
+        wait = min(wait, URGENT_BACKOFF)
     reason = (reason or "error")[:MAX_ERROR]
     with store.write() as s:
         s.execute(
@@ -240,7 +277,7 @@ def _failed(
             .values(
                 attempts=OutboxRow.attempts + 1,
                 last_error=reason,
-                next_attempt_at=None if give_up else now + backoff.after(attempts),
+                next_attempt_at=None if give_up else now + wait,
                 gave_up_at=now if give_up else None,
             )
             .execution_options(synchronize_session=False)
@@ -250,6 +287,8 @@ def _failed(
         log.warning("outbox: %s given up after %d attempt(s): %s", row.key, attempts, reason)
         return "given_up"
     log.info("outbox: %s failed (attempt %d): %s; tried again later", row.key, attempts, reason)
+    if row.urgent and (permanent or attempts >= ALARM_AFTER):
+        return "alarm"
     return "retried"
 
 
@@ -278,6 +317,7 @@ class TickReport:
             "retried": list(self.delivery.retried),
             "given_up": list(self.delivery.given_up),
             "released": list(self.delivery.released),
+            "alarms": list(self.delivery.alarms),
             "settled": list(self.settled),
         }
 
@@ -333,3 +373,97 @@ class Worker:
                 return TickReport(delivery)
             settled = tuple(self.settle())
         return TickReport(delivery, settled)
+
+
+# ---------------------------------------------------------------------- a person decides
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One outbox message as the `hotline outbox` verbs show it (no message content)."""
+
+    id: int
+    key: str
+    ticket: str
+    channel: str
+    target: str
+    attempts: int
+    last_error: str
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime | None
+    delivered_at: dt.datetime | None
+    gave_up_at: dt.datetime | None
+    urgent: bool
+
+    @property
+    def status(self) -> str:
+        if self.delivered_at is not None:
+            return "已送达"
+        if self.gave_up_at is not None:
+            return "已放弃"
+        return "失败重试中" if self.attempts else "待发送"
+
+
+def list_outbox(store: Store, which: str = "open", limit: int = 200) -> list[OutboxEntry]:
+    """Messages not delivered (``open``: waiting or failing; ``given_up``) or ``all``, newest
+    last."""
+    stmt = select(OutboxRow, TicketRow.number, TicketRow.special).join(
+        TicketRow, TicketRow.id == OutboxRow.ticket_id
+    )
+    if which == "open":
+        stmt = stmt.where(OutboxRow.delivered_at.is_(None), OutboxRow.gave_up_at.is_(None))
+    elif which == "given_up":
+        stmt = stmt.where(OutboxRow.gave_up_at.is_not(None), OutboxRow.delivered_at.is_(None))
+    with store.read() as s:
+        got = s.execute(stmt.order_by(OutboxRow.id.desc()).limit(limit)).all()
+    return [
+        OutboxEntry(
+            r.id, r.idempotency_key, number or "", r.channel, r.target, r.attempts or 0,
+            r.last_error or "", r.created_at, r.next_attempt_at, r.delivered_at, r.gave_up_at,
+            r.channel in URGENT_CHANNELS and (special or "none") != "none",
+        )
+        for r, number, special in reversed(got)
+    ]  # fmt: skip
+
+
+def _one(s: Any, key: str) -> tuple[OutboxRow, str]:
+    from console.errors import InputError
+
+    found = s.execute(
+        select(OutboxRow, TicketRow.number)
+        .join(TicketRow, TicketRow.id == OutboxRow.ticket_id)
+        .where(OutboxRow.idempotency_key == key)
+    ).first()
+    if found is None:
+        raise InputError("key", f"没有这条待发消息：{key[:80]}（hotline outbox list 查看）")
+    row, number = found
+    if row.delivered_at is not None:
+        raise InputError("key", f"{key[:80]} 已于 {row.delivered_at:%Y-%m-%d %H:%M} 送达，无需处理")
+    return row, number or ""
+
+
+def retry_now(store: Store, clock: Clock, key: str, actor: Actor) -> None:
+    """A person sends a message again: due at once, given-up mark cleared; audited. The
+    idempotency key stays, so a gateway that already has it does not send it twice."""
+    with store.write() as s:
+        row, number = _one(s, key)
+        row.gave_up_at = None
+        row.next_attempt_at = None
+        audit.record(s, "outbox_retry_now", number, {"key": key[:80], "channel": row.channel},
+                     actor)  # fmt: skip
+
+
+def cancel(store: Store, clock: Clock, key: str, reason: str, actor: Actor) -> None:
+    """A person decides a message will not be sent (it was phoned through, or is void): it is
+    marked given up with the reason; audited."""
+    from console.errors import InputError
+
+    reason = " ".join(reason.split())
+    if not reason:
+        raise InputError("reason", "取消须说明原因（如：已电话通知值班室）")
+    with store.write() as s:
+        row, number = _one(s, key)
+        row.gave_up_at = clock.now()
+        row.next_attempt_at = None
+        row.last_error = f"人工取消：{reason}"[:MAX_ERROR]
+        audit.record(s, "outbox_cancelled", number,
+                     {"key": key[:80], "channel": row.channel, "reason": reason[:200]},
+                     actor)  # fmt: skip
