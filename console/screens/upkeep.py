@@ -94,7 +94,7 @@ class UpkeepScreen(Screen[None]):
                 flags: DataTable[Text] = DataTable(
                     id="upkeep-flags", cursor_type="row", zebra_stripes=True
                 )
-                flags.add_columns("知识", "问题", "报告", "报告人", "已过")
+                flags.add_columns("知识", "问题", "报告", "已过")
                 yield flags
                 yield Static("", id="upkeep-flag-note", markup=False)
             with Vertical(id="upkeep-review-pane", classes="pane") as review_pane:
@@ -145,9 +145,8 @@ class UpkeepScreen(Screen[None]):
             late = f.age_days > FLAG_GRACE_DAYS
             table.add_row(
                 Text(f.article_id),
-                literal(one_line(f.question, 40)),
+                literal(one_line(f.question, 28)),
                 Text(f.problem_label, style="bold" if f.problem == "wrong" else ""),
-                literal(one_line(f.flagged_by, 12)),
                 Text(f"{f.age_days} 天", style="bold red" if late else ""),
                 key=str(f.id),
             )
@@ -165,7 +164,7 @@ class UpkeepScreen(Screen[None]):
             status = "已核实" if d.status == "verified" else "草稿"
             review.add_row(
                 Text(d.article_id),
-                literal(one_line(d.question, 40)),
+                literal(one_line(d.question, 28)),
                 label,
                 Text(status),
                 key=d.article_id,
