@@ -597,8 +597,9 @@ class HotlineApp(App[None]):
 
 def _popable() -> tuple[type, ...]:
     from console.screens.ticket import TicketScreen
+    from console.screens.upkeep import UpkeepScreen
 
-    return (TicketScreen,)
+    return (TicketScreen, UpkeepScreen)
 
 
 def write_crash_log(folder: Path, error: BaseException) -> Path | None:

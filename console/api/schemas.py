@@ -85,6 +85,21 @@ class FlagIn(Body):
     note: Str2000 = ""
 
 
+class ResolveFlagIn(Body):
+    """The owner unit's answer to an error report (R-KB)."""
+
+    outcome: Str20 = Field(description="fixed（已更正）或 not_wrong（经核实无误）")
+    note: Str2000 = Field(description="处理说明（必填）")
+
+
+class VerifyArticleIn(Body):
+    review_by: dt.date | None = Field(None, description="下次复核日期；不填为一年后")
+
+
+class VerifiedOut(BaseModel):
+    closed: int = Field(description="随之关闭的纠错报告数")
+
+
 class SuggestIn(Body):
     text: LongText
     domain: Id | None = None

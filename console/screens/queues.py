@@ -66,6 +66,10 @@ ROLE_QUEUES: dict[Role, tuple[str, ...]] = {
 }
 
 
+UPKEEP_ROLES = frozenset({Role.UNIT_CLERK, Role.MANAGER})
+"""Who keeps knowledge articles: the owner unit's clerk and the manager (R-KB)."""
+
+
 def queues_for(role: Role) -> tuple[str, ...]:
     """The queues a role works, most used first."""
     return ROLE_QUEUES.get(role, tuple(QUEUE_LABELS))
@@ -86,6 +90,13 @@ class QueuesScreen(Screen[None]):
 
     BINDINGS = [
         Binding("r", "refresh", "刷新", id="queues.refresh"),
+        Binding(
+            "k",
+            "upkeep",
+            "知识维护",
+            id="queues.upkeep",
+            tooltip="本单位知识的纠错报告和待复核知识（R-KB）",
+        ),
         Binding("right_square_bracket", "next_queue", "下个队列", id="queues.next"),
         Binding("left_square_bracket", "previous_queue", "上个队列", id="queues.previous"),
         *(
@@ -165,9 +176,16 @@ class QueuesScreen(Screen[None]):
         if 1 <= n <= len(self.queue_names):
             self.query_one(Tabs).active = f"q-{self.queue_names[n - 1]}"
 
+    def action_upkeep(self) -> None:
+        from console.screens.upkeep import UpkeepScreen
+
+        self.app.push_screen(UpkeepScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "queue" and parameters:
             return int(str(parameters[0])) <= len(self.queue_names)
+        if action == "upkeep":  # the seats that keep articles (R-KB)
+            return self.app.backend.actor.role in UPKEEP_ROLES  # type: ignore[attr-defined, no-any-return]
         return True
 
     # ------------------------------------------------------------------ events

@@ -13,6 +13,7 @@ from typing import Protocol
 from console.services.values import Satisfaction, Special
 from console.services.views import (
     Actor,
+    ArticleFlagView,
     ArticleHit,
     ArticleView,
     ContactView,
@@ -22,6 +23,7 @@ from console.services.views import (
     Intake,
     Page,
     PrefilingView,
+    ReviewDueView,
     TicketView,
     UnitSuggestionView,
     UnitView,
@@ -59,6 +61,28 @@ class Backend(Protocol):
     def article(self, article_id: str) -> ArticleView: ...
     def flag_article(self, article_id: str, problem: str, note: str) -> None:
         """Report an article as "wrong" or "outdated"; it goes to its owner unit."""
+        ...
+
+    def article_flags(self) -> Sequence[ArticleFlagView]:
+        """Open error reports on the articles this seat keeps: a unit clerk's unit's, or every
+        unit's for the manager; other seats are refused (R-KB). Oldest first."""
+        ...
+
+    def articles_due_review(self) -> Sequence[ReviewDueView]:
+        """Articles this seat keeps whose review-by date is past or within 30 days (R-KB),
+        most overdue first; same seats as ``article_flags``."""
+        ...
+
+    def resolve_article_flag(self, flag_id: int, outcome: str, note: str) -> None:
+        """The owner unit's clerk or the manager answers an error report (R-KB): ``outcome``
+        "fixed" (the article was corrected) or "not_wrong", ``note`` the reason. The report
+        closes and no longer lowers the unit's 知识库维护率."""
+        ...
+
+    def verify_article(self, article_id: str, review_by: dt.date | None = None) -> int:
+        """The owner unit's clerk or the manager confirms an article is current (R-KB): status
+        verified, next review on ``review_by`` (default a year on); its open reports close.
+        Answers how many reports closed."""
         ...
 
     def suggest_units(

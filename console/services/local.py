@@ -6,13 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from console.errors import InputError, PermissionDenied
 from console.services.access import audit
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
-from console.services.knowledge.service import KnowledgeService
+from console.services.knowledge import upkeep
+from console.services.knowledge.service import AuditHook, KnowledgeService
 from console.services.tickets import claims, workflow
 from console.services.tickets.commands import TicketService
 from console.services.tickets.deadlines import clocks_for
@@ -21,6 +23,7 @@ from console.services.tickets.rules import RuleTable
 from console.services.values import Domain, Role, Satisfaction, Special
 from console.services.views import (
     Actor,
+    ArticleFlagView,
     ArticleHit,
     ArticleView,
     ContactView,
@@ -30,6 +33,7 @@ from console.services.views import (
     Intake,
     Page,
     PrefilingView,
+    ReviewDueView,
     TicketView,
     UnitSuggestionView,
     UnitView,
@@ -43,6 +47,9 @@ INTAKE_TOOL_ROLES = workflow.INTAKE_ROLES | {Role.MANAGER, Role.SUPERVISOR}
 that take calls, the manager (re-dispatches returns, decides dissatisfied tickets) and the
 supervisors (R-SUPERVISE-WHEN 3: matters reported many times or by many). A unit clerk, the
 auditor and the administrator take no calls and are refused (R-SECURITY)."""
+
+REVIEW_AHEAD_DAYS = 30
+"""Articles whose review falls due within this many days are listed for review already."""
 
 ARGUMENT_COLUMNS = {"article_id": TicketRow.article_id}
 """Arguments stored as given, with the column that bounds them (other text: NUL only)."""
@@ -173,20 +180,83 @@ class LocalBackend:
     def flag_article(self, article_id: str, problem: str, note: str) -> None:
         self.knowledge.flag(article_id, problem, note, self.actor.name, self.now())
 
-    def resolve_article_flag(self, flag_id: int, note: str) -> None:
-        """The article's owner unit or the manager closes an error report (R-KB)."""
-        self.knowledge.resolve_flag(flag_id, note, self.actor.name, self._kb_owner(), self.now())
+    def article_flags(self) -> Sequence[ArticleFlagView]:
+        unit = self._kb_owner()
+        today = self.now().astimezone(SHANGHAI).date()
+        return [
+            ArticleFlagView(
+                id=f.id,
+                article_id=f.article_id,
+                unit_id=f.unit_id,
+                unit_name=f.unit_name,
+                question=f.question,
+                problem=f.problem,
+                problem_label=f.problem_label,
+                note=f.note,
+                flagged_by=f.flagged_by,
+                at=f.at,
+                age_days=f.age_days,
+            )
+            for f in upkeep.open_flags(self.store, today, unit)
+        ]
 
-    def verify_article(self, article_id: str) -> int:
+    def articles_due_review(self) -> Sequence[ReviewDueView]:
+        unit = self._kb_owner()
+        today = self.now().astimezone(SHANGHAI).date()
+        horizon = today + dt.timedelta(days=REVIEW_AHEAD_DAYS)
+        rows = upkeep.review_due(self.store, horizon, unit)
+        return [
+            ReviewDueView(
+                article_id=r.article_id,
+                unit_id=r.unit_id,
+                unit_name=r.unit_name,
+                question=r.question,
+                review_by=r.review_by,
+                days_overdue=(today - r.review_by).days,
+                status=r.status,
+            )
+            for r in sorted(rows, key=lambda r: (r.review_by, r.article_id))
+        ]
+
+    def resolve_article_flag(self, flag_id: int, outcome: str, note: str) -> None:
+        """The article's owner unit or the manager answers an error report (R-KB)."""
+        self.knowledge.resolve_flag(
+            flag_id,
+            outcome,
+            note,
+            self.actor.name,
+            self._kb_owner(),
+            self.now(),
+            audit_with=self._audit("resolve_article_flag"),
+        )
+
+    def verify_article(self, article_id: str, review_by: dt.date | None = None) -> int:
         """The owner unit or the manager verifies an article; its open reports close (R-KB)."""
-        return self.knowledge.verify_article(article_id, self._kb_owner(), self.now())
+        return self.knowledge.verify_article(
+            article_id,
+            self._kb_owner(),
+            self.actor.name,
+            self.now(),
+            review_by,
+            audit_with=self._audit("verify_article"),
+        )
+
+    def _audit(self, action: str) -> AuditHook:
+        """The audit record of a knowledge upkeep command, in its own transaction."""
+
+        def add(session: Session, target: str, detail: dict[str, str | int]) -> None:
+            audit.record(session, action, target, dict(detail), self.actor)
+
+        return add
 
     def _kb_owner(self) -> str | None:
         if self.actor.role is Role.MANAGER:
             return None
         if self.actor.role is Role.UNIT_CLERK and self.actor.unit_id:
             return self.actor.unit_id
-        raise PermissionDenied("只有知识的责任单位或管理部门可以维护知识", rule="R-KB")
+        raise PermissionDenied(
+            f"{self.actor.role.label}不能维护知识：只有知识的责任单位或管理部门可以", rule="R-KB"
+        )
 
     def suggest_units(
         self, text: str, domain: str | None = None, place: str | None = None, k: int = 3

@@ -40,6 +40,7 @@ from console.services.clock import SHANGHAI
 from console.services.values import Satisfaction, Special
 from console.services.views import (
     Actor,
+    ArticleFlagView,
     ArticleHit,
     ArticleView,
     ContactView,
@@ -49,6 +50,7 @@ from console.services.views import (
     Intake,
     Page,
     PrefilingView,
+    ReviewDueView,
     TicketView,
     UnitSuggestionView,
     UnitView,
@@ -400,6 +402,23 @@ class RemoteBackend:
         self._command(
             f"/kb/articles/{quote(article_id, safe='')}/flag", {"problem": problem, "note": note}
         )
+
+    def article_flags(self) -> Sequence[ArticleFlagView]:
+        return self._get(list[ArticleFlagView], "/kb/flags")  # type: ignore[no-any-return]
+
+    def articles_due_review(self) -> Sequence[ReviewDueView]:
+        return self._get(list[ReviewDueView], "/kb/review-due")  # type: ignore[no-any-return]
+
+    def resolve_article_flag(self, flag_id: int, outcome: str, note: str) -> None:
+        self._command(
+            f"/kb/flags/{int(flag_id)}/resolve", {"outcome": outcome, "note": note}
+        )
+
+    def verify_article(self, article_id: str, review_by: dt.date | None = None) -> int:
+        payload = self._command(
+            f"/kb/articles/{quote(article_id, safe='')}/verify", {"review_by": review_by}
+        )
+        return int(payload["closed"])
 
     def suggest_units(
         self, text: str, domain: str | None = None, place: str | None = None, k: int = 3

@@ -304,6 +304,38 @@ class ArticleView:
 
 
 @dataclass(frozen=True)
+class ArticleFlagView:
+    """An open report that an article is wrong or outdated, waiting for its owner unit (R-KB)."""
+
+    id: int
+    article_id: str
+    unit_id: str
+    unit_name: str
+    question: str
+    problem: str  # "wrong" | "outdated"
+    problem_label: str
+    note: str
+    flagged_by: str
+    at: dt.datetime
+    age_days: int
+    """Calendar days (Asia/Shanghai) since the report; past 7 it lowers the upkeep rate."""
+
+
+@dataclass(frozen=True)
+class ReviewDueView:
+    """An article whose review-by date is past or near (R-KB)."""
+
+    article_id: str
+    unit_id: str
+    unit_name: str
+    question: str
+    review_by: dt.date
+    days_overdue: int
+    """Days past the review-by date; 0 or less: due in that many days (not yet late)."""
+    status: str  # "draft" | "verified"
+
+
+@dataclass(frozen=True)
 class UnitSuggestionView:
     """A proposed destination (R-DISPATCH): the unit to dispatch to ("" while a city target's
     city is unknown), the catalogue target, the city bureau a city 优化办 forwards it to and

@@ -183,6 +183,8 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "prefiling_active",
             "due_preview",
             "article",
+            "article_flags",
+            "articles_due_review",
             "ticket",
             "queue",
             "queue_counts",

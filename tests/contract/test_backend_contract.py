@@ -21,6 +21,7 @@ from console.errors import Conflict, InputError, NotFound, PermissionDenied, Rul
 from console.services.values import Kind, Role, Satisfaction, Special, State
 from console.services.views import (
     ActionView,
+    ArticleFlagView,
     ArticleHit,
     ArticleView,
     ClockView,
@@ -33,6 +34,7 @@ from console.services.views import (
     NotificationView,
     Page,
     PrefilingView,
+    ReviewDueView,
     TicketSummary,
     TicketView,
     UnitSuggestionView,
@@ -410,6 +412,73 @@ def test_search_kb_and_articles(world: World) -> None:
     with pytest.raises(InputError) as err:
         w.operator.flag_article("kb-rst-001", "ugly", "")
     assert err.value.field == "problem"
+
+
+def test_r_kb_unit_resolves_a_report_of_its_article(world: World) -> None:
+    w = world
+    note = "转移渠道名称有误（契约）"
+    w.operator.flag_article("kb-rst-002", "wrong", note)
+    mine = w.rst.article_flags()
+    assert mine and all(isinstance(f, ArticleFlagView) for f in mine)
+    assert {f.unit_id for f in mine} == {"hn-rst"}
+    [flag] = [f for f in mine if f.note == note]
+    assert flag.article_id == "kb-rst-002" and flag.question == "社保关系怎么转移？"
+    assert flag.problem == "wrong" and flag.problem_label == "内容有误"
+    assert flag.flagged_by == "话务员甲" and flag.at == NOW and flag.age_days == 0
+    assert flag.unit_name == "省人力资源社会保障厅"
+    assert flag.id in [f.id for f in w.manager.article_flags()]
+    assert flag.id not in [f.id for f in w.zjt.article_flags()]
+    with pytest.raises(PermissionDenied) as refused:  # a seat that keeps no articles
+        w.operator.article_flags()
+    assert refused.value.rule == "R-KB"
+    with pytest.raises(PermissionDenied) as refused:  # another unit's article
+        w.zjt.resolve_article_flag(flag.id, "fixed", "已改")
+    assert refused.value.rule == "R-KB" and "R-KB" in str(refused.value)
+    with pytest.raises(PermissionDenied):
+        w.operator.resolve_article_flag(flag.id, "fixed", "已改")
+    with pytest.raises(InputError) as bad:
+        w.rst.resolve_article_flag(flag.id, "not_wrong", "  ")
+    assert bad.value.field == "note"
+    with pytest.raises(InputError) as bad:
+        w.rst.resolve_article_flag(flag.id, "maybe", "看过了")
+    assert bad.value.field == "outcome"
+    with pytest.raises(NotFound):
+        w.rst.resolve_article_flag(987654321, "fixed", "已改")
+    assert flag.id in [f.id for f in w.rst.article_flags()]  # nothing refused changed it
+    w.rst.resolve_article_flag(flag.id, "not_wrong", "经核实渠道名称无误")
+    assert flag.id not in [f.id for f in w.rst.article_flags()]
+    assert flag.id not in [f.id for f in w.manager.article_flags()]
+    with pytest.raises(RuleError) as again:
+        w.rst.resolve_article_flag(flag.id, "fixed", "再处理一次")
+    assert again.value.rule == "R-KB"
+
+
+def test_r_kb_unit_verifies_an_article_and_sets_its_review_date(world: World) -> None:
+    w = world
+    w.operator.flag_article("kb-zjt-001", "outdated", "收费标准已调整（契约）")
+    with pytest.raises(PermissionDenied) as refused:  # another unit's article
+        w.rst.verify_article("kb-zjt-001")
+    assert refused.value.rule == "R-KB"
+    with pytest.raises(PermissionDenied):
+        w.supervisor.verify_article("kb-zjt-001")
+    with pytest.raises(InputError) as bad:
+        w.zjt.verify_article("kb-zjt-001", dt.date(2026, 11, 25))  # not after today
+    assert bad.value.field == "review_by"
+    with pytest.raises(NotFound):
+        w.zjt.verify_article("kb-none")
+    assert any(f.article_id == "kb-zjt-001" for f in w.zjt.article_flags())
+    assert w.zjt.verify_article("kb-zjt-001", dt.date(2026, 12, 10)) == 1
+    assert not any(f.article_id == "kb-zjt-001" for f in w.zjt.article_flags())
+    article = w.operator.article("kb-zjt-001")
+    assert article.status == "verified" and article.review_by == dt.date(2026, 12, 10)
+    [due] = [d for d in w.zjt.articles_due_review() if d.article_id == "kb-zjt-001"]
+    assert isinstance(due, ReviewDueView) and due.days_overdue == -15  # due in 15 days
+    assert due.unit_name == "省住房城乡建设厅" and due.status == "verified"
+    assert "kb-zjt-001" in [d.article_id for d in w.manager.articles_due_review()]
+    assert "kb-zjt-001" not in [d.article_id for d in w.rst.articles_due_review()]
+    assert w.zjt.verify_article("kb-zjt-001") == 0  # nothing left open; a year on
+    assert w.operator.article("kb-zjt-001").review_by == dt.date(2027, 11, 25)
+    assert "kb-zjt-001" not in [d.article_id for d in w.zjt.articles_due_review()]
 
 
 def test_suggest_units_and_prefiling(world: World) -> None:

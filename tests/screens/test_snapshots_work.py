@@ -122,3 +122,19 @@ def test_return_dialog_with_a_refusal_snapshot(
         await wait(pilot)
 
     assert snap_compare(make_app(Role.UNIT_CLERK), terminal_size=size, run_before=refused)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_upkeep_snapshot(make_app, screen_platform: ScreenPlatform, snap_compare, size) -> None:  # type: ignore[no-untyped-def]
+    """The hn-rst clerk's knowledge upkeep: two reports (one past the 7 days), none due."""
+    operator = screen_platform.backend(Role.OPERATOR)
+    operator.flag_article("hn-rst-001", "wrong", "平台名称写错了 [bold]速改[/]")
+    screen_platform.clock.advance(dt.timedelta(days=8))
+    operator.flag_article("hn-rst-002", "outdated", "领取标准已调整")
+
+    async def open_it(pilot: Any) -> None:
+        await settle(pilot, pilot.app)
+        await pilot.press("k")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(Role.UNIT_CLERK), terminal_size=size, run_before=open_it)

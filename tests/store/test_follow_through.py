@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from console.errors import NotFound, PermissionDenied, RuleError
+from console.errors import PermissionDenied, RuleError
 from console.services.knowledge.upkeep import maintenance_rates, open_flags
 from console.services.values import Kind, Role, Satisfaction, Special, State
 from console.services.views import Actor
@@ -108,14 +108,37 @@ def test_r_kb_error_report_can_be_resolved(platform: Platform) -> None:
     [flag] = open_flags(platform.store, today)
     [rate] = [r for r in maintenance_rates(platform.store, today) if r.unit_id == "hn-rst"]
     assert rate.stale_flagged == 1
-    with pytest.raises(NotFound):  # another unit's article
-        platform.zjt.resolve_article_flag(flag.id, "已改")
+    with pytest.raises(PermissionDenied) as err:  # another unit's article
+        platform.zjt.resolve_article_flag(flag.id, "fixed", "已改")
+    assert err.value.rule == "R-KB"
     with pytest.raises(PermissionDenied):
-        platform.operator.resolve_article_flag(flag.id, "已改")
-    platform.rst.resolve_article_flag(flag.id, "已更正平台名称")
+        platform.operator.resolve_article_flag(flag.id, "fixed", "已改")
+    platform.rst.resolve_article_flag(flag.id, "fixed", "已更正平台名称")
     assert open_flags(platform.store, today) == []
     [rate] = [r for r in maintenance_rates(platform.store, today) if r.unit_id == "hn-rst"]
     assert rate.stale_flagged == 0 and rate.open_flags == 0
+
+
+def test_r_kb_resolved_report_no_longer_lowers_the_upkeep_rate(platform: Platform) -> None:
+    """知识库维护率 (R-UNIT-KPI): a report left open past the grace days lowers the owner
+    unit's rate; answered (here: checked and not wrong), it no longer does."""
+
+    def rst_rate(day: dt.date) -> tuple[float | None, int, int]:
+        [r] = maintenance_rates(platform.store, day, "hn-rst")
+        return r.rate, r.stale_flagged, r.open_flags
+
+    late = dt.date(2026, 12, 3)  # 8 days after the report of 11-25
+    assert rst_rate(late) == (1.0, 0, 0)
+    platform.operator.flag_article("hn-rst-001", "wrong", "平台名称有误")
+    rate, stale, open_n = rst_rate(late)
+    assert stale == 1 and open_n == 1 and rate is not None and rate < 1.0
+    platform.clock.set(at("2026-12-03 10:00"))
+    [flag] = platform.rst.article_flags()
+    assert flag.age_days == 8
+    platform.rst.resolve_article_flag(flag.id, "not_wrong", "经核实平台名称无误")
+    assert rst_rate(late) == (1.0, 0, 0)
+    assert rst_rate(dt.date(2027, 1, 1)) == (1.0, 0, 0)  # for good, not only today
+    assert platform.rst.article_flags() == []
 
 
 def test_r_kb_reverified_article_closes_its_reports(platform: Platform) -> None:

@@ -12,17 +12,31 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 
 from console.api.deps import Seat
-from console.api.schemas import NO_NUL, DuplicatesIn, FlagIn, PrefilingMatchIn, SearchIn, SuggestIn
+from console.api.schemas import (
+    INT32,
+    NO_NUL,
+    DuplicatesIn,
+    FlagIn,
+    PrefilingMatchIn,
+    ResolveFlagIn,
+    SearchIn,
+    SuggestIn,
+    VerifiedOut,
+    VerifyArticleIn,
+)
 from console.services.views import (
+    ArticleFlagView,
     ArticleHit,
     ArticleView,
     DuplicateView,
     PrefilingView,
+    ReviewDueView,
     UnitSuggestionView,
 )
 
 router = APIRouter(tags=["knowledge"])
 ArticleId = Annotated[str, Path(max_length=80, pattern=NO_NUL, description="知识条目编号")]
+FlagId = Annotated[int, Path(ge=-INT32, le=INT32, description="纠错报告编号")]
 
 
 @router.post("/kb/search", operation_id="search_kb", response_model=list[ArticleHit])
@@ -41,6 +55,39 @@ def article(backend: Seat, article_id: ArticleId) -> ArticleView:
 def flag_article(backend: Seat, article_id: ArticleId, body: FlagIn) -> None:
     """Report an article as ``wrong`` or ``outdated``; it goes to its owner unit."""
     backend.flag_article(article_id, body.problem, body.note)
+
+
+@router.get("/kb/flags", operation_id="article_flags", response_model=list[ArticleFlagView])
+def article_flags(backend: Seat) -> Sequence[ArticleFlagView]:
+    """Open error reports on the articles this seat keeps (its unit's; all for the manager)."""
+    return backend.article_flags()
+
+
+@router.get(
+    "/kb/review-due", operation_id="articles_due_review", response_model=list[ReviewDueView]
+)
+def articles_due_review(backend: Seat) -> Sequence[ReviewDueView]:
+    """Articles this seat keeps whose review-by date is past or within 30 days (R-KB)."""
+    return backend.articles_due_review()
+
+
+@router.post("/kb/flags/{flag_id}/resolve", operation_id="resolve_article_flag", status_code=204)
+def resolve_article_flag(backend: Seat, flag_id: FlagId, body: ResolveFlagIn) -> None:
+    """The owner unit or the manager answers an error report: fixed, or not wrong (R-KB).
+
+    Another unit's clerk or any other seat is refused (403, R-KB); a report already answered
+    is 409; no reason or an unknown outcome is 422.
+    """
+    backend.resolve_article_flag(flag_id, body.outcome, body.note)
+
+
+@router.post(
+    "/kb/articles/{article_id}/verify", operation_id="verify_article", response_model=VerifiedOut
+)
+def verify_article(backend: Seat, article_id: ArticleId, body: VerifyArticleIn) -> VerifiedOut:
+    """The owner unit or the manager confirms an article is current and sets its next review
+    date (R-KB); its open error reports close with it."""
+    return VerifiedOut(closed=backend.verify_article(article_id, body.review_by))
 
 
 @router.post(

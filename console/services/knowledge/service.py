@@ -15,13 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlalchemy import text as sql_text
+from sqlalchemy.orm import Session
 
-from console.errors import InputError, NotFound
+from console.errors import InputError, NotFound, PermissionDenied, RuleError
+from console.services.clock import SHANGHAI
 from console.services.knowledge.answers import search_answers
 from console.services.knowledge.seed import ArticleRecord, UnitRecord
 
@@ -61,6 +63,17 @@ first build (the search index is ready by then: it is only the searches themselv
 # idempotent, so reading a row twice costs nothing but time.
 SYNC_OVERLAP = dt.timedelta(seconds=5)
 FLAG_PROBLEMS = {"wrong": "内容有误", "outdated": "内容过时"}
+FLAG_OUTCOMES = {"fixed": "已更正", "not_wrong": "经核实无误"}
+"""How the owner unit answers an error report (R-KB): it corrected the article, or it checked
+and the article is not wrong (the reason says why)."""
+REVIEW_PERIOD_DAYS = 365
+"""A verified article's next review falls this many days after the verification (R-KB)."""
+MAX_REVIEW_DAYS = 3 * 366
+"""The furthest a review-by date may be set ahead of today."""
+
+AuditHook = Callable[[Session, str, dict[str, str | int]], None]
+"""Adds the audit record of an upkeep command (target article, plain facts) to its
+transaction; the caller that may import the audit trail passes it in."""
 # Tickets duplicate detection keeps in view: everything but refusals (a refused call is no matter).
 DUPLICATE_STATES = tuple(s.value for s in State if s is not State.REFUSED)
 CLOSED_STATES = (State.CLOSED.value,)
@@ -451,30 +464,86 @@ class KnowledgeService:
             )
 
     def resolve_flag(
-        self, flag_id: int, note: str, by: str, unit_id: str | None, now: dt.datetime
+        self,
+        flag_id: int,
+        outcome: str,
+        note: str,
+        by: str,
+        unit_id: str | None,
+        now: dt.datetime,
+        audit_with: AuditHook | None = None,
     ) -> None:
-        """The owner unit (``unit_id``) or the manager (``unit_id`` None) closes a flag with a
-        note; a resolved flag no longer lowers the unit's maintenance rate (R-KB)."""
+        """The owner unit (``unit_id``) or the manager (``unit_id`` None) answers an error
+        report: ``fixed`` (the article was corrected) or ``not_wrong``, with a reason. The
+        report closes (``resolved_at``) and no longer lowers the unit's maintenance rate (R-KB).
+
+        Raises:
+            InputError: unknown outcome, or no reason.
+            NotFound: no such report.
+            PermissionDenied: the article belongs to another unit (R-KB).
+            RuleError: the report was already answered (R-KB).
+        """
+        if outcome not in FLAG_OUTCOMES:
+            raise InputError("outcome", "应为 fixed（已更正）或 not_wrong（经核实无误）")
         if not note.strip():
             raise InputError("note", "处理说明不能为空（R-KB）")
+        if len(note) > 2000:
+            raise InputError("note", "处理说明过长（最多 2000 字）")
         with self.store.write() as s:
             f = s.get(ArticleFlagRow, flag_id)
             a = s.get(ArticleRow, f.article_id) if f is not None else None
-            if f is None or a is None or (unit_id is not None and a.unit_id != unit_id):
+            if f is None or a is None:
                 raise NotFound("纠错报告", str(flag_id))
+            if unit_id is not None and a.unit_id != unit_id:
+                raise PermissionDenied(
+                    f"知识 {a.id} 由其他单位维护，只有其责任单位或管理部门可以处理纠错报告",
+                    rule="R-KB",
+                )
             if f.resolved_at is not None:
-                return
+                raise RuleError("R-KB", f"纠错报告 {flag_id} 已处理，不能重复处理")
             f.resolved_at = now
-            f.note = f"{f.note}\n【处理】{by}：{note}".strip()
+            f.note = f"{f.note}\n【{FLAG_OUTCOMES[outcome]}】{by}：{note.strip()}".strip()
+            if audit_with is not None:
+                detail: dict[str, str | int] = {"flag": f.id, "outcome": outcome, "unit_id": a.unit_id}
+                audit_with(s, a.id, detail)
 
-    def verify_article(self, article_id: str, unit_id: str | None, now: dt.datetime) -> int:
-        """The owner unit (or the manager) verifies an article: status verified, and its open
-        flags close with it (R-KB). Answers how many flags closed."""
+    def verify_article(
+        self,
+        article_id: str,
+        unit_id: str | None,
+        by: str,
+        now: dt.datetime,
+        review_by: dt.date | None = None,
+        audit_with: AuditHook | None = None,
+    ) -> int:
+        """The owner unit (``unit_id``) or the manager (None) confirms an article is current:
+        status verified, next review on ``review_by`` (default ``REVIEW_PERIOD_DAYS`` after
+        today), and its open reports close with it (R-KB). Answers how many reports closed.
+
+        Raises:
+            NotFound: no such article.
+            PermissionDenied: the article belongs to another unit (R-KB).
+            InputError: ``review_by`` not after today, or more than three years ahead.
+        """
+        today = now.astimezone(SHANGHAI).date()
+        due = review_by or today + dt.timedelta(days=REVIEW_PERIOD_DAYS)
+        if due <= today:
+            raise InputError("review_by", f"下次复核日期应晚于今天（{today.isoformat()}）")
+        if (due - today).days > MAX_REVIEW_DAYS:
+            raise InputError("review_by", "下次复核日期最多定在三年之内")
         with self.store.write() as s:
             a = s.get(ArticleRow, article_id)
-            if a is None or (unit_id is not None and a.unit_id != unit_id):
+            if a is None:
                 raise NotFound("知识", article_id)
+            if unit_id is not None and a.unit_id != unit_id:
+                raise PermissionDenied(
+                    f"知识 {a.id} 由其他单位维护，只有其责任单位或管理部门可以核实",
+                    rule="R-KB",
+                )
             a.status = "verified"
+            a.review_by = due
+            a.updated_at = now  # the search index picks the new review date up
+            a.updated_by = by
             rows = s.execute(
                 select(ArticleFlagRow).where(
                     ArticleFlagRow.article_id == a.id, ArticleFlagRow.resolved_at.is_(None)
@@ -483,7 +552,11 @@ class KnowledgeService:
             n = 0
             for f in rows:
                 f.resolved_at = now
+                f.note = f"{f.note}\n【复核】{by}：知识已核实".strip()
                 n += 1
+            if audit_with is not None:
+                detail: dict[str, str | int] = {"review_by": due.isoformat(), "closed": n, "unit_id": a.unit_id}
+                audit_with(s, a.id, detail)
             return n
 
     # ------------------------------------------------------------------ routing and duplicates
