@@ -26,6 +26,7 @@ VERBS = (
     "console.cli.worker",
     "console.cli.seat",
     "console.cli.unit",
+    "console.cli.matter",
     "console.cli.audit",
     "console.cli.bench",
     "console.cli.model",
