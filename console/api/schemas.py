@@ -221,6 +221,20 @@ class NoteIn(Body):
     version: Version = None
 
 
+class RenotifyIn(Body):
+    note: Note = ""
+    version: Version = None
+
+
+class RenotifyOut(BaseModel):
+    resend: int
+
+
+class EscalateIn(Body):
+    reason: Note
+    version: Version = None
+
+
 class CompletionIn(Body):
     contact_method: Str200
     contact_date: dt.date | None

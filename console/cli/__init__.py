@@ -27,6 +27,7 @@ VERBS = (
     "console.cli.outbox",
     "console.cli.seat",
     "console.cli.unit",
+    "console.cli.matter",
     "console.cli.audit",
     "console.cli.bench",
     "console.cli.model",

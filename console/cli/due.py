@@ -10,6 +10,7 @@ from typing import Any
 
 from console.cli import UsageError
 from console.cli.context import rule_table, work_calendar
+from console.cli.matter import LIST_COMMAND, known_matter_types
 from console.errors import InputError
 from console.services.calendar.workdays import MAX_YEAR, MIN_YEAR, WEEKDAY_NAMES
 from console.services.tickets.deadlines import (
@@ -52,7 +53,8 @@ def register(subparsers: Any) -> None:
         "--matter-type",
         default=None,
         metavar="TYPE",
-        help="事项类型；法律法规另有规定的时限从其规定（如：劳动保障监察）",
+        help="事项类型；法律法规另有规定的时限从其规定（如：劳动保障监察）；"
+        "可用的类型见 hotline matter list",
     )
     p.add_argument("--explain", action="store_true", help="逐项说明为何在该时刻到期")
     p.add_argument("--json", action="store_true", help="输出 JSON")
@@ -122,6 +124,18 @@ def _as_text(
     return "\n".join(lines)
 
 
+def _matter_type(value: str | None) -> str | None:
+    """The matter type as given, if the category tree or a law-set limit knows it."""
+    if value is None:
+        return None
+    name = value.strip()
+    if not name:
+        raise UsageError(f"--matter-type: 事项类型不能为空；可用的事项类型见 {LIST_COMMAND}")
+    if name not in known_matter_types():
+        raise UsageError(f"--matter-type: 没有事项类型「{name}」；可用的事项类型见 {LIST_COMMAND}")
+    return name
+
+
 def run(args: argparse.Namespace) -> int:
     """Print every clock of ``--kind`` started at ``--from``."""
     start = parse_local_time(args.start)
@@ -131,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"--kind: 未知的类型 {args.kind!r}；可选：{', '.join(CLOCK_KINDS)}"
         ) from None
-    matter_type = args.matter_type.strip() if args.matter_type else None
+    matter_type = _matter_type(args.matter_type)
     clocks = clocks_for(kind, start, rule_table(), work_calendar(), matter_type=matter_type)
     if args.json:
         print(_as_json(start, kind, clocks))

@@ -8,6 +8,11 @@ yellow under 1 h (special) / 30 min (urgent), red once breached — and the term
 rings once for each breach. Who was notified and when (the ticket's outbox: SMS and phone to
 the unit, the duty-office report, the emergency notice) is listed in the detail pane, and the
 table marks how many have been delivered when it has room for the column.
+
+The shift lead acts on the highlighted incident: N sends its notices again (a new re-send
+number, so the gateway does not drop it as a repeat), G reports it to the manager (省优化办)
+with a reason, M adds a line to its timeline. The backend refuses every other role, naming
+the rule; the refusal is shown as a toast.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from console.services.views import (
 )
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI, countdown_text, due_label
+from console.widgets.dialogs import ConfirmDialog, PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.notifications import marker, notifications_text
@@ -180,7 +186,14 @@ class BoardScreen(Screen[None]):
     CSS_PATH = "board.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
-    BINDINGS = [Binding("r", "refresh", "刷新", id="board.refresh")]
+    BINDINGS = [
+        Binding("r", "refresh", "刷新", id="board.refresh"),
+        Binding(
+            "n", "renotify", "重新通知", id="board.renotify", tooltip="再次发送派单通知和值班报告"
+        ),
+        Binding("g", "escalate", "上报优化办", id="board.escalate", tooltip="上报管理部门"),
+        Binding("m", "note", "备注", id="board.note", tooltip="在工单时间线上记一笔"),
+    ]
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
@@ -473,3 +486,83 @@ class BoardScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self.loaded:
             self.action_refresh()
+
+    # ------------------------------------------------------------------ the lead's actions
+    def _current(self) -> BoardItem | None:
+        number = self._selected_number()
+        return next((i for i in self.items if i.number == number), None)
+
+    def action_renotify(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        body = Text(f"再次发送工单 {item.number} 的通知：")
+        body.append("承办单位短信和电话、省政府总值班室、省应急管理厅（R-SPECIAL-REPORT）。")
+        number = item.number
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                self._act(number, "renotify", "")
+
+        self.app.push_screen(ConfirmDialog("重新通知", body, "重新通知"), confirmed)
+
+    def action_escalate(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        number = item.number
+
+        def entered(reason: str | None) -> None:
+            if reason:
+                self._act(number, "escalate", reason)
+
+        self.app.push_screen(
+            PromptDialog(
+                f"工单 {number} 上报优化办",
+                placeholder="理由，如：超时未作初步响应，电话无人接听",
+                note=Text("上报省优化办，记入工单并通知管理部门。"),
+            ),
+            entered,
+        )
+
+    def action_note(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        number = item.number
+
+        def entered(note: str | None) -> None:
+            if note:
+                self._act(number, "add_note", note)
+
+        self.app.push_screen(
+            PromptDialog(f"工单 {number} 备注", placeholder="一行文字，记入工单时间线"), entered
+        )
+
+    @work(thread=True, exit_on_error=False, group="board-act")
+    def _act(self, number: str, command: str, text: str) -> None:
+        backend = self.app.backend  # type: ignore[attr-defined]
+        try:
+            if command == "renotify":
+                resend = backend.renotify(number, text)
+                done = f"工单 {number} 已重新通知（第{resend}次）"
+            elif command == "escalate":
+                backend.escalate(number, text)
+                done = f"工单 {number} 已上报优化办"
+            else:
+                backend.add_note(number, text)
+                done = f"工单 {number} 已添加备注"
+        except HotlineError as exc:
+            self.app.call_from_thread(self._refused, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 — a seat sees one line, never a traceback
+            self.app.call_from_thread(self._refused, f"内部错误：{type(exc).__name__}")
+            return
+        self.app.call_from_thread(self._done, done)
+
+    def _refused(self, message: str) -> None:
+        self.notify(clean(message), title="未执行", severity="error", markup=False)
+
+    def _done(self, message: str) -> None:
+        self.notify(message, markup=False)
+        self.action_refresh()

@@ -108,6 +108,7 @@ class Backend(Protocol):
         knowingly accepted of the article (ANSWER_CONCERNS: a draft, past review, low
         confidence); a draft or overdue article is refused unless confirmed (R-KB)."""
         ...
+
     def promise_callback(self, intake: Intake, note: str = "") -> str: ...
     def explain_prefiled(self, intake: Intake, scope_id: str) -> str: ...
     def transfer(self, intake: Intake, target_line: str, target_is_city_line: bool) -> str: ...
@@ -126,6 +127,7 @@ class Backend(Protocol):
     def tickets_by_phone(self, phone: str, limit: int = 20) -> Page:
         """The tickets of a caller's number this seat may see, newest first, callers masked."""
         ...
+
     def reveal_contact(self, number: str, reason: str) -> ContactView:
         """The caller's full phone and ID number, with a reason; audited (R-CONFIDENTIAL)."""
         ...
@@ -200,6 +202,20 @@ class Backend(Protocol):
     def decide_dissatisfied(
         self, number: str, decision: str, reason: str, version: int | None = None
     ) -> None: ...
+
+    # ---- the shift lead's board (班长): special incidents (R-SPECIAL, R-SPECIAL-REPORT)
+    def renotify(self, number: str, note: str = "", version: int | None = None) -> int:
+        """Send a special incident's notices again (unit SMS and phone, duty office,
+        emergency); returns the re-send number. Shift lead and manager only."""
+        ...
+
+    def escalate(self, number: str, reason: str, version: int | None = None) -> None:
+        """Report a special incident to the manager (省优化办). Shift lead and manager only."""
+        ...
+
+    def add_note(self, number: str, note: str, version: int | None = None) -> None:
+        """A line of text on the ticket's timeline. Shift lead and manager only."""
+        ...
 
     # ---- supervision (督办)
     def open_supervision(

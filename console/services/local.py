@@ -432,6 +432,16 @@ class LocalBackend:
     ) -> None:
         self.tickets.decide_dissatisfied(number, decision, reason, version)
 
+    # ---- the shift lead's board
+    def renotify(self, number: str, note: str = "", version: int | None = None) -> int:
+        return self.tickets.renotify(number, note, version)
+
+    def escalate(self, number: str, reason: str, version: int | None = None) -> None:
+        self.tickets.escalate(number, reason, version)
+
+    def add_note(self, number: str, note: str, version: int | None = None) -> None:
+        self.tickets.add_note(number, note, version)
+
     # ---- supervision
     def open_supervision(
         self, number: str, ground: int, method: str, note: str, version: int | None = None

@@ -454,7 +454,12 @@ class RemoteBackend:
     ) -> str:
         return self._intake(
             "answer",
-            {"intake": intake, "article_id": article_id, "note": note, "confirmed": list(confirmed)},
+            {
+                "intake": intake,
+                "article_id": article_id,
+                "note": note,
+                "confirmed": list(confirmed),
+            },
         )
 
     def promise_callback(self, intake: Intake, note: str = "") -> str:
@@ -657,6 +662,17 @@ class RemoteBackend:
             f"{self._t(number)}/decide-dissatisfied",
             {"decision": decision, "reason": reason, "version": version},
         )
+
+    # ------------------------------------------------------------ the shift lead's board
+    def renotify(self, number: str, note: str = "", version: int | None = None) -> int:
+        payload = self._command(f"{self._t(number)}/renotify", {"note": note, "version": version})
+        return int(payload["resend"])
+
+    def escalate(self, number: str, reason: str, version: int | None = None) -> None:
+        self._command(f"{self._t(number)}/escalate", {"reason": reason, "version": version})
+
+    def add_note(self, number: str, note: str, version: int | None = None) -> None:
+        self._command(f"{self._t(number)}/notes", {"note": note, "version": version})
 
     # ------------------------------------------------------------ supervision
     def open_supervision(

@@ -22,11 +22,14 @@ from console.api.schemas import (
     DesignateLeadIn,
     DispatchIn,
     DissatisfiedIn,
+    EscalateIn,
     ExtensionIn,
     IdOut,
     NoteIn,
     OpenSupervisionIn,
     PhoneSearchIn,
+    RenotifyIn,
+    RenotifyOut,
     ReturnIn,
     RevealIn,
     ReviewIn,
@@ -248,3 +251,30 @@ def open_supervision(backend: Seat, number: TicketNumber, body: OpenSupervisionI
     return IdOut(
         id=backend.open_supervision(number, body.ground, body.method, body.note, body.version)
     )
+
+
+# ---------------------------------------------------------------- the shift lead's board
+@router.post(
+    "/tickets/{number}/renotify",
+    operation_id="renotify",
+    response_model=RenotifyOut,
+    status_code=200,
+)
+def renotify(backend: Seat, number: TicketNumber, body: RenotifyIn) -> RenotifyOut:
+    """Send a special incident's notices again (R-SPECIAL, R-SPECIAL-REPORT); shift lead."""
+    ensure_visible(backend, number)
+    return RenotifyOut(resend=backend.renotify(number, body.note, body.version))
+
+
+@router.post("/tickets/{number}/escalate", operation_id="escalate", status_code=204)
+def escalate(backend: Seat, number: TicketNumber, body: EscalateIn) -> None:
+    """Report a special incident to the manager (省优化办); shift lead."""
+    ensure_visible(backend, number)
+    backend.escalate(number, body.reason, body.version)
+
+
+@router.post("/tickets/{number}/notes", operation_id="add_note", status_code=204)
+def add_note(backend: Seat, number: TicketNumber, body: NoteIn) -> None:
+    """A line of text on the ticket's timeline; shift lead."""
+    ensure_visible(backend, number)
+    backend.add_note(number, body.note, body.version)

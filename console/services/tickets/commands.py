@@ -53,6 +53,21 @@ MANUAL_CALLBACK_ATTEMPTS = 3  # R-DEFAULT-SATISFIED: "several unanswered manual 
 MIN_OPINION_CHARS = 20  # R-TERMINATE: a *detailed* written opinion
 SETTLE_ROLES = frozenset({Role.MANAGER, Role.SYSTEM})
 """Who may settle unrated call-backs platform-wide (R-DEFAULT-SATISFIED)."""
+LEAD_ROLES = frozenset({Role.SHIFT_LEAD, Role.MANAGER})
+"""Who acts on the special-incident board: re-notify, escalate, note (班长, and the manager)."""
+OPEN_SPECIAL_STATES = frozenset(
+    {
+        State.ACCEPTED,
+        State.DISPATCHED,
+        State.HANDLING,
+        State.RETURN_REQUESTED,
+        State.COMPLETION_REQUESTED,
+    }
+)
+"""States in which a special incident is still on the board (escalation allowed)."""
+HANDLED_STATES = frozenset({State.DISPATCHED, State.HANDLING})
+"""States in which a unit holds the ticket (its notices may be sent again)."""
+MANAGER_OFFICE = "省优化办"
 INTAKE_COLUMNS = {
     "text": TicketRow.text,
     "caller_phone": TicketRow.caller_phone,
@@ -374,7 +389,8 @@ class TicketService:
                 if missing:
                     raise RuleError(
                         "R-KB",
-                        f"知识 {article_id} " + "，".join(ANSWER_CONCERNS[c] for c in missing)
+                        f"知识 {article_id} "
+                        + "，".join(ANSWER_CONCERNS[c] for c in missing)
                         + "；须确认后方可据此答复",
                         allowed="确认后答复、承诺24小时内回复",
                     )
@@ -475,9 +491,7 @@ class TicketService:
             )
             t = self._new_ticket(s, intake, State.ACCEPTED, now)
             t.special = special.value
-            self._event(
-                s, t, "accept", "", now, special=special.value, **_contact_details(intake)
-            )
+            self._event(s, t, "accept", "", now, special=special.value, **_contact_details(intake))
             if unit_id:
                 self._dispatch(s, t, unit_id, tuple(co_unit_ids), now)
             return str(t.number)
@@ -688,6 +702,126 @@ class TicketService:
                 if t.state == State.DISPATCHED.value:
                     t.state = State.HANDLING.value
             self._event(s, t, key, note, now)
+
+    # ------------------------------------------------------------------ shift lead (班长)
+    def _lead(self, label: str, rule: str) -> None:
+        """Refuse a board action to any seat but the shift lead and the manager."""
+        if self.actor.role not in LEAD_ROLES:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能「{label}」，只有班长、管理部门可以操作", rule=rule
+            )
+
+    @staticmethod
+    def _count_events(s: Session, t: TicketRow, action: str) -> int:
+        return int(
+            s.execute(
+                select(func.count())
+                .select_from(EventRow)
+                .where(EventRow.ticket_id == t.id, EventRow.action == action)
+            ).scalar_one()
+        )
+
+    @staticmethod
+    def _special_of(t: TicketRow, label: str) -> Special:
+        special = Special(t.special)
+        if special is Special.NONE:
+            raise RuleError("R-SPECIAL", f"只有特殊事项工单可以「{label}」")
+        return special
+
+    @_name_the_writer
+    def renotify(self, number: str, note: str = "", version: int | None = None) -> int:
+        """Send the unit's SMS and phone notice and the duty-office and emergency report of a
+        special incident again (R-SPECIAL, R-SPECIAL-REPORT); returns the re-send number.
+
+        Each re-send has its own idempotency keys (``…:resend<N>``), so the gateway does not
+        take it for a repeat of the first notice."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._lead("重新通知", "R-SPECIAL-REPORT")
+            special = self._special_of(t, "重新通知")
+            if t.unit_id is None or State(t.state) not in HANDLED_STATES:
+                raise RuleError(
+                    "R-SPECIAL-REPORT",
+                    f"工单当前状态为「{State(t.state).label}」，不能「重新通知」"
+                    "（派单后、办结前才有通知可重发）",
+                )
+            unit = self._unit(s, t.unit_id)
+            resend = 1 + self._count_events(s, t, "renotify")
+            rule = "R-SPECIAL" if special is Special.SPECIAL else "R-SPECIAL-URGENT"
+            first = self._clock(t, "first_response")
+            due_at = first.due_at if first is not None else now
+            due = local(due_at).strftime("%m-%d %H:%M")
+            state = "已超时" if first is not None and first.running and due_at < now else "请尽快"
+            notice = {
+                "unit": unit.name,
+                "level": special.label,
+                "first_response_due": due_at.isoformat(),
+                "resend": resend,
+                "message": f"【12345】再次通知（第{resend}次）：{special.label}工单{t.number}"
+                f"已派至{unit.name}，初步响应时限{due}{state}，请立即反馈（{rule}）",
+            }
+            summary = t.incident_summary or "（话务员未填写事件概要）"
+            report = {
+                **notice,
+                "incident": t.incident_summary,
+                "message": f"【12345】再次报告（第{resend}次）：{special.label}工单{t.number}，"
+                f"事件概要：{summary}；承办单位{unit.name}，初步响应时限{due}"
+                f"（R-SPECIAL-REPORT）",
+            }
+            tag = f"resend{resend}"
+            self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{tag}", **notice)
+            self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{tag}", **notice)
+            self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{tag}", **report)
+            self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{tag}", **report)
+            self._event(s, t, "renotify", note.strip(), now, resend=resend, unit_id=unit.id)
+            return resend
+
+    @_name_the_writer
+    def escalate(self, number: str, reason: str, version: int | None = None) -> None:
+        """Report a special incident to the manager (省优化办) with the shift lead's reason:
+        an event on the ticket and a notice to the manager through the outbox."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._lead("上报优化办", "R-SUPERVISE-WHEN")
+            special = self._special_of(t, "上报优化办")
+            if State(t.state) not in OPEN_SPECIAL_STATES:
+                raise RuleError(
+                    "R-SPECIAL",
+                    f"工单当前状态为「{State(t.state).label}」，不能「上报优化办」",
+                )
+            reason = reason.strip()
+            if not reason:
+                raise InputError("reason", "上报优化办须说明理由（R-SUPERVISE-WHEN）")
+            count = 1 + self._count_events(s, t, "escalate")
+            self._outbox(
+                s,
+                t,
+                "manager",
+                MANAGER_OFFICE,
+                f"escalate:{count}",
+                level=special.label,
+                by=self.actor.name,
+                reason=reason,
+                message=f"【12345】{special.label}工单{t.number}由{self.actor.role.label}"
+                f"{self.actor.name}上报：{reason}",
+            )
+            self._event(s, t, "escalate", reason, now, to=MANAGER_OFFICE, count=count)
+
+    @_name_the_writer
+    def add_note(self, number: str, note: str, version: int | None = None) -> None:
+        """A line of text on the ticket's timeline (班长备注)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._lead("添加备注", "R-SPECIAL")
+            note = note.strip()
+            if not note:
+                raise InputError("note", "备注内容不能为空")
+            if "\n" in note or "\r" in note:
+                raise InputError("note", "备注只写一行")
+            self._event(s, t, "note", note, now)
 
     @_name_the_writer
     def request_completion(

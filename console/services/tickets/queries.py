@@ -98,6 +98,9 @@ EVENT_LABELS = {
     "supervision_reply": "书面说明",
     "supervision_extended": "督办延期",
     "supervision_closed": "督办办结",
+    "renotify": "重新通知",
+    "escalate": "上报优化办",
+    "note": "备注",
 }
 
 # the outbox's channels (console.services.tickets.commands) as a seat reads them
@@ -107,6 +110,7 @@ CHANNEL_LABELS = {
     "duty_office": "值班报告",  # R-SPECIAL-REPORT: 省政府总值班室
     "emergency": "应急通报",  # R-SPECIAL-REPORT: 应急管理部门
     "supervision_platform": "督办上传",  # R-SUPERVISE-HOW: 省12345指挥监管平台
+    "manager": "上报优化办",  # the shift lead escalates a special incident
 }
 MAX_ERROR = 200
 """A delivery error is shown on one line, at most this many characters."""
@@ -606,4 +610,3 @@ def _looks_like_phone(text: str) -> bool:
 
 def _refused(name: str, label: str, refusal: RuleError | PermissionDenied) -> ActionView:
     return ActionView(name, label, False, str(refusal), refusal.rule, refusal.message)
-
