@@ -39,6 +39,7 @@ from console.services.views import (
     ClockView,
     EventView,
     NotificationStatus,
+    NotificationView,
     TicketSummary,
     TicketView,
 )
@@ -166,6 +167,22 @@ def detail(item: BoardItem, now: dt.datetime, unit_names: Mapping[str, str]) -> 
     parts.append(notified)
     parts.append(notifications_text(view.notifications, now, end="\n"))
     return Group(*parts)
+
+
+STUCK_AFTER = dt.timedelta(minutes=10)
+"""A notice of a special matter still not delivered this long after it was written: either no
+`hotline worker` is delivering, or the gateway keeps failing (R-SPECIAL-REPORT)."""
+
+
+def stuck_notices(items: Sequence[BoardItem], now: dt.datetime) -> list[NotificationView]:
+    """The special matters' notices neither delivered nor given up after STUCK_AFTER."""
+    return [
+        n
+        for item in items
+        for n in item.view.notifications
+        if n.status in (NotificationStatus.PENDING, NotificationStatus.RETRYING)
+        and now - n.created_at >= STUCK_AFTER
+    ]
 
 
 class BoardTable(DataTable[Text]):
@@ -443,6 +460,15 @@ class BoardScreen(Screen[None]):
         if given_up:  # a unit or office nobody could reach: the lead has to call them
             text.append("  通知已放弃 ")
             text.append(str(given_up), style="bold white on red")
+        stuck = stuck_notices(self.items, now)
+        if stuck:  # no worker running, or a gateway down: nothing tells the units otherwise
+            oldest = max(now - n.created_at for n in stuck)
+            text.append("  通知未送达 ")
+            text.append(
+                f"{len(stuck)}（最久 {int(oldest.total_seconds() // 60)} 分钟）",
+                style="bold white on red",
+            )
+            text.append(" 请检查 hotline worker 与网关，必要时电话通知", style="bold red")
         text.append(f"  平台时间 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M:%S}", style="dim")
         if not self.items:
             text.append("  （暂无在办的特殊事项）", style="dim")

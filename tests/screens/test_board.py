@@ -289,3 +289,26 @@ async def test_enter_opens_the_ticket(make_app, screen_platform: ScreenPlatform)
         await pilot.press("enter")
         await settle(pilot, app)
         assert isinstance(app.screen, TicketScreen) and app.screen.number == number
+
+
+async def test_r_special_report_board_alarms_when_notices_stay_undelivered(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    """No worker delivering (or a gateway down): ten minutes after a special dispatch the board
+    says how many notices are stuck and for how long, instead of a quiet 「通知 0/4」."""
+    operator = screen_platform.backend(Role.OPERATOR)
+    operator.accept(intake("全小区停水两天", Kind.HELP), unit_id="hn-zjt", special=Special.SPECIAL)
+    app = make_app(Role.SHIFT_LEAD)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        screen = board(app)
+        assert "通知未送达" not in shown(screen.query_one("#board-summary"))
+        screen_platform.clock.advance(dt.timedelta(minutes=12))
+        await pilot.press("r")
+        await settle(pilot, app)
+        said = shown(screen.query_one("#board-summary"))
+        assert "通知未送达 4（最久 12 分钟）" in said and "hotline worker" in said, said
+        mark_outbox(screen_platform, "sms", delivered_at=at("2026-11-25 09:02"), attempts=1)
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert "通知未送达 3" in shown(screen.query_one("#board-summary"))
