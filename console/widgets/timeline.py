@@ -38,6 +38,9 @@ DETAIL_NAMES = {
     "target": "转往",
     "attempt": "第几次",
     "script": "告知话术",
+    "to": "上报至",
+    "count": "第几次上报",
+    "resend": "第几次重新通知",
 }
 UNIT_DETAILS = {"unit_id", "from_unit", "lead"}
 METHODS = {"auto": "自动回访", "manual": "人工回访", **SUPERVISION_METHODS}

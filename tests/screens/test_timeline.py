@@ -38,3 +38,13 @@ def test_r_refusal_record_names_the_ground_and_its_script() -> None:
 def test_r_supervise_when_ground_named_by_its_label() -> None:
     text = event_text(_event("open_supervision", "督办", ground="1", method="written"), {}).plain
     assert "情形：1. 超期未办理" in text and "方式：书面函告" in text
+
+
+def test_item9_board_actions_details_read_in_chinese() -> None:
+    """The shift lead's escalation and re-notification details name themselves in Chinese
+    (「to：省优化办」 leaked in the timeline)."""
+    text = event_text(_event("escalate", "上报优化办", to="省优化办", count="2"), {}).plain
+    assert "上报至：省优化办" in text and "第几次上报：2" in text
+    assert "to：" not in text and "count：" not in text
+    text = event_text(_event("renotify", "重新通知", resend="1"), {}).plain
+    assert "第几次重新通知：1" in text and "resend" not in text
