@@ -53,14 +53,14 @@ def _verify(args: argparse.Namespace) -> int:
 def _since(text: str | None) -> dt.datetime | None:
     if not text:
         return None
-    from console.services.calendar.workdays import MAX_YEAR, MIN_YEAR
+    from console.services.calendar.workdays import MIN_YEAR
 
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"since: 应为日期 YYYY-MM-DD，收到 {text!r}") from None
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise UsageError(f"since: 应在 {MIN_YEAR}–{MAX_YEAR} 年之间，收到 {text}")
+    if day.year < MIN_YEAR:  # before that, Beijing midnight in UTC falls off the calendar
+        raise UsageError(f"since: 应不早于 {MIN_YEAR} 年，收到 {text}")
     return dt.datetime.combine(day, dt.time(), tzinfo=SHANGHAI)
 
 
