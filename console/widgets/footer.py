@@ -20,6 +20,8 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 _FUNCTION_KEY = re.compile(r"^f(\d+)$")
+TEXTUAL_WORDS = {"Dismiss menu": "收起列表"}
+"""Descriptions of Textual's own widgets' keys, as a seat reads them (the Select's list)."""
 
 Shown = tuple[tuple[str, str, str, bool], ...]
 
@@ -48,7 +50,7 @@ class KeyFooter(Footer):
             yield FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
-                binding.description,
+                TEXTUAL_WORDS.get(binding.description, binding.description),
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip,

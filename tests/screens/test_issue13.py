@@ -474,3 +474,18 @@ async def test_item10_at_80x24_the_footer_keeps_the_keys_that_finish_a_call() ->
         await pilot.pause()
         visible = [k.key for k in keys if k.region.right <= 80 and k.region.width > 0]
         assert "f9" in visible and "f6" in visible, visible
+
+
+async def test_item9_an_open_list_says_how_to_close_it_in_chinese(make_app: Any) -> None:
+    """The kind list open: the footer said 「esc Dismiss menu」."""
+    from textual.widgets import Select
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l")
+        kind = app.screen.query_one("#kind", Select)
+        await wait_for(pilot, lambda: kind.expanded, what="kind list")
+        await pilot.pause(0.3)
+        said = [k.description for k in app.screen.query(FooterKey)]
+        assert "收起列表" in said and "Dismiss menu" not in said, said
