@@ -44,28 +44,41 @@ class NavBar(Static):
     def render_bar(self, width: int) -> Content:
         app = self.app
         actor = getattr(app, "actor", None)
-        seat = app.title if actor is None else f"{app.title} · {actor.name}（{actor.role.label}）"
+        seats = (
+            [app.title]
+            if actor is None
+            else [
+                f"{app.title} · {actor.name}（{actor.role.label}）",
+                f"{actor.name}（{actor.role.label}）",  # narrow: who is on the seat still shows
+                actor.name,
+            ]
+        )
         current = app.current_mode
         by_action = {}
         for node, binding, enabled, _tip in self.screen.active_bindings.values():
             if node is app and binding.action not in by_action:
                 by_action[binding.action] = (binding, enabled)
-        parts: list[tuple[str, str]] = []
-        for action in ACTIONS:
-            found = by_action.get(action)
-            if found is None or not found[1]:
-                continue
-            binding, here = found[0], action == current
-            parts.append(
-                (f" {app.get_key_display(binding)} ", "reverse bold" if here else "bold $accent")
-            )
-            parts.append((f"{binding.description}  ", "reverse bold" if here else "$text-muted"))
-        keys_len = sum(cell_len(text) for text, _ in parts)
+        shown = [
+            (by_action[a][0], a == current)
+            for a in ACTIONS
+            if a in by_action and by_action[a][1]
+        ]
         room = width - 2
-        if cell_len(seat) + keys_len + 1 > room:
-            return Content.assemble(*parts)  # narrow: the keys matter more than the title
-        gap = room - cell_len(seat) - keys_len
-        return Content.assemble((seat, "bold"), " " * gap, *parts)
+        for spacing in ("  ", " "):  # narrow: one space between the keys, then a shorter seat
+            parts: list[tuple[str, str]] = []
+            for binding, here in shown:
+                parts.append(
+                    (f" {app.get_key_display(binding)} ", "reverse bold" if here else "bold $accent")
+                )
+                parts.append(
+                    (f"{binding.description}{spacing}", "reverse bold" if here else "$text-muted")
+                )
+            keys_len = sum(cell_len(text) for text, _ in parts)
+            seat = next((s for s in seats if cell_len(s) + keys_len + 1 <= room), None)
+            if seat is not None:
+                gap = room - cell_len(seat) - keys_len
+                return Content.assemble((seat, "bold"), " " * gap, *parts)
+        return Content.assemble(*parts)  # too narrow: the keys matter more than the title
 
     def on_resize(self) -> None:
         self.refresh_bar()

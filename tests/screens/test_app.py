@@ -110,6 +110,19 @@ async def test_navigation_bar_leaves_out_what_a_unit_clerk_cannot_open(make_app:
         assert not str(app.screen.query_one(NavBar).render_bar(40)).startswith("12345")
 
 
+async def test_item10_at_80_columns_the_bar_still_says_who_is_on_the_seat(make_app: Any) -> None:
+    """80×24 (PuTTY's default): the app's name gives way, the seat's name stays."""
+    from console.widgets.nav import NavBar
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        bar = str(app.screen.query_one(NavBar).render_bar(80))
+        actor = app.backend.actor
+        assert bar.startswith(actor.name) and "f2 受理" in bar, bar
+        assert "^p" in bar
+
+
 async def test_drill_banner(make_app: Any) -> None:
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
