@@ -183,22 +183,7 @@ class LocalBackend:
     def article_flags(self) -> Sequence[ArticleFlagView]:
         unit = self._kb_owner()
         today = self.now().astimezone(SHANGHAI).date()
-        return [
-            ArticleFlagView(
-                id=f.id,
-                article_id=f.article_id,
-                unit_id=f.unit_id,
-                unit_name=f.unit_name,
-                question=f.question,
-                problem=f.problem,
-                problem_label=f.problem_label,
-                note=f.note,
-                flagged_by=f.flagged_by,
-                at=f.at,
-                age_days=f.age_days,
-            )
-            for f in upkeep.open_flags(self.store, today, unit)
-        ]
+        return upkeep.open_flags(self.store, today, unit)
 
     def articles_due_review(self) -> Sequence[ReviewDueView]:
         unit = self._kb_owner()

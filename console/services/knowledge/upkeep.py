@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, func, select
 
 from console.services.clock import SHANGHAI
 from console.services.knowledge.service import FLAG_PROBLEMS
+from console.services.views import ArticleFlagView
 from console.store.engine import Store
 from console.store.models import ArticleFlagRow, ArticleRow, UnitRow
 
@@ -40,24 +41,6 @@ class ReviewDue:
     review_by: dt.date
     days_overdue: int
     status: str  # "draft" | "verified"
-
-
-@dataclass(frozen=True)
-class OpenFlag:
-    """An operator's unanswered report that an article is wrong or outdated."""
-
-    id: int
-    article_id: str
-    unit_id: str
-    unit_name: str
-    question: str
-    problem: str  # "wrong" | "outdated"
-    problem_label: str
-    note: str
-    flagged_by: str
-    at: dt.datetime
-    age_days: int
-    """Calendar days (Asia/Shanghai) since the flag was raised."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +102,9 @@ def review_due(store: Store, today: dt.date, unit: str | None = None) -> list[Re
         ]
 
 
-def open_flags(store: Store, today: dt.date, unit: str | None = None) -> list[OpenFlag]:
+def open_flags(
+    store: Store, today: dt.date, unit: str | None = None
+) -> list[ArticleFlagView]:
     """Unresolved flags on the articles of each unit, by unit, oldest first."""
     q = (
         select(ArticleFlagRow, ArticleRow.unit_id, ArticleRow.question, UnitRow.name)
@@ -132,7 +117,7 @@ def open_flags(store: Store, today: dt.date, unit: str | None = None) -> list[Op
         q = q.where(ArticleRow.unit_id == unit)
     with store.read() as s:
         return [
-            OpenFlag(
+            ArticleFlagView(
                 id=f.id,
                 article_id=f.article_id,
                 unit_id=owner,
