@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from console.services.knowledge.catalogue import Catalogue, city_stem
@@ -291,3 +292,36 @@ def test_accuracy_floor_on_labelled_routing_tickets(seed_router: Router) -> None
     report = evaluate("routing", seed_router.suggest, cases, k=3)
     assert report.top1 >= 0.70, report.misses[:20]
     assert report.topk >= 0.85, report.misses[:20]
+
+
+def test_the_numpy_tfidf_is_scikit_learns_over_the_same_ngrams() -> None:
+    """Training counts n-grams in numpy (fast); the weights must be exactly those of
+    scikit-learn's TfidfVectorizer over ``analyse`` — what scoring reads a request with."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from console.services.knowledge.routing_model import analyse, fold_request, tfidf
+
+    texts = [
+        "尊敬的领导：您好！小区门口的路灯不亮已经一个月了",
+        "公交12路调整后，站台离小区太远",
+        "路灯不亮，晚上出行不安全。路灯！",
+        "ＡＢＣ小区噪音扰民（夜间施工）",
+        "a",
+        "",
+        "工資拖欠三個月",
+    ]
+    matrix, vocabulary, idf = tfidf([fold_request(t) for t in texts])
+    reference = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, dtype=np.float32)
+    expected = reference.fit_transform(texts)
+    assert vocabulary == {str(g): int(i) for g, i in reference.vocabulary_.items()}
+    assert np.allclose(idf, reference.idf_, atol=1e-6)
+    assert np.allclose(matrix.toarray(), expected.toarray(), atol=1e-6)
+    # with a cap, the n-grams most frequent over the corpus are kept
+    capped, kept, _ = tfidf([fold_request(t) for t in texts], max_features=3)
+    assert capped.shape == (len(texts), 3)
+    total = {g: 0 for g in reference.vocabulary_}
+    for t in texts:
+        for g in analyse(t):
+            total[g] += 1
+    left_out = max(c for g, c in total.items() if g not in kept)
+    assert min(total[g] for g in kept) >= left_out and total["路"] > left_out

@@ -21,6 +21,7 @@ import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -28,17 +29,29 @@ import numpy.typing as npt
 from console.services.knowledge.reading import strip_courtesy
 from console.services.knowledge.text import normalize
 
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
 FORMAT = "char-tfidf-linear-1"
 # Characters of grammar, not of matters: an n-gram holding one is no reason to show.
 _FUNCTION = re.compile(r"[的了是在和与及或这那我你他她它们个一有也都就还很吗呢吧啊]")
 NGRAMS = (1, 3)
 MAX_CHARS = 600
+PASSES = 5
+TRAINING_THREADS = 2
+"""Targets are learned one against the rest, two at a time (each with its own seed, so the
+model is the same whatever the number of threads)."""
 """A request is read by its first 600 characters: the matter is stated early."""
+
+
+def fold_request(text: str) -> str:
+    """A request's folded core, as it is read: courtesy stripped, `normalize`d, cut."""
+    return normalize(strip_courtesy(text[: MAX_CHARS * 2]))[:MAX_CHARS]
 
 
 def analyse(text: str) -> list[str]:
     """The features of a request: character 1–3-grams of its folded core."""
-    folded = normalize(strip_courtesy(text[: MAX_CHARS * 2]))[:MAX_CHARS]
+    folded = fold_request(text)
     low, high = NGRAMS
     out: list[str] = []
     for n in range(low, high + 1):
@@ -161,48 +174,129 @@ def train(
     examples: Sequence[Example],
     *,
     alpha: float = 1e-4,
-    min_df: int = 1,
     max_features: int = 60_000,
     info: dict[str, object] | None = None,
 ) -> RoutingModel:
     """Fit the model (scikit-learn, imported here only). Deterministic for the same examples.
 
     Logistic regression by stochastic gradient descent: as accurate here as the exact solver
-    and ten times faster, so 100 000 tickets train in well under the two-minute budget.
+    and ten times faster. Five passes over the examples: on the real set's development half
+    more passes changed top-1 by less than one case in a hundred, and they cost time — with
+    the n-grams counted in numpy (``tfidf``), 100 000 tickets train in about a minute.
     """
     from sklearn.exceptions import ConvergenceWarning
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import SGDClassifier
 
-    texts = [e.text for e in examples]
     targets = [e.target for e in examples]
     weights = np.array([e.weight for e in examples], dtype=np.float64)
-    vectorizer = TfidfVectorizer(
-        analyzer=analyse,
-        sublinear_tf=True,
-        min_df=min_df,
-        max_features=max_features,
-        dtype=np.float32,
-    )
-    matrix = vectorizer.fit_transform(texts)
+    matrix, vocab, idf = tfidf([fold_request(e.text) for e in examples], max_features)
     classes = sorted(set(targets))
     if len(classes) < 2:
         raise ValueError("a routing model needs examples of at least two targets")
     model = SGDClassifier(
-        loss="log_loss", alpha=alpha, max_iter=50, tol=1e-4, random_state=0, average=False
+        loss="log_loss",
+        alpha=alpha,
+        max_iter=PASSES,
+        tol=1e-4,
+        random_state=0,
+        average=False,
+        n_jobs=TRAINING_THREADS,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)
         model.fit(matrix, targets, sample_weight=weights)
-    vocab = {str(g): int(i) for g, i in vectorizer.vocabulary_.items()}
     return RoutingModel(
         classes=tuple(str(x) for x in model.classes_),
         vocabulary=vocab,
-        idf=vectorizer.idf_.astype(np.float32),
+        idf=idf,
         coef=model.coef_.astype(np.float32),
         intercept=model.intercept_.astype(np.float32),
         info={**(info or {}), "examples": len(examples), "features": len(vocab)},
     )
+
+
+_BITS = 21  # every code point is below 2**21, so up to three fit in an int64
+
+
+def _gram_codes(
+    joined: npt.NDArray[np.int64], n: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """The codes of every n-gram starting at each position of ``joined`` (code points of the
+    folded texts, separated by 0), and whether the n-gram lies inside one text."""
+    size = joined.size - n + 1
+    codes = np.zeros(size, dtype=np.int64)
+    inside = np.ones(size, dtype=np.bool_)
+    for k in range(n):
+        part = joined[k : k + size]
+        codes = (codes << _BITS) | part
+        inside &= part != 0
+    return codes, inside
+
+
+def tfidf(
+    folded: Sequence[str], max_features: int | None = None
+) -> tuple[sp.csr_matrix, dict[str, int], npt.NDArray[np.float32]]:
+    """The TF-IDF matrix of folded texts over their character 1–3-grams (``analyse``), counted
+    with a few sorts in numpy rather than one n-gram at a time in Python.
+
+    The same weighting as scikit-learn's ``TfidfVectorizer(sublinear_tf=True)``: smoothed IDF
+    ``ln((1 + n) / (1 + df)) + 1``, TF ``1 + ln(tf)``, rows of unit length, columns in the
+    n-grams' alphabetical order; with ``max_features`` the n-grams most frequent over the
+    whole corpus are kept. Returns the matrix (texts × n-grams, float32), the vocabulary and
+    the IDF.
+    """
+    import scipy.sparse as sp  # with scikit-learn: training only, never on the console's path
+
+    n_docs = len(folded)
+    # One array of code points, the texts separated by 0 (a folded text holds no control
+    # character, see text.normalize), and for each position the text it belongs to.
+    points = np.frombuffer("\0".join(folded).encode("utf-32-le"), dtype=np.uint32)
+    joined = points.astype(np.int64)
+    doc_of = np.cumsum(joined == 0)
+    codes_by_n: list[npt.NDArray[np.int64]] = []
+    docs_by_n: list[npt.NDArray[np.int64]] = []
+    for n in range(NGRAMS[0], NGRAMS[1] + 1):
+        codes, inside = _gram_codes(joined, n)
+        codes_by_n.append(codes[inside])
+        docs_by_n.append(doc_of[: codes.size][inside])
+    codes = np.concatenate(codes_by_n)
+    docs = np.concatenate(docs_by_n)
+    del codes_by_n, docs_by_n, joined, doc_of
+    # The vocabulary: every n-gram with its count over the corpus, the most frequent kept.
+    grams, total = np.unique(codes, return_counts=True)
+    if max_features is not None and grams.size > max_features:
+        top_counts = np.argsort(-total, kind="stable")[:max_features]
+        grams = np.sort(grams[top_counts])
+    names = [_gram_text(int(c)) for c in grams.tolist()]
+    alphabetical = sorted(range(grams.size), key=names.__getitem__)
+    column_of_sorted = np.empty(grams.size, dtype=np.int64)
+    column_of_sorted[alphabetical] = np.arange(grams.size)
+    # Each occurrence's column (n-grams not kept dropped), then (text, column) pairs counted:
+    # sorted by text and column, they are the matrix in CSR order.
+    at = np.minimum(np.searchsorted(grams, codes), grams.size - 1)
+    found = grams[at] == codes
+    pair, tf = np.unique(docs[found] * grams.size + column_of_sorted[at[found]], return_counts=True)
+    rows, cols = np.divmod(pair, grams.size)
+    df = np.bincount(cols, minlength=grams.size)
+    idf = (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
+    values = ((1.0 + np.log(tf)) * idf[cols]).astype(np.float32)
+    norms = np.sqrt(np.bincount(rows, weights=values.astype(np.float64) ** 2, minlength=n_docs))
+    norms[norms == 0] = 1.0
+    values = (values / norms[rows]).astype(np.float32)
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+    matrix = sp.csr_matrix((values, cols, indptr), shape=(n_docs, grams.size), dtype=np.float32)
+    vocabulary = {names[j]: i for i, j in enumerate(alphabetical)}
+    return matrix, vocabulary, idf
+
+
+def _gram_text(code: int) -> str:
+    chars: list[str] = []
+    mask = (1 << _BITS) - 1
+    while code:
+        chars.append(chr(code & mask))
+        code >>= _BITS
+    return "".join(reversed(chars))
 
 
 def top(probabilities: dict[str, float], k: int) -> list[tuple[str, float]]:
