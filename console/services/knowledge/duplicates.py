@@ -168,11 +168,18 @@ def name_grams(text: str) -> tuple[str, ...]:
 def _longest_run(grams: tuple[str, ...], other: frozenset[str], common: Callable[[str], bool]) -> int:
     """Characters of the longest run of consecutive ``grams`` the other request also has, none
     of them common."""
+    return _longest_uncommon_run(tuple(None if common(g) else g for g in grams), other)
+
+
+def _longest_uncommon_run(grams: tuple[str | None, ...], other: frozenset[str]) -> int:
+    """``_longest_run`` with the common grams already blanked (None): the query's grams are
+    looked up once, not once per candidate."""
     best = run = 0
     for g in grams:
-        if g in other and not common(g):
+        if g is not None and g in other:
             run += 1
-            best = max(best, run)
+            if run > best:
+                best = run
         else:
             run = 0
     return best + 1 if best else 0
@@ -484,7 +491,9 @@ class DuplicateIndex:
         # Idf moves as tickets come and go; a cached norm is refreshed once the index
         # size has moved by a tenth since it was computed.
         if abs(n - doc.norm_n) * 10 > doc.norm_n:
-            doc.norm_sq = sum(self._idf(t, n) ** 2 for t in doc.terms)
+            log_n = math.log(n + 1)
+            df = self._df
+            doc.norm_sq = sum([(log_n - math.log(df[t] + 1) + 1.0) ** 2 for t in doc.terms])
             doc.norm_n = n
         return doc.norm_sq
 
@@ -536,6 +545,7 @@ class DuplicateIndex:
         get = weights.get
         specific_df = max(_RARE_DF, n // 100)
         specific = {t: self._idf(t, n) for t in query if 0 < df[t] <= specific_df}
+        specific_get = specific.get
         for i in chosen:
             doc = docs[i]
             if doc is None or doc.record.number in exclude:
@@ -544,7 +554,7 @@ class DuplicateIndex:
             if dot <= 0.0 and not (phone and doc.phone == phone):
                 continue
             score = dot / (q_norm * math.sqrt(self._norm_sq(doc, n)))
-            rare = sum(specific.get(t, 0.0) for t in doc.terms) if specific else 0.0
+            rare = sum(filter(None, map(specific_get, doc.terms))) if specific else 0.0
             out.append((min(1.0, score), i, rare))
         return out
 
@@ -608,8 +618,8 @@ class DuplicateIndex:
         query, unknown = self._term_set(text, create=False)
         reading = read(text, self.catalogue)
         head = head_grams(text)
-        grams = name_grams(text)
         common = self._common_gram()
+        grams = tuple(None if common(g) else g for g in name_grams(text))
         found: list[tuple[float, int, tuple[str, ...]]] = []
         for cosine, i, rare in self._scored(
             query,
@@ -628,7 +638,7 @@ class DuplicateIndex:
                 bool(phone) and doc.phone == phone,
                 rare,
                 _jaccard(head, doc.head),
-                _longest_run(grams, doc.grams, common),
+                _longest_uncommon_run(grams, doc.grams),
             )
             found.append((self.weights.score(f), i, f.places))
         found.sort(key=lambda x: (-x[0], x[1]))

@@ -248,8 +248,13 @@ def same_place(a: Place, b: Place) -> bool:
         if x != y:
             break
         common += 1
-    word = next((w for w in _WORDS if a.name.endswith(w)), "")
-    return common >= len(word) + 2
+    return common >= len(place_word(a.name)) + 2
+
+
+@lru_cache(maxsize=65_536)
+def place_word(name: str) -> str:
+    """The place word a name ends with (路, 小区, 花园 …); "" when none."""
+    return next((w for w in _WORDS if name.endswith(w)), "")
 
 
 def place_key(place: Place) -> str:
@@ -257,7 +262,7 @@ def place_key(place: Place) -> str:
     place word with the two characters of name before it."""
     if place.kind == "line":
         return "line:" + place.name
-    word = next((w for w in _WORDS if place.name.endswith(w)), "")
+    word = place_word(place.name)
     return f"{place.kind}:{place.name[-(len(word) + 2):]}"
 
 
