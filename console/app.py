@@ -44,6 +44,7 @@ from console.errors import HotlineError, Unavailable
 from console.services.values import Role
 from console.services.views import Actor, ArticleHit
 from console.terminal import install as install_terminal_parser
+from console.wide_chars import install as install_wide_char_fix
 
 if TYPE_CHECKING:
     from console.services.backend import Backend
@@ -330,6 +331,8 @@ class HotlineApp(App[None]):
     def get_driver_class(self) -> type[Driver]:
         # Alt+digit as ESC+digit (tmux, screen, PuTTY …) and pastes carrying ESC read right
         install_terminal_parser()
+        # Chinese in a toast or list over a pane's border keeps every character
+        install_wide_char_fix()
         return super().get_driver_class()
 
     def on_mount(self) -> None:
