@@ -41,9 +41,10 @@ class Api:
         return token
 
 
-def start_api(url: str, folder: Path) -> Iterator[Api]:
+def start_api(url: str, folder: Path, args: tuple[str, ...] = ()) -> Iterator[Api]:
+    """A server over ``url`` (``args``: more options of `hotline serve`)."""
     store = prepare_store(url)
-    server = Server(url, folder).start()
+    server = Server(url, folder, args=args).start()
     try:
         api = Api(server, store)
         for key, (name, role, unit) in SEATS.items():
