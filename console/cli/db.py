@@ -157,6 +157,12 @@ def _restore(args: argparse.Namespace) -> int:
         store = open_store(copy_url, key_file)
         try:
             upgrade(store)
+            if not _same_key(store, key_file):
+                raise InputError(
+                    str(source),
+                    f"备份中的审计记录不是用审计密钥 {key_file} 写入的（另一套安装的备份，"
+                    "或密钥文件不对）：请换用写入时的 audit.key",
+                )
             before = audit.verify(store, write_checkpoint=False)
         finally:
             store.dispose()
@@ -198,6 +204,26 @@ def _refused(exc: Exception) -> InputError:
     text = str(exc)
     name, _, problem = text.partition(": ")
     return InputError(name, problem)
+
+
+def _same_key(store: Store, key_file: Path) -> bool:
+    """True unless the backup's first keyed audit record was keyed with another key."""
+    from sqlalchemy import select
+
+    from console.services.access import audit, auditkey
+    from console.store.models import AuditRow
+
+    with store.read() as s:
+        first = s.execute(
+            select(AuditRow)
+            .where(AuditRow.scheme == audit.SCHEME_KEYED)
+            .order_by(AuditRow.id)
+            .limit(1)
+        ).scalar_one_or_none()
+        if first is None:
+            return True
+        secret = auditkey.read_key(key_file)
+        return secret is not None and audit.keyed_hash(secret, audit._fields(first)) == first.hash
 
 
 def _has_keyed_records(path: Path) -> bool:

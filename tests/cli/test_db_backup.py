@@ -116,12 +116,22 @@ def test_backup_while_writing_restores_the_same_rows(platform: Platform, tmp_pat
     assert restored.returncode == 0, restored.stdout + restored.stderr
     assert restored.stdout.strip().endswith("链完整"), restored.stdout
     target = fresh / "hotline.db"
-    for table in TABLES:
+    for table in TABLES:  # restored exactly as backed up
+        assert rows(target, table) == rows(tmp_path / "copy.db", table), table
+    for table in ("events", "audit"):  # append-only: the source's up to one commit
         got, full = rows(target, table), rows(source, table)
-        assert got, table
-        last = got[-1][0]
-        assert got == [r for r in full if r[0] <= last], table  # the source as of one commit
+        assert got and got == full[: len(got)], table
     assert len(rows(target, "audit")) < len(rows(source, "audit"))  # written while it ran
+    # a ticket is as the source has it once its events are all in the copy (the ticket a
+    # transaction was changing when the copy was taken is as that commit left it: the clean
+    # audit verify below checks its state and digest against its last event's record)
+    got_tickets, full_tickets = rows(target, "tickets"), rows(source, "tickets")
+    assert [t[0] for t in got_tickets] == [t[0] for t in full_tickets[: len(got_tickets)]]
+    last_event = max(r[0] for r in rows(target, "events"))
+    done = {r[1] for r in rows(source, "events") if r[0] > last_event}  # ticket ids
+    for got, full in zip(got_tickets, full_tickets, strict=False):
+        if got[0] not in done:
+            assert got == full, got[0]
     again = hotline(fresh, "audit", "verify")
     assert again.returncode == 0 and again.stdout.strip().endswith("链完整"), again.stdout
 
@@ -276,6 +286,27 @@ def test_restore_without_the_audit_key_refused(platform: Platform, tmp_path: Pat
     assert refused.returncode == 2
     line = one_line(refused)
     assert "audit.key" in line and str(copy) in line
+    assert not (tmp_path / "b" / "hotline.db").exists()
+
+
+def test_backup_of_another_installation_refused(platform: Platform, tmp_path: Path) -> None:  # noqa: F811
+    """Item 6: a backup whose audit records were keyed with another installation's key is
+    refused before anything is replaced (its trail could never verify here, and new records
+    would be keyed differently)."""
+    copy = _backup(platform, tmp_path)
+    env_key = os.environ["HOTLINE_AUDIT_KEY_FILE"]
+    other = tmp_path / "other" / "audit.key"
+    other.parent.mkdir()
+    other.write_text("ab" * 32 + "\n")
+    other.chmod(0o600)
+    os.environ["HOTLINE_AUDIT_KEY_FILE"] = str(other)
+    try:
+        refused = hotline(tmp_path / "b", "db", "restore", str(copy))
+    finally:
+        os.environ["HOTLINE_AUDIT_KEY_FILE"] = env_key
+    assert refused.returncode == 2
+    line = one_line(refused)
+    assert str(copy) in line and "不是用审计密钥" in line, line
     assert not (tmp_path / "b" / "hotline.db").exists()
 
 
