@@ -156,7 +156,14 @@ def _restore(args: argparse.Namespace) -> int:
             )
         store = open_store(copy_url, key_file)
         try:
-            upgrade(store)
+            try:
+                upgrade(store)
+            except Exception as exc:  # noqa: BLE001 — the file's schema, not the platform's
+                raise InputError(
+                    str(source),
+                    f"无法把备份的数据库结构升级到 {head_revision()}（{type(exc).__name__}），"
+                    "不是本平台完好的数据库",
+                ) from None
             if not _same_key(store, key_file):
                 raise InputError(
                     str(source),

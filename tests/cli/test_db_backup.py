@@ -216,7 +216,16 @@ def test_foreign_files_refused(tmp_path: Path) -> None:
     conn.execute("UPDATE alembic_version SET version_num = '9999'")
     conn.commit()
     conn.close()
+    lookalike = tmp_path / "lookalike.db"  # the core tables' names, not their contents
+    conn = sqlite3.connect(lookalike)
+    for table in ("units", "tickets", "events"):
+        conn.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY)")
+    conn.execute("CREATE TABLE alembic_version (version_num TEXT)")
+    conn.execute("INSERT INTO alembic_version VALUES ('0009')")
+    conn.commit()
+    conn.close()
     for path, reason in (
+        (lookalike, "无法把备份的数据库结构升级"),
         (text, "不是 SQLite 数据库文件"),
         (other, "不是本平台的数据库"),
         (future, "9999"),
