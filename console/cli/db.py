@@ -81,9 +81,9 @@ def _current(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------- backup
 def _embedded_file(verb: str, file: str) -> Path:
     """The embedded database's file; PostgreSQL: one line saying how pg_dump/pg_restore do it."""
+    from console.backup import pg_commands
     from console.bootstrap import sqlite_path
     from console.config import audit_key_path, load_settings
-    from console.store.backup import pg_commands
 
     settings = load_settings()
     path = sqlite_path(settings.db_url)
@@ -100,8 +100,8 @@ def _embedded_file(verb: str, file: str) -> Path:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from console import backup
     from console.config import audit_key_path, load_settings
-    from console.store import backup
 
     database = _embedded_file("backup", args.file)
     target = Path(args.file)
@@ -127,10 +127,10 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from alembic.script import ScriptDirectory
 
+    from console import backup
     from console.bootstrap import open_store
     from console.config import audit_key_path, load_settings
     from console.services.access import audit, auditkey
-    from console.store import backup
     from console.store.migrate import alembic_config
     from console.store.models import Base
 
