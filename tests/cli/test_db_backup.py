@@ -238,6 +238,29 @@ def test_foreign_files_refused(tmp_path: Path) -> None:
         assert not (folder / "hotline.db").exists()
 
 
+def test_backup_of_an_older_schema_is_migrated(tmp_path: Path) -> None:
+    """Item 6: a backup made by an earlier version (schema 0009) restores and is brought to
+    the newest revision."""
+    from alembic import command
+
+    from console.store.migrate import HEAD, alembic_config
+
+    old = tmp_path / "old.db"
+    st = open_store(f"sqlite:///{old}")
+    cfg = alembic_config()
+    with st.write_engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0009")
+    st.dispose()
+    restored = hotline(tmp_path / "b", "db", "restore", str(old))
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    conn = sqlite3.connect(tmp_path / "b" / "hotline.db")
+    try:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
+    finally:
+        conn.close()
+
+
 def test_restore_refuses_a_held_database_unless_forced(platform: Platform, tmp_path: Path) -> None:  # noqa: F811
     """Item 6: while another process holds the database open (here this test's own store, as a
     running server's pool does) the restore is refused; --force restores it in place, and the
