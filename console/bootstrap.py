@@ -51,12 +51,16 @@ def open_store(url: str, audit_key: Path | None = None) -> Store:
 
     ``audit_key``: the file of the audit trail's key; by default where the settings say
     (``console.config.audit_key_path``). An embedded database file is created 0600 in a
-    0700 folder whatever the umask (R-SECURITY).
+    0700 folder whatever the umask (R-SECURITY). PostgreSQL connections get the settings'
+    lock and statement timeouts (HOTLINE_LOCK_TIMEOUT, HOTLINE_STATEMENT_TIMEOUT).
     """
     path = sqlite_path(url)
     if path is not None:
         private.touch(path)  # SQLite gives its -wal and -shm files the database's mode
-    store = connect(url)
+        store = connect(url)
+    else:
+        settings = load_settings()  # PostgreSQL: the lock and statement timeouts
+        store = connect(url, settings.lock_timeout, settings.statement_timeout)
     audit.install(store.writer, audit_key or audit_key_path(load_settings(), url))
     return store
 

@@ -29,6 +29,9 @@ class Settings:
     outbox_file: Path | None = None  # …or appends it to this JSON Lines file (no gateway, drills)
     config_path: Path | None = None  # the config file read (or looked for)
     audit_key_file: Path | None = None  # HOTLINE_AUDIT_KEY_FILE: where the audit key is kept
+    # PostgreSQL: how long a statement waits for a lock, and runs at most (seconds; 0: no limit)
+    lock_timeout: float = 5.0
+    statement_timeout: float = 30.0
 
 
 def default_db_url(data_dir: Path) -> str:
@@ -66,7 +69,28 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         outbox_file=Path(pick("outbox_file")) if pick("outbox_file").strip() else None,
         config_path=config_path,
         audit_key_file=Path(pick("audit_key_file")) if pick("audit_key_file").strip() else None,
+        lock_timeout=_seconds("lock_timeout", pick("lock_timeout", "5")),
+        statement_timeout=_seconds("statement_timeout", pick("statement_timeout", "30")),
     )
+
+
+MAX_TIMEOUT = 24 * 3600.0
+
+
+def _seconds(key: str, text: str) -> float:
+    """A timeout setting in seconds (0: no limit); a bad one is refused naming the setting."""
+    from console.errors import InputError
+
+    try:
+        value = float(text.strip())
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= MAX_TIMEOUT:  # NaN fails this too
+        raise InputError(
+            f"HOTLINE_{key.upper()}",
+            f"应为 0–{MAX_TIMEOUT:.0f} 之间的秒数（0 表示不限），收到 {text.strip()!r}",
+        )
+    return value
 
 
 def audit_key_path(settings: Settings, db_url: str) -> Path:

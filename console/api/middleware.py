@@ -6,7 +6,9 @@ task, and context variables set here must reach the endpoint's thread):
 - a body larger than :data:`MAX_BODY` is refused with 413 before the endpoint runs, whether
   the client announced it (``Content-Length``) or streamed it;
 - ``console.services.access.audit.ORIGIN`` is set to ``api:<client address>`` so every audit record
-  written for the request says where it came from (R-SECURITY);
+  written for the request says where it came from (R-SECURITY): the direct peer, or the
+  client named by X-Forwarded-For when the peer is a proxy of ``hotline serve
+  --forwarded-allow-ips`` (uvicorn rewrites ``scope["client"]`` then, and only then);
 - one access-log line per request: method, path (never the query string), status, time and
   seat (the auth dependency puts it in ``request.state.seat``) — no caller's words, phone or ID ever reach the log;
 - every answer carries the platform's clock (``X-Hotline-Now``; a drill clock when pinned);

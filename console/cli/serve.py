@@ -3,7 +3,9 @@
 The embedded SQLite store prepares itself; a PostgreSQL store must have been migrated with
 `hotline db upgrade`. Every request needs a seat token (`hotline seat add`). Any number of
 these processes may serve one PostgreSQL behind a load balancer: they keep no state of their
-own beyond caches.
+own beyond caches. Behind a reverse proxy, ``--forwarded-allow-ips`` names the proxies whose
+``X-Forwarded-For`` is believed; by default none is, and every request's origin is its direct
+peer.
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         choices=("debug", "info", "warning", "error"),
         help="日志级别（默认 info；访问日志不含查询串与来电内容）",
     )
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default="",
+        metavar="IPS",
+        help="可信反向代理的地址（逗号分隔，可写网段如 10.0.0.0/8）：只有直接来自这些地址的请求，"
+        "其 X-Forwarded-For 才作为审计记录和访问日志中的来源；默认不信任任何代理",
+    )
     p.set_defaults(handler=_serve)
 
 
@@ -45,6 +54,24 @@ def _port(text: str) -> int:
     if not 1 <= port <= 65535:
         raise UsageError(f"port: 应为 1–65535 的整数，收到 {port}")
     return port
+
+
+def trusted_proxies(text: str) -> list[str]:
+    """The proxies whose X-Forwarded-For is believed (``--forwarded-allow-ips``): addresses or
+    networks; empty: none (every origin is the direct peer's address)."""
+    import ipaddress
+
+    out: list[str] = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise UsageError(
+                f"forwarded-allow-ips: {item!r} 不是 IP 地址或网段（如 127.0.0.1、10.0.0.0/8）"
+            ) from None
+    return out
 
 
 def log_config(level: str) -> dict[str, object]:
@@ -78,6 +105,7 @@ def _warm(platform: Platform) -> None:
 
 def _serve(args: argparse.Namespace) -> int:
     port = _port(args.port)
+    proxies = trusted_proxies(args.forwarded_allow_ips)
     import uvicorn
 
     from console.api.app import create_app
@@ -96,6 +124,11 @@ def _serve(args: argparse.Namespace) -> int:
     # Build the search, routing and duplicate indexes now, not on the first seat's keystroke.
     threading.Thread(target=_warm, args=(platform,), name="warm", daemon=True).start()
     print(f"hotline serve: http://{args.host}:{port}  OpenAPI: /openapi.json", file=sys.stderr)
+    if proxies:
+        print(
+            f"hotline serve: 信任来自 {', '.join(proxies)} 的 X-Forwarded-For（审计来源与访问日志）",
+            file=sys.stderr,
+        )
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             "hotline serve: 注意：本服务为明文 HTTP，令牌与来电内容须经 TLS 反向代理（HTTPS）对外提供",
@@ -110,6 +143,10 @@ def _serve(args: argparse.Namespace) -> int:
             log_config=log_config(args.log_level),
             timeout_keep_alive=KEEP_ALIVE_SECONDS,
             server_header=False,
+            # X-Forwarded-For names the client only when the direct peer is a configured
+            # proxy; uvicorn's own default trusts any local process (FORWARDED_ALLOW_IPS)
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies or [],
         )
     finally:
         platform.store.dispose()

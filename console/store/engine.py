@@ -23,6 +23,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from console.errors import Conflict, Unavailable
 
 SQLITE_BUSY_MS = 10_000
+LOCK_TIMEOUT_S = 5.0
+"""PostgreSQL: a statement waiting longer than this for a lock is stopped (a clear 503 rather
+than every request queueing behind one long lock)."""
+STATEMENT_TIMEOUT_S = 30.0
+"""PostgreSQL: a statement running longer than this is stopped."""
+LOCK_NOT_AVAILABLE = "55P03"
+QUERY_CANCELED = "57014"
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
@@ -58,6 +65,8 @@ class Store:
     read_engine: Engine
     writer: sessionmaker[Session]
     reader: sessionmaker[Session]
+    lock_timeout: float = 0.0
+    statement_timeout: float = 0.0
 
     @property
     def dialect(self) -> str:
@@ -67,7 +76,7 @@ class Store:
     def write(self) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on any error."""
         try:
-            with _translate_outage(), self.writer() as session, session.begin():
+            with self._translate_outage(), self.writer() as session, session.begin():
                 yield session
         except StaleDataError:
             # another seat's write to the same row committed first (optimistic version)
@@ -81,13 +90,57 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with _translate_outage(), self.reader() as session, session.begin():
+        with self._translate_outage(), self.reader() as session, session.begin():
             yield session
 
     def dispose(self) -> None:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
+
+    @contextmanager
+    def _translate_outage(self) -> Iterator[None]:
+        try:
+            with _translate_outage():
+                yield
+        except _OpError as exc:
+            timed_out = self.timed_out(exc)
+            if timed_out:
+                raise Unavailable(timed_out) from exc
+            raise
+
+    def timed_out(self, exc: BaseException) -> str:
+        """The sentence for a PostgreSQL lock or statement timeout, or ""."""
+        code = _sqlstate(exc)
+        if code == LOCK_NOT_AVAILABLE:
+            return (
+                f"数据库正忙：所需记录被其他操作锁住超过 {_secs(self.lock_timeout)} 秒"
+                "（lock_timeout），请稍后重试"
+            )
+        if code == QUERY_CANCELED and "statement timeout" in str(exc):
+            return (
+                f"数据库操作超过 {_secs(self.statement_timeout)} 秒未完成，已中止"
+                "（statement_timeout），请稍后重试"
+            )
+        return ""
+
+
+def _sqlstate(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None) or "")
+
+
+def _secs(value: float) -> str:
+    return f"{value:g}"
+
+
+def pg_options(lock_timeout: float, statement_timeout: float) -> str:
+    """The libpq ``options`` of every PostgreSQL connection (timeouts in milliseconds)."""
+    return (
+        "-c jit=off"
+        f" -c lock_timeout={round(lock_timeout * 1000)}"
+        f" -c statement_timeout={round(statement_timeout * 1000)}"
+    )
 
 
 @contextmanager
@@ -123,8 +176,16 @@ def is_outage(exc: OperationalError) -> bool:
     )
 
 
-def connect(url: str) -> Store:
+def connect(
+    url: str,
+    lock_timeout: float = LOCK_TIMEOUT_S,
+    statement_timeout: float = STATEMENT_TIMEOUT_S,
+) -> Store:
     """Open (not create) the database at ``url``; SQLite folders are created as needed.
+
+    ``lock_timeout``, ``statement_timeout`` (PostgreSQL, seconds, 0: no limit): set on every
+    connection; a statement that runs into one fails as :class:`Unavailable` with a sentence
+    saying which.
 
     The store alone: the services install the audit trail on its writer
     (``console.bootstrap.open_store``).
@@ -144,9 +205,18 @@ def connect(url: str) -> Store:
             pool_size=10,
             max_overflow=20,
             hide_parameters=True,
-            connect_args={"options": "-c jit=off"},
+            connect_args={"options": pg_options(lock_timeout, statement_timeout)},
         )
         read = write
+        return Store(
+            url=url,
+            write_engine=write,
+            read_engine=read,
+            writer=sessionmaker(write, expire_on_commit=False),
+            reader=sessionmaker(read, expire_on_commit=False),
+            lock_timeout=lock_timeout,
+            statement_timeout=statement_timeout,
+        )
     return Store(
         url=url,
         write_engine=write,
@@ -154,4 +224,3 @@ def connect(url: str) -> Store:
         writer=sessionmaker(write, expire_on_commit=False),
         reader=sessionmaker(read, expire_on_commit=False),
     )
-

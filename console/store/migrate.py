@@ -50,6 +50,8 @@ def upgrade(store: Store) -> bool:
 
     cfg = alembic_config()
     with store.write_engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # a migration may rewrite a large table
+            conn.execute(text("SET LOCAL statement_timeout = 0"))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     return True

@@ -41,9 +41,13 @@ class Api:
         return token
 
 
-def start_api(url: str, folder: Path) -> Iterator[Api]:
+def start_api(
+    url: str, folder: Path, args: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> Iterator[Api]:
+    """A server over ``url`` (``args``: more options of `hotline serve`; ``env``: more of its
+    environment)."""
     store = prepare_store(url)
-    server = Server(url, folder).start()
+    server = Server(url, folder, env_extra=dict(env or {}), args=args).start()
     try:
         api = Api(server, store)
         for key, (name, role, unit) in SEATS.items():

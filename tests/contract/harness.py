@@ -205,6 +205,7 @@ class Server:
     db_url: str
     workdir: Path
     env_extra: dict[str, str] = field(default_factory=dict)
+    args: tuple[str, ...] = ()  # more options of `hotline serve`
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
 
@@ -244,6 +245,7 @@ class Server:
                     "127.0.0.1",
                     "--port",
                     str(self.port),
+                    *self.args,
                 ],
                 cwd=REPO,
                 env=env,
