@@ -11,6 +11,7 @@ import importlib
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from console.errors import HotlineError
@@ -52,6 +53,8 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"argument (.+?): not allowed with argument (.*)"), r"参数 \1 不能与 \2 同时使用"),
     (re.compile(r"one of the arguments (.*) is required"), r"须给出以下参数之一：\1"),
     (re.compile(r"ambiguous option: (.+?) could match (.*)"), r"选项 \1 不明确，可能是：\2"),
+    # an ArgumentTypeError of ours (already Chinese), e.g. from path_arg
+    (re.compile(r"argument (.+?): ((?!invalid ).*)"), r"参数 \1：\2"),
 )
 _HELP_WORDS = (
     ("usage: ", "用法："),
@@ -67,6 +70,16 @@ def chinese(message: str) -> str:
         if pattern.fullmatch(message):
             return pattern.sub(replacement, message)
     return message
+
+
+def path_arg(text: str) -> Path:
+    """argparse ``type`` of a file or folder option: refuses what names no file at all (an
+    empty name, NUL or another control character) before any file is looked at."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("应为文件路径，收到空值")
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise argparse.ArgumentTypeError("文件路径含有控制字符")
+    return Path(text)
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-/:']+|\s+|.")
@@ -155,24 +168,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         warn_if_not_private()
         return int(args.handler(args) or 0)
     except UsageError as exc:
-        print(f"hotline: {exc}", file=sys.stderr)
+        _say(str(exc))
         return 2
     except HotlineError as exc:
-        print(f"hotline: {exc}", file=sys.stderr)
+        _say(str(exc))
         return exc.exit_status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file or folder named on the command line, or the disk: no crash
+        from console.errors import file_problem
+
+        _say(file_problem(exc))
+        return 1
     except Exception as exc:  # noqa: BLE001 — a user never sees a traceback
         unreachable = _database_unreachable(exc)
         if unreachable:
-            print(f"hotline: {unreachable}", file=sys.stderr)
+            _say(unreachable)
             return 1
         path = _log_crash(exc)
-        print(f"hotline: 内部错误（{type(exc).__name__}），详情已写入 {path}", file=sys.stderr)
+        _say(f"内部错误（{type(exc).__name__}），详情已写入 {path}")
         return 1
+
+
+_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+MAX_MESSAGE = 300
+"""Characters of a message line shown at most (a message may quote a 10 000-character value)."""
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` safe for a terminal: control characters and bidi overrides a user typed are
+    shown escaped (``\\x1b``, ``\\u202e``), never acted on; each line cut at
+    :data:`MAX_MESSAGE` characters (in the middle: its end often says what is wrong). Line
+    breaks stay: some errors list one problem a line."""
+    text = _UNSAFE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+    return "\n".join(_cut(line) for line in text.split("\n"))
+
+
+def _cut(line: str) -> str:
+    if len(line) <= MAX_MESSAGE:
+        return line
+    keep = MAX_MESSAGE // 3
+    return line[: MAX_MESSAGE - keep - 1] + "…" + line[-keep:]
+
+
+def _say(message: str) -> None:
+    print(f"hotline: {terminal_safe(message)}", file=sys.stderr)
 
 
 def _database_unreachable(exc: BaseException) -> str:
