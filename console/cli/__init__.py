@@ -159,6 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from console.services.access.audit import set_default_origin
 
         set_default_origin("cli")  # `serve` sets its own
+        _refuse_nul(args_list)
         parser = build_parser()
         args = parser.parse_args(args_list)
         if args.verb is None:
@@ -184,6 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(file_problem(exc))
         return 1
     except Exception as exc:  # noqa: BLE001 — a user never sees a traceback
+        refused = _refused_value(exc)
+        if refused:
+            _say(refused)
+            return 2
         unreachable = _database_unreachable(exc)
         if unreachable:
             _say(unreachable)
@@ -223,6 +228,29 @@ def _cut(line: str) -> str:
 
 def _say(message: str) -> None:
     print(f"hotline: {terminal_safe(message)}", file=sys.stderr)
+
+
+def _refuse_nul(args: Sequence[str]) -> None:
+    """A NUL character (possible only when ``main`` is called, not from a shell) is refused
+    naming the option it belongs to: no database stores one."""
+    for n, arg in enumerate(args):
+        if "\x00" in arg:
+            if arg.startswith("--") and "=" in arg:
+                name = arg.split("=", 1)[0]
+            elif n > 0 and args[n - 1].startswith("-") and "=" not in args[n - 1]:
+                name = args[n - 1]
+            else:
+                name = f"第 {n + 1} 个参数"
+            raise UsageError(f"参数 {name}：含有 NUL 字符")
+
+
+def _refused_value(exc: BaseException) -> str:
+    """One line for a value the database refused (too long, out of range), or ""."""
+    from sqlalchemy.exc import DataError
+
+    if not isinstance(exc, DataError):
+        return ""
+    return f"输入值超出数据库允许的范围（{type(exc.orig).__name__}），未作任何更改"
 
 
 def _database_unreachable(exc: BaseException) -> str:

@@ -98,3 +98,20 @@ def test_r_security_control_characters_a_user_typed_are_shown_escaped(
     err = capsys.readouterr().err
     assert "\\x1b[2J\\x00\\u202e\\u2028x" in err, err
     assert err.count("\n") == 1 and not any(c in err for c in "\x1b\x00\u202e\u2028")
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (["seat", "revoke", "a\x00b"], "第 3 个参数"),
+        (["audit", "show", "--target", "a\x00b"], "--target"),
+        (["audit", "show", "--seat=a\x00b"], "--seat"),
+    ],
+)
+def test_item4_a_nul_character_is_refused_naming_the_option(
+    argv: list[str], field: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No database keeps a NUL (PostgreSQL's DataError was an internal error and a crash log)."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == f"hotline: 参数 {field}：含有 NUL 字符\n", err
