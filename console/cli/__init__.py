@@ -162,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _refuse_nul(args_list)
         parser = build_parser()
         args = parser.parse_args(args_list)
+        _refuse_nul_values(args)
         if args.verb is None:
             from console.launch import run_console
 
@@ -231,16 +232,22 @@ def _say(message: str) -> None:
 
 
 def _refuse_nul(args: Sequence[str]) -> None:
-    """A NUL character (possible only when ``main`` is called, not from a shell) is refused
-    naming the option it belongs to: no database stores one."""
+    """A NUL character in an option's value (possible only when ``main`` is called, not from a
+    shell) is refused naming the option: no database stores one."""
     for n, arg in enumerate(args):
-        if "\x00" in arg:
-            if arg.startswith("--") and "=" in arg:
-                name = arg.split("=", 1)[0]
-            elif n > 0 and args[n - 1].startswith("-") and "=" not in args[n - 1]:
-                name = args[n - 1]
-            else:
-                name = f"第 {n + 1} 个参数"
+        if "\x00" not in arg:
+            continue
+        if arg.startswith("--") and "=" in arg:
+            raise UsageError(f"参数 {arg.split('=', 1)[0]}：含有 NUL 字符")
+        if n > 0 and args[n - 1].startswith("--") and "=" not in args[n - 1]:
+            raise UsageError(f"参数 {args[n - 1]}：含有 NUL 字符")
+
+
+def _refuse_nul_values(args: argparse.Namespace) -> None:
+    """The same for a positional argument, named as its help names it."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
             raise UsageError(f"参数 {name}：含有 NUL 字符")
 
 
