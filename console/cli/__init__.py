@@ -190,11 +190,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if refused:
             _say(refused)
             return 2
-        unreachable = _database_unreachable(exc)
+        unreachable = _storage_problem(exc) or _database_unreachable(exc)
         if unreachable:
             _say(unreachable)
             return 1
-        path = _log_crash(exc)
+        try:
+            path = _log_crash(exc)
+        except OSError as log_error:  # the crash log on a full or read-only disk: say so, once
+            from console.errors import file_problem
+
+            _say(f"内部错误（{type(exc).__name__}）；崩溃日志无法写入（{file_problem(log_error)}）")
+            return 1
         _say(f"内部错误（{type(exc).__name__}），详情已写入 {path}")
         return 1
 
@@ -258,6 +264,18 @@ def _refused_value(exc: BaseException) -> str:
     if not isinstance(exc, DataError):
         return ""
     return f"输入值超出数据库允许的范围（{type(exc.orig).__name__}），未作任何更改"
+
+
+def _storage_problem(exc: BaseException) -> str:
+    """One line when the database cannot write (disk full, read-only), or ""."""
+    from sqlalchemy.exc import DBAPIError
+
+    from console.config import load_settings
+    from console.store.engine import storage_problem
+
+    if not isinstance(exc, DBAPIError):
+        return ""
+    return storage_problem(exc, load_settings().db_url)
 
 
 def _database_unreachable(exc: BaseException) -> str:
