@@ -64,3 +64,34 @@ class Conflict(HotlineError):
 
 class Unavailable(HotlineError):
     """The database or the API cannot be reached right now; the caller may retry."""
+
+
+_FILE_REASONS = {
+    "ENOENT": "文件或目录不存在",
+    "EACCES": "没有权限",
+    "EPERM": "没有权限",
+    "ENAMETOOLONG": "文件名过长",
+    "EISDIR": "是一个目录，不是文件",
+    "ENOTDIR": "路径中有一段不是目录",
+    "ENOSPC": "磁盘已满",
+    "EDQUOT": "磁盘配额已满",
+    "EFBIG": "文件过大",
+    "EROFS": "文件系统只读",
+    "EEXIST": "已存在",
+    "EMFILE": "打开的文件过多",
+    "ENFILE": "打开的文件过多",
+    "EIO": "读写出错（磁盘故障？）",
+    "EADDRINUSE": "地址已被占用",
+    "EADDRNOTAVAIL": "本机没有这个地址",
+}
+
+
+def file_problem(exc: OSError) -> str:
+    """One line (Chinese) for a file or folder that could not be read or written: which one
+    and why (磁盘已满, 文件系统只读, 没有权限 …)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = _FILE_REASONS.get(name) or exc.strerror or type(exc).__name__
+    where = exc.filename if exc.filename not in (None, "") else ""
+    return f"{where}：{reason}" if where else reason

@@ -55,7 +55,8 @@ def open_append(path: Path) -> int:
     ensure_dir(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
     try:
-        if os.fstat(fd).st_size == 0:
+        st = os.fstat(fd)
+        if st.st_size == 0 and stat.S_ISREG(st.st_mode):  # never a device it may point to
             os.fchmod(fd, FILE_MODE)
     except OSError:
         os.close(fd)

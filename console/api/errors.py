@@ -43,7 +43,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -203,7 +203,7 @@ def install(app: FastAPI) -> None:
         status, content = error_body(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if status == 503:
-            headers = {"Retry-After": "2"}
+            headers = {"Retry-After": str(getattr(exc, "retry_after", 2))}
         return respond(status, content, headers)
 
     @app.exception_handler(RequestValidationError)
@@ -230,6 +230,7 @@ def install(app: FastAPI) -> None:
         return respond(exc.status_code, content, getattr(exc, "headers", None))
 
     _install_pool_timeout(app)
+    _install_storage(app)
 
     @app.exception_handler(DataError)
     async def _data(_request: Request, exc: DataError) -> JSONResponse:
@@ -249,6 +250,38 @@ def _install_pool_timeout(app: FastAPI) -> None:
         return respond(
             503, body("unavailable", "平台繁忙（数据库连接已满），请稍后重试"), {"Retry-After": "1"}
         )
+
+
+STORAGE_ERRNOS = ("ENOSPC", "EDQUOT", "EROFS", "EFBIG")
+STORAGE_RETRY_AFTER = "60"
+
+
+def _install_storage(app: FastAPI) -> None:
+    """A full or read-only disk met outside a store transaction (a file the server writes, a
+    connection being opened): 503 with a reason, like the store's own StorageUnavailable."""
+
+    @app.exception_handler(OSError)
+    async def _os(_request: Request, exc: OSError) -> JSONResponse:
+        import errno
+
+        from console.errors import file_problem
+
+        if errno.errorcode.get(exc.errno or 0) not in STORAGE_ERRNOS:
+            raise exc  # an internal error: the middleware answers 500 and logs the frames
+        log.error("storage: %s", file_problem(exc))
+        reason = "磁盘已满" if exc.errno != errno.EROFS else "文件系统只读"
+        message = f"服务器存储不可写（{reason}），请稍后重试或联系管理员"
+        return respond(503, body("unavailable", message), {"Retry-After": STORAGE_RETRY_AFTER})
+
+    @app.exception_handler(DBAPIError)
+    async def _db(request: Request, exc: DBAPIError) -> JSONResponse:
+        from console.store.engine import storage_problem
+
+        problem = storage_problem(exc, request.app.state.platform.store.url)
+        if not problem:
+            raise exc
+        log.error("storage: %s", problem)
+        return respond(503, body("unavailable", problem), {"Retry-After": STORAGE_RETRY_AFTER})
 
 
 def internal_body(exc: BaseException) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import importlib
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from console.errors import HotlineError
@@ -52,6 +53,8 @@ _MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"argument (.+?): not allowed with argument (.*)"), r"参数 \1 不能与 \2 同时使用"),
     (re.compile(r"one of the arguments (.*) is required"), r"须给出以下参数之一：\1"),
     (re.compile(r"ambiguous option: (.+?) could match (.*)"), r"选项 \1 不明确，可能是：\2"),
+    # an ArgumentTypeError of ours (already Chinese), e.g. from path_arg
+    (re.compile(r"argument (.+?): ((?!invalid ).*)"), r"参数 \1：\2"),
 )
 _HELP_WORDS = (
     ("usage: ", "用法："),
@@ -67,6 +70,16 @@ def chinese(message: str) -> str:
         if pattern.fullmatch(message):
             return pattern.sub(replacement, message)
     return message
+
+
+def path_arg(text: str) -> Path:
+    """argparse ``type`` of a file or folder option: refuses what names no file at all (an
+    empty name, NUL or another control character) before any file is looked at."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("应为文件路径，收到空值")
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise argparse.ArgumentTypeError("文件路径含有控制字符")
+    return Path(text)
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-/:']+|\s+|.")
@@ -146,8 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from console.services.access.audit import set_default_origin
 
         set_default_origin("cli")  # `serve` sets its own
+        _refuse_nul(args_list)
         parser = build_parser()
         args = parser.parse_args(args_list)
+        _refuse_nul_values(args)
         if args.verb is None:
             from console.launch import run_console
 
@@ -155,24 +170,112 @@ def main(argv: Sequence[str] | None = None) -> int:
         warn_if_not_private()
         return int(args.handler(args) or 0)
     except UsageError as exc:
-        print(f"hotline: {exc}", file=sys.stderr)
+        _say(str(exc))
         return 2
     except HotlineError as exc:
-        print(f"hotline: {exc}", file=sys.stderr)
+        _say(str(exc))
         return exc.exit_status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-    except Exception as exc:  # noqa: BLE001 — a user never sees a traceback
-        unreachable = _database_unreachable(exc)
-        if unreachable:
-            print(f"hotline: {unreachable}", file=sys.stderr)
-            return 1
-        path = _log_crash(exc)
-        print(f"hotline: 内部错误（{type(exc).__name__}），详情已写入 {path}", file=sys.stderr)
+    except OSError as exc:  # a file or folder named on the command line, or the disk: no crash
+        from console.errors import file_problem
+
+        _say(file_problem(exc))
         return 1
+    except Exception as exc:  # noqa: BLE001 — a user never sees a traceback
+        refused = _refused_value(exc)
+        if refused:
+            _say(refused)
+            return 2
+        unreachable = _storage_problem(exc) or _database_unreachable(exc)
+        if unreachable:
+            _say(unreachable)
+            return 1
+        try:
+            path = _log_crash(exc)
+        except OSError as log_error:  # the crash log on a full or read-only disk: say so, once
+            from console.errors import file_problem
+
+            _say(f"内部错误（{type(exc).__name__}）；崩溃日志无法写入（{file_problem(log_error)}）")
+            return 1
+        _say(f"内部错误（{type(exc).__name__}），详情已写入 {path}")
+        return 1
+
+
+_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+MAX_MESSAGE = 300
+"""Characters of a message line shown at most (a message may quote a 10 000-character value)."""
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` safe for a terminal: control characters and bidi overrides a user typed are
+    shown escaped (``\\x1b``, ``\\u202e``), never acted on; each line cut at
+    :data:`MAX_MESSAGE` characters (in the middle: its end often says what is wrong). Line
+    breaks stay: some errors list one problem a line."""
+    text = _UNSAFE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+    return "\n".join(_cut(line) for line in text.split("\n"))
+
+
+def _cut(line: str) -> str:
+    if len(line) <= MAX_MESSAGE:
+        return line
+    keep = MAX_MESSAGE // 3
+    return line[: MAX_MESSAGE - keep - 1] + "…" + line[-keep:]
+
+
+def _say(message: str) -> None:
+    print(f"hotline: {terminal_safe(message)}", file=sys.stderr)
+
+
+def _refuse_nul(args: Sequence[str]) -> None:
+    """A NUL character in an option's value (possible only when ``main`` is called, not from a
+    shell) is refused naming the option: no database stores one."""
+    for n, arg in enumerate(args):
+        if "\x00" not in arg:
+            continue
+        if arg.startswith("--") and "=" in arg:
+            raise UsageError(f"参数 {arg.split('=', 1)[0]}：含有 NUL 字符")
+        if n > 0 and args[n - 1].startswith("--") and "=" not in args[n - 1]:
+            raise UsageError(f"参数 {args[n - 1]}：含有 NUL 字符")
+
+
+def _refuse_nul_values(args: argparse.Namespace) -> None:
+    """The same for a positional argument, named as its help names it."""
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise UsageError(f"参数 {name}：含有 NUL 字符")
+
+
+def _refused_value(exc: BaseException) -> str:
+    """One line for a value the database refused (too long, out of range), or ""."""
+    from sqlalchemy.exc import DataError
+
+    if not isinstance(exc, DataError):
+        return ""
+    return f"输入值超出数据库允许的范围（{type(exc.orig).__name__}），未作任何更改"
+
+
+def _storage_problem(exc: BaseException) -> str:
+    """One line when the database cannot write (disk full, read-only), or ""."""
+    from sqlalchemy.exc import DBAPIError
+
+    from console.config import load_settings
+    from console.store.engine import storage_problem
+
+    if not isinstance(exc, DBAPIError):
+        return ""
+    return storage_problem(exc, load_settings().db_url)
 
 
 def _database_unreachable(exc: BaseException) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from console.cli import UsageError
+from console.cli import UsageError, path_arg
 from console.cli.context import platform
 from console.services.calendar.provider import save_schedule
 from console.services.calendar.schedule_file import load_schedule_file
@@ -25,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     load = verbs.add_parser(
         "load", help="载入官方放假安排文件（格式见 knowledge_seed/calendar/README.md）"
     )
-    load.add_argument("file", type=Path)
+    load.add_argument("file", type=path_arg)
     load.set_defaults(handler=_load)
 
 

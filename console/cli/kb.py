@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from console.bootstrap import Platform
-from console.cli import UsageError
+from console.cli import UsageError, path_arg
 from console.cli.context import platform
 from console.errors import InputError
 from console.services.clock import SHANGHAI
@@ -54,14 +54,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             "已有的条目按 id 更新，不会重复。"
         ),
     )
-    i.add_argument("file", type=Path, metavar="FILE")
+    i.add_argument("file", type=path_arg, metavar="FILE")
     i.add_argument("--format", choices=kb_files.FORMATS, help="文件格式（默认按扩展名）")
     i.set_defaults(handler=_import)
 
     e = verbs.add_parser("export", help="导出知识（导入可原样读回）")
     e.add_argument("--format", choices=kb_files.FORMATS, help="toml（默认）或 jsonl")
     e.add_argument("--unit", metavar="U", help="只导出该单位的知识")
-    e.add_argument("--out", type=Path, metavar="FILE", help="写入文件（默认输出到标准输出）")
+    e.add_argument("--out", type=path_arg, metavar="FILE", help="写入文件（默认输出到标准输出）")
     e.set_defaults(handler=_export)
 
     r = verbs.add_parser("review", help="逾期未复核的知识与各单位知识库维护率")

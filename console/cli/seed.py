@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from console.cli import path_arg
 from console.cli.context import platform
 from console.services.knowledge.seeding import seed_store
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("seed", help="载入知识库种子数据（可重复运行，不会重复写入）")
-    p.add_argument("--dir", type=Path, default=None, help="种子目录（默认 knowledge_seed/）")
+    p.add_argument("--dir", type=path_arg, default=None, help="种子目录（默认 knowledge_seed/）")
     p.set_defaults(handler=_seed)
 
 

@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.exc import OperationalError as _OpError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -101,9 +100,9 @@ class Store:
     @contextmanager
     def _translate_outage(self) -> Iterator[None]:
         try:
-            with _translate_outage():
+            with _translate_outage(self.url):
                 yield
-        except _OpError as exc:
+        except OperationalError as exc:
             timed_out = self.timed_out(exc)
             if timed_out:
                 raise Unavailable(timed_out) from exc
@@ -144,15 +143,77 @@ def pg_options(lock_timeout: float, statement_timeout: float) -> str:
 
 
 @contextmanager
-def _translate_outage() -> Iterator[None]:
+def _translate_outage(url: str) -> Iterator[None]:
     try:
         yield
-    except _OpError as exc:
+    except DBAPIError as exc:
+        problem = storage_problem(exc, url)
+        if problem:
+            raise StorageUnavailable(problem) from exc
+        if not isinstance(exc, OperationalError):
+            raise
         if _is_busy(exc):
             raise Unavailable("数据库正忙（其他席位或进程正在写入），请稍后重试") from exc
         if is_outage(exc):
             raise Unavailable("数据库暂时无法连接，请稍后重试") from exc
         raise
+
+
+class StorageUnavailable(Unavailable):
+    """The database cannot write: its disk is full or it is read-only. Not over in seconds."""
+
+    retry_after = 60
+
+
+_FULL = ("database or disk is full", "no space left", "could not extend file", "disk full")
+_READ_ONLY = ("readonly database", "read-only transaction", "read-only file system")
+
+
+def storage_problem(exc: BaseException, url: str) -> str:
+    """One line (Chinese) when ``exc`` says the database cannot write because its disk is full
+    or it is read-only (磁盘已满 / 只读), else "".
+
+    SQLite often says only "disk I/O error" or "unable to open database file" (it cannot
+    create its -wal/-shm files): then the folder of the database file is looked at.
+    """
+    orig = getattr(exc, "orig", None)
+    text = " ".join(str(orig if orig is not None else exc).lower().split())
+    if any(marker in text for marker in _FULL):
+        return "数据库所在磁盘已满，无法写入；请清理磁盘空间后重试（已写入的数据不受影响）"
+    if any(marker in text for marker in _READ_ONLY):
+        return "数据库只读，无法写入；请检查数据库文件与数据目录的权限或挂载方式"
+    if "disk i/o error" in text or "unable to open database file" in text:
+        folder = _sqlite_folder(url)
+        if folder is not None:
+            return _folder_problem(folder)
+    return ""
+
+
+def _sqlite_folder(url: str) -> Path | None:
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 — not a URL we can look into
+        return None
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    name = parsed.database.removeprefix("file:")
+    return Path(name).parent if name and name != ":memory:" else None
+
+
+def _folder_problem(folder: Path) -> str:
+    import os
+
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return ""
+    if st.f_flag & os.ST_RDONLY:
+        return f"数据目录 {folder} 所在文件系统只读，无法写入数据库；请检查挂载方式"
+    if st.f_bavail == 0 or st.f_favail == 0:
+        return f"数据目录 {folder} 所在磁盘已满，无法写入数据库；请清理磁盘空间后重试"
+    if not os.access(folder, os.W_OK):
+        return f"数据目录 {folder} 只读（没有写权限），无法写入数据库；请检查目录权限"
+    return ""
 
 
 def _is_busy(exc: OperationalError) -> bool:

@@ -641,6 +641,7 @@ class TicketService:
                     )
                 if new_unit_id == t.unit_id and not co_unit_ids:
                     raise InputError("new_unit_id", "同意退回后应派往其他承办单位")
+                self._unit(s, new_unit_id, "new_unit_id")  # named as the caller named it
                 self._event(s, t, "return_approved", reason, now, from_unit=t.unit_id or "")
                 self._dispatch(
                     s, t, new_unit_id, tuple(co_unit_ids), now, reason="退回审核后重新派单"
