@@ -1,0 +1,281 @@
+"""Issue 13, "Done when": one shift per kind of seat, driven through the keyboard as the seat
+drives it — several calls, a special incident that breaches and is escalated, a return and a
+reassignment. Each journey asserts what the seat reads on the screen (in Chinese) and what was
+stored (through the backend's plain views).
+
+Only the seat under test presses keys. Where another party has to act (the unit clerk in the
+operator's shift, the operator in the unit clerk's …) the test calls the backend as that party
+and says so in a comment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from textual.widgets import Input, OptionList, Select, Static, TextArea
+
+from console.screens.actions import ReviewDialog, ReviewReturnDialog, UnitPicker
+from console.screens.board import BoardScreen
+from console.screens.queues import QueuesScreen
+from console.screens.ticket import TicketScreen
+from console.services.values import Kind, Role, Special, State
+from console.services.views import Actor
+from console.store.models import ArticleFlagRow, AuditRow, OutboxRow
+from console.widgets.answer_list import AnswerList
+from console.widgets.article import ArticleDialog
+from console.widgets.checklist import GroundChecklist
+from console.widgets.dialogs import ChoiceDialog, ConfirmDialog, InfoDialog, PromptDialog
+from console.widgets.intake_form import IntakeForm
+from console.widgets.ticket_table import TicketTable
+from tests.screens.conftest import ScreenPlatform, screen_text, wait_for
+from tests.screens.test_intake import choice_ready, ticket_number
+from tests.screens.test_issue13 import feed_burst
+from tests.screens.test_queues import intake, settle, shown
+
+pytestmark = pytest.mark.anyio
+
+SIZE = (140, 45)
+OPERATOR = Actor("seat-01", "话务员甲", Role.OPERATOR)
+RST_CLERK = Actor("clerk-rst", "人社厅经办戊", Role.UNIT_CLERK, "hn-rst")
+ZJT_CLERK = Actor("clerk-zjt", "住建厅经办庚", Role.UNIT_CLERK, "hn-zjt")
+LEAD = Actor("lead-01", "班长丁", Role.SHIFT_LEAD)
+MANAGER = Actor("mgr-01", "优化办己", Role.MANAGER)
+
+
+class Toasts:
+    """Every toast and bell of an app, recorded (the seat hears the bell, reads the toast)."""
+
+    def __init__(self, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.said: list[tuple[str, str]] = []
+        self.bells = 0
+        monkeypatch.setattr(app, "notify", self._notify)
+        monkeypatch.setattr(app, "bell", self._ring)
+
+    def _notify(self, message: str, *, title: str = "", **_: Any) -> None:
+        self.said.append((title, str(message)))
+
+    def _ring(self) -> None:
+        self.bells += 1
+
+    def text(self) -> str:
+        return "\n".join(f"{t} {m}" for t, m in self.said)
+
+
+def flat(text: str) -> str:
+    """Screen text without the line breaks and padding a narrow pane puts into it."""
+    return "".join(text.split())
+
+
+def error_line(app: Any) -> str:
+    return str(app.screen.query_one("#intake-error", Static).render())
+
+
+def draft(app: Any) -> dict[str, str]:
+    """The intake draft on disk now (empty when there is none)."""
+    path = app.screen.drafts.path
+    if not path.exists():
+        return {}
+    return dict(json.loads(path.read_text("utf-8"))["fields"])
+
+
+def audit(platform: ScreenPlatform, number: str) -> list[tuple[str, str]]:
+    with platform.store.read() as s:
+        rows = s.execute(
+            select(AuditRow).where(AuditRow.target == number).order_by(AuditRow.id)
+        ).scalars()
+        return [(r.action, r.seat) for r in rows]
+
+
+def outbox(platform: ScreenPlatform, number: str) -> list[OutboxRow]:
+    with platform.store.read() as s:
+        return list(
+            s.execute(
+                select(OutboxRow)
+                .where(OutboxRow.idempotency_key.startswith(f"{number}:"))
+                .order_by(OutboxRow.id)
+            ).scalars()
+        )
+
+
+async def finish_call(pilot: Any, app: Any) -> str:
+    """Confirm the dialog with Enter, read the ticket number, close the result with Enter;
+    the form is then empty for the next call."""
+    await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+    number = ticket_number(app.screen)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: not isinstance(app.screen, InfoDialog), what="result closed")
+    form = app.screen.query_one(IntakeForm)
+    await wait_for(pilot, lambda: form.text == "", what="cleared form")
+    assert form.fields()["caller_phone"] == "" and form.fields()["caller_name"] == ""
+    assert app.screen.query_one(GroundChecklist).ticked is None
+    assert app.focused is app.screen.query_one("#caller_phone", Input)
+    await wait_for(pilot, lambda: draft(app) == {}, what="draft cleared after the call")
+    return number
+
+
+async def new_call(pilot: Any, phone: str, text: str, name: str = "") -> None:
+    """Type as the operator does from the phone field: number, Tab, name, Ctrl+E, the words.
+
+    The characters arrive as a terminal delivers a typist's burst (one read, parsed by the
+    console's own terminal parser); the function keys are pressed one by one."""
+    app = pilot.app
+    if phone:
+        await feed_burst(pilot, phone)
+    if name:
+        await pilot.press("tab")
+        await feed_burst(pilot, name)
+    await pilot.press("ctrl+e")
+    await feed_burst(pilot, text)
+    form = app.screen.query_one(IntakeForm)
+    await wait_for(pilot, lambda: form.text == text, what="the caller's words typed")
+    await wait_for(
+        pilot, lambda: form.fields()["caller_phone"] == phone, what="the number typed"
+    )
+
+
+# ====================================================================== 话务员
+async def test_operator_shift_five_calls_in_a_row(
+    make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One operator, five callers, one app session: answered from the KB (F6), refused on a
+    ground (Ctrl+R), a complaint dispatched (F9) to a unit chosen by typing its name, a gas leak
+    reported as an urgent incident (F10) after the triage hint, a call-back promised (F7) only
+    once a number is given. Between calls the form is empty and no draft of the previous caller
+    is left to leak into the next."""
+    app = make_app(OPERATOR)
+    toasts = Toasts(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.units, what="the unit catalogue")
+        answers = app.screen.query_one(AnswerList)
+
+        # --- call 1: a consultation the knowledge base answers (F6)
+        await new_call(pilot, "13812341234", "养老保险要交满多少年才能领退休金", name="王女士")
+        await wait_for(pilot, lambda: answers.hits, what="KB answers")
+        assert answers.highlighted_hit is not None
+        assert answers.highlighted_hit.article_id == "hn-rst-001"
+        assert "养老保险交满多少年才能领退休金" in screen_text(app)
+        await wait_for(pilot, lambda: draft(app).get("caller_name") == "王女士", what="draft 1")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="answer confirm")
+        assert app.screen.title_text == "答复结案"
+        assert "王女士" in app.screen.body.plain and "已校核" in app.screen.body.plain
+        await pilot.press("enter")
+        consulted = await finish_call(pilot, app)
+        assert "已答复结案（知识库 hn-rst-001）" in toasts.text()
+
+        # --- call 2: 撤销法院判决 — the hint names ground 2; the operator ticks it and refuses
+        await new_call(pilot, "13900001111", "我想撤销法院判决，法院判错了")
+        hints = app.screen.query_one("#triage-hints", Static)
+        await wait_for(pilot, lambda: "第2项" in str(hints.render()), what="ground 2 hint")
+        assert "王女士" not in screen_text(app)  # nothing of the previous caller is shown
+        await pilot.press("ctrl+r")  # nothing ticked yet: asked to tick, the list takes focus
+        await pilot.pause()
+        assert "请先勾选不予受理的情形" in error_line(app)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: "请先勾选" not in error_line(app), what="stale hint gone")
+        script = str(app.screen.query_one("#ground-script", Static).render())
+        assert "请向来电人宣读" in script and "第九条第（2）项" in script
+        await wait_for(pilot, lambda: draft(app).get("ground") == "2", what="draft 2")
+        assert draft(app)["caller_phone"] == "13900001111" and "王女士" not in draft(app).values()
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="refuse confirm")
+        assert "不予受理：第2项" in app.screen.body.plain
+        await pilot.press("enter")
+        refused = await finish_call(pilot, app)
+
+        # --- call 3: a complaint dispatched with F9; nothing is chosen until the operator types
+        await new_call(pilot, "13700002222", "公司拖欠工资三个月了，老板一直不接电话", name="李先生")
+        await pilot.press("ctrl+l")
+        kind = app.screen.query_one("#kind", Select)
+        await wait_for(pilot, lambda: kind.expanded, what="kind list")
+        await pilot.press("down", "down", "enter")  # 咨询 求助 投诉
+        await wait_for(pilot, lambda: kind.value == "complaint", what="投诉")
+        assert app.screen.query_one(GroundChecklist).ticked is None  # call 2's ground is gone
+        await pilot.press("ctrl+e", "f9")
+        await wait_for(pilot, lambda: choice_ready(app), what="unit choice")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        assert dialog.title_text == "受理并派单：选择承办单位"
+        assert dialog.query_one(OptionList).highlighted is None  # no preselected unit
+        assert "李先生" in dialog.body.plain and "投诉" in dialog.body.plain
+        await pilot.press(*"人力资源")
+        await wait_for(
+            pilot, lambda: dialog.query_one(OptionList).option_count == 1, what="filtered"
+        )
+        await pilot.press("down", "enter")
+        complaint = await finish_call(pilot, app)
+        assert "已受理并派单至 省人力资源社会保障厅" in toasts.text()
+
+        # --- call 4: a gas leak; the hint says urgent (and 119); the operator reports it (F10)
+        await new_call(pilot, "13600003333", "小区三栋一楼燃气泄漏了，整栋楼都是味道")
+        await wait_for(pilot, lambda: "特殊紧急" in str(hints.render()), what="urgent hint")
+        hint = str(hints.render())
+        assert "119" in hint and "类别建议：求助" in hint
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: kind.expanded, what="kind list")
+        await pilot.press("down", "enter")  # 求助, as the hint suggests
+        await wait_for(pilot, lambda: kind.value == "help", what="求助")
+        await wait_for(pilot, lambda: "类别建议" not in str(hints.render()), what="hint followed")
+        await pilot.press("ctrl+e", "f10")
+        await wait_for(pilot, lambda: choice_ready(app), what="special dialog")
+        dialog = app.screen
+        assert dialog.title_text == "特殊事项：选择承办单位并立即派单"
+        assert dialog.query_one(OptionList).highlighted is None
+        await pilot.press("ctrl+l")  # 特殊事项 → 特殊紧急事项
+        assert "特殊紧急事项（2小时内初步响应" in shown(dialog.query_one("#choice-level"))
+        await pilot.press(*"住房城乡")
+        await wait_for(
+            pilot, lambda: dialog.query_one(OptionList).option_count == 1, what="filtered"
+        )
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        told = app.screen.body.plain
+        assert "请告知来电人" in told and "初步响应" in told
+        incident = await finish_call(pilot, app)
+
+        # --- call 5: a call-back (F7) needs a number; the caller gives one
+        await new_call(pilot, "", "公积金异地贷款怎么办理，需要哪些材料")
+        await wait_for(pilot, lambda: answers.query_text, what="KB searched")
+        await pilot.press("f7")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert "请填写来电人电话" in error_line(app) and "拒留电话" in error_line(app)
+        assert app.focused is app.screen.query_one("#caller_phone", Input)
+        await feed_burst(pilot, "13512340000")
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="promise")
+        assert "13512340000" in app.screen.body.plain and "R-CONSULT" in app.screen.body.plain
+        await pilot.press("enter")
+        promised = await finish_call(pilot, app)
+
+    # what was stored, as the manager's plain views read it
+    store = screen_platform.backend(MANAGER)
+    t1 = store.ticket(consulted)
+    assert t1.state == State.CLOSED and t1.article_id == "hn-rst-001"
+    assert t1.caller_name == "王女士"
+    t2 = store.ticket(refused)
+    assert t2.state == State.REFUSED and t2.refusal_ground == 2
+    assert t2.caller_name == "" and "法院判决" in t2.text
+    t3 = store.ticket(complaint)
+    assert t3.state == State.DISPATCHED and t3.unit_id == "hn-rst" and t3.kind == Kind.COMPLAINT
+    assert t3.refusal_ground is None and t3.caller_name == "李先生"
+    t4 = store.ticket(incident)
+    assert t4.special == Special.URGENT and t4.kind == Kind.HELP and t4.unit_id == "hn-zjt"
+    assert t4.caller_name == "" and "李先生" not in t4.text
+    assert {r.channel for r in outbox(screen_platform, incident)} == {
+        "sms", "phone", "duty_office", "emergency",
+    }  # fmt: skip
+    t5 = store.ticket(promised)
+    assert t5.state == State.CALLBACK_PROMISED and "13512340000".endswith(t5.caller_phone[-4:])
+    assert len({consulted, refused, complaint, incident, promised}) == 5
+
+    # the seat comes back: nothing of the five callers is restored
+    again = make_app(OPERATOR)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        form = again.screen.query_one(IntakeForm)
+        assert form.text == "" and form.fields()["caller_phone"] == ""
