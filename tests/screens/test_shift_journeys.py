@@ -117,6 +117,19 @@ async def finish_call(pilot: Any, app: Any) -> str:
     return number
 
 
+async def type_text(pilot: Any, text: str) -> None:
+    """Type words into the focused field as the terminal delivers them (through the console's
+    own parser: Pilot.press drops full-width punctuation such as 「，」 on its way)."""
+    field = pilot.app.focused
+    before = field.value if isinstance(field, Input) else field.text
+    await feed_burst(pilot, text)
+    await wait_for(
+        pilot,
+        lambda: (field.value if isinstance(field, Input) else field.text) == before + text,
+        what=f"typed {text!r}",
+    )
+
+
 async def new_call(pilot: Any, phone: str, text: str, name: str = "") -> None:
     """Type as the operator does from the phone field: number, Tab, name, Ctrl+E, the words.
 
@@ -279,3 +292,151 @@ async def test_operator_shift_five_calls_in_a_row(
         await pilot.pause()
         form = again.screen.query_one(IntakeForm)
         assert form.text == "" and form.fields()["caller_phone"] == ""
+
+
+# ====================================================================== 值班长
+def board_of(app: Any) -> BoardScreen:
+    screen = app.screen
+    assert isinstance(screen, BoardScreen), screen
+    return screen
+
+
+def special_incidents(platform: ScreenPlatform) -> tuple[str, str, str]:
+    """The night's special incidents, as other seats left them at 09:00: an urgent chemical
+    leak at 省人社厅 (wrongly, it will breach), a special outage answered in time by 住建厅,
+    and a plain complaint that is not on the board."""
+    # the operator's part: three calls taken on intake
+    op = platform.backend(OPERATOR)
+    urgent = op.accept(
+        intake("化工厂管道泄漏，气味刺鼻", Kind.HELP, caller_phone="13912345678",
+               incident_summary="开福区化工厂管道泄漏，约30户需疏散"),
+        unit_id="hn-rst",
+        special=Special.URGENT,
+    )  # fmt: skip
+    special = op.accept(
+        intake("小区停水两天，三百户无水可用", Kind.HELP, caller_phone="13800001111"),
+        unit_id="hn-zjt",
+        special=Special.SPECIAL,
+    )
+    plain = op.accept(intake("公司拖欠工资三个月"), unit_id="hn-rst")
+    # the 住建厅 clerk's part: signs and answers within the 4 h
+    zjt = platform.backend(ZJT_CLERK)
+    zjt.sign(special)
+    zjt.first_response(special, "已派抢修队赶赴现场，预计今晚恢复供水")
+    return urgent, special, plain
+
+
+async def test_shift_lead_night_watch_breach_renotify_escalate_note(
+    make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lead lands on the board and watches; at 11:00:01 the urgent incident's 2 h first
+    response breaches: one toast, one bell, however often the board refreshes. The lead sends
+    the notices again (N), escalates to 省优化办 (G) and notes a phone call (M); the ticket's
+    timeline reads all three in Chinese. The caller rings again: Ctrl+O by phone finds it."""
+    urgent, special, plain = special_incidents(screen_platform)
+    app = make_app(LEAD)
+    toasts = Toasts(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        board = board_of(app)
+        assert [i.number for i in board.items] == [urgent, special]  # nearest clock first
+        summary = board.query_one("#board-summary")
+        assert "在办 2 件" in shown(summary) and "已超时 0" in shown(summary)
+        detail = flat(shown(board.query_one("#board-detail")))
+        assert urgent in detail and "特殊紧急事项" in detail and "化工厂管道泄漏" in detail
+        assert not toasts.said and toasts.bells == 0
+
+        # 10:55: close, not yet late — nothing rings
+        screen_platform.clock.advance(dt.timedelta(hours=1, minutes=55))
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert "临近时限 1" in shown(summary) and toasts.bells == 0
+
+        # 11:00:01: the urgent incident breaches; refreshed three times, it rings once
+        screen_platform.clock.advance(dt.timedelta(minutes=5, seconds=1))
+        for _ in range(3):
+            await pilot.press("r")
+            await settle(pilot, app)
+        assert [m for _, m in toasts.said] == [f"工单 {urgent} 初步响应已超时"]
+        assert toasts.said[0][0] == "特殊紧急事项" and toasts.bells == 1
+        assert "已超时 1" in shown(summary)
+
+        # N: the notices again (the cursor is on the breached incident, first row)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="renotify")
+        assert "省政府总值班室" in app.screen.body.plain
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "已重新通知（第1次）" in toasts.text(), what="re-sent")
+
+        # G: escalate to the manager with a reason typed in the prompt
+        await settle(pilot, app)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog), what="escalate")
+        assert urgent in app.screen.title_text and "上报优化办" in app.screen.title_text
+        await type_text(pilot, "超时未响应，值班电话无人接")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "已上报优化办" in toasts.text(), what="escalated")
+
+        # M: a note of what the lead did
+        await settle(pilot, app)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog), what="note")
+        await type_text(pilot, "已电话联系人社厅值班室，转应急局")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "已添加备注" in toasts.text(), what="noted")
+        await settle(pilot, app)
+        assert toasts.bells == 1  # still one bell for one breach
+
+        # Enter: the ticket; its timeline says what happened, in Chinese
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen), what="ticket")
+        await settle(pilot, app)
+        timeline = flat(shown(app.screen.query_one("#ticket-timeline")))
+        for said in (
+            "重新通知班长丁·班长",
+            "第几次重新通知：1",
+            "上报优化办班长丁·班长",
+            "理由：超时未响应，值班电话无人接",
+            "上报至：省优化办",
+            "第几次上报：1",
+            "备注班长丁·班长",
+            "理由：已电话联系人社厅值班室，转应急局",
+        ):
+            assert said in timeline, (said, timeline)
+        assert "renotify" not in timeline and "escalate" not in timeline
+        notices = flat(shown(app.screen.query_one("#ticket-notifications")))
+        assert "上报优化办" in notices
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen), what="back on board")
+
+        # the caller rings again: Ctrl+O by the number finds the incident, masked
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog), what="open prompt")
+        await pilot.press(*"13912345678", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="by phone")
+        listed = "".join(t.plain for _, t in app.screen.rows)
+        assert urgent in listed and "139****5678" in listed and "13912345678" not in listed
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, TicketScreen) and app.screen.number == urgent,
+            what="the incident opened",
+        )
+
+    # stored: one re-send of the four notices, one escalation to the office, one note, audited
+    view = screen_platform.backend(MANAGER).ticket(urgent)
+    actions = [e.action for e in view.events]
+    assert actions.count("renotify") == 1 and actions.count("escalate") == 1
+    assert actions.count("note") == 1
+    escalation = next(e for e in view.events if e.action == "escalate")
+    assert escalation.actor == "班长丁" and escalation.details["to"] == "省优化办"
+    rows = outbox(screen_platform, urgent)
+    assert len(rows) == 4 + 4 + 1
+    assert [r.target for r in rows if r.channel == "manager"] == ["省优化办"]
+    assert {a for a, seat in audit(screen_platform, urgent) if seat == "lead-01"} >= {
+        "renotify", "escalate", "note",
+    }  # fmt: skip
+    # the other incident and the plain complaint were left alone
+    assert not [e for e in screen_platform.backend(MANAGER).ticket(special).events
+                if e.action in ("renotify", "escalate", "note")]  # fmt: skip
+    assert screen_platform.backend(MANAGER).ticket(plain).special == Special.NONE
