@@ -440,3 +440,170 @@ async def test_shift_lead_night_watch_breach_renotify_escalate_note(
     assert not [e for e in screen_platform.backend(MANAGER).ticket(special).events
                 if e.action in ("renotify", "escalate", "note")]  # fmt: skip
     assert screen_platform.backend(MANAGER).ticket(plain).special == Special.NONE
+
+
+# ====================================================================== 承办单位
+async def open_from_queue(pilot: Any, app: Any, number: str, queue_key: str) -> TicketScreen:
+    """From the queues screen: the queue's digit, ↓ to the ticket, Enter."""
+    await settle(pilot, app)
+    assert isinstance(app.screen, QueuesScreen), app.screen
+    await pilot.press(queue_key)
+    await settle(pilot, app)
+    table = app.screen.query_one(TicketTable)
+    for _ in range(table.total):
+        if table.selected is not None and table.selected.number == number:
+            break
+        await pilot.press("down")
+        await settle(pilot, app)
+    assert table.selected is not None and table.selected.number == number, number
+    await pilot.press("enter")
+    await settle(pilot, app)
+    assert isinstance(app.screen, TicketScreen) and app.screen.number == number
+    return app.screen
+
+
+def tickets_for_the_clerk(platform: ScreenPlatform) -> tuple[str, str, str]:
+    """What the operators sent 省人社厅 (the operator's part, through the backend): a noise
+    complaint on Wednesday that nobody at 人社厅 looked at until Monday, then on Monday a
+    parking-fee complaint (another unit's) and a wage arrears complaint (theirs)."""
+    op = platform.backend(OPERATOR)
+    stale = op.accept(intake("小区楼下工地夜间施工噪声扰民"), unit_id="hn-rst")
+    platform.clock.advance(dt.timedelta(days=5))  # Wed 2026-11-25 → Mon 2026-11-30 09:00
+    misdirected = op.accept(
+        intake("小区物业乱收停车费，一个车位每月八百", caller_phone="13700001234"),
+        unit_id="hn-rst",
+    )
+    wages = op.accept(
+        intake("公司拖欠工资三个月，老板失联", caller_phone="13812345678", caller_name="周女士"),
+        unit_id="hn-rst",
+    )
+    return stale, misdirected, wages
+
+
+async def test_unit_clerk_shift_sign_reveal_complete_return(
+    make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """省人社厅's clerk on Monday morning: sees the queue (three tickets, one overdue), signs
+    the wage complaint (S), reveals the caller's number to call her (V, a reason, audited),
+    asks to close it (C); a return of it is then refused with its rule. The parking-fee
+    complaint is another unit's: signed and returned (T) with reason and basis, in time. The
+    noise complaint from last Wednesday is returned too, and counted as a late return."""
+    stale, misdirected, wages = tickets_for_the_clerk(screen_platform)
+    app = make_app(RST_CLERK)
+    toasts = Toasts(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        queues = app.screen
+        assert isinstance(queues, QueuesScreen)
+        tabs = flat(screen_text(app))
+        assert "我的工单3" in tabs and "已超期1" in tabs and "待签收3" in tabs, tabs
+        assert "超期3天9时" in tabs  # the sign window of last Thursday
+
+        # --- the wage complaint: sign, reveal the number, ask to close
+        screen = await open_from_queue(pilot, app, wages, "4")  # 待签收
+        header = flat(shown(screen.query_one("#ticket-header")))
+        assert "待签收" in header and "周女士" in header and "13812345678" not in header
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "SignDialog", what="sign")
+        assert "1个工作日内签收" in flat(shown(app.screen.query_one("#dialog-intro")))
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert "办理中" in shown(screen.query_one("#ticket-header"))
+        assert "已提交，工单已更新" in toasts.text()
+
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog), what="reason prompt")
+        assert app.screen.title_text == "联系来电人"
+        await type_text(pilot, "电话核实欠薪金额和用工单位")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="the number")
+        said = app.screen.body.plain
+        assert "电话：13812345678" in said and "姓名：周女士" in said and "已记入审计" in said
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen, what="back on the ticket")
+        assert "13812345678" not in shown(screen.query_one("#ticket-header"))
+
+        await pilot.press("c")
+        await wait_for(
+            pilot, lambda: app.screen.__class__.__name__ == "CompletionDialog", what="completion"
+        )
+        form = app.screen
+        assert form.query_one("#field-contact_date", Input).value == "2026-11-30"
+        await type_text(pilot, "电话")
+        await pilot.press("tab", "tab")
+        assert app.focused is form.query_one("#field-handling", TextArea)
+        await type_text(pilot, "已约谈用人单位，承诺本月底前结清欠薪，已电话告知周女士")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, what="completion sent")
+        await settle(pilot, app)
+        assert "办结待审核" in shown(screen.query_one("#ticket-header"))
+        # now a return of it is refused, with the rule, and no dialog opens
+        await pilot.press("t")
+        await settle(pilot, app)
+        assert app.screen is screen
+        title, why = toasts.said[-1]
+        assert title == "不能「退回」" and why.startswith("[R-RETURN]") and "办结待审核" in why
+        await pilot.press("escape")
+        await settle(pilot, app)
+
+        # --- the parking-fee complaint belongs to 住建: sign it, then return it in time
+        screen = await open_from_queue(pilot, app, misdirected, "4")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "SignDialog", what="sign")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await pilot.press("t")
+        await wait_for(
+            pilot, lambda: app.screen.__class__.__name__ == "ReturnDialog", what="return form"
+        )
+        intro = flat(shown(app.screen.query_one("#dialog-intro")))
+        assert "2个工作日内退回" in intro and "写明理由和依据" in intro
+        await pilot.press("ctrl+s")  # nothing typed: refused, naming the field
+        await settle(pilot, app)
+        assert "退回须注明理由" in shown(app.screen.query_one("#dialog-error"))
+        await type_text(pilot, "物业收费属住建部门监管，非人社职责")
+        await pilot.press("tab")
+        await type_text(pilot, "《物业管理条例》第四十条")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, what="returned")
+        await settle(pilot, app)
+        assert "退回待审核" in shown(screen.query_one("#ticket-header"))
+        timeline = flat(shown(screen.query_one("#ticket-timeline")))
+        assert "退回人社厅经办戊" in timeline and "依据：《物业管理条例》第四十条" in timeline
+        assert "逾期退回" not in timeline
+        await pilot.press("escape")
+        await settle(pilot, app)
+
+        # --- last Wednesday's noise complaint: overdue; returned now, it counts as late
+        screen = await open_from_queue(pilot, app, stale, "3")  # 已超期
+        await pilot.press("t")
+        await wait_for(
+            pilot, lambda: app.screen.__class__.__name__ == "ReturnDialog", what="return form"
+        )
+        await type_text(pilot, "施工噪声属住建部门")
+        await pilot.press("tab")
+        await type_text(pilot, "《环境噪声污染防治法》")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, what="returned late")
+        await settle(pilot, app)
+        assert "逾期退回：是" in flat(shown(screen.query_one("#ticket-timeline")))
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("1")  # 我的工单: nothing left to do here but wait for the reviews
+        await settle(pilot, app)
+        assert app.screen.query_one(TicketTable).total == 0
+
+    store = screen_platform.backend(MANAGER)
+    w = store.ticket(wages)
+    assert w.state == State.COMPLETION_REQUESTED and w.return_count == 0
+    done = next(e for e in w.events if e.action == "request_completion")
+    assert done.details["contact_method"] == "电话" and done.details["contact_date"] == "2026-11-30"
+    assert ("reveal_contact", "clerk-rst") in audit(screen_platform, wages)
+    m = store.ticket(misdirected)
+    assert m.state == State.RETURN_REQUESTED and m.return_count == 1 and not m.complex
+    returned = next(e for e in m.events if e.action == "return")
+    assert returned.reason == "物业收费属住建部门监管，非人社职责"
+    assert returned.details["late"] in (False, "False")
+    s = store.ticket(stale)
+    assert s.state == State.RETURN_REQUESTED
+    assert next(e for e in s.events if e.action == "return").details["late"] in (True, "True")
