@@ -194,6 +194,38 @@ async def test_item3_return_review_sends_nowhere_until_a_unit_is_chosen(
     assert store.ticket(number).unit_id == "hn-zjt"
 
 
+async def test_item3_unit_chosen_by_typing_moves_on_to_the_reason(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """Type part of the unit's name, Enter (the only match is chosen): the focus moves on to
+    the opinion, so what the seat types next lands there (it used to stay in the picker's own
+    list, where the typed opinion went nowhere)."""
+    from console.screens.actions import ReviewReturnDialog, UnitPicker
+    from tests.screens.test_journeys import MANAGER, RST_CLERK, open_from_queue
+    from tests.screens.test_queues import intake, settle
+
+    number = screen_platform.backend(Role.OPERATOR).accept(
+        intake("小区物业乱收停车费"), unit_id="hn-rst"
+    )
+    screen_platform.backend(RST_CLERK).return_ticket(number, "物业收费不属人社职责", "《职能配置》")
+    app = make_app(MANAGER)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_from_queue(pilot, app, number, queue_key="2")  # 退回待审核
+        await pilot.press("t")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, ReviewReturnDialog)
+        await pilot.press("tab", *"住房城乡", "enter")
+        assert form.query_one(UnitPicker).value == "hn-zjt"
+        assert app.focused is form.query_one("#field-reason", Input)
+        await pilot.press(*"属住建监管", "ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, ReviewReturnDialog)
+    view = screen_platform.backend(MANAGER).ticket(number)
+    assert view.unit_id == "hn-zjt"
+    assert next(e for e in view.events if e.action == "return_approved").reason == "属住建监管"
+
+
 async def test_item3_f9_dispatch_sends_nowhere_until_a_unit_is_chosen(
     make_app: Any, screen_platform: ScreenPlatform
 ) -> None:
