@@ -38,7 +38,7 @@ from tests.screens.test_queues import intake, settle, shown
 
 pytestmark = pytest.mark.anyio
 
-SIZE = (140, 45)
+SIZE = (120, 40)
 OPERATOR = Actor("seat-01", "话务员甲", Role.OPERATOR)
 RST_CLERK = Actor("clerk-rst", "人社厅经办戊", Role.UNIT_CLERK, "hn-rst")
 ZJT_CLERK = Actor("clerk-zjt", "住建厅经办庚", Role.UNIT_CLERK, "hn-zjt")
@@ -130,6 +130,15 @@ async def type_text(pilot: Any, text: str) -> None:
     )
 
 
+async def tab_to(pilot: Any, widget: Any, most: int = 8) -> None:
+    """Tab (as the seat does) until ``widget`` has the focus."""
+    for _ in range(most):
+        if pilot.app.focused is widget:
+            return
+        await pilot.press("tab")
+    assert pilot.app.focused is widget, pilot.app.focused
+
+
 async def new_call(pilot: Any, phone: str, text: str, name: str = "") -> None:
     """Type as the operator does from the phone field: number, Tab, name, Ctrl+E, the words.
 
@@ -145,9 +154,7 @@ async def new_call(pilot: Any, phone: str, text: str, name: str = "") -> None:
     await feed_burst(pilot, text)
     form = app.screen.query_one(IntakeForm)
     await wait_for(pilot, lambda: form.text == text, what="the caller's words typed")
-    await wait_for(
-        pilot, lambda: form.fields()["caller_phone"] == phone, what="the number typed"
-    )
+    await wait_for(pilot, lambda: form.fields()["caller_phone"] == phone, what="the number typed")
 
 
 # ====================================================================== 话务员
@@ -170,7 +177,7 @@ async def test_operator_shift_five_calls_in_a_row(
         await wait_for(pilot, lambda: answers.hits, what="KB answers")
         assert answers.highlighted_hit is not None
         assert answers.highlighted_hit.article_id == "hn-rst-001"
-        assert "养老保险交满多少年才能领退休金" in screen_text(app)
+        assert "养老保险交满多少年才能领退休金" in flat(shown(answers))
         await wait_for(pilot, lambda: draft(app).get("caller_name") == "王女士", what="draft 1")
         await pilot.press("f6")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="answer confirm")
@@ -201,7 +208,9 @@ async def test_operator_shift_five_calls_in_a_row(
         refused = await finish_call(pilot, app)
 
         # --- call 3: a complaint dispatched with F9; nothing is chosen until the operator types
-        await new_call(pilot, "13700002222", "公司拖欠工资三个月了，老板一直不接电话", name="李先生")
+        await new_call(
+            pilot, "13700002222", "公司拖欠工资三个月了，老板一直不接电话", name="李先生"
+        )
         await pilot.press("ctrl+l")
         kind = app.screen.query_one("#kind", Select)
         await wait_for(pilot, lambda: kind.expanded, what="kind list")
@@ -292,6 +301,84 @@ async def test_operator_shift_five_calls_in_a_row(
         await pilot.pause()
         form = again.screen.query_one(IntakeForm)
         assert form.text == "" and form.fields()["caller_phone"] == ""
+
+
+# ====================================================================== 专家坐席
+def kb_article(app: Any) -> str:
+    return flat(str(app.screen.query_one("#kb-article-body", Static).render()))
+
+
+async def search_kb(pilot: Any, words: str, first: str) -> None:
+    """Ctrl+F, clear the box (Ctrl+U), type the words; wait for ``first`` to be read."""
+    app = pilot.app
+    await pilot.press("ctrl+f", "ctrl+u")
+    await type_text(pilot, words)
+    await wait_for(
+        pilot,
+        lambda: app.screen.article is not None and app.screen.article.id == first,
+        what=f"{first} shown",
+    )
+
+
+async def test_expert_shift_search_read_copy_flag(
+    make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The expert seat, over SSH, lands on the knowledge base: searches, reads an overdue
+    article beside the results, opens a draft one in full and copies its answer (F12, through
+    the terminal), then finds an article that is wrong and reports it to its owner unit."""
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.8 52000 10.0.0.1 22")  # copies go by OSC 52
+    for name in ("TMUX", "STY"):
+        monkeypatch.delenv(name, raising=False)
+    expert = Actor("exp-01", "专家丙", Role.EXPERT)
+    app = make_app(expert)
+    toasts = Toasts(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.current_mode == "knowledge"
+        assert app.focused is app.screen.query_one("#kb-query", Input)
+        results = app.screen.query_one(AnswerList)
+
+        # --- 公积金提取: the article beside the list says it is past its review date
+        await type_text(pilot, "租房提取公积金")
+        await wait_for(pilot, lambda: app.screen.article is not None, what="article")
+        assert results.hits[0].article_id == "hn-gjj-001"
+        shown_now = kb_article(app)
+        assert "已过复核期" in shown_now and "《住房公积金管理条例》第二十四条" in shown_now
+        assert "省住房公积金管理中心" in shown_now
+
+        # --- 失业保险金: a draft; read in full (Ctrl+B), copy the answer (F12)
+        await search_kb(pilot, "失业保险金怎么领", "hn-rst-003")
+        await pilot.press("enter")  # from the box to the results …
+        assert app.focused is results
+        await pilot.press("ctrl+b")  # … and the article in full
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleDialog), what="in full")
+        body = flat(str(app.screen.query_one("#article-body", Static).render()))
+        assert "草稿：未经承办单位校核" in body
+        article = screen_platform.backend(expert).article("hn-rst-003")
+        assert flat(article.answer) in body and "《失业保险条例》第十四条" in body  # not cut
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ArticleDialog), what="closed")
+        await wait_for(pilot, lambda: "已通过终端（OSC 52）复制" in toasts.text(), what="copied")
+        assert app.clipboard == article.answer.strip()
+
+        # --- 个税汇算: the dates are wrong this year; report it (Ctrl+B, 1, a note)
+        await search_kb(pilot, "个税汇算", "hn-tax-001")
+        await pilot.press("ctrl+b")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleDialog), what="in full")
+        await pilot.press("1")  # 报告有误
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog), what="note prompt")
+        assert app.screen.title_text == "报告知识内容有误"
+        await type_text(pilot, "今年汇算截止日期延至7月15日，答复口径仍写6月30日")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "已报告「内容有误」" in toasts.text(), what="reported")
+        assert app.current_mode == "knowledge" and app.clipboard == article.answer.strip()
+
+    with screen_platform.store.read() as s:
+        flags = s.execute(select(ArticleFlagRow)).scalars().all()
+        assert [(f.article_id, f.unit_id, f.problem, f.note) for f in flags] == [
+            ("hn-tax-001", "hn-tax", "wrong", "今年汇算截止日期延至7月15日，答复口径仍写6月30日")
+        ]
+    # nothing else was flagged, and reading or copying changed no article
+    assert screen_platform.backend(expert).article("hn-rst-003").status == "draft"
 
 
 # ====================================================================== 值班长
@@ -607,3 +694,188 @@ async def test_unit_clerk_shift_sign_reveal_complete_return(
     s = store.ticket(stale)
     assert s.state == State.RETURN_REQUESTED
     assert next(e for e in s.events if e.action == "return").details["late"] in (True, "True")
+
+
+# ====================================================================== 省优化办
+def the_managers_morning(platform: ScreenPlatform) -> dict[str, str]:
+    """What reaches 省优化办 on Monday by 11:10 (every party but the manager, through the
+    backend): the clerk's two returns and a completion request, an urgent incident the shift
+    lead escalated after its 2 h breached, and 住建厅's extension request on a water cut."""
+    stale, misdirected, wages = tickets_for_the_clerk(platform)
+    # the 人社厅 clerk's part
+    rst = platform.backend(RST_CLERK)
+    rst.sign(misdirected)
+    rst.return_ticket(misdirected, "物业收费属住建部门监管，非人社职责", "《物业管理条例》")
+    rst.return_ticket(stale, "施工噪声属生态环境部门", "《噪声污染防治法》")
+    rst.sign(wages)
+    rst.request_completion(wages, "电话", dt.date(2026, 11, 30), "已督促企业结清欠薪，来电人认可")
+    # the operator's part: two special incidents at 09:00
+    op = platform.backend(OPERATOR)
+    urgent = op.accept(
+        intake("化工厂管道泄漏，气味刺鼻", Kind.HELP,
+               incident_summary="开福区化工厂管道泄漏，约30户需疏散"),
+        unit_id="hn-rst",
+        special=Special.URGENT,
+    )  # fmt: skip
+    water = op.accept(
+        intake("小区停水两天，三百户无水可用", Kind.HELP), unit_id="hn-zjt", special=Special.SPECIAL
+    )
+    # the 住建厅 clerk's part: signed, answered in time, asks for more days
+    zjt = platform.backend(ZJT_CLERK)
+    zjt.sign(water)
+    zjt.first_response(water, "已派抢修队赶赴现场")
+    zjt.request_extension(water, 5, "主管道破裂需整段更换，材料两天后到场")
+    # the shift lead's part: the urgent one breached at 11:00, escalated at 11:10
+    platform.clock.advance(dt.timedelta(hours=2, minutes=10))
+    platform.backend(LEAD).escalate(urgent, "超时未响应，人社厅值班电话无人接")
+    return {
+        "stale": stale, "misdirected": misdirected, "wages": wages,
+        "urgent": urgent, "water": water,
+    }  # fmt: skip
+
+
+async def review_return_to(pilot: Any, app: Any, typed: str, unit_id: str, reason: str) -> None:
+    """T on a returned ticket: agree (the default), type part of the new unit's name, Enter
+    (the only match is chosen), the opinion, Ctrl+S."""
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReviewReturnDialog), what="review")
+    form = app.screen
+    picker = form.query_one(UnitPicker)
+    assert picker.value is None and "未选择" in shown(picker.query_one(".picker-chosen"))
+    await pilot.press("tab")  # from 同意/不同意 to the unit filter
+    await type_text(pilot, typed)
+    await pilot.press("enter")
+    assert picker.value == unit_id, picker.value
+    assert "已选" in shown(picker.query_one(".picker-chosen"))
+    assert app.focused is form.query_one("#field-reason", Input)
+    await type_text(pilot, reason)
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen), what="reviewed")
+    await settle(pilot, app)
+
+
+async def test_manager_shift_reassign_returns_review_requests_see_escalation(
+    make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """省优化办 at 11:10: two returns to review — each reassigned (改派) to a unit the manager
+    chooses by typing (nothing preselected; one Ctrl+S without a unit is refused); the wage
+    completion approved; 住建厅's extension refused with a reason; then the escalated urgent
+    incident found on the board, its escalation read in the timeline, and a supervision opened
+    on it because its first response is overdue."""
+    t = the_managers_morning(screen_platform)
+    app = make_app(MANAGER)
+    toasts = Toasts(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        tabs = flat(screen_text(app))
+        assert "退回待审核2" in tabs and "办结待审核1" in tabs and "延期待审核1" in tabs, tabs
+
+        # --- the parking-fee return: read why, try to send it nowhere, then to 住建厅
+        screen = await open_from_queue(pilot, app, t["misdirected"], "2")
+        assert "退回待审核" in shown(screen.query_one("#ticket-header"))
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewReturnDialog), what="review")
+        form = app.screen
+        intro = flat(shown(form.query_one("#dialog-intro")))
+        assert "退回理由：物业收费属住建部门监管，非人社职责" in intro
+        assert "退回单位：省人力资源社会保障厅" in intro
+        await tab_to(pilot, form.query_one("#field-reason", Input))
+        await type_text(pilot, "同意")
+        await pilot.press("ctrl+s")  # no unit chosen: nothing is sent anywhere
+        await settle(pilot, app)
+        assert app.screen is form and "改派" in shown(form.query_one("#dialog-error"))
+        assert app.focused is form.query_one(UnitPicker).query_one(Input)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, what="cancelled")
+        await review_return_to(pilot, app, "住房城乡", "hn-zjt", "物业收费由住建部门监管")
+        assert "承办单位：省住房城乡建设厅" in flat(shown(screen.query_one("#ticket-header")))
+        timeline = flat(shown(screen.query_one("#ticket-timeline")))
+        assert "同意退回" in timeline and "原承办单位：省人力资源社会保障厅" in timeline
+        await pilot.press("escape")
+
+        # --- the late noise return: to 生态环境厅; the timeline still says it was late
+        screen = await open_from_queue(pilot, app, t["stale"], "2")
+        assert "逾期退回：是" in flat(shown(screen.query_one("#ticket-timeline")))
+        await review_return_to(pilot, app, "生态", "hn-sthjt", "噪声污染由生态环境部门查处")
+        assert "承办单位：省生态环境厅" in flat(shown(screen.query_one("#ticket-header")))
+        await pilot.press("escape")
+
+        # --- the wage completion: read the clerk's account, approve (the default)
+        screen = await open_from_queue(pilot, app, t["wages"], "3")
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewDialog), what="completion")
+        intro = flat(shown(app.screen.query_one("#dialog-intro")))
+        assert "沟通方式：电话" in intro and "办理情况：已督促企业结清欠薪，来电人认可" in intro
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, what="approved")
+        await settle(pilot, app)
+        assert "已办结" in flat(shown(screen.query_one("#ticket-header")))
+        await pilot.press("escape")
+
+        # --- 住建厅's extension: refused, with the reason the unit will read
+        screen = await open_from_queue(pilot, app, t["water"], "4")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewDialog), what="extension")
+        form = app.screen
+        intro = flat(shown(form.query_one("#dialog-intro")))
+        assert "申请延期：5个工作日" in intro and "主管道破裂需整段更换" in intro
+        await pilot.press("down", "enter")  # 不同意延期
+        await pilot.press("tab")
+        assert app.focused is form.query_one("#field-reason", TextArea)
+        await type_text(pilot, "停水事项须尽快恢复，请调配临时供水")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, what="refused")
+        await settle(pilot, app)
+        assert "不同意延期" in flat(shown(screen.query_one("#ticket-timeline")))
+        await pilot.press("escape")
+        await settle(pilot, app)
+        await pilot.press("1")  # 我的工单: the morning's pile is done
+        await settle(pilot, app)
+        assert app.screen.query_one(TicketTable).total == 0
+
+        # --- the escalated incident, on the board (F5)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen), what="board")
+        await settle(pilot, app)
+        board = board_of(app)
+        assert board.items[0].number == t["urgent"]
+        assert "已超时 1" in shown(board.query_one("#board-summary"))
+        detail = flat(shown(board.query_one("#board-detail")))
+        assert "上报优化办" in detail and "省优化办" in detail
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen), what="ticket")
+        await settle(pilot, app)
+        screen = app.screen
+        timeline = flat(shown(screen.query_one("#ticket-timeline")))
+        assert "上报优化办班长丁·班长" in timeline
+        assert "理由：超时未响应，人社厅值班电话无人接" in timeline
+        # 督办 on ground 1 (超期未办理: the first response is overdue), by written notice
+        await pilot.press("u")
+        await wait_for(
+            pilot, lambda: app.screen.__class__.__name__ == "SupervisionDialog", what="督办"
+        )
+        await pilot.press("tab", "tab")
+        assert app.focused is app.screen.query_one("#field-note", TextArea)
+        await type_text(pilot, "请人社厅立即作出初步响应并报告处置情况")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, what="supervised")
+        await settle(pilot, app)
+        assert "督办中" in flat(shown(screen.query_one("#ticket-supervisions")))
+        assert "已提交，工单已更新" in toasts.text()
+
+    store = screen_platform.backend(MANAGER)
+    m = store.ticket(t["misdirected"])
+    assert m.state == State.DISPATCHED and m.unit_id == "hn-zjt" and m.return_count == 1
+    s = store.ticket(t["stale"])
+    assert s.state == State.DISPATCHED and s.unit_id == "hn-sthjt"
+    assert store.ticket(t["wages"]).state == State.COMPLETED
+    w = store.ticket(t["water"])
+    assert w.pending == "" and w.state == State.HANDLING
+    refusal = next(e for e in w.events if e.action == "extension_refused")
+    assert refusal.reason == "停水事项须尽快恢复，请调配临时供水"
+    u = store.ticket(t["urgent"])
+    (sup,) = u.supervisions
+    assert sup.ground == 1 and sup.unit_id == "hn-rst"
+    # the new units were notified of nothing special: plain tickets; the urgent one's unit is
+    # unchanged (the manager supervises it, does not move it)
+    assert u.unit_id == "hn-rst"
