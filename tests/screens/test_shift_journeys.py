@@ -224,7 +224,7 @@ async def test_operator_shift_five_calls_in_a_row(
         assert dialog.title_text == "受理并派单：选择承办单位"
         assert dialog.query_one(OptionList).highlighted is None  # no preselected unit
         assert "李先生" in dialog.body.plain and "投诉" in dialog.body.plain
-        await pilot.press(*"人力资源")
+        await type_text(pilot, "人力资源")
         await wait_for(
             pilot, lambda: dialog.query_one(OptionList).option_count == 1, what="filtered"
         )
@@ -249,7 +249,7 @@ async def test_operator_shift_five_calls_in_a_row(
         assert dialog.query_one(OptionList).highlighted is None
         await pilot.press("ctrl+l")  # 特殊事项 → 特殊紧急事项
         assert "特殊紧急事项（2小时内初步响应" in shown(dialog.query_one("#choice-level"))
-        await pilot.press(*"住房城乡")
+        await type_text(pilot, "住房城乡")
         await wait_for(
             pilot, lambda: dialog.query_one(OptionList).option_count == 1, what="filtered"
         )
