@@ -67,6 +67,40 @@ async def test_item1_f9_dispatch_needs_a_phone(make_app: Any) -> None:
         )
 
 
+# ---------------------------------------------------------------- item 4: overdue articles warn on F6
+async def test_item4_f6_with_an_overdue_article_asks_and_records_the_confirmation(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """hn-gjj-001 was due for review on 2026-10-31: the answers pane says so beside it (with
+    its status and review date), F6 asks before closing the call with it, and the answer
+    records that the operator confirmed it (only F3 used to warn)."""
+    from console.widgets.answer_list import AnswerList
+    from tests.screens.test_intake import ticket_number, type_call
+    from tests.screens.test_queues import shown
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", "租房提取公积金需要什么条件")
+        answers = app.screen.query_one(AnswerList)
+        await wait_for(pilot, lambda: answers.hits, what="KB answers")
+        assert answers.highlighted_hit is not None
+        assert answers.highlighted_hit.article_id == "hn-gjj-001"
+        pane = "".join(shown(answers).split())
+        assert "〔已过复核期〕" in pane and "复核期限2026-10-31" in pane and "已校核" in pane
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        assert app.screen.title_text == "确认以此答复？"
+        assert "已过复核期：内容可能已过时" in app.screen.body.plain
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+    answered = next(
+        e for e in screen_platform.backend(Role.MANAGER).ticket(number).events
+        if e.action == "answer"
+    )  # fmt: skip
+    assert answered.details["confirmed"] == "review_overdue"
+
+
 # ---------------------------------------------------------------- raw terminal bytes
 def parsed(*chunks: str) -> list[Any]:
     """What the console's terminal parser makes of the bytes a terminal sends, read by read."""
