@@ -44,6 +44,7 @@ from console.errors import HotlineError, Unavailable
 from console.services.values import Role
 from console.services.views import Actor, ArticleHit
 from console.terminal import install as install_terminal_parser
+from console.widechars import install as install_wide_characters
 
 if TYPE_CHECKING:
     from console.services.backend import Backend
@@ -304,6 +305,7 @@ class HotlineApp(App[None]):
         cursor_blink: bool = True,
         retry_interval: float = 2.0,
     ) -> None:
+        install_wide_characters()  # Chinese across a widget's edge (a toast) drawn whole
         super().__init__()
         self.settings = settings
         self.backend: Backend | None = backend

@@ -555,3 +555,109 @@ async def test_item9_an_open_list_says_how_to_close_it_in_chinese(make_app: Any)
         await pilot.pause(0.3)
         said = [k.description for k in app.screen.query(FooterKey)]
         assert "收起列表" in said and "Dismiss menu" not in said, said
+
+
+# ---------------------------------------------------------------- item 9: a toast keeps its characters
+@pytest.mark.parametrize("size", [(120, 40), (140, 45)])
+async def test_item9_a_toast_over_two_panes_keeps_every_character(
+    make_app: Any, screen_platform: ScreenPlatform, size: tuple[int, int]
+) -> None:
+    """The toast after an action lies across the ticket view's two panes: a Chinese character
+    on a pane's edge was cut in two and both halves blanked (「已提交，工 已更新」 at 120×40,
+    「已提 ，工单已更新」 at 140×45)."""
+    from tests.screens.conftest import screen_text
+    from tests.screens.test_journeys import RST_CLERK
+    from tests.screens.test_queues import intake, settle
+    from tests.screens.test_ticket import open_ticket
+
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    app = make_app(RST_CLERK)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("s")
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: "已提" in screen_text(app), what="the toast")
+        toast = [line for line in screen_text(app).splitlines() if "已提" in line]
+        assert "已提交，工单已更新" in toast[0], toast
+
+
+def test_item9_a_wide_character_on_a_cut_stays_whole_and_the_next_piece_starts_after_it() -> None:
+    from rich.segment import Segment
+    from textual.strip import Strip
+
+    from console.widechars import divide_whole
+
+    strip = Strip([Segment("ab工单c")], 7)  # 工 at cells 2–3, 单 at 4–5
+    plain = [s.text for s in strip.divide([5, 7])]
+    assert plain == ["ab工 ", " c"]  # Textual's own cut blanks 单
+    left, right = divide_whole(strip, [5, 7], lambda i: True, screen_x=10, y=3)
+    assert left.text == "ab工单" and left.cell_length == 6
+    move, *rest = list(right)
+    assert move.control and move.text == "\x1b[4;17H"  # row 3, column 16 (0-based)
+    assert "".join(s.text for s in rest) == "c" and right.cell_length == 1
+    assert [s.text for s in divide_whole(strip, [5, 7], lambda i: False, 10, 3)] == plain
+
+
+def test_item9_in_tmux_the_toast_keeps_every_character(
+    screen_platform: ScreenPlatform, tmp_path: Any
+) -> None:
+    """The same toast in a real terminal (tmux), where Textual redraws only what changed:
+    writing a space into either half of a wide character erases all of it."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    from tests.screens.test_queues import intake
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed here")
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    socket = str(tmp_path / "tmux.sock")
+    env = {
+        **os.environ,
+        "HOTLINE_DB": screen_platform.settings.db_url,
+        "HOTLINE_NOW": "2026-11-25 09:00",
+        "HOTLINE_DATA_DIR": str(screen_platform.settings.data_dir),
+        "HOTLINE_CONFIG": str(tmp_path / "none.toml"),
+        "HOTLINE_SEAT": "经办戊:unit_clerk:hn-rst",
+        "TERM": "xterm-256color",
+    }
+    command = f"{sys.executable} -m console; sleep 30"
+
+    def tmux(*args: str) -> str:
+        done = subprocess.run(["tmux", "-S", socket, *args], capture_output=True, text=True)
+        return done.stdout
+
+    def until(what: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = tmux("capture-pane", "-p", "-t", "hl")
+            if what in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"「{what}」 never shown:\n{screen}")
+
+    subprocess.run(
+        ["tmux", "-S", socket, "-f", os.devnull, "new-session", "-d", "-s", "hl",
+         "-x", "140", "-y", "45", command],
+        check=True, env=env, cwd=os.getcwd(),
+    )  # fmt: skip
+    try:
+        until("待签收")
+        tmux("send-keys", "-t", "hl", "C-o")
+        until("打开工单")
+        tmux("send-keys", "-t", "hl", "-l", number)
+        tmux("send-keys", "-t", "hl", "Enter")
+        until("联系来电人")
+        tmux("send-keys", "-t", "hl", "s")
+        until("确认签收")
+        tmux("send-keys", "-t", "hl", "Enter")
+        screen = until("已提")
+        toast = [line for line in screen.splitlines() if "已提" in line]
+        assert "已提交，工单已更新" in toast[0], toast
+    finally:
+        tmux("kill-server")
