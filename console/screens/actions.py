@@ -152,9 +152,19 @@ class UnitPicker(Vertical):
         options = self.query_one(OptionList)
         if event.value.strip() and options.option_count == 1:
             self.choose(options.get_option_at_index(0).id)
-            self.screen.focus_next()
+            self._focus_past()
             return
         options.focus()
+
+    def _focus_past(self) -> None:
+        """On to the field after the picker (not its own list): what the seat types next
+        belongs there."""
+        chain = self.screen.focus_chain
+        inside = [i for i, w in enumerate(chain) if self in w.ancestors_with_self]
+        if inside and inside[-1] + 1 < len(chain):
+            chain[inside[-1] + 1].focus()
+        else:
+            self.screen.focus_next()
 
     def on_key(self, event: Any) -> None:
         if event.key == "down" and self.query_one(Input).has_focus:
@@ -172,7 +182,7 @@ class UnitPicker(Vertical):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.choose(event.option.id)
-        self.screen.focus_next()
+        self._focus_past()
 
 
 def _in_order(query: str, text: str) -> bool:

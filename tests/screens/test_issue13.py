@@ -67,6 +67,40 @@ async def test_item1_f9_dispatch_needs_a_phone(make_app: Any) -> None:
         )
 
 
+# ---------------------------------------------------------------- item 4: overdue articles warn on F6
+async def test_item4_f6_with_an_overdue_article_asks_and_records_the_confirmation(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """hn-gjj-001 was due for review on 2026-10-31: the answers pane says so beside it (with
+    its status and review date), F6 asks before closing the call with it, and the answer
+    records that the operator confirmed it (only F3 used to warn)."""
+    from console.widgets.answer_list import AnswerList
+    from tests.screens.test_intake import ticket_number, type_call
+    from tests.screens.test_queues import shown
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", "租房提取公积金需要什么条件")
+        answers = app.screen.query_one(AnswerList)
+        await wait_for(pilot, lambda: answers.hits, what="KB answers")
+        assert answers.highlighted_hit is not None
+        assert answers.highlighted_hit.article_id == "hn-gjj-001"
+        pane = "".join(shown(answers).split())
+        assert "〔已过复核期〕" in pane and "复核期限2026-10-31" in pane and "已校核" in pane
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        assert app.screen.title_text == "确认以此答复？"
+        assert "已过复核期：内容可能已过时" in app.screen.body.plain
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+    answered = next(
+        e for e in screen_platform.backend(Role.MANAGER).ticket(number).events
+        if e.action == "answer"
+    )  # fmt: skip
+    assert answered.details["confirmed"] == "review_overdue"
+
+
 # ---------------------------------------------------------------- raw terminal bytes
 def parsed(*chunks: str) -> list[Any]:
     """What the console's terminal parser makes of the bytes a terminal sends, read by read."""
@@ -192,6 +226,38 @@ async def test_item3_return_review_sends_nowhere_until_a_unit_is_chosen(
         await settle(pilot, app)
         assert isinstance(app.screen, TicketScreen)
     assert store.ticket(number).unit_id == "hn-zjt"
+
+
+async def test_item3_unit_chosen_by_typing_moves_on_to_the_reason(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """Type part of the unit's name, Enter (the only match is chosen): the focus moves on to
+    the opinion, so what the seat types next lands there (it used to stay in the picker's own
+    list, where the typed opinion went nowhere)."""
+    from console.screens.actions import ReviewReturnDialog, UnitPicker
+    from tests.screens.test_journeys import MANAGER, RST_CLERK, open_from_queue
+    from tests.screens.test_queues import intake, settle
+
+    number = screen_platform.backend(Role.OPERATOR).accept(
+        intake("小区物业乱收停车费"), unit_id="hn-rst"
+    )
+    screen_platform.backend(RST_CLERK).return_ticket(number, "物业收费不属人社职责", "《职能配置》")
+    app = make_app(MANAGER)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_from_queue(pilot, app, number, queue_key="2")  # 退回待审核
+        await pilot.press("t")
+        await settle(pilot, app)
+        form = app.screen
+        assert isinstance(form, ReviewReturnDialog)
+        await pilot.press("tab", *"住房城乡", "enter")
+        assert form.query_one(UnitPicker).value == "hn-zjt"
+        assert app.focused is form.query_one("#field-reason", Input)
+        await pilot.press(*"属住建监管", "ctrl+s")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, ReviewReturnDialog)
+    view = screen_platform.backend(MANAGER).ticket(number)
+    assert view.unit_id == "hn-zjt"
+    assert next(e for e in view.events if e.action == "return_approved").reason == "属住建监管"
 
 
 async def test_item3_f9_dispatch_sends_nowhere_until_a_unit_is_chosen(
@@ -489,3 +555,92 @@ async def test_item9_an_open_list_says_how_to_close_it_in_chinese(make_app: Any)
         await pilot.pause(0.3)
         said = [k.description for k in app.screen.query(FooterKey)]
         assert "收起列表" in said and "Dismiss menu" not in said, said
+
+
+# ---------------------------------------------------------------- item 9: a toast keeps its characters
+@pytest.mark.parametrize("size", [(120, 40), (140, 45)])
+async def test_item9_a_toast_over_two_panes_keeps_every_character(
+    make_app: Any, screen_platform: ScreenPlatform, size: tuple[int, int]
+) -> None:
+    """The toast after an action lies across the ticket view's two panes: a Chinese character
+    on a pane's edge was cut in two and both halves blanked (「已提交，工 已更新」 at 120×40,
+    「已提 ，工单已更新」 at 140×45)."""
+    from tests.screens.conftest import screen_text
+    from tests.screens.test_journeys import RST_CLERK
+    from tests.screens.test_queues import intake, settle
+    from tests.screens.test_ticket import open_ticket
+
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    app = make_app(RST_CLERK)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("s")
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        await wait_for(pilot, lambda: "已提" in screen_text(app), what="the toast")
+        toast = [line for line in screen_text(app).splitlines() if "已提" in line]
+        assert "已提交，工单已更新" in toast[0], toast
+
+
+def test_item9_in_tmux_the_toast_keeps_every_character(
+    screen_platform: ScreenPlatform, tmp_path: Any
+) -> None:
+    """The same toast in a real terminal (tmux), where Textual redraws only what changed:
+    writing a space into either half of a wide character erases all of it."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    from tests.screens.test_queues import intake
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed here")
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    socket = str(tmp_path / "tmux.sock")
+    env = {
+        **os.environ,
+        "HOTLINE_DB": screen_platform.settings.db_url,
+        "HOTLINE_NOW": "2026-11-25 09:00",
+        "HOTLINE_DATA_DIR": str(screen_platform.settings.data_dir),
+        "HOTLINE_CONFIG": str(tmp_path / "none.toml"),
+        "HOTLINE_SEAT": "经办戊:unit_clerk:hn-rst",
+        "TERM": "xterm-256color",
+    }
+    command = f"{sys.executable} -m console; sleep 30"
+
+    def tmux(*args: str) -> str:
+        done = subprocess.run(["tmux", "-S", socket, *args], capture_output=True, text=True)
+        return done.stdout
+
+    def until(what: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = tmux("capture-pane", "-p", "-t", "hl")
+            if what in screen:
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"「{what}」 never shown:\n{screen}")
+
+    subprocess.run(
+        ["tmux", "-S", socket, "-f", os.devnull, "new-session", "-d", "-s", "hl",
+         "-x", "140", "-y", "45", command],
+        check=True, env=env, cwd=os.getcwd(),
+    )  # fmt: skip
+    try:
+        until("待签收")
+        tmux("send-keys", "-t", "hl", "C-o")
+        until("打开工单")
+        tmux("send-keys", "-t", "hl", "-l", number)
+        tmux("send-keys", "-t", "hl", "Enter")
+        until("联系来电人")
+        tmux("send-keys", "-t", "hl", "s")
+        until("确认签收")
+        tmux("send-keys", "-t", "hl", "Enter")
+        screen = until("已提")
+        toast = [line for line in screen.splitlines() if "已提" in line]
+        assert "已提交，工单已更新" in toast[0], toast
+    finally:
+        tmux("kill-server")
