@@ -5,7 +5,10 @@
 - a large outage or pollution → 特殊事项 (R-SPECIAL);
 - a matter for the courts, arbitration, reconsideration, discipline inspection or information
   disclosure → ground 2 of R-INADMISSIBLE;
-- a help request read as a consultation → the kind 求助, whose limit the caller is then told.
+- a help request read as a consultation → the kind 求助, whose limit the caller is then told;
+- a matter a sub-centre's own line settles (social insurance and wages 12333, consumer
+  complaints 12315, legal aid 12348, electricity 95598, tax 12366) → its sub-centre, to which
+  the call may be transferred (R-SUBCENTRE; Ctrl+T), unless the matter is an incident.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ from console.services.values import Kind, Special
 class TriageHint:
     """One suggestion for the seat: ``text`` to read, the rule behind it, what it proposes."""
 
-    code: str  # "urgent", "special", "ground5", "ground2"
+    code: str  # "urgent", "special", "ground5", "ground2", "subcentre"
     text: str
     rule: str
     ground: int | None = None
     special: Special = Special.NONE
     kind: Kind | None = None
     words: tuple[str, ...] = ()  # the caller's words that raised it
+    unit_id: str = ""  # the sub-centre's unit (code "subcentre")
 
 
 # (words, emergency line, what it is)
@@ -66,6 +70,23 @@ GROUND2_WORDS = (
     "监察委",
     "信息公开",
 )
+
+# (words, the sub-centre's unit, its line, what it settles)
+SUBCENTRES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
+    (
+        ("社保", "社会保险", "养老保险", "失业保险", "失业金", "工伤", "拖欠工资", "欠薪",
+         "劳动合同", "退休金", "职业资格"),
+        "hn-rst", "12333", "人社",
+    ),
+    (
+        ("消费投诉", "假冒伪劣", "商品质量", "虚假宣传", "价格欺诈", "食品安全", "过期食品",
+         "缺斤少两", "不给退款", "拒绝退款"),
+        "hn-scjgj", "12315", "市场监管",
+    ),
+    (("法律援助", "公证", "律师", "法律咨询"), "hn-sft", "12348", "法律服务"),
+    (("停电", "电费", "电表", "供电", "电压不稳"), "hn-sgcc", "95598", "供电服务"),
+    (("个税", "个人所得税", "发票", "纳税", "退税", "税务"), "hn-tax", "12366", "税务"),
+)  # fmt: skip
 
 
 def _found(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -112,6 +133,20 @@ def triage(text: str, kind: Kind | None = None) -> list[TriageHint]:
                 words=found,
             )
         )
+    if not any(h.special is not Special.NONE for h in hints):
+        for words, unit_id, line, what in SUBCENTRES:
+            found = _found(flat, words)
+            if found:
+                hints.append(
+                    TriageHint(
+                        "subcentre",
+                        f"属于{line}（{what}）分中心受理范围：可转分中心（Ctrl+T），或照常受理派单",
+                        "R-SUBCENTRE",
+                        words=found,
+                        unit_id=unit_id,
+                    )
+                )
+                break
     found = _found(flat, GROUND2_WORDS)
     if found:
         hints.append(

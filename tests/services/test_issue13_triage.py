@@ -21,3 +21,22 @@ def test_item7_court_judgment_hints_ground2() -> None:
 def test_item7_outage_hints_special_and_plain_requests_none() -> None:
     assert [h.code for h in triage("小区大面积停电三天了")] == ["special"]
     assert triage("门口路灯坏了一个月") == []
+
+
+def test_item7_subcentre_matters_hint_their_line_and_the_transfer() -> None:
+    cases = {
+        "公司拖欠工资三个月不发": ("hn-rst", "12333"),
+        "网购的商品质量太差，商家不给退款": ("hn-scjgj", "12315"),
+        "我想申请法律援助": ("hn-sft", "12348"),
+        "这个月电费怎么这么高": ("hn-sgcc", "95598"),
+        "个人所得税汇算怎么退税": ("hn-tax", "12366"),
+    }
+    for text, (unit_id, line) in cases.items():
+        (hint,) = [h for h in triage(text) if h.code == "subcentre"]
+        assert hint.unit_id == unit_id and line in hint.text, text
+        assert hint.rule == "R-SUBCENTRE" and "Ctrl+T" in hint.text
+
+
+def test_item7_an_incident_is_not_sent_to_a_subcentre() -> None:
+    """A large outage is a special incident for the platform first (4 h), not a 95598 call."""
+    assert [h.code for h in triage("小区大面积停电三天了")] == ["special"]
