@@ -289,16 +289,21 @@ class Router:
 
     # ------------------------------------------------------------------ scoring
     def target_scores(
-        self, text: str, domain: Domain | str | None = None, reading: Reading | None = None
+        self,
+        text: str,
+        domain: Domain | str | None = None,
+        reading: Reading | None = None,
+        neighbours: Sequence[tuple[str, str, float]] | None = None,
     ) -> dict[str, float]:
-        """Every target's combined score for a request (higher is better)."""
+        """Every target's combined score for a request (higher is better); ``neighbours`` are
+        the nearest past tickets when already looked up."""
         w = self.weights
         reading = reading or read(text, self.catalogue)
         scores: dict[str, float] = defaultdict(float)
         if self.model is not None:
             for target, p in self.model.probabilities(text).items():
                 scores[target] += w.model * p
-        for target, share in self._memory_votes(text, reading).items():
+        for target, share in self._memory_votes(text, reading, neighbours).items():
             scores[target] += w.memory * share
         for target, share in self._term_votes(reading).items():
             scores[target] += w.terms * share
@@ -308,14 +313,21 @@ class Router:
                 scores[target] += w.domain
         return {t: s for t, s in scores.items() if t in self.catalogue.targets}
 
-    def _memory_votes(self, text: str, reading: Reading) -> dict[str, float]:
+    def _memory_votes(
+        self,
+        text: str,
+        reading: Reading,
+        neighbours: Sequence[tuple[str, str, float]] | None = None,
+    ) -> dict[str, float]:
         """Votes of the nearest past tickets. A neighbour about another matter type than the
         request (both name one, and none in common) is similar in words only: it does not vote."""
         w = self.weights
         votes: dict[str, float] = defaultdict(float)
         best: dict[str, float] = defaultdict(float)
         mine = set(reading.matter_ids[:2])
-        for key, target, sim in self.memory.nearest(text, w.neighbours):
+        if neighbours is None:
+            neighbours = self.memory.nearest(text, w.neighbours)
+        for key, target, sim in neighbours:
             theirs = self.memory.matters_of(key)
             if mine and theirs and not mine & theirs:
                 continue
@@ -369,7 +381,9 @@ class Router:
         if k <= 0 or not text.strip():
             return []
         reading = read(text, self.catalogue)
-        scores = self.target_scores(text, domain, reading)
+        # looked up once: they vote in the scores and give the reasons
+        neighbours = self.memory.nearest(text, self.weights.neighbours)
+        scores = self.target_scores(text, domain, reading, neighbours)
         if not scores:
             return []
         city = self.catalogue.resolve_place(place)
@@ -379,7 +393,6 @@ class Router:
             from_text = city is not None
         total = sum(scores.values()) or 1.0
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        neighbours = self.memory.nearest(text, self.weights.neighbours)
         out: list[UnitSuggestion] = []
         for target, score in ranked:
             out.append(
