@@ -93,10 +93,12 @@ def _embedded_file(verb: str, file: str) -> Path:
         raise NotEmbedded(f"db {verb} 只用于内嵌 SQLite 数据库（HOTLINE_DB 指向其他数据库）")
     dump, restore = pg_commands(settings.db_url, file)
     key = audit_key_path(settings, settings.db_url)
-    raise NotEmbedded(
-        f"PostgreSQL 请用 pg_dump 备份：{dump}；用 pg_restore 恢复：{restore}，"
-        f"然后运行 hotline audit verify（审计密钥 {key} 不在转储中，须另行保存）"
-    )
+    # the how-to in full on standard output (a long path would be cut in a one-line message)
+    print(f"备份：{dump}")
+    print(f"恢复：{restore}")
+    print("恢复后：hotline audit verify")
+    print(f"审计密钥 {key} 不在转储中，须另行保存")
+    raise NotEmbedded("PostgreSQL 的备份与恢复用 pg_dump / pg_restore，命令见上")
 
 
 def _backup(args: argparse.Namespace) -> int:

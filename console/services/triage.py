@@ -140,7 +140,7 @@ def triage(text: str, kind: Kind | None = None) -> list[TriageHint]:
                 hints.append(
                     TriageHint(
                         "subcentre",
-                        f"属于{line}（{what}）分中心受理范围：可转分中心（Ctrl+T），或照常受理派单",
+                        f"{line}（{what}）分中心事项：可转分中心（Ctrl+T）或照常受理",
                         "R-SUBCENTRE",
                         words=found,
                         unit_id=unit_id,

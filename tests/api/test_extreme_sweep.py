@@ -461,7 +461,7 @@ def sweep_api(
 ) -> Iterator[Api]:
     folder = tmp_path_factory.mktemp(f"sweep-{request.param}")
     if request.param == "postgres":
-        url = request.getfixturevalue("pg_database")
+        url = request.getfixturevalue("module_pg_database")
     else:
         url = f"sqlite:///{folder / 'h.db'}"
     yield from start_api(url, folder)

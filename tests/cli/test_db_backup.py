@@ -343,14 +343,15 @@ def test_backup_of_another_installation_refused(platform: Platform, tmp_path: Pa
 
 
 def test_postgres_backup_says_how(tmp_path: Path) -> None:
-    """Item 6: on PostgreSQL the verbs say in one line how pg_dump and pg_restore do it (the
-    password never shown); nothing is written."""
+    """Item 6: on PostgreSQL the verbs print how pg_dump and pg_restore do it (the password
+    never shown) and refuse in one line; nothing is written."""
     url = "postgresql+psycopg://hotline:s3cret@db.example:5432/hotline"
     for verb in ("backup", "restore"):
         out = hotline(tmp_path / "a", "db", verb, str(tmp_path / "dump.pgc"), db=url)
         line = one_line(out)
-        assert out.returncode == 1
-        assert "pg_dump --format=custom" in line and "pg_restore" in line, line
-        assert "postgresql://hotline@db.example:5432/hotline" in line
-        assert "s3cret" not in line
+        assert out.returncode == 1 and "pg_dump" in line, line
+        how = out.stdout
+        assert "pg_dump --format=custom" in how and "pg_restore" in how, how
+        assert "postgresql://hotline@db.example:5432/hotline" in how and str(tmp_path) in how
+        assert "s3cret" not in how + line
         assert not (tmp_path / "dump.pgc").exists()
