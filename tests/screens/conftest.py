@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -440,3 +441,22 @@ def screen_text(app: object) -> str:
     import html
 
     return html.unescape(text).replace("\xa0", " ")
+
+
+class Toasts:
+    """Every toast and bell of an app, recorded (the seat hears the bell, reads the toast)."""
+
+    def __init__(self, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.said: list[tuple[str, str]] = []
+        self.bells = 0
+        monkeypatch.setattr(app, "notify", self._notify)
+        monkeypatch.setattr(app, "bell", self._ring)
+
+    def _notify(self, message: str, *, title: str = "", **_: Any) -> None:
+        self.said.append((title, str(message)))
+
+    def _ring(self) -> None:
+        self.bells += 1
+
+    def text(self) -> str:
+        return "\n".join(f"{t} {m}" for t, m in self.said)

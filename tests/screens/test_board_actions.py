@@ -14,29 +14,10 @@ from console.app import HotlineApp
 from console.screens.board import BoardScreen
 from console.services.values import Kind, Role, Special
 from console.store.models import AuditRow, OutboxRow
-from tests.screens.conftest import ScreenPlatform, screen_text, wait_for
+from tests.screens.conftest import ScreenPlatform, Toasts, screen_text, wait_for
 from tests.screens.test_queues import intake, settle, shown
 
 pytestmark = pytest.mark.anyio
-
-
-class Toasts:
-    """Records every toast and bell of an app."""
-
-    def __init__(self, app: HotlineApp, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.said: list[tuple[str, str]] = []
-        self.bells = 0
-        monkeypatch.setattr(app, "notify", self.notify)
-        monkeypatch.setattr(app, "bell", self.ring)
-
-    def notify(self, message: str, *, title: str = "", **_: Any) -> None:
-        self.said.append((title, str(message)))
-
-    def ring(self) -> None:
-        self.bells += 1
-
-    def text(self) -> str:
-        return "\n".join(f"{t} {m}" for t, m in self.said)
 
 
 def board(app: HotlineApp) -> BoardScreen:

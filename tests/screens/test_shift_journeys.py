@@ -31,7 +31,7 @@ from console.widgets.checklist import GroundChecklist
 from console.widgets.dialogs import ChoiceDialog, ConfirmDialog, InfoDialog, PromptDialog
 from console.widgets.intake_form import IntakeForm
 from console.widgets.ticket_table import TicketTable
-from tests.screens.conftest import ScreenPlatform, screen_text, wait_for
+from tests.screens.conftest import ScreenPlatform, Toasts, screen_text, wait_for
 from tests.screens.test_intake import choice_ready, ticket_number
 from tests.screens.test_issue13 import feed_burst
 from tests.screens.test_queues import intake, settle, shown
@@ -44,25 +44,6 @@ RST_CLERK = Actor("clerk-rst", "人社厅经办戊", Role.UNIT_CLERK, "hn-rst")
 ZJT_CLERK = Actor("clerk-zjt", "住建厅经办庚", Role.UNIT_CLERK, "hn-zjt")
 LEAD = Actor("lead-01", "班长丁", Role.SHIFT_LEAD)
 MANAGER = Actor("mgr-01", "优化办己", Role.MANAGER)
-
-
-class Toasts:
-    """Every toast and bell of an app, recorded (the seat hears the bell, reads the toast)."""
-
-    def __init__(self, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.said: list[tuple[str, str]] = []
-        self.bells = 0
-        monkeypatch.setattr(app, "notify", self._notify)
-        monkeypatch.setattr(app, "bell", self._ring)
-
-    def _notify(self, message: str, *, title: str = "", **_: Any) -> None:
-        self.said.append((title, str(message)))
-
-    def _ring(self) -> None:
-        self.bells += 1
-
-    def text(self) -> str:
-        return "\n".join(f"{t} {m}" for t, m in self.said)
 
 
 def flat(text: str) -> str:
