@@ -102,7 +102,14 @@ def _worker(args: argparse.Namespace) -> int:
         p = open_platform(settings)
         try:
             tickets = TicketService(p.store, p.clock, p.calendar, p.rules, WORKER_ACTOR)
-            worker = Worker(p.store, sink, p.clock, tickets.settle_callbacks, batch=batch)
+            worker = Worker(
+                p.store,
+                sink,
+                p.clock,
+                tickets.settle_callbacks,
+                remind=tickets.remind_deadlines,
+                batch=batch,
+            )
             if args.once:
                 _print(worker.tick(), args.json)
                 audit_checkpoint(p.store)
@@ -237,7 +244,7 @@ def _print(report: TickReport, as_json: bool) -> None:
     d = report.delivery
     print(
         f"已发送 {len(d.delivered)} 条，待重试 {len(d.retried)} 条，已放弃 {len(d.given_up)} 条；"
-        f"回访视为基本满意 {len(report.settled)} 件",
+        f"回访视为基本满意 {len(report.settled)} 件；时限提醒 {len(report.reminded)} 条",
         flush=True,
     )
     for label, keys in (
@@ -246,6 +253,7 @@ def _print(report: TickReport, as_json: bool) -> None:
         ("已放弃", d.given_up),
         ("已交回", d.released),
         ("视为基本满意", report.settled),
+        ("时限提醒", report.reminded),
     ):
         for key in keys:
             print(f"  {label} {key}", flush=True)

@@ -522,6 +522,18 @@ class NoteDialog(ActionDialog):
             "answer_callback",
             "咨询事项须在承诺后24小时内以短信或回电答复来电人（R-CONSULT）。",
         ),
+        "report_co_part": (
+            "协办反馈",
+            "note",
+            "report_co_part",
+            "疑难复杂事项由牵头单位办理，配合单位应积极配合，在此记录本单位承担的工作（R-COMPLEX）。",
+        ),
+        "urge": (
+            "催办",
+            "note",
+            "urge",
+            "催办内容通过短信发给承办单位联络员，并记入工单（R-LIMIT）。",
+        ),
     }
 
     def __init__(self, context: ActionContext) -> None:
@@ -536,6 +548,8 @@ class NoteDialog(ActionDialog):
             "first_response": "first_response",
             "report_progress": "progress",
             "answer_callback": "consult",
+            "report_co_part": "limit",
+            "urge": "limit",
         }[self.context.action.action]
         clock = next((c for c in self.context.view.clocks if c.key == key and c.running), None)
         if clock is not None:
@@ -912,6 +926,8 @@ DIALOGS: dict[str, type[ActionDialog]] = {
     "first_response": NoteDialog,
     "report_progress": NoteDialog,
     "answer_callback": NoteDialog,
+    "report_co_part": NoteDialog,
+    "urge": NoteDialog,
     "review_return": ReviewReturnDialog,
     "review_completion": ReviewDialog,
     "review_extension": ReviewDialog,

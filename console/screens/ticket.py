@@ -77,6 +77,8 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
     "extend_supervision": ("y", "督办延期"),
     "close_supervision": ("b", "督办办结"),
     "answer_callback": ("h", "回复来电人"),
+    "report_co_part": ("w", "协办反馈"),
+    "urge": ("g", "催办"),
 }
 
 CONTACT_ROLES = frozenset(

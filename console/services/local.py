@@ -363,6 +363,12 @@ class LocalBackend:
     def report_progress(self, number: str, note: str, version: int | None = None) -> None:
         self.tickets.report_progress(number, note, version)
 
+    def report_co_part(self, number: str, note: str, version: int | None = None) -> None:
+        self.tickets.report_co_part(number, note, version)
+
+    def urge(self, number: str, note: str, version: int | None = None) -> None:
+        self.tickets.urge(number, note, version)
+
     def request_completion(
         self,
         number: str,

@@ -581,6 +581,12 @@ class RemoteBackend:
     def report_progress(self, number: str, note: str, version: int | None = None) -> None:
         self._command(f"{self._t(number)}/progress", {"note": note, "version": version})
 
+    def report_co_part(self, number: str, note: str, version: int | None = None) -> None:
+        self._command(f"{self._t(number)}/co-part", {"note": note, "version": version})
+
+    def urge(self, number: str, note: str, version: int | None = None) -> None:
+        self._command(f"{self._t(number)}/urge", {"note": note, "version": version})
+
     def request_completion(
         self,
         number: str,

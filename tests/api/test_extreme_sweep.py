@@ -125,6 +125,12 @@ RECIPES: dict[str, tuple[str, str, list[tuple[str, str, dict[str, Any]]]]] = {
     T + "first-response": ("rst", "special", []),
     T + "progress": ("rst", "special", [("first-response", "rst", {})]),
     T + "renotify": ("manager", "special", []),
+    T + "urge": ("manager", "complaint", []),
+    T + "co-part": (
+        "zjt",
+        "complaint",
+        [("designate-lead", "manager", {"lead_unit_id": "hn-rst", "co_unit_ids": ["hn-zjt"]})],
+    ),
     T + "escalate": ("manager", "special", []),
     T + "answer-callback": ("operator", "consultation", []),
     T + "callback": ("operator", "complaint", CALLBACK_DUE),

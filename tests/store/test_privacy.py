@@ -182,7 +182,7 @@ def test_r_confidential_extension_notice_target_masked_or_hidden_from_the_unit(
 
     def caller_notice(seat: LocalBackend, number: str) -> str:
         notes = seat.ticket(number).notifications
-        (sms,) = [n for n in notes if n.channel == "sms"]
+        (sms,) = [n for n in notes if n.channel == "sms" and n.target_label.startswith("来电人")]
         assert PHONE not in repr(notes)
         return str(sms.target_label)
 
@@ -195,8 +195,8 @@ def test_r_confidential_extension_notice_target_masked_or_hidden_from_the_unit(
     with p.store.write() as s:
         for row in s.execute(select(OutboxRow).where(OutboxRow.channel == "sms")).scalars():
             row.attempts, row.last_error = 1, f"gateway refused {PHONE}: busy"
-    (sms,) = p.rst.ticket(secret).notifications
+    (sms,) = [n for n in p.rst.ticket(secret).notifications if n.target_label.startswith("来电人")]
     assert sms.last_error == "gateway refused （保密）: busy"
     assert sms.status_label == "重试中（第1次）"
-    (sms,) = p.rst.ticket(plain).notifications
+    (sms,) = [n for n in p.rst.ticket(plain).notifications if n.target_label.startswith("来电人")]
     assert sms.last_error == "gateway refused 138****1234: busy"

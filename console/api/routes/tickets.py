@@ -153,6 +153,20 @@ def report_progress(backend: Seat, number: TicketNumber, body: NoteIn) -> None:
     backend.report_progress(number, body.note, body.version)
 
 
+@router.post("/tickets/{number}/co-part", operation_id="report_co_part", status_code=204)
+def report_co_part(backend: Seat, number: TicketNumber, body: NoteIn) -> None:
+    """A co-unit's part of the work on a complex matter (协办反馈, R-COMPLEX)."""
+    ensure_visible(backend, number)
+    backend.report_co_part(number, body.note, body.version)
+
+
+@router.post("/tickets/{number}/urge", operation_id="urge", status_code=204)
+def urge(backend: Seat, number: TicketNumber, body: NoteIn) -> None:
+    """催办: the manager or a supervisor presses the unit holding the ticket."""
+    ensure_visible(backend, number)
+    backend.urge(number, body.note, body.version)
+
+
 @router.post(
     "/tickets/{number}/request-completion", operation_id="request_completion", status_code=204
 )

@@ -310,6 +310,7 @@ class TickReport:
 
     delivery: Delivery = field(default_factory=Delivery)
     settled: tuple[str, ...] = ()  # tickets closed as basically satisfied (R-DEFAULT-SATISFIED)
+    reminded: tuple[str, ...] = ()  # deadline reminders written for the units (红黄灯)
 
     def as_json(self) -> dict[str, list[str]]:
         return {
@@ -319,6 +320,7 @@ class TickReport:
             "released": list(self.delivery.released),
             "alarms": list(self.delivery.alarms),
             "settled": list(self.settled),
+            "reminded": list(self.reminded),
         }
 
     @property
@@ -327,9 +329,11 @@ class TickReport:
 
 
 class Worker:
-    """One tick = deliver the due outbox rows, then run the timers.
+    """One tick = write the deadline reminders, deliver the due outbox rows, then settle.
 
-    The timers: call-backs with no rating 72 hours after an automatic call-back are closed as
+    The reminders (``remind`` — ``TicketService.remind_deadlines``): one message to a unit for
+    each of its clocks that turned yellow or red since the last tick (tickets/reminders.py),
+    written first so that they go out in the same tick. The settling: call-backs with no rating 72 hours after an automatic call-back are closed as
     basically satisfied (``settle`` — ``TicketService.settle_callbacks`` acting as
     :data:`WORKER_ACTOR`, R-DEFAULT-SATISFIED). Everything runs as that seat from ``origin``.
     """
@@ -341,6 +345,7 @@ class Worker:
         clock: Clock,
         settle: Callable[[], Sequence[str]],
         *,
+        remind: Callable[[], Sequence[str]] | None = None,
         batch: int = DEFAULT_BATCH,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         backoff: Backoff = Backoff(),
@@ -351,6 +356,7 @@ class Worker:
         self.sink = sink
         self.clock = clock
         self.settle = settle
+        self.remind = remind
         self.batch = batch
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -359,6 +365,7 @@ class Worker:
 
     def tick(self, should_stop: Callable[[], bool] | None = None) -> TickReport:
         with audit.audit_context(WORKER_ACTOR, self.origin):
+            reminded = tuple(self.remind()) if self.remind is not None else ()
             delivery = deliver_due(
                 self.store,
                 self.sink,
@@ -370,9 +377,9 @@ class Worker:
                 should_stop=should_stop,
             )
             if should_stop is not None and should_stop():
-                return TickReport(delivery)
+                return TickReport(delivery, reminded=reminded)
             settled = tuple(self.settle())
-        return TickReport(delivery, settled)
+        return TickReport(delivery, settled, reminded)
 
 
 # ---------------------------------------------------------------------- a person decides

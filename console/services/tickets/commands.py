@@ -19,7 +19,7 @@ from console.errors import Conflict, InputError, NotFound, PermissionDenied, Rul
 from console.services.calendar.workdays import WorkCalendar
 from console.services.clock import Clock, local
 from console.services.inputs import check_text
-from console.services.tickets import workflow
+from console.services.tickets import reminders, workflow
 from console.services.tickets.deadlines import Due, hours_due, wd_due
 from console.services.tickets.rules import RuleTable
 from console.services.values import (
@@ -238,6 +238,20 @@ class TicketService:
     def _outbox(
         self, s: Session, t: TicketRow, channel: str, target: str, key: str, **payload: Any
     ) -> None:
+        self._message(s, t, channel, target, key, payload)
+
+    def _message(
+        self,
+        s: Session,
+        t: TicketRow,
+        channel: str,
+        target: str,
+        key: str,
+        payload: dict[str, Any],
+        not_before: dt.datetime | None = None,
+    ) -> None:
+        """A message to send through the outbox; ``not_before`` holds it back (quiet hours)."""
+        now = self.clock.now()
         s.add(
             OutboxRow(
                 ticket_id=t.id,
@@ -245,7 +259,8 @@ class TicketService:
                 target=target,
                 payload=payload,
                 idempotency_key=f"{t.number}:{key}",
-                created_at=self.clock.now(),
+                created_at=now,
+                next_attempt_at=not_before if not_before is not None and not_before > now else None,
             )
         )
 
@@ -571,9 +586,27 @@ class TicketService:
             self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{n}", **notice)
             self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{n}", **report)
             self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{n}", **report)
+        else:
+            self._dispatch_notice(s, t, unit, now)
         self._event(
             s, t, "dispatch", reason, now, unit_id=unit.id, co_unit_ids=",".join(co_unit_ids)
         )
+
+    def _dispatch_notice(self, s: Session, t: TicketRow, unit: UnitRow, now: dt.datetime) -> None:
+        """派单提醒 to the unit of an ordinary ticket: its sign and handling deadlines, sent
+        outside the quiet hours (reminders.py)."""
+        sign, limit = self._clock(t, "sign"), self._clock(t, "limit")
+        assert sign is not None and limit is not None
+        message = reminders.dispatch_message(str(t.number), unit.name, sign.due_at, limit.due_at)
+        payload = {
+            "kind": "dispatch_notice",
+            "unit": unit.name,
+            "sign_due": sign.due_at.isoformat(),
+            "limit_due": limit.due_at.isoformat(),
+            "message": message,
+        }
+        key = f"dispatch:{unit.id}:{len(t.clocks)}"
+        self._message(s, t, "sms", unit.id, key, payload, first_allowed_moment(now))
 
     @_name_the_writer
     def sign(self, number: str, version: int | None = None) -> None:
@@ -809,6 +842,74 @@ class TicketService:
                 f"{self.actor.name}上报：{reason}",
             )
             self._event(s, t, "escalate", reason, now, to=MANAGER_OFFICE, count=count)
+
+    @_name_the_writer
+    def urge(self, number: str, note: str, version: int | None = None) -> None:
+        """催办: the manager or a supervisor presses the unit holding the ticket: an event on
+        the timeline and a message to the unit (its liaison) through the outbox."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("urge", t)
+            note = _note("note", note, "催办内容")
+            unit = self._unit(s, str(t.unit_id))
+            count = self._count_events(s, t, "urge") + 1
+            limit = self._clock(t, "limit")
+            due = limit.due_at if limit is not None and limit.running else None
+            self._outbox(
+                s,
+                t,
+                "sms",
+                unit.id,
+                f"urge:{unit.id}:{count}",
+                kind="urge",
+                unit=unit.name,
+                message=reminders.urge_message(str(t.number), unit.name, note, due),
+            )
+            self._event(s, t, "urge", note, now, unit_id=unit.id, count=count)
+
+    @_name_the_writer
+    def report_co_part(self, number: str, note: str, version: int | None = None) -> None:
+        """协办反馈: a co-unit (配合单位) of a complex matter records its part of the work on
+        the lead unit's ticket (R-COMPLEX, Art. 16: 事项涉及的单位应当积极配合办理). The lead
+        unit reads it on the timeline before it applies for completion."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("report_co_part", t)
+            note = _note("note", note, "协办情况")
+            self._event(s, t, "co_part", note, now, unit_id=self.actor.unit_id)
+
+    def remind_deadlines(self) -> list[str]:
+        """红黄灯预警: a reminder to the unit for each of its clocks that has turned yellow or
+        red since the last run (reminders.py). Run by the platform (``hotline worker``) or
+        the manager; returns the outbox keys written."""
+        if self.actor.role not in SETTLE_ROLES:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能发送时限提醒（只有管理部门或系统可以）",
+                rule="R-SECURITY",
+            )
+        now = self.clock.now()
+        written = []
+        with self.store.write() as s:
+            names = {uid: name for uid, name in s.execute(select(UnitRow.id, UnitRow.name))}
+            for r in reminders.due_reminders(s, now):
+                t, clock = r.ticket, r.clock
+                unit_name = names.get(str(t.unit_id), str(t.unit_id))
+                special = t.special != Special.NONE.value
+                payload = {
+                    "kind": "reminder",
+                    "level": r.level.key,
+                    "clock": clock.key,
+                    "rule": clock.rule,
+                    "due": clock.due_at.isoformat(),
+                    "unit": unit_name,
+                    "message": reminders.reminder_message(str(t.number), unit_name, clock, r.level),
+                }
+                wait = None if special else first_allowed_moment(now)
+                self._message(s, t, "sms", str(t.unit_id), r.key, payload, wait)
+                written.append(f"{t.number}:{r.key}")
+        return written
 
     @_name_the_writer
     def add_note(self, number: str, note: str, version: int | None = None) -> None:
@@ -1394,6 +1495,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
+
+
+MAX_NOTE = 2_000
+"""The longest note a unit or the manager writes on a ticket (协办反馈, 催办)."""
+
+
+def _note(field: str, value: object, what: str) -> str:
+    """A note as typed, trimmed: text, not empty, at most :data:`MAX_NOTE` characters."""
+    text = check_text(field, value, limit=MAX_NOTE).strip()
+    if not text:
+        raise InputError(field, f"{what}不能为空")
+    return text
 
 
 def require_contact(intake: Intake, rule: str, why: str) -> None:

@@ -101,6 +101,8 @@ EVENT_LABELS = {
     "renotify": "重新通知",
     "escalate": "上报优化办",
     "note": "备注",
+    "urge": "催办",
+    "co_part": "协办反馈",
 }
 
 # the outbox's channels (console.services.tickets.commands) as a seat reads them
@@ -368,6 +370,8 @@ class Queries:
         for name, spec in workflow.ACTIONS.items():
             if self.actor.role not in spec.roles:
                 continue
+            if spec.co_unit_bound and self.actor.unit_id not in unit_ids[1:]:
+                continue  # 协办反馈 is offered to the co-units only, never greyed for the lead
             try:
                 workflow.check(
                     name,

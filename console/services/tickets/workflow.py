@@ -38,6 +38,7 @@ class Action:
     roles: frozenset[Role]
     unit_bound: bool = False  # a unit clerk may act only on their own unit's ticket
     pending: str | None = None  # requires this pending request ("" = none pending)
+    co_unit_bound: bool = False  # only a co-unit (配合单位) of the ticket acts, not the lead
 
 
 def _a(
@@ -48,8 +49,11 @@ def _a(
     roles: frozenset[Role] | set[Role],
     unit_bound: bool = False,
     pending: str | None = None,
+    co_unit_bound: bool = False,
 ) -> Action:
-    return Action(name, label, rule, frozenset(states), frozenset(roles), unit_bound, pending)
+    return Action(
+        name, label, rule, frozenset(states), frozenset(roles), unit_bound, pending, co_unit_bound
+    )
 
 
 HANDLED = {S.DISPATCHED, S.HANDLING}
@@ -70,6 +74,17 @@ ACTIONS: dict[str, Action] = {
         _a("designate_lead", "指定牵头单位", "R-COMPLEX", HANDLED | {S.ACCEPTED}, MANAGER),
         _a("first_response", "反馈初步响应", "R-SPECIAL", HANDLED, UNIT, unit_bound=True),
         _a("report_progress", "反馈处理进度", "R-SPECIAL", HANDLED, UNIT, unit_bound=True),
+        # R-COMPLEX (Art. 16): the co-units cooperate; each records its part on the lead's ticket
+        _a(
+            "report_co_part",
+            "协办反馈",
+            "R-COMPLEX",
+            HANDLED | {S.COMPLETION_REQUESTED},
+            UNIT,
+            co_unit_bound=True,
+        ),
+        # 催办: the manager or a supervisor presses the unit holding the ticket (R-LIMIT)
+        _a("urge", "催办", "R-LIMIT", HANDLED, SUPERVISING),
         _a(
             "request_completion",
             "申请办结",
@@ -146,6 +161,8 @@ def check(
         raise PermissionDenied(f"「{spec.label}」只能由{roles}操作", rule=spec.rule)
     if spec.unit_bound and actor.unit_id != unit_ids[0]:
         raise PermissionDenied(f"只有承办单位可以「{spec.label}」本工单", rule="R-SECURITY")
+    if spec.co_unit_bound and actor.unit_id not in unit_ids[1:]:
+        raise PermissionDenied(f"只有配合单位可以「{spec.label}」", rule=spec.rule)
     if state not in spec.states:
         allowed = allowed_names(state, pending, actor, unit_ids, complex=complex, special=special)
         raise RuleError(
@@ -196,6 +213,8 @@ def check_quiet(
     if actor.role not in spec.roles:
         raise PermissionDenied(spec.label)
     if spec.unit_bound and actor.unit_id != unit_ids[0]:
+        raise PermissionDenied(spec.label)
+    if spec.co_unit_bound and actor.unit_id not in unit_ids[1:]:
         raise PermissionDenied(spec.label)
     if state not in spec.states:
         raise RuleError(spec.rule, spec.label)
