@@ -40,6 +40,7 @@ DETAIL_NAMES = {
     "script": "告知话术",
     "to": "上报至",
     "count": "第几次上报",
+    "urge_count": "第几次催办",
     "resend": "第几次重新通知",
 }
 UNIT_DETAILS = {"unit_id", "from_unit", "lead"}
@@ -83,6 +84,10 @@ def _skip(key: str, value: str) -> bool:
     return key == "late" and value in ("False", "false", "0")
 
 
+REASON_LABELS = {"co_part": "内容", "urge": "内容"}
+"""What an event's text is called where it is not a reason (a co-unit's part, a 催办)."""
+
+
 def event_text(event: EventView, unit_names: Mapping[str, str]) -> Text:
     """One event: when, what, who; then why and the details, indented."""
     when = event.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
@@ -96,7 +101,7 @@ def event_text(event: EventView, unit_names: Mapping[str, str]) -> Text:
     out.append("  ")
     out.append(clean(who))
     if event.reason:
-        out.append("\n    理由：", style="dim")
+        out.append(f"\n    {REASON_LABELS.get(event.action, '理由')}：", style="dim")
         out.append(clean(event.reason))
     details = dict(event.details)
     if "ground" in details:  # a refusal's ground 1–10 has its title; a supervision's 1–5 a label

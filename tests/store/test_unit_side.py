@@ -51,7 +51,7 @@ def test_r_sign_dispatch_tells_the_unit_its_sign_and_limit_deadlines(platform: P
     [notice] = to_units(p, "dispatch_notice")
     assert notice.target == "hn-rst" and notice.next_attempt_at is None  # 09:00: sent at once
     message = notice.payload["message"]
-    assert number in message and "11-26 23:59前签收" in message and "12-09 23:59前办结" in message
+    assert number in message and "11-26 24:00前签收" in message and "12-09 24:00前办结" in message
     assert "138" not in message and "张先生" not in message  # nothing about the caller
 
 
@@ -172,7 +172,7 @@ def test_r_limit_manager_urges_the_unit(platform: Platform) -> None:
     p.supervisor.urge(number, "请今日内反馈")
     first, second = to_units(p, "urge")
     assert first.target == "hn-rst" and "群众多次来电" in first.payload["message"]
-    assert "12-09 23:59" in first.payload["message"] and first.idempotency_key != second.idempotency_key
+    assert "12-09 24:00" in first.payload["message"] and first.idempotency_key != second.idempotency_key
     events = [e for e in p.rst.ticket(number).events if e.action == "urge"]
     assert [e.reason for e in events] == ["群众多次来电，请尽快联系处理", "请今日内反馈"]
 
@@ -204,11 +204,13 @@ def complex_ticket(p: Platform) -> str:
 def test_r_complex_co_unit_records_its_part_on_the_lead_units_ticket(platform: Platform) -> None:
     p = platform
     number = complex_ticket(p)
+    [told] = to_units(p, "co_unit_notice")  # the co-unit hears it must cooperate, and with whom
+    assert told.target == "hn-zjt" and "省人力资源社会保障厅牵头" in told.payload["message"]
     offered = {a.action: a for a in p.zjt.ticket(number).actions}
     assert offered["report_co_part"].allowed
     p.zjt.report_co_part(number, "已派员现场核查小区二次供水设施，结果已告知牵头单位。")
     [part] = [e for e in p.rst.ticket(number).events if e.action == "co_part"]
-    assert part.reason.startswith("已派员现场核查") and part.unit_id == "hn-zjt"
+    assert part.reason.startswith("已派员现场核查") and part.unit_id == "hn-zjt"  # the actor's
 
 
 def test_r_complex_only_a_co_unit_records_a_part(platform: Platform) -> None:

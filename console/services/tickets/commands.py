@@ -699,16 +699,25 @@ class TicketService:
         with self.store.write() as s:
             t = self._load(s, number, version)
             self._check("designate_lead", t)
-            self._unit(s, lead_unit_id, "lead_unit_id")
+            lead = self._unit(s, lead_unit_id, "lead_unit_id")
             cos = tuple(c for c in co_unit_ids if c != lead_unit_id)
-            for c in cos:
-                self._unit(s, c, "co_unit_ids")
+            co_rows = [self._unit(s, c, "co_unit_ids") for c in cos]
             t.complex = True
             if t.unit_id != lead_unit_id:
                 self._dispatch(s, t, lead_unit_id, cos, now, reason="指定牵头单位")
             else:
                 t.co_units = [CoUnitRow(unit_id=c) for c in cos]
             self._stop(t, "return", met=False, now=now)
+            n = self._count_events(s, t, "designate_lead") + 1
+            for co in co_rows:  # each co-unit hears it must cooperate, and with whom
+                payload = {
+                    "kind": "co_unit_notice",
+                    "unit": co.name,
+                    "lead": lead.name,
+                    "message": reminders.co_unit_message(str(t.number), lead.name, co.name),
+                }
+                key = f"co_unit:{co.id}:{n}"
+                self._message(s, t, "sms", co.id, key, payload, first_allowed_moment(now))
             self._event(
                 s, t, "designate_lead", reason, now, lead=lead_unit_id, co_unit_ids=",".join(cos)
             )
@@ -866,7 +875,7 @@ class TicketService:
                 unit=unit.name,
                 message=reminders.urge_message(str(t.number), unit.name, note, due),
             )
-            self._event(s, t, "urge", note, now, unit_id=unit.id, count=count)
+            self._event(s, t, "urge", note, now, unit_id=unit.id, urge_count=count)
 
     @_name_the_writer
     def report_co_part(self, number: str, note: str, version: int | None = None) -> None:
@@ -878,7 +887,7 @@ class TicketService:
             t = self._load(s, number, version)
             self._check("report_co_part", t)
             note = _note("note", note, "协办情况")
-            self._event(s, t, "co_part", note, now, unit_id=self.actor.unit_id)
+            self._event(s, t, "co_part", note, now)  # the actor's unit is the co-unit
 
     def remind_deadlines(self) -> list[str]:
         """红黄灯预警: a reminder to the unit for each of its clocks that has turned yellow or

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.services.clock import local
+from console.services.tickets.deadlines import END_OF_DAY
 from console.store.models import ClockRow, OutboxRow, TicketRow
 
 UNIT_CLOCKS = {
@@ -127,10 +128,18 @@ def due_reminders(s: Session, now: dt.datetime) -> list[Reminder]:
     return [r for r in wanted if f"{r.ticket.number}:{r.key}" not in sent]
 
 
+def when(moment: dt.datetime) -> str:
+    """A deadline as a unit reads it: ``12-04 24:00`` for the end of a working day."""
+    here = local(moment)
+    if here.time().replace(microsecond=0) == END_OF_DAY:
+        return f"{here:%m-%d} 24:00"
+    return f"{here:%m-%d %H:%M}"
+
+
 def reminder_message(number: str, unit_name: str, clock: ClockRow, level: Level) -> str:
     """What the unit's liaison reads: number, what is due, when, and the rule."""
     what = UNIT_CLOCKS[clock.key]
-    due = local(clock.due_at).strftime("%m-%d %H:%M")
+    due = when(clock.due_at)
     if level is Level.RED:
         return (
             f"【12345】{level.light}：工单{number}（{unit_name}）{what}时限{due}已过，"
@@ -146,8 +155,7 @@ def dispatch_message(
     number: str, unit_name: str, sign_due: dt.datetime, limit_due: dt.datetime
 ) -> str:
     """The 派单提醒 of an ordinary ticket."""
-    sign = local(sign_due).strftime("%m-%d %H:%M")
-    limit = local(limit_due).strftime("%m-%d %H:%M")
+    sign, limit = when(sign_due), when(limit_due)
     return (
         f"【12345】新工单{number}已派至{unit_name}，请于{sign}前签收（R-SIGN），"
         f"{limit}前办结（R-LIMIT）"
@@ -156,5 +164,13 @@ def dispatch_message(
 
 def urge_message(number: str, unit_name: str, note: str, limit_due: dt.datetime | None) -> str:
     """A 催办 from the manager or a supervisor."""
-    due = f"，办结时限{local(limit_due).strftime('%m-%d %H:%M')}" if limit_due else ""
+    due = f"，办结时限{when(limit_due)}" if limit_due else ""
     return f"【12345】催办：工单{number}（{unit_name}）{note}{due}，请抓紧办理并反馈"
+
+
+def co_unit_message(number: str, lead_name: str, co_name: str) -> str:
+    """To a co-unit named on a complex matter (R-COMPLEX, Art. 16)."""
+    return (
+        f"【12345】工单{number}为疑难复杂事项，由{lead_name}牵头办理，请{co_name}积极配合，"
+        "并在工单上反馈协办情况（R-COMPLEX）"
+    )
