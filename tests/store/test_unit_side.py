@@ -238,3 +238,11 @@ def test_r_complex_no_part_after_the_matter_is_completed(platform: Platform) -> 
     with pytest.raises(RuleError) as err:
         p.zjt.report_co_part(number, "办结后再写")
     assert err.value.rule == "R-COMPLEX"
+
+
+def test_r_sign_a_co_unit_has_nothing_to_sign(platform: Platform) -> None:
+    p = platform
+    number = complex_ticket(p)
+    assert [r.number for r in p.rst.queue("awaiting_sign").rows] == [number]
+    assert p.zjt.queue("awaiting_sign").rows == ()  # nothing to sign: the lead signs
+    assert [r.number for r in p.zjt.queue("mine").rows] == [number]  # it still works on it

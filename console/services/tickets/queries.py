@@ -485,6 +485,8 @@ class Queries:
             stmt = stmt.where(obligations_due(ClockRow.due_at < now))
         elif name == "awaiting_sign":
             stmt = stmt.where(TicketRow.state == State.DISPATCHED.value)
+            if a.role is Role.UNIT_CLERK:  # only the lead unit signs (R-SIGN); co-units do not
+                stmt = stmt.where(TicketRow.unit_id == a.unit_id)
         elif name == "returns":
             stmt = stmt.where(TicketRow.state == State.RETURN_REQUESTED.value)
         elif name == "completions":
