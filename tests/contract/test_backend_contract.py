@@ -600,10 +600,11 @@ def test_r_special_dispatch_lists_its_four_notifications_pending_masked(
         notes = seat.ticket(number).notifications
         assert all(type(n) is NotificationView for n in notes)
         assert [(n.channel, n.target_label) for n in notes] == [
-            ("sms", "省住房城乡建设厅"),
-            ("phone", "省住房城乡建设厅"),
-            ("duty_office", "省政府总值班室"),
-            ("emergency", "省应急管理厅"),
+            # no duty numbers registered in the test catalogue: said on each notice
+            ("sms", "省住房城乡建设厅（未登记值班短信号码）"),
+            ("phone", "省住房城乡建设厅（未登记值班电话）"),
+            ("duty_office", "省政府总值班室（未登记值班短信号码）"),
+            ("emergency", "省应急管理厅（未登记值班短信号码）"),
         ]
         assert {(n.status, n.status_label, n.attempts) for n in notes} == {
             (NotificationStatus.PENDING, "待发送", 0)
