@@ -58,9 +58,7 @@ def _recipient(row: UnitRow | DutyOfficeRow) -> Recipient:
     return Recipient(row.id, row.name, row.duty_phone or "", row.duty_sms or "")
 
 
-def _to(
-    r: Recipient, field: str, channel: str, key: str, payload: dict[str, Any]
-) -> Outgoing:
+def _to(r: Recipient, field: str, channel: str, key: str, payload: dict[str, Any]) -> Outgoing:
     number = getattr(r, field)
     extra: dict[str, Any] = {"recipient": r.name, "recipient_id": r.id}
     if not number:
@@ -81,8 +79,7 @@ def local_government(s: Session, t: TicketRow, unit: UnitRow) -> DutyOfficeRow:
     """The duty office of the incident's city (当地人民政府): the city named in the place, else
     the handling unit's city. InputError on ``place`` when neither names one."""
     offices = [
-        o
-        for o in s.execute(select(DutyOfficeRow).where(DutyOfficeRow.city != "")).scalars()
+        o for o in s.execute(select(DutyOfficeRow).where(DutyOfficeRow.city != "")).scalars()
     ]
     place = t.place or ""
     for o in offices:
