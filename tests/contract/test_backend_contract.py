@@ -624,6 +624,32 @@ def test_r_special_dispatch_lists_its_four_notifications_pending_masked(
         assert view == twin(w, seat).ticket(number)  # the same over either transport
 
 
+def test_r_special_report_local_government_notified_when_the_operator_chose_so(
+    world: World,
+) -> None:
+    """R-SPECIAL-REPORT (Art. 18): the notice to the incident's local government is chosen on
+    intake (the API's ``notify_government``), goes to its duty SMS number, and is listed the
+    same over either transport."""
+    w = world
+    number = w.operator.accept(
+        intake(
+            Kind.HELP,
+            text="小区燃气管道泄漏",
+            place="长沙市芙蓉区",
+            incident_summary="燃气管道泄漏，已疏散一栋楼",
+            notify_government=True,
+        ),
+        "hn-zjt",
+        special=Special.URGENT,
+    )
+    notes = w.manager.ticket(number).notifications
+    assert [(n.channel, n.target_label) for n in notes][-1] == ("government", "长沙市人民政府")
+    assert notes[-1].channel_label == "通知当地政府"
+    assert w.manager.ticket(number) == twin(w, w.manager).ticket(number)
+    plain = w.operator.accept(intake(Kind.HELP, text="停水"), "hn-zjt", special=Special.SPECIAL)
+    assert "government" not in {n.channel for n in w.manager.ticket(plain).notifications}
+
+
 def test_item8_tickets_by_caller_phone(world: World) -> None:
     """Issue 13 item 8: the same look-up by caller phone, masked, over every backend."""
     w = world

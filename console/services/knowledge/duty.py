@@ -52,7 +52,7 @@ def check_number(field: str, value: str) -> str:
     value = value.strip()
     reason = duty_number_problem(value)
     if reason:
-        raise InputError(field, f"{FIELD_LABELS[field]}（{field}）{reason}")
+        raise InputError(field, f"{FIELD_LABELS[field]}{reason}")
     return value
 
 
