@@ -46,7 +46,7 @@ CONCERNS = {
     "calendar": set(),
     "access": set(),
     "delivery": {"access"},
-    "tickets": {"calendar", "access"},
+    "tickets": {"calendar", "access", "delivery"},
     "knowledge": {"calendar"},
 }
 VOCABULARY = {"values", "views", "clock", "inputs", "categories", "triage"}

@@ -70,6 +70,7 @@ class IntakeIn(Body):
     repeat_of: Id = ""
     phone_declined: bool = False
     incident_summary: Str2000 = ""
+    notify_government: bool = False
 
 
 # ---------------------------------------------------------------- knowledge, routing, duplicates

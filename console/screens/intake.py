@@ -908,6 +908,9 @@ class IntakeScreen(Screen[None]):
             [
                 (Special.SPECIAL.value, "特殊事项（4小时内初步响应，R-SPECIAL）"),
                 (Special.URGENT.value, "特殊紧急事项（2小时内初步响应，R-SPECIAL-URGENT）"),
+                # Art. 18: the report may also go to the incident's local government
+                (f"{Special.SPECIAL.value}+gov", "特殊事项，并通知当地人民政府（R-SPECIAL-REPORT）"),
+                (f"{Special.URGENT.value}+gov", "特殊紧急事项，并通知当地人民政府（R-SPECIAL-REPORT）"),
             ]
             if special
             else None
@@ -916,15 +919,20 @@ class IntakeScreen(Screen[None]):
         def picked(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
-            unit_id, level = result
+            unit_id, choice = result
+            level, _, gov = choice.partition("+")
             mark = Special(level) if level else Special.NONE
             name = next((u.name for u in self.units if u.id == unit_id), unit_id)
             recorded = with_suggested_matter(intake, self.suggestions, unit_id)
+            if gov:
+                recorded = replace(recorded, notify_government=True)
             self._busy = True
             self.refresh_bindings()
             self.finish(
                 lambda b: b.accept(recorded, unit_id=unit_id, special=mark),
-                f"已受理并派单至 {name}" + (f"（{mark.label}）" if special else ""),
+                f"已受理并派单至 {name}"
+                + (f"（{mark.label}）" if special else "")
+                + ("，并通知当地人民政府" if gov else ""),
             )
 
         title = "特殊事项：选择承办单位并立即派单" if special else "受理并派单：选择承办单位"

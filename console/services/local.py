@@ -132,6 +132,8 @@ class LocalBackend:
                     domains=tuple(u.domains),
                     duties=tuple(u.duties),
                     keywords=tuple(u.keywords),
+                    duty_phone=u.duty_phone,
+                    duty_sms=u.duty_sms,
                 )
                 for u in rows
             ]

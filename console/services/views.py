@@ -48,6 +48,8 @@ class Intake:
     # ahead without one
     phone_declined: bool = False
     incident_summary: str = ""  # the operator's summary of a special/urgent incident (Art. 18)
+    # also report a special/urgent incident to its local government (当地人民政府, Art. 18)
+    notify_government: bool = False
 
     @property
     def reachable(self) -> bool:
@@ -233,6 +235,8 @@ class UnitView:
     domains: tuple[str, ...]
     duties: tuple[str, ...]
     keywords: tuple[str, ...]
+    duty_phone: str = ""  # 值班电话 (Art. 18)
+    duty_sms: str = ""  # 值班短信号码
 
 
 @dataclass(frozen=True)

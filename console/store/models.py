@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -72,6 +73,22 @@ class UnitRow(Base):
     duties: Mapped[list[str]] = mapped_column(JSON, default=list)
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 值班电话 / 值班短信号码: where a special incident's phone and SMS notices go (Art. 18)
+    duty_phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    duty_sms: Mapped[str] = mapped_column(String(20), default="", server_default="")
+
+
+class DutyOfficeRow(Base):
+    """A government duty office (值班室) that receives special-incident reports (Art. 18):
+    the provincial government's 总值班室 (``city`` empty) and each city's 人民政府 (当地人民政府).
+    Not a handling unit: nothing is dispatched to it."""
+
+    __tablename__ = "duty_offices"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    city: Mapped[str] = mapped_column(String(40), default="")
+    duty_phone: Mapped[str] = mapped_column(String(20), default="")
+    duty_sms: Mapped[str] = mapped_column(String(20), default="")
 
 
 class BureauRow(Base):
@@ -216,6 +233,8 @@ class TicketRow(Base):
     # the operator's own summary of an incident (time, place, scale, actions so far) on a
     # special/urgent ticket, kept apart from the caller's words (R-SPECIAL-REPORT, Art. 18)
     incident_summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # the operator chose to notify the incident's local government too (当地人民政府, Art. 18)
+    notify_government: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     state: Mapped[str] = mapped_column(String(24), index=True)
     special: Mapped[str] = mapped_column(String(10), default="none")
     complex: Mapped[bool] = mapped_column(Boolean, default=False)

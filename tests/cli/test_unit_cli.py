@@ -33,3 +33,35 @@ def test_item9_argparse_speaks_chinese(platform: Platform, tmp_path: Path) -> No
     assert "invalid choice" not in wrong.stderr and "required" not in missing.stderr
     helped = hotline(platform, tmp_path, "unit", "--help")
     assert "用法：" in helped.stdout and "显示本帮助并退出" in helped.stdout
+
+
+def test_r_special_report_unit_set_registers_duty_numbers(
+    platform: Platform, tmp_path: Path  # noqa: F811
+) -> None:
+    done = hotline(
+        platform, tmp_path, "unit", "set", "hn-zjt",
+        "--duty-phone", "0731-88880001", "--duty-sms", "13900000001",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "0731-88880001" in done.stdout and "13900000001" in done.stdout
+    [zjt] = [u for u in platform.operator.units() if u.id == "hn-zjt"]
+    assert (zjt.duty_phone, zjt.duty_sms) == ("0731-88880001", "13900000001")
+    listed = hotline(platform, tmp_path, "unit", "duty", "--json")
+    rows = {r["id"]: r for r in json.loads(listed.stdout)}
+    assert rows["hn-zjt"]["duty_sms"] == "13900000001" and rows["hn-rst"]["duty_sms"] == ""
+    plain = hotline(platform, tmp_path, "unit", "duty")
+    assert any(line.startswith("hn-rst ") and "未登记" in line for line in plain.stdout.splitlines())
+
+
+def test_r_special_report_unit_set_refuses_a_bad_number_in_one_line(
+    platform: Platform, tmp_path: Path  # noqa: F811
+) -> None:
+    bad = hotline(platform, tmp_path, "unit", "set", "hn-zjt", "--duty-sms", "不是号码")
+    assert bad.returncode == 2 and "duty_sms" in bad.stderr  # bad input: exit 2, as elsewhere
+    assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+    unknown = hotline(platform, tmp_path, "unit", "set", "no-such", "--duty-sms", "13900000001")
+    assert unknown.returncode == 2 and "no-such" in unknown.stderr
+    nothing = hotline(platform, tmp_path, "unit", "set", "hn-zjt")
+    assert nothing.returncode == 2 and "--duty-phone" in nothing.stderr
+    [zjt] = [u for u in platform.operator.units() if u.id == "hn-zjt"]
+    assert zjt.duty_sms == ""

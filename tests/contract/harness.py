@@ -32,6 +32,7 @@ from console.services.backend import Backend
 from console.services.clock import DrillClock
 from console.services.knowledge.seed import (
     ArticleRecord,
+    DutyOfficeRecord,
     GroundRecord,
     MatterRecord,
     PrefilingRecord,
@@ -144,6 +145,8 @@ SEED = Seed(
         MatterRecord("property", "物业服务", Domain.SOCIAL_MANAGEMENT, "hn-zjt", (), "《物业管理条例》",
                      "物业服务与收费", ("物业", "物业费")),
     ),  # fmt: skip
+    # the local government a special incident in 长沙市 may be reported to (Art. 18)
+    duty_offices=(DutyOfficeRecord("cs-zf", "长沙市人民政府", "长沙市", duty_sms="13900000009"),),
 )
 
 SEATS: dict[str, tuple[str, Role, str | None]] = {

@@ -600,10 +600,11 @@ def test_r_special_dispatch_lists_its_four_notifications_pending_masked(
         notes = seat.ticket(number).notifications
         assert all(type(n) is NotificationView for n in notes)
         assert [(n.channel, n.target_label) for n in notes] == [
-            ("sms", "省住房城乡建设厅"),
-            ("phone", "省住房城乡建设厅"),
-            ("duty_office", "省政府总值班室"),
-            ("emergency", "省应急管理厅"),
+            # no duty numbers registered in the test catalogue: said on each notice
+            ("sms", "省住房城乡建设厅（未登记值班短信号码）"),
+            ("phone", "省住房城乡建设厅（未登记值班电话）"),
+            ("duty_office", "省政府总值班室（未登记值班短信号码）"),
+            ("emergency", "省应急管理厅（未登记值班短信号码）"),
         ]
         assert {(n.status, n.status_label, n.attempts) for n in notes} == {
             (NotificationStatus.PENDING, "待发送", 0)
@@ -621,6 +622,32 @@ def test_r_special_dispatch_lists_its_four_notifications_pending_masked(
         assert view.notifications[-1].target_label == "来电人 138****1234"
         assert "13812341234" not in repr(view.notifications)
         assert view == twin(w, seat).ticket(number)  # the same over either transport
+
+
+def test_r_special_report_local_government_notified_when_the_operator_chose_so(
+    world: World,
+) -> None:
+    """R-SPECIAL-REPORT (Art. 18): the notice to the incident's local government is chosen on
+    intake (the API's ``notify_government``), goes to its duty SMS number, and is listed the
+    same over either transport."""
+    w = world
+    number = w.operator.accept(
+        intake(
+            Kind.HELP,
+            text="小区燃气管道泄漏",
+            place="长沙市芙蓉区",
+            incident_summary="燃气管道泄漏，已疏散一栋楼",
+            notify_government=True,
+        ),
+        "hn-zjt",
+        special=Special.URGENT,
+    )
+    notes = w.manager.ticket(number).notifications
+    assert [(n.channel, n.target_label) for n in notes][-1] == ("government", "长沙市人民政府")
+    assert notes[-1].channel_label == "通知当地政府"
+    assert w.manager.ticket(number) == twin(w, w.manager).ticket(number)
+    plain = w.operator.accept(intake(Kind.HELP, text="停水"), "hn-zjt", special=Special.SPECIAL)
+    assert "government" not in {n.channel for n in w.manager.ticket(plain).notifications}
 
 
 def test_item8_tickets_by_caller_phone(world: World) -> None:

@@ -86,7 +86,7 @@ class Backoff:
         return min(wait, self.cap)
 
 
-URGENT_CHANNELS = frozenset({"sms", "phone", "duty_office", "emergency"})
+URGENT_CHANNELS = frozenset({"sms", "phone", "duty_office", "emergency", "government"})
 """The channels of a special matter's notices (R-SPECIAL-REPORT)."""
 URGENT_BACKOFF = dt.timedelta(minutes=5)
 """The longest wait between two tries of an urgent notice (minutes, not hours)."""

@@ -7,6 +7,7 @@ line naming its file, record number and field; nothing is returned half-way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from console.errors import HotlineError
 from console.services.values import DOMAIN_BY_LABEL, Domain
 
 UNIT_CATEGORIES = ("provincial", "vertical", "enterprise", "city", "central")
+DUTY_NUMBER = re.compile(r"\+?\d[\d-]{1,18}\d")
+"""A duty phone or SMS number: digits, an area-code hyphen allowed (0731-12345678, 12345)."""
 ARTICLE_STATUSES = ("draft", "verified")
 PREFILING_REASONS = ("force_majeure", "special_work", "malicious")
 
@@ -36,6 +39,20 @@ class UnitRecord:
     domains: tuple[Domain, ...]
     duties: tuple[str, ...]
     keywords: tuple[str, ...]
+    duty_phone: str = ""  # 值班电话 (Art. 18); an empty seed value keeps what was set by hand
+    duty_sms: str = ""  # 值班短信号码
+
+
+@dataclass(frozen=True)
+class DutyOfficeRecord:
+    """A government duty office that receives special-incident reports (Art. 18): the
+    provincial 总值班室 (no city) or a city's 人民政府 (当地人民政府)."""
+
+    id: str
+    name: str
+    city: str
+    duty_phone: str = ""
+    duty_sms: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +143,7 @@ class Seed:
     synonyms: tuple[tuple[str, ...], ...] = ()
     bureaus: tuple[BureauRecord, ...] = ()
     matters: tuple[MatterRecord, ...] = ()
+    duty_offices: tuple[DutyOfficeRecord, ...] = ()
 
 
 @dataclass
@@ -236,6 +254,33 @@ def parse_unit(rec: Mapping[str, Any], where: str, problems: Problems) -> UnitRe
         domains=domains,
         duties=_texts(rec, "duties", where, problems),
         keywords=_texts(rec, "keywords", where, problems),
+        duty_phone=_duty_number(rec, "duty_phone", where, problems),
+        duty_sms=_duty_number(rec, "duty_sms", where, problems),
+    )
+
+
+def _duty_number(rec: Mapping[str, Any], key: str, where: str, problems: Problems) -> str:
+    value = str(rec.get(key, "") or "").strip()
+    reason = duty_number_problem(value)
+    if reason:
+        problems.add(where, f"{key} {reason}")
+    return value
+
+
+def duty_number_problem(value: str) -> str:
+    """Why ``value`` is not a duty phone/SMS number (empty: it is one, or none is given)."""
+    if value and not DUTY_NUMBER.fullmatch(value):
+        return "应为电话号码（3至20位数字，可含区号连字符，如 0731-12345678）"
+    return ""
+
+
+def parse_duty_office(rec: Mapping[str, Any], where: str, problems: Problems) -> DutyOfficeRecord:
+    return DutyOfficeRecord(
+        id=_text(rec, "id", where, problems),
+        name=_text(rec, "name", where, problems),
+        city=_text(rec, "city", where, problems, required=False),
+        duty_phone=_duty_number(rec, "duty_phone", where, problems),
+        duty_sms=_duty_number(rec, "duty_sms", where, problems),
     )
 
 
@@ -425,6 +470,11 @@ def load_seed(root: Path) -> Seed:
         for n, rec in enumerate(data.get("matter", []), start=1):
             matters.append(parse_matter(rec, f"matters.toml #{n}", problems))
         check_catalogue(units, bureaus, matters, problems)
+    duty_offices: list[DutyOfficeRecord] = []
+    if (root / "duty_offices.toml").exists():
+        data = _load_toml(root / "duty_offices.toml", problems)
+        for n, rec in enumerate(data.get("office", []), start=1):
+            duty_offices.append(parse_duty_office(rec, f"duty_offices.toml #{n}", problems))
     if problems.lines:
         raise SeedError(problems.lines)
     return Seed(
@@ -435,4 +485,5 @@ def load_seed(root: Path) -> Seed:
         tuple(synonyms),
         tuple(bureaus),
         tuple(matters),
+        tuple(duty_offices),
     )

@@ -16,6 +16,7 @@ from console.services.calendar.provider import save_schedule
 from console.services.calendar.schedule_file import load_schedule_file
 from console.services.knowledge.seed import (
     ArticleRecord,
+    DutyOfficeRecord,
     MatterRecord,
     Seed,
     UnitRecord,
@@ -26,6 +27,7 @@ from console.store.models import (
     ArticleRow,
     BureauRow,
     CalendarScheduleRow,
+    DutyOfficeRow,
     GroundRow,
     MatterRow,
     PrefilingRow,
@@ -63,8 +65,15 @@ class SeedReport:
         )
 
 
+def duty_numbers(u: UnitRecord | DutyOfficeRecord) -> dict[str, object]:
+    """The duty numbers the seed gives: an empty one keeps the number set by hand
+    (`hotline unit set`), a re-seed never wipes it."""
+    return {k: v for k, v in (("duty_phone", u.duty_phone), ("duty_sms", u.duty_sms)) if v}
+
+
 def unit_fields(u: UnitRecord) -> dict[str, object]:
     return dict(
+        **duty_numbers(u),
         name=u.name,
         full_name=u.full_name,
         category=u.category,
@@ -131,6 +140,7 @@ def apply_seed(store: Store, seed: Seed, now: dt.datetime, by: str = "seed") -> 
         _put_grounds(s, seed, counts)
         _put_prefiling(s, seed, counts)
         _put_catalogue(s, seed, counts)
+        _put_duty_offices(s, seed)
         existing = {tuple(r.terms) for r in s.execute(select(SynonymRow)).scalars()}
         for group in seed.synonyms:
             if tuple(group) not in existing:
@@ -147,6 +157,17 @@ def _put_units(s: Session, seed: Seed, counts: dict[str, int]) -> None:
             counts["units_added"] += 1
         elif _upsert(row, unit_fields(u)):
             counts["units_updated"] += 1
+
+
+def _put_duty_offices(s: Session, seed: Seed) -> None:
+    """The government duty offices (值班室, 当地人民政府) special incidents are reported to."""
+    for o in seed.duty_offices:
+        fields: dict[str, object] = dict(name=o.name, city=o.city, **duty_numbers(o))
+        row = s.get(DutyOfficeRow, o.id)
+        if row is None:
+            s.add(DutyOfficeRow(id=o.id, **{"duty_phone": "", "duty_sms": "", **fields}))
+        else:
+            _upsert(row, fields)
 
 
 def _put_articles(

@@ -18,9 +18,15 @@ from sqlalchemy.orm import Session
 from console.errors import Conflict, InputError, NotFound, PermissionDenied, RuleError
 from console.services.calendar.workdays import WorkCalendar
 from console.services.clock import Clock, local
+from console.services.delivery.templates import render
 from console.services.inputs import check_text
 from console.services.tickets import reminders, workflow
 from console.services.tickets.deadlines import Due, hours_due, wd_due
+from console.services.tickets.notices import (
+    special_notices,
+    supervision_replies,
+    supervision_upload,
+)
 from console.services.tickets.rules import RuleTable
 from console.services.values import (
     ANSWER_CONCERNS,
@@ -278,8 +284,8 @@ class TicketService:
                 target=t.caller_phone,
                 payload={
                     "kind": "survey",
-                    "message": f"【12345】您反映的诉求（工单{t.number}）已办理完毕。"
-                    "请回复数字评价：1 满意，2 基本满意，3 不满意。感谢您的支持。",
+                    "message": render("survey", number=t.number),
+                    "rule": "R-CALLBACK",
                 },
                 idempotency_key=f"{t.number}:survey:{n}",
                 created_at=now,
@@ -504,9 +510,17 @@ class TicketService:
             require_contact(
                 intake, "R-COMPLETE", "承办单位须与来电人沟通，办结后还要回访，须留联系电话"
             )
+            if intake.notify_government and special is Special.NONE:
+                raise InputError(
+                    "notify_government", "只有特殊事项、特殊紧急事项才通知当地人民政府"
+                )
             t = self._new_ticket(s, intake, State.ACCEPTED, now)
             t.special = special.value
-            self._event(s, t, "accept", "", now, special=special.value, **_contact_details(intake))
+            t.notify_government = intake.notify_government  # 当地人民政府 (R-SPECIAL-REPORT)
+            extra = {"notify_government": True} if intake.notify_government else {}
+            self._event(
+                s, t, "accept", "", now, special=special.value, **extra, **_contact_details(intake)
+            )
             if unit_id:
                 self._dispatch(s, t, unit_id, tuple(co_unit_ids), now)
             return str(t.number)
@@ -565,27 +579,17 @@ class TicketService:
             first = self._clock(t, "first_response")
             assert first is not None
             due = local(first.due_at).strftime("%m-%d %H:%M")
-            notice = {
-                "unit": unit.name,
-                "level": special.label,
-                "first_response_due": first.due_at.isoformat(),
-                # what the unit's duty phone reads / the SMS says: number, level, deadline only
-                "message": f"【12345】{special.label}工单{t.number}已派至{unit.name}，"
-                f"请于{due}前反馈初步响应（{rule}）",
-            }
-            # the duty office and emergency department get what happened (the operator's
-            # summary: time, place, scale, actions so far), never who called (Art. 18)
-            summary = t.incident_summary or "（话务员未填写事件概要）"
-            report = {
-                **notice,
-                "incident": t.incident_summary,
-                "message": f"【12345】{special.label}工单{t.number}，事件概要：{summary}；"
-                f"承办单位{unit.name}，初步响应时限{due}（R-SPECIAL-REPORT）",
-            }
-            self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{n}", **notice)
-            self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{n}", **notice)
-            self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{n}", **report)
-            self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{n}", **report)
+            # the unit's notices say number, level, deadline; the duty office and emergency
+            # department get what happened (the operator's summary), never who called (Art. 18)
+            fields = dict(
+                unit=unit.name,
+                level=special.label,
+                rule=rule,
+                due=due,
+                first_response_due=first.due_at.isoformat(),
+            )
+            for m in special_notices(s, t, unit, str(n), fields):
+                self._outbox(s, t, m.channel, m.target, m.key, **m.payload)
         else:
             self._dispatch_notice(s, t, unit, now)
         self._event(
@@ -796,27 +800,16 @@ class TicketService:
             due_at = first.due_at if first is not None else now
             due = local(due_at).strftime("%m-%d %H:%M")
             state = "已超时" if first is not None and first.running and due_at < now else "请尽快"
-            notice = {
-                "unit": unit.name,
-                "level": special.label,
-                "first_response_due": due_at.isoformat(),
-                "resend": resend,
-                "message": f"【12345】再次通知（第{resend}次）：{special.label}工单{t.number}"
-                f"已派至{unit.name}，初步响应时限{due}{state}，请立即反馈（{rule}）",
-            }
-            summary = t.incident_summary or "（话务员未填写事件概要）"
-            report = {
-                **notice,
-                "incident": t.incident_summary,
-                "message": f"【12345】再次报告（第{resend}次）：{special.label}工单{t.number}，"
-                f"事件概要：{summary}；承办单位{unit.name}，初步响应时限{due}"
-                f"（R-SPECIAL-REPORT）",
-            }
-            tag = f"resend{resend}"
-            self._outbox(s, t, "sms", unit.id, f"sms:{unit.id}:{tag}", **notice)
-            self._outbox(s, t, "phone", unit.id, f"phone:{unit.id}:{tag}", **notice)
-            self._outbox(s, t, "duty_office", "省政府总值班室", f"duty:{tag}", **report)
-            self._outbox(s, t, "emergency", "省应急管理厅", f"emergency:{tag}", **report)
+            fields = dict(
+                unit=unit.name,
+                level=special.label,
+                rule=rule,
+                due=due,
+                state=state,
+                first_response_due=due_at.isoformat(),
+            )
+            for m in special_notices(s, t, unit, f"resend{resend}", fields, resend=resend):
+                self._outbox(s, t, m.channel, m.target, m.key, **m.payload)
             self._event(s, t, "renotify", note.strip(), now, resend=resend, unit_id=unit.id)
             return resend
 
@@ -847,8 +840,14 @@ class TicketService:
                 level=special.label,
                 by=self.actor.name,
                 reason=reason,
-                message=f"【12345】{special.label}工单{t.number}由{self.actor.role.label}"
-                f"{self.actor.name}上报：{reason}",
+                message=render(
+                    "escalate",
+                    level=special.label,
+                    number=t.number,
+                    role=self.actor.role.label,
+                    by=self.actor.name,
+                    reason=reason,
+                ),
             )
             self._event(s, t, "escalate", reason, now, to=MANAGER_OFFICE, count=count)
 
@@ -1077,8 +1076,9 @@ class TicketService:
                 "sms",
                 t.caller_phone or "-",
                 f"extension:{t.extension_wd}",
-                message=f"【12345】您反映的诉求（工单{t.number}）经批准延期办理，"
-                f"办理时限延至{local(due.due):%Y-%m-%d}。",
+                message=render(
+                    "extension_approved", number=t.number, due=f"{local(due.due):%Y-%m-%d}"
+                ),
                 due=due.due.isoformat(),
                 rule="R-EXTEND",  # the rule stays in the internal record, not in the SMS
             )
@@ -1303,14 +1303,7 @@ class TicketService:
                 "supervision_platform",
                 "省12345指挥监管平台",
                 f"supervision:{sup.id}",
-                supervision=sup.id,
-                ticket=t.number,
-                ground=ground,
-                method=method,
-                content=note,
-                unit_id=t.unit_id,
-                due=clock.due_at.isoformat(),
-                replies=[],
+                **supervision_upload(s, t, sup, clock.due_at.isoformat(), []),
             )
             self._event(
                 s,
@@ -1323,6 +1316,10 @@ class TicketService:
                 method=method,
             )
             return sup.id
+
+    def _supervision_due(self, t: TicketRow, sup: SupervisionRow) -> str:
+        rows = [c for c in t.clocks if c.key == "supervise" and c.supervision_id == sup.id]
+        return rows[-1].due_at.isoformat() if rows else ""
 
     def _supervision(self, s: Session, supervision_id: int) -> tuple[SupervisionRow, TicketRow]:
         sup = s.get(SupervisionRow, supervision_id)
@@ -1349,16 +1346,14 @@ class TicketService:
                 .select_from(EventRow)
                 .where(EventRow.ticket_id == t.id, EventRow.action == "supervision_reply")
             ).scalar_one()
+            answers = supervision_replies(s, t, sup)
             self._outbox(
                 s,
                 t,
                 "supervision_platform",
                 "省12345指挥监管平台",
                 f"supervision:{sup.id}:reply:{replies}",
-                supervision=sup.id,
-                ticket=t.number,
-                unit_id=sup.unit_id,
-                replies=[reply],
+                **supervision_upload(s, t, sup, self._supervision_due(t, sup), answers),
             )
 
     def extend_supervision(self, supervision_id: int, days: int, reason: str) -> None:

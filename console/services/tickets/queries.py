@@ -29,6 +29,7 @@ from console.services.calendar.workdays import WorkCalendar
 from console.services.tickets import workflow
 from console.services.tickets.commands import OBLIGATIONS, clock_overdue, ticket_overdue, visible_to
 from console.services.tickets.deadlines import hours_due, wd_due
+from console.services.tickets.notices import recipient_label
 from console.services.values import (
     QUEUES,
     CallerType,
@@ -113,6 +114,7 @@ CHANNEL_LABELS = {
     "emergency": "应急通报",  # R-SPECIAL-REPORT: 应急管理部门
     "supervision_platform": "督办上传",  # R-SUPERVISE-HOW: 省12345指挥监管平台
     "manager": "上报优化办",  # the shift lead escalates a special incident
+    "government": "通知当地政府",  # R-SPECIAL-REPORT: 当地人民政府, when the operator chose so
 }
 MAX_ERROR = 200
 """A delivery error is shown on one line, at most this many characters."""
@@ -329,7 +331,8 @@ class Queries:
             id=row.id,
             channel=row.channel,
             channel_label=CHANNEL_LABELS.get(row.channel, row.channel),
-            target_label=self._target_label(t, row.target, unit_name),
+            target_label=recipient_label(row.payload)
+            or self._target_label(t, row.target, unit_name),
             created_at=row.created_at,
             delivered_at=row.delivered_at,
             attempts=row.attempts,
