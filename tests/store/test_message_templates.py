@@ -16,12 +16,15 @@ from sqlalchemy import select
 
 from console.errors import InputError
 from console.services.delivery import templates as tpl
+from console.services.delivery.outbox import WORKER_ACTOR
 from console.services.knowledge.duty import set_duty_numbers
 from console.services.knowledge.seed import DutyOfficeRecord, Seed
 from console.services.knowledge.seeding import apply_seed
+from console.services.tickets.commands import TicketService
 from console.services.values import Kind, Role, Special
 from console.services.views import Actor
 from console.store.models import OutboxRow
+from tests.conftest import at
 from tests.store.conftest import Platform, intake, unit
 
 RULE_ID = re.compile(r"R-[A-Z]")
@@ -80,6 +83,15 @@ def every_message(p: Platform) -> list[OutboxRow]:
     p.zjt.reply_supervision(sid, "已完成堵漏")
     p.zjt.request_completion(number, "现场", dt.date(2026, 11, 25), "已处置完毕")
     p.manager.review_completion(number, True)
+    # the unit side: 派单提醒, a co-unit told, 催办, then 黄灯 and 红灯 of the sign clock
+    ordinary = p.operator.accept(intake(), unit_id="hn-rst")
+    p.manager.designate_lead(ordinary, "hn-rst", ["hn-zjt"], "涉及多个部门")
+    p.manager.urge(ordinary, "请尽快联系来电人")
+    timers = TicketService(p.store, p.clock, p.operator.calendar, p.operator.rules, WORKER_ACTOR)
+    p.clock.advance(at("2026-11-26 09:00") - p.clock.now())
+    timers.remind_deadlines()
+    p.clock.advance(dt.timedelta(days=1))
+    timers.remind_deadlines()
     return outbox(p)
 
 

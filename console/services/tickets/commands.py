@@ -26,6 +26,7 @@ from console.services.tickets.notices import (
     special_notices,
     supervision_replies,
     supervision_upload,
+    unit_sms,
 )
 from console.services.tickets.rules import RuleTable
 from console.services.values import (
@@ -609,8 +610,8 @@ class TicketService:
             "limit_due": limit.due_at.isoformat(),
             "message": message,
         }
-        key = f"dispatch:{unit.id}:{len(t.clocks)}"
-        self._message(s, t, "sms", unit.id, key, payload, first_allowed_moment(now))
+        m = unit_sms(unit, f"dispatch:{unit.id}:{len(t.clocks)}", payload)
+        self._message(s, t, m.channel, m.target, m.key, m.payload, first_allowed_moment(now))
 
     @_name_the_writer
     def sign(self, number: str, version: int | None = None) -> None:
@@ -720,8 +721,8 @@ class TicketService:
                     "lead": lead.name,
                     "message": reminders.co_unit_message(str(t.number), lead.name, co.name),
                 }
-                key = f"co_unit:{co.id}:{n}"
-                self._message(s, t, "sms", co.id, key, payload, first_allowed_moment(now))
+                m, wait = unit_sms(co, f"co_unit:{co.id}:{n}", payload), first_allowed_moment(now)
+                self._message(s, t, m.channel, m.target, m.key, m.payload, wait)
             self._event(
                 s, t, "designate_lead", reason, now, lead=lead_unit_id, co_unit_ids=",".join(cos)
             )
@@ -864,16 +865,13 @@ class TicketService:
             count = self._count_events(s, t, "urge") + 1
             limit = self._clock(t, "limit")
             due = limit.due_at if limit is not None and limit.running else None
-            self._outbox(
-                s,
-                t,
-                "sms",
-                unit.id,
-                f"urge:{unit.id}:{count}",
-                kind="urge",
-                unit=unit.name,
-                message=reminders.urge_message(str(t.number), unit.name, note, due),
-            )
+            payload = {
+                "kind": "urge",
+                "unit": unit.name,
+                "message": reminders.urge_message(str(t.number), unit.name, note, due),
+            }
+            m = unit_sms(unit, f"urge:{unit.id}:{count}", payload)
+            self._message(s, t, m.channel, m.target, m.key, m.payload)
             self._event(s, t, "urge", note, now, unit_id=unit.id, urge_count=count)
 
     @_name_the_writer
@@ -900,10 +898,11 @@ class TicketService:
         now = self.clock.now()
         written = []
         with self.store.write() as s:
-            names = {uid: name for uid, name in s.execute(select(UnitRow.id, UnitRow.name))}
+            units = {u.id: u for u in s.execute(select(UnitRow)).scalars()}
             for r in reminders.due_reminders(s, now):
                 t, clock = r.ticket, r.clock
-                unit_name = names.get(str(t.unit_id), str(t.unit_id))
+                unit = units[str(t.unit_id)]
+                unit_name = unit.name
                 special = t.special != Special.NONE.value
                 payload = {
                     "kind": "reminder",
@@ -915,7 +914,8 @@ class TicketService:
                     "message": reminders.reminder_message(str(t.number), unit_name, clock, r.level),
                 }
                 wait = None if special else first_allowed_moment(now)
-                self._message(s, t, "sms", str(t.unit_id), r.key, payload, wait)
+                m = unit_sms(unit, r.key, payload)
+                self._message(s, t, m.channel, m.target, m.key, m.payload, wait)
                 written.append(f"{t.number}:{r.key}")
         return written
 

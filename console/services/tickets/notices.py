@@ -66,6 +66,12 @@ def _to(r: Recipient, field: str, channel: str, key: str, payload: dict[str, Any
     return Outgoing(channel, number or r.id, key, {**payload, **extra})
 
 
+def unit_sms(unit: UnitRow, key: str, payload: dict[str, Any]) -> Outgoing:
+    """An SMS to a unit at its 值班短信号码 (its id, flagged, when none is registered): the
+    reminders, 催办 and co-unit notices of tickets/reminders.py."""
+    return _to(_recipient(unit), "duty_sms", "sms", key, payload)
+
+
 def recipient_label(payload: dict[str, Any]) -> str:
     """How a seat reads a notice's recipient: the name, and 「未登记…」 when it had no number."""
     name = str(payload.get("recipient") or "")

@@ -1,7 +1,8 @@
 """Deadline reminders to the unit holding a ticket (红黄灯预警): the unit side of the clocks.
 
-A unit hears about its deadlines through the outbox, addressed to the unit (its liaison,
-联络员, as the message gateway knows it), not only by looking at its queue:
+A unit hears about its deadlines through the outbox, at the 值班短信号码 registered for it
+(``hotline unit set``; a unit without one is said on the notice, tickets/notices.py), not
+only by looking at its queue. The texts are templates (delivery/templates.zh.toml):
 
 - 派单提醒 on dispatch: the ticket's number and the sign (R-SIGN) and handling (R-LIMIT)
   deadlines. A special incident gets its own SMS-and-phone notice instead (R-SPECIAL).
@@ -30,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.services.clock import local
+from console.services.delivery.templates import render
 from console.services.tickets.deadlines import END_OF_DAY
 from console.store.models import ClockRow, OutboxRow, TicketRow
 
@@ -137,40 +139,31 @@ def when(moment: dt.datetime) -> str:
 
 
 def reminder_message(number: str, unit_name: str, clock: ClockRow, level: Level) -> str:
-    """What the unit's liaison reads: number, what is due, when, and the rule."""
-    what = UNIT_CLOCKS[clock.key]
-    due = when(clock.due_at)
-    if level is Level.RED:
-        return (
-            f"【12345】{level.light}：工单{number}（{unit_name}）{what}时限{due}已过，"
-            f"请立即办理并反馈（{clock.rule}）"
-        )
-    return (
-        f"【12345】{level.light}：工单{number}（{unit_name}）{what}时限{due}{level.words}，"
-        f"请抓紧办理（{clock.rule}）"
-    )
+    """What the unit reads: number, what is due, when, and the rule."""
+    template = "deadline_red" if level is Level.RED else "deadline_yellow"
+    what, due = UNIT_CLOCKS[clock.key], when(clock.due_at)
+    return render(template, number=number, unit=unit_name, what=what, due=due, rule=clock.rule)
 
 
 def dispatch_message(
     number: str, unit_name: str, sign_due: dt.datetime, limit_due: dt.datetime
 ) -> str:
     """The 派单提醒 of an ordinary ticket."""
-    sign, limit = when(sign_due), when(limit_due)
-    return (
-        f"【12345】新工单{number}已派至{unit_name}，请于{sign}前签收（R-SIGN），"
-        f"{limit}前办结（R-LIMIT）"
+    return render(
+        "dispatch_notice",
+        number=number,
+        unit=unit_name,
+        sign_due=when(sign_due),
+        limit_due=when(limit_due),
     )
 
 
 def urge_message(number: str, unit_name: str, note: str, limit_due: dt.datetime | None) -> str:
     """A 催办 from the manager or a supervisor."""
-    due = f"，办结时限{when(limit_due)}" if limit_due else ""
-    return f"【12345】催办：工单{number}（{unit_name}）{note}{due}，请抓紧办理并反馈"
+    limit = f"，办结时限{when(limit_due)}" if limit_due else ""
+    return render("urge", number=number, unit=unit_name, note=note, limit=limit)
 
 
 def co_unit_message(number: str, lead_name: str, co_name: str) -> str:
     """To a co-unit named on a complex matter (R-COMPLEX, Art. 16)."""
-    return (
-        f"【12345】工单{number}为疑难复杂事项，由{lead_name}牵头办理，请{co_name}积极配合，"
-        "并在工单上反馈协办情况（R-COMPLEX）"
-    )
+    return render("co_unit_notice", number=number, lead=lead_name, unit=co_name)
