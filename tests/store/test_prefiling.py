@@ -165,6 +165,7 @@ def test_r_prefiling_scope_of_seats(platform: Platform) -> None:
         ({"starts": at("2028-01-01 00:00"), "ends": at("2028-01-02 00:00")}, "starts"),
         ({"ends": dt.datetime(9999, 12, 31, 23, 59)}, "ends"),
         ({"starts": dt.datetime(1, 1, 1)}, "starts"),
+        ({"starts": at("2025-11-01 00:00")}, "starts"),
         ({"explanation": " "}, "explanation"),
         ({"explanation": "话" * 2001}, "explanation"),
     ],

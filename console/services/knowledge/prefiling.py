@@ -109,8 +109,8 @@ def check_draft(draft: PrefilingDraft, now: dt.datetime) -> PrefilingDraft:
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
             raise InputError(field, f"应在 {MIN_YEAR}–{MAX_YEAR} 年之间，收到 {moment.year} 年")
     starts, ends = _aware(draft.starts), _aware(draft.ends)
-    if starts - now > dt.timedelta(days=MAX_SCOPE_DAYS):
-        raise InputError("starts", f"开始时间须在 {MAX_SCOPE_DAYS} 天之内")
+    if abs(starts - now) > dt.timedelta(days=MAX_SCOPE_DAYS):
+        raise InputError("starts", f"开始时间须在前后 {MAX_SCOPE_DAYS} 天之内")
     if ends <= starts:
         raise InputError("ends", "结束时间须晚于开始时间")
     if ends <= now:
