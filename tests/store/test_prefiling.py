@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from console.errors import InputError, NotFound, PermissionDenied, RuleError
 from console.services.access import audit
+from console.services.clock import DrillClock
 from console.services.local import LocalBackend
 from console.services.values import Kind, Role
 from console.services.views import Actor, PrefilingDraft
@@ -211,3 +213,42 @@ def test_r_prefiling_unit_withdraws_a_seed_scope(platform: Platform) -> None:
     sgcc = p.operator.as_actor(Actor("u-sgcc", "电力庚", Role.UNIT_CLERK, "hn-sgcc"))
     sgcc.withdraw_prefiling("pf-1", "抢修完毕")
     assert p.operator.match_prefiling("岳阳这边停电了", "岳阳市") == []
+
+
+def test_r_prefiling_migration_0011_keeps_existing_scopes_approved(tmp_path: Path) -> None:
+    """A scope in a database at revision 0010 is approved (and still matched) after upgrade."""
+    from alembic import command
+
+    from console.bootstrap import open_store
+    from console.store.migrate import alembic_config, upgrade
+
+    store = open_store(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        cfg = alembic_config()
+        with store.write_engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0010")
+        with store.write_engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO units (id, name, full_name, category, city, subcentre, hotline,"
+                    " contact_role, domains, duties, keywords, active) VALUES ('hn-sgcc', '电力',"
+                    " '电力', 'enterprise', '', 0, '', '办公室', '[]', '[]', '[]', 1)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO prefiling_scopes (id, unit_id, reason, title, keywords, region,"
+                    " starts, ends, explanation, filed_by) VALUES ('pf-old', 'hn-sgcc',"
+                    " 'force_majeure', '冰灾停电', '[\"停电\"]', '岳阳市',"
+                    " '2026-11-19 16:00:00.000000', '2026-12-10 15:59:00.000000', '抢修中', 'seed')"
+                )
+            )
+        assert upgrade(store)
+        with store.read() as s:
+            row = s.get(PrefilingRow, "pf-old")
+            assert row is not None and row.state == "approved" and row.review_note == ""
+        backend = LocalBackend(store, DrillClock(NOW), Actor("seat-1", "话务员甲", Role.OPERATOR))
+        assert [p.id for p in backend.match_prefiling("岳阳停电了", "岳阳市")] == ["pf-old"]
+    finally:
+        store.dispose()
