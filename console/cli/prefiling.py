@@ -123,7 +123,9 @@ def _list(args: argparse.Namespace) -> int:
     for s in scopes:
         print(_line(s))
     pending = sum(1 for s in scopes if s.state == "pending")
-    print(f"共 {len(scopes)} 条，待审核 {pending} 条；审核：hotline prefiling approve 编号 --by 姓名")
+    print(
+        f"共 {len(scopes)} 条，待审核 {pending} 条；审核：hotline prefiling approve 编号 --by 姓名"
+    )
     return 0
 
 

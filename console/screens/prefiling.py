@@ -35,7 +35,12 @@ from console.widgets.safe import clean, literal, one_line
 if TYPE_CHECKING:
     from console.services.backend import Backend
 
-STATE_STYLES = {"pending": "bold yellow", "approved": "green", "rejected": "red", "withdrawn": "dim"}
+STATE_STYLES = {
+    "pending": "bold yellow",
+    "approved": "green",
+    "rejected": "red",
+    "withdrawn": "dim",
+}
 
 
 def _when(moment: dt.datetime | None) -> str:
@@ -153,7 +158,9 @@ class PrefilingScreen(Screen[None]):
         text.append_text(literal("、".join(s.keywords)))
         text.append(f"\n{s.id} · {clean(s.filed_by)} 报备于 {_when(s.filed_at)}", style="dim")
         if s.reviewed_at is not None:
-            text.append(f"\n{clean(s.reviewed_by)} 审核（{s.state_label}）于 {_when(s.reviewed_at)}")
+            text.append(
+                f"\n{clean(s.reviewed_by)} 审核（{s.state_label}）于 {_when(s.reviewed_at)}"
+            )
             if s.review_note:
                 text.append("：")
                 text.append_text(literal(s.review_note))

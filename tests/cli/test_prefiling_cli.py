@@ -52,7 +52,9 @@ def test_r_prefiling_cli_file_approve_withdraw(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     scope_id = proc.stdout.split()[1].split("，")[0]
     assert scope_id.startswith("pf-20261125-")
-    [scope] = json.loads(run(folder, "list", "--unit", "hn-sgcc", "--state", "pending", "--json").stdout)
+    [scope] = json.loads(
+        run(folder, "list", "--unit", "hn-sgcc", "--state", "pending", "--json").stdout
+    )
     assert scope["id"] == scope_id and scope["filed_by"] == "电力经办"
     assert scope["reason"] == "force_majeure" and scope["keywords"] == ["停电", "线路覆冰"]
     listed = run(folder, "list", "--state", "pending").stdout
@@ -64,7 +66,9 @@ def test_r_prefiling_cli_file_approve_withdraw(tmp_path: Path) -> None:
     assert "已通过（生效中）" in listed and "审核：优化办乙 2026-11-25 09:00" in listed
     line = refused(run(folder, "reject", scope_id, "--by", "优化办", "--reason", "再审"), 1)
     assert "R-PREFILING" in line
-    assert run(folder, "withdraw", scope_id, "--by", "电力经办", "--reason", "已恢复").returncode == 0
+    assert (
+        run(folder, "withdraw", scope_id, "--by", "电力经办", "--reason", "已恢复").returncode == 0
+    )
     [scope] = json.loads(run(folder, "list", "--state", "withdrawn", "--json").stdout)
     assert scope["withdraw_reason"] == "已恢复" and scope["withdrawn_by"] == "电力经办"
     store = open_store(f"sqlite:///{folder / 'hotline.db'}")
@@ -91,6 +95,8 @@ def test_r_prefiling_cli_bad_fields_one_line(tmp_path: Path) -> None:
     no_unit = [*FILE]
     no_unit[no_unit.index("hn-sgcc")] = "hn-none"
     assert "hn-none" in refused(run(folder, *no_unit), 1)
-    assert "pf-none" in refused(run(folder, "withdraw", "pf-none", "--by", "某", "--reason", "x"), 1)
+    assert "pf-none" in refused(
+        run(folder, "withdraw", "pf-none", "--by", "某", "--reason", "x"), 1
+    )
     assert run(folder, "list", "--json").stdout.strip() != "[]"  # the seed scopes, approved
     assert '"pending"' not in run(folder, "list", "--json").stdout  # nothing half-stored

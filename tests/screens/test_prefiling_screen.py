@@ -75,7 +75,9 @@ async def test_r_prefiling_clerk_files_manager_approves_operator_explains(
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is screen, what="back on the list")
         table = screen.query_one("#prefiling-table", DataTable)
-        await wait_for(pilot, lambda: any(s.state == "pending" for s in screen.scopes), what="filed")
+        await wait_for(
+            pilot, lambda: any(s.state == "pending" for s in screen.scopes), what="filed"
+        )
         assert table.row_count == 2  # the seed scope and the new one
         assert screen.scopes[0].state_label == "待审核"
         assert screen.scopes[0].title == "寒潮[red]线路覆冰停电"

@@ -95,7 +95,9 @@ def check_draft(draft: PrefilingDraft, now: dt.datetime) -> PrefilingDraft:
         if not word:
             continue
         if len(word) > MAX_KEYWORD:
-            raise InputError("keywords", f"关键词「{word[:MAX_KEYWORD]}…」过长（最多 {MAX_KEYWORD} 字）")
+            raise InputError(
+                "keywords", f"关键词「{word[:MAX_KEYWORD]}…」过长（最多 {MAX_KEYWORD} 字）"
+            )
         if word not in keywords:
             keywords.append(word)
     if not keywords:
@@ -161,7 +163,9 @@ def file_scope(
             )
         )
         if audit_with is not None:
-            audit_with(s, scope_id, {"unit_id": unit_id, "reason": clean.reason, "state": "pending"})
+            audit_with(
+                s, scope_id, {"unit_id": unit_id, "reason": clean.reason, "state": "pending"}
+            )
     return scope_id
 
 
@@ -275,4 +279,3 @@ def _view(p: PrefilingRow, unit_name: str, now: dt.datetime) -> PrefilingScopeVi
         withdrawn_at=p.withdrawn_at,
         withdraw_reason=p.withdraw_reason,
     )
-

@@ -35,9 +35,7 @@ def upgrade() -> None:
             sa.Column("withdrawn_by", sa.String(length=80), nullable=False, server_default="")
         )
         batch.add_column(sa.Column("withdrawn_at", UTCDateTime(), nullable=True))
-        batch.add_column(
-            sa.Column("withdraw_reason", sa.Text(), nullable=False, server_default="")
-        )
+        batch.add_column(sa.Column("withdraw_reason", sa.Text(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:
