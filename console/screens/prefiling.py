@@ -86,7 +86,7 @@ class PrefilingScreen(Screen[None]):
         table: DataTable[Text] = DataTable(
             id="prefiling-table", cursor_type="row", zebra_stripes=True
         )
-        table.add_columns("状态", "单位", "事由", "标题", "区域", "期限")
+        table.add_columns("状态", "标题", "期限", "区域", "事由", "单位")
         yield table
         yield Static("", id="prefiling-detail", markup=False)
         yield Static(Text("载入中…", style="dim"), id="prefiling-status", markup=False)
@@ -127,11 +127,11 @@ class PrefilingScreen(Screen[None]):
             state = s.state_label + ("·生效中" if s.current else "")
             table.add_row(
                 Text(state, style=STATE_STYLES.get(s.state, "")),
-                literal(one_line(s.unit_name, 12)),
-                Text(s.reason_label),
-                literal(one_line(s.title, 30)),
-                literal(one_line(s.region or "全省", 8)),
+                literal(one_line(s.title, 18)),
                 Text(f"{_when(s.starts)}–{_when(s.ends)}"),
+                literal(one_line(s.region or "全省", 8)),
+                Text(s.reason_label),
+                literal(one_line(s.unit_name, 12)),
                 key=s.id,
             )
         if scopes:
