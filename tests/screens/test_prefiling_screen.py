@@ -105,6 +105,8 @@ async def test_r_prefiling_clerk_files_manager_approves_operator_explains(
             pilot, lambda: screen.scopes and screen.scopes[0].state == "approved", what="approved"
         )
         assert "a" not in footer_keys(app)  # nothing pending left to review
+        await pilot.press("f4")  # the queues key goes back to the queues
+        await wait_for(pilot, lambda: isinstance(app.screen, QueuesScreen), what="queues again")
 
     # 3. an operator's intake sees it matched and explains from it
     app = make_app(Role.OPERATOR)
