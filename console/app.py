@@ -599,10 +599,11 @@ class HotlineApp(App[None]):
 
 
 def _popable() -> tuple[type, ...]:
+    from console.screens.prefiling import PrefilingScreen
     from console.screens.ticket import TicketScreen
     from console.screens.upkeep import UpkeepScreen
 
-    return (TicketScreen, UpkeepScreen)
+    return (TicketScreen, UpkeepScreen, PrefilingScreen)
 
 
 def write_crash_log(folder: Path, error: BaseException) -> Path | None:

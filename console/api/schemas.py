@@ -119,6 +119,33 @@ class PrefilingMatchIn(Body):
     place: Str60 | None = None
 
 
+class PrefilingIn(Body):
+    """A pre-filed scope a unit files (报备, R-PREFILING); mirrors ``views.PrefilingDraft``."""
+
+    title: Str200 = Field(description="报备标题")
+    reason: Str30 = Field(
+        description="事由：force_majeure（不可抗力）、special_work（特殊工作要求）、malicious（服务对象恶意诉求）"
+    )
+    keywords: Annotated[list[Str60], Field(max_length=20, description="关键词（来电说到才匹配）")]
+    region: Str60 = Field("", description="区域，如 岳阳市；空为全省")
+    starts: dt.datetime = Field(description="开始时间（ISO 8601；无时区为北京时间）")
+    ends: dt.datetime = Field(description="结束时间，须晚于开始时间")
+    explanation: Str2000 = Field(description="答复口径：话务员向来电人解释的话")
+
+
+class PrefilingOut(BaseModel):
+    id: str = Field(description="报备编号")
+
+
+class PrefilingReviewIn(Body):
+    approve: bool
+    note: Str2000 = Field("", description="审核意见；退回时必填")
+
+
+class PrefilingWithdrawIn(Body):
+    reason: Str2000 = Field(description="撤回原因（必填）")
+
+
 # ---------------------------------------------------------------- intake
 class RefuseIn(Body):
     intake: IntakeIn

@@ -23,6 +23,7 @@ VERBS = (
     "console.cli.db",
     "console.cli.seed",
     "console.cli.kb",
+    "console.cli.prefiling",
     "console.cli.serve",
     "console.cli.worker",
     "console.cli.outbox",

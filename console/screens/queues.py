@@ -97,6 +97,13 @@ class QueuesScreen(Screen[None]):
             id="queues.upkeep",
             tooltip="本单位知识的纠错报告和待复核知识（R-KB）",
         ),
+        Binding(
+            "b",
+            "prefiling",
+            "报备",
+            id="queues.prefiling",
+            tooltip="本单位的报备及审核；管理部门审核各单位报备（R-PREFILING）",
+        ),
         Binding("right_square_bracket", "next_queue", "下个队列", id="queues.next"),
         Binding("left_square_bracket", "previous_queue", "上个队列", id="queues.previous"),
         *(
@@ -181,10 +188,15 @@ class QueuesScreen(Screen[None]):
 
         self.app.push_screen(UpkeepScreen())
 
+    def action_prefiling(self) -> None:
+        from console.screens.prefiling import PrefilingScreen
+
+        self.app.push_screen(PrefilingScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "queue" and parameters:
             return int(str(parameters[0])) <= len(self.queue_names)
-        if action == "upkeep":  # the seats that keep articles (R-KB)
+        if action in ("upkeep", "prefiling"):  # the units and the manager (R-KB, R-PREFILING)
             return self.app.backend.actor.role in UPKEEP_ROLES  # type: ignore[attr-defined, no-any-return]
         return True
 

@@ -22,6 +22,8 @@ from console.services.views import (
     GroundView,
     Intake,
     Page,
+    PrefilingDraft,
+    PrefilingScopeView,
     PrefilingView,
     ReviewDueView,
     TicketView,
@@ -93,6 +95,27 @@ class Backend(Protocol):
     ) -> Sequence[DuplicateView]: ...
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
         """Active pre-filed scopes (报备) the call falls in (R-PREFILING)."""
+        ...
+
+    # ---- pre-filed scopes (报备, R-PREFILING): filed by a unit, reviewed by the manager
+    def prefiling_scopes(self, state: str | None = None) -> Sequence[PrefilingScopeView]:
+        """The scopes this seat keeps: its unit's for a unit clerk, every unit's for the
+        manager (pending first); other seats are refused (R-PREFILING). ``state``: only
+        pending / approved / rejected / withdrawn."""
+        ...
+
+    def file_prefiling(self, draft: PrefilingDraft) -> str:
+        """A unit clerk files a scope for the clerk's own unit; it waits for the manager's
+        review (待审核). Answers the scope's id."""
+        ...
+
+    def review_prefiling(self, scope_id: str, approve: bool, note: str = "") -> None:
+        """The manager approves a pending scope (matched at intake from then on) or sends it
+        back (已退回) with the reason, required then."""
+        ...
+
+    def withdraw_prefiling(self, scope_id: str, reason: str) -> None:
+        """The unit withdraws its pending or unexpired approved scope (已撤回), with a reason."""
         ...
 
     # ---- intake (each creates a ticket and returns its number)

@@ -13,7 +13,7 @@ from console.services.access import audit
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
-from console.services.knowledge import upkeep
+from console.services.knowledge import prefiling, upkeep
 from console.services.knowledge.service import AuditHook, KnowledgeService
 from console.services.tickets import claims, workflow
 from console.services.tickets.commands import TicketService
@@ -32,6 +32,8 @@ from console.services.views import (
     GroundView,
     Intake,
     Page,
+    PrefilingDraft,
+    PrefilingScopeView,
     PrefilingView,
     ReviewDueView,
     TicketView,
@@ -148,7 +150,11 @@ class LocalBackend:
         with self.store.read() as s:
             rows = s.execute(
                 select(PrefilingRow)
-                .where(PrefilingRow.starts <= moment, PrefilingRow.ends >= moment)
+                .where(
+                    PrefilingRow.state == "approved",
+                    PrefilingRow.starts <= moment,
+                    PrefilingRow.ends >= moment,
+                )
                 .order_by(PrefilingRow.id)
             ).scalars()
             return [
@@ -266,6 +272,68 @@ class LocalBackend:
 
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
         return self.knowledge.match_prefiling(text, place, self.now())
+
+    # ---- pre-filed scopes (R-PREFILING)
+    def prefiling_scopes(self, state: str | None = None) -> Sequence[PrefilingScopeView]:
+        unit = self._prefiling_keeper()
+        return prefiling.list_scopes(self.store, self.now(), unit, state or None)
+
+    def file_prefiling(self, draft: PrefilingDraft) -> str:
+        """A unit clerk files a scope for the clerk's own unit (R-PREFILING)."""
+        if self.actor.role is not Role.UNIT_CLERK or not self.actor.unit_id:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能报备：只有承办单位可以提前报备", rule="R-PREFILING"
+            )
+        return prefiling.file_scope(
+            self.store,
+            draft,
+            self.actor.unit_id,
+            self.actor.name,
+            self.now(),
+            audit_with=self._audit("prefiling_file"),
+        )
+
+    def review_prefiling(self, scope_id: str, approve: bool, note: str = "") -> None:
+        """The manager reviews a pending scope (R-PREFILING)."""
+        if self.actor.role is not Role.MANAGER:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能审核报备：只有管理部门（省优化办）可以",
+                rule="R-PREFILING",
+            )
+        prefiling.review_scope(
+            self.store,
+            scope_id,
+            approve,
+            note,
+            self.actor.name,
+            self.now(),
+            audit_with=self._audit("prefiling_approve" if approve else "prefiling_reject"),
+        )
+
+    def withdraw_prefiling(self, scope_id: str, reason: str) -> None:
+        """The unit withdraws its own scope (R-PREFILING)."""
+        if self.actor.role is not Role.UNIT_CLERK or not self.actor.unit_id:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能撤回报备：只有报备单位可以", rule="R-PREFILING"
+            )
+        prefiling.withdraw_scope(
+            self.store,
+            scope_id,
+            self.actor.unit_id,
+            reason,
+            self.actor.name,
+            self.now(),
+            audit_with=self._audit("prefiling_withdraw"),
+        )
+
+    def _prefiling_keeper(self) -> str | None:
+        if self.actor.role is Role.MANAGER:
+            return None
+        if self.actor.role is Role.UNIT_CLERK and self.actor.unit_id:
+            return self.actor.unit_id
+        raise PermissionDenied(
+            f"{self.actor.role.label}不能查看报备：只有报备单位或管理部门可以", rule="R-PREFILING"
+        )
 
     # ---- intake
     def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str:

@@ -49,6 +49,8 @@ from console.services.views import (
     GroundView,
     Intake,
     Page,
+    PrefilingDraft,
+    PrefilingScopeView,
     PrefilingView,
     ReviewDueView,
     TicketView,
@@ -435,6 +437,24 @@ class RemoteBackend:
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
         body = {"text": text, "place": place}
         return self._read(list[PrefilingView], "/prefiling/match", body)  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------ pre-filed scopes
+    def prefiling_scopes(self, state: str | None = None) -> Sequence[PrefilingScopeView]:
+        return self._get(list[PrefilingScopeView], "/prefiling/scopes", state=state or None)  # type: ignore[no-any-return]
+
+    def file_prefiling(self, draft: PrefilingDraft) -> str:
+        return str(self._command("/prefiling/scopes", encode(draft))["id"])
+
+    def review_prefiling(self, scope_id: str, approve: bool, note: str = "") -> None:
+        self._command(
+            f"/prefiling/scopes/{quote(scope_id, safe='')}/review",
+            {"approve": approve, "note": note},
+        )
+
+    def withdraw_prefiling(self, scope_id: str, reason: str) -> None:
+        self._command(
+            f"/prefiling/scopes/{quote(scope_id, safe='')}/withdraw", {"reason": reason}
+        )
 
     # ------------------------------------------------------------ intake
     def _intake(self, path: str, body: Mapping[str, Any]) -> str:

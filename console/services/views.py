@@ -261,6 +261,53 @@ class PrefilingView:
 
 
 @dataclass(frozen=True)
+class PrefilingDraft:
+    """What a unit files as a pre-filed scope (报备, R-PREFILING): a matter the operators
+    answer with the unit's explanation instead of dispatching it, while the scope lasts."""
+
+    title: str
+    reason: str
+    """force_majeure（不可抗力，如恶劣天气）, special_work（特殊工作要求） or malicious
+    （服务对象恶意诉求）: the grounds Art. 17 allows."""
+    keywords: tuple[str, ...]
+    region: str
+    starts: dt.datetime
+    ends: dt.datetime
+    explanation: str
+    """The script (答复口径) an operator reads to a caller whose matter falls in the scope."""
+
+
+@dataclass(frozen=True)
+class PrefilingScopeView:
+    """A pre-filed scope with its review (R-PREFILING): 待审核 (pending) → 已通过 (approved) or
+    已退回 (rejected, with the manager's reason); 已撤回 (withdrawn) by its unit. Only an
+    approved scope within its dates (``current``) is matched at intake."""
+
+    id: str
+    unit_id: str
+    unit_name: str
+    reason: str
+    reason_label: str
+    title: str
+    keywords: tuple[str, ...]
+    region: str
+    starts: dt.datetime
+    ends: dt.datetime
+    explanation: str
+    state: str  # "pending" | "approved" | "rejected" | "withdrawn"
+    state_label: str
+    current: bool
+    filed_by: str
+    filed_at: dt.datetime | None
+    reviewed_by: str
+    reviewed_at: dt.datetime | None
+    review_note: str
+    withdrawn_by: str
+    withdrawn_at: dt.datetime | None
+    withdraw_reason: str
+
+
+@dataclass(frozen=True)
 class DuePreview:
     """What to tell a caller: each clock that would start now, with its due moment."""
 

@@ -189,6 +189,15 @@ class PrefilingRow(Base):
     ends: Mapped[dt.datetime]
     explanation: Mapped[str] = mapped_column(Text)
     filed_by: Mapped[str] = mapped_column(String(80), default="seed")
+    # filed by a unit and reviewed by the manager (migration 0011); seed scopes are approved
+    state: Mapped[str] = mapped_column(String(12), default="approved", server_default="approved")
+    filed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    reviewed_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    withdrawn_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    withdraw_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class SynonymRow(Base):

@@ -185,6 +185,7 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "article",
             "article_flags",
             "articles_due_review",
+            "prefiling_scopes",
             "ticket",
             "queue",
             "queue_counts",

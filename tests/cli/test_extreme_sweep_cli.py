@@ -64,6 +64,12 @@ BASE: dict[str, str] = {
     "name": "测试席位",
     "role": "operator",
     "id": "s-none",
+    "unit": "hn-rst",
+    "title": "测试报备",
+    "keywords": "停电",
+    "starts": "2026-11-25 08:00",
+    "ends": "2026-11-28 08:00",
+    "explanation": "测试答复口径",
 }
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202e\u2028]")
 """What a message must not echo to the terminal as it is (escape sequences, bidi overrides)."""

@@ -33,6 +33,8 @@ from console.services.views import (
     NotificationStatus,
     NotificationView,
     Page,
+    PrefilingDraft,
+    PrefilingScopeView,
     PrefilingView,
     ReviewDueView,
     TicketSummary,
@@ -660,3 +662,64 @@ def test_item8_tickets_by_caller_phone(world: World) -> None:
     assert w.zjt.tickets_by_phone("13912340000").rows == ()
     with pytest.raises(InputError):
         w.operator.tickets_by_phone("abc%")
+
+
+# ---------------------------------------------------------------- pre-filed scopes (报备)
+def test_r_prefiling_filed_reviewed_withdrawn_on_every_backend(world: World) -> None:
+    """A unit files a scope (待审核), the manager approves it, intake matches it; another unit
+    neither sees nor reviews it; a rejected or withdrawn scope never matches."""
+    w = world
+    draft = PrefilingDraft(
+        title="检修停气（契约）",
+        reason="special_work",
+        keywords=("燃气检修",),
+        region="株洲市",
+        starts=at("2026-11-25 08:00"),
+        ends=at("2026-11-27 18:00"),
+        explanation="株洲部分片区燃气管网计划检修，11月27日18时前恢复。",
+    )
+    call = "株洲我家燃气检修停了好久"
+    scope_id = w.zjt.file_prefiling(draft)
+    mine = [s for s in w.zjt.prefiling_scopes() if s.id == scope_id]
+    assert len(mine) == 1 and type(mine[0]) is PrefilingScopeView
+    view = mine[0]
+    assert (view.state, view.state_label, view.current) == ("pending", "待审核", False)
+    assert view.filed_by == "住建厅丁" and view.filed_at == NOW and view.keywords == ("燃气检修",)
+    assert view.starts.tzinfo is not None and view.reason_label == "特殊工作要求"
+    assert scope_id not in [s.id for s in w.rst.prefiling_scopes()]
+    assert w.operator.match_prefiling(call, "株洲市") == []
+    assert scope_id in [s.id for s in w.manager.prefiling_scopes("pending")]
+    with pytest.raises(PermissionDenied) as denied:
+        w.zjt.review_prefiling(scope_id, True)
+    assert denied.value.rule == "R-PREFILING"
+    with pytest.raises(PermissionDenied):
+        w.operator.prefiling_scopes()
+    with pytest.raises(InputError) as bad:
+        w.zjt.file_prefiling(dataclasses.replace(draft, reason="holiday"))
+    assert bad.value.field == "reason"
+    with pytest.raises(InputError) as bad:
+        w.zjt.file_prefiling(dataclasses.replace(draft, ends=at("2026-11-24 08:00")))
+    assert bad.value.field == "ends"
+    with pytest.raises(InputError) as bad:
+        w.manager.review_prefiling(scope_id, False, "")
+    assert bad.value.field == "note"
+    w.manager.review_prefiling(scope_id, True, "同意")
+    [view] = [s for s in w.zjt.prefiling_scopes() if s.id == scope_id]
+    assert view.state == "approved" and view.current and view.reviewed_by == "优化办乙"
+    assert view.reviewed_at == NOW and view.review_note == "同意"
+    assert [s.id for s in w.operator.match_prefiling(call, "株洲市")] == [scope_id]
+    assert view == [s for s in twin(w, w.zjt).prefiling_scopes() if s.id == scope_id][0]
+    with pytest.raises(RuleError) as again:
+        w.manager.review_prefiling(scope_id, False, "再审")
+    assert again.value.rule == "R-PREFILING"
+    with pytest.raises(PermissionDenied):
+        w.rst.withdraw_prefiling(scope_id, "不是本单位的")
+    w.zjt.withdraw_prefiling(scope_id, "检修提前完成")
+    assert w.operator.match_prefiling(call, "株洲市") == []
+    rejected = w.zjt.file_prefiling(draft)
+    w.manager.review_prefiling(rejected, False, "检修应提前公告，不属报备范围")
+    [view] = [s for s in w.zjt.prefiling_scopes() if s.id == rejected]
+    assert view.state == "rejected" and view.review_note == "检修应提前公告，不属报备范围"
+    assert w.operator.match_prefiling(call, "株洲市") == []
+    with pytest.raises(NotFound):
+        w.manager.review_prefiling("pf-none", True)

@@ -138,3 +138,38 @@ def test_upkeep_snapshot(make_app, screen_platform: ScreenPlatform, snap_compare
         await settle(pilot, pilot.app)
 
     assert snap_compare(make_app(Role.UNIT_CLERK), terminal_size=size, run_before=open_it)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_prefiling_snapshot(  # type: ignore[no-untyped-def]
+    make_app, screen_platform: ScreenPlatform, snap_compare, size, monkeypatch
+) -> None:
+    """The manager's 报备 screen (R-PREFILING): a pending scope first, one sent back, the seed's."""
+    import uuid
+
+    from console.services.views import Actor, PrefilingDraft
+
+    ids = iter(uuid.UUID(hex=h * 8 + "0" * 24) for h in "ab")
+    monkeypatch.setattr("console.services.knowledge.prefiling.uuid.uuid4", lambda: next(ids))
+    clerk = screen_platform.backend(Actor("clerk-sgcc", "电力经办辛", Role.UNIT_CLERK, "hn-sgcc"))
+    draft = PrefilingDraft(
+        title="寒潮致株洲线路覆冰停电 [bold]急[/]",
+        reason="force_majeure",
+        keywords=("停电", "覆冰"),
+        region="株洲市",
+        starts=at("2026-11-25 08:00"),
+        ends=at("2026-11-28 20:00"),
+        explanation="受寒潮影响，株洲部分线路覆冰跳闸，正在抢修，预计11月28日前恢复供电。",
+    )
+    sent_back = clerk.file_prefiling(
+        PrefilingDraft(**{**vars(draft), "title": "计划检修停电", "reason": "special_work"})
+    )
+    screen_platform.backend(MANAGER).review_prefiling(sent_back, False, "计划检修应提前公告")
+    clerk.file_prefiling(draft)
+
+    async def open_it(pilot: Any) -> None:
+        await settle(pilot, pilot.app)
+        await pilot.press("b")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(make_app(MANAGER), terminal_size=size, run_before=open_it)

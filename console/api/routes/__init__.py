@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from console.api.routes import intake, knowledge, reference, session, supervision, tickets
+from console.api.routes import (
+    intake,
+    knowledge,
+    prefiling,
+    reference,
+    session,
+    supervision,
+    tickets,
+)
 from console.api.schemas import ERROR_RESPONSES
 
 PREFIX = "/api/v1"
@@ -14,6 +22,6 @@ PREFIX = "/api/v1"
 def router() -> APIRouter:
     """All endpoints under :data:`PREFIX`."""
     api = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)  # type: ignore[arg-type]
-    for module in (session, reference, knowledge, intake, tickets, supervision):
+    for module in (session, reference, knowledge, prefiling, intake, tickets, supervision):
         api.include_router(module.router)
     return api

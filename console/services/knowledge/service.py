@@ -598,7 +598,11 @@ class KnowledgeService:
         with self.store.read() as s:
             rows = s.execute(
                 select(PrefilingRow)
-                .where(PrefilingRow.starts <= now, PrefilingRow.ends >= now)
+                .where(
+                    PrefilingRow.state == "approved",  # pending, rejected, withdrawn: never
+                    PrefilingRow.starts <= now,
+                    PrefilingRow.ends >= now,
+                )
                 .order_by(PrefilingRow.id)
             ).scalars()
             for p in rows:

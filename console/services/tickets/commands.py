@@ -449,6 +449,12 @@ class TicketService:
             scope = s.get(PrefilingRow, scope_id)
             if scope is None:
                 raise InputError("scope_id", f"报备 {scope_id} 不存在")
+            if scope.state != "approved":
+                raise RuleError(
+                    "R-PREFILING",
+                    f"报备「{scope.title}」未经审核通过，不能按报备答复",
+                    allowed="受理并派单",
+                )
             if not scope.starts <= now <= scope.ends:
                 raise RuleError(
                     "R-PREFILING",
