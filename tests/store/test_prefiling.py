@@ -215,7 +215,7 @@ def test_r_prefiling_unit_withdraws_a_seed_scope(platform: Platform) -> None:
     assert p.operator.match_prefiling("岳阳这边停电了", "岳阳市") == []
 
 
-def test_r_prefiling_migration_0011_keeps_existing_scopes_approved(tmp_path: Path) -> None:
+def test_r_prefiling_migration_0012_keeps_existing_scopes_approved(tmp_path: Path) -> None:
     """A scope in a database at revision 0010 is approved (and still matched) after upgrade."""
     from alembic import command
 

@@ -3,8 +3,8 @@ who filed and when, who reviewed and when with what note, who withdrew and why
 
 Scopes written before this revision came from the seed and count as approved.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-04 15:00:00
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from console.store.types import UTCDateTime
 
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
