@@ -98,6 +98,7 @@ class State(_Labelled):
     COMPLETED = "completed", "已办结待回访"
     DISSATISFIED = "dissatisfied", "回访不满意待处理"
     TERMINATED = "terminated", "已终结"
+    MERGED = "merged", "已并单"  # merged into a master ticket (console.services.tickets.merging)
     CLOSED = "closed", "已结案"
 
 
