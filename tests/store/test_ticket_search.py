@@ -87,6 +87,7 @@ def test_search_pages_with_total(platform: Platform) -> None:
         ({"unit": "hn-none"}, "unit"),
         ({"since": dt.date(2026, 12, 2), "until": dt.date(2026, 12, 1)}, "until"),
         ({"until": dt.date.max}, "until"),
+        ({"since": dt.date.min}, "since"),
         ({"limit": 0}, "limit"),
         ({"limit": 101}, "limit"),
         ({"offset": -1}, "offset"),

@@ -31,6 +31,9 @@ MAX_LIMIT = 100
 MAX_WORDS = 100
 """The longest text a search looks for (a few words of what the caller said)."""
 MAX_OFFSET = 2**31 - 1
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(9998, 12, 31)
+"""Dates a search accepts (beyond them a moment has no UTC form in the store)."""
 
 
 def phone_variants(phone: str, field: str = "phone") -> set[str]:
@@ -89,13 +92,14 @@ def statement(s: Session, q: TicketSearch, role: Role) -> Select[Any]:
     words = " ".join(check_text("text", q.text, limit=MAX_WORDS).split())
     if words:
         stmt = stmt.where(TicketRow.text.like(like_pattern(words), escape="\\"))
+    for field, day in (("since", q.since), ("until", q.until)):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise InputError(field, f"日期应在 {FIRST_DAY} 至 {LAST_DAY} 之间")
     if q.since is not None and q.until is not None and q.until < q.since:
         raise InputError("until", "截止日期不能早于起始日期")
     if q.since is not None:
         stmt = stmt.where(TicketRow.created_at >= _day_start(q.since))
     if q.until is not None:
-        if q.until >= dt.date.max:
-            raise InputError("until", "日期超出范围")
         stmt = stmt.where(TicketRow.created_at < _day_start(q.until + dt.timedelta(days=1)))
     unit = check_text("unit", q.unit, limit=40).strip()
     if unit:
