@@ -112,6 +112,10 @@ class Satisfaction(_Labelled):
 
 DOMAIN_BY_LABEL = {d.label: d for d in Domain}
 
+MERGE_ROLES = frozenset({Role.MANAGER, Role.UNIT_CLERK})
+"""Who may merge a ticket into a master (并单): the manager, or the unit handling both
+(console.services.tickets.merging says why)."""
+
 
 # R-SUPERVISE-WHEN: the grounds of a supervision (督办情形), numbered as Art. 22 numbers them
 SUPERVISION_GROUNDS = {

@@ -39,13 +39,12 @@ from sqlalchemy.orm import Session
 
 from console.errors import InputError, PermissionDenied, RuleError
 from console.services.inputs import check_text
-from console.services.values import Role, Special, State
+from console.services.values import MERGE_ROLES, Role, Special, State
 from console.store.models import MergeRow, OutboxRow, TicketRow
 
 if TYPE_CHECKING:
     from console.services.tickets.commands import TicketService
 
-MERGE_ROLES = frozenset({Role.MANAGER, Role.UNIT_CLERK})
 MERGEABLE = frozenset({State.ACCEPTED, State.DISPATCHED, State.HANDLING})
 """States of a ticket that may be merged into another."""
 MASTER_STATES = MERGEABLE | {State.RETURN_REQUESTED, State.COMPLETION_REQUESTED}
