@@ -192,6 +192,20 @@ class PhoneSearchIn(Body):
     limit: int = 20
 
 
+class TicketSearchIn(Body):
+    """工单查询: every given criterion must match; empty ones are not searched."""
+
+    number: Id = ""
+    phone: Str30 = ""
+    text: Str100 = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    unit: Id = ""
+    state: Id = ""
+    offset: SmallInt = 0
+    limit: SmallInt = 50
+
+
 class NumberOut(BaseModel):
     """The number of the ticket a command created."""
 
@@ -210,6 +224,12 @@ class IdOut(BaseModel):
 
 # ---------------------------------------------------------------- ticket commands
 class VersionIn(Body):
+    version: Version = None
+
+
+class MergeIn(Body):
+    master: Id
+    reason: Note = ""
     version: Version = None
 
 

@@ -27,6 +27,7 @@ VERBS = (
     "console.cli.serve",
     "console.cli.worker",
     "console.cli.outbox",
+    "console.cli.ticket",
     "console.cli.seat",
     "console.cli.unit",
     "console.cli.matter",

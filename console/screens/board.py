@@ -206,6 +206,13 @@ class BoardScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "refresh", "刷新", id="board.refresh"),
         Binding(
+            "ctrl+k,slash",
+            "search",
+            "查询工单",
+            id="board.search",
+            tooltip="按工单号、来电号码、诉求内容、日期、单位、状态查询",
+        ),
+        Binding(
             "n", "renotify", "重新通知", id="board.renotify", tooltip="再次发送派单通知和值班报告"
         ),
         Binding("g", "escalate", "上报优化办", id="board.escalate", tooltip="上报管理部门"),
@@ -300,6 +307,11 @@ class BoardScreen(Screen[None]):
         return moment + dt.timedelta(seconds=time.monotonic() - mono)
 
     # ------------------------------------------------------------------ loading
+    def action_search(self) -> None:
+        from console.screens.search import TicketSearchScreen
+
+        self.app.push_screen(TicketSearchScreen())
+
     def action_refresh(self) -> None:
         self._load(not self.unit_names)
 

@@ -91,6 +91,13 @@ class QueuesScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "refresh", "刷新", id="queues.refresh"),
         Binding(
+            "ctrl+k,slash",
+            "search",
+            "查询工单",
+            id="queues.search",
+            tooltip="按工单号、来电号码、诉求内容、日期、单位、状态查询",
+        ),
+        Binding(
             "k",
             "upkeep",
             "知识维护",
@@ -167,6 +174,11 @@ class QueuesScreen(Screen[None]):
         # only while seen: a queue under a ticket view or in another mode waits for its resume
         if self.is_current:
             self.action_refresh()
+
+    def action_search(self) -> None:
+        from console.screens.search import TicketSearchScreen
+
+        self.app.push_screen(TicketSearchScreen())
 
     def action_refresh(self) -> None:
         """Fetch the counts and the current window again (the cursor stays put)."""

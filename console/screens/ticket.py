@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from console.errors import HotlineError, NotFound, PermissionDenied, Unavailable
 from console.screens.actions import ActionContext, dialog_for
 from console.services.values import (
+    MERGE_ROLES,
     SUPERVISION_GROUNDS,
     SUPERVISION_METHODS,
     Role,
@@ -129,6 +130,12 @@ def header_text(view: TicketView, unit_names: Mapping[str, str]) -> Text:
     if view.late_reply:
         out.append("  ")
         out.append_text(_tag("未按时回复", "bold white on red"))
+    if view.merged_into:
+        out.append("  ")
+        out.append_text(_tag(f"已并入 {clean(view.merged_into)}", "bold black on cyan"))
+    if view.merged:
+        out.append("  并入：", style="dim")
+        out.append(clean("、".join(view.merged)))
     if view.pending:
         label = {"extension": "延期申请待审核", "termination": "终结申请待审核"}.get(
             view.pending, view.pending
@@ -272,6 +279,13 @@ class TicketScreen(Screen[None]):
         *(
             Binding(key, f"act('{name}')", label, id=f"ticket.{name}")
             for name, (key, label) in ACTION_KEYS.items()
+        ),
+        Binding(
+            "m",
+            "merge",
+            "并单",
+            id="ticket.merge",
+            tooltip="把本工单并入同一事项的主工单（停止计时，回访时一并告知来电人）",
         ),
     ]
 
@@ -422,6 +436,9 @@ class TicketScreen(Screen[None]):
         return next((a for a in self.view.actions if a.action == name), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "merge":  # the manager, or the unit handling the ticket (the store decides)
+            actor = getattr(self.app, "actor", None)
+            return actor is not None and actor.role in MERGE_ROLES
         if action == "contact":
             actor = getattr(self.app, "actor", None)
             return actor is not None and actor.role in CONTACT_ROLES
@@ -477,6 +494,50 @@ class TicketScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.load()
+
+    # ------------------------------------------------------------------ merging (并单)
+    def action_merge(self) -> None:
+        """Ask for the master's number, then a short reason; the store decides and refuses
+        with the rule (console.services.tickets.merging)."""
+        if self.view is None:
+            return
+        version = self.view.version
+        note = Text(
+            "本工单并入同一事项的主工单：本工单停止计时，主工单办结回访时一并告知本工单来电人。"
+        )
+
+        def reason_given(master: str, reason: str | None) -> None:
+            if reason is not None:
+                self.merge(master, reason, version)
+
+        def master_given(master: str | None) -> None:
+            if master:
+                self.app.push_screen(
+                    PromptDialog(
+                        f"并入 {master} 的理由",
+                        placeholder="如：同一企业欠薪，多名职工反映",
+                        required=False,
+                    ),
+                    lambda reason: reason_given(master, reason),
+                )
+
+        self.app.push_screen(
+            PromptDialog("并单：并入主工单", placeholder="主工单编号，如 HN261125000001", note=note),
+            master_given,
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-merge")
+    def merge(self, master: str, reason: str, version: int) -> None:
+        backend = self.app.backend  # type: ignore[attr-defined]
+        try:
+            backend.merge_ticket(self.number, master, reason, version)
+        except HotlineError as err:
+            self.app.call_from_thread(
+                self.notify, str(err), title="不能并单", severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self.notify, f"已并入 {master}", markup=False)
+        self.app.call_from_thread(self.load)
 
     # ------------------------------------------------------------------ contacting the caller
     def action_contact(self) -> None:

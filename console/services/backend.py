@@ -151,6 +151,23 @@ class Backend(Protocol):
         """The tickets of a caller's number this seat may see, newest first, callers masked."""
         ...
 
+    def search_tickets(
+        self,
+        number: str = "",
+        phone: str = "",
+        text: str = "",
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        unit: str = "",
+        state: str = "",
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page:
+        """工单查询: the tickets this seat may see matching every given criterion (number or
+        part of it, caller phone, words of the request, created between two dates inclusive,
+        responsible unit, state), newest first, paged; callers masked."""
+        ...
+
     def reveal_contact(self, number: str, reason: str) -> ContactView:
         """The caller's full phone and ID number, with a reason; audited (R-CONFIDENTIAL)."""
         ...
@@ -233,6 +250,14 @@ class Backend(Protocol):
     def decide_dissatisfied(
         self, number: str, decision: str, reason: str, version: int | None = None
     ) -> None: ...
+
+    def merge_ticket(
+        self, number: str, master: str, reason: str = "", version: int | None = None
+    ) -> None:
+        """并单: merge ticket ``number`` into the master ticket ``master`` on the same matter;
+        its clocks stop and its caller is told the master's outcome on call-back. The manager,
+        or the unit handling both (console.services.tickets.merging)."""
+        ...
 
     # ---- the shift lead's board (班长): special incidents (R-SPECIAL, R-SPECIAL-REPORT)
     def renotify(self, number: str, note: str = "", version: int | None = None) -> int:

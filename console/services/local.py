@@ -15,7 +15,7 @@ from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
 from console.services.knowledge import prefiling, upkeep
 from console.services.knowledge.service import AuditHook, KnowledgeService
-from console.services.tickets import claims, workflow
+from console.services.tickets import claims, merging, search, workflow
 from console.services.tickets.commands import TicketService
 from console.services.tickets.deadlines import clocks_for
 from console.services.tickets.queries import Queries
@@ -384,6 +384,22 @@ class LocalBackend:
         with self.store.read() as s:
             return {n: self.queries.count(s, n, now) for n in names}
 
+    def search_tickets(
+        self,
+        number: str = "",
+        phone: str = "",
+        text: str = "",
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        unit: str = "",
+        state: str = "",
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page:
+        q = search.TicketSearch(number, phone, text, since, until, unit, state)
+        with self.store.read() as s:
+            return search.search(s, self.queries, q, self.now(), offset, limit)
+
     def reveal_contact(self, number: str, reason: str) -> ContactView:
         return audit.reveal_contact(self.store, self.actor, number, reason)
 
@@ -492,6 +508,11 @@ class LocalBackend:
         self, number: str, decision: str, reason: str, version: int | None = None
     ) -> None:
         self.tickets.decide_dissatisfied(number, decision, reason, version)
+
+    def merge_ticket(
+        self, number: str, master: str, reason: str = "", version: int | None = None
+    ) -> None:
+        merging.merge(self.tickets, number, master, reason, version)
 
     # ---- the shift lead's board
     def renotify(self, number: str, note: str = "", version: int | None = None) -> int:

@@ -522,6 +522,32 @@ class RemoteBackend:
         payload = self._command("/ticket-search", {"phone": phone, "limit": limit})
         return decode(Page, payload)  # type: ignore[no-any-return]
 
+    def search_tickets(
+        self,
+        number: str = "",
+        phone: str = "",
+        text: str = "",
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        unit: str = "",
+        state: str = "",
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page:
+        # POST: a caller's number and words stay out of URLs and access logs
+        body = {
+            "number": number,
+            "phone": phone,
+            "text": text,
+            "since": since,
+            "until": until,
+            "unit": unit,
+            "state": state,
+            "offset": offset,
+            "limit": limit,
+        }
+        return self._read(Page, "/tickets/search", body)  # type: ignore[no-any-return]
+
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]:
         if not names:
             return {}
@@ -699,6 +725,13 @@ class RemoteBackend:
 
     def add_note(self, number: str, note: str, version: int | None = None) -> None:
         self._command(f"{self._t(number)}/notes", {"note": note, "version": version})
+
+    def merge_ticket(
+        self, number: str, master: str, reason: str = "", version: int | None = None
+    ) -> None:
+        self._command(
+            f"{self._t(number)}/merge", {"master": master, "reason": reason, "version": version}
+        )
 
     # ------------------------------------------------------------ supervision
     def open_supervision(

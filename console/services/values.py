@@ -98,6 +98,7 @@ class State(_Labelled):
     COMPLETED = "completed", "已办结待回访"
     DISSATISFIED = "dissatisfied", "回访不满意待处理"
     TERMINATED = "terminated", "已终结"
+    MERGED = "merged", "已并单"  # merged into a master ticket (console.services.tickets.merging)
     CLOSED = "closed", "已结案"
 
 
@@ -110,6 +111,10 @@ class Satisfaction(_Labelled):
 
 
 DOMAIN_BY_LABEL = {d.label: d for d in Domain}
+
+MERGE_ROLES = frozenset({Role.MANAGER, Role.UNIT_CLERK})
+"""Who may merge a ticket into a master (并单): the manager, or the unit handling both
+(console.services.tickets.merging says why)."""
 
 
 # R-SUPERVISE-WHEN: the grounds of a supervision (督办情形), numbered as Art. 22 numbers them

@@ -165,6 +165,10 @@ class TicketView:
     actions: tuple[ActionView, ...] = ()
     supervisions: tuple[SupervisionView, ...] = ()
     notifications: tuple[NotificationView, ...] = ()
+    merged_into: str = ""
+    """The master ticket this one was merged into (并单), or ""."""
+    merged: tuple[str, ...] = ()
+    """Tickets merged into this one, in merge order."""
 
 
 @dataclass(frozen=True)

@@ -302,6 +302,17 @@ class CoUnitRow(Base):
     ticket: Mapped[TicketRow] = relationship(back_populates="co_units")
 
 
+class MergeRow(Base):
+    """A ticket merged (并单) into a master ticket on the same matter: its clocks stopped, its
+    caller told the master's outcome on call-back (console.services.tickets.merging)."""
+
+    __tablename__ = "ticket_merges"
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    master_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    merged_at: Mapped[dt.datetime]
+    merged_by: Mapped[str] = mapped_column(String(80))
+
+
 class ClockRow(Base):
     """A running or finished deadline of a ticket, with the rule that sets it."""
 
@@ -459,6 +470,6 @@ class AuditRow(Base):
 __all__ = [
     "AuditRow", "SeatRow",
     "ArticleFlagRow", "ArticleRow", "Base", "CalendarScheduleRow", "ClockRow", "CoUnitRow",
-    "DraftRow", "EventRow", "GroundRow", "OutboxRow", "PrefilingRow", "RecordingRow",
+    "DraftRow", "EventRow", "GroundRow", "MergeRow", "OutboxRow", "PrefilingRow", "RecordingRow",
     "SupervisionRow", "SynonymRow", "TicketRow", "UnitRow",
 ]

@@ -42,6 +42,8 @@ DETAIL_NAMES = {
     "count": "第几次上报",
     "urge_count": "第几次催办",
     "resend": "第几次重新通知",
+    "master": "主工单",
+    "merged": "并入的工单",
 }
 UNIT_DETAILS = {"unit_id", "from_unit", "lead"}
 METHODS = {"auto": "自动回访", "manual": "人工回访", **SUPERVISION_METHODS}

@@ -131,6 +131,7 @@ RECIPES: dict[str, tuple[str, str, list[tuple[str, str, dict[str, Any]]]]] = {
         "complaint",
         [("designate-lead", "manager", {"lead_unit_id": "hn-rst", "co_unit_ids": ["hn-zjt"]})],
     ),
+    T + "merge": ("rst", "complaint", []),  # into the sweep's own ticket (ids["master"])
     T + "escalate": ("manager", "special", []),
     T + "answer-callback": ("operator", "consultation", []),
     T + "callback": ("operator", "complaint", CALLBACK_DUE),
@@ -186,6 +187,8 @@ class Sweep:
         return schema
 
     def value(self, name: str, schema: dict[str, Any]) -> Any:
+        if name == "master":  # 并单: a ticket of the same unit to merge into
+            return self.ids["master"]
         if name in NAMED:
             return NAMED[name]
         schema = self.resolve(schema)
@@ -343,6 +346,7 @@ def sweep_all(api: Api) -> tuple[list[str], int]:
     supervisor.close()
     ids = {
         "number": number,
+        "master": number,
         "article_id": "kb-rst-001",
         "flag_id": str(flags.json()[0]["id"]),
         "supervision_id": str(supervision_id),

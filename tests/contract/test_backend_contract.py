@@ -723,3 +723,39 @@ def test_r_prefiling_filed_reviewed_withdrawn_on_every_backend(world: World) -> 
     assert w.operator.match_prefiling(call, "株洲市") == []
     with pytest.raises(NotFound):
         w.manager.review_prefiling("pf-none", True)
+def test_merge_ticket_into_a_master(world: World) -> None:
+    """并单 over every backend: linked both ways, clocks stopped, refusals the same."""
+    w = world
+    master = w.operator.accept(intake(text="并单主工单：同一工地欠薪"), unit_id="hn-rst")
+    other = w.operator.accept(intake(text="并单：同一工地欠薪", caller_phone="13700001111"), unit_id="hn-rst")
+    theirs = w.operator.accept(intake(text="并单：住建厅的工单"), unit_id="hn-zjt")
+    with pytest.raises(NotFound):  # another unit's ticket: not found, as every unseen read
+        w.rst.merge_ticket(other, theirs, "同一事项")
+    with pytest.raises(RuleError) as err:
+        w.manager.merge_ticket(master, master, "同一事项")
+    assert err.value.rule == "R-ARCHIVE"
+    w.rst.merge_ticket(other, master, "同一工地多名职工反映", w.rst.ticket(other).version)
+    view = w.rst.ticket(other)
+    assert view.state == State.MERGED.value and view.merged_into == master
+    assert not any(c.running for c in view.clocks) and view.events[-1].action == "merged_into"
+    assert w.manager.ticket(master).merged == (other,)
+    with pytest.raises(InputError) as bad:
+        w.manager.merge_ticket(other, "", "x")
+    assert bad.value.field == "master"
+
+
+def test_search_tickets_scoped_and_paged(world: World) -> None:
+    """工单查询 over every backend: the same rows, masked, a unit sees its own."""
+    w = world
+    ours = w.operator.accept(intake(text="查询契约：社保断缴补缴"), unit_id="hn-rst")
+    theirs = w.operator.accept(intake(text="查询契约：物业乱收费"), unit_id="hn-zjt")
+    page = w.manager.search_tickets(text="查询契约", limit=1)
+    assert isinstance(page, Page) and page.total == 2 and [r.number for r in page.rows] == [theirs]
+    assert isinstance(page.rows[0], TicketSummary) and "13812341234" not in page.rows[0].caller
+    assert [r.number for r in w.rst.search_tickets(text="查询契约").rows] == [ours]
+    assert w.zjt.search_tickets(number=ours).rows == ()
+    found = w.manager.search_tickets(text="查询契约", since=dt.date(2026, 11, 25), unit="hn-rst")
+    assert [r.number for r in found.rows] == [ours]
+    with pytest.raises(InputError) as bad:
+        w.manager.search_tickets(state="nope")
+    assert bad.value.field == "state"

@@ -87,6 +87,13 @@ def every_message(p: Platform) -> list[OutboxRow]:
     ordinary = p.operator.accept(intake(), unit_id="hn-rst")
     p.manager.designate_lead(ordinary, "hn-rst", ["hn-zjt"], "涉及多个部门")
     p.manager.urge(ordinary, "请尽快联系来电人")
+    # 并单: a second caller's ticket merged into a master; the master's approval asks them too
+    master = p.operator.accept(intake(text="同一工地欠薪"), unit_id="hn-rst")
+    other = p.operator.accept(intake(text="同一工地欠薪", caller_phone="13900001111"), unit_id="hn-rst")
+    p.manager.merge_ticket(other, master, "同一事项")
+    p.rst.sign(master)
+    p.rst.request_completion(master, "电话", dt.date(2026, 11, 25), "已协调结清")
+    p.manager.review_completion(master, True)
     timers = TicketService(p.store, p.clock, p.operator.calendar, p.operator.rules, WORKER_ACTOR)
     p.clock.advance(at("2026-11-26 09:00") - p.clock.now())
     timers.remind_deadlines()

@@ -25,6 +25,7 @@ from console.api.schemas import (
     EscalateIn,
     ExtensionIn,
     IdOut,
+    MergeIn,
     NoteIn,
     OpenSupervisionIn,
     PhoneSearchIn,
@@ -36,6 +37,7 @@ from console.api.schemas import (
     ReviewReturnIn,
     ReviewTerminationIn,
     TerminationIn,
+    TicketSearchIn,
     VersionIn,
 )
 from console.services.views import ContactView, Page, TicketView
@@ -69,6 +71,26 @@ def queue(
 def tickets_by_phone(backend: Seat, body: PhoneSearchIn) -> Page:
     """The tickets of a caller's number this seat may see, newest first; callers masked."""
     return backend.tickets_by_phone(body.phone, body.limit)
+
+
+@router.post("/tickets/search", operation_id="search_tickets", response_model=Page)
+def search_tickets(backend: Seat, body: TicketSearchIn) -> Page:
+    """工单查询 by number, caller phone, words, dates, unit and state; newest first, paged.
+
+    POST, as ``tickets_by_phone``: a caller's number and words stay out of URLs and access logs
+    (R-CONFIDENTIAL). Scoped like every read: a unit finds only its own tickets.
+    """
+    return backend.search_tickets(
+        body.number,
+        body.phone,
+        body.text,
+        body.since,
+        body.until,
+        body.unit,
+        body.state,
+        body.offset,
+        body.limit,
+    )
 
 
 @router.get("/queue-counts", operation_id="queue_counts", response_model=dict[str, int])
@@ -251,6 +273,14 @@ def decide_dissatisfied(backend: Seat, number: TicketNumber, body: DissatisfiedI
     """``redo`` or ``close`` a ticket whose caller was dissatisfied (R-REDO)."""
     ensure_visible(backend, number)
     backend.decide_dissatisfied(number, body.decision, body.reason, body.version)
+
+
+@router.post("/tickets/{number}/merge", operation_id="merge_ticket", status_code=204)
+def merge_ticket(backend: Seat, number: TicketNumber, body: MergeIn) -> None:
+    """并单: merge this ticket into a master ticket on the same matter (manager, or the unit
+    handling both); its clocks stop, its caller is told the master's outcome on call-back."""
+    ensure_visible(backend, number)
+    backend.merge_ticket(number, body.master, body.reason, body.version)
 
 
 @router.post(

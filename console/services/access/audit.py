@@ -57,6 +57,7 @@ from console.store.models import (
     CoUnitRow,
     DraftRow,
     EventRow,
+    MergeRow,
     OutboxRow,
     SeatRow,
     SupervisionRow,
@@ -98,9 +99,11 @@ EVENT_FACTS = (
     "rejections",
     "attempt",
     "late",
+    "master",
+    "merged",
 )
 # Rows that travel with an event (the event's record covers them) or are a seat's scratch pad.
-COVERED = (TicketRow, ClockRow, CoUnitRow, OutboxRow, SupervisionRow, DraftRow)
+COVERED = (TicketRow, ClockRow, CoUnitRow, MergeRow, OutboxRow, SupervisionRow, DraftRow)
 REVEAL_ROLES = frozenset(
     {
         Role.OPERATOR,

@@ -20,7 +20,7 @@ from console.services.calendar.workdays import WorkCalendar
 from console.services.clock import Clock, local
 from console.services.delivery.templates import render
 from console.services.inputs import check_text
-from console.services.tickets import reminders, workflow
+from console.services.tickets import merging, reminders, workflow
 from console.services.tickets.deadlines import Due, hours_due, wd_due
 from console.services.tickets.notices import (
     special_notices,
@@ -993,6 +993,7 @@ class TicketService:
                 self._start(t, "callback_manual", "R-CALLBACK", now)
                 self._event(s, t, "completion_approved", reason, now)
                 self._survey(s, t, now)
+                merging.survey_merged(self, s, t, now)  # the callers of tickets merged into it (并单)
                 return
             if not reason.strip():
                 raise InputError("reason", "退回办结申请须说明理由（R-COMPLETE）")
@@ -1469,6 +1470,8 @@ def clock_overdue(c: ClockRow, now: dt.datetime) -> bool:
 
 def ticket_overdue(t: TicketRow, now: dt.datetime) -> bool:
     """Overdue is derived from the clocks (and a late return, R-RETURN), never typed in."""
+    if t.state == State.MERGED.value:  # its clocks stopped: the master carries the matter
+        return False
     if t.late_return:
         return True
     if t.state == State.RETURN_REQUESTED.value:

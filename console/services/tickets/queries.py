@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from sqlalchemy import Boolean, Select, exists, func, or_, select
@@ -26,7 +27,7 @@ from console.services.access.masking import (
     mask_phone_full,
 )
 from console.services.calendar.workdays import WorkCalendar
-from console.services.tickets import workflow
+from console.services.tickets import merging, workflow
 from console.services.tickets.commands import OBLIGATIONS, clock_overdue, ticket_overdue, visible_to
 from console.services.tickets.deadlines import hours_due, wd_due
 from console.services.tickets.notices import recipient_label
@@ -104,6 +105,9 @@ EVENT_LABELS = {
     "note": "备注",
     "urge": "催办",
     "co_part": "协办反馈",
+    "merge": "并入",  # another ticket was merged into this one (并单)
+    "merged_into": "已并入",  # this ticket was merged into a master
+    "master_completed": "主工单已办结",
 }
 
 # the outbox's channels (console.services.tickets.commands) as a seat reads them
@@ -218,13 +222,18 @@ class Queries:
             .where(OutboxRow.ticket_id == t.id)
             .order_by(OutboxRow.id)
         ).all()
-        return self._view(
+        view = self._view(
             t,
             list(events),
             sups,
             now,
             tuple(self._notification_view(t, row, unit) for row, unit in notes),
         )
+        master = merging.master_number(s, t.id)
+        merged = merging.merged_numbers(s, t.id)
+        if master or merged:
+            view = replace(view, merged_into=master or "", merged=tuple(merged))
+        return view
 
     def _view(
         self,
@@ -522,14 +531,11 @@ class Queries:
         A confidential caller's tickets are not found by a unit (R-CONFIDENTIAL): the search
         would tell the unit who called.
         """
-        digits = "".join(ch for ch in phone if ch.isdigit())
-        if not (5 <= len(digits) <= 15) or any(ch not in "0123456789- +" for ch in phone.strip()):
-            raise InputError("phone", "电话号码应为 5–15 位数字")
+        from console.services.tickets.search import phone_variants  # shares the number forms
+
+        variants = phone_variants(phone)
         if limit < 1 or limit > 100:
             raise InputError("limit", "每次 1–100 条")
-        variants = {digits, phone.strip()}
-        if len(digits) == 11:  # a mobile number as seats often type it: 139-1234-5678
-            variants |= {f"{digits[:3]}{sep}{digits[3:7]}{sep}{digits[7:]}" for sep in "- "}
         stmt = select(TicketRow).where(TicketRow.caller_phone.in_(variants))
         if self.actor.role is Role.UNIT_CLERK:
             stmt = stmt.where(TicketRow.confidential.is_(False))
