@@ -28,8 +28,10 @@ from textual.worker import Worker, WorkerState
 from console.errors import Conflict, HotlineError, InputError, Unavailable
 from console.services.clock import SHANGHAI
 from console.services.views import ArticleEditView, ArticleRevisionView
+from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import ConfirmDialog
 from console.widgets.footer import KeyFooter
+from console.widgets.nav import NavBar
 from console.widgets.safe import clean, literal
 
 if TYPE_CHECKING:
@@ -115,6 +117,9 @@ class ArticleEditScreen(Screen[bool]):
         return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
+        yield NavBar()
+        yield DrillBanner()
+        yield ConnectionBanner()
         yield Static(Text(f"{self.article_id} 载入中…", style="dim"), id="edit-head")
         with VerticalScroll(id="edit-form"):
             yield Label("标题（问题）", classes="edit-label")

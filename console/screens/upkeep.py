@@ -380,27 +380,28 @@ class UpkeepScreen(Screen[None]):
         note.append_text(literal(one_line(draft.edited_by, 20)))
         note.append(
             "\n核实后坐席即看到修改后的内容，未处理的纠错报告一并关闭；"
-            "修改人本人不能核实（R-KB 交叉核验）。复核日期不填则用修改稿所定日期",
+            "修改人本人不能核实（R-KB 交叉核验）",
             style="dim",
         )
 
         def entered(value: str | None) -> None:
             if value is None:
                 return
-            review_by: dt.date | None = None
-            if value.strip():
-                try:
-                    review_by = dt.date.fromisoformat(value.strip())
-                except ValueError:
-                    self.notify(
-                        "下次复核日期应写成 2027-11-25 这样的日期", severity="error", markup=False
-                    )
-                    return
+            try:
+                review_by = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.notify(
+                    "下次复核日期应写成 2027-11-25 这样的日期", severity="error", markup=False
+                )
+                return
             self.verify_article(draft.article_id, review_by, draft.version)
 
         self.app.push_screen(
             PromptDialog(
-                "核实修改（交叉核验）", placeholder="下次复核日期 YYYY-MM-DD（可不填）", note=note
+                "核实修改（交叉核验）并定下次复核日期",
+                placeholder="YYYY-MM-DD",
+                value=draft.review_by.isoformat(),
+                note=note,
             ),
             entered,
         )

@@ -340,6 +340,8 @@ class ArticleDraftView:
     edited_by: str
     edited_at: dt.datetime
     version: int
+    review_by: dt.date
+    """The next review date the editor set (offered when verifying)."""
 
 
 @dataclass(frozen=True)

@@ -312,6 +312,7 @@ def drafts(store: Store, unit_id: str | None) -> Sequence[ArticleDraftView]:
                 edited_by=r.edited_by,
                 edited_at=r.edited_at,
                 version=version,
+                review_by=r.review_by,
             )
             for r, owner, version, name in s.execute(q).all()
         ]
