@@ -94,7 +94,23 @@ class ResolveFlagIn(Body):
 
 
 class VerifyArticleIn(Body):
-    review_by: dt.date | None = Field(None, description="下次复核日期；不填为一年后")
+    review_by: dt.date | None = Field(
+        None, description="下次复核日期；不填为修改稿所定日期，没有修改稿则为一年后"
+    )
+    version: int | None = Field(
+        None, ge=0, le=INT32, description="所读知识的版本；其间已被修改或核实 → 409"
+    )
+
+
+class EditArticleIn(Body):
+    """An edit of an article by its owner unit or the manager; saved as a draft (R-KB)."""
+
+    version: int = Field(ge=0, le=INT32, description="所读知识的版本；其间已被修改或核实 → 409")
+    question: Str200 = Field(description="标题（问题）")
+    answer: Note = Field(description="答复口径")
+    basis: Str2000 = Field("", description="依据")
+    tags: Annotated[list[Str30], Field(max_length=20, description="关键词")] = []
+    review_by: dt.date = Field(description="下次复核日期")
 
 
 class VerifiedOut(BaseModel):

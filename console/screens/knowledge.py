@@ -1,4 +1,8 @@
-"""Knowledge base (知识库) for expert seats: search as you type, read, copy, flag (R-KB)."""
+"""Knowledge base (知识库) for expert seats: search as you type, read, copy, flag (R-KB).
+
+The article's owner unit's clerk and the manager also edit it from here (Ctrl+E, the form of
+article_edit.py): the edit waits as a draft until someone else verifies it (交叉核验).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.clipboard import copy_text
 from console.errors import HotlineError, Unavailable
-from console.services.values import Domain
+from console.services.values import Domain, Role
 from console.services.views import ArticleHit, ArticleView, UnitView
 from console.widgets.answer_list import AnswerList
 from console.widgets.article import ArticleDialog, article_text
@@ -49,6 +53,13 @@ class KnowledgeScreen(Screen[None]):
             "全文/报告",
             id="kb.article",
             tooltip="在对话框中阅读全文，报告有误或过时（转承办单位）",
+        ),
+        Binding(
+            "ctrl+e",
+            "edit",
+            "修改",
+            id="kb.edit",
+            tooltip="修改选中知识（本单位知识或管理部门）；保存为待核实修改稿，由他人核实后生效",
         ),
         Binding("alt+down", "next_result", "下一条", id="kb.next", show=False),
         Binding("alt+up", "previous_result", "上一条", id="kb.previous", show=False),
@@ -223,6 +234,7 @@ class KnowledgeScreen(Screen[None]):
 
     def _show_article(self, article: ArticleView) -> None:
         self.article = article
+        self.refresh_bindings()
         self.query_one("#kb-article-body", Static).update(article_text(article))
         self.query_one("#kb-article", VerticalScroll).scroll_home(animate=False)
 
@@ -241,10 +253,36 @@ class KnowledgeScreen(Screen[None]):
     def action_previous_result(self) -> None:
         self.query_one(AnswerList).action_cursor_up()
 
+    def may_edit(self, article: ArticleView) -> bool:
+        """The seat keeps this article: the manager, or a clerk of its owner unit (R-KB)."""
+        backend = self.backend
+        try:
+            actor = backend.actor if backend is not None else None
+        except HotlineError:
+            return False
+        if actor is None:
+            return False
+        if actor.role is Role.MANAGER:
+            return True
+        return actor.role is Role.UNIT_CLERK and actor.unit_id == article.unit_id
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("copy", "flag", "article"):
             return True if self.article is not None else None
+        if action == "edit":
+            return True if self.article is not None and self.may_edit(self.article) else None
         return True
+
+    def action_edit(self) -> None:
+        article = self.article
+        if article is None or not self.may_edit(article):
+            return
+        from console.screens.article_edit import ArticleEditScreen
+
+        def closed(saved: bool | None) -> None:
+            self.load_article(article.id)
+
+        self.app.push_screen(ArticleEditScreen(article.id), closed)
 
     def action_article(self) -> None:
         article = self.article

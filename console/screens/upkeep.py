@@ -6,6 +6,10 @@ a report — corrected (已更正) or checked and not wrong (经核实无误), a
 verifies an article as current, setting its next review date. A report left open more than
 7 days lowers the unit's 知识库维护率; an answered one no longer does.
 
+E opens the selected article's edit form (article_edit.py); a saved edit waits in the third
+list (待核实修改) until someone other than its editor verifies it there with V (交叉核验): only
+then do operators read the new text, and the article's open reports close with it.
+
 Opened from the work queues (K), where a clerk starts the day; Esc goes back.
 """
 
@@ -25,7 +29,7 @@ from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
 from console.services.clock import SHANGHAI
-from console.services.views import ArticleFlagView, ReviewDueView
+from console.services.views import ArticleDraftView, ArticleFlagView, ReviewDueView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
 from console.widgets.footer import KeyFooter
@@ -69,7 +73,14 @@ class UpkeepScreen(Screen[None]):
             "verify",
             "核实通过",
             id="upkeep.verify",
-            tooltip="所选待复核知识：确认仍然有效，并定下次复核日期",
+            tooltip="所选待复核知识或待核实修改：确认有效（修改须由他人核实），并定下次复核日期",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "修改",
+            id="upkeep.edit",
+            tooltip="修改所选知识；保存为待核实修改稿，由他人核实后生效",
         ),
     ]
 
@@ -77,6 +88,7 @@ class UpkeepScreen(Screen[None]):
         super().__init__()
         self.flags: list[ArticleFlagView] = []
         self.due: list[ReviewDueView] = []
+        self.drafts: list[ArticleDraftView] = []
         self.today: dt.date = dt.date.min  # set from the platform's clock with each load
 
     @property
@@ -97,13 +109,21 @@ class UpkeepScreen(Screen[None]):
                 flags.add_columns("知识", "问题", "报告", "已过")
                 yield flags
                 yield Static("", id="upkeep-flag-note", markup=False)
-            with Vertical(id="upkeep-review-pane", classes="pane") as review_pane:
-                review_pane.border_title = "待复核知识（V 核实通过）"
-                review: DataTable[Text] = DataTable(
-                    id="upkeep-review", cursor_type="row", zebra_stripes=True
-                )
-                review.add_columns("知识", "问题", "复核日期", "状态")
-                yield review
+            with Vertical(id="upkeep-side"):
+                with Vertical(id="upkeep-review-pane", classes="pane") as review_pane:
+                    review_pane.border_title = "待复核知识（V 核实通过 · E 修改）"
+                    review: DataTable[Text] = DataTable(
+                        id="upkeep-review", cursor_type="row", zebra_stripes=True
+                    )
+                    review.add_columns("知识", "问题", "复核日期", "状态")
+                    yield review
+                with Vertical(id="upkeep-drafts-pane", classes="pane") as drafts_pane:
+                    drafts_pane.border_title = "待核实修改（V 交叉核验）"
+                    drafts: DataTable[Text] = DataTable(
+                        id="upkeep-drafts", cursor_type="row", zebra_stripes=True
+                    )
+                    drafts.add_columns("知识", "修改后标题", "修改人", "保存于")
+                    yield drafts
         yield Static(Text("载入中…", style="dim"), id="upkeep-status", markup=False)
         yield KeyFooter()
 
@@ -125,19 +145,26 @@ class UpkeepScreen(Screen[None]):
         try:
             flags = list(backend.article_flags())
             due = list(backend.articles_due_review())
+            drafts = list(backend.article_drafts())
             now = backend.now().astimezone(SHANGHAI)
         except HotlineError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        self.app.call_from_thread(self._show, flags, due, now)
+        self.app.call_from_thread(self._show, flags, due, now, drafts)
 
     def _show(
-        self, flags: list[ArticleFlagView], due: list[ReviewDueView], now: dt.datetime
+        self,
+        flags: list[ArticleFlagView],
+        due: list[ReviewDueView],
+        now: dt.datetime,
+        drafts: list[ArticleDraftView] | None = None,
     ) -> None:
         if not self.is_mounted:
             return
         self.query_one("#upkeep-banner").display = False
         self.flags, self.due, self.today = flags, due, now.date()
+        self.drafts = drafts or []
+        self._show_drafts()
         table = self.query_one("#upkeep-flags", DataTable)
         row = table.cursor_row
         table.clear()
@@ -179,9 +206,26 @@ class UpkeepScreen(Screen[None]):
                 f"（{stale} 件超过 {FLAG_GRACE_DAYS} 天，影响知识库维护率）", style="red"
             )
         summary.append(f"  待复核知识 {len(due)} 条", style="bold")
+        if self.drafts:
+            summary.append(f"  待核实修改 {len(self.drafts)} 条", style="bold yellow")
         summary.append(f"  更新于 {now:%H:%M:%S}", style="dim")
         self.query_one("#upkeep-status", Static).update(summary)
         self.refresh_bindings()
+
+    def _show_drafts(self) -> None:
+        table = self.query_one("#upkeep-drafts", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for d in self.drafts:
+            table.add_row(
+                Text(d.article_id),
+                literal(one_line(d.question, 24)),
+                literal(one_line(d.edited_by, 10)),
+                Text(f"{d.edited_at.astimezone(SHANGHAI):%m-%d %H:%M}"),
+                key=d.article_id,
+            )
+        if self.drafts:
+            table.move_cursor(row=min(row, len(self.drafts) - 1))
 
     @on(DataTable.RowHighlighted, "#upkeep-flags")
     def _show_note(self) -> None:
@@ -215,12 +259,43 @@ class UpkeepScreen(Screen[None]):
             return None
         return self.due[min(table.cursor_row, len(self.due) - 1)]
 
+    @property
+    def selected_draft(self) -> ArticleDraftView | None:
+        if not self.drafts:
+            return None
+        table = self.query_one("#upkeep-drafts", DataTable)
+        if table.row_count == 0:
+            return None
+        return self.drafts[min(table.cursor_row, len(self.drafts) - 1)]
+
+    def _focused_table(self) -> str:
+        focused = self.focused
+        return focused.id or "" if isinstance(focused, DataTable) else ""
+
+    def selected_article_id(self) -> str | None:
+        """The article of the row selected in the focused list (for E)."""
+        table = self._focused_table()
+        if table == "upkeep-flags" and self.selected_flag is not None:
+            return self.selected_flag.article_id
+        if table == "upkeep-drafts" and self.selected_draft is not None:
+            return self.selected_draft.article_id
+        if table == "upkeep-review" and self.selected_article is not None:
+            return self.selected_article.article_id
+        return None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "resolve":
             return True if self.selected_flag is not None else None
         if action == "verify":
+            if self._focused_table() == "upkeep-drafts":
+                return True if self.selected_draft is not None else None
             return True if self.selected_article is not None else None
+        if action == "edit":
+            return True if self.selected_article_id() is not None else None
         return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
 
     # ------------------------------------------------------------------ actions
     def action_back(self) -> None:
@@ -249,7 +324,21 @@ class UpkeepScreen(Screen[None]):
             PromptDialog(f"纠错报告：{label}", placeholder=placeholder, note=note), entered
         )
 
+    def action_edit(self) -> None:
+        article_id = self.selected_article_id()
+        if article_id is None:
+            return
+        from console.screens.article_edit import ArticleEditScreen
+
+        def closed(saved: bool | None) -> None:
+            self.load()
+
+        self.app.push_screen(ArticleEditScreen(article_id), closed)
+
     def action_verify(self) -> None:
+        if self._focused_table() == "upkeep-drafts":
+            self.verify_draft()
+            return
         article = self.selected_article
         if article is None:
             return
@@ -280,6 +369,43 @@ class UpkeepScreen(Screen[None]):
             entered,
         )
 
+    def verify_draft(self) -> None:
+        """Cross-check (交叉核验) the selected edit: it becomes what operators read (R-KB)."""
+        draft = self.selected_draft
+        if draft is None:
+            return
+        note = Text.assemble((f"{draft.article_id}：", "bold"))
+        note.append_text(literal(one_line(draft.question, 60)))
+        note.append("\n修改人：")
+        note.append_text(literal(one_line(draft.edited_by, 20)))
+        note.append(
+            "\n核实后坐席即看到修改后的内容，未处理的纠错报告一并关闭；"
+            "修改人本人不能核实（R-KB 交叉核验）",
+            style="dim",
+        )
+
+        def entered(value: str | None) -> None:
+            if value is None:
+                return
+            try:
+                review_by = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.notify(
+                    "下次复核日期应写成 2027-11-25 这样的日期", severity="error", markup=False
+                )
+                return
+            self.verify_article(draft.article_id, review_by, draft.version)
+
+        self.app.push_screen(
+            PromptDialog(
+                "核实修改（交叉核验）并定下次复核日期",
+                placeholder="YYYY-MM-DD",
+                value=draft.review_by.isoformat(),
+                note=note,
+            ),
+            entered,
+        )
+
     # ------------------------------------------------------------------ commands
     @work(thread=True, exclusive=True, group="upkeep-command", exit_on_error=False)
     def resolve_flag(self, flag_id: int, outcome: str, note: str, label: str) -> None:
@@ -292,13 +418,17 @@ class UpkeepScreen(Screen[None]):
         self.app.call_from_thread(self.load)
 
     @work(thread=True, exclusive=True, group="upkeep-command", exit_on_error=False)
-    def verify_article(self, article_id: str, review_by: dt.date) -> None:
+    def verify_article(
+        self, article_id: str, review_by: dt.date | None, version: int | None = None
+    ) -> None:
         try:
-            closed = self.backend.verify_article(article_id, review_by)
+            closed = self.backend.verify_article(article_id, review_by, version)
         except HotlineError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        message = f"{article_id} 已核实，下次复核 {review_by.isoformat()}"
+        message = f"{article_id} 已核实"
+        if review_by is not None:
+            message += f"，下次复核 {review_by.isoformat()}"
         if closed:
             message += f"；关闭纠错报告 {closed} 件"
         self.app.call_from_thread(self.notify, message, markup=False)
@@ -311,7 +441,7 @@ class UpkeepScreen(Screen[None]):
             if callable(lost):
                 lost()
             return
-        if not self.flags and not self.due:
+        if not self.flags and not self.due and not self.drafts:
             banner = self.query_one("#upkeep-banner", Static)
             banner.update(Text(clean(str(err))))
             banner.display = True

@@ -13,6 +13,8 @@ from typing import Protocol
 from console.services.values import Satisfaction, Special
 from console.services.views import (
     Actor,
+    ArticleDraftView,
+    ArticleEditView,
     ArticleFlagView,
     ArticleHit,
     ArticleView,
@@ -81,10 +83,39 @@ class Backend(Protocol):
         closes and no longer lowers the unit's 知识库维护率."""
         ...
 
-    def verify_article(self, article_id: str, review_by: dt.date | None = None) -> int:
-        """The owner unit's clerk or the manager confirms an article is current (R-KB): status
-        verified, next review on ``review_by`` (default a year on); its open reports close.
-        Answers how many reports closed."""
+    def verify_article(
+        self, article_id: str, review_by: dt.date | None = None, version: int | None = None
+    ) -> int:
+        """The owner unit's clerk or the manager verifies an article (R-KB): its pending edit,
+        if any, becomes the text operators read — verified by someone other than its editor
+        (交叉核验); status verified with who and when; next review on ``review_by`` (default
+        the edit's date, else a year on); its open reports close. ``version``: the one the
+        seat read (a conflict if it changed since). Answers how many reports closed."""
+        ...
+
+    def article_for_edit(self, article_id: str) -> ArticleEditView:
+        """The article as its edit form opens it (its pending edit's text if any), with its
+        version and history; only its owner unit and the manager (R-KB)."""
+        ...
+
+    def edit_article(
+        self,
+        article_id: str,
+        version: int,
+        question: str,
+        answer: str,
+        basis: str,
+        tags: Sequence[str],
+        review_by: dt.date,
+    ) -> ArticleEditView:
+        """Save an edit as the article's pending draft (待核实, R-KB); operators keep reading
+        the verified text until someone else verifies it. A conflict if the article changed
+        since ``version``. Answers the article as the form reopens it."""
+        ...
+
+    def article_drafts(self) -> Sequence[ArticleDraftView]:
+        """Edits waiting for their cross-check on the articles this seat keeps (its unit's;
+        every unit's for the manager), oldest first; other seats are refused (R-KB)."""
         ...
 
     def suggest_units(

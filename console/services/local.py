@@ -13,7 +13,7 @@ from console.services.access import audit
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
-from console.services.knowledge import prefiling, upkeep
+from console.services.knowledge import editing, prefiling, upkeep
 from console.services.knowledge.service import AuditHook, KnowledgeService
 from console.services.tickets import claims, merging, search, workflow
 from console.services.tickets.commands import TicketService
@@ -23,6 +23,8 @@ from console.services.tickets.rules import RuleTable
 from console.services.values import Domain, Role, Satisfaction, Special
 from console.services.views import (
     Actor,
+    ArticleDraftView,
+    ArticleEditView,
     ArticleFlagView,
     ArticleHit,
     ArticleView,
@@ -223,8 +225,11 @@ class LocalBackend:
             audit_with=self._audit("resolve_article_flag"),
         )
 
-    def verify_article(self, article_id: str, review_by: dt.date | None = None) -> int:
-        """The owner unit or the manager verifies an article; its open reports close (R-KB)."""
+    def verify_article(
+        self, article_id: str, review_by: dt.date | None = None, version: int | None = None
+    ) -> int:
+        """The owner unit or the manager verifies an article (cross-checked if edited); its
+        open reports close (R-KB)."""
         return self.knowledge.verify_article(
             article_id,
             self._kb_owner(),
@@ -232,7 +237,39 @@ class LocalBackend:
             self.now(),
             review_by,
             audit_with=self._audit("verify_article"),
+            version=version,
         )
+
+    def article_for_edit(self, article_id: str) -> ArticleEditView:
+        return editing.for_edit(self.store, article_id, self._kb_owner())
+
+    def edit_article(
+        self,
+        article_id: str,
+        version: int,
+        question: str,
+        answer: str,
+        basis: str,
+        tags: Sequence[str],
+        review_by: dt.date,
+    ) -> ArticleEditView:
+        """Save an edit as a draft for another to verify (R-KB, see knowledge/editing.py)."""
+        owner = self._kb_owner()
+        edit = editing.ArticleEdit(question, answer, basis, tuple(tags), review_by)
+        editing.save_draft(
+            self.store,
+            article_id,
+            owner,
+            version,
+            edit,
+            self.actor.name,
+            self.now(),
+            audit_with=self._audit("edit_article"),
+        )
+        return editing.for_edit(self.store, article_id, owner)
+
+    def article_drafts(self) -> Sequence[ArticleDraftView]:
+        return editing.drafts(self.store, self._kb_owner())
 
     def _audit(self, action: str) -> AuditHook:
         """The audit record of a knowledge upkeep command, in its own transaction."""

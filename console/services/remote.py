@@ -40,6 +40,8 @@ from console.services.clock import SHANGHAI
 from console.services.values import Satisfaction, Special
 from console.services.views import (
     Actor,
+    ArticleDraftView,
+    ArticleEditView,
     ArticleFlagView,
     ArticleHit,
     ArticleView,
@@ -416,11 +418,41 @@ class RemoteBackend:
             f"/kb/flags/{int(flag_id)}/resolve", {"outcome": outcome, "note": note}
         )
 
-    def verify_article(self, article_id: str, review_by: dt.date | None = None) -> int:
+    def verify_article(
+        self, article_id: str, review_by: dt.date | None = None, version: int | None = None
+    ) -> int:
         payload = self._command(
-            f"/kb/articles/{quote(article_id, safe='')}/verify", {"review_by": review_by}
+            f"/kb/articles/{quote(article_id, safe='')}/verify",
+            {"review_by": review_by, "version": version},
         )
         return int(payload["closed"])
+
+    def article_for_edit(self, article_id: str) -> ArticleEditView:
+        return self._get(ArticleEditView, f"/kb/articles/{quote(article_id, safe='')}/edit")  # type: ignore[no-any-return]
+
+    def edit_article(
+        self,
+        article_id: str,
+        version: int,
+        question: str,
+        answer: str,
+        basis: str,
+        tags: Sequence[str],
+        review_by: dt.date,
+    ) -> ArticleEditView:
+        body = {
+            "version": version,
+            "question": question,
+            "answer": answer,
+            "basis": basis,
+            "tags": list(tags),
+            "review_by": review_by,
+        }
+        payload = self._command(f"/kb/articles/{quote(article_id, safe='')}/edit", body)
+        return decode(ArticleEditView, payload)  # type: ignore[no-any-return]
+
+    def article_drafts(self) -> Sequence[ArticleDraftView]:
+        return self._get(list[ArticleDraftView], "/kb/drafts")  # type: ignore[no-any-return]
 
     def suggest_units(
         self, text: str, domain: str | None = None, place: str | None = None, k: int = 3

@@ -341,6 +341,65 @@ class ArticleHit:
 
 
 @dataclass(frozen=True)
+class ArticleRevisionView:
+    """One saved edit of an article (R-KB): who saved it and when, who verified it and when.
+
+    ``state``: ``draft`` (待核实, operators still read the text before it), ``verified``
+    (已核实, the text operators read from ``verified_at`` on) or ``superseded`` (已被后续修改
+    取代, never verified).
+    """
+
+    id: int
+    state: str
+    state_label: str
+    edited_by: str
+    edited_at: dt.datetime
+    verified_by: str = ""
+    verified_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class ArticleEditView:
+    """An article opened for editing by its owner unit or the manager (R-KB).
+
+    The text is the pending draft's when there is one (``draft`` set), else the article as
+    operators read it. ``version`` is what a save or a verification must name: if someone
+    saved or verified in between, it is refused as a conflict (the form keeps its text).
+    """
+
+    article_id: str
+    unit_id: str
+    unit_name: str
+    version: int
+    question: str
+    answer: str
+    basis: str
+    tags: tuple[str, ...]
+    review_by: dt.date
+    status: str  # of the article operators read: "draft" | "verified"
+    draft: ArticleRevisionView | None
+    verified_by: str
+    verified_at: dt.datetime | None
+    history: tuple[ArticleRevisionView, ...]
+    """Every saved edit, newest first."""
+
+
+@dataclass(frozen=True)
+class ArticleDraftView:
+    """An edit waiting for its cross-check (交叉核验): someone other than its editor verifies."""
+
+    article_id: str
+    unit_id: str
+    unit_name: str
+    question: str
+    edited_by: str
+    edited_at: dt.datetime
+    version: int
+    review_by: dt.date
+    """The next review date the editor set (offered when verifying)."""
+
+
+@dataclass(frozen=True)
 class ArticleView:
     id: str
     unit_id: str
@@ -356,6 +415,13 @@ class ArticleView:
     review_by: dt.date
     status: str
     review_overdue: bool
+    version: int = 0
+    verified_by: str = ""
+    verified_at: dt.datetime | None = None
+    draft_pending: bool = False
+    """An edit is waiting for its cross-check; what is shown is still the text before it."""
+    history: tuple[ArticleRevisionView, ...] = ()
+    """Every saved edit, newest first (who edited, who verified, when)."""
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,34 @@ class ArticleRow(Base):
     matter: Mapped[str] = mapped_column(String(40), default="")  # 事项清单 id, if one
     updated_at: Mapped[dt.datetime]
     updated_by: Mapped[str] = mapped_column(String(80), default="seed")
+    # optimistic versioning of upkeep (migration 0011): every saved edit and every
+    # verification adds one; an edit or verification made on an older version is refused
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    verified_by: Mapped[str | None] = mapped_column(String(80))
+    verified_at: Mapped[dt.datetime | None]
+
+
+class ArticleRevisionRow(Base):
+    """An edit of an article by its owner unit or the manager (R-KB), kept as history.
+
+    ``draft`` (待核实) until someone other than its editor verifies it (交叉核验): only then
+    is its text copied onto the article operators read. A later edit of a pending draft
+    leaves it ``superseded``.
+    """
+
+    __tablename__ = "article_revisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    review_by: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(12), default="draft")
+    edited_by: Mapped[str] = mapped_column(String(80))
+    edited_at: Mapped[dt.datetime]
+    verified_by: Mapped[str | None] = mapped_column(String(80))
+    verified_at: Mapped[dt.datetime | None]
 
 
 class ArticleFlagRow(Base):

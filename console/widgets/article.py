@@ -13,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from console.services.clock import SHANGHAI
 from console.services.views import ArticleView
 from console.widgets.answer_list import status_badge
 from console.widgets.dialogs import DIALOG_CSS
@@ -43,6 +44,36 @@ def article_text(a: ArticleView) -> Text:
     if a.tags:
         text.append("\n标签：", style="bold")
         text.append_text(literal("、".join(a.tags), style="dim"))
+    text.append_text(upkeep_text(a))
+    return text
+
+
+def upkeep_text(a: ArticleView) -> Text:
+    """Who verified the text shown and when; an edit waiting for its cross-check; the edits
+    before (R-KB). Empty for an article never verified nor edited."""
+    text = Text()
+    if a.verified_at is not None:
+        text.append(
+            f"\n\n核实：{one_line(a.verified_by)} "
+            f"{a.verified_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
+            style="dim",
+        )
+    if a.draft_pending:
+        text.append("\n有修改待核实：以上仍是核实过的内容", style="yellow")
+    if a.history:
+        text.append("\n修改记录：", style="bold")
+        for r in a.history[:5]:
+            text.append(
+                f"\n  {r.edited_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} "
+                f"{one_line(r.edited_by)} 修改 · {r.state_label}",
+                style="dim",
+            )
+            if r.verified_at is not None:
+                text.append(
+                    f"（{one_line(r.verified_by)} "
+                    f"{r.verified_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 核实）",
+                    style="dim",
+                )
     return text
 
 

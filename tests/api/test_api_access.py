@@ -186,6 +186,8 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "article_flags",
             "articles_due_review",
             "prefiling_scopes",
+            "article_for_edit",
+            "article_drafts",
             "ticket",
             "queue",
             "queue_counts",

@@ -78,3 +78,59 @@ def test_r_kb_unit_verifies_an_article_over_http(api: Api) -> None:
     audit = pytest.importorskip("console.services.access.audit")
     [record] = audit.entries(api.store, action="verify_article", target="kb-zjt-001")
     assert record.unit_id == "hn-zjt" and record.origin == "api:127.0.0.1"
+
+
+def test_r_kb_edit_and_cross_check_over_http(api: Api) -> None:
+    """Only the owner unit and the manager open, edit and verify; the edit is a draft until
+    someone else verifies it; a stale version is 409; a bad field is 422 naming it."""
+    edit = f"{API}/kb/articles/kb-rst-002/edit"
+    with client(api, "rst") as rst:
+        r = rst.get(edit)
+        assert r.status_code == 200, r.text
+        view = r.json()
+        assert view["draft"] is None and view["unit_id"] == "hn-rst"
+    body = {
+        "version": view["version"],
+        "question": "社保关系如何转移？",
+        "answer": "网上办：国家社会保险公共服务平台（HTTP）。",
+        "basis": "社会保险法",
+        "tags": ["社保"],
+        "review_by": "2027-06-30",
+    }
+    for seat in ("zjt", "operator", "supervisor"):
+        with client(api, seat) as other:
+            for r in (other.get(edit), other.post(edit, json=body), other.get(f"{API}/kb/drafts")):
+                if seat == "zjt" and r.request.url.path.endswith("/drafts"):
+                    assert r.status_code == 200 and r.json() == []
+                    continue
+                assert r.status_code == 403, (seat, r.text)
+                assert r.json()["rule"] == "R-KB"
+    with client(api, "rst") as rst:
+        r = rst.post(edit, json={**body, "question": "x" * 201})
+        assert r.status_code == 422 and r.json()["field"] == "question"
+        r = rst.post(edit, json={**body, "review_by": "2020-01-01"})
+        assert r.status_code == 422 and r.json()["field"] == "review_by"
+        r = rst.post(edit, json={**body, "question": " "})
+        assert r.status_code == 422 and r.json()["field"] == "question"
+        assert rst.post(f"{API}/kb/articles/kb-none/edit", json=body).status_code == 404
+        r = rst.post(edit, json=body)
+        assert r.status_code == 200, r.text
+        saved = r.json()
+        assert saved["draft"]["edited_by"] == saved["history"][0]["edited_by"]
+        r = rst.post(edit, json=body)  # the version read is stale now
+        assert r.status_code == 409 and r.json()["error"] == "conflict"
+        assert rst.get(f"{API}/kb/articles/kb-rst-002").json()["answer"] != body["answer"]
+        verify = f"{API}/kb/articles/kb-rst-002/verify"
+        r = rst.post(verify, json={"version": saved["version"]})
+        assert r.status_code == 409 and r.json()["rule"] == "R-KB"  # not by its editor
+    with client(api, "manager") as mgr:
+        [draft] = [d for d in mgr.get(f"{API}/kb/drafts").json() if d["article_id"] == "kb-rst-002"]
+        r = mgr.post(f"{API}/kb/articles/kb-rst-002/verify", json={"version": draft["version"]})
+        assert r.status_code == 200, r.text
+    with client(api, "operator") as op:
+        article = op.get(f"{API}/kb/articles/kb-rst-002").json()
+        assert article["answer"] == body["answer"] and article["status"] == "verified"
+        assert article["history"][0]["state"] == "verified"
+    audit = pytest.importorskip("console.services.access.audit")
+    [record] = audit.entries(api.store, action="edit_article", target="kb-rst-002")
+    assert record.unit_id == "hn-rst" and record.origin == "api:127.0.0.1"

@@ -21,6 +21,8 @@ from console.errors import Conflict, InputError, NotFound, PermissionDenied, Rul
 from console.services.values import Kind, Role, Satisfaction, Special, State
 from console.services.views import (
     ActionView,
+    ArticleDraftView,
+    ArticleEditView,
     ArticleFlagView,
     ArticleHit,
     ArticleView,
@@ -759,3 +761,50 @@ def test_search_tickets_scoped_and_paged(world: World) -> None:
     with pytest.raises(InputError) as bad:
         w.manager.search_tickets(state="nope")
     assert bad.value.field == "state"
+def test_r_kb_edit_waits_for_a_cross_check_then_operators_read_it(world: World) -> None:
+    """An edit is a draft (operators keep the verified text) until someone other than its
+    editor verifies it; a stale save is a conflict; another unit is refused (R-KB)."""
+    w = world
+    new = "可在营业厅、网上国网App或湘电缴费码缴纳（契约）。"
+    view = w.sgcc.article_for_edit("kb-sgcc-001")
+    assert isinstance(view, ArticleEditView) and view.draft is None
+    assert view.answer == "可在营业厅或网上国网App缴纳。" and view.unit_id == "hn-sgcc"
+    with pytest.raises(PermissionDenied) as refused:
+        w.zjt.article_for_edit("kb-sgcc-001")
+    assert refused.value.rule == "R-KB"
+    with pytest.raises(PermissionDenied):
+        w.operator.edit_article(
+            "kb-sgcc-001", view.version, "电费", new, "", (), dt.date(2027, 6, 30)
+        )
+    with pytest.raises(InputError) as bad:
+        w.sgcc.edit_article("kb-sgcc-001", view.version, "", new, "", (), dt.date(2027, 6, 30))
+    assert bad.value.field == "question"
+    saved = w.sgcc.edit_article(
+        "kb-sgcc-001", view.version, "电费在哪里缴纳？", new, "供电营业规则", ("电费", "缴费"),
+        dt.date(2027, 6, 30),
+    )
+    assert isinstance(saved, ArticleEditView) and saved.version == view.version + 1
+    assert saved.draft is not None and saved.draft.edited_by == "电力庚"
+    assert saved.draft.state == "draft" and saved.history[0].state_label == "待核实"
+    with pytest.raises(Conflict):  # a second editor who read the older version
+        w.manager.edit_article(
+            "kb-sgcc-001", view.version, "电费", "别的改法", "", (), dt.date(2027, 6, 30)
+        )
+    shown = w.operator.article("kb-sgcc-001")
+    assert shown.answer == "可在营业厅或网上国网App缴纳。" and shown.draft_pending
+    [draft] = [d for d in w.manager.article_drafts() if d.article_id == "kb-sgcc-001"]
+    assert isinstance(draft, ArticleDraftView) and draft.edited_by == "电力庚"
+    assert draft.version == saved.version and draft.unit_name == "国网湖南省电力有限公司"
+    assert all(d.unit_id == "hn-zjt" for d in w.zjt.article_drafts())
+    with pytest.raises(RuleError) as own:
+        w.sgcc.verify_article("kb-sgcc-001")
+    assert own.value.rule == "R-KB" and "R-KB" in str(own.value)
+    assert w.manager.verify_article("kb-sgcc-001", version=saved.version) == 0
+    after = w.operator.article("kb-sgcc-001")
+    assert after.answer == new and after.question == "电费在哪里缴纳？"
+    assert after.status == "verified" and after.verified_by == "优化办乙"
+    assert after.verified_at == NOW and not after.draft_pending
+    [rev] = after.history
+    assert rev.edited_by == "电力庚" and rev.verified_by == "优化办乙" and rev.verified_at == NOW
+    hits = w.operator.search_kb("湘电缴费码")
+    assert hits and hits[0].article_id == "kb-sgcc-001" and hits[0].status == "verified"

@@ -16,6 +16,7 @@ from console.api.schemas import (
     INT32,
     NO_NUL,
     DuplicatesIn,
+    EditArticleIn,
     FlagIn,
     PrefilingMatchIn,
     ResolveFlagIn,
@@ -25,6 +26,8 @@ from console.api.schemas import (
     VerifyArticleIn,
 )
 from console.services.views import (
+    ArticleDraftView,
+    ArticleEditView,
     ArticleFlagView,
     ArticleHit,
     ArticleView,
@@ -87,7 +90,40 @@ def resolve_article_flag(backend: Seat, flag_id: FlagId, body: ResolveFlagIn) ->
 def verify_article(backend: Seat, article_id: ArticleId, body: VerifyArticleIn) -> VerifiedOut:
     """The owner unit or the manager confirms an article is current and sets its next review
     date (R-KB); its open error reports close with it."""
-    return VerifiedOut(closed=backend.verify_article(article_id, body.review_by))
+    return VerifiedOut(closed=backend.verify_article(article_id, body.review_by, body.version))
+
+
+@router.get(
+    "/kb/articles/{article_id}/edit", operation_id="article_for_edit", response_model=ArticleEditView
+)
+def article_for_edit(backend: Seat, article_id: ArticleId) -> ArticleEditView:
+    """The article as its edit form opens it: the pending edit's text if any, the version and
+    the history. Only its owner unit and the manager (403 R-KB)."""
+    return backend.article_for_edit(article_id)
+
+
+@router.post(
+    "/kb/articles/{article_id}/edit", operation_id="edit_article", response_model=ArticleEditView
+)
+def edit_article(backend: Seat, article_id: ArticleId, body: EditArticleIn) -> ArticleEditView:
+    """Save an edit as the article's pending draft (待核实, R-KB): operators keep reading the
+    verified text until someone other than the editor verifies it. 409 if the article changed
+    since ``version``; 403 for another unit or seat; 422 names the field."""
+    return backend.edit_article(
+        article_id,
+        body.version,
+        body.question,
+        body.answer,
+        body.basis,
+        body.tags,
+        body.review_by,
+    )
+
+
+@router.get("/kb/drafts", operation_id="article_drafts", response_model=list[ArticleDraftView])
+def article_drafts(backend: Seat) -> Sequence[ArticleDraftView]:
+    """Edits waiting for their cross-check on the articles this seat keeps (R-KB)."""
+    return backend.article_drafts()
 
 
 @router.post(

@@ -180,6 +180,7 @@ def _put_articles(
             counts["articles_added"] += 1
         elif _upsert(row, article_fields(a)):
             row.updated_at, row.updated_by = now, by
+            row.version = (row.version or 1) + 1  # an edit opened before the import is stale
             counts["articles_updated"] += 1
 
 

@@ -23,7 +23,6 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from console.errors import InputError, NotFound, PermissionDenied, RuleError
-from console.services.clock import SHANGHAI
 from console.services.knowledge.answers import search_answers
 from console.services.knowledge.seed import ArticleRecord, UnitRecord
 
@@ -66,10 +65,6 @@ FLAG_PROBLEMS = {"wrong": "内容有误", "outdated": "内容过时"}
 FLAG_OUTCOMES = {"fixed": "已更正", "not_wrong": "经核实无误"}
 """How the owner unit answers an error report (R-KB): it corrected the article, or it checked
 and the article is not wrong (the reason says why)."""
-REVIEW_PERIOD_DAYS = 365
-"""A verified article's next review falls this many days after the verification (R-KB)."""
-MAX_REVIEW_DAYS = 3 * 366
-"""The furthest a review-by date may be set ahead of today."""
 
 AuditHook = Callable[[Session, str, dict[str, str | int]], None]
 """Adds the audit record of an upkeep command (target article, plain facts) to its
@@ -420,6 +415,8 @@ class KnowledgeService:
                 self._searching.notify_all()
 
     def article(self, article_id: str, today: dt.date) -> ArticleView:
+        from console.services.knowledge.editing import history, pending
+
         with self.store.read() as s:
             a = s.get(ArticleRow, article_id)
             if a is None:
@@ -440,6 +437,11 @@ class KnowledgeService:
                 review_by=a.review_by,
                 status=a.status,
                 review_overdue=a.review_by < today,
+                version=a.version,
+                verified_by=a.verified_by or "",
+                verified_at=a.verified_at,
+                draft_pending=pending(s, a.id) is not None,
+                history=history(s, a.id),
             )
 
     def flag(self, article_id: str, problem: str, note: str, by: str, now: dt.datetime) -> None:
@@ -515,49 +517,45 @@ class KnowledgeService:
         now: dt.datetime,
         review_by: dt.date | None = None,
         audit_with: AuditHook | None = None,
+        version: int | None = None,
     ) -> int:
-        """The owner unit (``unit_id``) or the manager (None) confirms an article is current:
-        status verified, next review on ``review_by`` (default ``REVIEW_PERIOD_DAYS`` after
-        today), and its open reports close with it (R-KB). Answers how many reports closed.
+        """The owner unit (``unit_id``) or the manager (None) verifies an article: its pending
+        draft, if any, becomes the text operators read (cross-checked: not by its editor);
+        status verified with who and when; next review on ``review_by`` (default the draft's
+        date, else ``REVIEW_PERIOD_DAYS`` after today); its open reports close with it (R-KB).
+        Answers how many reports closed. See editing.py.
 
         Raises:
             NotFound: no such article.
             PermissionDenied: the article belongs to another unit (R-KB).
+            RuleError: the verifier edited the pending draft (交叉核验, R-KB).
+            Conflict: the article changed since ``version`` was read.
             InputError: ``review_by`` not after today, or more than three years ahead.
         """
-        today = now.astimezone(SHANGHAI).date()
-        due = review_by or today + dt.timedelta(days=REVIEW_PERIOD_DAYS)
-        if due <= today:
-            raise InputError("review_by", f"下次复核日期应晚于今天（{today.isoformat()}）")
-        if (due - today).days > MAX_REVIEW_DAYS:
-            raise InputError("review_by", "下次复核日期最多定在三年之内")
+        from console.services.knowledge.editing import verify
+
         with self.store.write() as s:
-            a = s.get(ArticleRow, article_id)
-            if a is None:
-                raise NotFound("知识", article_id)
-            if unit_id is not None and a.unit_id != unit_id:
-                raise PermissionDenied(
-                    f"知识 {a.id} 由其他单位维护，只有其责任单位或管理部门可以核实",
-                    rule="R-KB",
-                )
-            a.status = "verified"
-            a.review_by = due
-            a.updated_at = now  # the search index picks the new review date up
-            a.updated_by = by
-            rows = s.execute(
-                select(ArticleFlagRow).where(
-                    ArticleFlagRow.article_id == a.id, ArticleFlagRow.resolved_at.is_(None)
-                )
-            ).scalars()
-            n = 0
-            for f in rows:
-                f.resolved_at = now
-                f.note = f"{f.note}\n【复核】{by}：知识已核实".strip()
-                n += 1
+            a, draft, n = verify(s, article_id, unit_id, by, now, review_by, version)
             if audit_with is not None:
-                detail: dict[str, str | int] = {"review_by": due.isoformat(), "closed": n, "unit_id": a.unit_id}
+                detail: dict[str, str | int] = {
+                    "review_by": a.review_by.isoformat(),
+                    "closed": n,
+                    "unit_id": a.unit_id,
+                    "version": a.version,
+                }
+                if draft is not None:
+                    detail["revision"] = draft.id
                 audit_with(s, a.id, detail)
-            return n
+        self.refresh_articles()
+        return n
+
+    def refresh_articles(self) -> None:
+        """Pick up articles this process just changed, if the search index is built (a
+        verified edit is in the very next answer; an index not yet built reads it anyway)."""
+        if self._search is None:
+            return
+        with self._lock:
+            self._sync()
 
     # ------------------------------------------------------------------ routing and duplicates
     def suggest_units(
