@@ -511,9 +511,19 @@ def event_digest(secret: bytes, row: Any) -> str:
     return auditkey.mac(secret, "event", auditkey.canonical_json(_plain_row(row, EVENT_COLUMNS)))
 
 
+LATER_TICKET_COLUMNS: dict[str, Any] = {"notify_government": False}
+"""Ticket columns added after the keyed audit (migration 0010), with their default: one is
+in a ticket's digest only when it differs from the default, so a ticket signed before the
+column existed still verifies after the upgrade. A new ticket column goes here too."""
+
+
 def ticket_digest(secret: bytes, row: Any) -> str:
     """The keyed digest of a ticket as stored (its caller, words, unit, state, counters …)."""
-    return auditkey.mac(secret, "ticket", auditkey.canonical_json(_plain_row(row, TICKET_COLUMNS)))
+    plain = _plain_row(row, TICKET_COLUMNS)
+    for key, default in LATER_TICKET_COLUMNS.items():
+        if key in plain and plain[key] == default:
+            del plain[key]
+    return auditkey.mac(secret, "ticket", auditkey.canonical_json(plain))
 
 
 def seat_digest(secret: bytes, row: Any) -> str:
