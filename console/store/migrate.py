@@ -49,9 +49,25 @@ def upgrade(store: Store) -> bool:
     from alembic import command
 
     cfg = alembic_config()
-    with store.write_engine.begin() as conn:
-        if conn.dialect.name == "postgresql":  # a migration may rewrite a large table
-            conn.execute(text("SET LOCAL statement_timeout = 0"))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    with store.write_engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.dbapi_connection
+        if sqlite and raw is not None:
+            # SQLite alters a table by copying it and dropping the old one, which the other
+            # tables' foreign keys forbid while they are enforced; outside a transaction, as
+            # SQLite ignores the pragma inside one. Checked below before the commit.
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                if conn.dialect.name == "postgresql":  # a migration may rewrite a large table
+                    conn.execute(text("SET LOCAL statement_timeout = 0"))
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left {len(broken)} broken references")
+        finally:
+            if sqlite and raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
     return True
