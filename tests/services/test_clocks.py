@@ -378,6 +378,9 @@ def test_r_limit_deadlines_are_read_only_values() -> None:
     with pytest.raises(FrozenInstanceError):
         due.explanation.skipped[0].note = ""  # type: ignore[misc]
     assert "WorkCalendar" not in repr(due)
+    spec = clocks_for("help", at("2026-09-30 10:00"), TABLE, CAL)[0]
+    with pytest.raises(FrozenInstanceError):
+        spec.due = due  # type: ignore[misc]
 
 
 def test_r_limit_explanation_of_the_national_day_example() -> None:
@@ -411,6 +414,27 @@ def test_r_extend_explanation_into_a_provisional_year() -> None:
     )
     assert lines[5:] == ["2027 年放假安排尚未载入，按法定节假日推算，为临时结果"]
     assert due.display() == "2027-01-08 24:00（星期五）"
+
+
+def test_r_extend_one_wd_turns_an_hour_clock_into_a_day_deadline() -> None:
+    due = extend(CAL, hours_due(at("2026-09-30 10:07"), 24, rule="R-CONSULT"), 1)
+    assert due.is_end_of_day
+    assert due.display() == "2026-10-08 24:00（星期四）"
+
+
+def test_r_extend_twice_lists_the_days_of_both_extensions() -> None:
+    """An hour clock extended twice lists every extension day, not only the last ones."""
+    once = extend(CAL, hours_due(at("2026-09-30 23:59:59"), 24, rule="R-CONSULT"), 3)
+    twice = extend(CAL, once, 2)
+    assert twice.display() == "2026-10-13 24:00（星期二）"
+    assert twice.explanation.extension_wd == 5
+    assert [d.isoformat() for d in twice.explanation.counted] == [
+        "2026-10-08",
+        "2026-10-09",
+        "2026-10-10",
+        "2026-10-12",
+        "2026-10-13",
+    ]
 
 
 def test_r_consult_hour_deadline_shows_its_minute() -> None:
@@ -467,6 +491,7 @@ def test_r_limit_provisional_only_for_counted_days_of_a_fallback_year() -> None:
     assert not wd_due(CAL, at("2026-12-30 10:00"), 1).provisional  # Dec 31 counts
     same_day = wd_due(CAL, at("2027-03-01 10:00"), 0)  # nothing counted
     assert same_day.due == end_of("2027-03-01") and not same_day.provisional
+    assert same_day.explanation.provisional_years == ()
     # from Dec 31 of a fallback year only the next year's days are counted
     assert wd_due(CAL, at("2027-12-31 10:00"), 1).explanation.provisional_years == (2028,)
     assert wd_due(CAL, at("2027-12-30 10:00"), 3).explanation.provisional_years == (2027, 2028)
