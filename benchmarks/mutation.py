@@ -55,7 +55,7 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "workdays": (
         "console/services/calendar/workdays.py",
-        ("tests/services/test_calendar.py", "tests/services/test_clocks.py"),
+        ("tests/services/test_calendar.py",),
     ),
     "workflow": (
         "console/services/tickets/workflow.py",

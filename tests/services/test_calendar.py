@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -417,3 +417,36 @@ def test_long_jumps_grow_the_span_both_ways(n: int) -> None:
     else:  # working days in [due, start)
         one = timedelta(days=1)
         assert cal.working_days_between(due - one, start - one) == -n
+
+
+# --- guards found by mutation testing (benchmarks/mutation.py) ----------------------------
+
+
+def test_r_limit_calendar_range_is_1901_to_2199_inclusive() -> None:
+    cal = WorkCalendar()
+    assert cal.schedule(1901).year == 1901 and cal.schedule(2199).year == 2199
+    assert cal.is_provisional(1901) and cal.is_provisional(2199)
+    assert cal.add_working_days(d("2199-12-01"), 5) == d("2199-12-06")
+    for call, field in (
+        (lambda: cal.schedule(1900), "year"),
+        (lambda: cal.schedule(2200), "year"),
+        (lambda: cal.is_workday(d("1900-12-31")), "date"),
+        (lambda: cal.add_working_days(d("1901-01-05"), -5), "date"),
+    ):
+        with pytest.raises(InputError) as err:
+            call()
+        assert err.value.field == field
+        assert "1901–2199" in err.value.problem
+
+
+def test_r_limit_schedules_are_read_only_and_equal_whatever_their_publication() -> None:
+    sched = official_2027()
+    with pytest.raises(FrozenInstanceError):
+        sched.official = False  # type: ignore[misc]
+    assert replace(sched, published=None) == sched
+
+
+def test_r_limit_day_note_of_an_ordinary_day_is_empty() -> None:
+    assert CAL.day_note(d("2026-12-04")) == ""  # a Friday
+    assert CAL.day_note(d("2026-12-05")) == "星期六"
+    assert CAL.day_note(d("2026-12-06")) == "星期日"

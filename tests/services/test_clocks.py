@@ -18,6 +18,7 @@ from console.services.clock import DrillClock, SystemClock, clock_from_setting, 
 from console.services.tickets.deadlines import (
     CLOCK_KINDS,
     SHANGHAI,
+    DueExplanation,
     clocks_for,
     due_for,
     extend,
@@ -531,3 +532,18 @@ def test_r_limit_clock_kind_by_value_or_chinese_label() -> None:
     assert parse_clock_kind(" 投诉 ") == "complaint"
     assert parse_clock_kind("督办") == "supervision"
     assert parse_clock_kind("callback") == "callback"
+
+
+def test_r_limit_explanation_without_its_calendar_lists_no_days() -> None:
+    """An explanation rebuilt without the calendar it was counted on (calendar=None, e.g.
+    read back from a store) shows its sentences but lists no days instead of failing."""
+    exp = DueExplanation(
+        start=at("2026-09-30 10:00"),
+        rule="R-LIMIT",
+        amount=5,
+        unit="wd",
+        after=date(2026, 9, 30),
+        through=date(2026, 10, 13),
+    )
+    assert (exp.counted, exp.skipped, exp.makeup_used) == ((), (), ())
+    assert exp.lines()[1] == "R-LIMIT 时限 5 个工作日，起算当日不计，至第 5 个工作日 24:00"
