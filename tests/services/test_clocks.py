@@ -547,3 +547,11 @@ def test_r_limit_explanation_without_its_calendar_lists_no_days() -> None:
     )
     assert (exp.counted, exp.skipped, exp.makeup_used) == ((), (), ())
     assert exp.lines()[1] == "R-LIMIT 时限 5 个工作日，起算当日不计，至第 5 个工作日 24:00"
+
+
+def test_r_limit_drill_clock_is_frozen_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = iter(range(0, 1000, 10))
+    monkeypatch.setattr(clock_module.time, "monotonic", lambda: float(next(ticks)))
+    start = at("2026-09-30 10:00")
+    frozen = DrillClock(start)
+    assert frozen.now() == start and frozen.now() == start
