@@ -6,6 +6,7 @@ import subprocess
 import sys
 from dataclasses import FrozenInstanceError, replace
 from datetime import date, timedelta
+from importlib import metadata
 from pathlib import Path
 
 import chinese_calendar
@@ -25,6 +26,7 @@ from console.services.calendar.workdays import (
     FALLBACK_SOURCE,
     WorkCalendar,
     YearSchedule,
+    chinese_calendar_years,
     statutory_holidays,
 )
 
@@ -450,3 +452,17 @@ def test_r_limit_day_note_of_an_ordinary_day_is_empty() -> None:
     assert CAL.day_note(d("2026-12-04")) == ""  # a Friday
     assert CAL.day_note(d("2026-12-05")) == "星期六"
     assert CAL.day_note(d("2026-12-06")) == "星期日"
+
+
+def test_r_limit_library_years_end_with_the_packages_last_year() -> None:
+    """A year past chinese-calendar's last is provisional, never an empty "official" one."""
+    last = max(chinese_calendar.holidays).year
+    assert chinese_calendar_years()[-1] == last
+    cal = WorkCalendar()
+    assert not cal.is_provisional(last) and cal.is_provisional(last + 1)
+    assert cal.schedule(last).source == f"chinese-calendar {metadata.version('chinese-calendar')}"
+
+
+def test_r_limit_day_note_names_a_one_off_holiday() -> None:
+    """chinese-calendar's own names (not in the shown-name table) are given in Chinese."""
+    assert WorkCalendar().day_note(d("2015-09-03")).startswith("中国人民抗日战争")
