@@ -466,3 +466,19 @@ def test_r_limit_library_years_end_with_the_packages_last_year() -> None:
 def test_r_limit_day_note_names_a_one_off_holiday() -> None:
     """chinese-calendar's own names (not in the shown-name table) are given in Chinese."""
     assert WorkCalendar().day_note(d("2015-09-03")).startswith("中国人民抗日战争")
+
+
+def test_r_limit_official_years_and_a_notice_reaching_back_from_2199() -> None:
+    text = """
+year = 2199
+source = "测试"
+published = 2198-11-01
+[[holiday]]
+name = "元旦"
+start = 2198-12-31
+end = 2199-01-01
+"""
+    cal = WorkCalendar({2199: parse_schedule(text)})
+    assert cal.official_years() == [2199]
+    assert not cal.is_workday(d("2198-12-31"))  # a weekday, off by the 2199 notice
+    assert cal.day_note(d("2198-12-31")) == "元旦"
