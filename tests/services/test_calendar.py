@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from dataclasses import replace
+from dataclasses import FrozenInstanceError, replace
 from datetime import date, timedelta
+from importlib import metadata
 from pathlib import Path
 
 import chinese_calendar
@@ -25,6 +26,7 @@ from console.services.calendar.workdays import (
     FALLBACK_SOURCE,
     WorkCalendar,
     YearSchedule,
+    chinese_calendar_years,
     statutory_holidays,
 )
 
@@ -417,3 +419,66 @@ def test_long_jumps_grow_the_span_both_ways(n: int) -> None:
     else:  # working days in [due, start)
         one = timedelta(days=1)
         assert cal.working_days_between(due - one, start - one) == -n
+
+
+# --- guards found by mutation testing (benchmarks/mutation.py) ----------------------------
+
+
+def test_r_limit_calendar_range_is_1901_to_2199_inclusive() -> None:
+    cal = WorkCalendar()
+    assert cal.schedule(1901).year == 1901 and cal.schedule(2199).year == 2199
+    assert cal.is_provisional(1901) and cal.is_provisional(2199)
+    assert cal.add_working_days(d("2199-12-01"), 5) == d("2199-12-06")
+    for call, field in (
+        (lambda: cal.schedule(1900), "year"),
+        (lambda: cal.schedule(2200), "year"),
+        (lambda: cal.is_workday(d("1900-12-31")), "date"),
+        (lambda: cal.add_working_days(d("1901-01-05"), -5), "date"),
+    ):
+        with pytest.raises(InputError) as err:
+            call()
+        assert err.value.field == field
+        assert "1901–2199" in err.value.problem
+
+
+def test_r_limit_schedules_are_read_only_and_equal_whatever_their_publication() -> None:
+    sched = official_2027()
+    with pytest.raises(FrozenInstanceError):
+        sched.official = False  # type: ignore[misc]
+    assert replace(sched, published=None) == sched
+
+
+def test_r_limit_day_note_of_an_ordinary_day_is_empty() -> None:
+    assert CAL.day_note(d("2026-12-04")) == ""  # a Friday
+    assert CAL.day_note(d("2026-12-05")) == "星期六"
+    assert CAL.day_note(d("2026-12-06")) == "星期日"
+
+
+def test_r_limit_library_years_end_with_the_packages_last_year() -> None:
+    """A year past chinese-calendar's last is provisional, never an empty "official" one."""
+    last = max(chinese_calendar.holidays).year
+    assert chinese_calendar_years()[-1] == last
+    cal = WorkCalendar()
+    assert not cal.is_provisional(last) and cal.is_provisional(last + 1)
+    assert cal.schedule(last).source == f"chinese-calendar {metadata.version('chinese-calendar')}"
+
+
+def test_r_limit_day_note_names_a_one_off_holiday() -> None:
+    """chinese-calendar's own names (not in the shown-name table) are given in Chinese."""
+    assert WorkCalendar().day_note(d("2015-09-03")).startswith("中国人民抗日战争")
+
+
+def test_r_limit_official_years_and_a_notice_reaching_back_from_2199() -> None:
+    text = """
+year = 2199
+source = "测试"
+published = 2198-11-01
+[[holiday]]
+name = "元旦"
+start = 2198-12-31
+end = 2199-01-01
+"""
+    cal = WorkCalendar({2199: parse_schedule(text)})
+    assert cal.official_years() == [2199]
+    assert not cal.is_workday(d("2198-12-31"))  # a weekday, off by the 2199 notice
+    assert cal.day_note(d("2198-12-31")) == "元旦"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import FrozenInstanceError, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
@@ -11,14 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from console.errors import InputError
+from console.services import clock as clock_module
 from console.services.calendar.schedule_file import load_schedule_file
 from console.services.calendar.workdays import WorkCalendar
+from console.services.clock import DrillClock, SystemClock, clock_from_setting, local, parse_local
 from console.services.tickets.deadlines import (
     CLOCK_KINDS,
     SHANGHAI,
+    DueExplanation,
     clocks_for,
+    due_for,
     extend,
     hours_due,
+    parse_clock_kind,
     wd_due,
 )
 from console.services.tickets.rules import RuleTable
@@ -350,3 +355,203 @@ def test_explanation_is_value_equal_and_lists_days_lazily() -> None:
     b = wd_due(WorkCalendar(), at("2026-09-30 10:00"), 5, rule="R-LIMIT")
     assert a == b  # the calendar object is not part of the value
     assert a.explanation.counted == b.explanation.counted
+
+
+# --- guards found by mutation testing (benchmarks/mutation.py) ----------------------------
+
+
+def test_r_consult_hour_clock_has_no_counted_days() -> None:
+    """An hour clock (R-CONSULT 24 h) lists no working days: nothing was counted in days."""
+    exp = hours_due(at("2026-09-30 10:00"), 24, rule="R-CONSULT").explanation
+    assert exp.counted == ()
+    assert exp.skipped == ()
+    assert exp.makeup_used == ()
+    assert exp.lines()[1] == "R-CONSULT 时限 24 小时，按自然时间连续计算（含节假日）"
+
+
+def test_r_limit_deadlines_are_read_only_values() -> None:
+    """A deadline is a value: shared by screens and queues, never changed in place."""
+    due = wd_due(CAL, at("2026-09-30 10:00"), 5, rule="R-LIMIT")
+    with pytest.raises(FrozenInstanceError):
+        due.provisional = True  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        due.explanation.amount = 1  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        due.explanation.skipped[0].note = ""  # type: ignore[misc]
+    assert "WorkCalendar" not in repr(due)
+    spec = clocks_for("help", at("2026-09-30 10:00"), TABLE, CAL)[0]
+    with pytest.raises(FrozenInstanceError):
+        spec.due = due  # type: ignore[misc]
+
+
+def test_r_limit_explanation_of_the_national_day_example() -> None:
+    """The spec's example, explained line by line: counted, skipped and 调休 days."""
+    due = wd_due(CAL, at("2026-09-30 10:00"), 5, rule="R-LIMIT", basis="《办法》第12条")
+    assert due.display() == "2026-10-13 24:00（星期二）"
+    holidays = "、".join(f"10-0{d}（国庆节）" for d in range(1, 8))
+    assert due.explanation.lines() == [
+        "起算：2026-09-30 10:00（星期三）",
+        "R-LIMIT 时限 5 个工作日，起算当日不计，至第 5 个工作日 24:00",
+        "依据：《办法》第12条",
+        "计入的工作日：10-08、10-09、10-10、10-12、10-13",
+        f"跳过的休息日：{holidays}、10-11（星期日）",
+        "计入的调休上班日：10-10（国庆节调休上班）",
+    ]
+
+
+def test_r_extend_explanation_into_a_provisional_year() -> None:
+    due = extend(CAL, wd_due(CAL, at("2026-12-10 10:00"), 10), 10)
+    lines = due.explanation.lines()
+    assert lines[:3] == [
+        "起算：2026-12-10 10:00（星期四）",
+        "时限 10 个工作日，起算当日不计，至第 10 个工作日 24:00",
+        "已批准延期 10 个工作日，自原到期日起顺延",
+    ]
+    assert lines[3].endswith(
+        "12-30、12-31、2027-01-04、2027-01-05、2027-01-06、2027-01-07、2027-01-08"
+    )
+    assert lines[4].endswith(
+        "12-27（星期日）、2027-01-01（元旦）、2027-01-02（星期六）、2027-01-03（星期日）"
+    )
+    assert lines[5:] == ["2027 年放假安排尚未载入，按法定节假日推算，为临时结果"]
+    assert due.display() == "2027-01-08 24:00（星期五）"
+
+
+def test_r_extend_one_wd_turns_an_hour_clock_into_a_day_deadline() -> None:
+    due = extend(CAL, hours_due(at("2026-09-30 10:07"), 24, rule="R-CONSULT"), 1)
+    assert due.is_end_of_day
+    assert due.display() == "2026-10-08 24:00（星期四）"
+
+
+def test_r_extend_twice_lists_the_days_of_both_extensions() -> None:
+    """An hour clock extended twice lists every extension day, not only the last ones."""
+    once = extend(CAL, hours_due(at("2026-09-30 23:59:59"), 24, rule="R-CONSULT"), 3)
+    twice = extend(CAL, once, 2)
+    assert twice.display() == "2026-10-13 24:00（星期二）"
+    assert twice.explanation.extension_wd == 5
+    assert [d.isoformat() for d in twice.explanation.counted] == [
+        "2026-10-08",
+        "2026-10-09",
+        "2026-10-10",
+        "2026-10-12",
+        "2026-10-13",
+    ]
+
+
+def test_r_consult_hour_deadline_shows_its_minute() -> None:
+    due = hours_due(at("2026-09-30 10:07"), 24, rule="R-CONSULT")
+    assert not due.is_end_of_day
+    assert due.display() == "2026-10-01 10:07（星期四）"
+    assert due.explanation.lines() == [
+        "起算：2026-09-30 10:07（星期三）",
+        "R-CONSULT 时限 24 小时，按自然时间连续计算（含节假日）",
+    ]
+
+
+# --- the injected clock (console/services/clock.py) ---------------------------------------
+
+
+def test_r_limit_clock_input_without_offset_is_shanghai_time() -> None:
+    """Every limit counts in Asia/Shanghai: a drill time typed without an offset is local."""
+    assert parse_local(" 2026-09-30 10:00 ") == at("2026-09-30 10:00")
+    assert parse_local("2026-09-30T10:00:05") == at("2026-09-30 10:00:05")
+    utc = parse_local("2026-09-30 02:00+00:00")
+    assert utc.utcoffset() == timedelta(0) and local(utc) == at("2026-09-30 10:00")
+    assert local(utc).tzinfo == SHANGHAI
+
+
+def test_r_limit_drill_clock_frozen_or_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = iter([100.0, 100.0, 160.0, 200.0, 200.0, 230.0])
+    monkeypatch.setattr(clock_module.time, "monotonic", lambda: next(ticks))
+    start = at("2026-09-30 10:00")
+    frozen = clock_from_setting("2026-09-30 10:00")
+    assert isinstance(frozen, DrillClock) and frozen.pinned
+    assert frozen.now() == start
+    frozen.advance(timedelta(hours=25))  # set() reads tick 100
+    assert frozen.now() == at("2026-10-01 11:00")
+    running = clock_from_setting("2026-09-30 10:00", running=True)  # started at tick 160
+    assert running.now() == start + timedelta(seconds=40)  # tick 200
+    assert isinstance(running, DrillClock)
+    running.set(start)  # tick 200
+    assert running.now() == start + timedelta(seconds=30)  # tick 230
+
+
+def test_r_limit_system_clock_is_live_and_unpinned() -> None:
+    for value in (None, ""):
+        clock = clock_from_setting(value)
+        assert isinstance(clock, SystemClock) and not clock.pinned
+    now = SystemClock().now()
+    assert now.tzinfo is not None
+    assert abs(now - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_r_limit_provisional_only_for_counted_days_of_a_fallback_year() -> None:
+    new_year = wd_due(CAL, at("2026-12-31 10:00"), 1)  # Jan 1 off: Mon 2027-01-04 counts
+    assert new_year.due == end_of("2027-01-04") and new_year.provisional
+    assert new_year.explanation.provisional_years == (2027,)
+    assert not wd_due(CAL, at("2026-12-30 10:00"), 1).provisional  # Dec 31 counts
+    same_day = wd_due(CAL, at("2027-03-01 10:00"), 0)  # nothing counted
+    assert same_day.due == end_of("2027-03-01") and not same_day.provisional
+    assert same_day.explanation.provisional_years == ()
+    # from Dec 31 of a fallback year only the next year's days are counted
+    assert wd_due(CAL, at("2027-12-31 10:00"), 1).explanation.provisional_years == (2028,)
+    assert wd_due(CAL, at("2027-12-30 10:00"), 3).explanation.provisional_years == (2027, 2028)
+
+
+def test_r_limit_negative_counts_are_refused_zero_is_allowed() -> None:
+    start = at("2026-09-30 10:00")
+    for call, field in (
+        (lambda: wd_due(CAL, start, -1), "n"),
+        (lambda: wd_due(CAL, start, 1, extension_wd=-1), "n"),
+        (lambda: hours_due(start, -1), "hours"),
+        (lambda: extend(CAL, wd_due(CAL, start, 1), -1), "wd"),
+    ):
+        with pytest.raises(InputError) as err:
+            call()
+        assert err.value.field == field
+    assert wd_due(CAL, start, 0).due == end_of("2026-09-30")
+    assert hours_due(start, 0).due == start
+
+
+def test_r_limit_start_needs_a_known_offset() -> None:
+    class NoOffset(tzinfo):
+        def utcoffset(self, dt: datetime | None) -> timedelta | None:
+            return None
+
+    with pytest.raises(InputError) as err:
+        wd_due(CAL, datetime(2026, 9, 30, 10, 0, tzinfo=NoOffset()), 1)
+    assert err.value.field == "start"
+
+
+def test_r_complex_count_is_not_a_time_limit() -> None:
+    with pytest.raises(ValueError, match="R-COMPLEX/returns is not a time limit"):
+        due_for(TABLE.limit("R-COMPLEX"), at("2026-09-30 10:00"), CAL)
+
+
+def test_r_limit_clock_kind_by_value_or_chinese_label() -> None:
+    assert parse_clock_kind(" 投诉 ") == "complaint"
+    assert parse_clock_kind("督办") == "supervision"
+    assert parse_clock_kind("callback") == "callback"
+
+
+def test_r_limit_explanation_without_its_calendar_lists_no_days() -> None:
+    """An explanation rebuilt without the calendar it was counted on (calendar=None, e.g.
+    read back from a store) shows its sentences but lists no days instead of failing."""
+    exp = DueExplanation(
+        start=at("2026-09-30 10:00"),
+        rule="R-LIMIT",
+        amount=5,
+        unit="wd",
+        after=date(2026, 9, 30),
+        through=date(2026, 10, 13),
+    )
+    assert (exp.counted, exp.skipped, exp.makeup_used) == ((), (), ())
+    assert exp.lines()[1] == "R-LIMIT 时限 5 个工作日，起算当日不计，至第 5 个工作日 24:00"
+
+
+def test_r_limit_drill_clock_is_frozen_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = iter(range(0, 1000, 10))
+    monkeypatch.setattr(clock_module.time, "monotonic", lambda: float(next(ticks)))
+    start = at("2026-09-30 10:00")
+    frozen = DrillClock(start)
+    assert frozen.now() == start and frozen.now() == start

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError, replace
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,95 @@ def test_override_file_errors(old: str, new: str, field: str) -> None:
         parse_overrides(GOOD.replace(old, new, 1))
     assert field in str(err.value)
     assert "\n" not in str(err.value)
+
+
+# --- guards found by mutation testing (benchmarks/mutation.py) ----------------------------
+
+
+def test_r_limit_table_values_are_read_only() -> None:
+    """Every ticket shares the table's limits and overrides: no caller changes one in place."""
+    lim = BARE.limit("R-SIGN")
+    with pytest.raises(FrozenInstanceError):
+        lim.amount = 2  # type: ignore[misc]
+    assert BARE.limit("R-SIGN").amount == 1
+    override = TABLE.overrides[0]
+    with pytest.raises(FrozenInstanceError):
+        override.amount = 1  # type: ignore[misc]
+
+
+def test_r_limit_unknown_kind_is_refused_for_every_rule() -> None:
+    """An unknown kind is an input error even where the rule does not depend on the kind."""
+    with pytest.raises(InputError) as err:
+        BARE.limit("R-SIGN", kind="petition")
+    assert err.value.field == "kind"
+
+
+def test_r_limit_override_of_an_unknown_rule_is_refused() -> None:
+    (good,) = parse_overrides(GOOD)
+    with pytest.raises(InputError) as err:
+        RuleTable([replace(good, rule="R-NOPE")])
+    assert err.value.field == "override" and "R-NOPE" in str(err.value)
+    with pytest.raises(InputError):
+        RuleTable([replace(good, part="nope")])
+
+
+def test_r_limit_unknown_rule_is_named() -> None:
+    with pytest.raises(KeyError, match="unknown rule 'R-NOPE'"):
+        BARE.limit("R-NOPE")
+    with pytest.raises(KeyError, match="unknown rule 'R-NOPE'"):
+        BARE.parts("R-NOPE")
+    assert BARE.parts("R-SPECIAL") == ["first_response", "progress"]
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("override = 5", "limit_overrides.toml override"),
+        ('[override]\nrule = "R-LIMIT"', "limit_overrides.toml override"),
+        ("override = [1]", "limit_overrides.toml override[1]"),
+        (
+            GOOD.replace('kinds = ["complaint"]', "kinds = 5"),
+            "limit_overrides.toml override[1].kinds",
+        ),
+        (GOOD + "note = 5", "limit_overrides.toml override[1].note"),
+    ],
+)
+def test_r_limit_override_file_shape_is_checked(text: str, field: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_overrides(text)
+    assert err.value.field == field
+
+
+def test_r_limit_override_amount_one_is_allowed() -> None:
+    (one,) = parse_overrides(GOOD.replace("amount = 15", "amount = 1"))
+    assert one.amount == 1
+
+
+def test_r_limit_override_unknown_unit_lists_the_units() -> None:
+    with pytest.raises(InputError) as err:
+        parse_overrides(GOOD.replace('unit = "wd"', 'unit = "days"'))
+    assert err.value.field == "limit_overrides.toml override[1].unit"
+    assert "wd | hours | months | count" in err.value.problem
+
+
+@pytest.mark.parametrize(
+    ("rule", "unit", "ok"),
+    [
+        ("R-LIMIT", "hours", True),  # a time limit may be set in hours or WD
+        ("R-CONSULT", "wd", True),
+        ("R-COMPLEX", "count", True),
+        ("R-COMPLEX", "hours", False),  # a count never becomes a time
+        ("R-ARCHIVE", "count", False),  # months stay months
+        ("R-ARCHIVE", "wd", False),
+    ],
+)
+def test_r_limit_override_keeps_the_kind_of_unit(rule: str, unit: str, ok: bool) -> None:
+    text = GOOD.replace('rule = "R-LIMIT"', f'rule = "{rule}"').replace(
+        'unit = "wd"', f'unit = "{unit}"'
+    )
+    if ok:
+        assert parse_overrides(text)[0].unit == unit
+        return
+    with pytest.raises(InputError) as err:
+        parse_overrides(text)
+    assert err.value.field == "limit_overrides.toml override[1].unit"

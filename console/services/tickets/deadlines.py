@@ -246,8 +246,9 @@ def extend(cal: WorkCalendar, due: Due, wd: int) -> Due:
     old_day = due.due.astimezone(SHANGHAI).date()
     new_day = cal.add_working_days(old_day, wd)
     old = due.explanation
-    # An hour clock has no counted days yet: its extension counts from its due date.
-    after = old.after if old.unit == "wd" and old.after is not None else old_day
+    # An hour clock has no counted days before its first extension: that extension counts
+    # from its due date, and later ones keep listing the days of the earlier ones.
+    after = old.after if old.after is not None else old_day
     years = _provisional_years(cal, after, new_day)
     explanation = replace(
         old,
