@@ -13,14 +13,14 @@ import re
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from console.errors import InputError
+from console.errors import HotlineError, InputError
 from console.services.views import Page
 from console.widgets.safe import clean
 from console.widgets.ticket_table import TicketTable
@@ -108,8 +108,23 @@ class TicketSearchScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search-input", Input).focus()
+        self._load_unit_names()
         if self.initial.strip():
             self.run_search(self.initial)
+
+    @work(thread=True, exclusive=True, group="search-units")
+    def _load_unit_names(self) -> None:
+        """The units' names for the 承办单位 column (ids until they arrive or if they fail)."""
+        try:
+            names = {u.id: u.name for u in self.app.backend.units()}  # type: ignore[attr-defined]
+        except HotlineError:
+            return
+        self.app.call_from_thread(self._show_unit_names, names)
+
+    def _show_unit_names(self, names: dict[str, str]) -> None:
+        if self.is_mounted:
+            table = self.query_one(TicketTable)
+            table.set_unit_names(names)
 
     @on(Input.Submitted, "#search-input")
     def _submitted(self, event: Input.Submitted) -> None:

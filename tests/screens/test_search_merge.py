@@ -51,6 +51,7 @@ async def test_search_palette_from_the_queues_opens_the_ticket(
         table = app.screen.query_one(TicketTable)
         assert [r.number for r in table.rows_shown] == [ours]  # not the other unit's
         assert theirs not in shown(table)
+        assert "省人力资源" in shown(table) and "hn-rst" not in shown(table)  # names, not ids
         assert "共 1 条" in shown(app.screen.query_one("#search-status"))
         await pilot.press("down", "enter")
         await settle(pilot, app)
