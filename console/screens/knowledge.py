@@ -60,6 +60,7 @@ class KnowledgeScreen(Screen[None]):
             "修改",
             id="kb.edit",
             tooltip="修改选中知识（本单位知识或管理部门）；保存为待核实修改稿，由他人核实后生效",
+            priority=True,  # also from the search box, where Ctrl+E would only move the cursor
         ),
         Binding("alt+down", "next_result", "下一条", id="kb.next", show=False),
         Binding("alt+up", "previous_result", "上一条", id="kb.previous", show=False),
@@ -266,10 +267,21 @@ class KnowledgeScreen(Screen[None]):
             return True
         return actor.role is Role.UNIT_CLERK and actor.unit_id == article.unit_id
 
+    def keeps_articles(self) -> bool:
+        """The seat is one that may edit some article: the manager or a unit clerk (R-KB)."""
+        backend = self.backend
+        try:
+            actor = backend.actor if backend is not None else None
+        except HotlineError:
+            return False
+        return actor is not None and actor.role in (Role.MANAGER, Role.UNIT_CLERK)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("copy", "flag", "article"):
             return True if self.article is not None else None
         if action == "edit":
+            if not self.keeps_articles():
+                return False  # operators and expert seats never edit: not shown at all
             return True if self.article is not None and self.may_edit(self.article) else None
         return True
 

@@ -127,3 +127,31 @@ async def test_r_kb_second_editor_keeps_their_text_on_a_conflict(
     assert screen_platform.backend(Role.MANAGER).article_for_edit("hn-rst-001").answer == (
         "优化办的改法"
     )
+
+
+async def test_r_kb_ctrl_e_edits_from_the_search_box_for_a_keeper_only(make_app: Any) -> None:
+    """Ctrl+E right after a search opens the editor for the manager (the search box would
+    otherwise take it as 'end of line'); an expert seat never edits: its Ctrl+E stays the
+    search box's and no 修改 key is shown."""
+    from textual.widgets import Input
+
+    app = make_app(Role.EXPERT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"湘易办 缴费年限")
+        await wait_for(pilot, lambda: app.screen.article is not None, what="article")
+        assert "^e" not in footer_keys(app) and "ctrl+e" not in footer_keys(app)
+        box = app.screen.query_one(Input)
+        box.cursor_position = 0
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert not isinstance(app.screen, ArticleEditScreen)
+        assert box.cursor_position == len(box.value)  # the box's own end-of-line
+    app = make_app(Role.MANAGER)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press(*"湘易办 缴费年限")
+        await wait_for(pilot, lambda: getattr(app.screen, "article", None) is not None, what="hit")
+        assert isinstance(app.focused, Input)
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleEditScreen), what="editor")
