@@ -650,3 +650,38 @@ def test_r_supervise_limit_a_closed_supervision_takes_no_more_actions(platform: 
     actions = {a.action: a for a in platform.manager.ticket(number).actions}
     assert not actions["extend_supervision"].allowed
     assert "[R-SUPERVISE-LIMIT] 督办工单已办结" in actions["close_supervision"].why_not
+
+
+def test_r_complex_a_co_unit_takes_none_of_the_lead_units_actions(platform: Platform) -> None:
+    """A co-unit (配合单位) reads the lead unit's ticket and records its part, but signs,
+    returns, responds, applies for completion, extension or termination only as the lead
+    unit may: each is refused as another unit's action (R-SECURITY), not on the state."""
+    p = platform
+    number = p.operator.accept(
+        intake(Kind.HELP, text="小区停水两天，涉及供水和物业"), "hn-rst", special=Special.SPECIAL
+    )
+    p.manager.designate_lead(number, "hn-rst", ["hn-zjt"], "涉及多个部门")
+    attempts = {
+        "sign": lambda: p.zjt.sign(number),
+        "return": lambda: p.zjt.return_ticket(number, "不归我们管", "三定方案"),
+        "first_response": lambda: p.zjt.first_response(number, "已到场"),
+        "report_progress": lambda: p.zjt.report_progress(number, "已恢复一半"),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(PermissionDenied) as err:
+            attempt()
+        assert err.value.rule == "R-SECURITY", name
+    p.rst.sign(number)
+    p.rst.first_response(number, "已到场处置")
+    later = {
+        "request_completion": lambda: p.zjt.request_completion(
+            number, "电话", dt.date(2026, 11, 25), "已处理"
+        ),
+        "request_extension": lambda: p.zjt.request_extension(number, 2, "需协调"),
+        "request_termination": lambda: p.zjt.request_termination(number, "诉求人要求超出政策规定" * 3),
+    }
+    for name, attempt in later.items():
+        with pytest.raises(PermissionDenied) as err:
+            attempt()
+        assert err.value.rule == "R-SECURITY", name
+    assert p.zjt.ticket(number).state == State.HANDLING.value  # nothing changed by the co-unit
