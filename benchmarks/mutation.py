@@ -59,7 +59,11 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "workflow": (
         "console/services/tickets/workflow.py",
-        ("tests/store/test_workflow_machine.py", "tests/store/test_workflow.py"),
+        (
+            "tests/store/test_workflow_machine.py",
+            "tests/store/test_workflow.py",
+            "tests/store/test_unit_side.py",
+        ),
     ),
     "claims": (
         "console/services/tickets/claims.py",
