@@ -331,7 +331,7 @@ def _preload() -> None:
         try:
             importlib.import_module(name)
         except ImportError:
-            pass
+            continue  # an optional library: the children import it themselves if they need it
 
 
 def _child(root: Path, tests: list[str]) -> None:

@@ -277,21 +277,13 @@ class TicketService:
         if not t.caller_phone:
             return
         n = sum(1 for c in t.clocks if c.key == "callback_auto")
-        send_at = first_allowed_moment(now)
-        s.add(
-            OutboxRow(
-                ticket_id=t.id,
-                channel="sms",
-                target=t.caller_phone,
-                payload={
-                    "kind": "survey",
-                    "message": render("survey", number=t.number),
-                    "rule": "R-CALLBACK",
-                },
-                idempotency_key=f"{t.number}:survey:{n}",
-                created_at=now,
-                next_attempt_at=send_at if send_at != now else None,
-            )
+        payload = {
+            "kind": "survey",
+            "message": render("survey", number=t.number),
+            "rule": "R-CALLBACK",
+        }
+        self._message(
+            s, t, "sms", t.caller_phone, f"survey:{n}", payload, first_allowed_moment(now)
         )
 
     def _unit(self, s: Session, unit_id: str, field: str = "unit_id") -> UnitRow:

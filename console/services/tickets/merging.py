@@ -41,7 +41,7 @@ from console.errors import InputError, PermissionDenied, RuleError
 from console.services.delivery.templates import render
 from console.services.inputs import check_text
 from console.services.values import MERGE_ROLES, Role, Special, State
-from console.store.models import MergeRow, OutboxRow, TicketRow
+from console.store.models import MergeRow, TicketRow
 
 if TYPE_CHECKING:
     from console.services.tickets.commands import TicketService
@@ -155,22 +155,14 @@ def survey_merged(svc: TicketService, s: Session, master: TicketRow, now: dt.dat
             continue
         asked.add(t.caller_phone)
         svc._event(s, t, "master_completed", "", now, master=master.number)  # noqa: SLF001
-        s.add(
-            OutboxRow(
-                ticket_id=t.id,
-                channel="sms",
-                target=t.caller_phone,
-                payload={
-                    "kind": "survey",
-                    "master": master.number,
-                    "rule": "R-CALLBACK",  # kept in the record, never in the citizen's text
-                    "message": render("merged_survey", number=t.number, master=master.number),
-                },
-                idempotency_key=f"{t.number}:survey:{master.number}:{round_no}",
-                created_at=now,
-                next_attempt_at=send_at if send_at != now else None,
-            )
-        )
+        payload = {
+            "kind": "survey",
+            "master": master.number,
+            "rule": "R-CALLBACK",  # kept in the record, never in the citizen's text
+            "message": render("merged_survey", number=t.number, master=master.number),
+        }
+        key = f"survey:{master.number}:{round_no}"
+        svc._message(s, t, "sms", t.caller_phone, key, payload, send_at)  # noqa: SLF001
 
 
 __all__ = ["MERGE_ROLES", "merge", "master_number", "merged_numbers", "refusal", "survey_merged"]
