@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
     false,
     text,
 )
@@ -470,6 +471,39 @@ class SeatRow(Base):
     revoked_at: Mapped[dt.datetime | None]
 
 
+class SubcentreCallRow(Base):
+    """A call taken at a sub-centre's own line (12333, 12348 …), as the sub-centre reports it
+    (R-SUBCENTRE, Art. 27/30): the source of 接通率 and 在线办结率 (R-SUBCENTRE-KPI).
+
+    ``(unit_id, record_id)`` is the sub-centre's own record id: a record sent again is the
+    same row (console.services.subcentre.calls). The caller's phone is kept as tickets keep
+    theirs (digits, masked when shown).
+    """
+
+    __tablename__ = "subcentre_calls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    record_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[dt.datetime]
+    answered: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[dt.datetime | None]
+    ended_at: Mapped[dt.datetime]
+    seat: Mapped[str] = mapped_column(String(40), default="")
+    caller_phone: Mapped[str] = mapped_column(String(30), default="")
+    # "first_contact" (在线办结), "ticket" (转办/生成工单), "none" (未接通或无结果)
+    outcome: Mapped[str] = mapped_column(String(16))
+    ticket_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    own_ticket_id: Mapped[str] = mapped_column(String(64), default="")
+    received_at: Mapped[dt.datetime]
+    received_by: Mapped[str] = mapped_column(String(80))
+
+    __table_args__ = (
+        UniqueConstraint("unit_id", "record_id", name="uq_subcentre_calls_record"),
+        # a sub-centre's calls of a period (its KPIs)
+        Index("ix_subcentre_calls_period", "unit_id", "started_at"),
+    )
+
+
 class AuditRow(Base):
     """An append-only audit record (R-SECURITY, R-ARCHIVE), chained by hash."""
 
@@ -499,5 +533,5 @@ __all__ = [
     "AuditRow", "SeatRow",
     "ArticleFlagRow", "ArticleRow", "Base", "CalendarScheduleRow", "ClockRow", "CoUnitRow",
     "DraftRow", "EventRow", "GroundRow", "MergeRow", "OutboxRow", "PrefilingRow", "RecordingRow",
-    "SupervisionRow", "SynonymRow", "TicketRow", "UnitRow",
+    "SubcentreCallRow", "SupervisionRow", "SynonymRow", "TicketRow", "UnitRow",
 ]

@@ -101,8 +101,9 @@ def add_seat(
     """Create a seat; returns it and its token (the only time the token is ever seen).
 
     Args:
-        role: a ``Role`` or its value/label; a unit clerk must name an existing unit, and only
-            a unit clerk is bound to a unit.
+        role: a ``Role`` or its value/label; a unit clerk must name an existing unit; a
+            sub-centre operator may name its sub-centre (then it sends that sub-centre's call
+            records, R-SUBCENTRE); no other seat is bound to a unit.
         expires_at: when the token stops working (aware datetime); ``None`` never.
         seat_id: the seat's id; by default ``s-`` and 8 random hex digits.
     """
@@ -117,8 +118,8 @@ def add_seat(
     unit_id = (unit_id or "").strip() or None
     if role is Role.UNIT_CLERK and unit_id is None:
         raise InputError("unit", "承办单位经办人须指定所属承办单位（--unit）")
-    if role is not Role.UNIT_CLERK and unit_id is not None:
-        raise InputError("unit", "只有承办单位经办人绑定承办单位")
+    if role not in (Role.UNIT_CLERK, Role.SUBCENTRE_OPERATOR) and unit_id is not None:
+        raise InputError("unit", "只有承办单位经办人和分中心话务员绑定单位")
     if expires_at is not None:
         if expires_at.tzinfo is None:
             raise InputError("expires", "到期时间须带时区")
@@ -133,6 +134,8 @@ def add_seat(
             unit = s.get(UnitRow, unit_id)
             if unit is None or not unit.active:
                 raise InputError("unit", f"承办单位 {unit_id} 不在派单目录中")
+            if role is Role.SUBCENTRE_OPERATOR and not unit.subcentre:
+                raise InputError("unit", f"{unit_id} 不是分中心，分中心话务员只能绑定分中心")
         if s.get(SeatRow, seat_id) is not None:
             raise InputError("id", f"席位编号 {seat_id} 已存在")
         row = SeatRow(
