@@ -11,6 +11,7 @@ from console.api.routes import (
     prefiling,
     reference,
     session,
+    subcentres,
     supervision,
     tickets,
 )
@@ -22,6 +23,7 @@ PREFIX = "/api/v1"
 def router() -> APIRouter:
     """All endpoints under :data:`PREFIX`."""
     api = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)  # type: ignore[arg-type]
-    for module in (session, reference, knowledge, prefiling, intake, tickets, supervision):
+    for module in (session, reference, knowledge, prefiling, intake, tickets, supervision,
+                   subcentres):
         api.include_router(module.router)
     return api

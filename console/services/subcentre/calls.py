@@ -161,6 +161,25 @@ def _may_send(s: Session, actor: Actor, centre: Subcentre) -> None:
         )
 
 
+VIEW_ROLES = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
+"""Who sees every sub-centre's figures (the manager evaluates them, Art. 33)."""
+
+
+def may_view(store: Store, actor: Actor, code: str) -> Subcentre:
+    """The sub-centre ``code`` if ``actor`` may see its figures: the manager's side, or the
+    sub-centre's own seat; PermissionDenied otherwise (R-SUBCENTRE-KPI)."""
+    with store.read() as s:
+        centre = find_subcentre(s, code)
+        if actor.role in VIEW_ROLES:
+            return centre
+        seat_unit = s.execute(select(SeatRow.unit_id).where(SeatRow.id == actor.seat)).scalar()
+    if actor.role is Role.SUBCENTRE_OPERATOR and seat_unit == centre.unit_id:
+        return centre
+    raise PermissionDenied(
+        f"{actor.role.label}不能查看分中心 {centre.code} 的考评数据", rule="R-SUBCENTRE-KPI"
+    )
+
+
 # ---------------------------------------------------------------------- one record
 def _moment(field: str, value: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
@@ -227,14 +246,14 @@ def normalize_record(
     answered_raw = raw.get("answered_at")
     answered_at = None if answered_raw in (None, "") else _moment("answered_at", answered_raw)
     ended = _moment("ended_at", raw["ended_at"])
+    if ended < started:
+        raise InputError("ended_at", "结束时间早于开始时间")
     if answered and answered_at is None:
         raise InputError("answered_at", "已接通的来电须填写接通时间")
     if not answered and answered_at is not None:
         raise InputError("answered_at", "未接通的来电不应有接通时间")
     if answered_at is not None and not started <= answered_at <= ended:
         raise InputError("answered_at", "接通时间应在来电开始与结束之间")
-    if ended < started:
-        raise InputError("ended_at", "结束时间早于开始时间")
     if ended - started > MAX_CALL:
         raise InputError("ended_at", "一次来电不超过 24 小时")
     if ended > now + SLACK:
