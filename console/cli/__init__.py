@@ -30,6 +30,7 @@ VERBS = (
     "console.cli.ticket",
     "console.cli.seat",
     "console.cli.unit",
+    "console.cli.subcentre",
     "console.cli.matter",
     "console.cli.audit",
     "console.cli.bench",

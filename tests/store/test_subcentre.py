@@ -338,3 +338,14 @@ def test_r_subcentre_kpi_on_time_callback_and_satisfaction_rates_from_its_ticket
     # another sub-centre has none of these tickets
     other = subcentre_kpis(p.store, "95598", "2026Q4")
     assert other.get("on_time").denominator == 0 and other.get("on_time").rate is None
+
+
+def test_r_subcentre_kpi_the_document_defines_every_indicator_of_the_module() -> None:
+    from pathlib import Path
+
+    from console.services.analytics.subcentre_kpi import INDICATORS
+
+    doc = (Path(__file__).parents[2] / "docs" / "subcentre_kpi.zh.md").read_text(encoding="utf-8")
+    headings = [line[4:].strip() for line in doc.splitlines() if line.startswith("### ")]
+    assert headings == list(INDICATORS.values())
+    assert NO_ACCURACY in doc
