@@ -48,6 +48,8 @@ CONCERNS = {
     "delivery": {"access"},
     "tickets": {"calendar", "access", "delivery"},
     "knowledge": {"calendar"},
+    "subcentre": {"access"},
+    "analytics": {"subcentre"},
 }
 VOCABULARY = {"values", "views", "clock", "inputs", "categories", "triage"}
 

@@ -13,10 +13,12 @@ may import:
 - ``access``: seats and tokens, the audit trail, masking and reveal of a caller's identity;
 - ``tickets``: the workflow, its commands and reads, the rule table, deadlines, claims, archive;
 - ``delivery``: the outbox and the sinks it is delivered to;
-- ``knowledge``: the knowledge base, search, routing, duplicate detection and the seed.
+- ``knowledge``: the knowledge base, search, routing, duplicate detection and the seed;
+- ``subcentre``: the sub-centres (分中心) and the call records they send (R-SUBCENTRE);
+- ``analytics``: the KPIs of evaluation (R-SUBCENTRE-KPI …).
 
 Arrows point down only: ``local`` may use every concern; ``tickets`` uses ``calendar`` and
 ``access``; ``delivery`` uses ``access``; ``knowledge`` uses ``calendar`` (the seed carries the
-holiday schedules). Every module may use the top-level vocabulary, ``console.errors`` and
+holiday schedules); ``subcentre`` uses ``access``; ``analytics`` uses ``subcentre``. Every module may use the top-level vocabulary, ``console.errors`` and
 ``console.store``; the store uses nothing above it (``tests/test_boundaries.py``).
 """

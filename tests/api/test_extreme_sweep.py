@@ -62,7 +62,7 @@ EXTREMES: tuple[tuple[str, Any], ...] = (
 )
 
 CONCURRENCY = int(os.environ.get("HOTLINE_SWEEP_CONCURRENCY", "3"))
-SEAT_ORDER = ("operator", "manager", "rst", "zjt", "supervisor")
+SEAT_ORDER = ("operator", "manager", "rst", "zjt", "supervisor", "sub12333")
 
 # plausible values for required fields, by name (the rest by type)
 NAMED: dict[str, Any] = {
@@ -97,6 +97,21 @@ NAMED: dict[str, Any] = {
     "opinion": "经多次协调，诉求人要求超出政策规定，已依法依规答复，申请终结备案。",
     "handling": "已联系用人单位，督促其于本月底前结清所欠工资，诉求人表示认可。",
     "reason": "测试理由",
+    "code": "12333",  # a sub-centre's line (the sweep's store makes hn-rst the 12333 sub-centre)
+    "period": "2026Q4",
+}
+# the one record of a sub-centre's batch (a JSON array body): each of its fields is swept
+SUBCENTRE_RECORD: dict[str, Any] = {
+    "record_id": "sweep-1",
+    "started_at": "2026-11-25T08:00:00+08:00",
+    "answered": True,
+    "answered_at": "2026-11-25T08:00:10+08:00",
+    "ended_at": "2026-11-25T08:02:00+08:00",
+    "seat": "A01",
+    "caller_phone": "13812341234",
+    "outcome": "first_contact",
+    "ticket_number": None,
+    "own_ticket_id": "RS-1",
 }
 # the services name a queue "queue" whatever the parameter is called (the local and the remote
 # backend raise the very same error)
@@ -209,8 +224,10 @@ class Sweep:
             return "2026-11-25T09:00:00+08:00"
         return "测试"
 
-    def body(self, schema: dict[str, Any]) -> dict[str, Any]:
+    def body(self, schema: dict[str, Any]) -> Any:
         schema = self.resolve(schema)
+        if schema.get("type") == "array":  # a sub-centre's batch of records
+            return [dict(SUBCENTRE_RECORD)]
         props = schema.get("properties", {})
         return {n: self.value(n, props[n]) for n in schema.get("required", [])}
 
@@ -261,7 +278,7 @@ class Sweep:
         path: str,
         path_params: dict[str, Any],
         query: dict[str, Any],
-        body: dict[str, Any] | None,
+        body: Any,
     ) -> httpx.Response:
         url = path
         for name, value in path_params.items():
@@ -361,11 +378,12 @@ def sweep_all(api: Api) -> tuple[list[str], int]:
     for verb, path, op in operations:
         path_params, query = _baseline(sweep, path, op)
         body_schema: dict[str, Any] | None = None
-        body: dict[str, Any] | None = None
+        body: Any = None
         if "requestBody" in op:
             body_schema = sweep.resolve(op["requestBody"]["content"]["application/json"]["schema"])
             extra = {k: v for k, v in OVERRIDES.get(path, {}).items() if "{" + k + "}" not in path}
-            body = {**sweep.body(body_schema), **extra}
+            made = sweep.body(body_schema)
+            body = made if isinstance(made, list) else {**made, **extra}
         recipe = RECIPES.get(path)
         # the seat that gets past authorisation for the valid request
         seat = recipe[0] if recipe else SEAT_ORDER[0]
@@ -384,6 +402,8 @@ def sweep_all(api: Api) -> tuple[list[str], int]:
         inputs: list[tuple[str, str]] = [(p["in"], p["name"]) for p in op.get("parameters", [])]
         nested_fields: dict[str, list[str]] = {}
         flags: dict[str, bool] = {}
+        if isinstance(body, list):  # each field of the batch's record, and the batch itself
+            inputs += [("record", n) for n in SUBCENTRE_RECORD] + [("batch", "records")]
         if body_schema is not None:
             for name, prop in body_schema.get("properties", {}).items():
                 inputs.append(("body", name))
@@ -413,6 +433,10 @@ def sweep_all(api: Api) -> tuple[list[str], int]:
                 elif where == "body[]":
                     assert bb is not None
                     bb[name] = [extreme]
+                elif where == "record":
+                    bb[0][name] = extreme
+                elif where == "batch":
+                    bb = extreme
                 else:
                     assert bb is not None
                     outer = where.split(".", 1)[1]
@@ -426,6 +450,8 @@ def sweep_all(api: Api) -> tuple[list[str], int]:
                 )
                 if extreme == 0 and flags.get(name):
                     inside = ANY_FIELD  # 0 is false: a valid answer; another field may be missing
+                if where == "batch":
+                    inside = ANY_FIELD  # not an array: the body itself (named "body" or "records")
                 where_ = f"{verb} {path} {where}:{name}={label}"
                 cases.append((where_, (seat, verb, path, pp, qq, bb), name, inside))
         if recipe:
@@ -480,7 +506,20 @@ def sweep_api(
         url = request.getfixturevalue("module_pg_database")
     else:
         url = f"sqlite:///{folder / 'h.db'}"
-    yield from start_api(url, folder)
+    for api in start_api(url, folder):
+        from sqlalchemy import update
+
+        from console.services.values import Role
+        from console.store.models import UnitRow
+
+        with api.store.write() as s:  # 省人社厅 as the 12333 sub-centre, with a seat of its own
+            s.execute(
+                update(UnitRow)
+                .where(UnitRow.id == "hn-rst")
+                .values(subcentre=True, hotline="12333")
+            )
+        api.tokens["sub12333"] = api.add_seat("12333坐席", Role.SUBCENTRE_OPERATOR, "hn-rst")
+        yield api
 
 
 def test_item4_every_route_and_field_with_extreme_values_answers_without_a_server_error(

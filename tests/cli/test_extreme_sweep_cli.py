@@ -70,6 +70,7 @@ BASE: dict[str, str] = {
     "starts": "2026-11-25 08:00",
     "ends": "2026-11-28 08:00",
     "explanation": "测试答复口径",
+    "period": "2026Q4",
 }
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202e\u2028]")
 """What a message must not echo to the terminal as it is (escape sequences, bidi overrides)."""

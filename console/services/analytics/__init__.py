@@ -1,1 +1,4 @@
-"""Evaluation and analytics: the KPIs of units and sub-centres (R-UNIT-KPI, R-SUBCENTRE-KPI)."""
+"""Evaluation: the KPIs, each defined once and computed in SQL (``subcentre_kpi``: R-SUBCENTRE-KPI).
+
+May import: the top-level vocabulary, ``subcentre``, ``console.errors`` and ``console.store``.
+"""
