@@ -349,3 +349,50 @@ def test_r_subcentre_kpi_the_document_defines_every_indicator_of_the_module() ->
     headings = [line[4:].strip() for line in doc.splitlines() if line.startswith("### ")]
     assert headings == list(INDICATORS.values())
     assert NO_ACCURACY in doc
+
+
+def test_r_subcentre_kpi_on_time_counts_a_late_reply_mark_as_late(
+    platform: Platform, centres: dict[str, Actor]
+) -> None:
+    """A 12333 ticket whose completion the manager rejected twice (R-LATE-REPLY: 未按时答复),
+    then approved on 11-26, long before its limit: 按时办结率 2026Q4 = 0/1, not 1/1."""
+    p = platform
+    number = p.operator.accept(
+        intake(Kind.COMPLAINT, source=Source.SUBCENTRE, source_line="12333"), unit_id="hn-zjt"
+    )
+    p.zjt.sign(number)
+    p.clock.advance(at("2026-11-26 10:00") - p.clock.now())
+    for _ in range(2):
+        p.zjt.request_completion(number, "电话", dt.date(2026, 11, 26), "已处理。")
+        p.manager.review_completion(number, False, "未说明处理结果")
+    p.zjt.request_completion(number, "电话", dt.date(2026, 11, 26), "已处理并答复来电人。")
+    p.manager.review_completion(number, True)
+    on_time = subcentre_kpis(p.store, "12333", "2026Q4").get("on_time")
+    assert (on_time.numerator, on_time.denominator) == (0, 1)
+
+
+def test_r_subcentre_the_same_batch_sent_twice_at_once_is_stored_once(
+    platform: Platform, centres: dict[str, Actor]
+) -> None:
+    """Two requests with the same records at the same moment: one stores them, the other finds
+    them there (PostgreSQL: the loser of the unique key judges the batch again)."""
+    import threading
+
+    batch = [call(f"p-{i}") for i in range(20)]
+    barrier = threading.Barrier(2)
+    results: list[Any] = []
+
+    def send() -> None:
+        barrier.wait()
+        try:
+            results.append(ingest_calls(platform.store, centres["12333"], "12333", batch, NOW))
+        except Exception as exc:  # noqa: BLE001 — the finding
+            results.append(exc)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted((r.stored, r.existing) for r in results) == [(0, 20), (20, 0)], results
+    assert len(stored(platform)) == 20
