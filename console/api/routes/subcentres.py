@@ -17,6 +17,7 @@ from console.api import errors
 from console.api.deps import current_actor, get_platform
 from console.api.schemas import NO_NUL
 from console.bootstrap import Platform
+from console.errors import PermissionDenied
 from console.services.access import audit
 from console.services.analytics.subcentre_kpi import SubcentreKpis, parse_period, subcentre_kpis
 from console.services.subcentre.calls import (
@@ -28,6 +29,7 @@ from console.services.subcentre.calls import (
     list_subcentres,
     may_view,
 )
+from console.services.values import Role
 from console.services.views import Actor
 
 router = APIRouter(tags=["subcentres"])
@@ -72,6 +74,10 @@ def subcentre_calls(code: Code, records: Records, actor: Me, platform: Plat) -> 
     """A sub-centre's call records, all or nothing: a record sent again with the same content
     is 已存在 and changes nothing; any bad record refuses the whole batch (422), one problem
     per bad record in ``problems`` (index from 1, record_id, field)."""
+    if actor.role is not Role.SUBCENTRE_OPERATOR:  # over HTTP only the sub-centre's own seat
+        raise PermissionDenied(
+            f"{actor.role.label}不能报送分中心话务数据（只有该分中心的席位可以）", rule="R-SUBCENTRE"
+        )
     try:
         with audit.audit_context(actor):
             return ingest_calls(platform.store, actor, code, records, platform.clock.now())
