@@ -52,6 +52,8 @@ _RUNNING_OBLIGATION = text(
 _OUTBOX_DUE = text("delivered_at IS NULL AND gave_up_at IS NULL")
 _OPEN_STATE = text("state IN (" + ", ".join(f"'{s}'" for s in QUEUE_OPEN_STATES) + ")")
 _PENDING = text("pending <> ''")
+_FROM_SUBCENTRE = text("source = 'subcentre'")
+_HAS_TICKET = text("ticket_number IS NOT NULL")
 
 
 class Base(DeclarativeBase):
@@ -319,6 +321,13 @@ class TicketRow(Base):
         ),
         # the few tickets with a pending extension or termination request
         Index("ix_queue_tickets_pending", "pending", postgresql_where=_PENDING),
+        # the tickets transferred from a sub-centre, by its line (its KPIs, R-SUBCENTRE-KPI)
+        Index(
+            "ix_tickets_subcentre_line",
+            "source_line",
+            postgresql_where=_FROM_SUBCENTRE,
+            sqlite_where=_FROM_SUBCENTRE,
+        ),
     )
 
 
@@ -492,7 +501,7 @@ class SubcentreCallRow(Base):
     caller_phone: Mapped[str] = mapped_column(String(30), default="")
     # "first_contact" (在线办结), "ticket" (转办/生成工单), "none" (未接通或无结果)
     outcome: Mapped[str] = mapped_column(String(16))
-    ticket_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    ticket_number: Mapped[str | None] = mapped_column(String(20))
     own_ticket_id: Mapped[str] = mapped_column(String(64), default="")
     received_at: Mapped[dt.datetime]
     received_by: Mapped[str] = mapped_column(String(80))
@@ -501,6 +510,14 @@ class SubcentreCallRow(Base):
         UniqueConstraint("unit_id", "record_id", name="uq_subcentre_calls_record"),
         # a sub-centre's calls of a period (its KPIs)
         Index("ix_subcentre_calls_period", "unit_id", "started_at"),
+        # the platform tickets a sub-centre's calls were passed on as (its ticket KPIs)
+        Index(
+            "ix_subcentre_calls_ticket",
+            "unit_id",
+            "ticket_number",
+            postgresql_where=_HAS_TICKET,
+            sqlite_where=_HAS_TICKET,
+        ),
     )
 
 

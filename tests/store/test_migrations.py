@@ -50,6 +50,7 @@ AFTER_0010 = {
     "articles": ("version", "verified_by", "verified_at"),
 }  # fmt: skip
 TABLES_AFTER_0010 = ("duty_offices", "ticket_merges", "article_revisions", "subcentre_calls")
+INDEXES_AFTER_0010 = ("ix_tickets_subcentre_line",)
 
 
 def test_r_archive_an_embedded_database_with_tickets_upgrades_and_its_trail_verifies(
@@ -84,6 +85,8 @@ def test_r_archive_an_embedded_database_with_tickets_upgrades_and_its_trail_veri
         with store.write_engine.begin() as conn:
             for table in TABLES_AFTER_0010:
                 conn.execute(text(f"DROP TABLE {table}"))
+            for index in INDEXES_AFTER_0010:
+                conn.execute(text(f"DROP INDEX {index}"))
             for table, columns in AFTER_0010.items():
                 for column in columns:
                     conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))

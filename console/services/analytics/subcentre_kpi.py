@@ -32,7 +32,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -125,15 +125,20 @@ def _indicator(key: str, numerator: int, denominator: int) -> Indicator:
 
 
 def _tickets_of(centre: Subcentre) -> ColumnElement[bool]:
-    """The condition "this ticket is one of the sub-centre's" (see the module's docstring)."""
-    named = select(SubcentreCallRow.ticket_number).where(
-        SubcentreCallRow.unit_id == centre.unit_id,
-        SubcentreCallRow.ticket_number.is_not(None),
+    """The condition "this ticket is one of the sub-centre's" (see the module's docstring): two
+    small id sets, each found by its own index, rather than a test on every ticket."""
+    named = select(TicketRow.id).where(
+        TicketRow.number.in_(
+            select(SubcentreCallRow.ticket_number).where(
+                SubcentreCallRow.unit_id == centre.unit_id,
+                SubcentreCallRow.ticket_number.is_not(None),
+            )
+        )
     )
-    return or_(
-        TicketRow.number.in_(named),
-        and_(TicketRow.source == "subcentre", TicketRow.source_line == centre.code),
+    transferred = select(TicketRow.id).where(
+        TicketRow.source == "subcentre", TicketRow.source_line == centre.code
     )
+    return TicketRow.id.in_(union(named, transferred))
 
 
 def _calls(s: Session, centre: Subcentre, period: Period) -> tuple[Indicator, Indicator]:

@@ -1,5 +1,6 @@
 """sub-centres' call records (R-SUBCENTRE, R-SUBCENTRE-KPI): one row per call a sub-centre
-reports, unique by the sub-centre and its own record id
+reports, unique by the sub-centre and its own record id; the tickets transferred from a sub-centre
+indexed by its line
 
 Revision ID: 0015
 Revises: 0014
@@ -43,14 +44,25 @@ def upgrade() -> None:
         "ix_subcentre_calls_period", "subcentre_calls", ["unit_id", "started_at"], unique=False
     )
     op.create_index(
-        op.f("ix_subcentre_calls_ticket_number"),
+        "ix_subcentre_calls_ticket",
         "subcentre_calls",
-        ["ticket_number"],
+        ["unit_id", "ticket_number"],
         unique=False,
+        postgresql_where=sa.text("ticket_number IS NOT NULL"),
+        sqlite_where=sa.text("ticket_number IS NOT NULL"),
+    )
+    op.create_index(
+        "ix_tickets_subcentre_line",
+        "tickets",
+        ["source_line"],
+        unique=False,
+        postgresql_where=sa.text("source = 'subcentre'"),
+        sqlite_where=sa.text("source = 'subcentre'"),
     )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_subcentre_calls_ticket_number"), table_name="subcentre_calls")
+    op.drop_index("ix_tickets_subcentre_line", table_name="tickets")
+    op.drop_index("ix_subcentre_calls_ticket", table_name="subcentre_calls")
     op.drop_index("ix_subcentre_calls_period", table_name="subcentre_calls")
     op.drop_table("subcentre_calls")
