@@ -190,7 +190,11 @@ class HotlineCommands(Provider):
             name = f"切换到：{label}"
             if name not in seen and app.mode_allowed(mode):
                 yield name, f"打开「{label}」界面", partial(app.show_mode, mode)
-        yield "打开工单（工单号或来电电话）", "按工单号打开，或按来电人电话查找", app.action_open_ticket
+        yield (
+            "打开工单（工单号或来电电话）",
+            "按工单号打开，或按来电人电话查找",
+            app.action_open_ticket,
+        )
         yield "退出控制台", "草稿已自动保存", app.action_quit
 
     async def discover(self) -> Hits:

@@ -44,8 +44,10 @@ def parse_expiry(text: str | None) -> dt.datetime | None:
     try:
         if len(value) == 10:
             day = dt.date.fromisoformat(value)
-            moment = None if day.year > MAX_YEAR else dt.datetime.combine(
-                day + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI
+            moment = (
+                None
+                if day.year > MAX_YEAR
+                else dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
             )
         else:
             moment = parse_local(value)

@@ -95,6 +95,8 @@ def answer_concerns(hit: ArticleHit, today: dt.date | None) -> list[str]:
     if overdue(hit, today):
         out.append("review_overdue")
     return out
+
+
 CONTEXT_DELAY = 0.25  # s: units, duplicates, pre-filed scopes (heavier, less urgent)
 DRAFT_DELAY = 0.3  # s: the draft file
 ANSWER_LIMIT = 8
@@ -305,7 +307,9 @@ class IntakeScreen(Screen[None]):
                 yield Static(Text(""), id="intake-error", classes="error-line")
                 yield Static(Text(""), id="terminated-alert")
                 yield Static(Text(""), id="triage-hints")
-                yield Label(Text("不予受理情形（Alt+1…0 或 Ctrl+R 后按数字勾选）"), classes="side-title")
+                yield Label(
+                    Text("不予受理情形（Alt+1…0 或 Ctrl+R 后按数字勾选）"), classes="side-title"
+                )
                 yield GroundChecklist(id="grounds")
                 yield Static(Text(""), id="ground-script")
                 yield Label(Text("报备范围（F8 解释）"), classes="side-title")
@@ -897,7 +901,9 @@ class IntakeScreen(Screen[None]):
             return
         body = caller_summary(intake)
         if self.context_text != self.form.text.strip():
-            body.append("\n建议承办单位尚未算出（可 Esc 后稍候再按 F9），也可直接选择", style="yellow")
+            body.append(
+                "\n建议承办单位尚未算出（可 Esc 后稍候再按 F9），也可直接选择", style="yellow"
+            )
         if waiting:
             body.append("\n建议派往属地（请先填写地点（市州），再按 F9）：", style="bold yellow")
             for s in waiting[:3]:
@@ -909,8 +915,14 @@ class IntakeScreen(Screen[None]):
                 (Special.SPECIAL.value, "特殊事项（4小时内初步响应，R-SPECIAL）"),
                 (Special.URGENT.value, "特殊紧急事项（2小时内初步响应，R-SPECIAL-URGENT）"),
                 # Art. 18: the report may also go to the incident's local government
-                (f"{Special.SPECIAL.value}+gov", "特殊事项，并通知当地人民政府（R-SPECIAL-REPORT）"),
-                (f"{Special.URGENT.value}+gov", "特殊紧急事项，并通知当地人民政府（R-SPECIAL-REPORT）"),
+                (
+                    f"{Special.SPECIAL.value}+gov",
+                    "特殊事项，并通知当地人民政府（R-SPECIAL-REPORT）",
+                ),
+                (
+                    f"{Special.URGENT.value}+gov",
+                    "特殊紧急事项，并通知当地人民政府（R-SPECIAL-REPORT）",
+                ),
             ]
             if special
             else None
@@ -936,9 +948,7 @@ class IntakeScreen(Screen[None]):
             )
 
         title = "特殊事项：选择承办单位并立即派单" if special else "受理并派单：选择承办单位"
-        self.app.push_screen(
-            ChoiceDialog(title, body, rows, levels, filterable=True), picked
-        )
+        self.app.push_screen(ChoiceDialog(title, body, rows, levels, filterable=True), picked)
 
     def action_dispatch(self) -> None:
         self._after_typing(self._dispatch_now)

@@ -83,7 +83,14 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
 }
 
 CONTACT_ROLES = frozenset(
-    {Role.UNIT_CLERK, Role.OPERATOR, Role.EXPERT, Role.SHIFT_LEAD, Role.SUBCENTRE_OPERATOR, Role.MANAGER}
+    {
+        Role.UNIT_CLERK,
+        Role.OPERATOR,
+        Role.EXPERT,
+        Role.SHIFT_LEAD,
+        Role.SUBCENTRE_OPERATOR,
+        Role.MANAGER,
+    }
 )
 """Seats that may have to reach a caller (the store decides, audits and refuses per ticket)."""
 
@@ -522,7 +529,9 @@ class TicketScreen(Screen[None]):
                 )
 
         self.app.push_screen(
-            PromptDialog("并单：并入主工单", placeholder="主工单编号，如 HN261125000001", note=note),
+            PromptDialog(
+                "并单：并入主工单", placeholder="主工单编号，如 HN261125000001", note=note
+            ),
             master_given,
         )
 
@@ -557,7 +566,9 @@ class TicketScreen(Screen[None]):
                 self.reveal(reason)
 
         self.app.push_screen(
-            PromptDialog("联系来电人", placeholder="理由，如：电话核实诉求、告知办理结果", note=note),
+            PromptDialog(
+                "联系来电人", placeholder="理由，如：电话核实诉求、告知办理结果", note=note
+            ),
             entered,
         )
 

@@ -302,7 +302,9 @@ class TicketRow(Base):
         back_populates="ticket", cascade="all, delete-orphan", lazy="selectin"
     )
     clocks: Mapped[list[ClockRow]] = relationship(
-        back_populates="ticket", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="ticket",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         order_by="ClockRow.id",
     )
 
@@ -496,8 +498,23 @@ class AuditRow(Base):
 
 
 __all__ = [
-    "AuditRow", "SeatRow",
-    "ArticleFlagRow", "ArticleRow", "Base", "CalendarScheduleRow", "ClockRow", "CoUnitRow",
-    "DraftRow", "EventRow", "GroundRow", "MergeRow", "OutboxRow", "PrefilingRow", "RecordingRow",
-    "SupervisionRow", "SynonymRow", "TicketRow", "UnitRow",
+    "AuditRow",
+    "SeatRow",
+    "ArticleFlagRow",
+    "ArticleRow",
+    "Base",
+    "CalendarScheduleRow",
+    "ClockRow",
+    "CoUnitRow",
+    "DraftRow",
+    "EventRow",
+    "GroundRow",
+    "MergeRow",
+    "OutboxRow",
+    "PrefilingRow",
+    "RecordingRow",
+    "SupervisionRow",
+    "SynonymRow",
+    "TicketRow",
+    "UnitRow",
 ]

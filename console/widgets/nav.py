@@ -59,16 +59,17 @@ class NavBar(Static):
             if node is app and binding.action not in by_action:
                 by_action[binding.action] = (binding, enabled)
         shown = [
-            (by_action[a][0], a == current)
-            for a in ACTIONS
-            if a in by_action and by_action[a][1]
+            (by_action[a][0], a == current) for a in ACTIONS if a in by_action and by_action[a][1]
         ]
         room = width - 2
         for spacing in ("  ", " "):  # narrow: one space between the keys, then a shorter seat
             parts: list[tuple[str, str]] = []
             for binding, here in shown:
                 parts.append(
-                    (f" {app.get_key_display(binding)} ", "reverse bold" if here else "bold $accent")
+                    (
+                        f" {app.get_key_display(binding)} ",
+                        "reverse bold" if here else "bold $accent",
+                    )
                 )
                 parts.append(
                     (f"{binding.description}{spacing}", "reverse bold" if here else "$text-muted")

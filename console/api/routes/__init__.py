@@ -10,6 +10,7 @@ from console.api.routes import (
     knowledge,
     prefiling,
     reference,
+    reports,
     session,
     supervision,
     tickets,
@@ -22,6 +23,6 @@ PREFIX = "/api/v1"
 def router() -> APIRouter:
     """All endpoints under :data:`PREFIX`."""
     api = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)  # type: ignore[arg-type]
-    for module in (session, reference, knowledge, prefiling, intake, tickets, supervision):
+    for module in (session, reference, knowledge, prefiling, intake, tickets, supervision, reports):
         api.include_router(module.router)
     return api

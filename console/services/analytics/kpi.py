@@ -44,6 +44,7 @@ from sqlalchemy.sql.elements import SQLCoreOperations as _SQLCol
 from console.errors import InputError
 from console.services.clock import SHANGHAI
 from console.services.knowledge.upkeep import maintenance_rates
+from console.services.views import KpiFigure, KpiReport, UnitKpis
 from console.store.engine import Store
 from console.store.models import ClockRow, EventRow, MergeRow, TicketRow, UnitRow
 
@@ -348,34 +349,6 @@ BY_ID = {i.id: i for i in INDICATORS}
 
 
 # ------------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class KpiFigure:
-    indicator: str
-    name: str
-    numerator: int
-    denominator: int
-    rate: float | None
-    """numerator / denominator; None when the denominator is 0 (nothing to rate)."""
-
-
-@dataclass(frozen=True)
-class UnitKpis:
-    unit_id: str
-    unit_name: str
-    figures: tuple[KpiFigure, ...]
-
-    def figure(self, indicator: str) -> KpiFigure:
-        return next(f for f in self.figures if f.indicator == indicator)
-
-
-@dataclass(frozen=True)
-class KpiReport:
-    period: str
-    start: dt.date
-    end: dt.date  # exclusive
-    units: tuple[UnitKpis, ...]
-
-
 @dataclass(frozen=True)
 class CountedTicket:
     """One item of an indicator for a unit: the ticket, whether it counted in its favour, why not."""

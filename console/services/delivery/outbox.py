@@ -214,7 +214,13 @@ def _claim(store: Store, now: dt.datetime, batch: int, lease: dt.timedelta) -> l
             stmt = stmt.with_for_update(skip_locked=True, of=OutboxRow)
         rows = [
             _Claimed(
-                r[0], r[1], r[2], r[3], r[4] or {}, r[5] or 0, r[6] or "",
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4] or {},
+                r[5] or 0,
+                r[6] or "",
                 urgent=r[2] in URGENT_CHANNELS and (r[7] or "none") != "none",
             )
             for r in s.execute(stmt).all()

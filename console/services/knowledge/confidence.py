@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from console.services.knowledge.catalogue import Catalogue
     from console.services.knowledge.seed import ArticleRecord
 
-_ASKS = re.compile(r"[?？]|请问|咨询|怎么|如何|能否|能不能|可不可以|可以吗|是否|哪里|哪个|什么|多少|几")
+_ASKS = re.compile(
+    r"[?？]|请问|咨询|怎么|如何|能否|能不能|可不可以|可以吗|是否|哪里|哪个|什么|多少|几"
+)
 
 
 class Hit(Protocol):
@@ -91,10 +93,14 @@ class ConfidenceWeights:
 
 # Fitted by benchmarks/bench_answers.py --fit on the development half (see its docstring).
 WITH_MATTER = ConfidenceWeights(
-    bias=-5.22, weights=(2.779, 2.425, 0.072, 0.768, -1.195, -0.142, -0.004, 1.873, -0.17), sure=0.65
+    bias=-5.22,
+    weights=(2.779, 2.425, 0.072, 0.768, -1.195, -0.142, -0.004, 1.873, -0.17),
+    sure=0.65,
 )
 WITHOUT_MATTER = ConfidenceWeights(
-    bias=-4.531, weights=(3.27, 2.938, 0.125, 0.486, -1.601, -0.087, -0.018, -0.007, -0.288), sure=0.75
+    bias=-4.531,
+    weights=(3.27, 2.938, 0.125, 0.486, -1.601, -0.087, -0.018, -0.007, -0.288),
+    sure=0.75,
 )
 
 
@@ -120,7 +126,9 @@ class AnswerJudge:
             same = 0.5
             article = articles[i] if i < len(articles) else None
             if self.catalogue is not None and article is not None:
-                same = 1.0 if query_matters & set(_article_matters(article, self.catalogue)) else 0.0
+                same = (
+                    1.0 if query_matters & set(_article_matters(article, self.catalogue)) else 0.0
+                )
             out.append(
                 AnswerFeatures(
                     score=hit.score,

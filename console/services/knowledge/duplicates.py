@@ -165,7 +165,9 @@ def name_grams(text: str) -> tuple[str, ...]:
     return tuple(folded[i : i + 2] for i in range(len(folded) - 1))
 
 
-def _longest_run(grams: tuple[str, ...], other: frozenset[str], common: Callable[[str], bool]) -> int:
+def _longest_run(
+    grams: tuple[str, ...], other: frozenset[str], common: Callable[[str], bool]
+) -> int:
     """Characters of the longest run of consecutive ``grams`` the other request also has, none
     of them common."""
     return _longest_uncommon_run(tuple(None if common(g) else g for g in grams), other)
@@ -217,6 +219,7 @@ def pair_features(
         name=min(name, NAME_CAP) / NAME_CAP if name >= 3 else 0.0,
         places=tuple(shared),
     )
+
 
 # States in which an earlier ticket makes a new one by the same caller on the same matter
 # inadmissible (ground 4: 已受理、正在办理或者已依法办结). A refused request was never

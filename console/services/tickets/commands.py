@@ -985,7 +985,9 @@ class TicketService:
                 self._start(t, "callback_manual", "R-CALLBACK", now)
                 self._event(s, t, "completion_approved", reason, now)
                 self._survey(s, t, now)
-                merging.survey_merged(self, s, t, now)  # the callers of tickets merged into it (并单)
+                merging.survey_merged(
+                    self, s, t, now
+                )  # the callers of tickets merged into it (并单)
                 return
             if not reason.strip():
                 raise InputError("reason", "退回办结申请须说明理由（R-COMPLETE）")
