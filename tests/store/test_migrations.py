@@ -28,7 +28,9 @@ def test_r_security_a_ticket_signed_before_a_later_column_still_verifies() -> No
 
     secret = b"k" * 32
     values = {c.key: None for c in audit.TICKET_COLUMNS}
-    values.update(number="HN1", state="accepted", created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+    values.update(
+        number="HN1", state="accepted", created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    )
     before = {k: v for k, v in values.items() if k not in audit.LATER_TICKET_COLUMNS}
     plain = {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in before.items()}
     signed_then = auditkey.mac(secret, "ticket", auditkey.canonical_json(plain))
@@ -50,6 +52,7 @@ AFTER_0010 = {
     "articles": ("version", "verified_by", "verified_at"),
 }  # fmt: skip
 TABLES_AFTER_0010 = ("duty_offices", "ticket_merges", "article_revisions")
+INDEXES_AFTER_0010 = ("ix_events_action_at", "ix_clocks_key_due")
 
 
 def test_r_archive_an_embedded_database_with_tickets_upgrades_and_its_trail_verifies(
@@ -84,6 +87,8 @@ def test_r_archive_an_embedded_database_with_tickets_upgrades_and_its_trail_veri
         with store.write_engine.begin() as conn:
             for table in TABLES_AFTER_0010:
                 conn.execute(text(f"DROP TABLE {table}"))
+            for index in INDEXES_AFTER_0010:
+                conn.execute(text(f"DROP INDEX {index}"))
             for table, columns in AFTER_0010.items():
                 for column in columns:
                     conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))

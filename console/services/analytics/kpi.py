@@ -166,15 +166,14 @@ def _response_items(period: Period) -> Select[tuple[str | None, int, int, dt.dat
 def _on_time_items(period: Period) -> Select[tuple[str | None, int, int, dt.datetime, str]]:
     approved = aliased(EventRow)
     request = aliased(EventRow)
-    earlier = aliased(EventRow)
-    last_request = (
-        select(func.max(earlier.id))
-        .where(
-            earlier.ticket_id == approved.ticket_id,
-            earlier.action == "request_completion",
-            earlier.id < approved.id,
-        )
-        .scalar_subquery()
+    between = aliased(EventRow)
+    # the request an approval approved: the ticket's last completion request before it (no
+    # other request between the two)
+    later_request = exists().where(
+        between.ticket_id == approved.ticket_id,
+        between.action == "request_completion",
+        between.id > request.id,
+        between.id < approved.id,
     )
     ok = request.at <= ClockRow.due_at
     return (
@@ -186,7 +185,15 @@ def _on_time_items(period: Period) -> Select[tuple[str | None, int, int, dt.date
             case((ok, literal("")), else_=literal("超过办理时限才申请办结")).label("why"),
         )
         .select_from(approved)
-        .join(request, request.id == last_request)
+        .join(
+            request,
+            and_(
+                request.ticket_id == approved.ticket_id,
+                request.action == "request_completion",
+                request.id < approved.id,
+                request.at < period.end_at,  # implied; lets the index bound the requests
+            ),
+        )
         .join(
             ClockRow,
             and_(
@@ -199,6 +206,7 @@ def _on_time_items(period: Period) -> Select[tuple[str | None, int, int, dt.date
         .where(
             approved.action == "completion_approved",
             _in(approved.at, period),
+            ~later_request,
             _not_merged(approved.ticket_id, period),
         )
     )
