@@ -49,7 +49,7 @@ CONCERNS = {
     "tickets": {"calendar", "access", "delivery"},
     "knowledge": {"calendar"},
     "subcentre": {"access"},
-    "analytics": {"subcentre"},
+    "analytics": {"calendar", "access", "tickets", "knowledge", "subcentre"},
 }
 VOCABULARY = {"values", "views", "clock", "inputs", "categories", "triage"}
 

@@ -35,6 +35,7 @@ VERBS = (
     "console.cli.audit",
     "console.cli.bench",
     "console.cli.model",
+    "console.cli.report",
 )
 
 

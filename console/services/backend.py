@@ -23,6 +23,7 @@ from console.services.views import (
     DuplicateView,
     GroundView,
     Intake,
+    KpiReport,
     Page,
     PrefilingDraft,
     PrefilingScopeView,
@@ -311,3 +312,10 @@ class Backend(Protocol):
     def reply_supervision(self, supervision_id: int, reply: str) -> None: ...
     def extend_supervision(self, supervision_id: int, days: int, reason: str) -> None: ...
     def close_supervision(self, supervision_id: int, note: str) -> None: ...
+
+    # ---- evaluation (R-UNIT-KPI)
+    def unit_kpis(self, period: str, unit: str | None = None) -> KpiReport:
+        """The five unit indicators of a period ("2026Q4", "2026", "2026-11"), every unit's
+        or one unit's: the manager, supervisors and auditors see every unit, a unit clerk only
+        its own (another unit's is refused, R-SECURITY); other seats are refused."""
+        ...

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from console.errors import InputError, PermissionDenied
 from console.services.access import audit
+from console.services.analytics import kpi
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
@@ -33,6 +34,7 @@ from console.services.views import (
     DuplicateView,
     GroundView,
     Intake,
+    KpiReport,
     Page,
     PrefilingDraft,
     PrefilingScopeView,
@@ -75,6 +77,10 @@ def _domain(value: str | None) -> str | None:
     except ValueError:
         names = "、".join(f"{d.value}（{d.label}）" for d in Domain)
         raise InputError("domain", f"没有领域「{value}」，可用：{names}") from None
+
+
+KPI_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.SYSTEM})
+"""Who reads every unit's KPIs (R-UNIT-KPI); a unit clerk reads its own unit's."""
 
 
 @checks_arguments(ARGUMENT_COLUMNS)  # no NUL, nothing longer than its column (bad input)
@@ -575,3 +581,22 @@ class LocalBackend:
 
     def close_supervision(self, supervision_id: int, note: str) -> None:
         self.tickets.close_supervision(supervision_id, note)
+
+    # ---- evaluation (R-UNIT-KPI)
+    def unit_kpis(self, period: str, unit: str | None = None) -> KpiReport:
+        parsed = kpi.parse_period(period)
+        role = self.actor.role
+        if role is Role.UNIT_CLERK and self.actor.unit_id:
+            if unit not in (None, self.actor.unit_id):
+                raise PermissionDenied("承办单位只能查看本单位的考核指标", rule="R-SECURITY")
+            unit = self.actor.unit_id
+        elif role not in KPI_READERS:
+            raise PermissionDenied(
+                f"{role.label}不能查看考核指标：只有管理部门、督办、审计人员和承办单位本单位可以",
+                rule="R-SECURITY",
+            )
+        if unit is not None:
+            with self.store.read() as s:
+                if s.get(UnitRow, unit) is None:
+                    raise InputError("unit", f"没有编号为「{unit}」的单位（见 hotline unit list）")
+        return kpi.unit_kpis(self.store, parsed, unit)

@@ -50,6 +50,7 @@ from console.services.views import (
     DuplicateView,
     GroundView,
     Intake,
+    KpiReport,
     Page,
     PrefilingDraft,
     PrefilingScopeView,
@@ -414,9 +415,7 @@ class RemoteBackend:
         return self._get(list[ReviewDueView], "/kb/review-due")  # type: ignore[no-any-return]
 
     def resolve_article_flag(self, flag_id: int, outcome: str, note: str) -> None:
-        self._command(
-            f"/kb/flags/{int(flag_id)}/resolve", {"outcome": outcome, "note": note}
-        )
+        self._command(f"/kb/flags/{int(flag_id)}/resolve", {"outcome": outcome, "note": note})
 
     def verify_article(
         self, article_id: str, review_by: dt.date | None = None, version: int | None = None
@@ -484,9 +483,7 @@ class RemoteBackend:
         )
 
     def withdraw_prefiling(self, scope_id: str, reason: str) -> None:
-        self._command(
-            f"/prefiling/scopes/{quote(scope_id, safe='')}/withdraw", {"reason": reason}
-        )
+        self._command(f"/prefiling/scopes/{quote(scope_id, safe='')}/withdraw", {"reason": reason})
 
     # ------------------------------------------------------------ intake
     def _intake(self, path: str, body: Mapping[str, Any]) -> str:
@@ -785,3 +782,7 @@ class RemoteBackend:
 
     def close_supervision(self, supervision_id: int, note: str) -> None:
         self._command(f"/supervisions/{int(supervision_id)}/close", {"note": note})
+
+    # ------------------------------------------------------------ evaluation (R-UNIT-KPI)
+    def unit_kpis(self, period: str, unit: str | None = None) -> KpiReport:
+        return self._get(KpiReport, "/reports/kpi", period=period, unit=unit)  # type: ignore[no-any-return]

@@ -100,7 +100,9 @@ class ActionView:
     why_not: str = ""  # the whole refusal: "[R-id] reason；可以：…"
     rule: str = ""  # the refusal's R-id, and its reason alone (what the list of actions shows)
     reason: str = ""
-    targets: tuple[int, ...] = ()  # a supervision action: the supervisions it may act on, latest first
+    targets: tuple[
+        int, ...
+    ] = ()  # a supervision action: the supervisions it may act on, latest first
 
 
 @dataclass(frozen=True)
@@ -491,3 +493,36 @@ class ContactView:
     caller_id_number: str
     enterprise_name: str
     confidential: bool
+
+
+# ---------------------------------------------------------------- unit KPIs (R-UNIT-KPI)
+@dataclass(frozen=True)
+class KpiFigure:
+    """One indicator of a unit for a period (console.services.analytics.kpi defines it)."""
+
+    indicator: str
+    name: str
+    numerator: int
+    denominator: int
+    rate: float | None
+    """numerator / denominator; None when the denominator is 0 (nothing to rate)."""
+
+
+@dataclass(frozen=True)
+class UnitKpis:
+    unit_id: str
+    unit_name: str
+    figures: tuple[KpiFigure, ...]
+
+    def figure(self, indicator: str) -> KpiFigure:
+        return next(f for f in self.figures if f.indicator == indicator)
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    """The unit KPIs of a period: a year, a quarter or a month (``end`` exclusive)."""
+
+    period: str
+    start: dt.date
+    end: dt.date
+    units: tuple[UnitKpis, ...]

@@ -305,7 +305,9 @@ class TicketRow(Base):
         back_populates="ticket", cascade="all, delete-orphan", lazy="selectin"
     )
     clocks: Mapped[list[ClockRow]] = relationship(
-        back_populates="ticket", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="ticket",
+        cascade="all, delete-orphan",
+        lazy="selectin",
         order_by="ClockRow.id",
     )
 
@@ -373,6 +375,7 @@ class ClockRow(Base):
 
     __table_args__ = (
         Index("ix_clocks_running_due", "running", "due_at"),
+        Index("ix_clocks_key_due", "key", "due_at"),  # a period's sign deadlines (KPIs)
         # running obligation clocks only (~1 % of all clocks): by due moment for due_soon and
         # overdue, by ticket for a ticket's next deadline (queue order)
         Index("ix_queue_clocks_due", "due_at", "ticket_id", postgresql_where=_RUNNING_OBLIGATION),
@@ -395,6 +398,9 @@ class EventRow(Base):
     action: Mapped[str] = mapped_column(String(30))
     reason: Mapped[str] = mapped_column(Text, default="")
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    # a period's call-backs, approvals and redos, for the KPIs (R-UNIT-KPI)
+    __table_args__ = (Index("ix_events_action_at", "action", "at", "ticket_id"),)
 
 
 class SupervisionRow(Base):
@@ -547,8 +553,24 @@ class AuditRow(Base):
 
 
 __all__ = [
-    "AuditRow", "SeatRow",
-    "ArticleFlagRow", "ArticleRow", "Base", "CalendarScheduleRow", "ClockRow", "CoUnitRow",
-    "DraftRow", "EventRow", "GroundRow", "MergeRow", "OutboxRow", "PrefilingRow", "RecordingRow",
-    "SubcentreCallRow", "SupervisionRow", "SynonymRow", "TicketRow", "UnitRow",
+    "AuditRow",
+    "SeatRow",
+    "ArticleFlagRow",
+    "ArticleRow",
+    "Base",
+    "CalendarScheduleRow",
+    "ClockRow",
+    "CoUnitRow",
+    "DraftRow",
+    "EventRow",
+    "GroundRow",
+    "MergeRow",
+    "OutboxRow",
+    "PrefilingRow",
+    "RecordingRow",
+    "SupervisionRow",
+    "SynonymRow",
+    "TicketRow",
+    "UnitRow",
+    "SubcentreCallRow",
 ]

@@ -725,11 +725,15 @@ def test_r_prefiling_filed_reviewed_withdrawn_on_every_backend(world: World) -> 
     assert w.operator.match_prefiling(call, "株洲市") == []
     with pytest.raises(NotFound):
         w.manager.review_prefiling("pf-none", True)
+
+
 def test_merge_ticket_into_a_master(world: World) -> None:
     """并单 over every backend: linked both ways, clocks stopped, refusals the same."""
     w = world
     master = w.operator.accept(intake(text="并单主工单：同一工地欠薪"), unit_id="hn-rst")
-    other = w.operator.accept(intake(text="并单：同一工地欠薪", caller_phone="13700001111"), unit_id="hn-rst")
+    other = w.operator.accept(
+        intake(text="并单：同一工地欠薪", caller_phone="13700001111"), unit_id="hn-rst"
+    )
     theirs = w.operator.accept(intake(text="并单：住建厅的工单"), unit_id="hn-zjt")
     with pytest.raises(NotFound):  # another unit's ticket: not found, as every unseen read
         w.rst.merge_ticket(other, theirs, "同一事项")
@@ -761,6 +765,8 @@ def test_search_tickets_scoped_and_paged(world: World) -> None:
     with pytest.raises(InputError) as bad:
         w.manager.search_tickets(state="nope")
     assert bad.value.field == "state"
+
+
 def test_r_kb_edit_waits_for_a_cross_check_then_operators_read_it(world: World) -> None:
     """An edit is a draft (operators keep the verified text) until someone other than its
     editor verifies it; a stale save is a conflict; another unit is refused (R-KB)."""
@@ -780,7 +786,12 @@ def test_r_kb_edit_waits_for_a_cross_check_then_operators_read_it(world: World) 
         w.sgcc.edit_article("kb-sgcc-001", view.version, "", new, "", (), dt.date(2027, 6, 30))
     assert bad.value.field == "question"
     saved = w.sgcc.edit_article(
-        "kb-sgcc-001", view.version, "电费在哪里缴纳？", new, "供电营业规则", ("电费", "缴费"),
+        "kb-sgcc-001",
+        view.version,
+        "电费在哪里缴纳？",
+        new,
+        "供电营业规则",
+        ("电费", "缴费"),
         dt.date(2027, 6, 30),
     )
     assert isinstance(saved, ArticleEditView) and saved.version == view.version + 1
@@ -808,3 +819,39 @@ def test_r_kb_edit_waits_for_a_cross_check_then_operators_read_it(world: World) 
     assert rev.edited_by == "电力庚" and rev.verified_by == "优化办乙" and rev.verified_at == NOW
     hits = w.operator.search_kb("湘电缴费码")
     assert hits and hits[0].article_id == "kb-sgcc-001" and hits[0].status == "verified"
+
+
+def test_r_unit_kpi_report_scoped_to_the_seat(world: World) -> None:
+    """Every seat that may read KPIs gets the same figures; a unit clerk only its own unit's."""
+    from console.services.views import KpiFigure, KpiReport
+
+    w = world
+    number = w.operator.accept(intake(text="拖欠工资，考核指标"), unit_id="hn-rst")
+    w.rst.sign(number)
+    every = w.manager.unit_kpis("2026Q4")
+    assert isinstance(every, KpiReport) and every.period == "2026Q4"
+    assert every.start == dt.date(2026, 10, 1) and every.end == dt.date(2027, 1, 1)
+    assert {"hn-rst", "hn-zjt"} <= {u.unit_id for u in every.units}
+    [own] = w.rst.unit_kpis("2026Q4").units
+    assert own.unit_id == "hn-rst" and all(isinstance(f, KpiFigure) for f in own.figures)
+    assert w.supervisor.unit_kpis("2026Q4", "hn-rst").units == (own,)
+    [mine] = [u for u in every.units if u.unit_id == "hn-rst"]
+    assert mine == own and own.figure("response_rate").denominator >= 1
+    assert [f.indicator for f in own.figures] == [
+        "response_rate",
+        "on_time_rate",
+        "resolution_rate",
+        "satisfaction_rate",
+        "kb_upkeep_rate",
+    ]
+    with pytest.raises(PermissionDenied) as other:
+        w.rst.unit_kpis("2026Q4", "hn-zjt")
+    assert other.value.rule == "R-SECURITY"
+    with pytest.raises(PermissionDenied):
+        w.operator.unit_kpis("2026Q4")
+    with pytest.raises(InputError) as bad:
+        w.manager.unit_kpis("2026Q5")
+    assert bad.value.field == "period"
+    with pytest.raises(InputError) as unknown:
+        w.manager.unit_kpis("2026", "hn-none")
+    assert unknown.value.field == "unit"

@@ -28,7 +28,9 @@ def test_r_security_a_ticket_signed_before_a_later_column_still_verifies() -> No
 
     secret = b"k" * 32
     values = {c.key: None for c in audit.TICKET_COLUMNS}
-    values.update(number="HN1", state="accepted", created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+    values.update(
+        number="HN1", state="accepted", created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    )
     before = {k: v for k, v in values.items() if k not in audit.LATER_TICKET_COLUMNS}
     plain = {k: v.isoformat() if isinstance(v, dt.datetime) else v for k, v in before.items()}
     signed_then = auditkey.mac(secret, "ticket", auditkey.canonical_json(plain))
@@ -50,7 +52,7 @@ AFTER_0010 = {
     "articles": ("version", "verified_by", "verified_at"),
 }  # fmt: skip
 TABLES_AFTER_0010 = ("duty_offices", "ticket_merges", "article_revisions", "subcentre_calls")
-INDEXES_AFTER_0010 = ("ix_tickets_subcentre_line",)
+INDEXES_AFTER_0010 = ("ix_tickets_subcentre_line", "ix_events_action_at", "ix_clocks_key_due")
 
 
 def test_r_archive_an_embedded_database_with_tickets_upgrades_and_its_trail_verifies(

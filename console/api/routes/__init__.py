@@ -10,6 +10,7 @@ from console.api.routes import (
     knowledge,
     prefiling,
     reference,
+    reports,
     session,
     subcentres,
     supervision,
@@ -23,7 +24,16 @@ PREFIX = "/api/v1"
 def router() -> APIRouter:
     """All endpoints under :data:`PREFIX`."""
     api = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)  # type: ignore[arg-type]
-    for module in (session, reference, knowledge, prefiling, intake, tickets, supervision,
-                   subcentres):
+    for module in (
+        session,
+        reference,
+        knowledge,
+        prefiling,
+        intake,
+        tickets,
+        supervision,
+        subcentres,
+        reports,
+    ):
         api.include_router(module.router)
     return api

@@ -1,4 +1,9 @@
-"""Evaluation: the KPIs, each defined once and computed in SQL (``subcentre_kpi``: R-SUBCENTRE-KPI).
+"""Evaluation and analytics (考核评价与数据分析): what the platform learns from its history.
 
-May import: the top-level vocabulary, ``subcentre``, ``console.errors`` and ``console.store``.
+Owns: the unit KPIs (R-UNIT-KPI, ``kpi``) and the sub-centre KPIs (R-SUBCENTRE-KPI,
+``subcentre_kpi``), each indicator defined once and computed by SQL aggregation over the
+event history, with the tickets behind each figure.
+
+May import: the top-level vocabulary, ``calendar``, ``access``, ``tickets``, ``knowledge`` and
+``subcentre`` (reads only), ``console.errors`` and ``console.store``.
 """

@@ -1,0 +1,26 @@
+"""Reports (报表): the unit KPIs of a period (R-UNIT-KPI), scoped to the seat."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from console.api.deps import Seat
+from console.services.views import KpiReport
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+@router.get("/kpi", operation_id="unit_kpis", response_model=KpiReport)
+def unit_kpis(
+    backend: Seat,
+    period: Annotated[str, Query(max_length=20, description="2026Q4、2026 或 2026-11")],
+    unit: Annotated[str | None, Query(max_length=40, description="单位编号")] = None,
+) -> KpiReport:
+    """事项响应率、按时办结率、问题解决率、群众满意率、知识库维护率 per unit for the period.
+
+    The manager, supervisors and auditors see every unit; a unit clerk only its own (another
+    unit's is 403, R-SECURITY); other seats 403. A bad period or unknown unit is 422 naming it.
+    """
+    return backend.unit_kpis(period, unit)

@@ -1,0 +1,44 @@
+"""GET /api/v1/reports/kpi against a real ``hotline serve`` on loopback: scoped to the seat
+(R-UNIT-KPI, R-SECURITY), bad input a 422 naming the field."""
+
+from __future__ import annotations
+
+import httpx
+
+from console.services.values import Role
+from tests.api.conftest import Api
+
+PATH = "/api/v1/reports/kpi"
+
+
+def get(api: Api, seat: str, **params: str) -> httpx.Response:
+    return httpx.get(api.url + PATH, params=params, headers=api.auth(seat), timeout=10)
+
+
+def test_r_unit_kpi_over_http_each_seat_sees_what_it_may(api: Api) -> None:
+    every = get(api, "manager", period="2026Q4")
+    assert every.status_code == 200, every.text
+    body = every.json()
+    assert body["period"] == "2026Q4" and body["start"] == "2026-10-01"
+    units = {u["unit_id"]: u for u in body["units"]}
+    assert {"hn-rst", "hn-zjt"} <= set(units)
+    own = get(api, "rst", period="2026Q4")
+    assert own.status_code == 200 and [u["unit_id"] for u in own.json()["units"]] == ["hn-rst"]
+    assert own.json()["units"][0] == units["hn-rst"]
+    assert get(api, "supervisor", period="2026", unit="hn-zjt").status_code == 200
+    api.tokens["auditor"] = api.add_seat("审计壬", Role.AUDITOR)
+    assert get(api, "auditor", period="2026-11").status_code == 200
+    other = get(api, "rst", period="2026Q4", unit="hn-zjt")
+    assert other.status_code == 403 and other.json()["rule"] == "R-SECURITY"
+    assert get(api, "operator", period="2026Q4").status_code == 403
+
+
+def test_r_unit_kpi_over_http_bad_input_names_the_field(api: Api) -> None:
+    r = get(api, "manager", period="2026Q5")
+    assert r.status_code == 422 and r.json()["field"] == "period"
+    r = get(api, "manager", period="2026", unit="hn-none")
+    assert r.status_code == 422 and r.json()["field"] == "unit"
+    assert get(api, "manager").status_code == 422  # no period
+    r = get(api, "manager", period="2" * 5000)
+    assert r.status_code == 422
+    assert httpx.get(api.url + PATH, params={"period": "2026"}, timeout=10).status_code == 401

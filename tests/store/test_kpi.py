@@ -1,0 +1,253 @@
+"""Unit KPIs (R-UNIT-KPI) from hand-made event histories, SQLite and PostgreSQL.
+
+The drill clock starts on Wednesday 2026-11-25 09:00 (Shanghai). A dispatch then must be signed
+by Thursday 11-26 24:00 (R-SIGN, 1 WD) and handled by Wednesday 12-09 24:00 (R-LIMIT, 10 WD).
+Every figure below is worked out by hand in the test's docstring.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from console.errors import InputError
+from console.services.analytics import kpi
+from console.services.analytics.kpi import parse_period, unit_kpis
+from console.services.values import Kind, Role, Satisfaction
+from console.services.views import Actor
+from tests.conftest import at
+from tests.store.conftest import Platform, intake
+
+NOV, DEC, Q4 = parse_period("2026-11"), parse_period("2026-12"), parse_period("2026Q4")
+OPINION = "来电人诉求已超出法定职责范围，事实清楚，已多次解释说明，建议终结备案。"
+
+
+def dispatched(p: Platform, unit: str = "hn-rst", phone: str = "13812341234", **kw: object) -> str:
+    return p.operator.accept(intake(Kind.COMPLAINT, caller_phone=phone, **kw), unit_id=unit)
+
+
+def finish(p: Platform, clerk_of: str, number: str, sign: bool = True) -> None:
+    clerk = {"hn-rst": p.rst, "hn-zjt": p.zjt, "hn-scjgj": p.scj}[clerk_of]
+    if sign:
+        clerk.sign(number)
+    clerk.request_completion(number, "电话", p.clock.now().date(), "已处理")
+    p.manager.review_completion(number, True)
+
+
+def figure(
+    p: Platform, period: kpi.Period, indicator: str, unit: str = "hn-rst"
+) -> tuple[int, int]:
+    f = unit_kpis(p.store, period, unit).units[0].figure(indicator)
+    return f.numerator, f.denominator
+
+
+def move_to(p: Platform, moment: str) -> None:
+    p.clock.advance(at(moment) - p.clock.now())
+
+
+def test_r_unit_kpi_response_rate_counts_signs_and_returns_within_the_sign_limit(
+    platform: Platform,
+) -> None:
+    """Four dispatches in November, sign limits all due 11-26 24:00:
+
+    * A to 人社厅, signed at once                     → responded
+    * B to 人社厅, never signed                       → not responded
+    * C to 人社厅, returned the same day (in time)     → responded; the manager approves and
+      re-dispatches C to 住建厅, which signs          → 住建厅 1/1
+    * D to 人社厅, signed on 11-27 (after the limit)  → not responded
+
+    人社厅 2/4 = 50 %; 住建厅 1/1. The drill-down of 人社厅 lists B and D, and only them.
+    """
+    p = platform
+    a, b, c, d = (dispatched(p, phone=f"1381234000{i}") for i in range(4))
+    p.rst.sign(a)
+    p.advance(hours=1)
+    p.rst.return_ticket(c, "不属本单位职责", "三定方案")
+    p.advance(hours=1)
+    p.manager.review_return(c, True, "属住建职责", new_unit_id="hn-zjt")
+    p.zjt.sign(c)
+    move_to(p, "2026-11-27 10:00")
+    p.rst.sign(d)
+    assert figure(p, NOV, "response_rate") == (2, 4)
+    assert figure(p, NOV, "response_rate", "hn-zjt") == (1, 1)
+    against = kpi.drill_down(p.store, NOV, "hn-rst", "response_rate")
+    assert [t.number for t in against] == [b, d] and all(t.why for t in against)
+    assert unit_kpis(p.store, NOV, "hn-rst").units[0].figure("response_rate").rate == 0.5
+
+
+def test_r_unit_kpi_on_time_rate_counts_approved_completions_against_the_round_limit(
+    platform: Platform,
+) -> None:
+    """人社厅 in 2026Q4 (limits due 12-09 24:00):
+
+    * A: completed 11-25, approved                   → on time
+    * B: completion asked 12-11 (after 12-09), approved → late
+    * C: extension of 5 WD approved (due 12-16), completed 12-14 → on time
+    * D: terminated (终结备案)                        → not counted
+    * E: returned, return approved → 住建厅 completes on time → counted for 住建厅 only
+    * A again: dissatisfied, the manager orders a redo on 11-26; the redo round has its own
+      limit (10 WD from 11-26: 12-10 24:00) and is completed 12-11 → a second item, late;
+      A's first round stays on time (judged by the request it approved, not a later one)
+
+    人社厅 2/4; 住建厅 1/1. Drill-down: A (its redo round) and B, both approved 12-11.
+    """
+    p = platform
+    a, b, c, d, e = (dispatched(p, phone=f"1381234100{i}") for i in range(5))
+    finish(p, "hn-rst", a)
+    for n in (b, c, d):
+        p.rst.sign(n)
+    p.advance(hours=1)
+    p.rst.return_ticket(e, "不属本单位职责", "三定方案")
+    p.advance(hours=1)
+    p.manager.review_return(e, True, "属住建职责", new_unit_id="hn-zjt")
+    finish(p, "hn-zjt", e)
+    p.rst.request_extension(c, 5, "需要现场核查")
+    p.manager.review_extension(c, True, "同意")
+    p.rst.request_termination(d, OPINION)
+    p.manager.review_termination(d, True, "事实清楚，同意终结")
+    p.operator.record_callback(a, Satisfaction.DISSATISFIED, "manual")
+    move_to(p, "2026-11-26 10:00")
+    p.manager.decide_dissatisfied(a, "redo", "承办单位未联系来电人")
+    move_to(p, "2026-12-11 10:00")
+    finish(p, "hn-rst", a, sign=False)
+    finish(p, "hn-rst", b, sign=False)
+    move_to(p, "2026-12-14 10:00")
+    finish(p, "hn-rst", c, sign=False)
+    assert figure(p, Q4, "on_time_rate") == (2, 4)
+    assert figure(p, Q4, "on_time_rate", "hn-zjt") == (1, 1)
+    assert [t.number for t in kpi.drill_down(p.store, Q4, "hn-rst", "on_time_rate")] == [a, b]
+
+
+def test_r_unit_kpi_satisfaction_rate_counts_default_satisfied_and_skips_mediation(
+    platform: Platform,
+) -> None:
+    """人社厅, all completed and called back in November:
+
+    * A: 满意                                               → satisfied
+    * B: 不满意                                             → not
+    * C: three unanswered manual call-backs → 基本满意 by default (R-DEFAULT-SATISFIED) → satisfied
+    * D: automatic call-back, no rating in 72 h → settled 基本满意 → satisfied
+    * E: matter type 劳动争议调解 (Art. 20), 不满意          → not counted at all
+
+    人社厅 3/4 = 75 %. Drill-down: only B.
+    """
+    p = platform
+    a, b, c, d = (dispatched(p, phone=f"1381234200{i}") for i in range(4))
+    e = dispatched(p, phone="13812342009", matter_type="劳动争议调解")
+    for n in (a, b, c, d, e):
+        finish(p, "hn-rst", n)
+    p.operator.record_callback(a, Satisfaction.SATISFIED, "manual")
+    p.operator.record_callback(b, Satisfaction.DISSATISFIED, "manual")
+    p.operator.record_callback(e, Satisfaction.DISSATISFIED, "manual")
+    for _ in range(3):
+        p.operator.record_callback(c, None, "manual")
+    system = p.operator.as_actor(Actor("system", "系统", Role.SYSTEM))
+    system.record_callback(d, None, "auto")
+    p.advance(hours=73)
+    assert system.settle_callbacks() == [d]
+    assert figure(p, NOV, "satisfaction_rate") == (3, 4)
+    assert [t.number for t in kpi.drill_down(p.store, NOV, "hn-rst", "satisfaction_rate")] == [b]
+
+
+def test_r_unit_kpi_resolution_rate_counts_a_redo_as_unresolved_and_a_close_as_resolved(
+    platform: Platform,
+) -> None:
+    """人社厅 in November:
+
+    * A: 满意                                          → resolved
+    * B: 不满意, the manager orders a redo             → unresolved;
+         the redo round completed, call-back 基本满意   → resolved (a second item)
+    * C: 不满意, the manager closes (结案: handled per law) → resolved
+    * D: 3 unanswered manual call-backs → default 基本满意 → resolved
+    * E: co-unit ticket led by 人社厅 with 住建厅 cooperating, 满意 → resolved for 人社厅 only
+
+    人社厅 5/6; 住建厅 0/0 (no rate). Drill-down: B once.
+    """
+    p = platform
+    a, b, c, d = (dispatched(p, phone=f"1381234300{i}") for i in range(4))
+    e = p.operator.accept(intake(Kind.COMPLAINT, caller_phone="13812343009"))
+    p.manager.dispatch(e, "hn-rst", ["hn-zjt"])
+    for n in (a, b, c, d, e):
+        finish(p, "hn-rst", n)
+    p.operator.record_callback(a, Satisfaction.SATISFIED, "manual")
+    p.operator.record_callback(e, Satisfaction.SATISFIED, "manual")
+    p.operator.record_callback(b, Satisfaction.DISSATISFIED, "manual")
+    p.operator.record_callback(c, Satisfaction.DISSATISFIED, "manual")
+    for _ in range(3):
+        p.operator.record_callback(d, None, "manual")
+    p.manager.decide_dissatisfied(b, "redo", "承办单位未联系来电人")
+    p.manager.decide_dissatisfied(c, "close", "诉求超出法律规定，已依法答复")
+    p.advance(days=1)
+    finish(p, "hn-rst", b, sign=False)
+    p.operator.record_callback(b, Satisfaction.BASIC, "manual")
+    assert figure(p, NOV, "resolution_rate") == (5, 6)
+    zjt = unit_kpis(p.store, NOV, "hn-zjt").units[0].figure("resolution_rate")
+    assert (zjt.numerator, zjt.denominator, zjt.rate) == (0, 0, None)
+    assert [t.number for t in kpi.drill_down(p.store, NOV, "hn-rst", "resolution_rate")] == [b]
+
+
+def test_r_unit_kpi_merged_ticket_is_counted_once_through_its_master(platform: Platform) -> None:
+    """Master M and ticket O (same matter) both go to 人社厅; neither is signed; O is merged
+    into M on 11-25. Response in November: only M counts (0/1, not 0/2); M is then completed
+    and called back 满意: satisfaction 1/1 (O's callers' survey does not count again)."""
+    p = platform
+    m, o = dispatched(p), dispatched(p, phone="13900001111")
+    p.manager.merge_ticket(o, m, "同一企业欠薪，多名职工反映")
+    assert figure(p, NOV, "response_rate") == (0, 1)
+    finish(p, "hn-rst", m)
+    p.operator.record_callback(m, Satisfaction.SATISFIED, "manual")
+    assert figure(p, NOV, "satisfaction_rate") == (1, 1)
+
+
+def test_r_unit_kpi_a_past_period_recomputes_to_the_same_figures(platform: Platform) -> None:
+    """November's figures are taken on 11-30; December then brings a late sign, late
+    completions, call-backs and a redo of November's tickets. Recomputed, November is the
+    same; December has what happened in December."""
+    p = platform
+    a, b, c = (dispatched(p, phone=f"1381234400{i}") for i in range(3))
+    finish(p, "hn-rst", a)
+    p.operator.record_callback(a, Satisfaction.DISSATISFIED, "manual")
+    move_to(p, "2026-11-30 12:00")
+    before = unit_kpis(p.store, NOV)
+    move_to(p, "2026-12-02 10:00")
+    p.rst.sign(b)
+    p.manager.merge_ticket(c, b, "同一事项")
+    p.manager.decide_dissatisfied(a, "redo", "未联系来电人")
+    finish(p, "hn-rst", a, sign=False)
+    p.operator.record_callback(a, Satisfaction.SATISFIED, "manual")
+    finish(p, "hn-rst", b, sign=False)
+    p.operator.record_callback(b, Satisfaction.SATISFIED, "manual")
+    assert unit_kpis(p.store, NOV) == before
+    assert figure(p, NOV, "response_rate") == (1, 3)
+    assert figure(p, DEC, "satisfaction_rate") == (2, 2)
+
+
+def test_r_unit_kpi_kb_upkeep_rate_is_the_knowledge_base_rate_on_the_last_day(
+    platform: Platform,
+) -> None:
+    """人社厅 has one article, review due 2027-06-30: current on 2026-12-31 → 1/1; in 2027 it
+    is past review by the year's last day → 0/1."""
+    assert figure(platform, Q4, "kb_upkeep_rate") == (1, 1)
+    assert figure(platform, parse_period("2027"), "kb_upkeep_rate") == (0, 1)
+
+
+@pytest.mark.parametrize("text", ["2026Q5", "26", "2026-13", "2026-q4", "", "1999"])
+def test_period_refused_naming_the_field(text: str) -> None:
+    with pytest.raises(InputError) as e:
+        parse_period(text)
+    assert e.value.field == "period"
+
+
+def test_periods() -> None:
+    assert (Q4.start, Q4.end) == (dt.date(2026, 10, 1), dt.date(2027, 1, 1))
+    feb = parse_period("2028-02")
+    assert (feb.start, feb.end) == (dt.date(2028, 2, 1), dt.date(2028, 3, 1))
+
+
+def test_kpi_document_is_generated_from_the_definitions() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "kpi.zh.md").read_text(encoding="utf-8")
+    assert doc == kpi.doc_markdown() + "\n"
+    for ind in kpi.INDICATORS:
+        assert f"`{ind.id}`" in doc and ind.name in doc
