@@ -49,7 +49,7 @@ AFTER_0010 = {
     ),
     "articles": ("version", "verified_by", "verified_at"),
 }  # fmt: skip
-TABLES_AFTER_0010 = ("duty_offices", "ticket_merges", "article_revisions")
+TABLES_AFTER_0010 = ("duty_offices", "ticket_merges", "article_revisions", "evaluation_grades", "evaluations")
 
 
 def test_r_archive_an_embedded_database_with_tickets_upgrades_and_its_trail_verifies(

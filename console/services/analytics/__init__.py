@@ -1,0 +1,1 @@
+"""Evaluation and analytics: unit and sub-centre KPIs, grades, hot and sudden matters."""
