@@ -48,6 +48,7 @@ CONCERNS = {
     "delivery": {"access"},
     "tickets": {"calendar", "access", "delivery"},
     "knowledge": {"calendar"},
+    "analytics": {"calendar", "access", "tickets", "knowledge"},
 }
 VOCABULARY = {"values", "views", "clock", "inputs", "categories", "triage"}
 

@@ -199,4 +199,4 @@ def test_r_grades_a_later_policy_file_never_changes_a_stored_evaluation(
     lenient.write_text('[weights]\non_time_rate = 1\n[[grades]]\nname="优秀"\nmin_score=0\n')
     assert grades.load_policy(lenient) != POLICY
     view = grades.get_evaluation(p.store, first)
-    assert view.policy == POLICY and view.grades[0].grade == "不合格"
+    assert GradePolicy.from_json(view.policy) == POLICY and view.grades[0].grade == "不合格"

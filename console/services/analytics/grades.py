@@ -25,7 +25,7 @@ import re
 import tomllib
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.errors import InputError, NotFound, RuleError
+from console.services.views import EvaluationView, Figure, UnitGradeView
 from console.store.engine import Store
 from console.store.models import EvaluationGradeRow, EvaluationRow, UnitRow
 
@@ -42,19 +43,6 @@ STATE_LABELS = {"draft": "草稿", "published": "已发布"}
 NO_GRADE = "评价数据不足"
 MAX_REASON = 2000
 _PERIOD = re.compile(r"^(\d{4})(?:Q([1-4]))?$", re.ASCII)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One indicator of one unit in a period: numerator over denominator."""
-
-    numerator: int
-    denominator: int
-
-    @property
-    def rate(self) -> float | None:
-        """The share, or None when nothing could be counted (denominator 0)."""
-        return self.numerator / self.denominator if self.denominator else None
 
 
 @dataclass(frozen=True)
@@ -188,42 +176,6 @@ def score(figures: Mapping[str, Figure], policy: GradePolicy) -> tuple[float | N
 
 
 # ---------------------------------------------------------------- stored evaluations
-
-
-@dataclass(frozen=True)
-class UnitGradeView:
-    unit_id: str
-    unit_name: str
-    score: float | None
-    grade: str | None
-    figures: Mapping[str, Figure] = field(default_factory=dict)
-
-    @property
-    def grade_label(self) -> str:
-        return self.grade or NO_GRADE
-
-
-@dataclass(frozen=True)
-class EvaluationView:
-    id: str
-    period: str
-    version: int
-    state: str
-    computed_at: dt.datetime
-    computed_by: str
-    published_at: dt.datetime | None
-    published_by: str
-    reason: str
-    supersedes: str | None
-    superseded_by: str | None
-    policy: GradePolicy
-    grades: tuple[UnitGradeView, ...] = ()
-
-    @property
-    def state_label(self) -> str:
-        if self.superseded_by:
-            return "已被更正"
-        return STATE_LABELS.get(self.state, self.state)
 
 
 FiguresByUnit = Mapping[str, Mapping[str, Figure]]
@@ -437,6 +389,6 @@ def _view(
         reason=row.reason,
         supersedes=row.supersedes,
         superseded_by=superseded_by,
-        policy=GradePolicy.from_json(row.policy),
+        policy=dict(row.policy),
         grades=grades,
     )
