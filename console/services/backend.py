@@ -21,6 +21,7 @@ from console.services.views import (
     ContactView,
     DuePreview,
     DuplicateView,
+    EvaluationView,
     GroundView,
     Intake,
     Page,
@@ -147,6 +148,32 @@ class Backend(Protocol):
 
     def withdraw_prefiling(self, scope_id: str, reason: str) -> None:
         """The unit withdraws its pending or unexpired approved scope (已撤回), with a reason."""
+        ...
+
+    # ---- evaluations (考核评价, R-GRADES): computed and published by the manager
+    def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:
+        """The evaluations (without grades), newest first; ``period`` 2026Q4 or 2026. A unit
+        clerk sees published ones only; seats other than the manager, supervisors, auditors
+        and unit clerks are refused (R-GRADES)."""
+        ...
+
+    def evaluation(self, evaluation_id: str) -> EvaluationView:
+        """One evaluation with every unit's score, grade and KPI figures, best first; a unit
+        clerk gets its own unit's line of a published one."""
+        ...
+
+    def draft_evaluation(self, period: str, reason: str = "") -> str:
+        """The manager computes the period's draft from the units' KPIs under the grade policy
+        (recomputed in place while a draft); after publication, a correction needs the reason
+        and becomes the next version. Answers its id."""
+        ...
+
+    def publish_evaluation(self, evaluation_id: str) -> None:
+        """The manager publishes a draft; a published evaluation never changes."""
+        ...
+
+    def discard_evaluation(self, evaluation_id: str) -> None:
+        """The manager deletes a draft that will not be published."""
         ...
 
     # ---- intake (each creates a ticket and returns its number)

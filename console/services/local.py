@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.errors import InputError, PermissionDenied
+from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import audit
+from console.services.analytics import grades, kpi
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
@@ -31,6 +33,7 @@ from console.services.views import (
     ContactView,
     DuePreview,
     DuplicateView,
+    EvaluationView,
     GroundView,
     Intake,
     Page,
@@ -90,8 +93,10 @@ class LocalBackend:
         rules: RuleTable | None = None,
         calendar: CalendarProvider | None = None,
         knowledge: KnowledgeService | None = None,
+        grades_file: Path | None = None,
     ) -> None:
         self.store = store
+        self.grades_file = grades_file or grades.DEFAULT_POLICY_FILE
         self.clock = clock
         self._actor = actor
         self.rules = rules or RuleTable.load()
@@ -103,7 +108,13 @@ class LocalBackend:
     def as_actor(self, actor: Actor) -> LocalBackend:
         """The same platform, acting as another seat (shares store, clock and calendar)."""
         return LocalBackend(
-            self.store, self.clock, actor, self.rules, self.calendar, self.knowledge
+            self.store,
+            self.clock,
+            actor,
+            self.rules,
+            self.calendar,
+            self.knowledge,
+            self.grades_file,
         )
 
     @property
@@ -371,6 +382,66 @@ class LocalBackend:
         raise PermissionDenied(
             f"{self.actor.role.label}不能查看报备：只有报备单位或管理部门可以", rule="R-PREFILING"
         )
+
+    # ---- evaluations (考核评价, R-GRADES)
+    def _evaluation_reader(self) -> str | None:
+        """None: reads every unit's grades; a unit id: only that unit's, published only."""
+        if self.actor.role in (Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR):
+            return None
+        if self.actor.role is Role.UNIT_CLERK and self.actor.unit_id:
+            return self.actor.unit_id
+        raise PermissionDenied(
+            f"{self.actor.role.label}不能查看考核评价：管理部门、督办人员、审计员或承办单位（本单位）可以",
+            rule="R-GRADES",
+        )
+
+    def _evaluator(self, what: str) -> None:
+        if self.actor.role is not Role.MANAGER:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能{what}：只有管理部门（省优化办）可以", rule="R-GRADES"
+            )
+
+    def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:
+        unit = self._evaluation_reader()
+        label = grades.parse_period(period).label if period else None
+        return grades.list_evaluations(self.store, label, published_only=unit is not None)
+
+    def evaluation(self, evaluation_id: str) -> EvaluationView:
+        unit = self._evaluation_reader()
+        view = grades.get_evaluation(self.store, evaluation_id, unit)
+        if unit is not None and view.state != "published":
+            raise NotFound("考核评价", evaluation_id)  # a draft is the manager's business
+        return view
+
+    def draft_evaluation(self, period: str, reason: str = "") -> str:
+        self._evaluator("计算考核评价")
+        when = grades.parse_period(period)
+        policy = grades.load_policy(self.grades_file, kpi.INDICATOR_IDS)
+        figures = kpi.unit_figures(self.store, when.start, when.end, self.now())
+        return grades.compute_draft(
+            self.store,
+            when,
+            figures,
+            policy,
+            self.actor.name,
+            self.now(),
+            reason,
+            audit_with=self._audit("evaluation_draft"),
+        )
+
+    def publish_evaluation(self, evaluation_id: str) -> None:
+        self._evaluator("发布考核评价")
+        grades.publish(
+            self.store,
+            evaluation_id,
+            self.actor.name,
+            self.now(),
+            audit_with=self._audit("evaluation_publish"),
+        )
+
+    def discard_evaluation(self, evaluation_id: str) -> None:
+        self._evaluator("删除考核评价草稿")
+        grades.discard(self.store, evaluation_id, audit_with=self._audit("evaluation_discard"))
 
     # ---- intake
     def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str:

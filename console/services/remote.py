@@ -48,6 +48,7 @@ from console.services.views import (
     ContactView,
     DuePreview,
     DuplicateView,
+    EvaluationView,
     GroundView,
     Intake,
     Page,
@@ -487,6 +488,22 @@ class RemoteBackend:
         self._command(
             f"/prefiling/scopes/{quote(scope_id, safe='')}/withdraw", {"reason": reason}
         )
+
+    # ------------------------------------------------------------ evaluations (R-GRADES)
+    def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:
+        return self._get(list[EvaluationView], "/evaluations", period=period or None)  # type: ignore[no-any-return]
+
+    def evaluation(self, evaluation_id: str) -> EvaluationView:
+        return self._get(EvaluationView, f"/evaluations/{quote(evaluation_id, safe='')}")  # type: ignore[no-any-return]
+
+    def draft_evaluation(self, period: str, reason: str = "") -> str:
+        return str(self._command("/evaluations", {"period": period, "reason": reason})["id"])
+
+    def publish_evaluation(self, evaluation_id: str) -> None:
+        self._command(f"/evaluations/{quote(evaluation_id, safe='')}/publish")
+
+    def discard_evaluation(self, evaluation_id: str) -> None:
+        self._command(f"/evaluations/{quote(evaluation_id, safe='')}/discard")
 
     # ------------------------------------------------------------ intake
     def _intake(self, path: str, body: Mapping[str, Any]) -> str:

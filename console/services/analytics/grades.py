@@ -39,6 +39,9 @@ from console.store.models import EvaluationGradeRow, EvaluationRow, UnitRow
 
 AuditHook = Callable[[Session, str, dict[str, str | int]], None]
 
+DEFAULT_POLICY_FILE = (
+    Path(__file__).resolve().parents[3] / "knowledge_seed" / "evaluation" / "grades.toml"
+)
 STATE_LABELS = {"draft": "草稿", "published": "已发布"}
 NO_GRADE = "评价数据不足"
 MAX_REASON = 2000
