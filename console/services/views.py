@@ -545,3 +545,42 @@ class EvaluationView:
         return {"draft": "草稿", "published": "已发布"}.get(self.state, self.state)
 
 
+
+
+# ---------------------------------------------------------------- unit KPIs (R-UNIT-KPI)
+@dataclass(frozen=True)
+class KpiFigure:
+    indicator: str
+    name: str
+    numerator: int
+    denominator: int
+    rate: float | None
+    """numerator / denominator; None when the denominator is 0 (nothing to rate)."""
+
+
+@dataclass(frozen=True)
+class UnitKpis:
+    unit_id: str
+    unit_name: str
+    figures: tuple[KpiFigure, ...]
+
+    def figure(self, indicator: str) -> KpiFigure:
+        return next(f for f in self.figures if f.indicator == indicator)
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    period: str
+    start: dt.date
+    end: dt.date  # exclusive
+    units: tuple[UnitKpis, ...]
+
+
+@dataclass(frozen=True)
+class CountedTicket:
+    """One item of an indicator for a unit: the ticket, whether it counted in its favour, why not."""
+
+    number: str
+    at: dt.datetime
+    ok: bool
+    why: str
