@@ -22,6 +22,7 @@ from console.services.views import (
     DuePreview,
     DuplicateView,
     EvaluationView,
+    Finding,
     GroundView,
     Intake,
     Page,
@@ -174,6 +175,11 @@ class Backend(Protocol):
 
     def discard_evaluation(self, evaluation_id: str) -> None:
         """The manager deletes a draft that will not be published."""
+        ...
+
+    def accountability(self, period: str, unit: str | None = None) -> Sequence[Finding]:
+        """The period's leads under Art. 25 (推诿退单, 督办不落实, 完成质量差, 知识库维护), oldest
+        first: every unit's for the manager, supervisors and auditors; a unit clerk's own."""
         ...
 
     # ---- intake (each creates a ticket and returns its number)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import audit
-from console.services.analytics import grades, kpi
+from console.services.analytics import accountability, grades
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
@@ -415,6 +415,8 @@ class LocalBackend:
 
     def draft_evaluation(self, period: str, reason: str = "") -> str:
         self._evaluator("计算考核评价")
+        from console.services.analytics import kpi
+
         when = grades.parse_period(period)
         policy = grades.load_policy(self.grades_file, kpi.INDICATOR_IDS)
         figures = kpi.unit_figures(self.store, when.start, when.end, self.now())
@@ -442,6 +444,17 @@ class LocalBackend:
     def discard_evaluation(self, evaluation_id: str) -> None:
         self._evaluator("删除考核评价草稿")
         grades.discard(self.store, evaluation_id, audit_with=self._audit("evaluation_discard"))
+
+    def accountability(self, period: str, unit: str | None = None) -> Sequence[Finding]:
+        """The period's Art. 25 leads: every unit's for the manager, supervisors and auditors,
+        a unit clerk's own unit's only."""
+        own = self._evaluation_reader()
+        if own is not None:
+            if unit not in (None, own):
+                raise NotFound("承办单位", unit or "")
+            unit = own
+        when = grades.parse_period(period)
+        return accountability.findings(self.store, when.start, when.end, self.now(), unit)
 
     # ---- intake
     def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str:

@@ -49,6 +49,7 @@ from console.services.views import (
     DuePreview,
     DuplicateView,
     EvaluationView,
+    Finding,
     GroundView,
     Intake,
     Page,
@@ -504,6 +505,9 @@ class RemoteBackend:
 
     def discard_evaluation(self, evaluation_id: str) -> None:
         self._command(f"/evaluations/{quote(evaluation_id, safe='')}/discard")
+
+    def accountability(self, period: str, unit: str | None = None) -> Sequence[Finding]:
+        return self._get(list[Finding], "/accountability", period=period, unit=unit)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ intake
     def _intake(self, path: str, body: Mapping[str, Any]) -> str:

@@ -584,3 +584,17 @@ class CountedTicket:
     at: dt.datetime
     ok: bool
     why: str
+
+
+# ---------------------------------------------------------------- accountability (Art. 25)
+@dataclass(frozen=True)
+class Finding:
+    """One occurrence the manager may act on (Art. 25)."""
+
+    ground: int
+    ground_label: str
+    unit_id: str
+    unit_name: str
+    number: str  # the ticket ("" for the knowledge base)
+    at: dt.datetime
+    what: str

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Path, Query
 
 from console.api.deps import Seat
 from console.api.schemas import NO_NUL, EvaluationIn, EvaluationOut
-from console.services.views import EvaluationView
+from console.services.views import EvaluationView, Finding
 
 router = APIRouter(tags=["evaluations"])
 EvaluationId = Annotated[str, Path(max_length=40, pattern=NO_NUL, description="考核评价编号")]
@@ -61,3 +61,13 @@ def publish_evaluation(backend: Seat, evaluation_id: EvaluationId) -> None:
 def discard_evaluation(backend: Seat, evaluation_id: EvaluationId) -> None:
     """The manager deletes a draft (409 for a published one: it stays for good)."""
     backend.discard_evaluation(evaluation_id)
+
+
+@router.get("/accountability", operation_id="accountability", response_model=list[Finding])
+def accountability(
+    backend: Seat,
+    period: Annotated[str, Query(max_length=20, pattern=NO_NUL, description="2026Q4 或 2026")],
+    unit: Annotated[str | None, Query(max_length=40, pattern=NO_NUL, description="单位")] = None,
+) -> Sequence[Finding]:
+    """The period's Art. 25 leads against units (a unit clerk: its own unit's)."""
+    return backend.accountability(period, unit)
