@@ -34,6 +34,7 @@ from console.services.views import (
     DuePreview,
     DuplicateView,
     EvaluationView,
+    Finding,
     GroundView,
     Intake,
     Page,
