@@ -599,11 +599,12 @@ class HotlineApp(App[None]):
 
 
 def _popable() -> tuple[type, ...]:
+    from console.screens.dashboard import DashboardScreen
     from console.screens.prefiling import PrefilingScreen
     from console.screens.ticket import TicketScreen
     from console.screens.upkeep import UpkeepScreen
 
-    return (TicketScreen, UpkeepScreen, PrefilingScreen)
+    return (TicketScreen, UpkeepScreen, PrefilingScreen, DashboardScreen)
 
 
 def write_crash_log(folder: Path, error: BaseException) -> Path | None:

@@ -41,7 +41,13 @@ class Platform:
 
     def backend(self, actor: Actor) -> LocalBackend:
         return LocalBackend(
-            self.store, self.clock, actor, self.rules, self.calendar, self.knowledge
+            self.store,
+            self.clock,
+            actor,
+            self.rules,
+            self.calendar,
+            self.knowledge,
+            grades_file=self.settings.grades_file,
         )
 
 

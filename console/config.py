@@ -32,6 +32,8 @@ class Settings:
     # PostgreSQL: how long a statement waits for a lock, and runs at most (seconds; 0: no limit)
     lock_timeout: float = 5.0
     statement_timeout: float = 30.0
+    # the grade policy of the evaluations (R-GRADES): weights and thresholds, a documented default
+    grades_file: Path = REPO_ROOT / "knowledge_seed" / "evaluation" / "grades.toml"
 
 
 def default_db_url(data_dir: Path) -> str:
@@ -71,6 +73,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         audit_key_file=Path(pick("audit_key_file")) if pick("audit_key_file").strip() else None,
         lock_timeout=_seconds("lock_timeout", pick("lock_timeout", "5")),
         statement_timeout=_seconds("statement_timeout", pick("statement_timeout", "30")),
+        grades_file=Path(
+            pick("grades_file").strip()
+            or Path(pick("seed_dir") or REPO_ROOT / "knowledge_seed") / "evaluation" / "grades.toml"
+        ),
     )
 
 

@@ -158,6 +158,15 @@ class PrefilingReviewIn(Body):
     note: Str2000 = Field("", description="审核意见；退回时必填")
 
 
+class EvaluationIn(Body):
+    period: Str20 = Field(description="考核周期：季度如 2026Q4，年度如 2026")
+    reason: Str2000 = Field("", description="更正原因（本期已发布时必填，R-GRADES）")
+
+
+class EvaluationOut(BaseModel):
+    id: str
+
+
 class PrefilingWithdrawIn(Body):
     reason: Str2000 = Field(description="撤回原因（必填）")
 

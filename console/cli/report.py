@@ -16,6 +16,7 @@ from pathlib import Path
 
 from console.cli import UsageError, _cell_width, path_arg
 from console.cli.context import platform
+from console.cli.report_grades import add_accountability, add_grades
 from console.errors import InputError
 from console.services.clock import SHANGHAI
 from console.services.views import SYSTEM_ACTOR, KpiReport
@@ -50,6 +51,8 @@ def _register_kpi(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     out.add_argument("--doc", action="store_true", help="输出指标口径说明（Markdown）")
     k.set_defaults(handler=_kpi)
+    add_grades(verbs)
+    add_accountability(verbs)
 
 
 def _kpi(args: argparse.Namespace) -> int:
@@ -118,55 +121,20 @@ def _pad(text: str, width: int) -> str:
 
 
 def write_workbook(report: KpiReport, path: Path) -> None:
-    """One sheet per table: 考核指标 (figures per unit, with a bar chart of the rates) and
-    指标口径 (the definitions); the rates are numbers formatted as percentages."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
-
+    """The workbook (console/workbook.py) with the definitions sheet (指标口径)."""
     from console.services.analytics import kpi
+    from console.workbook import write_kpi_workbook
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "考核指标"
-    ws.append([f"考核期 {report.period}", f"{report.start} 至 {report.end}（不含）"])
-    header = ["单位编号", "单位"]
-    indicators = kpi.INDICATORS
-    for ind in indicators:
-        header += [f"{ind.name}", f"{ind.name}分子", f"{ind.name}分母"]
-    ws.append(header)
-    for u in report.units:
-        row: list[object] = [u.unit_id, u.unit_name]
-        for ind in indicators:
-            f = u.figure(ind.id)
-            row += [f.rate, f.numerator, f.denominator]
-        ws.append(row)
-    last = 2 + len(report.units)
-    for i in range(len(indicators)):
-        col = 3 + 3 * i
-        for r in range(3, last + 1):
-            ws.cell(row=r, column=col).number_format = "0.0%"
-    if report.units:
-        chart = BarChart()
-        chart.type = "col"
-        chart.title = f"{report.period} 各单位考核指标"
-        chart.y_axis.title = "比率"
-        chart.y_axis.number_format = "0%"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 1
-        for i in range(len(indicators)):
-            col = 3 + 3 * i
-            chart.add_data(
-                Reference(ws, min_col=col, min_row=2, max_row=last), titles_from_data=True
-            )
-        chart.set_categories(Reference(ws, min_col=2, min_row=3, max_row=last))
-        chart.width, chart.height = 28, 12
-        ws.add_chart(chart, f"A{last + 3}")
-    defs = wb.create_sheet("指标口径")
-    defs.append(["指标编号", "指标", "分子", "分母", "计入的事件", "所属考核期", "特别情形"])
-    for ind in indicators:
-        special = "\n".join(f"{topic}：{text}" for topic, text in ind.rules)
-        defs.append(
-            [ind.id, ind.name, ind.numerator, ind.denominator, ind.events, ind.period, special]
+    definitions = [
+        (
+            ind.id,
+            ind.name,
+            ind.numerator,
+            ind.denominator,
+            ind.events,
+            ind.period,
+            "\n".join(f"{topic}：{text}" for topic, text in ind.rules),
         )
-    wb.save(path)
+        for ind in kpi.INDICATORS
+    ]
+    write_kpi_workbook(path, report, definitions=definitions)

@@ -67,6 +67,8 @@ ROLE_QUEUES: dict[Role, tuple[str, ...]] = {
 
 
 UPKEEP_ROLES = frozenset({Role.UNIT_CLERK, Role.MANAGER})
+DASHBOARD_ROLES = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.SHIFT_LEAD})
+"""Seats that open the evaluation dashboard (screens/dashboard.py says what each sees)."""
 """Who keeps knowledge articles: the owner unit's clerk and the manager (R-KB)."""
 
 
@@ -110,6 +112,13 @@ class QueuesScreen(Screen[None]):
             "报备",
             id="queues.prefiling",
             tooltip="本单位的报备及审核；管理部门审核各单位报备（R-PREFILING）",
+        ),
+        Binding(
+            "d",
+            "dashboard",
+            "考核看板",
+            id="queues.dashboard",
+            tooltip="各单位考核指标、等次与热点（管理部门、督办人员、班长）",
         ),
         Binding("right_square_bracket", "next_queue", "下个队列", id="queues.next"),
         Binding("left_square_bracket", "previous_queue", "上个队列", id="queues.previous"),
@@ -200,6 +209,11 @@ class QueuesScreen(Screen[None]):
 
         self.app.push_screen(UpkeepScreen())
 
+    def action_dashboard(self) -> None:
+        from console.screens.dashboard import DashboardScreen
+
+        self.app.push_screen(DashboardScreen())
+
     def action_prefiling(self) -> None:
         from console.screens.prefiling import PrefilingScreen
 
@@ -208,6 +222,8 @@ class QueuesScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "queue" and parameters:
             return int(str(parameters[0])) <= len(self.queue_names)
+        if action == "dashboard":
+            return self.app.backend.actor.role in DASHBOARD_ROLES  # type: ignore[attr-defined, no-any-return]
         if action in ("upkeep", "prefiling"):  # the units and the manager (R-KB, R-PREFILING)
             return self.app.backend.actor.role in UPKEEP_ROLES  # type: ignore[attr-defined, no-any-return]
         return True

@@ -19,8 +19,11 @@ from console.services.views import (
     ArticleHit,
     ArticleView,
     ContactView,
+    CountedTicket,
     DuePreview,
     DuplicateView,
+    EvaluationView,
+    Finding,
     GroundView,
     Intake,
     KpiReport,
@@ -148,6 +151,37 @@ class Backend(Protocol):
 
     def withdraw_prefiling(self, scope_id: str, reason: str) -> None:
         """The unit withdraws its pending or unexpired approved scope (已撤回), with a reason."""
+        ...
+
+    # ---- evaluations (考核评价, R-GRADES): computed and published by the manager
+    def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:
+        """The evaluations (without grades), newest first; ``period`` 2026Q4 or 2026. A unit
+        clerk sees published ones only; seats other than the manager, supervisors, auditors
+        and unit clerks are refused (R-GRADES)."""
+        ...
+
+    def evaluation(self, evaluation_id: str) -> EvaluationView:
+        """One evaluation with every unit's score, grade and KPI figures, best first; a unit
+        clerk gets its own unit's line of a published one."""
+        ...
+
+    def draft_evaluation(self, period: str, reason: str = "") -> str:
+        """The manager computes the period's draft from the units' KPIs under the grade policy
+        (recomputed in place while a draft); after publication, a correction needs the reason
+        and becomes the next version. Answers its id."""
+        ...
+
+    def publish_evaluation(self, evaluation_id: str) -> None:
+        """The manager publishes a draft; a published evaluation never changes."""
+        ...
+
+    def discard_evaluation(self, evaluation_id: str) -> None:
+        """The manager deletes a draft that will not be published."""
+        ...
+
+    def accountability(self, period: str, unit: str | None = None) -> Sequence[Finding]:
+        """The period's leads under Art. 25 (推诿退单, 督办不落实, 完成质量差, 知识库维护), oldest
+        first: every unit's for the manager, supervisors and auditors; a unit clerk's own."""
         ...
 
     # ---- intake (each creates a ticket and returns its number)
@@ -318,4 +352,9 @@ class Backend(Protocol):
         """The five unit indicators of a period ("2026Q4", "2026", "2026-11"), every unit's
         or one unit's: the manager, supervisors and auditors see every unit, a unit clerk only
         its own (another unit's is refused, R-SECURITY); other seats are refused."""
+        ...
+
+    def kpi_tickets(self, period: str, unit: str, indicator: str) -> Sequence[CountedTicket]:
+        """The tickets that count against ``unit``'s figure of ``indicator`` in the period
+        (R-UNIT-KPI), oldest first, each with why; scoped like ``unit_kpis``."""
         ...

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from console.errors import InputError, PermissionDenied
+from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import audit
-from console.services.analytics import kpi
+from console.services.analytics import accountability, grades, kpi
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
@@ -30,8 +31,12 @@ from console.services.views import (
     ArticleHit,
     ArticleView,
     ContactView,
+    CountedTicket,
     DuePreview,
     DuplicateView,
+    EvaluationView,
+    Figure,
+    Finding,
     GroundView,
     Intake,
     KpiReport,
@@ -79,8 +84,11 @@ def _domain(value: str | None) -> str | None:
         raise InputError("domain", f"没有领域「{value}」，可用：{names}") from None
 
 
-KPI_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.SYSTEM})
-"""Who reads every unit's KPIs (R-UNIT-KPI); a unit clerk reads its own unit's."""
+KPI_READERS = frozenset(
+    {Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.SHIFT_LEAD, Role.SYSTEM}
+)
+"""Who reads every unit's KPIs (R-UNIT-KPI; the shift lead on the dashboard); a unit clerk
+reads its own unit's."""
 
 
 @checks_arguments(ARGUMENT_COLUMNS)  # no NUL, nothing longer than its column (bad input)
@@ -96,8 +104,10 @@ class LocalBackend:
         rules: RuleTable | None = None,
         calendar: CalendarProvider | None = None,
         knowledge: KnowledgeService | None = None,
+        grades_file: Path | None = None,
     ) -> None:
         self.store = store
+        self.grades_file = grades_file or grades.DEFAULT_POLICY_FILE
         self.clock = clock
         self._actor = actor
         self.rules = rules or RuleTable.load()
@@ -109,7 +119,13 @@ class LocalBackend:
     def as_actor(self, actor: Actor) -> LocalBackend:
         """The same platform, acting as another seat (shares store, clock and calendar)."""
         return LocalBackend(
-            self.store, self.clock, actor, self.rules, self.calendar, self.knowledge
+            self.store,
+            self.clock,
+            actor,
+            self.rules,
+            self.calendar,
+            self.knowledge,
+            self.grades_file,
         )
 
     @property
@@ -378,6 +394,81 @@ class LocalBackend:
             f"{self.actor.role.label}不能查看报备：只有报备单位或管理部门可以", rule="R-PREFILING"
         )
 
+    # ---- evaluations (考核评价, R-GRADES)
+    def _evaluation_reader(self) -> str | None:
+        """None: reads every unit's grades; a unit id: only that unit's, published only."""
+        if self.actor.role in (Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR):
+            return None
+        if self.actor.role is Role.UNIT_CLERK and self.actor.unit_id:
+            return self.actor.unit_id
+        raise PermissionDenied(
+            f"{self.actor.role.label}不能查看考核评价：管理部门、督办人员、审计员或承办单位（本单位）可以",
+            rule="R-GRADES",
+        )
+
+    def _evaluator(self, what: str) -> None:
+        if self.actor.role is not Role.MANAGER:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能{what}：只有管理部门（省优化办）可以", rule="R-GRADES"
+            )
+
+    def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:
+        unit = self._evaluation_reader()
+        label = grades.parse_period(period).label if period else None
+        return grades.list_evaluations(self.store, label, published_only=unit is not None)
+
+    def evaluation(self, evaluation_id: str) -> EvaluationView:
+        unit = self._evaluation_reader()
+        view = grades.get_evaluation(self.store, evaluation_id, unit)
+        if unit is not None and view.state != "published":
+            raise NotFound("考核评价", evaluation_id)  # a draft is the manager's business
+        return view
+
+    def draft_evaluation(self, period: str, reason: str = "") -> str:
+        self._evaluator("计算考核评价")
+        when = grades.parse_period(period)
+        policy = grades.load_policy(self.grades_file, tuple(kpi.BY_ID))
+        report = kpi.unit_kpis(self.store, when)
+        figures = {
+            u.unit_id: {f.indicator: Figure(f.numerator, f.denominator) for f in u.figures}
+            for u in report.units
+        }
+        return grades.compute_draft(
+            self.store,
+            when,
+            figures,
+            policy,
+            self.actor.name,
+            self.now(),
+            reason,
+            audit_with=self._audit("evaluation_draft"),
+        )
+
+    def publish_evaluation(self, evaluation_id: str) -> None:
+        self._evaluator("发布考核评价")
+        grades.publish(
+            self.store,
+            evaluation_id,
+            self.actor.name,
+            self.now(),
+            audit_with=self._audit("evaluation_publish"),
+        )
+
+    def discard_evaluation(self, evaluation_id: str) -> None:
+        self._evaluator("删除考核评价草稿")
+        grades.discard(self.store, evaluation_id, audit_with=self._audit("evaluation_discard"))
+
+    def accountability(self, period: str, unit: str | None = None) -> Sequence[Finding]:
+        """The period's Art. 25 leads: every unit's for the manager, supervisors and auditors,
+        a unit clerk's own unit's only."""
+        own = self._evaluation_reader()
+        if own is not None:
+            if unit not in (None, own):
+                raise NotFound("承办单位", unit or "")
+            unit = own
+        when = kpi.parse_period(period)
+        return accountability.findings(self.store, when.start, when.end, self.now(), unit)
+
     # ---- intake
     def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str:
         return self.tickets.refuse(intake, ground, reason, basis)
@@ -585,6 +676,17 @@ class LocalBackend:
     # ---- evaluation (R-UNIT-KPI)
     def unit_kpis(self, period: str, unit: str | None = None) -> KpiReport:
         parsed = kpi.parse_period(period)
+        unit = self._kpi_scope(unit)
+        return kpi.unit_kpis(self.store, parsed, unit)
+
+    def kpi_tickets(self, period: str, unit: str, indicator: str) -> Sequence[CountedTicket]:
+        parsed = kpi.parse_period(period)
+        scoped = self._kpi_scope(unit)
+        assert scoped is not None
+        return kpi.drill_down(self.store, parsed, scoped, indicator)
+
+    def _kpi_scope(self, unit: str | None) -> str | None:
+        """The unit whose KPIs the seat asks for, checked (None: every unit)."""
         role = self.actor.role
         if role is Role.UNIT_CLERK and self.actor.unit_id:
             if unit not in (None, self.actor.unit_id):
@@ -592,11 +694,11 @@ class LocalBackend:
             unit = self.actor.unit_id
         elif role not in KPI_READERS:
             raise PermissionDenied(
-                f"{role.label}不能查看考核指标：只有管理部门、督办、审计人员和承办单位本单位可以",
+                f"{role.label}不能查看考核指标：只有管理部门、督办、审计人员、班长和承办单位本单位可以",
                 rule="R-SECURITY",
             )
         if unit is not None:
             with self.store.read() as s:
                 if s.get(UnitRow, unit) is None:
                     raise InputError("unit", f"没有编号为「{unit}」的单位（见 hotline unit list）")
-        return kpi.unit_kpis(self.store, parsed, unit)
+        return unit

@@ -46,8 +46,11 @@ from console.services.views import (
     ArticleHit,
     ArticleView,
     ContactView,
+    CountedTicket,
     DuePreview,
     DuplicateView,
+    EvaluationView,
+    Finding,
     GroundView,
     Intake,
     KpiReport,
@@ -485,6 +488,25 @@ class RemoteBackend:
     def withdraw_prefiling(self, scope_id: str, reason: str) -> None:
         self._command(f"/prefiling/scopes/{quote(scope_id, safe='')}/withdraw", {"reason": reason})
 
+    # ------------------------------------------------------------ evaluations (R-GRADES)
+    def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:
+        return self._get(list[EvaluationView], "/evaluations", period=period or None)  # type: ignore[no-any-return]
+
+    def evaluation(self, evaluation_id: str) -> EvaluationView:
+        return self._get(EvaluationView, f"/evaluations/{quote(evaluation_id, safe='')}")  # type: ignore[no-any-return]
+
+    def draft_evaluation(self, period: str, reason: str = "") -> str:
+        return str(self._command("/evaluations", {"period": period, "reason": reason})["id"])
+
+    def publish_evaluation(self, evaluation_id: str) -> None:
+        self._command(f"/evaluations/{quote(evaluation_id, safe='')}/publish")
+
+    def discard_evaluation(self, evaluation_id: str) -> None:
+        self._command(f"/evaluations/{quote(evaluation_id, safe='')}/discard")
+
+    def accountability(self, period: str, unit: str | None = None) -> Sequence[Finding]:
+        return self._get(list[Finding], "/accountability", period=period, unit=unit)  # type: ignore[no-any-return]
+
     # ------------------------------------------------------------ intake
     def _intake(self, path: str, body: Mapping[str, Any]) -> str:
         return str(self._command(f"/intake/{path}", body)["number"])
@@ -786,3 +808,8 @@ class RemoteBackend:
     # ------------------------------------------------------------ evaluation (R-UNIT-KPI)
     def unit_kpis(self, period: str, unit: str | None = None) -> KpiReport:
         return self._get(KpiReport, "/reports/kpi", period=period, unit=unit)  # type: ignore[no-any-return]
+
+    def kpi_tickets(self, period: str, unit: str, indicator: str) -> Sequence[CountedTicket]:
+        return self._get(  # type: ignore[no-any-return]
+            list[CountedTicket], "/reports/kpi/tickets", period=period, unit=unit, indicator=indicator
+        )

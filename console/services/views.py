@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from console.services.values import CallerType, Domain, Kind, Role, Source, Special
 
@@ -526,3 +528,77 @@ class KpiReport:
     start: dt.date
     end: dt.date
     units: tuple[UnitKpis, ...]
+
+
+@dataclass(frozen=True)
+class CountedTicket:
+    """One item of an indicator for a unit: the ticket, whether it counted in its favour, why not."""
+
+    number: str
+    at: dt.datetime
+    ok: bool
+    why: str
+
+
+# ---------------------------------------------------------------- accountability (Art. 25)
+@dataclass(frozen=True)
+class Finding:
+    """One occurrence the manager may act on (Art. 25)."""
+
+    ground: int
+    ground_label: str
+    unit_id: str
+    unit_name: str
+    number: str  # the ticket ("" for the knowledge base)
+    at: dt.datetime
+    what: str
+
+
+# ---------------------------------------------------------------- evaluation (R-GRADES)
+@dataclass(frozen=True)
+class Figure:
+    """One indicator of one unit in a period: numerator over denominator."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def rate(self) -> float | None:
+        """The share, or None when nothing could be counted (denominator 0)."""
+        return self.numerator / self.denominator if self.denominator else None
+
+
+@dataclass(frozen=True)
+class UnitGradeView:
+    unit_id: str
+    unit_name: str
+    score: float | None
+    grade: str | None
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+
+    @property
+    def grade_label(self) -> str:
+        return self.grade or "评价数据不足"
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    id: str
+    period: str
+    version: int
+    state: str
+    computed_at: dt.datetime
+    computed_by: str
+    published_at: dt.datetime | None
+    published_by: str
+    reason: str
+    supersedes: str | None
+    superseded_by: str | None
+    policy: dict[str, Any]  # the grade policy it was computed with (grades.GradePolicy.to_json)
+    grades: tuple[UnitGradeView, ...] = ()
+
+    @property
+    def state_label(self) -> str:
+        if self.superseded_by:
+            return "已被更正"
+        return {"draft": "草稿", "published": "已发布"}.get(self.state, self.state)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -574,3 +575,34 @@ __all__ = [
     "UnitRow",
     "SubcentreCallRow",
 ]
+
+
+class EvaluationRow(Base):
+    """A quarterly or annual evaluation (考核评价, R-GRADES): a draft until the manager publishes
+    it; a published one never changes, a correction is the next version with its reason
+    (console.services.analytics.grades)."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (UniqueConstraint("period", "version", name="uq_evaluations_period_version"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12))
+    policy: Mapped[dict[str, Any]] = mapped_column(JSON)
+    computed_at: Mapped[dt.datetime]
+    computed_by: Mapped[str] = mapped_column(String(80))
+    published_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    published_by: Mapped[str] = mapped_column(String(80), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    supersedes: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
+class EvaluationGradeRow(Base):
+    """One unit's score and grade in an evaluation, with the KPI figures it came from."""
+
+    __tablename__ = "evaluation_grades"
+    evaluation_id: Mapped[str] = mapped_column(ForeignKey("evaluations.id"), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float, default=None)
+    grade: Mapped[str | None] = mapped_column(String(12), default=None)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)

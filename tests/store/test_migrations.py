@@ -51,7 +51,14 @@ AFTER_0010 = {
     ),
     "articles": ("version", "verified_by", "verified_at"),
 }  # fmt: skip
-TABLES_AFTER_0010 = ("duty_offices", "ticket_merges", "article_revisions", "subcentre_calls")
+TABLES_AFTER_0010 = (
+    "duty_offices",
+    "ticket_merges",
+    "article_revisions",
+    "subcentre_calls",
+    "evaluation_grades",
+    "evaluations",
+)
 INDEXES_AFTER_0010 = ("ix_tickets_subcentre_line", "ix_events_action_at", "ix_clocks_key_due")
 
 

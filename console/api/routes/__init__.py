@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from console.api.routes import (
+    evaluations,
     intake,
     knowledge,
     prefiling,
@@ -34,6 +35,7 @@ def router() -> APIRouter:
         supervision,
         subcentres,
         reports,
+        evaluations,
     ):
         api.include_router(module.router)
     return api

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from console.api.deps import Seat
-from console.services.views import KpiReport
+from console.services.views import CountedTicket, KpiReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -24,3 +25,14 @@ def unit_kpis(
     unit's is 403, R-SECURITY); other seats 403. A bad period or unknown unit is 422 naming it.
     """
     return backend.unit_kpis(period, unit)
+
+
+@router.get("/kpi/tickets", operation_id="kpi_tickets", response_model=list[CountedTicket])
+def kpi_tickets(
+    backend: Seat,
+    period: Annotated[str, Query(max_length=20, description="2026Q4、2026 或 2026-11")],
+    unit: Annotated[str, Query(max_length=40, description="单位编号")],
+    indicator: Annotated[str, Query(max_length=40, description="指标编号，如 on_time_rate")],
+) -> Sequence[CountedTicket]:
+    """The tickets that count against a unit's figure (why each), scoped like the KPIs."""
+    return backend.kpi_tickets(period, unit, indicator)

@@ -44,7 +44,7 @@ from sqlalchemy.sql.elements import SQLCoreOperations as _SQLCol
 from console.errors import InputError
 from console.services.clock import SHANGHAI
 from console.services.knowledge.upkeep import maintenance_rates
-from console.services.views import KpiFigure, KpiReport, UnitKpis
+from console.services.views import CountedTicket, KpiFigure, KpiReport, UnitKpis
 from console.store.engine import Store
 from console.store.models import ClockRow, EventRow, MergeRow, TicketRow, UnitRow
 
@@ -357,16 +357,6 @@ BY_ID = {i.id: i for i in INDICATORS}
 
 
 # ------------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class CountedTicket:
-    """One item of an indicator for a unit: the ticket, whether it counted in its favour, why not."""
-
-    number: str
-    at: dt.datetime
-    ok: bool
-    why: str
-
-
 def _figure(ind: Indicator, num: int, den: int) -> KpiFigure:
     return KpiFigure(ind.id, ind.name, num, den, num / den if den else None)
 

@@ -1012,6 +1012,7 @@ class TicketService:
                     "late_reply",
                     "办结申请两次被退回，认定为未按时回复工单（R-LATE-REPLY）",
                     now,
+                    unit_id=t.unit_id or "",
                 )
 
     @_name_the_writer
