@@ -99,6 +99,8 @@ NAMED: dict[str, Any] = {
     "reason": "测试理由",
     "code": "12333",  # a sub-centre's line (the sweep's store makes hn-rst the 12333 sub-centre)
     "period": "2026Q4",
+    "unit": "hn-rst",
+    "indicator": "on_time_rate",
 }
 # the one record of a sub-centre's batch (a JSON array body): each of its fields is swept
 SUBCENTRE_RECORD: dict[str, Any] = {
