@@ -81,6 +81,11 @@ def composite(unit: UnitKpis) -> float | None:
     return sum(rates) / len(rates) if rates else None
 
 
+def has_tickets(unit: UnitKpis) -> bool:
+    """Whether any ticket counted for the unit in the period (the knowledge base aside)."""
+    return any(f.denominator for f in unit.figures if f.indicator != "kb_upkeep_rate")
+
+
 class DashboardScreen(Screen[None]):
     """Units' KPIs, trend and grades of a period, and why."""
 
@@ -132,7 +137,7 @@ class DashboardScreen(Screen[None]):
                 table: DataTable[Text] = DataTable(
                     id="dashboard-units", cursor_type="row", zebra_stripes=True
                 )
-                table.add_columns("单位", *SHORT.values(), "趋势", "得分", "等次")
+                table.add_columns("单位", "得分", "等次", *SHORT.values(), "趋势")
                 yield table
             with Vertical(id="dashboard-side"):
                 with Vertical(id="dashboard-why-pane", classes="pane") as why_pane:
@@ -215,34 +220,37 @@ class DashboardScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for unit in self.ranked(report):
-            cells = [literal(one_line(unit.unit_name, 14))]
-            for indicator in SHORT:
-                figure = next((f for f in unit.figures if f.indicator == indicator), None)
-                rate = figure.rate if figure is not None else None
-                style = "red" if rate is not None and rate < 0.8 else ""
-                cells.append(Text(percent(rate), style=style, justify="right"))
-            cells.append(Text(sparkline(self.trend.get(unit.unit_id, [])), style="cyan"))
+            cells = [literal(one_line(unit.unit_name, 12))]
             grade = grades.get(unit.unit_id)
             if grade is None:
                 cells += [Text("—", style="dim"), Text("—", style="dim")]
             else:
                 score = "—" if grade.score is None else f"{grade.score:.1f}"
                 cells.append(Text(score, justify="right"))
-                cells.append(Text(grade.grade_label, style=GRADE_STYLES.get(grade.grade or "", "dim")))
+                label = grade.grade or "—"  # no grade: too little known (评价数据不足, why pane)
+                cells.append(Text(label, style=GRADE_STYLES.get(label, "dim")))
+            for indicator in SHORT:
+                figure = next((f for f in unit.figures if f.indicator == indicator), None)
+                rate = figure.rate if figure is not None else None
+                style = "red" if rate is not None and rate < 0.8 else ""
+                cells.append(Text(percent(rate), style=style, justify="right"))
+            cells.append(Text(sparkline(self.trend.get(unit.unit_id, [])), style="cyan"))
             table.add_row(*cells, key=unit.unit_id)
         if report.units:
             table.move_cursor(row=min(row, len(report.units) - 1))
 
     def ranked(self, report: KpiReport) -> list[UnitKpis]:
-        """Units with a grade by score, best first; then the rest by name."""
+        """Units with a grade by score, best first; then those with tickets in the period, then
+        the rest (the knowledge base only), each by their mean rate."""
         scores = {
             g.unit_id: g.score for g in (self.evaluation.grades if self.evaluation else ())
         }
 
         def key(unit: UnitKpis) -> tuple[int, float, str]:
             score = scores.get(unit.unit_id)
-            counted = any(f.denominator for f in unit.figures)
-            return (0 if score is not None else 1 if counted else 2, -(score or 0), unit.unit_id)
+            if score is not None:
+                return (0, -score, unit.unit_id)
+            return (1 if has_tickets(unit) else 2, -(composite(unit) or 0), unit.unit_id)
 
         return sorted(report.units, key=key)
 
@@ -274,8 +282,8 @@ class DashboardScreen(Screen[None]):
                     head.append("  更正原因：", style="dim")
                     head.append_text(literal(one_line(e.reason, 40)))
         self.query_one("#dashboard-head", Static).update(head)
-        counted = sum(1 for u in report.units if any(f.denominator for f in u.figures))
-        status = Text(f"{len(report.units)} 个单位，{counted} 个本期有考核数据", style="bold")
+        counted = sum(1 for u in report.units if has_tickets(u))
+        status = Text(f"{len(report.units)} 个单位，{counted} 个本期有工单计入考核", style="bold")
         status.append(f"  更新于 {self.backend.now().astimezone(SHANGHAI):%H:%M:%S}", style="dim")
         self.query_one("#dashboard-status", Static).update(status)
 
@@ -343,6 +351,10 @@ class DashboardScreen(Screen[None]):
         self.period = self.period.partition("Q")[0] if "Q" in self.period else f"{self.period}Q4"
         self.trend = {}
         self.load()
+
+    @on(DataTable.RowSelected, "#dashboard-units")
+    def _row_selected(self) -> None:
+        self.action_why()  # Enter on the table: the DataTable takes the key and says so
 
     def action_why(self) -> None:
         unit = self.selected

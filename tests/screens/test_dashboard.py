@@ -68,7 +68,7 @@ async def test_r_grades_manager_sees_kpis_computes_publishes_and_exports(
         screen = await open_dashboard(pilot, app)
         assert screen.report is not None and screen.report.period == "2026Q4"
         rst = row_of(screen, "hn-rst")
-        assert "人力资源" in rst[0] and rst[2] == "100.0%" and rst[4] == "50.0%"
+        assert "人力资源" in rst[0] and rst[4] == "100.0%" and rst[6] == "50.0%"
         head = str(screen.query_one("#dashboard-head", Static).render())
         assert "2026Q4" in head and "尚未计算" in head
         assert "p" not in footer_keys(app)  # nothing to publish yet
@@ -76,7 +76,7 @@ async def test_r_grades_manager_sees_kpis_computes_publishes_and_exports(
         await pilot.press("c")
         await wait_for(pilot, lambda: screen.evaluation is not None, what="draft computed")
         assert screen.evaluation is not None and screen.evaluation.state == "draft"
-        grade = row_of(screen, "hn-rst")[-1]
+        grade = row_of(screen, "hn-rst")[2]
         assert grade in ("优秀", "合格", "基本合格", "不合格")
 
         await pilot.press("p")
@@ -123,7 +123,7 @@ async def test_r_grades_shift_lead_reads_kpis_without_grade_keys(
         screen = await open_dashboard(pilot, app)
         keys = footer_keys(app)
         assert "c" not in keys and "p" not in keys
-        assert row_of(screen, "hn-rst")[2] == "100.0%"
+        assert row_of(screen, "hn-rst")[4] == "100.0%"
         assert screen.evaluation is None
 
 
