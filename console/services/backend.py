@@ -22,6 +22,8 @@ from console.services.views import (
     DuePreview,
     DuplicateView,
     GroundView,
+    HotAlertView,
+    HotGroupView,
     Intake,
     Page,
     PrefilingDraft,
@@ -124,6 +126,15 @@ class Backend(Protocol):
     def find_duplicates(
         self, text: str, caller_phone: str | None = None, k: int = 5
     ) -> Sequence[DuplicateView]: ...
+    def hot_matters(self, limit: int = 20) -> Sequence[HotGroupView]:
+        """Groups of tickets on one matter and place, hottest first (R-ANALYTICS); a unit
+        clerk sees its own unit's tickets only."""
+        ...
+
+    def hot_alerts(self) -> Sequence[HotAlertView]:
+        """Sudden and emerging matters of the last hours, newest first (R-ANALYTICS)."""
+        ...
+
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
         """Active pre-filed scopes (报备) the call falls in (R-PREFILING)."""
         ...

@@ -49,6 +49,8 @@ from console.services.views import (
     DuePreview,
     DuplicateView,
     GroundView,
+    HotAlertView,
+    HotGroupView,
     Intake,
     Page,
     PrefilingDraft,
@@ -385,6 +387,12 @@ class RemoteBackend:
 
     def grounds(self) -> Sequence[GroundView]:
         return self._get(list[GroundView], "/grounds")  # type: ignore[no-any-return]
+
+    def hot_matters(self, limit: int = 20) -> Sequence[HotGroupView]:
+        return self._get(list[HotGroupView], "/analytics/hot", limit=limit)  # type: ignore[no-any-return]
+
+    def hot_alerts(self) -> Sequence[HotAlertView]:
+        return self._get(list[HotAlertView], "/analytics/alerts")  # type: ignore[no-any-return]
 
     def prefiling_active(self, at: dt.datetime | None = None) -> Sequence[PrefilingView]:
         return self._get(list[PrefilingView], "/prefiling/active", at=at)  # type: ignore[no-any-return]

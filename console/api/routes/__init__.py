@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from console.api.routes import (
+    analytics,
     intake,
     knowledge,
     prefiling,
@@ -22,6 +23,15 @@ PREFIX = "/api/v1"
 def router() -> APIRouter:
     """All endpoints under :data:`PREFIX`."""
     api = APIRouter(prefix=PREFIX, responses=ERROR_RESPONSES)  # type: ignore[arg-type]
-    for module in (session, reference, knowledge, prefiling, intake, tickets, supervision):
+    for module in (
+        session,
+        reference,
+        knowledge,
+        prefiling,
+        intake,
+        tickets,
+        supervision,
+        analytics,
+    ):
         api.include_router(module.router)
     return api
