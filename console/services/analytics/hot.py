@@ -5,7 +5,12 @@ Tickets are grouped by matter and place as they arrive: each new ticket is read
 (``knowledge.duplicates.DuplicateIndex``: the same estate, road, bus line, shop or company with
 the same problem, however it is worded). It joins the group of its best match when that match
 scores at least ``HotParams.join_min`` (a probability that both raise the same matter);
-otherwise it opens a group of its own. A group is never re-split: what joined stays joined,
+otherwise it opens a group of its own. A match naming another place of the same kind and
+none in common (the same trouble on another road) is passed over: a group is one matter at one
+place. Only a group's first ``HotParams.exemplars`` tickets are
+indexed: a new ticket is compared with them, so a large group does not make its own words look
+common (the pair score weighs shared rare words) and the index grows with the matters, not with
+the calls. A group is never re-split: what joined stays joined,
 so a replay of the same tickets in the same order gives the same groups.
 
 **Heat** ranks groups at a moment ``now`` (only tickets up to ``now`` count)::
@@ -47,7 +52,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord, normalize_phone
-from console.services.knowledge.reading import read, strip_courtesy
+from console.services.knowledge.reading import Reading, read, strip_courtesy
 from console.services.views import HotAlertView, HotGroupView
 
 if TYPE_CHECKING:
@@ -65,6 +70,7 @@ class HotParams:
 
     join_min: float = 0.5
     best_of: int = 12  # candidates scored in full per new ticket (by term cosine)
+    exemplars: int = 3  # tickets per group a new ticket is compared with
     growth_days: float = 7.0
     burst_hours: float = 6.0
     baseline_days: float = 30.0
@@ -101,6 +107,14 @@ class _Group:
     matter: str = ""
     last_sudden: dt.datetime | None = None
     emerged: bool = False
+    exemplars: int = 0  # tickets of the group in the duplicate index
+
+
+def _other_place(a: Reading, b: Reading) -> bool:
+    """Both name places of a kind (estate, road, school, company …) and none the same."""
+    kinds_a = {p.kind for p in a.places if p.kind != "village"}
+    kinds_b = {p.kind for p in b.places if p.kind != "village"}
+    return bool(kinds_a & kinds_b)
 
 
 def summary_of(text: str) -> str:
@@ -151,15 +165,19 @@ class HotTracker:
         if ticket.number in self._group_of:
             return []
         caller = normalize_phone(ticket.caller_phone) or f"#{ticket.number}"
-        best = self._index.scored(
-            ticket.text, ticket.caller_phone, k=1, best_of=self.params.best_of
-        )
+        reading = read(ticket.text, self.catalogue)
         gid: int | None = None
-        if best and best[0][0] >= self.params.join_min:
-            gid = self._group_of.get(self._index.number_of(best[0][1]))
+        for score, i, shared in self._index.scored(
+            ticket.text, ticket.caller_phone, k=1, best_of=self.params.best_of
+        ):
+            if score < self.params.join_min:
+                break
+            if not shared and _other_place(reading, self._index.reading_of(i)):
+                continue  # the same trouble at another estate, road, shop: another matter
+            gid = self._group_of.get(self._index.number_of(i))
+            break
         if gid is None:
             gid = len(self._groups)
-            reading = read(ticket.text, self.catalogue)
             self._groups.append(
                 _Group(
                     id=gid,
@@ -171,12 +189,14 @@ class HotTracker:
         group = self._groups[gid]
         if group.summary == "（保密件）" and not ticket.confidential:
             group.summary = summary_of(ticket.text)
-        self._index.add(
-            TicketRecord(
-                ticket.number, ticket.caller_phone, ticket.text, "accepted", ticket.at,
-                ticket.unit_id,
-            )
-        )  # fmt: skip
+        if group.exemplars < self.params.exemplars:
+            group.exemplars += 1
+            self._index.add(
+                TicketRecord(
+                    ticket.number, ticket.caller_phone, ticket.text, "accepted", ticket.at,
+                    ticket.unit_id,
+                )
+            )  # fmt: skip
         self._group_of[ticket.number] = gid
         self._unit_of[ticket.number] = ticket.unit_id
         group.numbers.append(ticket.number)

@@ -660,6 +660,12 @@ class DuplicateIndex:
         df = self._gram_df
         return lambda g: df[g] > limit
 
+    def reading_of(self, i: int) -> Reading:
+        """The reading of a document index (as ``scored`` returns them)."""
+        doc = self._docs[i]
+        assert doc is not None
+        return doc.reading
+
     def number_of(self, i: int) -> str:
         """The ticket number of a document index (as ``scored`` returns them)."""
         doc = self._docs[i]
