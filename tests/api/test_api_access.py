@@ -191,6 +191,8 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "ticket",
             "queue",
             "queue_counts",
+            "hot_matters",
+            "hot_alerts",
         ):
             assert method == "get", name
         elif name not in post_reads:
