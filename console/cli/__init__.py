@@ -34,6 +34,7 @@ VERBS = (
     "console.cli.audit",
     "console.cli.bench",
     "console.cli.model",
+    "console.cli.report_hot",  # temporary top-level `hotline hot` until `report` takes it
 )
 
 

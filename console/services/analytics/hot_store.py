@@ -13,7 +13,7 @@ import threading
 
 from sqlalchemy import select
 
-from console.services.analytics.hot import HotParams, HotTicket, HotTracker
+from console.services.analytics.hot import HotParams, HotTicket, HotTracker, replay
 from console.services.values import State
 from console.services.views import HotAlertView, HotGroupView
 from console.store.engine import Store
@@ -26,6 +26,46 @@ ALERT_HOURS = 12
 """Alerts raised within this many hours are shown (a shift)."""
 
 SYNC_OVERLAP = dt.timedelta(seconds=5)
+
+
+def _tickets(store: Store, start: dt.datetime, end: dt.datetime | None) -> list[HotTicket]:
+    with store.read() as s:
+        q = select(
+            TicketRow.number,
+            TicketRow.caller_phone,
+            TicketRow.text,
+            TicketRow.created_at,
+            TicketRow.unit_id,
+            TicketRow.confidential,
+        ).where(
+            TicketRow.created_at >= start,
+            TicketRow.number.is_not(None),
+            TicketRow.state != State.REFUSED.value,
+        )
+        if end is not None:
+            q = q.where(TicketRow.created_at < end)
+        rows = s.execute(q.order_by(TicketRow.created_at, TicketRow.number)).all()
+    return [
+        HotTicket(number, phone or "", text, created, unit or "", confidential)
+        for number, phone, text, created, unit, confidential in rows
+        if number is not None
+    ]
+
+
+def period_report(
+    store: Store,
+    start: dt.datetime,
+    end: dt.datetime,
+    limit: int = 20,
+    unit_id: str | None = None,
+    params: HotParams | None = None,
+) -> tuple[list[HotGroupView], list[HotAlertView]]:
+    """The period's tickets grouped afresh (a full recompute), ranked at the period's end, and
+    every alert raised within it."""
+    tracker = replay(_tickets(store, start, end), params)
+    moment = end - dt.timedelta(microseconds=1)
+    groups = tracker.groups(moment, limit=limit, unit_id=unit_id)
+    return groups, tracker.recent_alerts(start, unit_id)
 
 
 class HotWatch:
@@ -46,30 +86,12 @@ class HotWatch:
                 self._created_mark = now - dt.timedelta(days=WINDOW_DAYS)
             tracker = self.tracker
             assert self._created_mark is not None
+            for ticket in _tickets(self.store, self._created_mark - SYNC_OVERLAP, None):
+                if ticket.number in tracker:
+                    continue
+                tracker.add(ticket)
+                self._created_mark = max(self._created_mark, ticket.at)
             with self.store.read() as s:
-                rows = s.execute(
-                    select(
-                        TicketRow.number,
-                        TicketRow.caller_phone,
-                        TicketRow.text,
-                        TicketRow.created_at,
-                        TicketRow.unit_id,
-                        TicketRow.confidential,
-                    )
-                    .where(
-                        TicketRow.created_at >= self._created_mark - SYNC_OVERLAP,
-                        TicketRow.number.is_not(None),
-                        TicketRow.state != State.REFUSED.value,
-                    )
-                    .order_by(TicketRow.created_at, TicketRow.number)
-                ).all()
-                for number, phone, text, created, unit, confidential in rows:
-                    if number is None or number in tracker:
-                        continue
-                    tracker.add(
-                        HotTicket(number, phone or "", text, created, unit or "", confidential)
-                    )
-                    self._created_mark = max(self._created_mark, created)
                 if self._updated_mark is not None:
                     moved = s.execute(
                         select(TicketRow.number, TicketRow.unit_id).where(
