@@ -65,7 +65,9 @@ def catalogue() -> Catalogue:
     return Catalogue(seed.units, seed.bureaus, seed.matters)
 
 
-def replay(tickets: list[HotTicket], cat: Catalogue) -> tuple[HotTracker, list[float], dict[str, float]]:
+def replay(
+    tickets: list[HotTicket], cat: Catalogue
+) -> tuple[HotTracker, list[float], dict[str, float]]:
     tracker = HotTracker(HotParams(), cat)
     cpu: list[float] = []
     wall_of: dict[str, float] = {}
@@ -80,7 +82,9 @@ def replay(tickets: list[HotTicket], cat: Catalogue) -> tuple[HotTracker, list[f
 def hot_list(messages: list[Message], cat: Catalogue) -> list[float]:
     by_id = {m.msg_id: m for m in messages}
     tracker, cpu, _ = replay([ticket(m) for m in messages], cat)
-    print(f"hot list: {len(messages)} messages, {len(tracker.groups(limit=10**6))} groups of 2+ callers")
+    print(
+        f"hot list: {len(messages)} messages, {len(tracker.groups(limit=10**6))} groups of 2+ callers"
+    )
     for rank, g in enumerate(tracker.groups(limit=10), 1):
         subject = by_id[g.numbers[0]].subject[:SUMMARY]
         ids = " ".join(g.numbers[:10]) + (" …" if len(g.numbers) > 10 else "")
@@ -158,8 +162,10 @@ def bursts(messages: list[Message], cat: Catalogue) -> None:
     for a in sudden:
         if not any(ids & set(a.numbers) for _, _, ids in truth.values()):
             first = by_id.get(a.numbers[0])
-            print(f"  real-timeline sudden alert {a.at:%Y-%m-%d %H:%M} ids {' '.join(a.numbers[:6])} "
-                  f"{first.subject[:SUMMARY] if first else ''}")
+            print(
+                f"  real-timeline sudden alert {a.at:%Y-%m-%d %H:%M} ids {' '.join(a.numbers[:6])} "
+                f"{first.subject[:SUMMARY] if first else ''}"
+            )
     emerging = sum(1 for a in tracker.alerts if a.kind == "emerging")
     print(f"emerging alerts over the timeline: {emerging}")
 

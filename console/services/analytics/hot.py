@@ -5,7 +5,8 @@ Tickets are grouped by matter and place as they arrive: each new ticket is read
 (``knowledge.duplicates.DuplicateIndex``: the same estate, road, bus line, shop or company with
 the same problem, however it is worded). It joins the group of its best match when that match
 scores at least ``HotParams.join_min`` (a probability that both raise the same matter);
-otherwise it opens a group of its own. A match naming another place of the same kind and
+otherwise it opens a group of its own; when it matches tickets of two groups, the groups
+become one (the same matter reached in two wordings). A match naming another place of the same kind and
 none in common (the same trouble on another road) is passed over: a group is one matter at one
 place. Only a group's first ``HotParams.exemplars`` tickets are
 indexed: a new ticket is compared with them, so a large group does not make its own words look
@@ -166,7 +167,7 @@ class HotTracker:
             return []
         caller = normalize_phone(ticket.caller_phone) or f"#{ticket.number}"
         reading = read(ticket.text, self.catalogue)
-        gid: int | None = None
+        matched: list[int] = []
         for score, i, shared in self._index.scored(
             ticket.text, ticket.caller_phone, k=1, best_of=self.params.best_of
         ):
@@ -174,8 +175,12 @@ class HotTracker:
                 break
             if not shared and _other_place(reading, self._index.reading_of(i)):
                 continue  # the same trouble at another estate, road, shop: another matter
-            gid = self._group_of.get(self._index.number_of(i))
-            break
+            found = self._group_of.get(self._index.number_of(i))
+            if found is not None and found not in matched:
+                matched.append(found)
+        gid: int | None = matched[0] if matched else None
+        for other in matched[1:]:  # the ticket bridges groups of one matter: they become one
+            self._merge(gid, other)  # type: ignore[arg-type]
         if gid is None:
             gid = len(self._groups)
             self._groups.append(
@@ -210,6 +215,27 @@ class HotTracker:
         raised = self._check(group, ticket)
         self.alerts.extend(raised)
         return raised
+
+    def _merge(self, into: int, other: int) -> None:
+        """Fold group ``other`` into ``into`` (its tickets keep their times and callers)."""
+        a, b = self._groups[into], self._groups[other]
+        if b.times and (not a.times or b.times[0] < a.times[0]):
+            a.summary, a.places, a.matter = b.summary, b.places, b.matter
+        rows = sorted(
+            zip(a.times + b.times, a.numbers + b.numbers, a.callers + b.callers, strict=True)
+        )
+        a.times = [t for t, _, _ in rows]
+        a.numbers = [n for _, n, _ in rows]
+        a.callers = [c for _, _, c in rows]
+        first: dict[str, dt.datetime] = {}
+        for t, _, c in rows:
+            first.setdefault(c, t)
+        a.seen = set(first)
+        a.newcomers = sorted(first.values())
+        a.exemplars += b.exemplars
+        for n in b.numbers:
+            self._group_of[n] = into
+        b.numbers, b.times, b.callers, b.newcomers, b.seen = [], [], [], [], set()
 
     def _check(self, group: _Group, ticket: HotTicket) -> list[HotAlertView]:
         p = self.params
