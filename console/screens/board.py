@@ -344,6 +344,17 @@ class BoardScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self._load(not self.unit_names)
+        if self.app.backend.actor.role is Role.SHIFT_LEAD:  # type: ignore[attr-defined]
+            self._load_alerts()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="board-alerts")
+    def _load_alerts(self) -> None:
+        """The shift's alerts, in a worker of their own: the first look groups the recent
+        tickets, which must not hold up the countdowns."""
+        backend = self.app.backend  # type: ignore[attr-defined]
+        alerts = tuple(backend.hot_alerts())
+        now = backend.now()
+        self.app.call_from_thread(self._show_alerts, alerts, now)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
     def _load(self, with_units: bool) -> None:
@@ -360,10 +371,9 @@ class BoardScreen(Screen[None]):
             if not page.rows or offset >= total:
                 break
         items = [BoardItem(s, backend.ticket(s.number)) for s in summaries]
-        alerts = tuple(backend.hot_alerts()) if backend.actor.role is Role.SHIFT_LEAD else None
         last = backend.now()
         # a clock that moved while we read is running; a pinned drill clock does not move
-        self.app.call_from_thread(self._show, items, total, names, last, last > first, alerts)
+        self.app.call_from_thread(self._show, items, total, names, last, last > first)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "board-load" or event.state is not WorkerState.ERROR:
@@ -389,12 +399,9 @@ class BoardScreen(Screen[None]):
         names: dict[str, str] | None,
         now: dt.datetime,
         running: bool,
-        alerts: tuple[HotAlertView, ...] | None = None,
     ) -> None:
         if not self.is_mounted:
             return
-        if alerts is not None:
-            self._show_alerts(alerts, now)
         self.query_one("#board-banner").display = False
         if names is not None:
             self.unit_names = names
@@ -412,6 +419,8 @@ class BoardScreen(Screen[None]):
 
     def _show_alerts(self, alerts: tuple[HotAlertView, ...], now: dt.datetime) -> None:
         """List the shift's alerts; ring once for each one not seen before (not on opening)."""
+        if not self.is_mounted:
+            return
         self.alerts = alerts
         box = self.query_one("#board-alerts", Static)
         box.display = bool(alerts)
