@@ -17,6 +17,7 @@ from pathlib import Path
 from console.cli import UsageError, _cell_width, path_arg
 from console.cli.context import platform
 from console.cli.report_grades import add_accountability, add_grades
+from console.cli.report_hot import add_hot_parser
 from console.errors import InputError
 from console.services.clock import SHANGHAI
 from console.services.views import SYSTEM_ACTOR, KpiReport
@@ -53,6 +54,7 @@ def _register_kpi(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     k.set_defaults(handler=_kpi)
     add_grades(verbs)
     add_accountability(verbs)
+    add_hot_parser(verbs)
 
 
 def _kpi(args: argparse.Namespace) -> int:

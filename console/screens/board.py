@@ -13,6 +13,11 @@ The shift lead acts on the highlighted incident: N sends its notices again (a ne
 number, so the gateway does not drop it as a repeat), G reports it to the manager (省优化办)
 with a reason, M adds a line to its timeline. The backend refuses every other role, naming
 the rule; the refusal is shown as a toast.
+
+For the shift lead, sudden (突发) and emerging (苗头) matters of the shift (R-ANALYTICS: several
+new callers within hours on one matter and place, or a new matter that keeps growing) are listed
+under the summary, refreshed with the board; a new one rings the bell and shows a toast. The
+callers' words are shown literally.
 """
 
 from __future__ import annotations
@@ -34,10 +39,11 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
-from console.services.values import Special
+from console.services.values import Role, Special
 from console.services.views import (
     ClockView,
     EventView,
+    HotAlertView,
     NotificationStatus,
     NotificationView,
     TicketSummary,
@@ -74,6 +80,26 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
 )
 OPTIONAL = ("notified", "title")
 MIN_TITLE = 8
+ALERT_LINES = 5
+ALERT_STYLES = {"sudden": "bold white on red", "emerging": "bold black on yellow"}
+
+
+def alerts_text(alerts: Sequence[HotAlertView], now: dt.datetime) -> Text:
+    """The shift's sudden and emerging matters, newest first (the callers' words literally)."""
+    text = Text()
+    for i, a in enumerate(alerts[:ALERT_LINES]):
+        if i:
+            text.append("\n")
+        text.append(f" {a.label} ", style=ALERT_STYLES.get(a.kind, "bold"))
+        text.append(f" {_short(a.at, now)} ")
+        text.append(f"{a.callers} 人 ", style="bold")
+        text.append_text(literal(a.summary))
+        if a.places:
+            text.append_text(literal(f"（{'、'.join(a.places[:2])}）"))
+        text.append(f"  {' '.join(a.numbers[:4])}", style="dim")
+    if len(alerts) > ALERT_LINES:
+        text.append(f"\n  另有 {len(alerts) - ALERT_LINES} 条", style="dim")
+    return text
 
 
 @dataclass(frozen=True)
@@ -230,6 +256,8 @@ class BoardScreen(Screen[None]):
         self._running = False
         self._breached: set[tuple[str, str]] = set()
         self._columns: tuple[tuple[str, str, int | None], ...] = self._column_spec(0)
+        self.alerts: tuple[HotAlertView, ...] = ()
+        self._alerted: set[tuple[str, int, dt.datetime]] | None = None
 
     @staticmethod
     def _column_spec(width: int) -> tuple[tuple[str, str, int | None], ...]:
@@ -268,6 +296,7 @@ class BoardScreen(Screen[None]):
         yield ConnectionBanner()
         yield Static("", id="board-banner", markup=False)
         yield Static(Text("特殊事项看板 载入中…", style="dim"), id="board-summary", markup=False)
+        yield Static("", id="board-alerts", markup=False)
         with Container(id="board-body"):
             yield BoardTable(
                 id="board-table",
@@ -281,6 +310,7 @@ class BoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#board-banner").display = False
+        self.query_one("#board-alerts").display = False
         self.query_one("#board-side").border_title = "事项详情"
         table = self.query_one("#board-table", DataTable)
         self._columns = self._column_spec(table.size.width)
@@ -315,6 +345,17 @@ class BoardScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self._load(not self.unit_names)
+        if self.app.backend.actor.role is Role.SHIFT_LEAD:  # type: ignore[attr-defined]
+            self._load_alerts()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="board-alerts")
+    def _load_alerts(self) -> None:
+        """The shift's alerts, in a worker of their own: the first look groups the recent
+        tickets, which must not hold up the countdowns."""
+        backend = self.app.backend  # type: ignore[attr-defined]
+        alerts = tuple(backend.hot_alerts())
+        now = backend.now()
+        self.app.call_from_thread(self._show_alerts, alerts, now)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
     def _load(self, with_units: bool) -> None:
@@ -376,6 +417,30 @@ class BoardScreen(Screen[None]):
         self._check_breaches(now, silent=first_load)
         self._show_summary(now)
         self._show_detail(now)
+
+    def _show_alerts(self, alerts: tuple[HotAlertView, ...], now: dt.datetime) -> None:
+        """List the shift's alerts; ring once for each one not seen before (not on opening)."""
+        if not self.is_mounted:
+            return
+        self.alerts = alerts
+        box = self.query_one("#board-alerts", Static)
+        box.display = bool(alerts)
+        box.update(alerts_text(alerts, now))
+        keys = {(a.kind, a.group_id, a.at) for a in alerts}
+        if self._alerted is None:
+            self._alerted = keys
+            return
+        fresh = [a for a in alerts if (a.kind, a.group_id, a.at) not in self._alerted]
+        self._alerted |= keys
+        if fresh:
+            self.app.bell()
+            for a in fresh:
+                self.notify(
+                    f"{a.summary}（{a.callers} 位来电人）",
+                    title=f"{a.label}事项",
+                    severity="warning",
+                    markup=False,
+                )
 
     def _fill(self, now: dt.datetime, keep: str | None) -> None:
         table = self.query_one("#board-table", DataTable)

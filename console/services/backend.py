@@ -25,6 +25,8 @@ from console.services.views import (
     EvaluationView,
     Finding,
     GroundView,
+    HotAlertView,
+    HotGroupView,
     Intake,
     KpiReport,
     Page,
@@ -128,6 +130,15 @@ class Backend(Protocol):
     def find_duplicates(
         self, text: str, caller_phone: str | None = None, k: int = 5
     ) -> Sequence[DuplicateView]: ...
+    def hot_matters(self, limit: int = 20) -> Sequence[HotGroupView]:
+        """Groups of tickets on one matter and place, hottest first (R-ANALYTICS); a unit
+        clerk sees its own unit's tickets only."""
+        ...
+
+    def hot_alerts(self) -> Sequence[HotAlertView]:
+        """Sudden and emerging matters of the last hours, newest first (R-ANALYTICS)."""
+        ...
+
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
         """Active pre-filed scopes (报备) the call falls in (R-PREFILING)."""
         ...

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import audit
 from console.services.analytics import accountability, grades, kpi
+from console.services.analytics.hot_store import HotWatch
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
@@ -38,6 +39,8 @@ from console.services.views import (
     Figure,
     Finding,
     GroundView,
+    HotAlertView,
+    HotGroupView,
     Intake,
     KpiReport,
     Page,
@@ -58,6 +61,12 @@ INTAKE_TOOL_ROLES = workflow.INTAKE_ROLES | {Role.MANAGER, Role.SUPERVISOR}
 that take calls, the manager (re-dispatches returns, decides dissatisfied tickets) and the
 supervisors (R-SUPERVISE-WHEN 3: matters reported many times or by many). A unit clerk, the
 auditor and the administrator take no calls and are refused (R-SECURITY)."""
+
+HOT_ALL_ROLES = frozenset({Role.MANAGER, Role.SHIFT_LEAD, Role.SUPERVISOR})
+"""Who sees hot and sudden matters over every unit's tickets (R-ANALYTICS); a unit clerk sees
+groups of its own unit's tickets only, other seats none (R-SECURITY)."""
+
+HOT_LIMIT = 500
 
 REVIEW_AHEAD_DAYS = 30
 """Articles whose review falls due within this many days are listed for review already."""
@@ -105,6 +114,7 @@ class LocalBackend:
         calendar: CalendarProvider | None = None,
         knowledge: KnowledgeService | None = None,
         grades_file: Path | None = None,
+        hot: HotWatch | None = None,
     ) -> None:
         self.store = store
         self.grades_file = grades_file or grades.DEFAULT_POLICY_FILE
@@ -113,6 +123,7 @@ class LocalBackend:
         self.rules = rules or RuleTable.load()
         self.calendar = calendar or CalendarProvider(store)
         self.knowledge = knowledge or KnowledgeService(store)
+        self.hot = hot or HotWatch(store)
         self.tickets = TicketService(store, clock, self.calendar, self.rules, actor)
         self.queries = Queries(store.read, self.calendar, actor)
 
@@ -126,6 +137,7 @@ class LocalBackend:
             self.calendar,
             self.knowledge,
             self.grades_file,
+            self.hot,
         )
 
     @property
@@ -328,6 +340,28 @@ class LocalBackend:
                 f"{self.actor.role.label}不能使用「{label}」（受理工具，涉及各单位工单）",
                 rule="R-SECURITY",
             )
+
+    # ---- hot, sudden and emerging matters (R-ANALYTICS)
+    def _hot_scope(self) -> str | None:
+        """None: every unit's tickets; a unit clerk: the clerk's own unit only."""
+        role = self.actor.role
+        if role in HOT_ALL_ROLES:
+            return None
+        if role is Role.UNIT_CLERK and self.actor.unit_id:
+            return self.actor.unit_id
+        raise PermissionDenied(
+            f"{role.label}不能查看热点与突发事项（涉及各单位工单）", rule="R-SECURITY"
+        )
+
+    def hot_matters(self, limit: int = 20) -> Sequence[HotGroupView]:
+        if not 1 <= limit <= HOT_LIMIT:
+            raise InputError("limit", f"应在 1–{HOT_LIMIT} 之间，收到 {limit}")
+        unit = self._hot_scope()
+        return self.hot.groups(self.now(), limit=limit, unit_id=unit)
+
+    def hot_alerts(self) -> Sequence[HotAlertView]:
+        unit = self._hot_scope()
+        return self.hot.alerts(self.now(), unit_id=unit)
 
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
         return self.knowledge.match_prefiling(text, place, self.now())

@@ -52,6 +52,8 @@ from console.services.views import (
     EvaluationView,
     Finding,
     GroundView,
+    HotAlertView,
+    HotGroupView,
     Intake,
     KpiReport,
     Page,
@@ -389,6 +391,12 @@ class RemoteBackend:
 
     def grounds(self) -> Sequence[GroundView]:
         return self._get(list[GroundView], "/grounds")  # type: ignore[no-any-return]
+
+    def hot_matters(self, limit: int = 20) -> Sequence[HotGroupView]:
+        return self._get(list[HotGroupView], "/analytics/hot", limit=limit)  # type: ignore[no-any-return]
+
+    def hot_alerts(self) -> Sequence[HotAlertView]:
+        return self._get(list[HotAlertView], "/analytics/alerts")  # type: ignore[no-any-return]
 
     def prefiling_active(self, at: dt.datetime | None = None) -> Sequence[PrefilingView]:
         return self._get(list[PrefilingView], "/prefiling/active", at=at)  # type: ignore[no-any-return]

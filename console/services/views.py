@@ -602,3 +602,37 @@ class EvaluationView:
         if self.superseded_by:
             return "已被更正"
         return {"draft": "草稿", "published": "已发布"}.get(self.state, self.state)
+
+
+@dataclass(frozen=True)
+class HotGroupView:
+    """A group of tickets on one matter and place, with its heat (R-ANALYTICS)."""
+
+    group_id: int
+    heat: float
+    callers: int  # distinct callers
+    tickets: int
+    repeats: int  # tickets beyond one per caller
+    growth: int  # callers new to the group in the last days
+    first_at: dt.datetime
+    last_at: dt.datetime
+    summary: str  # the caller's words, shortened: show literally
+    places: tuple[str, ...] = ()
+    matter: str = ""
+    numbers: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HotAlertView:
+    """A sudden (突发) or emerging (苗头) matter, for the shift lead's board (R-ANALYTICS)."""
+
+    kind: str  # "sudden" | "emerging"
+    label: str  # 突发 | 苗头
+    group_id: int
+    at: dt.datetime
+    callers: int
+    numbers: tuple[str, ...]
+    summary: str  # the caller's words, shortened: show literally
+    places: tuple[str, ...] = ()
+    reason: str = ""

@@ -193,6 +193,13 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "queue_counts",
             "subcentres",
             "subcentre_kpi",
+            "hot_matters",
+            "hot_alerts",
+            "unit_kpis",
+            "kpi_tickets",
+            "evaluations",
+            "evaluation",
+            "accountability",
         ):
             assert method == "get", name
         elif name not in post_reads:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from console.api.routes import (
+    analytics,
     evaluations,
     intake,
     knowledge,
@@ -36,6 +37,7 @@ def router() -> APIRouter:
         subcentres,
         reports,
         evaluations,
+        analytics,
     ):
         api.include_router(module.router)
     return api

@@ -611,9 +611,16 @@ class DuplicateIndex:
         return same + other
 
     def scored(
-        self, text: str, caller_phone: str | None = None, exclude: Iterable[str] = (), k: int = 5
+        self,
+        text: str,
+        caller_phone: str | None = None,
+        exclude: Iterable[str] = (),
+        k: int = 5,
+        best_of: int | None = None,
     ) -> list[tuple[float, int, tuple[str, ...]]]:
-        """Every candidate with its combined score (a probability), best first."""
+        """Every candidate with its combined score (a probability), best first; with
+        ``best_of``, only that many candidates of highest term cosine are scored in full
+        (grouping at intake wants the best match only, fast)."""
         phone = normalize_phone(caller_phone)
         query, unknown = self._term_set(text, create=False)
         reading = read(text, self.catalogue)
@@ -621,14 +628,17 @@ class DuplicateIndex:
         common = self._common_gram()
         grams = tuple(None if common(g) else g for g in name_grams(text))
         found: list[tuple[float, int, tuple[str, ...]]] = []
-        for cosine, i, rare in self._scored(
+        candidates = self._scored(
             query,
             unknown,
             phone,
             frozenset(exclude),
             min(1000, max(_CANDIDATES, 8 * k)),
             reading.places,
-        ):
+        )
+        if best_of is not None and len(candidates) > best_of:
+            candidates = sorted(candidates, key=lambda c: (-c[0] - c[2] / 100, c[1]))[:best_of]
+        for cosine, i, rare in candidates:
             doc = self._docs[i]
             assert doc is not None
             f = pair_features(
@@ -649,6 +659,12 @@ class DuplicateIndex:
         limit = max(5, len(self._by_number) // 50)
         df = self._gram_df
         return lambda g: df[g] > limit
+
+    def reading_of(self, i: int) -> Reading:
+        """The reading of a document index (as ``scored`` returns them)."""
+        doc = self._docs[i]
+        assert doc is not None
+        return doc.reading
 
     def number_of(self, i: int) -> str:
         """The ticket number of a document index (as ``scored`` returns them)."""

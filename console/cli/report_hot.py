@@ -1,0 +1,117 @@
+"""`hotline report hot`: hot, concentrated and persistent matters, and the sudden and emerging
+ones (R-ANALYTICS), as a terminal table or ``--json``.
+
+Without ``--period`` the groups are those of the last 90 days as the console sees them; with
+``--period 2026Q4|2026|2026-11`` the period's tickets are grouped afresh (a full recompute, in
+time order) and ranked at the period's end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from dataclasses import asdict
+from typing import Any
+
+from console.cli import UsageError
+from console.cli.context import platform
+from console.errors import InputError
+from console.services.clock import SHANGHAI
+from console.services.views import SYSTEM_ACTOR, HotAlertView, HotGroupView
+
+
+def add_hot_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """The ``hot`` subcommand of ``report``."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "hot",
+        help="热点、集中、持续事项及突发、苗头事项",
+        description=(
+            "按事项与地点归并工单，按热度排序：热度 = 来电人数 + 0.5×重复来电 + 2×近7天新增来电人"
+            " + 0.5×log2(1+持续天数)；并列出突发事项（数小时内多位新来电人）与苗头事项。"
+        ),
+    )
+    p.add_argument(
+        "--period", help="统计期：2026Q4（季度）、2026（年度）或 2026-11（月）；默认近 90 天"
+    )
+    p.add_argument("--unit", help="只看这个单位的工单（单位编号，见 hotline unit list）")
+    p.add_argument("--limit", type=int, default=20, help="列出多少组（1–500，默认 20）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(handler=run)
+    return p
+
+
+def parse_period(text: str) -> tuple[dt.datetime, dt.datetime]:
+    """``2026Q4`` / ``2026`` / ``2026-11`` (the KPIs' periods) → [start, end) in Beijing time."""
+    from console.services.analytics import kpi
+
+    try:
+        period = kpi.parse_period(text)
+    except InputError as exc:
+        raise UsageError(f"--period：{exc.problem}") from None
+    start = dt.datetime.combine(period.start, dt.time(), SHANGHAI)
+    return start, dt.datetime.combine(period.end, dt.time(), SHANGHAI)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 1 <= args.limit <= 500:
+        raise UsageError(f"--limit：应在 1–500 之间，收到 {args.limit}")
+    window = parse_period(args.period) if args.period else None
+    p = platform()
+    try:
+        backend = p.backend(SYSTEM_ACTOR)
+        if args.unit and args.unit not in {u.id for u in backend.units()}:
+            raise UsageError(f"--unit：没有单位 {args.unit!r}（见 hotline unit list）")
+        try:
+            if window is None:
+                now = backend.now()
+                groups = backend.hot.groups(now, args.limit, args.unit or None)
+                alerts = backend.hot.alerts(now, unit_id=args.unit or None)
+            else:
+                from console.services.analytics.hot_store import period_report
+
+                groups, alerts = period_report(
+                    p.store, window[0], window[1], args.limit, args.unit or None
+                )
+        except InputError as exc:
+            raise UsageError(f"--{exc.field}：{exc.problem}") from None
+    finally:
+        p.store.dispose()
+    if args.json:
+        print(json.dumps(_as_json(groups, alerts), ensure_ascii=False, default=str))
+        return 0
+    _print(groups, alerts)
+    return 0
+
+
+def _as_json(groups: list[HotGroupView], alerts: list[HotAlertView]) -> dict[str, Any]:
+    return {
+        "groups": [asdict(g) for g in groups],
+        "alerts": [asdict(a) for a in alerts],
+    }
+
+
+def _printable(text: str) -> str:
+    """The caller's words without control characters (nothing steers the terminal)."""
+    return "".join(c if c.isprintable() else " " for c in text)
+
+
+def _print(groups: list[HotGroupView], alerts: list[HotAlertView]) -> None:
+    if not groups:
+        print("没有两位以上来电人反映的同一事项")
+    for i, g in enumerate(groups, 1):
+        first = g.first_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+        last = g.last_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+        print(
+            f"{i:>3}. 热度 {g.heat:>6.2f}  来电人 {g.callers}  工单 {g.tickets}  "
+            f"近7天新增 {g.growth}  {first}–{last}  {_printable(g.summary)}"
+        )
+        print(f"     工单：{' '.join(g.numbers[:8])}{' …' if len(g.numbers) > 8 else ''}")
+    if alerts:
+        print()
+        print("突发与苗头事项：")
+        for a in alerts:
+            when = a.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+            print(
+                f"  【{a.label}】{when}  {_printable(a.summary)}  {a.reason}  {' '.join(a.numbers[:6])}"
+            )

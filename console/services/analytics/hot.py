@@ -1,0 +1,378 @@
+"""Hot, concentrated, persistent, sudden and emerging matters (R-ANALYTICS, Art. 30).
+
+Tickets are grouped by matter and place as they arrive: each new ticket is read
+(``knowledge.reading``) and scored against the tickets already seen by the duplicate index
+(``knowledge.duplicates.DuplicateIndex``: the same estate, road, bus line, shop or company with
+the same problem, however it is worded). It joins the group of its best match when that match
+scores at least ``HotParams.join_min`` (a probability that both raise the same matter);
+otherwise it opens a group of its own; when it matches tickets of two groups, the groups
+become one (the same matter reached in two wordings). A match naming another place of the same kind and
+none in common (the same trouble on another road) is passed over: a group is one matter at one
+place. Only a group's first ``HotParams.exemplars`` tickets are
+indexed: a new ticket is compared with them, so a large group does not make its own words look
+common (the pair score weighs shared rare words) and the index grows with the matters, not with
+the calls. A group is never re-split: what joined stays joined,
+so a replay of the same tickets in the same order gives the same groups.
+
+**Heat** ranks groups at a moment ``now`` (only tickets up to ``now`` count)::
+
+    heat = C + 0.5·R + 2·G + 0.5·log2(1 + D)
+
+- ``C``: distinct callers of the group (a ticket without a number counts as its own caller);
+- ``R``: repeats, tickets beyond one per caller (the same people calling again);
+- ``G``: growth, callers new to the group within ``growth_days`` before ``now``;
+- ``D``: persistence, days from the group's first ticket to its last.
+
+Distinct callers weigh most (a matter many people raise is hot), a caller's repeats half
+(insistence, not breadth), recent newcomers double (the matter is spreading now), and a long
+life adds slowly (a matter that will not go away).
+
+**Sudden** (突发): on a ticket's arrival, the callers new to its group within the last
+``burst_hours`` are counted (``k``), and against them the group's own baseline: the callers new
+to it within the ``baseline_days`` before that window, scaled to one window (``e``). A sudden
+alert is raised when ``k ≥ burst_min`` and ``k ≥ burst_factor · e + 1`` — e.g. three new callers
+within six hours on a matter that usually has none — at the arrival of the ticket that crosses
+the line (for a quiet matter: the third new caller). A group alerts again only after a quiet
+``burst_hours``.
+
+**Emerging** (苗头性): a group whose first ticket is at most ``emerging_days`` old, that has
+``emerging_min`` distinct callers and at least ``emerging_recent`` of them new within the
+last ``emerging_recent_hours`` (a new matter that keeps growing). Once per group.
+
+Incremental: one ``add`` per new ticket (one duplicate-index lookup and a few counters); a full
+recompute is a replay in time order. Pure: no I/O, no textual.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord, normalize_phone
+from console.services.knowledge.reading import Reading, read, strip_courtesy
+from console.services.views import HotAlertView, HotGroupView
+
+if TYPE_CHECKING:
+    from console.services.knowledge.catalogue import Catalogue
+
+SUDDEN = "sudden"
+EMERGING = "emerging"
+KIND_LABELS = {SUDDEN: "突发", EMERGING: "苗头"}
+SUMMARY_CHARS = 40
+
+
+@dataclass(frozen=True)
+class HotParams:
+    """Thresholds and windows (documented defaults; the regulation sets none)."""
+
+    join_min: float = 0.5
+    best_of: int = 12  # candidates scored in full per new ticket (by term cosine)
+    exemplars: int = 3  # tickets per group a new ticket is compared with
+    growth_days: float = 7.0
+    burst_hours: float = 6.0
+    baseline_days: float = 30.0
+    burst_min: int = 3
+    burst_factor: float = 3.0
+    emerging_days: float = 7.0
+    emerging_min: int = 4
+    emerging_recent: int = 2
+    emerging_recent_hours: float = 72.0
+
+
+@dataclass(frozen=True)
+class HotTicket:
+    """What grouping needs to know about a ticket (plain values from the store)."""
+
+    number: str
+    caller_phone: str
+    text: str
+    at: dt.datetime
+    unit_id: str = ""
+    confidential: bool = False
+
+
+@dataclass
+class _Group:
+    id: int
+    numbers: list[str] = field(default_factory=list)
+    times: list[dt.datetime] = field(default_factory=list)  # of the tickets, in arrival order
+    callers: list[str] = field(default_factory=list)  # caller of each ticket
+    newcomers: list[dt.datetime] = field(default_factory=list)  # first ticket of each caller
+    seen: set[str] = field(default_factory=set)
+    summary: str = ""
+    places: tuple[str, ...] = ()
+    matter: str = ""
+    last_sudden: dt.datetime | None = None
+    emerged: bool = False
+    exemplars: int = 0  # tickets of the group in the duplicate index
+
+
+def _other_place(a: Reading, b: Reading) -> bool:
+    """Both name places of a kind (estate, road, school, company …) and none the same."""
+    kinds_a = {p.kind for p in a.places if p.kind != "village"}
+    kinds_b = {p.kind for p in b.places if p.kind != "village"}
+    return bool(kinds_a & kinds_b)
+
+
+def summary_of(text: str) -> str:
+    """A short line of the caller's words (courtesy removed), for a list."""
+    core = strip_courtesy(text.strip()) or text.strip()
+    line = " ".join(core.split())
+    return line[:SUMMARY_CHARS] + ("…" if len(line) > SUMMARY_CHARS else "")
+
+
+def heat(callers: int, tickets: int, growth: int, span: dt.timedelta) -> float:
+    """The heat of a group (see the module docstring)."""
+    days = max(0.0, span.total_seconds() / 86_400)
+    return round(callers + 0.5 * (tickets - callers) + 2.0 * growth + 0.5 * math.log2(1 + days), 3)
+
+
+class HotTracker:
+    """Groups tickets by matter and place as they arrive, and raises sudden and emerging
+    alerts. Feed it with ``add`` in time order."""
+
+    def __init__(self, params: HotParams | None = None, catalogue: Catalogue | None = None) -> None:
+        self.params = params or HotParams()
+        self.catalogue = catalogue
+        self._index = DuplicateIndex(catalogue=catalogue)
+        self._groups: list[_Group] = []
+        self._group_of: dict[str, int] = {}
+        self._unit_of: dict[str, str] = {}
+        self.alerts: list[HotAlertView] = []
+        self.last_at: dt.datetime | None = None
+
+    def __len__(self) -> int:
+        return len(self._group_of)
+
+    def __contains__(self, number: object) -> bool:
+        return number in self._group_of
+
+    def group_of(self, number: str) -> int | None:
+        return self._group_of.get(number)
+
+    def set_unit(self, number: str, unit_id: str) -> None:
+        """A ticket was dispatched or moved to another unit (scope of a unit clerk)."""
+        if number in self._group_of:
+            self._unit_of[number] = unit_id
+
+    # ------------------------------------------------------------------ intake
+    def add(self, ticket: HotTicket) -> list[HotAlertView]:
+        """Put a new ticket in its group; the alerts its arrival raises (also kept in
+        ``alerts``). A ticket already seen changes nothing."""
+        if ticket.number in self._group_of:
+            return []
+        caller = normalize_phone(ticket.caller_phone) or f"#{ticket.number}"
+        reading = read(ticket.text, self.catalogue)
+        matched: list[int] = []
+        for score, i, shared in self._index.scored(
+            ticket.text, ticket.caller_phone, k=1, best_of=self.params.best_of
+        ):
+            if score < self.params.join_min:
+                break
+            if not shared and _other_place(reading, self._index.reading_of(i)):
+                continue  # the same trouble at another estate, road, shop: another matter
+            found = self._group_of.get(self._index.number_of(i))
+            if found is not None and found not in matched:
+                matched.append(found)
+        gid: int | None = matched[0] if matched else None
+        for other in matched[1:]:  # the ticket bridges groups of one matter: they become one
+            self._merge(gid, other)  # type: ignore[arg-type]
+        if gid is None:
+            gid = len(self._groups)
+            self._groups.append(
+                _Group(
+                    id=gid,
+                    summary="（保密件）" if ticket.confidential else summary_of(ticket.text),
+                    places=tuple(p.name for p in reading.places[:3]),
+                    matter=reading.matter,
+                )
+            )
+        group = self._groups[gid]
+        if group.summary == "（保密件）" and not ticket.confidential:
+            group.summary = summary_of(ticket.text)
+        if group.exemplars < self.params.exemplars:
+            group.exemplars += 1
+            self._index.add(
+                TicketRecord(
+                    ticket.number, ticket.caller_phone, ticket.text, "accepted", ticket.at,
+                    ticket.unit_id,
+                )
+            )  # fmt: skip
+        self._group_of[ticket.number] = gid
+        self._unit_of[ticket.number] = ticket.unit_id
+        group.numbers.append(ticket.number)
+        group.times.append(ticket.at)
+        group.callers.append(caller)
+        if caller not in group.seen:
+            group.seen.add(caller)
+            bisect.insort(group.newcomers, ticket.at)
+        if self.last_at is None or ticket.at > self.last_at:
+            self.last_at = ticket.at
+        raised = self._check(group, ticket)
+        self.alerts.extend(raised)
+        return raised
+
+    def _merge(self, into: int, other: int) -> None:
+        """Fold group ``other`` into ``into`` (its tickets keep their times and callers)."""
+        a, b = self._groups[into], self._groups[other]
+        if b.times and (not a.times or b.times[0] < a.times[0]):
+            a.summary, a.places, a.matter = b.summary, b.places, b.matter
+        rows = sorted(
+            zip(a.times + b.times, a.numbers + b.numbers, a.callers + b.callers, strict=True)
+        )
+        a.times = [t for t, _, _ in rows]
+        a.numbers = [n for _, n, _ in rows]
+        a.callers = [c for _, _, c in rows]
+        first: dict[str, dt.datetime] = {}
+        for t, _, c in rows:
+            first.setdefault(c, t)
+        a.seen = set(first)
+        a.newcomers = sorted(first.values())
+        a.exemplars += b.exemplars
+        for n in b.numbers:
+            self._group_of[n] = into
+        b.numbers, b.times, b.callers, b.newcomers, b.seen = [], [], [], [], set()
+
+    def _check(self, group: _Group, ticket: HotTicket) -> list[HotAlertView]:
+        p = self.params
+        at = ticket.at
+        out: list[HotAlertView] = []
+        window = dt.timedelta(hours=p.burst_hours)
+        new = group.newcomers
+        k = bisect.bisect_right(new, at) - bisect.bisect_left(new, at - window)
+        base_from = at - window - dt.timedelta(days=p.baseline_days)
+        b = bisect.bisect_left(new, at - window) - bisect.bisect_left(new, base_from)
+        expected = b * window / dt.timedelta(days=p.baseline_days)
+        quiet = group.last_sudden is None or at - group.last_sudden >= window
+        if k >= p.burst_min and k >= p.burst_factor * expected + 1 and quiet:
+            group.last_sudden = at
+            out.append(
+                self._alert(
+                    SUDDEN, group, at,
+                    f"{p.burst_hours:g} 小时内 {k} 位新来电人反映同一事项"
+                    f"（此前 {p.baseline_days:g} 天平均每 {p.burst_hours:g} 小时 {expected:.1f} 位）",
+                    since=at - window,
+                )
+            )  # fmt: skip
+        elif group.last_sudden is not None and at - group.last_sudden < window:
+            group.last_sudden = at  # the burst goes on: quiet is counted from its last call
+        if not group.emerged and at - group.times[0] <= dt.timedelta(days=p.emerging_days):
+            recent = bisect.bisect_right(new, at) - bisect.bisect_left(
+                new, at - dt.timedelta(hours=p.emerging_recent_hours)
+            )
+            if len(group.seen) >= p.emerging_min and recent >= p.emerging_recent:
+                group.emerged = True
+                out.append(
+                    self._alert(
+                        EMERGING, group, at,
+                        f"新事项 {(at - group.times[0]).days} 天内 {len(group.seen)} 位来电人，"
+                        f"近 {p.emerging_recent_hours:g} 小时新增 {recent} 位",
+                        since=group.times[0],
+                    )
+                )  # fmt: skip
+        return out
+
+    def _alert(
+        self, kind: str, group: _Group, at: dt.datetime, reason: str, since: dt.datetime
+    ) -> HotAlertView:
+        numbers = tuple(n for n, t in zip(group.numbers, group.times, strict=True) if t >= since)
+        return HotAlertView(
+            kind=kind,
+            label=KIND_LABELS[kind],
+            group_id=group.id,
+            at=at,
+            callers=len(group.seen),
+            numbers=numbers,
+            summary=group.summary,
+            places=group.places,
+            reason=reason,
+        )
+
+    # ------------------------------------------------------------------ reading
+    def groups(
+        self,
+        now: dt.datetime | None = None,
+        limit: int = 20,
+        min_callers: int = 2,
+        unit_id: str | None = None,
+    ) -> list[HotGroupView]:
+        """Groups ranked by heat at ``now`` (latest ticket by default), hottest first; with
+        ``unit_id`` only that unit's tickets count (a unit clerk's scope)."""
+        moment = now or self.last_at or dt.datetime.now(dt.UTC)
+        growth_from = moment - dt.timedelta(days=self.params.growth_days)
+        keep: Callable[[str], bool] = (
+            (lambda n: self._unit_of.get(n) == unit_id) if unit_id is not None else (lambda n: True)
+        )
+        out: list[HotGroupView] = []
+        for g in self._groups:
+            rows = [
+                (n, t, c)
+                for n, t, c in zip(g.numbers, g.times, g.callers, strict=True)
+                if t <= moment and keep(n)
+            ]
+            if not rows:
+                continue
+            first_of: dict[str, dt.datetime] = {}
+            for _, t, c in rows:
+                if c not in first_of or t < first_of[c]:
+                    first_of[c] = t
+            callers = len(first_of)
+            if callers < min_callers:
+                continue
+            first = min(t for _, t, _ in rows)
+            last = max(t for _, t, _ in rows)
+            growth = sum(1 for t in first_of.values() if t >= growth_from)
+            units = sorted({self._unit_of.get(n, "") for n, _, _ in rows} - {""})
+            out.append(
+                HotGroupView(
+                    group_id=g.id,
+                    heat=heat(callers, len(rows), growth, last - first),
+                    callers=callers,
+                    tickets=len(rows),
+                    repeats=len(rows) - callers,
+                    growth=growth,
+                    first_at=first,
+                    last_at=last,
+                    summary=g.summary,
+                    places=g.places,
+                    matter=g.matter,
+                    numbers=tuple(n for n, _, _ in rows),
+                    units=tuple(units),
+                )
+            )
+        out.sort(key=lambda v: (-v.heat, -v.callers, v.group_id))
+        return out[:limit]
+
+    def recent_alerts(self, since: dt.datetime, unit_id: str | None = None) -> list[HotAlertView]:
+        """Alerts raised at or after ``since``, newest first; with ``unit_id`` only those
+        naming that unit's tickets, and only those tickets."""
+        out = []
+        for a in reversed(self.alerts):
+            if a.at < since:
+                break
+            if unit_id is not None:
+                mine = tuple(n for n in a.numbers if self._unit_of.get(n) == unit_id)
+                if not mine:
+                    continue
+                a = HotAlertView(
+                    a.kind, a.label, a.group_id, a.at, len(mine), mine, a.summary, a.places,
+                    a.reason,
+                )  # fmt: skip
+            out.append(a)
+        return out
+
+
+def replay(
+    tickets: Iterable[HotTicket],
+    params: HotParams | None = None,
+    catalogue: Catalogue | None = None,
+) -> HotTracker:
+    """A full recompute: every ticket through a fresh tracker, in time order."""
+    tracker = HotTracker(params, catalogue)
+    for t in sorted(tickets, key=lambda t: (t.at, t.number)):
+        tracker.add(t)
+    return tracker

@@ -1,0 +1,83 @@
+"""Hot and sudden matters over HTTP (R-ANALYTICS): GET /api/v1/analytics/hot and /alerts, scoped
+as the console is — the manager and supervisors see every unit's tickets, a unit clerk its own
+unit's only, other seats 403 naming R-SECURITY; a bad limit is 422 naming the field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from console.services.remote import RemoteBackend
+from tests.api.conftest import Api, start_api
+from tests.contract.harness import intake
+from tests.services.test_hot import BACKGROUND, NOISE
+
+API = "/api/v1"
+
+
+@pytest.fixture(scope="module")
+def hot_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Api, list[str]]]:
+    """A server whose store holds 60 other matters and four calls on one (two units)."""
+    folder = tmp_path_factory.mktemp("hot")
+    for api in start_api(f"sqlite:///{folder / 'hotline.db'}", folder):
+        operator = RemoteBackend(api.url, api.tokens["operator"])
+        for i, text in enumerate(BACKGROUND[:60]):
+            operator.accept(intake(text=text, caller_phone=f"1390000{i:04d}"), unit_id="hn-scjgj")
+        numbers = [
+            operator.accept(
+                intake(text=NOISE[i], caller_phone=f"1370000{i:04d}"),
+                unit_id="hn-rst" if i in (0, 3) else "hn-zjt",
+            )
+            for i in range(4)
+        ]
+        yield api, numbers
+
+
+def get(api: Api, seat: str, path: str, **params: object) -> httpx.Response:
+    return httpx.get(f"{api.url}{API}{path}", headers=api.auth(seat), params=params, timeout=30)
+
+
+def test_r_analytics_the_manager_sees_the_whole_group_and_its_alerts(
+    hot_api: tuple[Api, list[str]],
+) -> None:
+    api, numbers = hot_api
+    r = get(api, "manager", "/analytics/hot", limit=50)
+    assert r.status_code == 200
+    [group] = [g for g in r.json() if numbers[0] in g["numbers"]]
+    assert group["numbers"] == numbers and group["callers"] == 4
+    assert group["units"] == ["hn-rst", "hn-zjt"]
+    # (the 60 other matters arrived within seconds too: some of them alert as well)
+    alerts = [
+        a for a in get(api, "supervisor", "/analytics/alerts").json() if numbers[0] in a["numbers"]
+    ]
+    assert sorted(a["kind"] for a in alerts) == ["emerging", "sudden"]
+    assert all(set(a["numbers"]) <= set(numbers) for a in alerts)
+
+
+def test_r_analytics_a_unit_clerk_sees_its_own_units_tickets_only(
+    hot_api: tuple[Api, list[str]],
+) -> None:
+    api, numbers = hot_api
+    rst = RemoteBackend(api.url, api.tokens["rst"])
+    [group] = rst.hot_matters(50)
+    assert group.numbers == (numbers[0], numbers[3]) and group.units == ("hn-rst",)
+    for a in rst.hot_alerts():
+        assert set(a.numbers) <= {numbers[0], numbers[3]}
+    sgcc = get(api, "sgcc", "/analytics/hot", limit=50).json()
+    assert sgcc == [] and get(api, "sgcc", "/analytics/alerts").json() == []
+    zjt = get(api, "zjt", "/analytics/hot", limit=50).text
+    assert numbers[1] in zjt and numbers[0] not in zjt and numbers[3] not in zjt
+
+
+def test_r_security_other_seats_are_refused_and_bad_limits_name_the_field(
+    hot_api: tuple[Api, list[str]],
+) -> None:
+    api, _ = hot_api
+    for path in ("/analytics/hot", "/analytics/alerts"):
+        r = get(api, "operator", path)
+        assert r.status_code == 403 and r.json()["rule"] == "R-SECURITY", r.text
+    for bad in (0, 501, "x"):
+        r = get(api, "manager", "/analytics/hot", limit=bad)
+        assert r.status_code == 422 and "limit" in r.text, r.text

@@ -1,0 +1,75 @@
+"""The shift lead's board lists the shift's sudden and emerging matters (R-ANALYTICS): a burst of
+new callers on one matter appears at the next refresh with a bell and a toast, the callers' words
+shown literally; other seats' boards have no alerts section."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Static
+
+from console.screens.board import BoardScreen
+from console.services.values import Role
+from tests.screens.conftest import ScreenPlatform, Toasts
+from tests.screens.test_queues import intake, settle, shown
+from tests.services.test_hot import BACKGROUND, NOISE
+
+pytestmark = pytest.mark.anyio
+
+MARKUP = "丽发新城[bold]搅拌站[/bold]噪音扰民，半夜还在作业，粉尘满天，投诉丽发新城小区附近搅拌站。"
+
+
+def calls(p: ScreenPlatform) -> None:
+    operator = p.backend(Role.OPERATOR)
+    for i, text in enumerate(BACKGROUND[:60]):
+        operator.accept(intake(text, caller_phone=f"1390000{i:04d}"), unit_id="hn-zjt")
+    p.clock.advance(dt.timedelta(days=30))
+
+
+async def test_r_analytics_a_burst_appears_on_the_shift_leads_board(
+    make_app, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    p = screen_platform
+    calls(p)
+    operator = p.backend(Role.OPERATOR)
+    for i in (0, 1):
+        operator.accept(intake(NOISE[i], caller_phone=f"1370000{i:04d}"), unit_id="hn-zjt")
+        p.clock.advance(dt.timedelta(hours=1))
+    app = make_app(Role.SHIFT_LEAD)
+    toasts = Toasts(app, monkeypatch)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        box = screen.query_one("#board-alerts", Static)
+        assert not box.display and screen.alerts == ()  # two callers: nothing yet
+        third = operator.accept(intake(MARKUP, caller_phone="13700000002"), unit_id="hn-zjt")
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert box.display and [a.kind for a in screen.alerts] == ["sudden"]
+        assert third in screen.alerts[0].numbers
+        text = shown(box)
+        assert "突发" in text and "3 人" in text
+        assert toasts.bells == 1 and "突发事项" in toasts.text()
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert toasts.bells == 1  # the same alert rings once
+
+
+async def test_r_analytics_the_callers_words_are_shown_literally(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    p = screen_platform
+    calls(p)
+    operator = p.backend(Role.OPERATOR)
+    operator.accept(intake(MARKUP, caller_phone="13700000009"), unit_id="hn-zjt")
+    for i in (1, 2):
+        operator.accept(intake(NOISE[i], caller_phone=f"1370000{i:04d}"), unit_id="hn-zjt")
+    app = make_app(Role.SHIFT_LEAD)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        assert "[bold]" in shown(screen.query_one("#board-alerts", Static))
+

@@ -1,0 +1,140 @@
+"""Hot, sudden and emerging matters (R-ANALYTICS) on hand-made tickets: grouping by matter and
+place, the heat formula, bursts against a matter's own baseline, emerging groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from console.services.analytics.hot import EMERGING, SUDDEN, HotParams, HotTicket, HotTracker, heat
+
+T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+NOISE = (
+    "投诉丽发新城小区旁边的搅拌站噪音扰民，晚上施工噪音太大，灰尘也很严重，影响休息。",
+    "投诉丽发新城小区附近搅拌站噪音扰民，夜间施工粉尘污染，请尽快处理。",
+    "反映丽发新城小区旁边搅拌站噪音扰民的问题，灰尘污染严重，居民晚上无法入睡。",
+    "投诉丽发新城小区附近的搅拌站噪音扰民，灰尘很大，严重影响生活。",
+    "丽发新城小区旁边搅拌站噪音扰民，半夜还在作业，粉尘满天。",
+    "丽发新城小区附近搅拌站噪音扰民、灰尘多，请环保部门查处。",
+)
+PLACES = (
+    "芙蓉路", "湘江世纪城", "五一广场", "梅溪湖小区", "星沙街道", "岳麓山景区", "东塘菜市场",
+    "万家丽路", "开福寺社区", "坪塘镇", "洋湖湿地公园", "高桥大市场", "天心阁", "韶山路",
+    "金星中学", "雨花亭小区", "黄花机场", "浏阳河大桥", "月湖公园", "望城区政务中心",
+)  # fmt: skip
+PROBLEMS = (
+    "路灯坏了好几天不亮", "下水道堵塞污水外溢", "垃圾长期无人清运", "违章建筑占用消防通道",
+    "占道经营严重影响通行", "红绿灯时间设置不合理", "积水严重行人无法通过", "树木倒伏压坏车辆",
+    "健身器材损坏无人维修", "停车收费不规范",
+)  # fmt: skip
+BACKGROUND = tuple(f"{p}{q}，请相关部门处理。" for p in PLACES for q in PROBLEMS)
+"""Months of other matters before the test's tickets: what a platform's index holds (the pair
+score weighs how rare shared words are, which a near-empty index cannot tell)."""
+BUS = "希望金阳巴士L827路公交车在机场大道人民东路站停靠，方便市民出行。"
+OTHER = (
+    "公司拖欠工资三个月，请求劳动监察部门协调。",
+    "幼儿园收费标准是多少，想咨询一下学位申请。",
+    "医保报销比例怎么计算，异地就医如何备案。",
+)
+
+
+def ticket(n: int, text: str, hours: float, phone: str | None = None, unit: str = "") -> HotTicket:
+    return HotTicket(
+        f"T{n:04d}", phone or f"1380000{n:04d}", text, T0 + dt.timedelta(hours=hours), unit
+    )
+
+
+def tracker_with_history(params: HotParams | None = None) -> HotTracker:
+    tracker = HotTracker(params)
+    for i, text in enumerate(BACKGROUND):
+        tracker.add(ticket(5000 + i, text, hours=-24 * 120 + 2 * i))
+    tracker.alerts.clear()
+    return tracker
+
+
+def test_r_analytics_same_matter_and_place_in_other_words_is_one_group() -> None:
+    tracker = tracker_with_history()
+    for i, text in enumerate(NOISE):
+        tracker.add(ticket(i, text, hours=24 * i))
+    for i, text in enumerate(OTHER):
+        tracker.add(ticket(100 + i, text, hours=1 + i))
+    groups = {tracker.group_of(f"T{i:04d}") for i in range(len(NOISE))}
+    assert len(groups) == 1
+    others = {tracker.group_of(f"T{100 + i:04d}") for i in range(len(OTHER))}
+    assert len(others) == len(OTHER) and not others & groups
+    [top] = [g for g in tracker.groups(limit=50) if "T0000" in g.numbers]
+    assert top.callers == len(NOISE) and "丽发新城" in top.summary
+
+
+def test_r_analytics_heat_counts_callers_repeats_growth_and_persistence() -> None:
+    """6 callers, 8 tickets (2 repeats), 3 new in the last 7 days, 15 days long:
+    6 + 0.5·2 + 2·3 + 0.5·log2(16) = 6 + 1 + 6 + 2 = 15."""
+    assert heat(6, 8, 3, dt.timedelta(days=15)) == 15.0
+    tracker = tracker_with_history()
+    # callers 0..5 at days 0, 3, 6, 9, 12, 15; callers 0 and 1 call again on day 15
+    for i, text in enumerate(NOISE):
+        tracker.add(ticket(i, text, hours=72 * i))
+    tracker.add(ticket(10, NOISE[0], hours=72 * 5, phone="13800000000"))
+    tracker.add(ticket(11, NOISE[1], hours=72 * 5, phone="13800000001"))
+    [top] = [g for g in tracker.groups(limit=50) if "T0000" in g.numbers]
+    assert (top.callers, top.tickets, top.repeats, top.growth) == (6, 8, 2, 3)
+    assert top.heat == 15.0
+
+
+def test_r_analytics_three_new_callers_within_hours_on_a_quiet_matter_is_sudden() -> None:
+    tracker = tracker_with_history(HotParams(emerging_min=99))
+    tracker.add(ticket(1, NOISE[0], hours=0))
+    assert tracker.add(ticket(2, NOISE[1], hours=1)) == []
+    raised = tracker.add(ticket(3, NOISE[2], hours=2.5))  # the third new caller in 6 h
+    assert [a.kind for a in raised] == [SUDDEN]
+    assert raised[0].numbers == ("T0001", "T0002", "T0003") and raised[0].callers == 3
+    assert [a.kind for a in tracker.add(ticket(4, NOISE[3], hours=3))] == []  # one per burst
+
+
+def test_r_analytics_the_same_callers_spread_over_days_raise_no_sudden_alert() -> None:
+    tracker = tracker_with_history(HotParams(emerging_min=99))
+    for i, text in enumerate(NOISE):
+        assert tracker.add(ticket(i, text, hours=24 * i)) == []
+
+
+def test_r_analytics_repeats_of_one_caller_are_no_burst() -> None:
+    tracker = tracker_with_history()
+    for i in range(5):
+        assert tracker.add(ticket(i, NOISE[i], hours=0.5 * i, phone="13912345678")) == []
+
+
+def test_r_analytics_a_busy_matter_needs_a_burst_against_its_own_baseline() -> None:
+    """30 callers over the last 30 days: 30 · 6 h / 30 d = 0.25 expected per 6 h, so the line is
+    max(3, 3·0.25 + 1) = 3; with 240 over 30 days it is 3·2 + 1 = 7."""
+    params = HotParams(emerging_min=999)
+    busy = tracker_with_history(params)
+    for i in range(240):  # 8 new callers a day for 30 days
+        busy.add(ticket(i, NOISE[i % len(NOISE)], hours=-24 * 30 + 3 * i))
+    busy.alerts.clear()
+    start = 1000
+    raised = []
+    for j in range(7):
+        raised += busy.add(ticket(start + j, NOISE[j % len(NOISE)], hours=12 + 0.5 * j))
+    # the regular 8 a day at 3-hour steps already put 2 new callers in each 6 h window
+    assert [a.kind for a in raised] == [SUDDEN]
+    assert raised[0].at == T0 + dt.timedelta(hours=12 + 0.5 * 6)  # the 7th in the window
+
+
+def test_r_analytics_a_new_group_that_keeps_growing_is_emerging() -> None:
+    tracker = tracker_with_history(HotParams(burst_min=99))
+    kinds = []
+    for i, text in enumerate(NOISE[:4]):
+        kinds += [a.kind for a in tracker.add(ticket(i, text, hours=30 * i))]
+    assert kinds == [EMERGING]  # 4 callers within 4 days, 2 of them in the last 72 h
+
+
+def test_r_analytics_a_unit_sees_only_its_own_tickets_of_a_group() -> None:
+    tracker = tracker_with_history()
+    for i, text in enumerate(NOISE):
+        tracker.add(ticket(i, text, hours=i, unit="hn-zjt" if i % 2 else "hn-rst"))
+    tracker.add(ticket(50, BUS, hours=1, unit="hn-jtt"))
+    [mine] = tracker.groups(unit_id="hn-rst")
+    assert mine.numbers == ("T0000", "T0002", "T0004") and mine.units == ("hn-rst",)
+    assert tracker.groups(unit_id="hn-none") == []
+    for a in tracker.recent_alerts(T0 - dt.timedelta(days=1), unit_id="hn-rst"):
+        assert set(a.numbers) <= {"T0000", "T0002", "T0004"}
