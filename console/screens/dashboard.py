@@ -3,8 +3,8 @@
 One line per handling unit: its five KPIs of the period (R-UNIT-KPI), the trend of the last
 four quarters, and the score and grade of the period's evaluation (R-GRADES) where the seat may
 read it. The side pane says why: the selected unit's figures with their numerators and
-denominators, and (Enter) the tickets that cost it its points. The hot and sudden matters
-(R-ANALYTICS) sit beside them.
+denominators, and (Enter) the tickets that cost it its points. The hottest matters and the
+sudden and emerging ones (R-ANALYTICS) sit below it.
 
 Keys: [ and ] change the quarter, Y shows the whole year; the manager computes the draft (C),
 publishes it (P) and writes the workbook the units and the manager's office exchange (X).
@@ -28,7 +28,14 @@ from textual.widgets import DataTable, Static
 from console.errors import HotlineError
 from console.services.clock import SHANGHAI
 from console.services.values import Role
-from console.services.views import CountedTicket, EvaluationView, KpiReport, UnitKpis
+from console.services.views import (
+    CountedTicket,
+    EvaluationView,
+    HotAlertView,
+    HotGroupView,
+    KpiReport,
+    UnitKpis,
+)
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import ConfirmDialog, PromptDialog
 from console.widgets.footer import KeyFooter
@@ -47,6 +54,9 @@ SHORT = {
     "satisfaction_rate": "满意率",
     "kb_upkeep_rate": "知识维护",
 }
+HOT_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.SHIFT_LEAD})
+"""Seats that read every unit's hot matters (a unit clerk reads its own on the API)."""
+HOT_SHOWN = 8
 GRADE_STYLES = {"优秀": "bold green", "合格": "green", "基本合格": "yellow", "不合格": "bold red"}
 SPARK = "▁▂▃▄▅▆▇█"
 TREND_QUARTERS = 4
@@ -143,6 +153,9 @@ class DashboardScreen(Screen[None]):
                 with Vertical(id="dashboard-why-pane", classes="pane") as why_pane:
                     why_pane.border_title = "为什么（Enter 扣分工单）"
                     yield Static("", id="dashboard-why", markup=False)
+                with Vertical(id="dashboard-hot-pane", classes="pane") as hot_pane:
+                    hot_pane.border_title = "热点与突发（近90天，R-ANALYTICS）"
+                    yield Static(Text("载入中…", style="dim"), id="dashboard-hot", markup=False)
         yield Static(Text("载入中…", style="dim"), id="dashboard-status", markup=False)
         yield KeyFooter()
 
@@ -173,7 +186,44 @@ class DashboardScreen(Screen[None]):
             self.app.call_from_thread(self._failed, err)
             return
         self.app.call_from_thread(self._show, period, report, evaluation)
+        self.load_hot()
         self.load_trend(period)
+
+    @work(thread=True, exclusive=True, group="dashboard-hot", exit_on_error=False)
+    def load_hot(self) -> None:
+        """The hottest matters and the sudden and emerging ones (the first look of a process
+        replays the last 90 days: its own worker, after the table)."""
+        if self.backend.actor.role not in HOT_READERS:
+            return
+        try:
+            groups = list(self.backend.hot_matters(HOT_SHOWN))
+            alerts = list(self.backend.hot_alerts())
+        except HotlineError as err:
+            self.app.call_from_thread(self._show_hot_failed, err)
+            return
+        self.app.call_from_thread(self._show_hot, groups, alerts)
+
+    def _show_hot_failed(self, err: HotlineError) -> None:
+        if self.is_mounted:
+            self.query_one("#dashboard-hot", Static).update(Text(str(err), style="red"))
+
+    def _show_hot(self, groups: list[HotGroupView], alerts: list[HotAlertView]) -> None:
+        if not self.is_mounted:
+            return
+        text = Text()
+        for a in alerts[:4]:
+            text.append(f"{a.label} ", style="bold red" if a.kind == "sudden" else "bold yellow")
+            text.append(f"{a.callers} 人  ", style="bold")
+            text.append_text(literal(one_line(a.summary, 26)))
+            text.append("\n")
+        if not groups:
+            text.append("没有两位以上来电人反映的同一事项", style="dim")
+        for g in groups:
+            text.append(f"{g.heat:5.1f} ", style="bold")
+            text.append(f"{g.callers} 人 ", style="cyan")
+            text.append_text(literal(one_line(g.summary, 28)))
+            text.append("\n")
+        self.query_one("#dashboard-hot", Static).update(text)
 
     @work(thread=True, exclusive=True, group="dashboard-trend", exit_on_error=False)
     def load_trend(self, period: str) -> None:

@@ -125,6 +125,9 @@ async def test_r_grades_shift_lead_reads_kpis_without_grade_keys(
         assert "c" not in keys and "p" not in keys
         assert row_of(screen, "hn-rst")[4] == "100.0%"
         assert screen.evaluation is None
+        hot = screen.query_one("#dashboard-hot", Static)
+        await wait_for(pilot, lambda: "载入中" not in str(hot.render()), what="hot matters")
+        assert "人" in str(hot.render()) or "没有两位以上来电人" in str(hot.render())
 
 
 async def test_r_grades_a_unit_clerk_has_no_dashboard(
