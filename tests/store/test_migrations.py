@@ -52,7 +52,12 @@ AFTER_0010 = {
     "articles": ("version", "verified_by", "verified_at"),
 }  # fmt: skip
 TABLES_AFTER_0010 = ("duty_offices", "ticket_merges", "article_revisions")
-INDEXES_AFTER_0010 = ("ix_events_action_at", "ix_clocks_key_due")
+INDEXES_AFTER_0010 = (
+    "ix_events_action_at",
+    "ix_events_ticket_action",
+    "ix_clocks_key_due",
+    "ix_clocks_ticket_key",
+)
 
 
 def test_r_archive_an_embedded_database_with_tickets_upgrades_and_its_trail_verifies(
