@@ -376,7 +376,18 @@ class ClockRow(Base):
 
     __table_args__ = (
         Index("ix_clocks_running_due", "running", "due_at"),
-        Index("ix_clocks_key_due", "key", "due_at"),  # a period's sign deadlines (KPIs)
+        # the KPIs (R-UNIT-KPI, migration 0017): a period's sign deadlines, a round's limit
+        Index(
+            "ix_clocks_key_due",
+            "key",
+            "due_at",
+        ),
+        Index(
+            "ix_clocks_ticket_key",
+            "ticket_id",
+            "key",
+            postgresql_include=["met_at", "due_at", "started_at", "supervision_id"],
+        ),
         # running obligation clocks only (~1 % of all clocks): by due moment for due_soon and
         # overdue, by ticket for a ticket's next deadline (queue order)
         Index("ix_queue_clocks_due", "due_at", "ticket_id", postgresql_where=_RUNNING_OBLIGATION),
@@ -401,7 +412,16 @@ class EventRow(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     # a period's call-backs, approvals and redos, for the KPIs (R-UNIT-KPI)
-    __table_args__ = (Index("ix_events_action_at", "action", "at", "ticket_id"),)
+    __table_args__ = (
+        Index("ix_events_action_at", "action", "at", postgresql_include=["ticket_id", "details"]),
+        Index(
+            "ix_events_ticket_action",
+            "ticket_id",
+            "action",
+            "id",
+            postgresql_include=["at", "unit_id"],
+        ),
+    )
 
 
 class SupervisionRow(Base):

@@ -84,6 +84,7 @@ NAMED: dict[str, Any] = {
     "days": 3,
     "text": "公司拖欠工资三个月，请求协调。",
     "query": "拖欠工资",
+    "period": "2026Q4",
     "phone": "13812341234",
     "target_line": "长沙12345",
     "contact_date": "2026-11-25",

@@ -59,7 +59,13 @@ TABLES_AFTER_0010 = (
     "evaluation_grades",
     "evaluations",
 )
-INDEXES_AFTER_0010 = ("ix_tickets_subcentre_line", "ix_events_action_at", "ix_clocks_key_due")
+INDEXES_AFTER_0010 = (
+    "ix_tickets_subcentre_line",
+    "ix_events_action_at",
+    "ix_events_ticket_action",
+    "ix_clocks_key_due",
+    "ix_clocks_ticket_key",
+)
 
 
 def test_r_archive_an_embedded_database_with_tickets_upgrades_and_its_trail_verifies(
