@@ -138,3 +138,33 @@ def test_r_analytics_a_unit_sees_only_its_own_tickets_of_a_group() -> None:
     assert tracker.groups(unit_id="hn-none") == []
     for a in tracker.recent_alerts(T0 - dt.timedelta(days=1), unit_id="hn-rst"):
         assert set(a.numbers) <= {"T0000", "T0002", "T0004"}
+
+
+WATER = (
+    "天心区书院路金色家园小区从早上开始停水，没有任何通知。",
+    "金色家园小区停水了，什么时候来水？",
+    "书院路金色家园小区停水一上午了，老人孩子没水用。",
+    "金色家园停水，物业说不知道原因，请尽快恢复供水。",
+)
+
+
+def test_r_analytics_one_estate_and_one_trouble_in_few_shared_words_is_one_sudden_matter() -> None:
+    """Four callers in two hours about 金色家园 having no water, each in their own words (their
+    duplicate scores are near 0): one group, and a sudden alert; the same trouble at another
+    estate, and a general word (投诉) at the same estate, stay apart."""
+    tracker = tracker_with_history()
+    for i, text in enumerate(WATER):
+        tracker.add(ticket(200 + i, text, hours=0.5 * i))
+    group = {tracker.group_of(f"T{200 + i:04d}") for i in range(len(WATER))}
+    assert len(group) == 1
+    assert any(a.kind == SUDDEN for a in tracker.alerts)
+    tracker.add(ticket(300, "银色家园小区停水两天了", hours=3))
+    tracker.add(ticket(301, "投诉金色家园小区物业乱收停车费", hours=3.5))
+    assert tracker.group_of("T0300") not in group and tracker.group_of("T0301") not in group
+
+
+def test_r_analytics_a_place_and_trouble_a_month_old_starts_a_new_matter() -> None:
+    tracker = tracker_with_history()
+    tracker.add(ticket(400, WATER[0], hours=0))
+    tracker.add(ticket(401, WATER[3], hours=24 * 40))
+    assert tracker.group_of("T0400") != tracker.group_of("T0401")

@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord, normalize_phone
-from console.services.knowledge.reading import Reading, read, strip_courtesy
+from console.services.knowledge.reading import Reading, place_key, read, strip_courtesy
 from console.services.views import HotAlertView, HotGroupView
 
 if TYPE_CHECKING:
@@ -63,6 +63,11 @@ SUDDEN = "sudden"
 EMERGING = "emerging"
 KIND_LABELS = {SUDDEN: "突发", EMERGING: "苗头"}
 SUMMARY_CHARS = 40
+GENERIC_TROUBLES = frozenset(
+    {"投诉", "举报", "违法", "违规", "非法", "办理", "建设", "修建", "规划", "调整", "改造",
+     "变更", "审批", "危险", "隐患", "安全隐患", "坏了", "堵"}
+)  # fmt: skip
+"""Trouble words too general to say that two requests at one place are one matter."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class HotParams:
     emerging_min: int = 4
     emerging_recent: int = 2
     emerging_recent_hours: float = 72.0
+    place_matter_days: float = 30.0  # the same place and trouble within this …
+    place_join_min: float = 0.0  # … and among the closest in words: one matter in other words
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,14 @@ def _other_place(a: Reading, b: Reading) -> bool:
     return bool(kinds_a & kinds_b)
 
 
+def _place_trouble_keys(reading: Reading) -> list[tuple[str, str]]:
+    """The (place, trouble) pairs a request names: a named estate, road, school, shop or site
+    (not a village or community: too wide) with a trouble word such as 停水, 噪音, 漏水."""
+    places = [place_key(p) for p in reading.places if p.kind != "village"]
+    troubles = [t for t in reading.problems if t not in GENERIC_TROUBLES][:3]
+    return [(p, t) for p in places for t in troubles]
+
+
 def summary_of(text: str) -> str:
     """A short line of the caller's words (courtesy removed), for a list."""
     core = strip_courtesy(text.strip()) or text.strip()
@@ -142,6 +157,9 @@ class HotTracker:
         self._groups: list[_Group] = []
         self._group_of: dict[str, int] = {}
         self._unit_of: dict[str, str] = {}
+        # (place, trouble) → the group that last had a ticket on it: 金色家园 + 停水 however
+        # the callers word it (their words may share too little for the duplicate score)
+        self._by_place_trouble: dict[tuple[str, str], int] = {}
         self.alerts: list[HotAlertView] = []
         self.last_at: dt.datetime | None = None
 
@@ -168,9 +186,10 @@ class HotTracker:
         caller = normalize_phone(ticket.caller_phone) or f"#{ticket.number}"
         reading = read(ticket.text, self.catalogue)
         matched: list[int] = []
-        for score, i, shared in self._index.scored(
+        candidates = self._index.scored(
             ticket.text, ticket.caller_phone, k=1, best_of=self.params.best_of
-        ):
+        )
+        for score, i, shared in candidates:
             if score < self.params.join_min:
                 break
             if not shared and _other_place(reading, self._index.reading_of(i)):
@@ -178,6 +197,25 @@ class HotTracker:
             found = self._group_of.get(self._index.number_of(i))
             if found is not None and found not in matched:
                 matched.append(found)
+        keys = _place_trouble_keys(reading)
+        if not matched and keys:
+            # words that share too little for the score, about the same place and trouble:
+            # one matter when a group with that place and trouble is recent and among the
+            # closest in words (金色家园停水 / 金色家园小区从早上开始停水)
+            window = dt.timedelta(days=self.params.place_matter_days)
+            keyed = set()
+            for key in keys:
+                found = self._by_place_trouble.get(key)
+                times = self._groups[found].times if found is not None else []
+                if found is not None and times and ticket.at - times[-1] <= window:
+                    keyed.add(found)
+            for score, i, _shared in candidates:
+                if score <= self.params.place_join_min:
+                    break
+                found = self._group_of.get(self._index.number_of(i))
+                if found in keyed:
+                    matched.append(found)  # type: ignore[arg-type]
+                    break
         gid: int | None = matched[0] if matched else None
         for other in matched[1:]:  # the ticket bridges groups of one matter: they become one
             self._merge(gid, other)  # type: ignore[arg-type]
@@ -204,6 +242,8 @@ class HotTracker:
             )  # fmt: skip
         self._group_of[ticket.number] = gid
         self._unit_of[ticket.number] = ticket.unit_id
+        for key in keys:
+            self._by_place_trouble[key] = gid
         group.numbers.append(ticket.number)
         group.times.append(ticket.at)
         group.callers.append(caller)
@@ -235,6 +275,9 @@ class HotTracker:
         a.exemplars += b.exemplars
         for n in b.numbers:
             self._group_of[n] = into
+        for key, group_id in list(self._by_place_trouble.items()):
+            if group_id == other:
+                self._by_place_trouble[key] = into
         b.numbers, b.times, b.callers, b.newcomers, b.seen = [], [], [], [], set()
 
     def _check(self, group: _Group, ticket: HotTicket) -> list[HotAlertView]:

@@ -84,7 +84,7 @@ _ROAD_IN_NAME = re.compile(r"^(.{2,8}?(?:大道|路|街))(.{2,}(?:" + "|".join(
 _BUS_LINE = re.compile(r"(?:公交)?(?:[a-z]?\d{1,3})(?:路|号线)(?:公交|公交车|线路|车)?")
 # Where a name cannot begin: after these characters and words.
 _NAME_STOP = re.compile(
-    r".*(?:的|在|住|是|于|了|和|与|及|对|把|被|从|向|到|给|我|们|家|位|个|这|那|该|有|让|"
+    r".*(?:的|在|住|是|于|了|和|与|及|对|把|被|从|向|到|给|我|们|家(?!园)|位|个|这|那|该|有|让|"
     r"请|为|因|将|已|由|近|旁|边|前|后|里|内|外|各|某|附|反映|反馈|投诉|举报|关于|咨询|"
     r"楼下|门口|对面|旁边|附近|期间|以来|目前|现在|今年|去年|\d+[年月日号])"
 )
@@ -174,6 +174,8 @@ def find_places(text: str) -> tuple[Place, ...]:
             split = _ROAD_IN_NAME.match(name)
             names = [split.group(1), split.group(2)] if split else [name]
             for n in names:
+                if n.endswith("小区") and _KIND_OF.get(place_word(n[:-2])) == "estate":
+                    n = n[:-2]  # 金色家园小区 is 金色家园: one estate however it is named
                 word = next((w for w in _WORDS if n.endswith(w)), "")
                 if (
                     len(n) < len(word) + 2

@@ -1,0 +1,33 @@
+"""Reading a caller's words: the named places (estate, road, line) that search, routing,
+duplicates and hot matters compare."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.services.knowledge.reading import Place, find_places, same_place
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # 家 ends a name only where it is not part of the place word 家园
+        ("天心区书院路金色家园小区从早上开始停水", [("road", "书院路"), ("estate", "金色家园")]),
+        ("金色家园停水，物业说不知道原因", [("estate", "金色家园")]),
+        ("幸福家园二期门口堆满垃圾", [("estate", "幸福家园")]),
+        ("我家小区停水", []),
+        ("我住在长沙市天心区金色家园小区", [("estate", "金色家园")]),
+        # 小区 after an estate's own word names the same estate
+        ("王府花园小区停水", [("estate", "王府花园")]),
+        ("某某小区停水", []),
+    ],
+)
+def test_the_places_a_caller_names(text: str, places: list[tuple[str, str]]) -> None:
+    assert [(p.kind, p.name) for p in find_places(text)] == places
+
+
+def test_one_estate_named_with_and_without_xiaoqu_is_the_same_place() -> None:
+    [a] = [p for p in find_places("金色家园小区停水了") if p.kind == "estate"]
+    [b] = [p for p in find_places("金色家园停水，请尽快恢复") if p.kind == "estate"]
+    assert same_place(a, b)
+    assert not same_place(a, Place("estate", "银色家园"))
