@@ -147,7 +147,6 @@ class DashboardScreen(Screen[None]):
                 table: DataTable[Text] = DataTable(
                     id="dashboard-units", cursor_type="row", zebra_stripes=True
                 )
-                table.add_columns("单位", "得分", "等次", *SHORT.values(), "趋势")
                 yield table
             with Vertical(id="dashboard-side"):
                 with Vertical(id="dashboard-why-pane", classes="pane") as why_pane:
@@ -160,6 +159,9 @@ class DashboardScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        table = self.query_one("#dashboard-units", DataTable)
+        grades = ("得分", "等次") if self.role in GRADE_READERS else ()
+        table.add_columns("单位", *grades, *SHORT.values(), "趋势")
         if not self.period:
             self.period = quarter_of(self.backend.now().astimezone(SHANGHAI).date())
         self.query_one("#dashboard-units", DataTable).focus()
@@ -214,14 +216,14 @@ class DashboardScreen(Screen[None]):
         for a in alerts[:4]:
             text.append(f"{a.label} ", style="bold red" if a.kind == "sudden" else "bold yellow")
             text.append(f"{a.callers} 人  ", style="bold")
-            text.append_text(literal(one_line(a.summary, 26)))
+            text.append_text(literal(one_line(a.summary, 15)))
             text.append("\n")
         if not groups:
             text.append("没有两位以上来电人反映的同一事项", style="dim")
         for g in groups:
             text.append(f"{g.heat:5.1f} ", style="bold")
             text.append(f"{g.callers} 人 ", style="cyan")
-            text.append_text(literal(one_line(g.summary, 28)))
+            text.append_text(literal(one_line(g.summary, 15)))
             text.append("\n")
         self.query_one("#dashboard-hot", Static).update(text)
 
@@ -272,7 +274,9 @@ class DashboardScreen(Screen[None]):
         for unit in self.ranked(report):
             cells = [literal(one_line(unit.unit_name, 12))]
             grade = grades.get(unit.unit_id)
-            if grade is None:
+            if self.role not in GRADE_READERS:
+                pass  # no grade columns for this seat
+            elif grade is None:
                 cells += [Text("—", style="dim"), Text("—", style="dim")]
             else:
                 score = "—" if grade.score is None else f"{grade.score:.1f}"

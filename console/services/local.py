@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -462,7 +463,7 @@ class LocalBackend:
         self._evaluator("计算考核评价")
         when = grades.parse_period(period)
         policy = grades.load_policy(self.grades_file, tuple(kpi.BY_ID))
-        report = kpi.unit_kpis(self.store, when)
+        report = kpi.unit_kpis(self.store, replace(when, as_of=self.now()))
         figures = {
             u.unit_id: {f.indicator: Figure(f.numerator, f.denominator) for f in u.figures}
             for u in report.units
@@ -709,12 +710,12 @@ class LocalBackend:
 
     # ---- evaluation (R-UNIT-KPI)
     def unit_kpis(self, period: str, unit: str | None = None) -> KpiReport:
-        parsed = kpi.parse_period(period)
+        parsed = replace(kpi.parse_period(period), as_of=self.now())
         unit = self._kpi_scope(unit)
         return kpi.unit_kpis(self.store, parsed, unit)
 
     def kpi_tickets(self, period: str, unit: str, indicator: str) -> Sequence[CountedTicket]:
-        parsed = kpi.parse_period(period)
+        parsed = replace(kpi.parse_period(period), as_of=self.now())
         scoped = self._kpi_scope(unit)
         assert scoped is not None
         return kpi.drill_down(self.store, parsed, scoped, indicator)

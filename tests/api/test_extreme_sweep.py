@@ -99,7 +99,6 @@ NAMED: dict[str, Any] = {
     "handling": "已联系用人单位，督促其于本月底前结清所欠工资，诉求人表示认可。",
     "reason": "测试理由",
     "code": "12333",  # a sub-centre's line (the sweep's store makes hn-rst the 12333 sub-centre)
-    "period": "2026Q4",
     "unit": "hn-rst",
     "indicator": "on_time_rate",
 }

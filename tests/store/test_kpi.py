@@ -77,6 +77,23 @@ def test_r_unit_kpi_response_rate_counts_signs_and_returns_within_the_sign_limit
     assert unit_kpis(p.store, NOV, "hn-rst").units[0].figure("response_rate").rate == 0.5
 
 
+def test_r_unit_kpi_response_rate_waits_for_a_deadline_still_ahead(platform: Platform) -> None:
+    """On 11-25 10:00 (the quarter not over): A signed, B not yet — its limit (11-26 24:00) is
+    still ahead, so 人社厅 is 1/1, not 1/2; once the limit has passed unsigned, 1/2. The same
+    through the backend the console and the API use (its clock is the platform's)."""
+    p = platform
+    a, b = (dispatched(p, phone=f"1381234100{i}") for i in range(2))
+    p.rst.sign(a)
+    p.advance(hours=1)
+    report = p.manager.unit_kpis("2026Q4", "hn-rst")
+    assert report.units[0].figure("response_rate").numerator == 1
+    assert report.units[0].figure("response_rate").denominator == 1
+    move_to(p, "2026-11-27 09:00")
+    report = p.manager.unit_kpis("2026Q4", "hn-rst")
+    assert (report.units[0].figure("response_rate").denominator, b) == (2, b)
+    assert [t.number for t in p.manager.kpi_tickets("2026Q4", "hn-rst", "response_rate")] == [b]
+
+
 def test_r_unit_kpi_on_time_rate_counts_approved_completions_against_the_round_limit(
     platform: Platform,
 ) -> None:

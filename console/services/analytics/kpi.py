@@ -61,6 +61,9 @@ class Period:
     label: str
     start: dt.date
     end: dt.date
+    as_of: dt.datetime | None = None
+    """The platform's now for a period not over yet: a deadline still ahead counts only once
+    it is met (a dispatch signed tomorrow morning is not yet a miss)."""
 
     @property
     def start_at(self) -> dt.datetime:
@@ -160,8 +163,16 @@ def _response_items(period: Period) -> Select[tuple[str | None, int, int, dt.dat
             ClockRow.supervision_id.is_(None),
             _in(ClockRow.due_at, period),
             _not_merged(ClockRow.ticket_id, period),
+            *_decided(ClockRow, period),
         )
     )
+
+
+def _decided(clock: type[ClockRow], period: Period) -> tuple[ColumnElement[bool], ...]:
+    """A deadline counts once it is met or past (``as_of``): not while it is still ahead."""
+    if period.as_of is None or period.as_of >= period.end_at:
+        return ()
+    return (or_(clock.met_at.is_not(None), clock.due_at <= period.as_of),)
 
 
 def _on_time_items(period: Period) -> Select[tuple[str | None, int, int, dt.datetime, str]]:
