@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord, normalize_phone
-from console.services.knowledge.reading import Reading, place_key, read, strip_courtesy
+from console.services.knowledge.reading import Reading, read, strip_courtesy
 from console.services.views import HotAlertView, HotGroupView
 
 if TYPE_CHECKING:
@@ -68,6 +68,7 @@ GENERIC_TROUBLES = frozenset(
      "变更", "审批", "危险", "隐患", "安全隐患", "坏了", "堵"}
 )  # fmt: skip
 """Trouble words too general to say that two requests at one place are one matter."""
+PLACE_TROUBLE_KINDS = frozenset({"estate", "school"})
 
 
 @dataclass(frozen=True)
@@ -126,9 +127,10 @@ def _other_place(a: Reading, b: Reading) -> bool:
 
 
 def _place_trouble_keys(reading: Reading) -> list[tuple[str, str]]:
-    """The (place, trouble) pairs a request names: a named estate, road, school, shop or site
-    (not a village or community: too wide) with a trouble word such as 停水, 噪音, 漏水."""
-    places = [place_key(p) for p in reading.places if p.kind != "village"]
+    """The (place, trouble) pairs a request names: a named estate or school by its whole name
+    (roads are long, shops and sites are often named by their trade — 夜宵店, 工地 — and a
+    shared ending such as 安置小区 is not one estate) with a trouble word (停水, 噪音, 漏水)."""
+    places = [f"{p.kind}:{p.name}" for p in reading.places if p.kind in PLACE_TROUBLE_KINDS]
     troubles = [t for t in reading.problems if t not in GENERIC_TROUBLES][:3]
     return [(p, t) for p in places for t in troubles]
 
