@@ -354,6 +354,33 @@ def test_r_extend_consult_at_most_three_days(platform: Platform) -> None:
     platform.rst.request_extension(number, 3, "需请示")
 
 
+def test_r_extend_refusal_names_the_pending_request(platform: Platform) -> None:
+    """A request while one is pending is refused naming it (延期, 终结); a review with none
+    pending says there is none to review — the two messages are not interchangeable."""
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    platform.rst.request_extension(number, 2, "需现场核查")
+    with pytest.raises(RuleError) as again:
+        platform.rst.request_extension(number, 2, "再延")
+    assert again.value.rule == "R-EXTEND"
+    assert again.value.message == "工单有待审核的延期申请，不能「申请延期」"
+    with pytest.raises(RuleError) as complete:
+        platform.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "已办理")
+    assert complete.value.message == "工单有待审核的延期申请，不能「申请办结」"
+    with pytest.raises(RuleError) as wrong:
+        platform.manager.review_termination(number, True, "同意")
+    assert wrong.value.rule == "R-TERMINATE"
+    assert wrong.value.message == "工单没有待审核的终结申请"
+    platform.manager.review_extension(number, True, "同意")
+    with pytest.raises(RuleError) as none:
+        platform.manager.review_extension(number, True, "再同意")
+    assert none.value.rule == "R-EXTEND" and none.value.message == "工单没有待审核的延期申请"
+    platform.rst.request_termination(number, "来电人诉求超出政策规定，已多次解释说明并依法答复。")
+    with pytest.raises(RuleError) as pending:
+        platform.rst.request_extension(number, 2, "再延")
+    assert pending.value.message == "工单有待审核的终结申请，不能「申请延期」"
+
+
 # ---------------------------------------------------------------- termination, pre-filing
 def test_r_terminate_with_opinion_and_later_calls_refused(platform: Platform) -> None:
     number = dispatched(platform)
@@ -539,6 +566,45 @@ def test_r_supervise_limit_twenty_days_one_extension(platform: Platform) -> None
     assert platform.manager.ticket(number).supervisions[0].state == "closed"
 
 
+def test_r_supervise_when_only_the_supervised_unit_explains_and_refusals_say_what_is_left(
+    platform: Platform,
+) -> None:
+    """督办说明 is the supervised unit's alone (another unit, the manager: refused with
+    R-SUPERVISE-WHEN); 督办延期/督办办结 are the manager's and the supervisor's (a unit: refused
+    with R-SUPERVISE-LIMIT); a rule refusal lists the supervision actions still open."""
+    p = platform
+    number = dispatched(p)
+    sid = p.manager.open_supervision(number, 5, "written", "请书面说明")
+    for seat in (p.zjt, p.manager):
+        with pytest.raises(PermissionDenied) as denied:
+            seat.reply_supervision(sid, "代为说明")
+        assert denied.value.rule == "R-SUPERVISE-WHEN"
+        assert denied.value.message == "只有被督办单位可以书面说明"
+    with pytest.raises(PermissionDenied) as denied:
+        p.rst.extend_supervision(sid, 2, "需协调")
+    assert denied.value.rule == "R-SUPERVISE-LIMIT"
+    assert denied.value.message == "只有管理部门可以批准督办延期"
+    with pytest.raises(PermissionDenied) as denied:
+        p.rst.close_supervision(sid, "已办结")
+    assert denied.value.message == "只有管理部门可以办结督办"
+    with pytest.raises(RuleError) as early:
+        p.manager.close_supervision(sid, "办结")  # no written explanation yet
+    assert early.value.rule == "R-SUPERVISE-WHEN" and early.value.allowed == "督办延期"
+    p.supervisor.extend_supervision(sid, 2, "需协调")
+    with pytest.raises(RuleError) as twice:
+        p.manager.extend_supervision(sid, 1, "再延")
+    assert twice.value.rule == "R-SUPERVISE-LIMIT" and twice.value.allowed == ""
+    p.rst.reply_supervision(sid, "已书面说明并整改")
+    with pytest.raises(RuleError) as again:
+        p.manager.extend_supervision(sid, 1, "再延")
+    assert again.value.message == "督办事项只能延期1次" and again.value.allowed == "督办办结"
+    actions = {a.action: a for a in p.manager.ticket(number).actions}
+    assert actions["close_supervision"].allowed and actions["close_supervision"].targets == (sid,)
+    assert not actions["extend_supervision"].allowed
+    p.supervisor.close_supervision(sid, "办结")
+    assert p.manager.ticket(number).supervisions[0].state == "closed"
+
+
 # ---------------------------------------------------------------- concurrency and errors
 def test_stale_write_names_who_changed_it(platform: Platform) -> None:
     number = dispatched(platform)
@@ -627,6 +693,39 @@ def test_r_complex_refusal_lists_no_return(platform: Platform) -> None:
     with pytest.raises(RuleError) as refused:
         platform.rst.return_ticket(number, "不属于本厅职责", "三定方案")
     assert refused.value.rule == "R-COMPLEX"
+
+
+def test_r_complex_refusals_list_exactly_what_this_unit_may_do(platform: Platform) -> None:
+    """The 「可以：」 of a state refusal is exactly the actions this seat may take now: its own
+    role's, the lead unit's only for the lead, 协办反馈 only for a co-unit, none that wait on
+    no pending request, none while a request is pending."""
+    p = platform
+    nothing = "（当前无可执行操作）"
+    number = dispatched(p)
+    with pytest.raises(RuleError) as err:
+        p.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "x")
+    assert _allowed(err) == {"签收", "退回", "申请延期"}
+    p.rst.sign(number)
+    p.rst.request_extension(number, 2, "需现场核查")
+    with pytest.raises(RuleError) as err:
+        p.rst.sign(number)
+    assert err.value.rule == "R-SIGN" and err.value.allowed == nothing  # the extension waits
+    p.manager.review_extension(number, True, "同意")
+    p.manager.designate_lead(number, "hn-rst", ["hn-zjt"], "多部门职责交叉")
+    with pytest.raises(RuleError) as err:
+        p.rst.sign(number)
+    assert _allowed(err) == {"申请办结", "申请延期", "终结备案申请"}  # no 退回, no 协办反馈
+    p.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "已处理")
+    p.manager.review_completion(number, True)
+    p.operator.record_callback(number, Satisfaction.DISSATISFIED, "manual", "未解决")
+    assert p.manager.ticket(number).state == State.DISSATISFIED
+    with pytest.raises(RuleError) as err:
+        p.zjt.report_co_part(number, "已派员现场核查")
+    assert err.value.rule == "R-COMPLEX"
+    assert err.value.allowed == nothing  # 终结备案申请 is the lead unit's, not the co-unit's
+    with pytest.raises(RuleError) as err:
+        p.rst.sign(number)
+    assert _allowed(err) == {"终结备案申请"}
 
 
 def test_r_supervise_limit_a_closed_supervision_takes_no_more_actions(platform: Platform) -> None:
