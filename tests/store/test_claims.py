@@ -146,6 +146,9 @@ def test_r_security_release_refuses_bad_unknown_and_unseen_numbers(platform: Pla
     with pytest.raises(InputError) as err:
         p.rst.release("20261125\x000001")  # a NUL never reaches the database
     assert err.value.field == "number"
+    with pytest.raises(InputError) as err:  # the service checks it too, not only the backend
+        claims.release(p.store, p.rst.actor, "20261125\x000001")
+    assert err.value.field == "number"
     with pytest.raises(NotFound):
         p.rst.release("20261125-9999")
     with pytest.raises(NotFound) as unseen:
