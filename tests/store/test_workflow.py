@@ -47,6 +47,17 @@ def test_r_scope_only_seats_take_calls(platform: Platform) -> None:
         platform.rst.accept(intake())
 
 
+def test_r_scope_a_request_text_holds_twenty_thousand_characters_and_no_more(
+    platform: Platform,
+) -> None:
+    longest = "公司拖欠工资" + "请" * (20_000 - 6)
+    number = platform.operator.accept(intake(text=longest), unit_id="hn-rst")
+    assert len(platform.operator.ticket(number).text) == 20_000
+    with pytest.raises(InputError) as err:
+        platform.operator.accept(intake(text=longest + "。"), unit_id="hn-rst")
+    assert err.value.field == "text"
+
+
 def test_r_kind_every_ticket_has_one_of_five_kinds(platform: Platform) -> None:
     assert {k.label for k in Kind} == {"咨询", "求助", "投诉", "举报", "意见建议"}
     for kind in Kind:
