@@ -244,6 +244,9 @@ def test_r_return_review_approved_redispatches_and_restarts_limits(platform: Pla
     view = platform.manager.ticket(number)
     assert view.state == State.DISPATCHED and view.unit_id == "hn-zjt"
     assert due_of(view, "limit") == eod("2026-12-10")  # restarted from 11-26
+    limits = [c for c in view.clocks if c.key == "limit"]
+    assert len(limits) == 2 and limits[-1].running
+    assert not limits[0].running and limits[0].met_at is None  # the first unit's: not met
 
 
 def test_r_return_review_refused_keeps_unit_and_restarts_limit(platform: Platform) -> None:
