@@ -146,6 +146,18 @@ def test_r_kb_a_draft_article_answers_only_when_confirmed(platform: Platform) ->
         platform.operator.answer(intake(Kind.CONSULTATION), "hn-none-999", confirmed=["draft"])
 
 
+def test_r_kb_an_article_due_for_review_today_is_not_yet_past_it(platform: Platform) -> None:
+    """R-KB: on its review date itself an article is still current (past it the next day)."""
+    review_by = platform.operator.article("hn-rst-001").review_by
+    platform.clock.set(at(f"{review_by.isoformat()} 23:00"))
+    number = platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001", confirmed=["draft"])
+    assert platform.operator.ticket(number).state == State.CLOSED
+    platform.clock.set(at(f"{(review_by + dt.timedelta(days=1)).isoformat()} 09:00"))
+    with pytest.raises(RuleError) as err:
+        platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001", confirmed=["draft"])
+    assert "复核期" in str(err.value)
+
+
 def test_r_kb_an_article_past_review_needs_its_own_confirmation(platform: Platform) -> None:
     """R-KB: past its review date an article may be outdated; confirming "draft" is not enough."""
     platform.advance(days=365 * 3)
@@ -798,3 +810,19 @@ def test_r_complex_a_co_unit_takes_none_of_the_lead_units_actions(platform: Plat
             attempt()
         assert err.value.rule == "R-SECURITY", name
     assert p.zjt.ticket(number).state == State.HANDLING.value  # nothing changed by the co-unit
+
+
+def test_r_special_renotify_and_a_note_stay_on_the_timeline(platform: Platform) -> None:
+    """R-SPECIAL: the shift lead's 重新通知 and 备注 are events of the ticket (who, when, what)."""
+    lead = platform.operator.as_actor(Actor("lead-1", "班长庚", Role.SHIFT_LEAD))
+    number = platform.operator.accept(
+        intake(Kind.HELP, text="全镇停水两天"), "hn-zjt", special=Special.SPECIAL
+    )
+    assert lead.renotify(number, "一小时未反馈") == 1
+    lead.add_note(number, "已电话联系住建厅值班室")
+    events = platform.operator.ticket(number).events
+    renotified = next(e for e in events if e.action == "renotify")
+    assert renotified.reason == "一小时未反馈" and renotified.details["resend"] == "1"
+    assert renotified.actor == "班长庚"
+    noted = next(e for e in events if e.action == "note")
+    assert noted.reason == "已电话联系住建厅值班室" and noted.actor == "班长庚"
