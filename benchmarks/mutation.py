@@ -75,6 +75,7 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
             "tests/store/test_workflow.py",
             "tests/store/test_workflow_machine.py",
             "tests/store/test_follow_through.py",
+            "tests/store/test_unit_side.py",
             "tests/store/test_claims.py",
         ),
     ),

@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from console.bootstrap import open_store
-from console.errors import InputError, PermissionDenied
+from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import audit
 from console.services.local import LocalBackend
+from console.services.tickets import claims
 from console.services.tickets.claims import CLAIM_TTL
 from console.services.tickets.commands import OBLIGATIONS
 from console.services.tickets.queries import OPEN_STATES
-from console.services.values import Role
+from console.services.values import Kind, Role, Special
 from console.services.views import Actor
 from console.store.models import QUEUE_OBLIGATIONS, QUEUE_OPEN_STATES, TicketRow
 from tests.store.conftest import Platform, intake
@@ -89,6 +90,74 @@ def test_a_clerk_claims_only_their_units_tickets(platform: Platform) -> None:
     p.operator.accept(intake(), unit_id="hn-zjt")
     assert p.rst.claim_next("awaiting_sign") == mine
     assert p.rst.claim_next("awaiting_sign") is None
+
+
+def test_a_claim_lasts_fifteen_minutes_to_the_second(platform: Platform) -> None:
+    """Held through the 15th minute (another seat gets nothing), free just after it."""
+    p = platform
+    (number,) = completions(p, 1)
+    manager2 = p.manager.as_actor(Actor("mgr-2", "优化办庚", Role.MANAGER))
+    assert CLAIM_TTL == dt.timedelta(minutes=15)
+    assert p.manager.claim_next("completions") == number
+    p.clock.advance(dt.timedelta(minutes=15))  # exactly the claim's lifetime: still held
+    assert manager2.claim_next("completions") is None
+    p.clock.advance(dt.timedelta(seconds=1))
+    assert manager2.claim_next("completions") == number
+
+
+def test_claims_take_the_nearest_running_deadline_first(platform: Platform) -> None:
+    """An ordinary ticket (签收 by the end of the next working day) taken first, a special one
+    (initial response within 4 hours, R-SPECIAL) after it: the special one is claimed first."""
+    p = platform
+    ordinary = p.operator.accept(intake(), unit_id="hn-rst")
+    p.advance(hours=1)
+    special = p.operator.accept(
+        intake(Kind.HELP, text="小区停水两天"), unit_id="hn-rst", special=Special.SPECIAL
+    )
+    assert p.rst.claim_next("awaiting_sign") == special
+    assert p.rst.claim_next("awaiting_sign") == ordinary
+    p.rst.release(special)
+    p.rst.release(ordinary)
+    p.rst.first_response(special, "已到场")  # its 4-hour clock stops; 签收 by tomorrow remains
+    assert p.rst.claim_next("awaiting_sign") == ordinary  # 1 hour older, due at the same time
+
+
+def test_claim_refusals_say_why_the_queue_is_not_claimed(platform: Platform) -> None:
+    p = platform
+    with pytest.raises(InputError) as err:
+        p.manager.claim_next("mine")
+    assert err.value.field == "queue" and err.value.problem.startswith("该队列不按认领分配 mine")
+    with pytest.raises(InputError) as err:
+        p.manager.claim_next("nonsense")
+    assert err.value.problem.startswith("未知队列 nonsense")
+    with pytest.raises(PermissionDenied) as denied:
+        p.rst.claim_next("completions")
+    assert denied.value.rule == "R-SECURITY"
+    with pytest.raises(ValueError, match="different seats"):
+        claims.claim_next(p.store, p.manager.queries, p.rst.actor, "awaiting_sign", p.clock.now())
+
+
+def test_r_security_release_refuses_bad_unknown_and_unseen_numbers(platform: Platform) -> None:
+    """A release names the field of a bad number, says an unknown one does not exist, and
+    answers a clerk of another unit exactly as for an unknown number (not who holds it)."""
+    p = platform
+    mine = p.operator.accept(intake(), unit_id="hn-rst")
+    assert p.rst.claim_next("awaiting_sign") == mine
+    with pytest.raises(InputError) as err:
+        p.rst.release("20261125\x000001")  # a NUL never reaches the database
+    assert err.value.field == "number"
+    with pytest.raises(InputError) as err:  # the service checks it too, not only the backend
+        claims.release(p.store, p.rst.actor, "20261125\x000001")
+    assert err.value.field == "number"
+    with pytest.raises(NotFound):
+        p.rst.release("20261125-9999")
+    with pytest.raises(NotFound) as unseen:
+        p.zjt.release(mine)
+    assert "u-rst" not in str(unseen.value)
+    p.rst.release(mine)
+    p.rst.release(mine)  # releasing a free ticket is a no-op, not an error
+    actions = [e.action for e in audit.entries(p.store, target=mine)]
+    assert actions[-2:] == ["claim", "release"]
 
 
 def test_eight_seats_claim_fifty_tickets_each_exactly_once(platform: Platform) -> None:

@@ -47,6 +47,17 @@ def test_r_scope_only_seats_take_calls(platform: Platform) -> None:
         platform.rst.accept(intake())
 
 
+def test_r_scope_a_request_text_holds_twenty_thousand_characters_and_no_more(
+    platform: Platform,
+) -> None:
+    longest = "公司拖欠工资" + "请" * (20_000 - 6)
+    number = platform.operator.accept(intake(text=longest), unit_id="hn-rst")
+    assert len(platform.operator.ticket(number).text) == 20_000
+    with pytest.raises(InputError) as err:
+        platform.operator.accept(intake(text=longest + "。"), unit_id="hn-rst")
+    assert err.value.field == "text"
+
+
 def test_r_kind_every_ticket_has_one_of_five_kinds(platform: Platform) -> None:
     assert {k.label for k in Kind} == {"咨询", "求助", "投诉", "举报", "意见建议"}
     for kind in Kind:
@@ -133,6 +144,18 @@ def test_r_kb_a_draft_article_answers_only_when_confirmed(platform: Platform) ->
     assert bad.value.field == "confirmed"
     with pytest.raises(NotFound):
         platform.operator.answer(intake(Kind.CONSULTATION), "hn-none-999", confirmed=["draft"])
+
+
+def test_r_kb_an_article_due_for_review_today_is_not_yet_past_it(platform: Platform) -> None:
+    """R-KB: on its review date itself an article is still current (past it the next day)."""
+    review_by = platform.operator.article("hn-rst-001").review_by
+    platform.clock.set(at(f"{review_by.isoformat()} 23:00"))
+    number = platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001", confirmed=["draft"])
+    assert platform.operator.ticket(number).state == State.CLOSED
+    platform.clock.set(at(f"{(review_by + dt.timedelta(days=1)).isoformat()} 09:00"))
+    with pytest.raises(RuleError) as err:
+        platform.operator.answer(intake(Kind.CONSULTATION), "hn-rst-001", confirmed=["draft"])
+    assert "复核期" in str(err.value)
 
 
 def test_r_kb_an_article_past_review_needs_its_own_confirmation(platform: Platform) -> None:
@@ -233,6 +256,9 @@ def test_r_return_review_approved_redispatches_and_restarts_limits(platform: Pla
     view = platform.manager.ticket(number)
     assert view.state == State.DISPATCHED and view.unit_id == "hn-zjt"
     assert due_of(view, "limit") == eod("2026-12-10")  # restarted from 11-26
+    limits = [c for c in view.clocks if c.key == "limit"]
+    assert len(limits) == 2 and limits[-1].running
+    assert not limits[0].running and limits[0].met_at is None  # the first unit's: not met
 
 
 def test_r_return_review_refused_keeps_unit_and_restarts_limit(platform: Platform) -> None:
@@ -352,6 +378,33 @@ def test_r_extend_consult_at_most_three_days(platform: Platform) -> None:
         platform.rst.request_extension(number, 4, "需请示")
     assert err.value.rule == "R-EXTEND-CONSULT"
     platform.rst.request_extension(number, 3, "需请示")
+
+
+def test_r_extend_refusal_names_the_pending_request(platform: Platform) -> None:
+    """A request while one is pending is refused naming it (延期, 终结); a review with none
+    pending says there is none to review — the two messages are not interchangeable."""
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    platform.rst.request_extension(number, 2, "需现场核查")
+    with pytest.raises(RuleError) as again:
+        platform.rst.request_extension(number, 2, "再延")
+    assert again.value.rule == "R-EXTEND"
+    assert again.value.message == "工单有待审核的延期申请，不能「申请延期」"
+    with pytest.raises(RuleError) as complete:
+        platform.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "已办理")
+    assert complete.value.message == "工单有待审核的延期申请，不能「申请办结」"
+    with pytest.raises(RuleError) as wrong:
+        platform.manager.review_termination(number, True, "同意")
+    assert wrong.value.rule == "R-TERMINATE"
+    assert wrong.value.message == "工单没有待审核的终结申请"
+    platform.manager.review_extension(number, True, "同意")
+    with pytest.raises(RuleError) as none:
+        platform.manager.review_extension(number, True, "再同意")
+    assert none.value.rule == "R-EXTEND" and none.value.message == "工单没有待审核的延期申请"
+    platform.rst.request_termination(number, "来电人诉求超出政策规定，已多次解释说明并依法答复。")
+    with pytest.raises(RuleError) as pending:
+        platform.rst.request_extension(number, 2, "再延")
+    assert pending.value.message == "工单有待审核的终结申请，不能「申请延期」"
 
 
 # ---------------------------------------------------------------- termination, pre-filing
@@ -539,6 +592,45 @@ def test_r_supervise_limit_twenty_days_one_extension(platform: Platform) -> None
     assert platform.manager.ticket(number).supervisions[0].state == "closed"
 
 
+def test_r_supervise_when_only_the_supervised_unit_explains_and_refusals_say_what_is_left(
+    platform: Platform,
+) -> None:
+    """督办说明 is the supervised unit's alone (another unit, the manager: refused with
+    R-SUPERVISE-WHEN); 督办延期/督办办结 are the manager's and the supervisor's (a unit: refused
+    with R-SUPERVISE-LIMIT); a rule refusal lists the supervision actions still open."""
+    p = platform
+    number = dispatched(p)
+    sid = p.manager.open_supervision(number, 5, "written", "请书面说明")
+    for seat in (p.zjt, p.manager):
+        with pytest.raises(PermissionDenied) as denied:
+            seat.reply_supervision(sid, "代为说明")
+        assert denied.value.rule == "R-SUPERVISE-WHEN"
+        assert denied.value.message == "只有被督办单位可以书面说明"
+    with pytest.raises(PermissionDenied) as denied:
+        p.rst.extend_supervision(sid, 2, "需协调")
+    assert denied.value.rule == "R-SUPERVISE-LIMIT"
+    assert denied.value.message == "只有管理部门可以批准督办延期"
+    with pytest.raises(PermissionDenied) as denied:
+        p.rst.close_supervision(sid, "已办结")
+    assert denied.value.message == "只有管理部门可以办结督办"
+    with pytest.raises(RuleError) as early:
+        p.manager.close_supervision(sid, "办结")  # no written explanation yet
+    assert early.value.rule == "R-SUPERVISE-WHEN" and early.value.allowed == "督办延期"
+    p.supervisor.extend_supervision(sid, 2, "需协调")
+    with pytest.raises(RuleError) as twice:
+        p.manager.extend_supervision(sid, 1, "再延")
+    assert twice.value.rule == "R-SUPERVISE-LIMIT" and twice.value.allowed == ""
+    p.rst.reply_supervision(sid, "已书面说明并整改")
+    with pytest.raises(RuleError) as again:
+        p.manager.extend_supervision(sid, 1, "再延")
+    assert again.value.message == "督办事项只能延期1次" and again.value.allowed == "督办办结"
+    actions = {a.action: a for a in p.manager.ticket(number).actions}
+    assert actions["close_supervision"].allowed and actions["close_supervision"].targets == (sid,)
+    assert not actions["extend_supervision"].allowed
+    p.supervisor.close_supervision(sid, "办结")
+    assert p.manager.ticket(number).supervisions[0].state == "closed"
+
+
 # ---------------------------------------------------------------- concurrency and errors
 def test_stale_write_names_who_changed_it(platform: Platform) -> None:
     number = dispatched(platform)
@@ -629,6 +721,39 @@ def test_r_complex_refusal_lists_no_return(platform: Platform) -> None:
     assert refused.value.rule == "R-COMPLEX"
 
 
+def test_r_complex_refusals_list_exactly_what_this_unit_may_do(platform: Platform) -> None:
+    """The 「可以：」 of a state refusal is exactly the actions this seat may take now: its own
+    role's, the lead unit's only for the lead, 协办反馈 only for a co-unit, none that wait on
+    no pending request, none while a request is pending."""
+    p = platform
+    nothing = "（当前无可执行操作）"
+    number = dispatched(p)
+    with pytest.raises(RuleError) as err:
+        p.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "x")
+    assert _allowed(err) == {"签收", "退回", "申请延期"}
+    p.rst.sign(number)
+    p.rst.request_extension(number, 2, "需现场核查")
+    with pytest.raises(RuleError) as err:
+        p.rst.sign(number)
+    assert err.value.rule == "R-SIGN" and err.value.allowed == nothing  # the extension waits
+    p.manager.review_extension(number, True, "同意")
+    p.manager.designate_lead(number, "hn-rst", ["hn-zjt"], "多部门职责交叉")
+    with pytest.raises(RuleError) as err:
+        p.rst.sign(number)
+    assert _allowed(err) == {"申请办结", "申请延期", "终结备案申请"}  # no 退回, no 协办反馈
+    p.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "已处理")
+    p.manager.review_completion(number, True)
+    p.operator.record_callback(number, Satisfaction.DISSATISFIED, "manual", "未解决")
+    assert p.manager.ticket(number).state == State.DISSATISFIED
+    with pytest.raises(RuleError) as err:
+        p.zjt.report_co_part(number, "已派员现场核查")
+    assert err.value.rule == "R-COMPLEX"
+    assert err.value.allowed == nothing  # 终结备案申请 is the lead unit's, not the co-unit's
+    with pytest.raises(RuleError) as err:
+        p.rst.sign(number)
+    assert _allowed(err) == {"终结备案申请"}
+
+
 def test_r_supervise_limit_a_closed_supervision_takes_no_more_actions(platform: Platform) -> None:
     number = dispatched(platform)
     sid = platform.manager.open_supervision(number, 5, "written", "请书面说明")
@@ -685,3 +810,19 @@ def test_r_complex_a_co_unit_takes_none_of_the_lead_units_actions(platform: Plat
             attempt()
         assert err.value.rule == "R-SECURITY", name
     assert p.zjt.ticket(number).state == State.HANDLING.value  # nothing changed by the co-unit
+
+
+def test_r_special_renotify_and_a_note_stay_on_the_timeline(platform: Platform) -> None:
+    """R-SPECIAL: the shift lead's 重新通知 and 备注 are events of the ticket (who, when, what)."""
+    lead = platform.operator.as_actor(Actor("lead-1", "班长庚", Role.SHIFT_LEAD))
+    number = platform.operator.accept(
+        intake(Kind.HELP, text="全镇停水两天"), "hn-zjt", special=Special.SPECIAL
+    )
+    assert lead.renotify(number, "一小时未反馈") == 1
+    lead.add_note(number, "已电话联系住建厅值班室")
+    events = platform.operator.ticket(number).events
+    renotified = next(e for e in events if e.action == "renotify")
+    assert renotified.reason == "一小时未反馈" and renotified.details["resend"] == "1"
+    assert renotified.actor == "班长庚"
+    noted = next(e for e in events if e.action == "note")
+    assert noted.reason == "已电话联系住建厅值班室" and noted.actor == "班长庚"
