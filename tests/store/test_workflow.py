@@ -182,6 +182,11 @@ def test_r_dispatch_requests_go_to_a_unit(platform: Platform) -> None:
     with pytest.raises(InputError) as bad:
         platform.operator.dispatch(platform.operator.accept(intake()), "no-such-unit")
     assert bad.value.field == "unit_id"
+    other = platform.operator.accept(intake())
+    with pytest.raises(InputError) as bad:
+        platform.manager.dispatch(other, "hn-rst", ["no-such-unit"])
+    assert bad.value.field == "co_unit_ids"
+    assert platform.operator.ticket(other).state == State.ACCEPTED  # nothing changed
 
 
 def test_r_sign_within_one_working_day(platform: Platform) -> None:
