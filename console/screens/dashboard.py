@@ -1,4 +1,5 @@
-"""The evaluation dashboard (考核评价看板) for the manager, supervisors and the shift lead.
+"""The evaluation dashboard (考核评价看板) for the manager, supervisors, the shift lead and a
+unit clerk (its own unit only: the backend scopes every read).
 
 One line per handling unit: its five KPIs of the period (R-UNIT-KPI), the trend of the last
 four quarters, and the score and grade of the period's evaluation (R-GRADES) where the seat may
@@ -45,8 +46,9 @@ from console.widgets.safe import literal, one_line
 if TYPE_CHECKING:
     from console.services.backend import Backend
 
-GRADE_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR})
-"""Seats that read every unit's grades (R-GRADES); the manager also computes and publishes."""
+GRADE_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.UNIT_CLERK})
+"""Seats that read grades (R-GRADES): every unit's, or a unit clerk its own unit's published
+line; the manager also computes and publishes."""
 SHORT = {
     "response_rate": "响应率",
     "on_time_rate": "按时办结",
@@ -54,8 +56,8 @@ SHORT = {
     "satisfaction_rate": "满意率",
     "kb_upkeep_rate": "知识维护",
 }
-HOT_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.SHIFT_LEAD})
-"""Seats that read every unit's hot matters (a unit clerk reads its own on the API)."""
+HOT_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.SHIFT_LEAD, Role.UNIT_CLERK})
+"""Seats that read hot matters (a unit clerk: those of its own unit's tickets)."""
 HOT_SHOWN = 8
 GRADE_STYLES = {"优秀": "bold green", "合格": "green", "基本合格": "yellow", "不合格": "bold red"}
 SPARK = "▁▂▃▄▅▆▇█"

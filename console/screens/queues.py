@@ -67,7 +67,9 @@ ROLE_QUEUES: dict[Role, tuple[str, ...]] = {
 
 
 UPKEEP_ROLES = frozenset({Role.UNIT_CLERK, Role.MANAGER})
-DASHBOARD_ROLES = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.SHIFT_LEAD})
+DASHBOARD_ROLES = frozenset(
+    {Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.SHIFT_LEAD, Role.UNIT_CLERK}
+)
 """Seats that open the evaluation dashboard (screens/dashboard.py says what each sees)."""
 """Who keeps knowledge articles: the owner unit's clerk and the manager (R-KB)."""
 
@@ -118,7 +120,7 @@ class QueuesScreen(Screen[None]):
             "dashboard",
             "考核看板",
             id="queues.dashboard",
-            tooltip="各单位考核指标、等次与热点（管理部门、督办人员、班长）",
+            tooltip="考核指标、等次与热点（承办单位看本单位）",
         ),
         Binding("right_square_bracket", "next_queue", "下个队列", id="queues.next"),
         Binding("left_square_bracket", "previous_queue", "上个队列", id="queues.previous"),

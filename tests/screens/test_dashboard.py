@@ -1,7 +1,7 @@
 """The evaluation dashboard (R-UNIT-KPI, R-GRADES): the manager opens it from the queues (D),
 sees a unit's KPIs, computes the quarter's draft, publishes it and exports the workbook, which
 openpyxl reads back with the same figures; the shift lead sees the KPIs but no grade keys; a
-unit clerk has no dashboard key."""
+unit clerk sees its own unit only."""
 
 from __future__ import annotations
 
@@ -130,13 +130,21 @@ async def test_r_grades_shift_lead_reads_kpis_without_grade_keys(
         assert "人" in str(hot.render()) or "没有两位以上来电人" in str(hot.render())
 
 
-async def test_r_grades_a_unit_clerk_has_no_dashboard(
+async def test_r_unit_kpi_a_unit_clerk_sees_its_own_unit_only(
     make_app: Any, screen_platform: ScreenPlatform
 ) -> None:
+    """A unit clerk opens the same dashboard and gets one line, its own unit's, without the
+    manager's keys; a draft evaluation is not shown to it (published lines only)."""
+    handled_and_rated(screen_platform, Satisfaction.SATISFIED)
+    screen_platform.backend(Role.MANAGER).draft_evaluation("2026Q4")
     app = make_app(Role.UNIT_CLERK)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, QueuesScreen), what="queues")
-        assert "d" not in footer_keys(app)
+        screen = await open_dashboard(pilot, app)
+        assert screen.report is not None
+        assert [u.unit_id for u in screen.report.units] == ["hn-rst"]
+        assert screen.evaluation is None
+        keys = footer_keys(app)
+        assert "c" not in keys and "p" not in keys
 
 
 def test_quarters_step_over_years_and_the_trend_reads_left_to_right() -> None:
