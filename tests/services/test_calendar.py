@@ -482,3 +482,22 @@ end = 2199-01-01
     assert cal.official_years() == [2199]
     assert not cal.is_workday(d("2198-12-31"))  # a weekday, off by the 2199 notice
     assert cal.day_note(d("2198-12-31")) == "元旦"
+
+
+def test_the_precomputed_span_is_reused_inside_it_and_grown_with_a_margin() -> None:
+    """Fast is a feature: the day ordinals are computed once for the library's years (and the
+    next), reused for any day inside them, and grown by a margin past them — not rebuilt at
+    every query near a year's end."""
+    cal = WorkCalendar()
+    cal.is_workday(date(2026, 1, 5))
+    span = cal._span
+    assert span is not None and span.last >= cal._lib_last + 1  # the first year after the library
+    for year in (span.first, span.last):
+        cal.is_workday(date(year, 1, 1))
+        cal.is_workday(date(year, 12, 31))
+        assert cal._span is span
+    cal.is_workday(date(span.last + 1, 1, 1))
+    grown = cal._span
+    assert grown is not None and grown.last == span.last + 3 and grown.first == span.first
+    cal.is_workday(date(span.first - 1, 12, 31))
+    assert cal._span is not None and cal._span.first == span.first - 3
