@@ -12,14 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 
-from console.bootstrap import Platform
 from console.cli import terminal_safe
-from console.cli.context import platform
-from console.errors import InputError
+from console.cli.context import opened_platform, person
 from console.services.analytics import kpi
 from console.services.clock import SHANGHAI
 from console.services.values import Role
@@ -64,22 +60,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     dis.set_defaults(handler=_discard)
 
 
-@contextmanager
-def _platform() -> Iterator[Platform]:
-    p = platform()
-    try:
-        yield p
-    finally:
-        p.store.dispose()
-
-
-def _person(name: str, role: Role = Role.MANAGER) -> Actor:
-    name = " ".join(name.split())[:40]
-    if not name:
-        raise InputError("by", "须写明姓名（记入审计）")
-    return Actor(seat=f"cli:{name}"[:40], name=name, role=role)
-
-
 READER = Actor(seat="cli", name="命令行", role=Role.AUDITOR)
 """Reads from a shell see what an auditor sees: every unit, drafts included."""
 
@@ -98,7 +78,7 @@ def _line(view: EvaluationView) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with _platform() as p:
+    with opened_platform() as p:
         found = p.backend(READER).evaluations(args.period)
     if args.json:
         print(json.dumps([asdict(v) for v in found], ensure_ascii=False, default=str))
@@ -116,7 +96,7 @@ def _rate(numerator: int, denominator: int) -> str:
 
 
 def _show(args: argparse.Namespace) -> int:
-    with _platform() as p:
+    with opened_platform() as p:
         view = p.backend(READER).evaluation(args.id)
     if args.json:
         print(json.dumps(asdict(view), ensure_ascii=False, default=str))
@@ -143,8 +123,8 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _draft(args: argparse.Namespace) -> int:
-    with _platform() as p:
-        backend = p.backend(_person(args.by))
+    with opened_platform() as p:
+        backend = p.backend(person(args.by, Role.MANAGER))
         evaluation_id = backend.draft_evaluation(args.period, args.reason)
         view = backend.evaluation(evaluation_id)
     print(
@@ -155,14 +135,14 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    with _platform() as p:
-        p.backend(_person(args.by)).publish_evaluation(args.id)
+    with opened_platform() as p:
+        p.backend(person(args.by, Role.MANAGER)).publish_evaluation(args.id)
     print(f"考核评价 {args.id} 已发布，此后不再改动；更正请重新计算并写明原因")
     return 0
 
 
 def _discard(args: argparse.Namespace) -> int:
-    with _platform() as p:
-        p.backend(_person(args.by)).discard_evaluation(args.id)
+    with opened_platform() as p:
+        p.backend(person(args.by, Role.MANAGER)).discard_evaluation(args.id)
     print(f"考核评价草稿 {args.id} 已删除")
     return 0

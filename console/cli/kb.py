@@ -12,15 +12,14 @@ import datetime as dt
 import json
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from console.bootstrap import Platform
 from console.cli import UsageError, path_arg
-from console.cli.context import platform
+from console.cli.context import opened_platform
 from console.errors import InputError
 from console.services.clock import SHANGHAI
 from console.services.knowledge import kb_files, upkeep
@@ -73,16 +72,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     f.add_argument("--unit", metavar="U", help="只看该单位")
     f.add_argument("--json", action="store_true", help="输出 JSON 列表")
     f.set_defaults(handler=_flags)
-
-
-# ---------------------------------------------------------------------------- helpers
-@contextmanager
-def _platform() -> Iterator[Platform]:
-    p = platform()
-    try:
-        yield p
-    finally:
-        p.store.dispose()
 
 
 def _today(p: Platform) -> dt.date:
@@ -166,7 +155,7 @@ def _search(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"--domain: 未知的领域 {args.domain!r}（应为 {'、'.join(DOMAIN_BY_LABEL)} 之一）"
             ) from None
-    with _platform() as p:
+    with opened_platform() as p:
         unit = _check_unit(args.unit, lambda: upkeep.unit_names(p.store))
         hits = p.knowledge.search(query, unit=unit, domain=domain, limit=args.limit)
     if args.json:
@@ -193,7 +182,7 @@ def _import(args: argparse.Namespace) -> int:
     fmt = kb_files.format_of(path, args.format)  # before opening the database
     if not path.exists():
         raise InputError("FILE", f"文件不存在：{path}")
-    with _platform() as p:
+    with opened_platform() as p:
         # This process searches nothing afterwards, so its index is not built just to be
         # refreshed; running consoles pick the import up by their own sync (SYNC_SECONDS).
         report = kb_files.import_file(p.store, path, p.clock.now(), fmt)
@@ -210,7 +199,7 @@ def _import(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     out: Path | None = args.out
     fmt = args.format or (kb_files.format_of(out) if out and out.suffix else "toml")
-    with _platform() as p:
+    with opened_platform() as p:
         unit = _check_unit(args.unit, lambda: upkeep.unit_names(p.store))
         text, count = kb_files.export_articles(p.store, fmt, unit)
     if out is None:
@@ -227,7 +216,7 @@ def _rate_text(rate: float | None) -> str:
 
 
 def _review(args: argparse.Namespace) -> int:
-    with _platform() as p:
+    with opened_platform() as p:
         unit = _check_unit(args.unit, lambda: upkeep.unit_names(p.store))
         today = _today(p)
         due = upkeep.review_due(p.store, today, unit)
@@ -287,7 +276,7 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _flags(args: argparse.Namespace) -> int:
-    with _platform() as p:
+    with opened_platform() as p:
         unit = _check_unit(args.unit, lambda: upkeep.unit_names(p.store))
         flags = upkeep.open_flags(p.store, _today(p), unit)
     if args.json:

@@ -12,18 +12,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 
 from console.bootstrap import Platform
 from console.cli import terminal_safe
-from console.cli.context import platform
+from console.cli.context import opened_platform, person
 from console.errors import InputError, NotFound
 from console.services.clock import SHANGHAI
 from console.services.knowledge import prefiling
 from console.services.values import Role
-from console.services.views import Actor, PrefilingDraft, PrefilingScopeView
+from console.services.views import PrefilingDraft, PrefilingScopeView
 from console.store.models import PrefilingRow
 
 STATES = tuple(prefiling.STATE_LABELS)
@@ -80,22 +78,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     w.set_defaults(handler=_withdraw)
 
 
-@contextmanager
-def _platform() -> Iterator[Platform]:
-    p = platform()
-    try:
-        yield p
-    finally:
-        p.store.dispose()
-
-
-def _person(name: str, role: Role, unit: str | None = None) -> Actor:
-    name = " ".join(name.split())[:40]
-    if not name:
-        raise InputError("by", "须写明姓名（记入审计）")
-    return Actor(seat=f"cli:{name}"[:40], name=name, role=role, unit_id=unit)
-
-
 def _moment(text: str, field: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text.strip())
@@ -109,7 +91,7 @@ def _when(moment: dt.datetime | None) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
-    with _platform() as p:
+    with opened_platform() as p:
         unit = args.unit.strip() if args.unit else None
         if unit is not None and unit not in prefiling_units(p):
             raise NotFound("单位", unit)
@@ -162,36 +144,36 @@ def _file(args: argparse.Namespace) -> int:
         ends=_moment(args.ends, "ends"),
         explanation=args.explanation,
     )
-    with _platform() as p:
+    with opened_platform() as p:
         unit = args.unit.strip()
         if unit not in prefiling_units(p):
             raise NotFound("单位", unit)
-        scope_id = p.backend(_person(args.by, Role.UNIT_CLERK, unit)).file_prefiling(draft)
+        scope_id = p.backend(person(args.by, Role.UNIT_CLERK, unit)).file_prefiling(draft)
     print(f"已报备 {scope_id}，待管理部门审核：hotline prefiling approve {scope_id} --by 姓名")
     return 0
 
 
 def _approve(args: argparse.Namespace) -> int:
-    with _platform() as p:
-        p.backend(_person(args.by, Role.MANAGER)).review_prefiling(args.id, True, args.note)
+    with opened_platform() as p:
+        p.backend(person(args.by, Role.MANAGER)).review_prefiling(args.id, True, args.note)
     print(f"报备 {args.id} 已通过，来电落在范围内按报备答复")
     return 0
 
 
 def _reject(args: argparse.Namespace) -> int:
-    with _platform() as p:
-        p.backend(_person(args.by, Role.MANAGER)).review_prefiling(args.id, False, args.reason)
+    with opened_platform() as p:
+        p.backend(person(args.by, Role.MANAGER)).review_prefiling(args.id, False, args.reason)
     print(f"报备 {args.id} 已退回")
     return 0
 
 
 def _withdraw(args: argparse.Namespace) -> int:
-    with _platform() as p:
+    with opened_platform() as p:
         with p.store.read() as s:
             row = s.get(PrefilingRow, args.id)
             unit = row.unit_id if row is not None else None
         if unit is None:
             raise NotFound("报备", args.id)
-        p.backend(_person(args.by, Role.UNIT_CLERK, unit)).withdraw_prefiling(args.id, args.reason)
+        p.backend(person(args.by, Role.UNIT_CLERK, unit)).withdraw_prefiling(args.id, args.reason)
     print(f"报备 {args.id} 已撤回，不再按报备答复")
     return 0

@@ -9,7 +9,8 @@ import json
 from dataclasses import asdict
 
 from console.cli import path_arg, terminal_safe
-from console.cli.evaluation import READER, _platform
+from console.cli.context import opened_platform
+from console.cli.evaluation import READER
 from console.errors import NotFound
 from console.services.analytics import kpi
 from console.services.clock import SHANGHAI
@@ -40,7 +41,7 @@ def add_accountability(verbs: argparse._SubParsersAction) -> None:  # type: igno
 
 
 def _evaluation(period: str, draft: bool) -> EvaluationView:
-    with _platform() as p:
+    with opened_platform() as p:
         backend = p.backend(READER)
         found = [
             e for e in backend.evaluations(period) if draft or e.state == "published"
@@ -91,7 +92,7 @@ def _grades(args: argparse.Namespace) -> int:
 
 
 def _accountability(args: argparse.Namespace) -> int:
-    with _platform() as p:
+    with opened_platform() as p:
         found = p.backend(READER).accountability(args.period, args.unit)
     if args.json:
         print(json.dumps([asdict(f) for f in found], ensure_ascii=False, default=str))

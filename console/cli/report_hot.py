@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from console.cli import UsageError
+from console.cli import UsageError, terminal_safe
 from console.cli.context import platform
 from console.errors import InputError
 from console.services.clock import SHANGHAI
@@ -91,11 +91,6 @@ def _as_json(groups: list[HotGroupView], alerts: list[HotAlertView]) -> dict[str
     }
 
 
-def _printable(text: str) -> str:
-    """The caller's words without control characters (nothing steers the terminal)."""
-    return "".join(c if c.isprintable() else " " for c in text)
-
-
 def _print(groups: list[HotGroupView], alerts: list[HotAlertView]) -> None:
     if not groups:
         print("没有两位以上来电人反映的同一事项")
@@ -104,7 +99,7 @@ def _print(groups: list[HotGroupView], alerts: list[HotAlertView]) -> None:
         last = g.last_at.astimezone(SHANGHAI).strftime("%Y-%m-%d")
         print(
             f"{i:>3}. 热度 {g.heat:>6.2f}  来电人 {g.callers}  工单 {g.tickets}  "
-            f"近7天新增 {g.growth}  {first}–{last}  {_printable(g.summary)}"
+            f"近7天新增 {g.growth}  {first}–{last}  {terminal_safe(g.summary)}"
         )
         print(f"     工单：{' '.join(g.numbers[:8])}{' …' if len(g.numbers) > 8 else ''}")
     if alerts:
@@ -113,5 +108,5 @@ def _print(groups: list[HotGroupView], alerts: list[HotAlertView]) -> None:
         for a in alerts:
             when = a.at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
             print(
-                f"  【{a.label}】{when}  {_printable(a.summary)}  {a.reason}  {' '.join(a.numbers[:6])}"
+                f"  【{a.label}】{when}  {terminal_safe(a.summary)}  {a.reason}  {' '.join(a.numbers[:6])}"
             )

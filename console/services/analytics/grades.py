@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,17 +34,14 @@ from sqlalchemy.orm import Session
 from console.errors import InputError, NotFound, RuleError
 from console.services.analytics import kpi
 from console.services.analytics.kpi import Period
+from console.services.knowledge.service import AuditHook
 from console.services.views import EvaluationView, Figure, UnitGradeView
 from console.store.engine import Store
 from console.store.models import EvaluationGradeRow, EvaluationRow, UnitRow
 
-AuditHook = Callable[[Session, str, dict[str, str | int]], None]
-
 DEFAULT_POLICY_FILE = (
     Path(__file__).resolve().parents[3] / "knowledge_seed" / "evaluation" / "grades.toml"
 )
-STATE_LABELS = {"draft": "草稿", "published": "已发布"}
-NO_GRADE = "评价数据不足"
 MAX_REASON = 2000
 
 
