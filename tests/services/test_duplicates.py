@@ -172,3 +172,52 @@ def test_speed_sanity_with_many_tickets() -> None:
     for _ in range(50):
         idx.find(WAGES_AGAIN, caller_phone="13800000001")
     assert (time.perf_counter() - start) / 50 < 0.1  # sanity only; bench_duplicates measures
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        # the same estate with the same specific trouble, however worded
+        ("金色家园小区从早上开始停水", "金色家园停水一整天了，请尽快恢复", 1.0),
+        # the same estate, another trouble: another matter
+        ("金色家园小区从早上开始停水", "金色家园门口路灯不亮", 0.0),
+        # the same estate with a trouble too general to say it is one matter
+        ("金色家园有人违规建设", "金色家园小区规划变更违规", 0.0),
+        # a road is long: the same road with the same trouble is not yet one matter
+        ("书院路晚上停水", "书院路今天停水", 0.0),
+        # another estate with the same trouble
+        ("金色家园小区停水", "银色家园小区停水", 0.0),
+    ],
+)
+def test_place_and_trouble_evidence_needs_a_named_estate_and_a_specific_trouble(
+    a: str, b: str, expected: float
+) -> None:
+    from console.services.knowledge.duplicates import pair_features
+    from console.services.knowledge.reading import read
+
+    assert pair_features(read(a), read(b), 0.1, False).place_trouble == expected
+
+
+def test_other_callers_on_one_estate_and_trouble_in_other_words_are_flagged() -> None:
+    """The same estate and trouble by another caller is flagged even when little else of the
+    wording is shared (the weight of that evidence was fitted on the real development half)."""
+    earlier = [
+        "天心区书院路金色家园小区从早上开始停水，到现在还没来水，物业说不清楚原因。",
+        "反映金色家园小区停水问题，已经停了十个小时，没有任何通知。",
+    ]
+    index = DuplicateIndex(
+        [rec(f"E{i}", f"1380000001{i}", t) for i, t in enumerate(earlier)]
+        + [rec(f"B{i}", f"1390000{i:04d}", t) for i, t in enumerate(_background())]
+    )
+    found = index.find("金色家园小区又停水了，什么时候来水？", "13700000000")
+    assert sorted(m.number for m in found if not m.same_caller) == ["E0", "E1"]
+    assert "金色家园" in found[0].reason
+    # the same estate with another trouble is not flagged
+    assert not index.find("金色家园门口的路灯坏了好几天", "13700000000")
+
+
+def _background() -> list[str]:
+    """Requests on other matters and places, so the estate's name is rare as in a real store."""
+    places = ["枫林花园", "湘江世纪城", "银杏小区", "梅溪湖一号", "东塘新村", "书香苑"]
+    troubles = ["停电", "电梯故障", "噪音扰民", "路灯不亮", "垃圾清运不及时", "漏水"]
+    return [f"{p}{t}，请相关部门处理。" for p in places for t in troubles] * 3

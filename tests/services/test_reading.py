@@ -20,6 +20,17 @@ from console.services.knowledge.reading import Place, find_places, same_place
         # 小区 after an estate's own word names the same estate
         ("王府花园小区停水", [("estate", "王府花园")]),
         ("某某小区停水", []),
+        # an authority is never an estate named 府, however it is asked for
+        ("希望政府尽快解决", []),
+        ("恳求上级政府帮忙", []),
+        # 城 in 城市, 城际, 城铁 is no estate's ending
+        ("呼吁长株潭城铁增开班次", []),
+        ("万科城停水", [("estate", "万科城")]),
+        # a village group is named by its number (三组), not 专案组
+        ("相关部门成立专案组调查", []),
+        # a verb before a road is not part of its name; a flyover alone names no place
+        ("建议减少红旗路的红绿灯", [("road", "红旗路")]),
+        ("新建立交桥", []),
     ],
 )
 def test_the_places_a_caller_names(text: str, places: list[tuple[str, str]]) -> None:

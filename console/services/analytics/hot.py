@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord, normalize_phone
-from console.services.knowledge.reading import Reading, read, strip_courtesy
+from console.services.knowledge.reading import GENERIC_TROUBLES, Reading, read, strip_courtesy
 from console.services.views import HotAlertView, HotGroupView
 
 if TYPE_CHECKING:
@@ -63,11 +63,6 @@ SUDDEN = "sudden"
 EMERGING = "emerging"
 KIND_LABELS = {SUDDEN: "突发", EMERGING: "苗头"}
 SUMMARY_CHARS = 40
-GENERIC_TROUBLES = frozenset(
-    {"投诉", "举报", "违法", "违规", "非法", "办理", "建设", "修建", "规划", "调整", "改造",
-     "变更", "审批", "危险", "隐患", "安全隐患", "坏了", "堵"}
-)  # fmt: skip
-"""Trouble words too general to say that two requests at one place are one matter."""
 PLACE_TROUBLE_KINDS = frozenset({"estate", "school"})
 
 

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from console.services.knowledge.reading import (
+    GENERIC_TROUBLES,
     Place,
     Reading,
     place_key,
@@ -58,6 +59,9 @@ if TYPE_CHECKING:
     from console.services.knowledge.catalogue import Catalogue
 
 MAX_CHARS = 400
+PLACE_TROUBLE_KINDS = frozenset({"estate", "school"})
+"""Places named whole enough that the same one with the same trouble is one matter (roads are
+long, shops and sites are often named by their trade)."""
 """Characters of a ticket's text that are compared (the matter is stated early)."""
 
 SAME_CALLER_MIN = 0.6
@@ -73,16 +77,17 @@ class PairWeights:
     """The logistic combination of a pair's evidence (fitted on the development half of the
     real labelled set by benchmarks/bench_duplicates.py; the held-out half was not used)."""
 
-    bias: float = -9.07
-    cosine: float = 3.71
-    same_place: float = 0.25
-    other_place: float = -0.18  # both name places of the same kind, none the same
-    same_matter: float = 0.83
-    same_trouble: float = 0.32
-    same_caller: float = 1.23
-    rare: float = 3.75  # shared rare terms (a proper name both mention)
-    head: float = 3.67  # likeness of the openings (where the matter is stated)
-    name: float = 2.48  # the longest uncommon run of characters both mention
+    bias: float = -8.11
+    cosine: float = 4.14
+    same_place: float = 1.04
+    other_place: float = -0.27  # both name places of the same kind, none the same
+    same_matter: float = 0.56
+    same_trouble: float = 0.41
+    same_caller: float = 1.09
+    rare: float = 3.08  # shared rare terms (a proper name both mention)
+    head: float = 4.29  # likeness of the openings (where the matter is stated)
+    name: float = 1.65  # the longest uncommon run of characters both mention
+    place_trouble: float = 0.54  # the same named place with the same specific trouble
 
     def score(self, f: PairFeatures) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(f)))
@@ -99,6 +104,7 @@ class PairWeights:
             + self.rare * f.rare
             + self.head * f.head
             + self.name * f.name
+            + self.place_trouble * f.place_trouble
         )
 
 
@@ -115,6 +121,7 @@ class PairFeatures:
     rare: float = 0.0
     head: float = 0.0
     name: float = 0.0
+    place_trouble: float = 0.0
     places: tuple[str, ...] = ()  # the places both name (for the reason shown)
 
     def vector(self) -> tuple[float, ...]:
@@ -128,12 +135,13 @@ class PairFeatures:
             self.rare,
             self.head,
             self.name,
+            self.place_trouble,
         )
 
 
 FEATURES = (
     "cosine", "same_place", "other_place", "same_matter", "same_trouble", "same_caller", "rare",
-    "head", "name",
+    "head", "name", "place_trouble",
 )  # fmt: skip
 NAME_CHARS = 200
 NAME_CAP = 6
@@ -205,6 +213,8 @@ def pair_features(
     matters_a, matters_b = set(a.matter_ids[:2]), set(b.matter_ids[:2])
     same_matter = bool(matters_a & matters_b)
     troubles = set(a.problems) & set(b.problems)
+    specific = troubles - GENERIC_TROUBLES
+    named = [p for p in a.places if p.kind in PLACE_TROUBLE_KINDS and any(p == q for q in b.places)]
     return PairFeatures(
         cosine=cosine,
         same_place=1.0 if shared else 0.0,
@@ -215,6 +225,7 @@ def pair_features(
         rare=min(rare, SPECIFIC_CAP) / SPECIFIC_CAP,
         head=head,
         name=min(name, NAME_CAP) / NAME_CAP if name >= 3 else 0.0,
+        place_trouble=1.0 if named and specific else 0.0,
         places=tuple(shared),
     )
 

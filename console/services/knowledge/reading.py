@@ -76,9 +76,21 @@ _PLACE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )  # fmt: skip
 _KIND_OF = {w: kind for kind, words in _PLACE_WORDS for w in words}
 _WORDS = sorted(_KIND_OF, key=len, reverse=True)
+# A one-character place word that begins a longer word is not a place word there
+# (城市, 城际, 城管; 村委; 站长; 庭审).
+_NOT_BEFORE = {"城": "市际铁区管乡中镇投建", "村": "委民", "站": "长岗", "庭": "审院", "府": "办"}
+
+
+def _word_pattern(word: str) -> str:
+    after = _NOT_BEFORE.get(word)
+    return re.escape(word) + (f"(?![{after}])" if after else "")
+
+
 _PLACE_RE = re.compile(
-    rf"[\u4e00-\u9fff0-9a-z]{{2,14}}(?:{'|'.join(map(re.escape, _WORDS))})"
+    rf"[\u4e00-\u9fff0-9a-z]{{2,14}}(?:{'|'.join(map(_word_pattern, _WORDS))})"
 )
+# A village group (村民小组) is named by its number: 三组, 5组 (not 专案组, 编组).
+_GROUP = re.compile(r"[0-9一二三四五六七八九十]+组$")
 _ROAD_IN_NAME = re.compile(r"^(.{2,8}?(?:大道|路|街))(.{2,}(?:" + "|".join(
     map(re.escape, [w for w in _WORDS if _KIND_OF[w] != "road"])) + r"))$")
 _BUS_LINE = re.compile(r"(?:公交)?(?:[a-z]?\d{1,3})(?:路|号线)(?:公交|公交车|线路|车)?")
@@ -86,11 +98,14 @@ _BUS_LINE = re.compile(r"(?:公交)?(?:[a-z]?\d{1,3})(?:路|号线)(?:公交|公
 _NAME_STOP = re.compile(
     r".*(?:的|在|住|是|于|了|和|与|及|对|把|被|从|向|到|给|我|们|家(?!园)|位|个|这|那|该|有|让|"
     r"请|为|因|将|已|由|近|旁|边|前|后|里|内|外|各|某|附|反映|反馈|投诉|举报|关于|咨询|"
-    r"楼下|门口|对面|旁边|附近|期间|以来|目前|现在|今年|去年|\d+[年月日号])"
+    r"楼下|门口|对面|旁边|附近|期间|以来|目前|现在|今年|去年|\d+[年月日号]|"
+    r"解决|减少|通过|绕道|做好|打电话|修建|新建|建议|希望|恳求|确保|要求|呼吁|感谢|配合|"
+    r"同时|而|又|很多|多所|其他|其它|以上)"
 )
 _GENERIC_PLACES = frozenset(
     {"小区", "学校", "社区", "街道", "公司", "医院", "市场", "附近", "本小区", "这个小区",
-     "马路", "道路", "公路", "小学", "中学", "幼儿园", "工地", "项目", "公园", "车站"}
+     "马路", "道路", "公路", "小学", "中学", "幼儿园", "工地", "项目", "公园", "车站",
+     "立交桥", "天桥", "人行天桥"}
 )  # fmt: skip
 
 
@@ -117,6 +132,11 @@ PROBLEMS: tuple[str, ...] = (
     "转移", "缴纳", "补缴", "断缴", "审批", "规划", "变更", "安全隐患", "隐患", "危险",
     "无证", "无照", "非法", "违规", "违法", "投诉", "举报", "偷排", "扬尘", "夜间施工",
 )  # fmt: skip
+GENERIC_TROUBLES = frozenset(
+    {"投诉", "举报", "违法", "违规", "非法", "办理", "建设", "修建", "规划", "调整", "改造",
+     "变更", "审批", "危险", "隐患", "安全隐患", "坏了", "堵"}
+)  # fmt: skip
+"""Trouble words too general to say that two requests at one place are one matter."""
 _PROBLEM_RE = re.compile("|".join(sorted(map(re.escape, PROBLEMS), key=len, reverse=True)))
 
 
@@ -182,6 +202,8 @@ def find_places(text: str) -> tuple[Place, ...]:
                     or n in _GENERIC_PLACES
                     or _GENERIC_STEM.search(n[: len(n) - len(word)])
                     or re.fullmatch(r"[a-z]?\d+路", n)
+                    or "政府" in n  # 希望政府, 区政府: an authority, never an estate named 府
+                    or (word == "组" and not _GROUP.search(n))
                 ):
                     continue
                 found.setdefault(n, Place(_KIND_OF.get(word, "site"), n))
