@@ -116,6 +116,9 @@ def test_working_days_lists_the_counted_days() -> None:
     ]
     assert CAL.working_days_between(d("2026-09-30"), d("2026-10-13")) == 5
     assert CAL.working_days_between(d("2026-10-13"), d("2026-09-30")) == -5
+    # an empty or reversed interval counts no day: an empty list, never None
+    assert CAL.working_days(d("2026-10-13"), d("2026-10-13")) == []
+    assert CAL.working_days(d("2026-10-13"), d("2026-09-30")) == []
 
 
 def test_day_notes_name_holidays_and_makeup_days() -> None:
