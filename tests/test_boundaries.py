@@ -110,6 +110,19 @@ def test_core_module_does_not_import_textual(module: str) -> None:
     assert out.stdout.strip() == "", f"{module} pulls in {out.stdout.strip()}"
 
 
+def test_the_backend_imports_the_analytics_only_when_a_seat_uses_them() -> None:
+    """KPIs, grades and hot matters are no part of a seat's start-up (design.md: answers
+    within a second of the console opening)."""
+    code = (
+        "import sys, console.services.local; "
+        "print(','.join(m for m in sys.modules if m.startswith('console.services.analytics')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert out.stdout.strip() == ""
+
+
 def test_store_imports_nothing_above_it() -> None:
     bad = [
         f"{_module_name(p)} → {name}"

@@ -6,14 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import audit
-from console.services.analytics import accountability, grades, kpi
-from console.services.analytics.hot_store import HotWatch
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.inputs import checks_arguments
@@ -55,6 +54,9 @@ from console.services.views import (
 )
 from console.store.engine import Store
 from console.store.models import GroundRow, PrefilingRow, TicketRow, UnitRow
+
+if TYPE_CHECKING:
+    from console.services.analytics.hot_store import HotWatch
 
 INTAKE_TOOL_ROLES = workflow.INTAKE_ROLES | {Role.MANAGER, Role.SUPERVISOR}
 """Who may use the intake tools that look across every unit's tickets: duplicate detection
@@ -118,15 +120,31 @@ class LocalBackend:
         hot: HotWatch | None = None,
     ) -> None:
         self.store = store
-        self.grades_file = grades_file or grades.DEFAULT_POLICY_FILE
+        self._grades_file = grades_file
         self.clock = clock
         self._actor = actor
         self.rules = rules or RuleTable.load()
         self.calendar = calendar or CalendarProvider(store)
         self.knowledge = knowledge or KnowledgeService(store)
-        self.hot = hot or HotWatch(store)
+        self._hot = hot
         self.tickets = TicketService(store, clock, self.calendar, self.rules, actor)
         self.queries = Queries(store.read, self.calendar, actor)
+
+    # The analytics are imported when first used, not on the console's start-up path.
+    @property
+    def grades_file(self) -> Path:
+        from console.services.analytics import grades
+
+        return self._grades_file or grades.DEFAULT_POLICY_FILE
+
+    @property
+    def hot(self) -> HotWatch:
+        """The hot-matter tracker of this store, shared by every seat of the process."""
+        if self._hot is None:
+            from console.services.analytics.hot_store import HotWatch
+
+            self._hot = HotWatch.for_store(self.store)
+        return self._hot
 
     def as_actor(self, actor: Actor) -> LocalBackend:
         """The same platform, acting as another seat (shares store, clock and calendar)."""
@@ -448,11 +466,15 @@ class LocalBackend:
             )
 
     def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:
+        from console.services.analytics import grades
+
         unit = self._evaluation_reader()
         label = grades.parse_period(period).label if period else None
         return grades.list_evaluations(self.store, label, published_only=unit is not None)
 
     def evaluation(self, evaluation_id: str) -> EvaluationView:
+        from console.services.analytics import grades
+
         unit = self._evaluation_reader()
         view = grades.get_evaluation(self.store, evaluation_id, unit)
         if unit is not None and view.state != "published":
@@ -460,6 +482,8 @@ class LocalBackend:
         return view
 
     def draft_evaluation(self, period: str, reason: str = "") -> str:
+        from console.services.analytics import grades, kpi
+
         self._evaluator("计算考核评价")
         when = grades.parse_period(period)
         policy = grades.load_policy(self.grades_file, tuple(kpi.BY_ID))
@@ -480,6 +504,8 @@ class LocalBackend:
         )
 
     def publish_evaluation(self, evaluation_id: str) -> None:
+        from console.services.analytics import grades
+
         self._evaluator("发布考核评价")
         grades.publish(
             self.store,
@@ -490,12 +516,16 @@ class LocalBackend:
         )
 
     def discard_evaluation(self, evaluation_id: str) -> None:
+        from console.services.analytics import grades
+
         self._evaluator("删除考核评价草稿")
         grades.discard(self.store, evaluation_id, audit_with=self._audit("evaluation_discard"))
 
     def accountability(self, period: str, unit: str | None = None) -> Sequence[Finding]:
         """The period's Art. 25 leads: every unit's for the manager, supervisors and auditors,
         a unit clerk's own unit's only."""
+        from console.services.analytics import accountability, kpi
+
         own = self._evaluation_reader()
         if own is not None:
             if unit not in (None, own):
@@ -710,11 +740,15 @@ class LocalBackend:
 
     # ---- evaluation (R-UNIT-KPI)
     def unit_kpis(self, period: str, unit: str | None = None) -> KpiReport:
+        from console.services.analytics import kpi
+
         parsed = replace(kpi.parse_period(period), as_of=self.now())
         unit = self._kpi_scope(unit)
         return kpi.unit_kpis(self.store, parsed, unit)
 
     def kpi_tickets(self, period: str, unit: str, indicator: str) -> Sequence[CountedTicket]:
+        from console.services.analytics import kpi
+
         parsed = replace(kpi.parse_period(period), as_of=self.now())
         scoped = self._kpi_scope(unit)
         assert scoped is not None

@@ -94,3 +94,12 @@ def test_r_analytics_a_restarted_process_replays_the_window_into_the_same_groups
     fresh = LocalBackend(p.store, p.clock, Actor("mgr-2", "优化办乙", Role.MANAGER))
     assert [g.numbers for g in fresh.hot_matters(50)] == before
     assert any(set(numbers) <= set(n) for n in before)
+
+
+def test_every_seat_of_a_process_shares_one_tracker_per_database(platform: Platform) -> None:
+    """An API request builds its backend per request: it reads the process's tracker of the
+    store, never replays the window into a tracker of its own."""
+    p = platform
+    first = LocalBackend(p.operator.store, p.clock, Actor("a", "甲", Role.SHIFT_LEAD))
+    second = LocalBackend(p.operator.store, p.clock, Actor("b", "乙", Role.MANAGER))
+    assert first.hot is second.hot is lead(p).hot

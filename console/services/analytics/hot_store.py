@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from console.services.analytics.hot import HotParams, HotTicket, HotTracker, replay
 from console.services.values import State
@@ -69,7 +70,20 @@ def period_report(
 
 
 class HotWatch:
-    """The tracker over the store's recent tickets; thread-safe."""
+    """The tracker over the store's recent tickets; thread-safe. ``for_store`` gives the one
+    tracker of a store that every seat of the process shares (an API request's backend is
+    made per request: a tracker of its own would replay the window each time)."""
+
+    _shared: weakref.WeakKeyDictionary[Engine, HotWatch] = weakref.WeakKeyDictionary()
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def for_store(cls, store: Store) -> HotWatch:
+        with cls._shared_lock:
+            watch = cls._shared.get(store.write_engine)
+            if watch is None:
+                watch = cls._shared[store.write_engine] = cls(store)
+            return watch
 
     def __init__(self, store: Store, params: HotParams | None = None) -> None:
         self.store = store
