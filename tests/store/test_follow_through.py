@@ -75,6 +75,18 @@ def test_r_extend_rejected_completion_in_redo_round_keeps_no_old_extension(
     assert limit_due(platform, number) == eod("2026-12-09")  # no +8 WD from the first round
 
 
+def test_r_complete_reject_keeps_the_rounds_approved_extension(platform: Platform) -> None:
+    """A completion sent back in the same round: the limit still counts from the first receipt,
+    with the extension the manager approved in that round (R-COMPLETE-REJECT, R-EXTEND)."""
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    extended(platform, number, "rst", 8)
+    extended_due = limit_due(platform, number)
+    platform.rst.request_completion(number, "电话", dt.date(2026, 11, 25), "已处理")
+    platform.manager.review_completion(number, False, "未联系来电人")
+    assert limit_due(platform, number) == extended_due
+
+
 def test_r_extend_new_unit_after_return_starts_with_full_budget(platform: Platform) -> None:
     number = dispatched(platform)
     extended(platform, number, "rst", 6)

@@ -430,6 +430,25 @@ def test_r_terminate_with_opinion_and_later_calls_refused(platform: Platform) ->
     platform.operator.refuse(intake(repeat_of=number), 4, reason="已终结事项，无新情况")
 
 
+def test_r_terminate_an_opinion_of_exactly_the_least_length_is_detailed_enough(
+    platform: Platform,
+) -> None:
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    with pytest.raises(InputError):
+        platform.rst.request_termination(number, "经" * 19)
+    platform.rst.request_termination(number, "经" * 20)
+    assert platform.manager.ticket(number).pending == "termination"
+
+
+def test_an_unknown_or_malformed_ticket_number_is_refused_by_name(platform: Platform) -> None:
+    with pytest.raises(NotFound):
+        platform.rst.sign("HN000000000000")
+    with pytest.raises(InputError) as err:
+        platform.rst.sign("HN\x00261203000001")  # a NUL would break PostgreSQL's query
+    assert err.value.field == "number"
+
+
 def test_r_prefiling_explained_within_scope_only(platform: Platform) -> None:
     number = platform.operator.explain_prefiled(intake(Kind.HELP, text="岳阳停电了"), "pf-1")
     assert platform.operator.ticket(number).prefiling_id == "pf-1"
