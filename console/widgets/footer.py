@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -24,6 +26,9 @@ TEXTUAL_WORDS = {"Dismiss menu": "收起列表"}
 """Descriptions of Textual's own widgets' keys, as a seat reads them (the Select's list)."""
 
 Shown = tuple[tuple[str, str, str, bool], ...]
+Key = tuple[Binding, bool, str]
+_PALETTE_CELLS = 12
+"""Cells of the command palette's key, docked right (「▏^p 命令 」)."""
 
 
 class KeyFooter(Footer):
@@ -45,6 +50,7 @@ class KeyFooter(Footer):
                 seen.add(binding.action)
                 keys.append((binding, enabled, tooltip))
         keys.sort(key=lambda k: _order(k[0].key))  # stable: binding order within each rank
+        keys = self._fitting(keys)
         self.styles.grid_size_columns = len(keys)
         for binding, enabled, tooltip in keys:
             yield FooterKey(
@@ -68,6 +74,35 @@ class KeyFooter(Footer):
                     disabled=not enabled,
                     tooltip=binding.tooltip or binding.description,
                 )
+
+    def _fitting(self, keys: list[Key]) -> list[Key]:
+        """The keys that fit the terminal's width, in their order. When not all fit, the
+        screen's letter keys give way first, from the last: the function keys (which finish a
+        call or open a screen) and the application's own (退出) stay; F1 and the command
+        palette still list every key."""
+        width = self.app.size.width - (_PALETTE_CELLS if self.show_command_palette else 0)
+        cells = [self._cells(b) for b, _e, _t in keys]
+        if sum(cells) <= width:
+            return keys
+        ranked = sorted(range(len(keys)), key=lambda i: (_rank(keys[i][0]), i))
+        kept: set[int] = set()
+        used = 0
+        for i in ranked:
+            if used + cells[i] <= width:
+                kept.add(i)
+                used += cells[i]
+        return [k for i, k in enumerate(keys) if i in kept]
+
+    def _cells(self, binding: Binding) -> int:
+        """Cells one key takes: the key, its description, their padding and the gap."""
+        description = TEXTUAL_WORDS.get(binding.description, binding.description)
+        return cell_len(self.app.get_key_display(binding)) + cell_len(description) + 3
+
+    def on_resize(self) -> None:
+        self._shown = None  # what fits changed: rebuild on the next look
+        if not self._pending and self.is_attached:
+            self._pending = True
+            self.call_after_refresh(self._rebuild_if_changed)
 
     def _wanted(self, screen: Screen[object]) -> Shown:
         return tuple(
@@ -93,6 +128,14 @@ class KeyFooter(Footer):
             return
         self._shown = wanted
         await self.recompose()
+
+
+def _rank(binding: Binding) -> int:
+    """Which keys stay when not all fit: function keys, then the application's, then the
+    screen's."""
+    if _FUNCTION_KEY.match(binding.key.split(",")[0]):
+        return 0
+    return 1 if (binding.id or "").startswith("app.") else 2
 
 
 def _order(key: str) -> tuple[int, int]:

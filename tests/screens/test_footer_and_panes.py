@@ -91,3 +91,39 @@ async def test_intake_marks_the_form_pane_while_typing(make_app: Any) -> None:
         form = app.screen.query_one("#form-pane")
         await wait_for(pilot, lambda: form.has_class("-has-focus"), what="form pane marked")
         assert not app.screen.query_one("#answers-pane").has_class("-has-focus")
+
+
+class Crowded(App[None]):
+    """A screen with more keys than a narrow terminal shows, and the application's 退出."""
+
+    BINDINGS = [
+        *(Binding(c, f"noop_{c}", "一个很长的说明") for c in "abcdefgh"),
+        Binding("f9", "dispatch", "派单"),
+        Binding("ctrl+q", "quit_app", "退出", id="app.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield KeyFooter()
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_keys_that_do_not_fit_give_way_and_quit_stays(width: int) -> None:
+    """Every key shown is whole (no key without its label), the function keys and 退出 are
+    among them, and the screen's letter keys give way from the last."""
+    from textual.widgets._footer import FooterKey
+
+    app = Crowded()
+    async with app.run_test(size=(width, 10)) as pilot:
+        await wait_for(pilot, lambda: app.screen.query(FooterKey), what="footer keys")
+        await pilot.pause()
+        keys = [k for k in app.screen.query(FooterKey) if "-command-palette" not in k.classes]
+        shown = [k.key for k in keys]
+        assert "f9" in shown and "ctrl+q" in shown, shown
+        assert len(shown) < 10  # not all fit
+        letters = [k for k in shown if len(k) == 1]
+        assert letters == list("abcdefgh")[: len(letters)]  # the last letters gave way
+        palette = [k for k in app.screen.query(FooterKey) if "-command-palette" in k.classes]
+        left_edge = min([p.region.x for p in palette] or [width])
+        assert all(k.region.width > 0 and k.region.right <= left_edge for k in keys), [
+            (k.key, k.region) for k in keys
+        ]

@@ -31,6 +31,8 @@ from console.services.knowledge.reading import Place, find_places, same_place
         # a verb before a road is not part of its name; a flyover alone names no place
         ("建议减少红旗路的红绿灯", [("road", "红旗路")]),
         ("新建立交桥", []),
+        # 街道 (a sub-district) is not a road named 街 running into a village's name
+        ("西湖街道茶场村五组什么时候征地", [("village", "西湖街道茶场村五组")]),
     ],
 )
 def test_the_places_a_caller_names(text: str, places: list[tuple[str, str]]) -> None:

@@ -91,7 +91,7 @@ _PLACE_RE = re.compile(
 )
 # A village group (村民小组) is named by its number: 三组, 5组 (not 专案组, 编组).
 _GROUP = re.compile(r"[0-9一二三四五六七八九十]+组$")
-_ROAD_IN_NAME = re.compile(r"^(.{2,8}?(?:大道|路|街))(.{2,}(?:" + "|".join(
+_ROAD_IN_NAME = re.compile(r"^(.{2,8}?(?:大道|路|街(?!道)))(.{2,}(?:" + "|".join(
     map(re.escape, [w for w in _WORDS if _KIND_OF[w] != "road"])) + r"))$")
 _BUS_LINE = re.compile(r"(?:公交)?(?:[a-z]?\d{1,3})(?:路|号线)(?:公交|公交车|线路|车)?")
 # Where a name cannot begin: after these characters and words.
