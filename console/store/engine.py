@@ -7,13 +7,15 @@ SQLite: WAL, a busy timeout, foreign keys on, and every write transaction opened
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,6 +31,9 @@ STATEMENT_TIMEOUT_S = 30.0
 """PostgreSQL: a statement running longer than this is stopped."""
 LOCK_NOT_AVAILABLE = "55P03"
 QUERY_CANCELED = "57014"
+_SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(?:-[0-9]+)?")
+"""What pg_export_snapshot returns (checked before it is written into SET TRANSACTION)."""
+T = TypeVar("T")
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
@@ -90,6 +95,42 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Session]:
         with self._translate_outage(), self.reader() as session, session.begin():
+            yield session
+
+    def read_together(self, jobs: Sequence[Callable[[Session], T]], workers: int = 4) -> list[T]:
+        """Each job's result, all read from one consistent picture of the database.
+
+        PostgreSQL: up to ``workers`` jobs at once, each on its own connection, every
+        transaction importing the snapshot the first one exported (REPEATABLE READ, ``SET
+        TRANSACTION SNAPSHOT``): the statements of a report run side by side on the server's
+        cores and still see the same committed data. SQLite: one after the other in one read
+        transaction (one snapshot already)."""
+        if self.dialect != "postgresql" or len(jobs) < 2 or workers < 2:
+            with self.read() as session:
+                return [job(session) for job in jobs]
+        with self._translate_outage(), self._snapshot_session() as lead:
+            snapshot = str(lead.execute(text("SELECT pg_export_snapshot()")).scalar_one())
+            if not _SNAPSHOT_ID.fullmatch(snapshot):
+                raise RuntimeError(f"unexpected snapshot id {snapshot!r}")
+
+            def run(job: Callable[[Session], T]) -> T:
+                with self._snapshot_session(snapshot) as session:
+                    return job(session)
+
+            with ThreadPoolExecutor(max_workers=min(workers, len(jobs)) - 1) as pool:
+                others = [pool.submit(run, job) for job in jobs[1:]]
+                first = jobs[0](lead)  # the exporting transaction does a share of the work
+                return [first, *(f.result() for f in others)]
+
+    @contextmanager
+    def _snapshot_session(self, snapshot: str | None = None) -> Iterator[Session]:
+        """A read-only REPEATABLE READ transaction, importing ``snapshot`` when given."""
+        with self.reader(
+            bind=self.read_engine.execution_options(isolation_level="REPEATABLE READ")
+        ) as session, session.begin():
+            if snapshot is not None:  # must be the transaction's first statement
+                session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+            session.execute(text("SET TRANSACTION READ ONLY"))
             yield session
 
     def dispose(self) -> None:

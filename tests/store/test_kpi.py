@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -268,3 +269,36 @@ def test_kpi_document_is_generated_from_the_definitions() -> None:
     assert doc == kpi.doc_markdown() + "\n"
     for ind in kpi.INDICATORS:
         assert f"`{ind.id}`" in doc and ind.name in doc
+
+
+def test_r_unit_kpi_the_indicators_are_read_from_one_picture_of_the_data(
+    platform: Platform,
+) -> None:
+    """The indicators' statements run side by side (PostgreSQL) yet see the same committed
+    data: a unit added while the report is being read is in none of its parts."""
+    import threading
+    import time
+
+    from sqlalchemy import func, select
+
+    from console.store.models import UnitRow
+
+    store = platform.operator.store
+    written = threading.Event()
+
+    def count_then_add(s: Any) -> int:
+        seen = s.execute(select(func.count()).select_from(UnitRow)).scalar_one()
+        with store.write() as w:  # another seat's commit, while the report is being read
+            w.add(UnitRow(id="hn-new", name="新单位", full_name="新单位", category="省直"))
+        written.set()
+        return int(seen)
+
+    def count_after(s: Any) -> int:
+        written.wait(10)
+        time.sleep(0.05)
+        return int(s.execute(select(func.count()).select_from(UnitRow)).scalar_one())
+
+    first, second = store.read_together([count_then_add, count_after])
+    assert first == second
+    with store.read() as s:
+        assert s.execute(select(func.count()).select_from(UnitRow)).scalar_one() == first + 1

@@ -39,7 +39,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import SQLCoreOperations as _SQLCol
 
 from console.errors import InputError
@@ -156,6 +156,7 @@ def _response_items(period: Period) -> Select[tuple[str | None, int, int, dt.dat
                 dispatch.ticket_id == ClockRow.ticket_id,
                 dispatch.action == "dispatch",
                 dispatch.at == ClockRow.started_at,
+                dispatch.at < period.end_at,  # implied; lets the index bound the dispatches
             ),
         )
         .where(
@@ -377,27 +378,37 @@ def _figure(ind: Indicator, num: int, den: int) -> KpiFigure:
 def unit_kpis(store: Store, period: Period, unit: str | None = None) -> KpiReport:
     """Every active unit's (or one unit's) five indicators for the period: one aggregate
     query per ticket indicator, and the knowledge base's rate on the period's last day."""
-    counts: dict[str, dict[str, tuple[int, int]]] = {}
-    with store.read() as s:
-        if s.get_bind().dialect.name == "postgresql":
-            # the per-unit sort of a quarter's items fits in memory instead of spilling
-            s.execute(text("SET LOCAL work_mem = '64MB'"))
-        units_q = select(UnitRow.id, UnitRow.name).where(UnitRow.active.is_(True))
+    units_q = select(UnitRow.id, UnitRow.name).where(UnitRow.active.is_(True))
+    if unit is not None:
+        units_q = select(UnitRow.id, UnitRow.name).where(UnitRow.id == unit)
+
+    def aggregate(ind: Indicator) -> Callable[[Session], dict[str, tuple[int, int]]]:
+        assert ind.items is not None
+        items = ind.items(period).subquery()
+        q = select(items.c.unit_id, func.sum(items.c.ok), func.count()).group_by(items.c.unit_id)
         if unit is not None:
-            units_q = select(UnitRow.id, UnitRow.name).where(UnitRow.id == unit)
-        units = s.execute(units_q.order_by(UnitRow.id)).all()
-        for ind in INDICATORS:
-            if ind.items is None:
-                continue
-            items = ind.items(period).subquery()
-            q = select(items.c.unit_id, func.sum(items.c.ok), func.count()).group_by(
-                items.c.unit_id
-            )
-            if unit is not None:
-                q = q.where(items.c.unit_id == unit)
-            for uid, num, den in s.execute(q):
-                if uid is not None:
-                    counts.setdefault(ind.id, {})[uid] = (int(num or 0), int(den))
+            q = q.where(items.c.unit_id == unit)
+
+        def run(s: Session) -> dict[str, tuple[int, int]]:
+            if s.get_bind().dialect.name == "postgresql":
+                # the per-unit sort of a quarter's items fits in memory instead of spilling
+                s.execute(text("SET LOCAL work_mem = '64MB'"))
+            return {
+                uid: (int(num or 0), int(den)) for uid, num, den in s.execute(q) if uid is not None
+            }
+
+        return run
+
+    counted = [ind for ind in INDICATORS if ind.items is not None]
+    units: list[tuple[str, str]] = []
+
+    def read_units(s: Session) -> dict[str, tuple[int, int]]:
+        units.extend((str(i), str(n)) for i, n in s.execute(units_q.order_by(UnitRow.id)))
+        return {}
+
+    # the indicators' statements side by side on one snapshot (PostgreSQL's cores)
+    *per_indicator, _ = store.read_together([*(aggregate(ind) for ind in counted), read_units])
+    counts = {ind.id: by_unit for ind, by_unit in zip(counted, per_indicator, strict=True)}
     kb = {
         r.unit_id: (r.current, r.articles) for r in maintenance_rates(store, period.last_day, unit)
     }
