@@ -302,3 +302,20 @@ def test_r_unit_kpi_the_indicators_are_read_from_one_picture_of_the_data(
     assert first == second
     with store.read() as s:
         assert s.execute(select(func.count()).select_from(UnitRow)).scalar_one() == first + 1
+
+
+def test_r_unit_kpi_a_co_handled_ticket_scores_its_lead_unit_only(platform: Platform) -> None:
+    """人社厅 leads, 住建厅 co-handles (协办) one ticket: the lead signs, the co-unit sends its
+    part, the lead completes on time and the caller is satisfied. Every indicator counts the
+    ticket once, for 人社厅; 住建厅 is scored on nothing (its own tickets only)."""
+    p = platform
+    number = dispatched(p)
+    p.manager.designate_lead(number, "hn-rst", ["hn-zjt"], "涉及多个部门")
+    p.rst.sign(number)
+    p.zjt.report_co_part(number, "已核实本单位职责部分，已处理完毕并告知牵头单位")
+    finish(p, "hn-rst", number, sign=False)
+    p.operator.record_callback(number, Satisfaction.SATISFIED, "manual", "满意")
+    move_to(p, "2026-12-31 10:00")
+    for indicator in ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate"):
+        assert figure(p, Q4, indicator) == (1, 1), indicator
+        assert figure(p, Q4, indicator, "hn-zjt") == (0, 0), indicator
