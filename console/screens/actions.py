@@ -534,6 +534,14 @@ class NoteDialog(ActionDialog):
             "urge",
             "催办内容通过短信发给承办单位联络员，并记入工单（R-LIMIT）。",
         ),
+        "mark_law_case": (
+            "认定调解、执法办案类事项",
+            "note",
+            "mark_law_case",
+            "行政调解类、执法办案类事项依法依规处置，不片面追求满意率（第二十条）：认定后，"
+            "本考核期起该工单的回访不计入承办单位的群众满意率。请写明属哪一类及理由"
+            "（R-DISSATISFIED-OUTCOMES）。",
+        ),
     }
 
     def __init__(self, context: ActionContext) -> None:
@@ -550,6 +558,7 @@ class NoteDialog(ActionDialog):
             "answer_callback": "consult",
             "report_co_part": "limit",
             "urge": "limit",
+            "mark_law_case": "",
         }[self.context.action.action]
         clock = next((c for c in self.context.view.clocks if c.key == key and c.running), None)
         if clock is not None:
@@ -928,6 +937,7 @@ DIALOGS: dict[str, type[ActionDialog]] = {
     "answer_callback": NoteDialog,
     "report_co_part": NoteDialog,
     "urge": NoteDialog,
+    "mark_law_case": NoteDialog,
     "review_return": ReviewReturnDialog,
     "review_completion": ReviewDialog,
     "review_extension": ReviewDialog,

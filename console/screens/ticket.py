@@ -80,6 +80,7 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
     "answer_callback": ("h", "回复来电人"),
     "report_co_part": ("w", "协办反馈"),
     "urge": ("g", "催办"),
+    "mark_law_case": ("f", "认定调解/执法类"),
 }
 
 CONTACT_ROLES = frozenset(

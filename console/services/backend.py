@@ -287,6 +287,11 @@ class Backend(Protocol):
         """协办反馈: a co-unit records its part of a complex matter (R-COMPLEX)."""
         ...
 
+    def mark_law_case(self, number: str, note: str, version: int | None = None) -> None:
+        """Art. 20: the ticket is an administrative-mediation or law-enforcement case, not
+        scored on satisfaction (the manager; R-DISSATISFIED-OUTCOMES)."""
+        ...
+
     def urge(self, number: str, note: str, version: int | None = None) -> None:
         """催办: the manager or a supervisor presses the unit holding the ticket."""
         ...

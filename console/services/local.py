@@ -654,6 +654,9 @@ class LocalBackend:
     def urge(self, number: str, note: str, version: int | None = None) -> None:
         self.tickets.urge(number, note, version)
 
+    def mark_law_case(self, number: str, note: str, version: int | None = None) -> None:
+        self.tickets.mark_law_case(number, note, version)
+
     def request_completion(
         self,
         number: str,

@@ -692,6 +692,9 @@ class RemoteBackend:
     def urge(self, number: str, note: str, version: int | None = None) -> None:
         self._command(f"{self._t(number)}/urge", {"note": note, "version": version})
 
+    def mark_law_case(self, number: str, note: str, version: int | None = None) -> None:
+        self._command(f"{self._t(number)}/mark-law-case", {"note": note, "version": version})
+
     def request_completion(
         self,
         number: str,

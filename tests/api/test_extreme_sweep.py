@@ -143,6 +143,7 @@ RECIPES: dict[str, tuple[str, str, list[tuple[str, str, dict[str, Any]]]]] = {
     T + "progress": ("rst", "special", [("first-response", "rst", {})]),
     T + "renotify": ("manager", "special", []),
     T + "urge": ("manager", "complaint", []),
+    T + "mark-law-case": ("manager", "complaint", []),
     T + "co-part": (
         "zjt",
         "complaint",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from console.services.values import Role
 from tests.api.conftest import Api
@@ -42,3 +43,30 @@ def test_r_unit_kpi_over_http_bad_input_names_the_field(api: Api) -> None:
     r = get(api, "manager", period="2" * 5000)
     assert r.status_code == 422
     assert httpx.get(api.url + PATH, params={"period": "2026"}, timeout=10).status_code == 401
+
+
+def test_r_dissatisfied_outcomes_the_manager_marks_a_law_case_over_http(api: Api) -> None:
+    """Art. 20 through the remote backend: the manager's finding lands on the timeline; a unit
+    clerk is refused (403 naming the rule), an empty reason is a 422 naming the field."""
+    from console.errors import InputError, PermissionDenied
+    from console.services.remote import RemoteBackend
+    from console.services.values import Kind
+    from tests.contract.harness import intake
+
+    operator = RemoteBackend(api.url, api.tokens["operator"])
+    manager = RemoteBackend(api.url, api.tokens["manager"])
+    clerk = RemoteBackend(api.url, api.tokens["rst"])
+    try:
+        number = operator.accept(intake(Kind.COMPLAINT, text="劳动争议调解后仍不满意"), "hn-rst")
+        with pytest.raises(PermissionDenied) as refused:
+            clerk.mark_law_case(number, "属调解案件")
+        assert refused.value.rule
+        with pytest.raises(InputError) as empty:
+            manager.mark_law_case(number, " ")
+        assert empty.value.field == "note"
+        manager.mark_law_case(number, "属劳动争议行政调解案件")
+        [event] = [e for e in manager.ticket(number).events if e.action == "law_case"]
+        assert event.reason == "属劳动争议行政调解案件"
+    finally:
+        for backend in (operator, manager, clerk):
+            backend.close()

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from console.errors import InputError
+from console.errors import InputError, PermissionDenied, RuleError
 from console.services.analytics import kpi
 from console.services.analytics.kpi import parse_period, unit_kpis
 from console.services.values import Kind, Role, Satisfaction
@@ -319,3 +319,38 @@ def test_r_unit_kpi_a_co_handled_ticket_scores_its_lead_unit_only(platform: Plat
     for indicator in ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate"):
         assert figure(p, Q4, indicator) == (1, 1), indicator
         assert figure(p, Q4, indicator, "hn-zjt") == (0, 0), indicator
+
+
+def test_r_dissatisfied_outcomes_a_law_case_found_by_the_manager_is_not_scored_on_satisfaction(
+    platform: Platform,
+) -> None:
+    """Art. 20: 人社厅's tickets A (满意) and B (不满意) in November. The manager finds B an
+    administrative-mediation case on 11-28: November's satisfaction is 1/1, not 1/2, and B's
+    rating leaves the drill-down. A finding made only after the period ended changes nothing
+    in it (C, rated 不满意 in November, marked in December: November stays as it was)."""
+    p = platform
+    a, b, c = (dispatched(p, phone=f"1381234300{i}") for i in range(3))
+    for n in (a, b, c):
+        finish(p, "hn-rst", n)
+    p.operator.record_callback(a, Satisfaction.SATISFIED, "manual")
+    p.operator.record_callback(b, Satisfaction.DISSATISFIED, "manual")
+    p.operator.record_callback(c, Satisfaction.DISSATISFIED, "manual")
+    assert figure(p, NOV, "satisfaction_rate") == (1, 3)
+    with pytest.raises(PermissionDenied):  # the manager's finding, not the unit's
+        p.rst.mark_law_case(b, "属劳动争议调解案件")
+    with pytest.raises(InputError) as empty:
+        p.manager.mark_law_case(b, "  ")
+    assert empty.value.field == "note"
+    move_to(p, "2026-11-28 10:00")
+    p.manager.mark_law_case(b, "属劳动争议行政调解案件，已依法调解")
+    assert figure(p, NOV, "satisfaction_rate") == (1, 2)
+    assert [t.number for t in kpi.drill_down(p.store, NOV, "hn-rst", "satisfaction_rate")] == [c]
+    with pytest.raises(RuleError) as again:
+        p.manager.mark_law_case(b, "再次认定")
+    assert again.value.rule == "R-DISSATISFIED-OUTCOMES"
+    move_to(p, "2026-12-02 10:00")
+    p.manager.mark_law_case(c, "属行政执法办案类事项")
+    assert figure(p, NOV, "satisfaction_rate") == (1, 2)  # November already over
+    [marked] = [e for e in p.manager.ticket(b).events if e.action == "law_case"]
+    assert marked.reason.startswith("属劳动争议") and marked.actor == "优化办乙"
+    assert marked.label == "认定为调解、执法办案类"

@@ -338,6 +338,11 @@ def test_r_subcentre_kpi_on_time_callback_and_satisfaction_rates_from_its_ticket
     # another sub-centre has none of these tickets
     other = subcentre_kpis(p.store, "95598", "2026Q4")
     assert other.get("on_time").denominator == 0 and other.get("on_time").rate is None
+    # Art. 20: T2 found a law-enforcement case before the quarter ends: its 不满意 leaves the
+    # satisfaction rate of the quarter and of December
+    p.manager.mark_law_case(t2, "属行政执法办案类事项，依法处置")
+    assert figures("2026Q4")[2] == (3, 3)
+    assert figures("2026-12")[2] == (1, 1)
 
 
 def test_r_subcentre_kpi_the_document_defines_every_indicator_of_the_module() -> None:

@@ -189,6 +189,14 @@ def urge(backend: Seat, number: TicketNumber, body: NoteIn) -> None:
     backend.urge(number, body.note, body.version)
 
 
+@router.post("/tickets/{number}/mark-law-case", operation_id="mark_law_case", status_code=204)
+def mark_law_case(backend: Seat, number: TicketNumber, body: NoteIn) -> None:
+    """Art. 20: an administrative-mediation or law-enforcement case, not scored on
+    satisfaction (the manager)."""
+    ensure_visible(backend, number)
+    backend.mark_law_case(number, body.note, body.version)
+
+
 @router.post(
     "/tickets/{number}/request-completion", operation_id="request_completion", status_code=204
 )

@@ -254,7 +254,15 @@ def _resolution_items(period: Period) -> Select[tuple[str | None, int, int, dt.d
 def _satisfaction_items(period: Period) -> Select[tuple[str | None, int, int, dt.datetime, str]]:
     rating = or_(EventRow.action == "callback", EventRow.action == "default_satisfied")
     ok = _outcome_result().in_(SATISFIED_RESULTS)  # default_satisfied carries result "basic"
-    law_case = or_(*(TicketRow.matter_type.contains(word) for word in NOT_SCORED_ON_SATISFACTION))
+    marked = aliased(EventRow)
+    law_case = or_(
+        *(TicketRow.matter_type.contains(word) for word in NOT_SCORED_ON_SATISFACTION),
+        exists().where(  # the manager's finding, made before the period ended
+            marked.ticket_id == EventRow.ticket_id,
+            marked.action == "law_case",
+            marked.at < period.end_at,
+        ),
+    )
     return (
         select(
             TicketRow.unit_id.label("unit_id"),
@@ -347,7 +355,9 @@ INDICATORS: tuple[Indicator, ...] = (
             ),
             (
                 "调解、执法",
-                "行政调解、行政执法类案件不考核满意度（第二十条）：事项类型含“调解”或“执法”的工单不计入。",
+                "行政调解类、执法办案类事项不片面追求满意率（第二十条）：管理部门在考核期结束前"
+                "认定为此类的工单（工单页 F 键，R-DISSATISFIED-OUTCOMES），以及事项类型含“调解”"
+                "或“执法”的工单，其回访不计入。考核期结束后才认定的，不改变该期数字。",
             ),
             ("重办", "重办后的回访再计一次，由重办单位计分。"),
             ("终结", "终结备案的工单没有回访，不计入。"),

@@ -873,6 +873,25 @@ class TicketService:
             self._event(s, t, "urge", note, now, unit_id=unit.id, urge_count=count)
 
     @_name_the_writer
+    def mark_law_case(self, number: str, note: str, version: int | None = None) -> None:
+        """The manager finds the ticket an administrative-mediation or law-enforcement case
+        (行政调解类、执法办案类, Art. 20): handled by law, its call-backs no longer count in
+        the unit's satisfaction rate from this moment's period on (R-DISSATISFIED-OUTCOMES).
+        The note says which kind and why; a ticket is marked once."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("mark_law_case", t)
+            note = _note("note", note, "认定理由")
+            if self._count_events(s, t, "law_case"):
+                raise RuleError(
+                    "R-DISSATISFIED-OUTCOMES",
+                    "该工单已认定为调解、执法办案类事项",
+                    allowed="查看时间线上的认定记录",
+                )
+            self._event(s, t, "law_case", note, now)
+
+    @_name_the_writer
     def report_co_part(self, number: str, note: str, version: int | None = None) -> None:
         """协办反馈: a co-unit (配合单位) of a complex matter records its part of the work on
         the lead unit's ticket (R-COMPLEX, Art. 16: 事项涉及的单位应当积极配合办理). The lead

@@ -105,6 +105,7 @@ EVENT_LABELS = {
     "note": "备注",
     "urge": "催办",
     "co_part": "协办反馈",
+    "law_case": "认定为调解、执法办案类",  # Art. 20: not scored on satisfaction
     "merge": "并入",  # another ticket was merged into this one (并单)
     "merged_into": "已并入",  # this ticket was merged into a master
     "master_completed": "主工单已办结",

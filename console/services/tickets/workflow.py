@@ -85,6 +85,15 @@ ACTIONS: dict[str, Action] = {
         ),
         # 催办: the manager or a supervisor presses the unit holding the ticket (R-LIMIT)
         _a("urge", "催办", "R-LIMIT", HANDLED, SUPERVISING),
+        # Art. 20: an administrative-mediation or law-enforcement case is handled by law and
+        # not scored on satisfaction; the manager says which tickets are such cases
+        _a(
+            "mark_law_case",
+            "认定调解、执法办案类",
+            "R-DISSATISFIED-OUTCOMES",
+            HANDLED | {S.COMPLETION_REQUESTED, S.COMPLETED, S.DISSATISFIED, S.CLOSED},
+            MANAGER,
+        ),
         _a(
             "request_completion",
             "申请办结",
