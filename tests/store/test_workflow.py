@@ -850,3 +850,31 @@ def test_r_special_renotify_and_a_note_stay_on_the_timeline(platform: Platform) 
     assert renotified.actor == "班长庚"
     noted = next(e for e in events if e.action == "note")
     assert noted.reason == "已电话联系住建厅值班室" and noted.actor == "班长庚"
+
+
+def test_r_sign_stops_the_return_clock_without_meeting_it(platform: Platform) -> None:
+    """Signing ends the unit's chance to return (R-SIGN, R-RETURN): the return clock stops, not
+    met; the sign clock is met."""
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    clocks = {c.key: c for c in platform.manager.ticket(number).clocks}
+    assert not clocks["return"].running and clocks["return"].met_at is None
+    assert not clocks["sign"].running and clocks["sign"].met_at is not None
+
+
+def test_r_dispatch_a_dispatched_ticket_is_not_dispatched_again(platform: Platform) -> None:
+    number = dispatched(platform)
+    with pytest.raises(RuleError) as err:
+        platform.operator.dispatch(number, "hn-zjt")
+    assert err.value.rule == "R-DISPATCH"
+    assert platform.manager.ticket(number).unit_id == "hn-rst"
+
+
+def test_r_complete_a_complaint_without_a_number_is_not_accepted(platform: Platform) -> None:
+    """The unit must talk to the caller and the ticket is called back (R-COMPLETE): no number
+    and no refusal on record, no ticket."""
+    with pytest.raises(RuleError) as err:
+        platform.operator.accept(intake(caller_phone=""), unit_id="hn-rst")
+    assert err.value.rule == "R-COMPLETE"
+    number = platform.operator.accept(intake(caller_phone="", phone_declined=True), "hn-rst")
+    assert platform.manager.ticket(number).state == State.DISPATCHED
