@@ -569,7 +569,7 @@ class NoteDialog(ActionDialog):
         return self.title_text
 
     def fields(self) -> ComposeResult:
-        yield self.label("内容")
+        yield self.label("认定理由" if self.method == "mark_law_case" else "内容")
         yield TextArea(id=f"field-{self.field}", classes="field-long")
 
     def call(self) -> Call:

@@ -656,3 +656,34 @@ async def test_supervision_actions_are_in_the_command_palette(
         form = dialog(app)
         assert isinstance(form, actions.SupervisionActionDialog)
         assert f"督办办结 · 工单 {number}" in shown(form.query_one("#dialog-title"))
+
+
+async def test_r_dissatisfied_outcomes_the_manager_marks_a_law_case_from_the_ticket(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    """F on a dissatisfied ticket: the dialog says what the finding does (Art. 20), an empty
+    reason is refused naming the rule's field, the finding lands on the timeline in Chinese."""
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    clerk = screen_platform.backend(Role.UNIT_CLERK)
+    clerk.sign(number)
+    clerk.request_completion(number, "电话", dt.date(2026, 11, 25), "已组织劳动争议调解")
+    screen_platform.backend(Role.MANAGER).review_completion(number, True)
+    screen_platform.backend(Role.OPERATOR).record_callback(
+        number, Satisfaction.DISSATISFIED, "manual", "对调解结果不满意"
+    )
+    app = make_app(Role.MANAGER)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("f")
+        await settle(pilot, app)
+        form = dialog(app)
+        assert "不片面追求满意率" in shown(form.query_one("#dialog-intro"))
+        await pilot.press("ctrl+s")
+        await settle(pilot, app)
+        assert "认定理由不能为空" in shown(form.query_one("#dialog-error"))
+        form.query_one("#field-note", TextArea).focus()
+        await pilot.press(*"属劳动争议行政调解案件", "ctrl+s")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TicketScreen)
+        await settle(pilot, app)
+        assert "认定为调解、执法办案类" in shown(app.screen.query_one("#ticket-timeline"))
