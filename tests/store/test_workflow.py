@@ -878,3 +878,54 @@ def test_r_complete_a_complaint_without_a_number_is_not_accepted(platform: Platf
     assert err.value.rule == "R-COMPLETE"
     number = platform.operator.accept(intake(caller_phone="", phone_declined=True), "hn-rst")
     assert platform.manager.ticket(number).state == State.DISPATCHED
+
+
+def terminated(platform: Platform) -> str:
+    number = dispatched(platform)
+    platform.rst.sign(number)
+    platform.rst.request_termination(
+        number, "来电人就同一欠薪事项第五次反映，已依法作出处理决定并送达，事实清楚。"
+    )
+    platform.manager.review_termination(number, True, "经调查事实认定清楚，依规终结")
+    return number
+
+
+def test_r_terminate_a_terminated_matter_is_neither_answered_nor_promised_a_call_back(
+    platform: Platform,
+) -> None:
+    number = terminated(platform)
+    consultation = intake(Kind.CONSULTATION, repeat_of=number)
+    with pytest.raises(RuleError) as answered:
+        platform.operator.answer(consultation, None, "已当场答复")
+    assert answered.value.rule == "R-TERMINATE"
+    with pytest.raises(RuleError) as promised:
+        platform.operator.promise_callback(consultation)
+    assert promised.value.rule == "R-TERMINATE"
+
+
+def test_r_scope_a_repeat_of_is_looked_up_only_for_a_seat_that_takes_calls(
+    platform: Platform,
+) -> None:
+    """A unit clerk is refused before the number is looked up (it learns nothing of which
+    numbers exist); bad input is named before the look-up too; an operator is told the number
+    does not exist."""
+    with pytest.raises(PermissionDenied) as refused:
+        platform.rst.accept(intake(repeat_of="HN000000000000"), unit_id="hn-rst")
+    assert refused.value.rule == "R-SCOPE"
+    with pytest.raises(InputError) as bad:
+        platform.operator.accept(intake(text="", repeat_of="HN000000000000"), unit_id="hn-rst")
+    assert bad.value.field == "text"
+    with pytest.raises(InputError) as unknown:
+        platform.operator.accept(intake(repeat_of="HN000000000000"), unit_id="hn-rst")
+    assert unknown.value.field == "repeat_of"
+
+
+def test_r_consult_a_promised_call_back_needs_a_number_and_is_on_the_timeline(
+    platform: Platform,
+) -> None:
+    with pytest.raises(RuleError) as err:
+        platform.operator.promise_callback(intake(Kind.CONSULTATION, caller_phone=""))
+    assert err.value.rule == "R-CONSULT"
+    number = platform.operator.promise_callback(intake(Kind.CONSULTATION), "查询后回复")
+    [event] = [e for e in platform.manager.ticket(number).events if e.action == "promise_callback"]
+    assert event.reason == "查询后回复"
