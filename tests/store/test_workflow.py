@@ -929,3 +929,11 @@ def test_r_consult_a_promised_call_back_needs_a_number_and_is_on_the_timeline(
     number = platform.operator.promise_callback(intake(Kind.CONSULTATION), "查询后回复")
     [event] = [e for e in platform.manager.ticket(number).events if e.action == "promise_callback"]
     assert event.reason == "查询后回复"
+
+
+def test_r_scope_only_a_call_taking_seat_refuses_or_answers_a_call(platform: Platform) -> None:
+    with pytest.raises(PermissionDenied) as refused:
+        platform.rst.refuse(intake(), 9, "骚扰电话")
+    assert refused.value.rule == "R-SCOPE"
+    with pytest.raises(PermissionDenied):
+        platform.manager.answer(intake(Kind.CONSULTATION), None, "已当场答复")
