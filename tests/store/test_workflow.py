@@ -937,3 +937,25 @@ def test_r_scope_only_a_call_taking_seat_refuses_or_answers_a_call(platform: Pla
     assert refused.value.rule == "R-SCOPE"
     with pytest.raises(PermissionDenied):
         platform.manager.answer(intake(Kind.CONSULTATION), None, "已当场答复")
+
+
+def test_r_return_needs_a_reason_and_stops_the_units_clocks(platform: Platform) -> None:
+    """A return names its reason (and basis); it meets the sign and return clocks (the unit
+    responded in time) and stops the handling limit unmet; the manager's review names its own
+    reason, and an approval names another unit (R-RETURN, R-RETURN-REVIEW)."""
+    number = dispatched(platform)
+    with pytest.raises(InputError) as no_reason:
+        platform.rst.return_ticket(number, "  ", "三定方案")
+    assert no_reason.value.field == "reason"
+    platform.rst.return_ticket(number, "不属本单位职责", "三定方案")
+    clocks = {c.key: c for c in platform.manager.ticket(number).clocks}
+    assert not clocks["sign"].running and clocks["sign"].met_at is not None
+    assert not clocks["return"].running and clocks["return"].met_at is not None
+    assert not clocks["limit"].running and clocks["limit"].met_at is None
+    with pytest.raises(InputError) as no_review_reason:
+        platform.manager.review_return(number, True, " ", new_unit_id="hn-zjt")
+    assert no_review_reason.value.field == "reason"
+    with pytest.raises(InputError) as same_unit:
+        platform.manager.review_return(number, True, "属人社职责", new_unit_id="hn-rst")
+    assert same_unit.value.field == "new_unit_id"
+    assert platform.manager.ticket(number).state == State.RETURN_REQUESTED
