@@ -959,3 +959,31 @@ def test_r_return_needs_a_reason_and_stops_the_units_clocks(platform: Platform) 
         platform.manager.review_return(number, True, "属人社职责", new_unit_id="hn-rst")
     assert same_unit.value.field == "new_unit_id"
     assert platform.manager.ticket(number).state == State.RETURN_REQUESTED
+
+
+def test_r_return_review_is_on_the_timeline_either_way(platform: Platform) -> None:
+    """Approved: 「同意退回」 with the reason, the ticket goes to the named unit (an unknown one is
+    refused naming new_unit_id). Refused: 「不同意退回」 with the reason, back to handling at the
+    unit that returned it (R-RETURN-REVIEW)."""
+    approved, refused = dispatched(platform), dispatched(platform)
+    for number in (approved, refused):
+        platform.rst.return_ticket(number, "不属本单位职责", "三定方案")
+    with pytest.raises(InputError) as unknown:
+        platform.manager.review_return(approved, True, "属住建职责", new_unit_id="hn-none")
+    assert unknown.value.field == "new_unit_id"
+    platform.manager.review_return(approved, True, "属住建职责", new_unit_id="hn-zjt")
+    view = platform.manager.ticket(approved)
+    [event] = [e for e in view.events if e.action == "return_approved"]
+    assert event.reason == "属住建职责" and view.unit_id == "hn-zjt"
+    platform.manager.review_return(refused, False, "属人社职责，请继续办理")
+    view = platform.manager.ticket(refused)
+    [event] = [e for e in view.events if e.action == "return_refused"]
+    assert event.reason == "属人社职责，请继续办理"
+    assert view.state == State.HANDLING and view.unit_id == "hn-rst"
+
+
+def test_r_complex_no_lead_is_designated_on_a_closed_ticket(platform: Platform) -> None:
+    number = platform.operator.answer(intake(Kind.CONSULTATION), None, "已当场答复")
+    with pytest.raises(RuleError) as err:
+        platform.manager.designate_lead(number, "hn-rst", ["hn-zjt"], "涉及多个部门")
+    assert err.value.rule == "R-COMPLEX"
