@@ -987,3 +987,30 @@ def test_r_complex_no_lead_is_designated_on_a_closed_ticket(platform: Platform) 
     with pytest.raises(RuleError) as err:
         platform.manager.designate_lead(number, "hn-rst", ["hn-zjt"], "涉及多个部门")
     assert err.value.rule == "R-COMPLEX"
+
+
+def test_r_complex_designating_a_lead_ends_the_return_window_and_is_on_the_timeline(
+    platform: Platform,
+) -> None:
+    number = dispatched(platform)
+    platform.manager.designate_lead(number, "hn-rst", ["hn-zjt"], "涉及多个部门")
+    view = platform.manager.ticket(number)
+    window = {c.key: c for c in view.clocks}["return"]
+    assert not window.running and window.met_at is None  # a complex ticket is not returned
+    [event] = [e for e in view.events if e.action == "designate_lead"]
+    assert event.reason == "涉及多个部门"
+
+
+def test_r_special_a_first_response_needs_words_and_counts_as_signing(platform: Platform) -> None:
+    number = platform.operator.accept(
+        intake(Kind.HELP, text="全镇停水两天", incident_summary="全镇停水，约两万户"),
+        "hn-zjt",
+        special=Special.SPECIAL,
+    )
+    with pytest.raises(InputError) as empty:
+        platform.zjt.first_response(number, "  ")
+    assert empty.value.field == "note"
+    platform.zjt.first_response(number, "已派抢修队赶赴现场")
+    clocks = {c.key: c for c in platform.manager.ticket(number).clocks}
+    assert clocks["sign"].met_at is not None and not clocks["sign"].running
+    assert clocks["return"].met_at is None and not clocks["return"].running
