@@ -1014,3 +1014,4 @@ def test_r_special_a_first_response_needs_words_and_counts_as_signing(platform: 
     clocks = {c.key: c for c in platform.manager.ticket(number).clocks}
     assert clocks["sign"].met_at is not None and not clocks["sign"].running
     assert clocks["return"].met_at is None and not clocks["return"].running
+    assert clocks["first_response"].met_at is not None  # the 4 h obligation fulfilled
