@@ -53,7 +53,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord, normalize_phone
-from console.services.knowledge.reading import GENERIC_TROUBLES, Reading, read, strip_courtesy
+from console.services.knowledge.reading import (
+    GENERIC_TROUBLES,
+    PLACE_TROUBLE_KINDS,
+    Reading,
+    read,
+    strip_courtesy,
+)
 from console.services.views import HotAlertView, HotGroupView
 
 if TYPE_CHECKING:
@@ -63,7 +69,6 @@ SUDDEN = "sudden"
 EMERGING = "emerging"
 KIND_LABELS = {SUDDEN: "突发", EMERGING: "苗头"}
 SUMMARY_CHARS = 40
-PLACE_TROUBLE_KINDS = frozenset({"estate", "school"})
 
 
 @dataclass(frozen=True)

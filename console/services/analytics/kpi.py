@@ -251,17 +251,22 @@ def _resolution_items(period: Period) -> Select[tuple[str | None, int, int, dt.d
     )
 
 
+def found_law_case(ticket_id: _SQLCol[int], before: dt.datetime) -> ColumnElement[bool]:
+    """The manager found the ticket an administrative-mediation or law-enforcement case
+    (Art. 20, event ``law_case``) before ``before``: its call-backs are not scored on
+    satisfaction from that period on, and a later finding leaves a period as it was."""
+    marked = aliased(EventRow)
+    return exists().where(
+        marked.ticket_id == ticket_id, marked.action == "law_case", marked.at < before
+    )
+
+
 def _satisfaction_items(period: Period) -> Select[tuple[str | None, int, int, dt.datetime, str]]:
     rating = or_(EventRow.action == "callback", EventRow.action == "default_satisfied")
     ok = _outcome_result().in_(SATISFIED_RESULTS)  # default_satisfied carries result "basic"
-    marked = aliased(EventRow)
     law_case = or_(
         *(TicketRow.matter_type.contains(word) for word in NOT_SCORED_ON_SATISFACTION),
-        exists().where(  # the manager's finding, made before the period ended
-            marked.ticket_id == EventRow.ticket_id,
-            marked.action == "law_case",
-            marked.at < period.end_at,
-        ),
+        found_law_case(EventRow.ticket_id, period.end_at),
     )
     return (
         select(
@@ -410,15 +415,11 @@ def unit_kpis(store: Store, period: Period, unit: str | None = None) -> KpiRepor
         return run
 
     counted = [ind for ind in INDICATORS if ind.items is not None]
-    units: list[tuple[str, str]] = []
-
-    def read_units(s: Session) -> dict[str, tuple[int, int]]:
-        units.extend((str(i), str(n)) for i, n in s.execute(units_q.order_by(UnitRow.id)))
-        return {}
-
     # the indicators' statements side by side on one snapshot (PostgreSQL's cores)
-    *per_indicator, _ = store.read_together([*(aggregate(ind) for ind in counted), read_units])
+    per_indicator = store.read_together([aggregate(ind) for ind in counted])
     counts = {ind.id: by_unit for ind, by_unit in zip(counted, per_indicator, strict=True)}
+    with store.read() as s:
+        units = [(str(i), str(n)) for i, n in s.execute(units_q.order_by(UnitRow.id))]
     kb = {
         r.unit_id: (r.current, r.articles) for r in maintenance_rates(store, period.last_day, unit)
     }

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from console.errors import InputError
+from console.services.analytics.kpi import found_law_case
 from console.services.clock import SHANGHAI
 from console.services.subcentre.calls import Subcentre, find_subcentre, list_subcentres
 from console.store.engine import Store
@@ -206,10 +207,6 @@ def _satisfaction(s: Session, centre: Subcentre, period: Period) -> Indicator:
     result = e.details["result"].as_string()
     # a call-back's rating, or 视为基本满意 (its event records result "basic" too)
     good = case((result.in_(SATISFIED), 1), else_=0)
-    marked = aliased(EventRow)
-    law_case = exists().where(  # Art. 20: found a mediation or law-enforcement case in time
-        marked.ticket_id == e.ticket_id, marked.action == "law_case", marked.at < period.end
-    )
     rated, pleased = s.execute(
         select(func.count(), func.coalesce(func.sum(good), literal(0)))
         .select_from(e)
@@ -219,7 +216,7 @@ def _satisfaction(s: Session, centre: Subcentre, period: Period) -> Indicator:
             e.action.in_(RESULT_ACTIONS),
             e.at >= period.start,
             e.at < period.end,
-            ~law_case,
+            ~found_law_case(e.ticket_id, period.end),  # Art. 20
         )
     ).one()
     return _indicator("callback_satisfaction", int(pleased), int(rated))

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 
 from console.services.knowledge.reading import (
     GENERIC_TROUBLES,
+    PLACE_TROUBLE_KINDS,
     Place,
     Reading,
     place_key,
@@ -59,9 +60,6 @@ if TYPE_CHECKING:
     from console.services.knowledge.catalogue import Catalogue
 
 MAX_CHARS = 400
-PLACE_TROUBLE_KINDS = frozenset({"estate", "school"})
-"""Places named whole enough that the same one with the same trouble is one matter (roads are
-long, shops and sites are often named by their trade)."""
 """Characters of a ticket's text that are compared (the matter is stated early)."""
 
 SAME_CALLER_MIN = 0.6

@@ -137,6 +137,10 @@ GENERIC_TROUBLES = frozenset(
      "变更", "审批", "危险", "隐患", "安全隐患", "坏了", "堵"}
 )  # fmt: skip
 """Trouble words too general to say that two requests at one place are one matter."""
+PLACE_TROUBLE_KINDS = frozenset({"estate", "school"})
+"""Places named whole enough that the same one with the same specific trouble is one matter
+(roads are long, shops and sites are often named by their trade, a shared ending such as
+安置小区 is not one estate)."""
 _PROBLEM_RE = re.compile("|".join(sorted(map(re.escape, PROBLEMS), key=len, reverse=True)))
 
 
