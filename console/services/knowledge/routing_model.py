@@ -173,7 +173,7 @@ class RoutingModel:
 def train(
     examples: Sequence[Example],
     *,
-    alpha: float = 1e-4,
+    alpha: float = 1e-5,
     max_features: int = 60_000,
     info: dict[str, object] | None = None,
 ) -> RoutingModel:
@@ -183,6 +183,12 @@ def train(
     and ten times faster. Five passes over the examples: on the real set's development half
     more passes changed top-1 by less than one case in a hundred, and they cost time — with
     the n-grams counted in numpy (``tfidf``), 100 000 tickets train in about a minute.
+
+    Lightly regularised (``alpha`` 1e-5), the weights averaged over the passes, and each
+    target's examples weighted by how rare the target is (a unit that receives few tickets
+    still gets its say): on the development half scored on its later callers after learning
+    from the earlier ones, top-1 0.70 → 0.73 and top-3 0.89 → 0.91 over three seeds, and the
+    seed no longer moves top-1 by two points (``benchmarks/bench_routing.py``).
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import SGDClassifier
@@ -199,7 +205,8 @@ def train(
         max_iter=PASSES,
         tol=1e-4,
         random_state=0,
-        average=False,
+        average=True,
+        class_weight="balanced",
         n_jobs=TRAINING_THREADS,
     )
     with warnings.catch_warnings():
