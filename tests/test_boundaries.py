@@ -49,6 +49,7 @@ CONCERNS = {
     "tickets": {"calendar", "access", "delivery"},
     "knowledge": {"calendar"},
     "subcentre": {"access"},
+    "experts": {"calendar", "knowledge"},
     "analytics": {"calendar", "access", "tickets", "knowledge", "subcentre"},
 }
 VOCABULARY = {"values", "views", "clock", "inputs", "categories", "triage"}

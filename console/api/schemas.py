@@ -158,6 +158,30 @@ class PrefilingReviewIn(Body):
     note: Str2000 = Field("", description="审核意见；退回时必填")
 
 
+class ExpertIn(Body):
+    """An expert of a unit's expert team (R-EXPERT); mirrors ``views.ExpertDraft``."""
+
+    name: Str60 = Field(description="专家姓名")
+    unit_id: Id = Field(description="所属单位 id，如 hn-rst")
+    fields: Annotated[
+        list[Str60], Field(max_length=20, description="擅长领域或事项类型（代码或名称）")
+    ]
+    shifts: Annotated[
+        list[Str100], Field(max_length=14, description="值班时间，如 工作日 09:00-17:30")
+    ]
+    phone: Str30 = Field("", description="值班电话")
+    seat: Str100 = Field("", description="专家登录的坐席账号（可不写）")
+    note: Str2000 = Field("", description="备注")
+
+
+class ExpertOut(BaseModel):
+    id: str = Field(description="专家编号")
+
+
+class ExpertRetireIn(Body):
+    reason: Str2000 = Field(description="退出名册的原因")
+
+
 class EvaluationIn(Body):
     period: Str20 = Field(description="考核周期：季度如 2026Q4，年度如 2026")
     reason: Str2000 = Field("", description="更正原因（本期已发布时必填，R-GRADES）")

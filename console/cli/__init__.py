@@ -24,6 +24,7 @@ VERBS = (
     "console.cli.seed",
     "console.cli.kb",
     "console.cli.prefiling",
+    "console.cli.expert",
     "console.cli.evaluation",
     "console.cli.serve",
     "console.cli.worker",

@@ -23,6 +23,8 @@ from console.services.views import (
     DuePreview,
     DuplicateView,
     EvaluationView,
+    ExpertDraft,
+    ExpertView,
     Finding,
     GroundView,
     HotAlertView,
@@ -162,6 +164,30 @@ class Backend(Protocol):
 
     def withdraw_prefiling(self, scope_id: str, reason: str) -> None:
         """The unit withdraws its pending or unexpired approved scope (已撤回), with a reason."""
+        ...
+
+    # ---- the expert roster (专家座席, R-EXPERT): kept by the manager, read by the seats
+    def experts(
+        self,
+        field: str | None = None,
+        on_duty: bool = False,
+        include_retired: bool = False,
+    ) -> Sequence[ExpertView]:
+        """The roster: every unit's experts (a unit clerk: its own unit's), those on duty
+        first; ``field`` (a domain or matter type, code or name) keeps the experts who cover
+        it, ``on_duty`` those whose shift covers now."""
+        ...
+
+    def add_expert(self, draft: ExpertDraft) -> str:
+        """The manager puts an expert on the roster; answers the expert's id (R-EXPERT)."""
+        ...
+
+    def edit_expert(self, expert_id: str, draft: ExpertDraft) -> None:
+        """The manager changes an expert's fields, shifts, phone … (R-EXPERT)."""
+        ...
+
+    def retire_expert(self, expert_id: str, reason: str) -> None:
+        """The manager takes an expert off the roster (退出名册), with the reason."""
         ...
 
     # ---- evaluations (考核评价, R-GRADES): computed and published by the manager

@@ -15,6 +15,7 @@ from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import audit
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
+from console.services.experts import roster
 from console.services.inputs import checks_arguments
 from console.services.knowledge import editing, prefiling, upkeep
 from console.services.knowledge.service import AuditHook, KnowledgeService
@@ -36,6 +37,8 @@ from console.services.views import (
     DuePreview,
     DuplicateView,
     EvaluationView,
+    ExpertDraft,
+    ExpertView,
     Figure,
     Finding,
     GroundView,
@@ -445,6 +448,51 @@ class LocalBackend:
             return self.actor.unit_id
         raise PermissionDenied(
             f"{self.actor.role.label}不能查看报备：只有报备单位或管理部门可以", rule="R-PREFILING"
+        )
+
+    # ---- the expert roster (专家座席, R-EXPERT)
+    def experts(
+        self,
+        field: str | None = None,
+        on_duty: bool = False,
+        include_retired: bool = False,
+    ) -> Sequence[ExpertView]:
+        return roster.list_experts(
+            self.store,
+            self.calendar(),
+            self.now(),
+            unit_id=roster.reader_unit(self.actor),
+            field=field,
+            on_duty=on_duty,
+            include_retired=include_retired,
+        )
+
+    def add_expert(self, draft: ExpertDraft) -> str:
+        roster.require_keeper(self.actor, "把专家列入名册")
+        return roster.add_expert(
+            self.store, draft, self.actor.name, self.now(), audit_with=self._audit("expert_add")
+        )
+
+    def edit_expert(self, expert_id: str, draft: ExpertDraft) -> None:
+        roster.require_keeper(self.actor, "修改专家名册")
+        roster.edit_expert(
+            self.store,
+            expert_id,
+            draft,
+            self.actor.name,
+            self.now(),
+            audit_with=self._audit("expert_edit"),
+        )
+
+    def retire_expert(self, expert_id: str, reason: str) -> None:
+        roster.require_keeper(self.actor, "让专家退出名册")
+        roster.retire_expert(
+            self.store,
+            expert_id,
+            reason,
+            self.actor.name,
+            self.now(),
+            audit_with=self._audit("expert_retire"),
         )
 
     # ---- evaluations (考核评价, R-GRADES)

@@ -50,6 +50,8 @@ from console.services.views import (
     DuePreview,
     DuplicateView,
     EvaluationView,
+    ExpertDraft,
+    ExpertView,
     Finding,
     GroundView,
     HotAlertView,
@@ -495,6 +497,30 @@ class RemoteBackend:
 
     def withdraw_prefiling(self, scope_id: str, reason: str) -> None:
         self._command(f"/prefiling/scopes/{quote(scope_id, safe='')}/withdraw", {"reason": reason})
+
+    # ------------------------------------------------------------ expert roster (R-EXPERT)
+    def experts(
+        self,
+        field: str | None = None,
+        on_duty: bool = False,
+        include_retired: bool = False,
+    ) -> Sequence[ExpertView]:
+        return self._get(  # type: ignore[no-any-return]
+            list[ExpertView],
+            "/experts",
+            field=field or None,
+            on_duty=on_duty or None,
+            include_retired=include_retired or None,
+        )
+
+    def add_expert(self, draft: ExpertDraft) -> str:
+        return str(self._command("/experts", encode(draft))["id"])
+
+    def edit_expert(self, expert_id: str, draft: ExpertDraft) -> None:
+        self._command(f"/experts/{quote(expert_id, safe='')}", encode(draft))
+
+    def retire_expert(self, expert_id: str, reason: str) -> None:
+        self._command(f"/experts/{quote(expert_id, safe='')}/retire", {"reason": reason})
 
     # ------------------------------------------------------------ evaluations (R-GRADES)
     def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:

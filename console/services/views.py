@@ -636,3 +636,46 @@ class HotAlertView:
     summary: str  # the caller's words, shortened: show literally
     places: tuple[str, ...] = ()
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class ExpertDraft:
+    """An expert of a unit's expert team as the manager enters it (R-EXPERT).
+
+    ``fields`` are domains (``Domain`` codes or labels: 公共服务 …) and matter types of the
+    catalogue (ids or names: 公交线路 …); ``shifts`` are duty times such as ``工作日
+    09:00-17:30``, ``每天 20:00-08:00`` or ``周六,周日 09:00-17:00`` (see experts.roster)."""
+
+    name: str
+    unit_id: str
+    fields: tuple[str, ...]
+    shifts: tuple[str, ...]
+    phone: str = ""
+    seat: str = ""  # the seat name the expert signs in with, when the expert has one
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ExpertView:
+    """An expert on the roster, with whether a shift covers the moment it was read."""
+
+    id: str
+    name: str
+    unit_id: str
+    unit_name: str
+    fields: tuple[str, ...]  # codes: domain values and matter ids
+    field_labels: tuple[str, ...]  # the same in Chinese
+    shifts: tuple[str, ...]  # canonical: "workdays 09:00-17:30"
+    shift_labels: tuple[str, ...]  # 工作日 09:00–17:30
+    phone: str
+    seat: str
+    note: str
+    active: bool
+    on_duty: bool
+    added_by: str
+    added_at: dt.datetime
+    changed_by: str = ""
+    changed_at: dt.datetime | None = None
+    retired_by: str = ""
+    retired_at: dt.datetime | None = None
+    retire_reason: str = ""

@@ -232,6 +232,29 @@ class PrefilingRow(Base):
     withdraw_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
+class ExpertRow(Base):
+    """An expert of a unit's expert team on the platform's expert seats (专家座席, R-EXPERT):
+    the fields (domains and matter types) the expert covers and the shifts on duty."""
+
+    __tablename__ = "experts"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), index=True)
+    fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    shifts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    seat: Mapped[str] = mapped_column(String(80), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    added_by: Mapped[str] = mapped_column(String(80))
+    added_at: Mapped[dt.datetime]
+    changed_by: Mapped[str] = mapped_column(String(80), default="")
+    changed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    retired_by: Mapped[str] = mapped_column(String(80), default="")
+    retired_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    retire_reason: Mapped[str] = mapped_column(Text, default="")
+
+
 class SynonymRow(Base):
     __tablename__ = "synonyms"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -200,6 +200,7 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "evaluations",
             "evaluation",
             "accountability",
+            "experts",
         ):
             assert method == "get", name
         elif name not in post_reads:

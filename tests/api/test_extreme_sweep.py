@@ -80,6 +80,8 @@ NAMED: dict[str, Any] = {
     "new_unit_id": "hn-zjt",
     "article_id": "kb-rst-001",
     "scope_id": "pf-1",
+    "fields": ["公共服务"],  # an expert's (R-EXPERT)
+    "shifts": ["工作日 09:00-17:30"],
     "ground": 5,
     "days": 3,
     "text": "公司拖欠工资三个月，请求协调。",

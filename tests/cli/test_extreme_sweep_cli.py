@@ -71,6 +71,8 @@ BASE: dict[str, str] = {
     "ends": "2026-11-28 08:00",
     "explanation": "测试答复口径",
     "period": "2026Q4",
+    "fields": "公共服务",
+    "shift": "工作日 09:00-17:30",
 }
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202e\u2028]")
 """What a message must not echo to the terminal as it is (escape sequences, bidi overrides)."""

@@ -58,6 +58,7 @@ TABLES_AFTER_0010 = (
     "subcentre_calls",
     "evaluation_grades",
     "evaluations",
+    "experts",
 )
 INDEXES_AFTER_0010 = (
     "ix_tickets_subcentre_line",

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from console.api.routes import (
     analytics,
     evaluations,
+    experts,
     intake,
     knowledge,
     prefiling,
@@ -31,6 +32,7 @@ def router() -> APIRouter:
         reference,
         knowledge,
         prefiling,
+        experts,
         intake,
         tickets,
         supervision,

@@ -1,0 +1,147 @@
+"""`hotline expert list|add|edit|retire`: the expert roster (专家座席, R-EXPERT) from a shell.
+
+``list`` shows the roster (those on duty first; ``--field`` keeps the experts who cover a
+domain or matter type, ``--on-duty`` those on shift now); ``add``, ``edit`` and ``retire`` are
+the manager's (省优化办, Art. 28), run through the same use cases as the console and the API
+and audited under the name given with ``--by``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict, replace
+
+from console.cli import terminal_safe
+from console.cli.context import opened_platform, person
+from console.services.clock import SHANGHAI
+from console.services.experts.roster import split_fields, split_shifts
+from console.services.experts.shifts import EXAMPLE
+from console.services.values import Role
+from console.services.views import ExpertDraft, ExpertView
+
+SHIFT_HELP = (
+    f"值班时间，如「{EXAMPLE}」「每天 20:00-08:00」「周六,周日 09:00-17:00」；"
+    "可重复写，或用分号隔开多个"
+)
+FIELD_HELP = "擅长领域（如 公共服务）或事项类型（如 公交线路），逗号或顿号隔开"
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("expert", help="专家座席名册：单位专家、擅长领域与值班（R-EXPERT）")
+    verbs = p.add_subparsers(dest="expert_verb", metavar="ACTION", required=True)
+
+    ls = verbs.add_parser("list", help="列出在册专家（在班的在前）")
+    ls.add_argument("--field", help="只看擅长该领域或事项类型的")
+    ls.add_argument("--on-duty", action="store_true", help="只看此刻在班的")
+    ls.add_argument("--all", action="store_true", help="含已退出名册的")
+    ls.add_argument("--json", action="store_true", help="输出 JSON 列表")
+    ls.set_defaults(handler=_list)
+
+    a = verbs.add_parser("add", help="把单位专家列入名册（管理部门）")
+    a.add_argument("--by", required=True, help="操作人（记入审计）")
+    a.add_argument("--name", required=True, help="专家姓名")
+    a.add_argument("--unit", required=True, metavar="U", help="所属单位 id，如 hn-rst")
+    a.add_argument("--fields", required=True, help=FIELD_HELP)
+    a.add_argument("--shift", action="append", required=True, help=SHIFT_HELP)
+    a.add_argument("--phone", default="", help="值班电话")
+    a.add_argument("--seat", default="", help="专家登录的坐席账号")
+    a.add_argument("--note", default="", help="备注")
+    a.set_defaults(handler=_add)
+
+    e = verbs.add_parser("edit", help="修改专家的领域、值班时间、电话等（管理部门；不写的项不变）")
+    e.add_argument("id", metavar="EXPERT", help="专家编号（hotline expert list 第一列）")
+    e.add_argument("--by", required=True, help="操作人（记入审计）")
+    e.add_argument("--name", help="专家姓名")
+    e.add_argument("--unit", metavar="U", help="所属单位 id")
+    e.add_argument("--fields", help=FIELD_HELP + "（整体替换）")
+    e.add_argument("--shift", action="append", help=SHIFT_HELP + "（整体替换）")
+    e.add_argument("--phone", help="值班电话")
+    e.add_argument("--seat", help="坐席账号")
+    e.add_argument("--note", help="备注")
+    e.set_defaults(handler=_edit)
+
+    r = verbs.add_parser("retire", help="让专家退出名册，须写原因（管理部门）")
+    r.add_argument("id", metavar="EXPERT", help="专家编号")
+    r.add_argument("--by", required=True, help="操作人（记入审计）")
+    r.add_argument("--reason", required=True, help="退出原因，如：调离原单位")
+    r.set_defaults(handler=_retire)
+
+
+def _line(v: ExpertView) -> str:
+    state = "在班" if v.on_duty else ("不在班" if v.active else "已退出")
+    out = (
+        f"{v.id}  {v.name}  {v.unit_name}（{v.unit_id}）  {state}  "
+        f"领域：{'、'.join(v.field_labels)}  值班：{'；'.join(v.shift_labels)}"
+    )
+    if v.phone:
+        out += f"  电话：{v.phone}"
+    if v.seat:
+        out += f"  坐席：{v.seat}"
+    if not v.active and v.retired_at:
+        out += f"  退出：{v.retired_by} {v.retired_at.astimezone(SHANGHAI):%Y-%m-%d}（{v.retire_reason}）"
+    return terminal_safe(out.replace("\n", " ").replace("\r", " "))
+
+
+def _list(args: argparse.Namespace) -> int:
+    with opened_platform() as p:
+        found = p.backend(person("命令行", Role.MANAGER)).experts(
+            args.field, args.on_duty, args.all
+        )
+    if args.json:
+        print(json.dumps([asdict(v) for v in found], ensure_ascii=False, default=str))
+        return 0
+    if not found:
+        print("没有符合条件的专家")
+        return 0
+    for v in found:
+        print(_line(v))
+    on_duty = sum(1 for v in found if v.on_duty)
+    print(f"共 {len(found)} 人，此刻在班 {on_duty} 人")
+    return 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    draft = ExpertDraft(
+        name=args.name,
+        unit_id=args.unit,
+        fields=split_fields([args.fields]),
+        shifts=split_shifts(args.shift),
+        phone=args.phone,
+        seat=args.seat,
+        note=args.note,
+    )
+    with opened_platform() as p:
+        expert_id = p.backend(person(args.by, Role.MANAGER)).add_expert(draft)
+    print(f"已列入名册 {expert_id}")
+    return 0
+
+
+def _edit(args: argparse.Namespace) -> int:
+    with opened_platform() as p:
+        backend = p.backend(person(args.by, Role.MANAGER))
+        current = {v.id: v for v in backend.experts(include_retired=True)}.get(args.id)
+        draft = ExpertDraft(
+            name=args.name if args.name is not None else (current.name if current else ""),
+            unit_id=args.unit if args.unit is not None else (current.unit_id if current else ""),
+            fields=split_fields([args.fields]) if args.fields is not None else (
+                current.fields if current else ()),
+            shifts=split_shifts(args.shift) if args.shift else (current.shifts if current else ()),
+        )  # fmt: skip
+        if current is not None:
+            draft = replace(
+                draft,
+                phone=args.phone if args.phone is not None else current.phone,
+                seat=args.seat if args.seat is not None else current.seat,
+                note=args.note if args.note is not None else current.note,
+            )
+        backend.edit_expert(args.id, draft)
+    print(f"专家 {args.id} 已修改")
+    return 0
+
+
+def _retire(args: argparse.Namespace) -> int:
+    with opened_platform() as p:
+        p.backend(person(args.by, Role.MANAGER)).retire_expert(args.id, args.reason)
+    print(f"专家 {args.id} 已退出名册")
+    return 0
