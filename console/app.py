@@ -191,6 +191,8 @@ class HotlineCommands(Provider):
             if name not in seen and app.mode_allowed(mode):
                 yield name, f"打开「{label}」界面", partial(app.show_mode, mode)
         yield "打开工单（工单号或来电电话）", "按工单号打开，或按来电人电话查找", app.action_open_ticket
+        if app.backend is not None and "专家名册" not in " ".join(seen):
+            yield "专家名册（专家座席）", "各单位专家的擅长领域与值班，在班的在前", app.action_experts
         yield "退出控制台", "草稿已自动保存", app.action_quit
 
     async def discover(self) -> Hits:
@@ -533,6 +535,13 @@ class HotlineApp(App[None]):
     def action_board(self) -> None:
         self.show_mode("board")
 
+    def action_experts(self) -> None:
+        """The expert roster (R-EXPERT), over whatever screen is showing."""
+        from console.screens.experts import ExpertRosterScreen
+
+        if self.backend is not None and not isinstance(self.screen, ExpertRosterScreen):
+            self.push_screen(ExpertRosterScreen())
+
     def action_open_ticket(self) -> None:
         if self.backend is None:
             self.notify("正在连接数据库，请稍候…", markup=False)
@@ -600,11 +609,12 @@ class HotlineApp(App[None]):
 
 def _popable() -> tuple[type, ...]:
     from console.screens.dashboard import DashboardScreen
+    from console.screens.experts import ExpertRosterScreen
     from console.screens.prefiling import PrefilingScreen
     from console.screens.ticket import TicketScreen
     from console.screens.upkeep import UpkeepScreen
 
-    return (TicketScreen, UpkeepScreen, PrefilingScreen, DashboardScreen)
+    return (TicketScreen, UpkeepScreen, PrefilingScreen, DashboardScreen, ExpertRosterScreen)
 
 
 def write_crash_log(folder: Path, error: BaseException) -> Path | None:

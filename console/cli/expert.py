@@ -15,7 +15,6 @@ from dataclasses import asdict, replace
 from console.cli import terminal_safe
 from console.cli.context import opened_platform, person
 from console.services.clock import SHANGHAI
-from console.services.experts.roster import split_fields, split_shifts
 from console.services.experts.shifts import EXAMPLE
 from console.services.values import Role
 from console.services.views import ExpertDraft, ExpertView
@@ -105,8 +104,8 @@ def _add(args: argparse.Namespace) -> int:
     draft = ExpertDraft(
         name=args.name,
         unit_id=args.unit,
-        fields=split_fields([args.fields]),
-        shifts=split_shifts(args.shift),
+        fields=(args.fields,),  # several, 、 or comma apart: the roster splits them
+        shifts=tuple(args.shift),
         phone=args.phone,
         seat=args.seat,
         note=args.note,
@@ -124,9 +123,9 @@ def _edit(args: argparse.Namespace) -> int:
         draft = ExpertDraft(
             name=args.name if args.name is not None else (current.name if current else ""),
             unit_id=args.unit if args.unit is not None else (current.unit_id if current else ""),
-            fields=split_fields([args.fields]) if args.fields is not None else (
+            fields=(args.fields,) if args.fields is not None else (
                 current.fields if current else ()),
-            shifts=split_shifts(args.shift) if args.shift else (current.shifts if current else ()),
+            shifts=tuple(args.shift) if args.shift else (current.shifts if current else ()),
         )  # fmt: skip
         if current is not None:
             draft = replace(

@@ -62,6 +62,13 @@ class KnowledgeScreen(Screen[None]):
             tooltip="修改选中知识（本单位知识或管理部门）；保存为待核实修改稿，由他人核实后生效",
             priority=True,  # also from the search box, where Ctrl+E would only move the cursor
         ),
+        Binding(
+            "f7",
+            "app.experts",
+            "专家名册",
+            id="kb.experts",
+            tooltip="各单位专家的擅长领域与值班，在班的在前（R-EXPERT）",
+        ),
         Binding("alt+down", "next_result", "下一条", id="kb.next", show=False),
         Binding("alt+up", "previous_result", "上一条", id="kb.previous", show=False),
     ]

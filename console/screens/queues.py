@@ -116,6 +116,13 @@ class QueuesScreen(Screen[None]):
             tooltip="本单位的报备及审核；管理部门审核各单位报备（R-PREFILING）",
         ),
         Binding(
+            "e",
+            "app.experts",
+            "专家名册",
+            id="queues.experts",
+            tooltip="各单位专家的擅长领域与值班（R-EXPERT）",
+        ),
+        Binding(
             "d",
             "dashboard",
             "考核看板",

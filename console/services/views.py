@@ -644,7 +644,8 @@ class ExpertDraft:
 
     ``fields`` are domains (``Domain`` codes or labels: 公共服务 …) and matter types of the
     catalogue (ids or names: 公交线路 …); ``shifts`` are duty times such as ``工作日
-    09:00-17:30``, ``每天 20:00-08:00`` or ``周六,周日 09:00-17:00`` (see experts.roster)."""
+    09:00-17:30``, ``每天 20:00-08:00`` or ``周六,周日 09:00-17:00`` (see experts.shifts). An
+    item may hold several: fields apart by 、 or commas, shifts by ``;``."""
 
     name: str
     unit_id: str

@@ -106,7 +106,7 @@ def check_draft(draft: ExpertDraft, labels: Fields) -> ExpertDraft:
     name = _text(draft.name, "name", "专家姓名", MAX_NAME, True)
     unit_id = _text(draft.unit_id, "unit_id", "所属单位", 40, True)
     fields: list[str] = []
-    for value in draft.fields:
+    for value in split_fields(draft.fields):
         if value.strip() and (code := field_of(value, labels)) not in fields:
             fields.append(code)
     if not fields:
@@ -114,7 +114,7 @@ def check_draft(draft: ExpertDraft, labels: Fields) -> ExpertDraft:
     if len(fields) > MAX_FIELDS:
         raise InputError("fields", f"领域过多（最多 {MAX_FIELDS} 个）")
     shifts: list[str] = []
-    for value in draft.shifts:
+    for value in split_shifts(draft.shifts):
         if value.strip() and (text := parse_shift(value).text()) not in shifts:
             shifts.append(text)
     if not shifts:
