@@ -290,6 +290,11 @@ class HotlineApp(App[None]):
         Binding(
             "ctrl+q", "quit", "退出", id="app.quit", tooltip="退出（草稿自动保存）", priority=True
         ),
+        # Tab moves focus before the keys after it are handed on: a field's text and the Tab
+        # after it often arrive in one read (a paste, a fast typist, a terminal under load),
+        # and without priority the next field's first characters land in the field just left.
+        Binding("tab", "focus_next", show=False, priority=True, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", show=False, priority=True, id="app.focus_prev"),
     ]
 
     drill_text: reactive[str] = reactive("")
