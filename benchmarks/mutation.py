@@ -78,6 +78,7 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
             "tests/store/test_unit_side.py",
             "tests/store/test_claims.py",
             "tests/store/test_message_templates.py",
+            "tests/store/test_command_guards.py",
         ),
     ),
 }
