@@ -34,6 +34,8 @@ class Settings:
     statement_timeout: float = 30.0
     # the grade policy of the evaluations (R-GRADES): weights and thresholds, a documented default
     grades_file: Path = REPO_ROOT / "knowledge_seed" / "evaluation" / "grades.toml"
+    # the telephony sources' secrets (CTI call events, HMAC-signed); none: CTI is off
+    cti_keys_file: Path | None = None
 
 
 def default_db_url(data_dir: Path) -> str:
@@ -77,6 +79,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             pick("grades_file").strip()
             or Path(pick("seed_dir") or REPO_ROOT / "knowledge_seed") / "evaluation" / "grades.toml"
         ),
+        cti_keys_file=Path(pick("cti_keys")) if pick("cti_keys").strip() else None,
     )
 
 

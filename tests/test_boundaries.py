@@ -50,6 +50,7 @@ CONCERNS = {
     "knowledge": {"calendar"},
     "subcentre": {"access"},
     "experts": {"calendar", "knowledge"},
+    "telephony": set(),
     "analytics": {"calendar", "access", "tickets", "knowledge", "subcentre"},
 }
 VOCABULARY = {"values", "views", "clock", "inputs", "categories", "triage"}

@@ -33,6 +33,7 @@ VERBS = (
     "console.cli.seat",
     "console.cli.unit",
     "console.cli.subcentre",
+    "console.cli.cti",
     "console.cli.matter",
     "console.cli.audit",
     "console.cli.bench",

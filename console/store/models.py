@@ -255,6 +255,42 @@ class ExpertRow(Base):
     retire_reason: Mapped[str] = mapped_column(Text, default="")
 
 
+class CallRow(Base):
+    """A call the telephony reported (R-SOURCE): who called, which line transferred it, which
+    seat took it, its recording, and when it rang, was answered, transferred and ended."""
+
+    __tablename__ = "calls"
+    __table_args__ = (UniqueConstraint("source", "call_id", name="uq_calls_source_call"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(40))
+    call_id: Mapped[str] = mapped_column(String(80))
+    caller_phone: Mapped[str] = mapped_column(String(40), default="", index=True)
+    line: Mapped[str] = mapped_column(String(40), default="")
+    seat: Mapped[str] = mapped_column(String(80), default="")
+    recording_id: Mapped[str] = mapped_column(String(120), default="")
+    state: Mapped[str] = mapped_column(String(12))
+    rang_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    transferred_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    updated_at: Mapped[dt.datetime]
+
+
+class CallEventRow(Base):
+    """One call event as the telephony sent it (kept whole: a resent event changes nothing)."""
+
+    __tablename__ = "call_events"
+    __table_args__ = (UniqueConstraint("source", "event_id", name="uq_call_events_source_event"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(40))
+    event_id: Mapped[str] = mapped_column(String(80))
+    call_id: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(12))
+    at: Mapped[dt.datetime]
+    received_at: Mapped[dt.datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 class SynonymRow(Base):
     __tablename__ = "synonyms"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

@@ -59,6 +59,8 @@ TABLES_AFTER_0010 = (
     "evaluation_grades",
     "evaluations",
     "experts",
+    "calls",
+    "call_events",
 )
 INDEXES_AFTER_0010 = (
     "ix_tickets_subcentre_line",

@@ -17,6 +17,7 @@ from console.api.routes import (
     session,
     subcentres,
     supervision,
+    telephony,
     tickets,
 )
 from console.api.schemas import ERROR_RESPONSES
@@ -37,6 +38,7 @@ def router() -> APIRouter:
         tickets,
         supervision,
         subcentres,
+        telephony,
         reports,
         evaluations,
         analytics,
