@@ -186,7 +186,9 @@ def test_r_complete_contact_date_not_in_the_future_and_recorded(platform: Platfo
     assert future.value.field == "contact_date"
     p.rst.request_completion(number, "电话", TODAY, "已处理")
     [asked] = events(p, number, "request_completion")
-    assert asked.details["contact_date"] == "2026-11-25" and asked.details["contact_method"] == "电话"
+    assert (
+        asked.details["contact_date"] == "2026-11-25" and asked.details["contact_method"] == "电话"
+    )
     limit = [c for c in p.manager.ticket(number).clocks if c.key == "limit"][-1]
     assert not limit.running and limit.met_at == at("2026-11-25 09:00")
 
@@ -291,7 +293,9 @@ def test_r_supervise_limit_replies_and_extensions_of_one_supervision(platform: P
     # numbered by the ticket's written replies, each upload with its own due date
     # (the first opened 11-25: 20 WD → 12-23; the second 11-26 → 12-24)
     assert one.idempotency_key.endswith(":reply:1") and two.idempotency_key.endswith(":reply:2")
-    assert one.payload["due"].startswith("2026-12-23") and two.payload["due"].startswith("2026-12-24")
+    assert one.payload["due"].startswith("2026-12-23") and two.payload["due"].startswith(
+        "2026-12-24"
+    )
     assert one.payload["replies"] == ["已书面说明"]
     with pytest.raises(RuleError) as zero:
         p.manager.extend_supervision(first, 0, "复杂")
@@ -303,3 +307,117 @@ def test_r_supervise_limit_replies_and_extensions_of_one_supervision(platform: P
     [extended] = events(p, number, "supervision_extended")
     assert extended.reason == "需会商" and extended.details["days"] == "1"
     assert extended.details["supervision"] == str(first)
+
+
+# ---------------------------------------------------------------- extensions, reviewed
+def test_r_extend_the_last_working_day_left_and_the_last_moment(platform: Platform) -> None:
+    p = platform
+    number = dispatched(p)
+    p.rst.sign(number)
+    p.rst.request_extension(number, 9, "需协调")
+    p.manager.review_extension(number, True)
+    with pytest.raises(RuleError) as over:
+        p.rst.request_extension(number, 2, "还要协调")
+    assert over.value.allowed == "最多再申请1个工作日"
+    # the limit (10 + 9 WD from 11-25: 12-22) may still be extended at its very last moment
+    limit = [c for c in p.manager.ticket(number).clocks if c.key == "limit"][-1]
+    p.clock.set(limit.due_at)
+    p.rst.request_extension(number, 1, "最后一天申请")
+    assert p.manager.ticket(number).pending == "extension"
+
+
+def test_r_extend_a_refusal_names_its_reason_both_on_the_timeline(platform: Platform) -> None:
+    p = platform
+    number = dispatched(p)
+    p.rst.sign(number)
+    p.rst.request_extension(number, 3, "需协调")
+    with pytest.raises(InputError) as bare:
+        p.manager.review_extension(number, False, "  ")
+    assert bare.value.field == "reason"
+    assert p.manager.ticket(number).pending == "extension"  # nothing half-done
+    p.manager.review_extension(number, False, "理由不充分")
+    [refused] = events(p, number, "extension_refused")
+    assert refused.reason == "理由不充分" and refused.details["days"] == "3"
+    p.rst.request_extension(number, 2, "确需协调")
+    p.manager.review_extension(number, True, "同意")
+    [approved] = events(p, number, "extension_approved")
+    assert approved.details["days"] == "2" and approved.details["due"].startswith("2026-12-11")
+
+
+# ---------------------------------------------------------------- termination
+def test_r_terminate_every_step_is_on_the_timeline_and_ends_every_clock(
+    platform: Platform,
+) -> None:
+    p = platform
+    number = dispatched(p)
+    p.rst.sign(number)
+    opinion = "经多次协调，诉求人要求超出政策规定，已依法依规答复，申请终结备案。"
+    p.rst.request_termination(number, opinion)
+    [asked] = events(p, number, "request_termination")
+    assert asked.reason == opinion
+    with pytest.raises(InputError) as bare:
+        p.manager.review_termination(number, False, " ")
+    assert bare.value.field == "reason"
+    p.manager.review_termination(number, False, "事实尚未查清")
+    [refused] = events(p, number, "termination_refused")
+    assert refused.reason == "事实尚未查清"
+    p.rst.request_termination(number, opinion)
+    p.manager.review_termination(number, True, "事实清楚，依据充分")
+    clocks = p.manager.ticket(number).clocks
+    assert clocks and not [c.key for c in clocks if c.running]
+
+
+# ---------------------------------------------------------------- supervision closed
+def test_r_supervise_limit_closing_meets_the_clock_and_is_recorded(platform: Platform) -> None:
+    p = platform
+    number = dispatched(p)
+    sid = p.manager.open_supervision(number, 5, "meeting", "督办会议议定")
+    p.rst.reply_supervision(sid, "已书面说明")
+    p.clock.set(at("2026-11-27 10:00"))
+    p.manager.close_supervision(sid, "已整改到位")
+    [closed] = events(p, number, "supervision_closed")
+    assert closed.reason == "已整改到位" and closed.details["supervision"] == str(sid)
+    [clock] = [c for c in p.manager.ticket(number).clocks if c.key == "supervise"]
+    assert not clock.running and clock.met_at == at("2026-11-27 10:00")
+
+
+# ---------------------------------------------------------------- a year's schedule loaded
+def test_r_limit_provisional_clocks_are_recomputed_once_the_schedule_is_loaded(
+    platform: Platform,
+) -> None:
+    from console.services.calendar.provider import save_schedule
+    from console.services.calendar.workdays import YearSchedule
+
+    p = platform
+    p.clock.set(at("2026-12-25 09:00"))  # 10 WD from here run into 2027, not yet published
+    number = dispatched(p)
+    before = [c for c in p.manager.ticket(number).clocks if c.key == "limit"][-1]
+    assert before.provisional
+    assert p.manager.tickets.recompute_provisional() == 0  # nothing new: nothing changes
+    days_off = {dt.date(2027, 1, 1): "元旦", dt.date(2027, 1, 4): "元旦"}
+    save_schedule(
+        p.store, YearSchedule(2027, days_off, {}, "国务院办公厅通知", True), "t", p.clock.now()
+    )
+    p.manager.calendar.invalidate()
+    assert p.manager.tickets.recompute_provisional() == 1
+    after = [c for c in p.manager.ticket(number).clocks if c.key == "limit"][-1]
+    assert not after.provisional and after.due_at > before.due_at  # one more day off
+    assert p.manager.tickets.recompute_provisional() == 0
+
+
+# ---------------------------------------------------------------- quiet hours
+@pytest.mark.parametrize(
+    ("moment", "sent"),
+    [
+        ("2026-11-25 08:00", "2026-11-25 08:00"),
+        ("2026-11-25 20:59", "2026-11-25 20:59"),
+        ("2026-11-25 21:00", "2026-11-26 08:00"),
+        ("2026-11-25 23:30", "2026-11-26 08:00"),
+        ("2026-11-26 07:59", "2026-11-26 08:00"),
+        ("2026-11-26 00:00", "2026-11-26 08:00"),
+    ],
+)
+def test_r_callback_no_message_to_a_citizen_in_quiet_hours(moment: str, sent: str) -> None:
+    from console.services.tickets.commands import first_allowed_moment
+
+    assert first_allowed_moment(at(moment)) == at(sent)
