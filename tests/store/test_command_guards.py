@@ -365,6 +365,8 @@ def test_r_terminate_every_step_is_on_the_timeline_and_ends_every_clock(
     p.manager.review_termination(number, True, "事实清楚，依据充分")
     clocks = p.manager.ticket(number).clocks
     assert clocks and not [c.key for c in clocks if c.running]
+    [ended] = events(p, number, "terminated")
+    assert ended.reason == "事实清楚，依据充分" and ended.details["opinion"] == opinion
 
 
 # ---------------------------------------------------------------- supervision closed
