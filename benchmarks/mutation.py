@@ -72,13 +72,13 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
     "commands": (
         "console/services/tickets/commands.py",
         (
+            "tests/store/test_command_guards.py",  # first: the guards fail fast when broken
             "tests/store/test_workflow.py",
             "tests/store/test_workflow_machine.py",
             "tests/store/test_follow_through.py",
             "tests/store/test_unit_side.py",
             "tests/store/test_claims.py",
             "tests/store/test_message_templates.py",
-            "tests/store/test_command_guards.py",
         ),
     ),
 }
