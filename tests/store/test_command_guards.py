@@ -423,3 +423,51 @@ def test_r_callback_no_message_to_a_citizen_in_quiet_hours(moment: str, sent: st
     from console.services.tickets.commands import first_allowed_moment
 
     assert first_allowed_moment(at(moment)) == at(sent)
+
+
+# ---------------------------------------------------------------- call-backs and answers
+def test_r_consult_a_promised_answer_needs_words_meets_its_clock_and_is_recorded(
+    platform: Platform,
+) -> None:
+    p = platform
+    number = p.operator.promise_callback(intake(Kind.CONSULTATION, text="社保怎么转移"))
+    with pytest.raises(PermissionDenied):
+        p.supervisor.answer_callback(number, "请登录国家社会保险公共服务平台办理")
+    with pytest.raises(InputError) as bare:
+        p.operator.answer_callback(number, "  ")
+    assert bare.value.field == "answer"
+    p.clock.set(at("2026-11-25 15:00"))
+    p.operator.answer_callback(number, "请登录国家社会保险公共服务平台办理")
+    [answered] = events(p, number, "answer_callback")
+    assert answered.reason == "请登录国家社会保险公共服务平台办理"
+    [consult] = [c for c in p.manager.ticket(number).clocks if c.key == "consult"]
+    assert not consult.running and consult.met_at == at("2026-11-25 15:00")
+
+
+def test_r_callback_an_automatic_call_back_meets_its_clock_and_ends_the_manual_one(
+    platform: Platform,
+) -> None:
+    p = platform
+    number = completion_requested(p)
+    p.manager.review_completion(number, True)
+    with pytest.raises(InputError) as how:
+        p.operator.record_callback(number, None, "letter")
+    assert how.value.field == "method"
+    with pytest.raises(PermissionDenied):
+        p.rst.record_callback(number, None, "auto")
+    p.clock.set(at("2026-11-25 10:00"))
+    p.operator.record_callback(number, None, "auto")
+    clocks = {c.key: c for c in p.manager.ticket(number).clocks}
+    assert not clocks["callback_auto"].running and clocks["callback_auto"].met_at is not None
+    assert not clocks["callback_manual"].running and clocks["callback_manual"].met_at is None
+    assert clocks["rating"].running
+
+
+def test_r_limit_a_merged_ticket_is_never_overdue(platform: Platform) -> None:
+    p = platform
+    master = dispatched(p)
+    other = p.operator.accept(intake(caller_phone="13900001111"), unit_id="hn-rst")
+    p.manager.merge_ticket(other, master, "同一事项")
+    p.clock.set(at("2026-12-31 09:00"))  # far past every limit
+    assert p.manager.ticket(master).overdue
+    assert not p.manager.ticket(other).overdue
