@@ -542,6 +542,13 @@ class NoteDialog(ActionDialog):
             "本考核期起该工单的回访不计入承办单位的群众满意率。请写明属哪一类及理由"
             "（R-DISSATISFIED-OUTCOMES）。",
         ),
+        "withdraw_law_case": (
+            "撤销调解、执法办案类认定",
+            "note",
+            "withdraw_law_case",
+            "认定有误时撤销：自本考核期起该工单的回访重新计入群众满意率，已结束的考核期不变。"
+            "请写明撤销理由（R-DISSATISFIED-OUTCOMES）。",
+        ),
     }
 
     def __init__(self, context: ActionContext) -> None:
@@ -559,6 +566,7 @@ class NoteDialog(ActionDialog):
             "report_co_part": "limit",
             "urge": "limit",
             "mark_law_case": "",
+            "withdraw_law_case": "",
         }[self.context.action.action]
         clock = next((c for c in self.context.view.clocks if c.key == key and c.running), None)
         if clock is not None:
@@ -569,7 +577,8 @@ class NoteDialog(ActionDialog):
         return self.title_text
 
     def fields(self) -> ComposeResult:
-        yield self.label("认定理由" if self.method == "mark_law_case" else "内容")
+        labels = {"mark_law_case": "认定理由", "withdraw_law_case": "撤销理由"}
+        yield self.label(labels.get(self.method, "内容"))
         yield TextArea(id=f"field-{self.field}", classes="field-long")
 
     def call(self) -> Call:
@@ -938,6 +947,7 @@ DIALOGS: dict[str, type[ActionDialog]] = {
     "report_co_part": NoteDialog,
     "urge": NoteDialog,
     "mark_law_case": NoteDialog,
+    "withdraw_law_case": NoteDialog,
     "review_return": ReviewReturnDialog,
     "review_completion": ReviewDialog,
     "review_extension": ReviewDialog,

@@ -81,6 +81,7 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
     "report_co_part": ("w", "协办反馈"),
     "urge": ("g", "催办"),
     "mark_law_case": ("f", "认定调解/执法类"),
+    "withdraw_law_case": ("f", "撤销调解/执法类认定"),
 }
 
 CONTACT_ROLES = frozenset(

@@ -318,6 +318,10 @@ class Backend(Protocol):
         scored on satisfaction (the manager; R-DISSATISFIED-OUTCOMES)."""
         ...
 
+    def withdraw_law_case(self, number: str, note: str, version: int | None = None) -> None:
+        """The manager takes back an Art. 20 finding made in error, with the reason."""
+        ...
+
     def urge(self, number: str, note: str, version: int | None = None) -> None:
         """催办: the manager or a supervisor presses the unit holding the ticket."""
         ...

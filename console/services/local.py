@@ -705,6 +705,9 @@ class LocalBackend:
     def mark_law_case(self, number: str, note: str, version: int | None = None) -> None:
         self.tickets.mark_law_case(number, note, version)
 
+    def withdraw_law_case(self, number: str, note: str, version: int | None = None) -> None:
+        self.tickets.withdraw_law_case(number, note, version)
+
     def request_completion(
         self,
         number: str,

@@ -721,6 +721,9 @@ class RemoteBackend:
     def mark_law_case(self, number: str, note: str, version: int | None = None) -> None:
         self._command(f"{self._t(number)}/mark-law-case", {"note": note, "version": version})
 
+    def withdraw_law_case(self, number: str, note: str, version: int | None = None) -> None:
+        self._command(f"{self._t(number)}/withdraw-law-case", {"note": note, "version": version})
+
     def request_completion(
         self,
         number: str,

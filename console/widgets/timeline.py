@@ -86,7 +86,12 @@ def _skip(key: str, value: str) -> bool:
     return key == "late" and value in ("False", "false", "0")
 
 
-REASON_LABELS = {"co_part": "内容", "urge": "内容", "law_case": "认定理由"}
+REASON_LABELS = {
+    "co_part": "内容",
+    "urge": "内容",
+    "law_case": "认定理由",
+    "law_case_withdrawn": "撤销理由",
+}
 """What an event's text is called where it is not a reason (a co-unit's part, a 催办)."""
 
 

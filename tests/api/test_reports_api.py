@@ -48,7 +48,7 @@ def test_r_unit_kpi_over_http_bad_input_names_the_field(api: Api) -> None:
 def test_r_dissatisfied_outcomes_the_manager_marks_a_law_case_over_http(api: Api) -> None:
     """Art. 20 through the remote backend: the manager's finding lands on the timeline; a unit
     clerk is refused (403 naming the rule), an empty reason is a 422 naming the field."""
-    from console.errors import InputError, PermissionDenied
+    from console.errors import InputError, PermissionDenied, RuleError
     from console.services.remote import RemoteBackend
     from console.services.values import Kind
     from tests.contract.harness import intake
@@ -67,6 +67,15 @@ def test_r_dissatisfied_outcomes_the_manager_marks_a_law_case_over_http(api: Api
         manager.mark_law_case(number, "属劳动争议行政调解案件")
         [event] = [e for e in manager.ticket(number).events if e.action == "law_case"]
         assert event.reason == "属劳动争议行政调解案件"
+        # a finding made in error is taken back over the API too, once
+        with pytest.raises(PermissionDenied):
+            clerk.withdraw_law_case(number, "不是调解案件")
+        manager.withdraw_law_case(number, "经核实不属调解案件")
+        with pytest.raises(RuleError) as twice:
+            manager.withdraw_law_case(number, "再撤销")
+        assert twice.value.rule == "R-DISSATISFIED-OUTCOMES"
+        [undone] = [e for e in manager.ticket(number).events if e.action == "law_case_withdrawn"]
+        assert undone.reason == "经核实不属调解案件" and undone.actor == "优化办乙"
     finally:
         for backend in (operator, manager, clerk):
             backend.close()

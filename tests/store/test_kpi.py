@@ -354,3 +354,43 @@ def test_r_dissatisfied_outcomes_a_law_case_found_by_the_manager_is_not_scored_o
     [marked] = [e for e in p.manager.ticket(b).events if e.action == "law_case"]
     assert marked.reason.startswith("属劳动争议") and marked.actor == "优化办乙"
     assert marked.label == "认定为调解、执法办案类"
+
+
+def test_r_dissatisfied_outcomes_a_finding_made_in_error_is_withdrawn_and_scored_again(
+    platform: Platform,
+) -> None:
+    """The manager finds B (不满意, November) a mediation case on 11-28, then takes the
+    finding back on 12-02 as made in error: November — over before the withdrawal — stays
+    1/1; Q4, which the withdrawal falls in, scores B again (1/2). Only a ticket that stands
+    found can have its finding withdrawn; once withdrawn it may be found again."""
+    p = platform
+    a, b = (dispatched(p, phone=f"1381234310{i}") for i in range(2))
+    for n in (a, b):
+        finish(p, "hn-rst", n)
+    p.operator.record_callback(a, Satisfaction.SATISFIED, "manual")
+    p.operator.record_callback(b, Satisfaction.DISSATISFIED, "manual")
+    with pytest.raises(RuleError) as nothing:
+        p.manager.withdraw_law_case(b, "认定有误")
+    assert nothing.value.rule == "R-DISSATISFIED-OUTCOMES"
+    move_to(p, "2026-11-28 10:00")
+    p.manager.mark_law_case(b, "属劳动争议行政调解案件")
+    assert [a.action for a in p.manager.ticket(b).actions if a.action.endswith("law_case")] == [
+        "withdraw_law_case"
+    ]
+    move_to(p, "2026-12-02 10:00")
+    with pytest.raises(PermissionDenied):
+        p.rst.withdraw_law_case(b, "不是调解案件")
+    with pytest.raises(InputError) as bare:
+        p.manager.withdraw_law_case(b, " ")
+    assert bare.value.field == "note"
+    assert figure(p, Q4, "satisfaction_rate") == (1, 1)
+    p.manager.withdraw_law_case(b, "经核实不属调解案件，认定有误")
+    assert figure(p, NOV, "satisfaction_rate") == (1, 1)  # November already over
+    assert figure(p, Q4, "satisfaction_rate") == (1, 2)
+    [undone] = [e for e in p.manager.ticket(b).events if e.action == "law_case_withdrawn"]
+    assert undone.label == "撤销调解、执法办案类认定" and undone.reason.startswith("经核实")
+    assert [a.action for a in p.manager.ticket(b).actions if a.action.endswith("law_case")] == [
+        "mark_law_case"
+    ]
+    p.manager.mark_law_case(b, "复核后确属行政调解案件")
+    assert figure(p, Q4, "satisfaction_rate") == (1, 1)

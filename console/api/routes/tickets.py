@@ -198,6 +198,16 @@ def mark_law_case(backend: Seat, number: TicketNumber, body: NoteIn) -> None:
 
 
 @router.post(
+    "/tickets/{number}/withdraw-law-case", operation_id="withdraw_law_case", status_code=204
+)
+def withdraw_law_case(backend: Seat, number: TicketNumber, body: NoteIn) -> None:
+    """Take back an Art. 20 finding made in error, with the reason (the manager; 409 when the
+    ticket is not found such a case)."""
+    ensure_visible(backend, number)
+    backend.withdraw_law_case(number, body.note, body.version)
+
+
+@router.post(
     "/tickets/{number}/request-completion", operation_id="request_completion", status_code=204
 )
 def request_completion(backend: Seat, number: TicketNumber, body: CompletionIn) -> None:

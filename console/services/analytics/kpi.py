@@ -253,11 +253,21 @@ def _resolution_items(period: Period) -> Select[tuple[str | None, int, int, dt.d
 
 def found_law_case(ticket_id: _SQLCol[int], before: dt.datetime) -> ColumnElement[bool]:
     """The manager found the ticket an administrative-mediation or law-enforcement case
-    (Art. 20, event ``law_case``) before ``before``: its call-backs are not scored on
-    satisfaction from that period on, and a later finding leaves a period as it was."""
+    (Art. 20, event ``law_case``) before ``before`` and had not taken the finding back
+    (``law_case_withdrawn``) by then: its call-backs are not scored on satisfaction from that
+    period on; a later finding, or a later withdrawal, leaves a period as it was."""
     marked = aliased(EventRow)
+    withdrawn = aliased(EventRow)
     return exists().where(
-        marked.ticket_id == ticket_id, marked.action == "law_case", marked.at < before
+        marked.ticket_id == ticket_id,
+        marked.action == "law_case",
+        marked.at < before,
+        ~exists().where(
+            withdrawn.ticket_id == ticket_id,
+            withdrawn.action == "law_case_withdrawn",
+            withdrawn.id > marked.id,  # written after it (the same instant is not "after")
+            withdrawn.at < before,
+        ),
     )
 
 
@@ -362,7 +372,8 @@ INDICATORS: tuple[Indicator, ...] = (
                 "调解、执法",
                 "行政调解类、执法办案类事项不片面追求满意率（第二十条）：管理部门在考核期结束前"
                 "认定为此类的工单（工单页 F 键，R-DISSATISFIED-OUTCOMES），以及事项类型含“调解”"
-                "或“执法”的工单，其回访不计入。考核期结束后才认定的，不改变该期数字。",
+                "或“执法”的工单，其回访不计入。考核期结束后才认定的，不改变该期数字；认定有误"
+                "而撤销的（同一 F 键），自撤销所在考核期起重新计入，已结束的考核期不变。",
             ),
             ("重办", "重办后的回访再计一次，由重办单位计分。"),
             ("终结", "终结备案的工单没有回访，不计入。"),

@@ -883,13 +883,37 @@ class TicketService:
             t = self._load(s, number, version)
             self._check("mark_law_case", t)
             note = _note("note", note, "认定理由")
-            if self._count_events(s, t, "law_case"):
+            if self._law_case(s, t):
                 raise RuleError(
                     "R-DISSATISFIED-OUTCOMES",
                     "该工单已认定为调解、执法办案类事项",
-                    allowed="查看时间线上的认定记录",
+                    allowed="查看时间线上的认定记录，或撤销认定",
                 )
             self._event(s, t, "law_case", note, now)
+
+    @_name_the_writer
+    def withdraw_law_case(self, number: str, note: str, version: int | None = None) -> None:
+        """The manager takes back an Art. 20 finding made in error, with the reason: from this
+        moment's period on the ticket's call-backs count in the satisfaction rates again (a
+        period that ended before stays as it was)."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            t = self._load(s, number, version)
+            self._check("withdraw_law_case", t)
+            note = _note("note", note, "撤销理由")
+            if not self._law_case(s, t):
+                raise RuleError(
+                    "R-DISSATISFIED-OUTCOMES",
+                    "该工单未认定为调解、执法办案类事项，无可撤销",
+                    allowed="认定调解、执法办案类",
+                )
+            self._event(s, t, "law_case_withdrawn", note, now)
+
+    def _law_case(self, s: Session, t: TicketRow) -> bool:
+        """Whether the ticket stands found a mediation or enforcement case (Art. 20)."""
+        return self._count_events(s, t, "law_case") > self._count_events(
+            s, t, "law_case_withdrawn"
+        )
 
     @_name_the_writer
     def report_co_part(self, number: str, note: str, version: int | None = None) -> None:

@@ -7,7 +7,7 @@ A unit clerk sees only tickets dispatched to their unit or on which it co-operat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -106,6 +106,7 @@ EVENT_LABELS = {
     "urge": "催办",
     "co_part": "协办反馈",
     "law_case": "认定为调解、执法办案类",  # Art. 20: not scored on satisfaction
+    "law_case_withdrawn": "撤销调解、执法办案类认定",
     "merge": "并入",  # another ticket was merged into this one (并单)
     "merged_into": "已并入",  # this ticket was merged into a master
     "master_completed": "主工单已办结",
@@ -315,7 +316,7 @@ class Queries:
                 )
                 for e in events
             ),
-            actions=self._actions(t, sup_views),
+            actions=self._actions(t, sup_views, law_case=_found_law_case(events)),
             supervisions=tuple(sup_views),
             notifications=notifications,
         )
@@ -370,7 +371,9 @@ class Queries:
             return SECRET if hidden else mask_phone(target)
         return target
 
-    def _actions(self, t: TicketRow, sups: list[SupervisionView]) -> tuple[ActionView, ...]:
+    def _actions(
+        self, t: TicketRow, sups: list[SupervisionView], law_case: bool = False
+    ) -> tuple[ActionView, ...]:
         """Every action of the seat's role, allowed or not — and if not, why (with the R-id).
 
         Supervision actions (督办说明/督办延期/督办办结) appear once the ticket has a
@@ -383,6 +386,8 @@ class Queries:
         for name, spec in workflow.ACTIONS.items():
             if self.actor.role not in spec.roles:
                 continue
+            if name == ("withdraw_law_case" if not law_case else "mark_law_case"):
+                continue  # one of the two, as the ticket stands (Art. 20)
             if spec.co_unit_bound and self.actor.unit_id not in unit_ids[1:]:
                 continue  # 协办反馈 is offered to the co-units only, never greyed for the lead
             try:
@@ -622,6 +627,12 @@ class Queries:
 def _looks_like_phone(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in text)
     return digits >= 5 and all(ch.isdigit() or ch in "+- " for ch in text)
+
+
+def _found_law_case(events: Iterable[EventRow]) -> bool:
+    """Whether the ticket stands found an Art. 20 case: findings outnumber withdrawals."""
+    actions = [e.action for e in events]
+    return actions.count("law_case") > actions.count("law_case_withdrawn")
 
 
 def _refused(name: str, label: str, refusal: RuleError | PermissionDenied) -> ActionView:

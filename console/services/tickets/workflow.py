@@ -94,6 +94,14 @@ ACTIONS: dict[str, Action] = {
             HANDLED | {S.COMPLETION_REQUESTED, S.COMPLETED, S.DISSATISFIED, S.CLOSED},
             MANAGER,
         ),
+        # ...and takes back a finding made in error (with the reason; the figures follow)
+        _a(
+            "withdraw_law_case",
+            "撤销调解、执法办案类认定",
+            "R-DISSATISFIED-OUTCOMES",
+            HANDLED | {S.COMPLETION_REQUESTED, S.COMPLETED, S.DISSATISFIED, S.CLOSED},
+            MANAGER,
+        ),
         _a(
             "request_completion",
             "申请办结",
