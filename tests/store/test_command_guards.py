@@ -471,3 +471,56 @@ def test_r_limit_a_merged_ticket_is_never_overdue(platform: Platform) -> None:
     p.clock.set(at("2026-12-31 09:00"))  # far past every limit
     assert p.manager.ticket(master).overdue
     assert not p.manager.ticket(other).overdue
+
+
+def test_r_complete_a_rejection_is_on_the_timeline_with_its_count(platform: Platform) -> None:
+    p = platform
+    number = completion_requested(p)
+    p.manager.review_completion(number, False, "沟通情况不实")
+    [rejected] = events(p, number, "completion_rejected")
+    assert rejected.reason == "沟通情况不实" and rejected.details["rejections"] == "1"
+
+
+def test_r_callback_every_attempt_and_rating_is_recorded_and_stops_the_clocks(
+    platform: Platform,
+) -> None:
+    p = platform
+    auto = completion_requested(p)
+    p.manager.review_completion(auto, True)
+    p.operator.record_callback(auto, None, "auto", "短信回访已发出")
+    [sent] = events(p, auto, "callback_sent")
+    assert sent.reason == "短信回访已发出" and sent.details["method"] == "auto"
+    manual = p.operator.accept(intake(caller_phone="13900002222"), unit_id="hn-rst")
+    p.rst.sign(manual)
+    p.rst.request_completion(manual, "电话", TODAY, "已处理")
+    p.manager.review_completion(manual, True)
+    p.operator.record_callback(manual, None, "manual", "无人接听")
+    [missed] = events(p, manual, "callback_unanswered")
+    assert missed.reason == "无人接听" and missed.details["attempt"] == "1"
+    p.clock.set(at("2026-11-25 11:00"))
+    p.operator.record_callback(manual, Satisfaction.SATISFIED, "manual", "满意")
+    clocks = {c.key: c for c in p.manager.ticket(manual).clocks}
+    for key in ("callback_auto", "callback_manual"):
+        assert not clocks[key].running and clocks[key].met_at == at("2026-11-25 11:00"), key
+
+
+def test_r_callback_a_completed_ticket_is_overdue_only_when_every_call_back_is(
+    platform: Platform,
+) -> None:
+    """Completed 11-25 09:00: the automatic call-back is due in 24 h, the manual one in 72 h.
+    Overdue once both have passed with neither made — whatever else still runs (a supervision
+    opened on it); not once one of them was made."""
+    p = platform
+    silent = completion_requested(p)
+    p.manager.review_completion(silent, True)
+    p.manager.open_supervision(silent, 3, "written", "多人多次反映")  # its own clock runs on
+    called = p.operator.accept(intake(caller_phone="13900003333"), unit_id="hn-rst")
+    p.rst.sign(called)
+    p.rst.request_completion(called, "电话", TODAY, "已处理")
+    p.manager.review_completion(called, True)
+    p.operator.record_callback(called, None, "auto")
+    p.clock.set(at("2026-11-27 09:00"))  # past the automatic one only
+    assert not p.manager.ticket(silent).overdue
+    p.clock.set(at("2026-11-28 09:01"))  # past both
+    assert p.manager.ticket(silent).overdue
+    assert not p.manager.ticket(called).overdue
