@@ -524,3 +524,32 @@ def test_r_callback_a_completed_ticket_is_overdue_only_when_every_call_back_is(
     p.clock.set(at("2026-11-28 09:01"))  # past both
     assert p.manager.ticket(silent).overdue
     assert not p.manager.ticket(called).overdue
+
+
+def test_r_default_satisfied_settling_stops_the_call_back_clocks_only(platform: Platform) -> None:
+    """Settled as basically satisfied 72 h after the automatic call-back: the rating clock is
+    met then; the automatic call-back keeps the moment it was made; a supervision opened on
+    the ticket keeps running."""
+    p = platform
+    number = completion_requested(p)
+    p.manager.review_completion(number, True)
+    p.manager.open_supervision(number, 3, "written", "多人多次反映")
+    p.clock.set(at("2026-11-25 10:00"))
+    p.operator.record_callback(number, None, "auto")
+    p.clock.set(at("2026-11-28 10:30"))
+    assert p.manager.tickets.settle_callbacks() == [number]
+    clocks = {c.key: c for c in p.manager.ticket(number).clocks}
+    assert clocks["callback_auto"].met_at == at("2026-11-25 10:00")
+    assert clocks["rating"].met_at == at("2026-11-28 10:30") and not clocks["rating"].running
+    assert clocks["supervise"].running
+
+
+def test_a_note_holds_two_thousand_characters_and_no_more(platform: Platform) -> None:
+    p = platform
+    number = dispatched(p)
+    with pytest.raises(InputError) as long:
+        p.manager.urge(number, "催" * 2001)
+    assert long.value.field == "note"
+    p.manager.urge(number, "催" * 2000)
+    [urged] = events(p, number, "urge")
+    assert len(urged.reason) == 2000
