@@ -553,3 +553,24 @@ def test_a_note_holds_two_thousand_characters_and_no_more(platform: Platform) ->
     p.manager.urge(number, "催" * 2000)
     [urged] = events(p, number, "urge")
     assert len(urged.reason) == 2000
+
+
+def test_r_limit_a_schedule_that_confirms_the_assumed_days_only_makes_clocks_final(
+    platform: Platform,
+) -> None:
+    """Loaded, a year's official schedule that names only the day off already assumed (元旦)
+    leaves the due moment where it was and makes it final (no longer 临时)."""
+    from console.services.calendar.provider import save_schedule
+    from console.services.calendar.workdays import YearSchedule
+
+    p = platform
+    p.clock.set(at("2026-12-25 09:00"))
+    number = dispatched(p)
+    before = [c for c in p.manager.ticket(number).clocks if c.key == "limit"][-1]
+    assert before.provisional
+    confirmed = YearSchedule(2027, {dt.date(2027, 1, 1): "元旦"}, {}, "国务院办公厅通知", True)
+    save_schedule(p.store, confirmed, "t", p.clock.now())
+    p.manager.calendar.invalidate()
+    assert p.manager.tickets.recompute_provisional() == 1
+    after = [c for c in p.manager.ticket(number).clocks if c.key == "limit"][-1]
+    assert after.due_at == before.due_at and not after.provisional
