@@ -574,3 +574,21 @@ def test_r_limit_a_schedule_that_confirms_the_assumed_days_only_makes_clocks_fin
     assert p.manager.tickets.recompute_provisional() == 1
     after = [c for c in p.manager.ticket(number).clocks if c.key == "limit"][-1]
     assert after.due_at == before.due_at and not after.provisional
+
+
+def test_r_redo_only_the_manager_decides_a_dissatisfied_ticket(platform: Platform) -> None:
+    p = platform
+    number = dissatisfied(p)
+    for seat in (p.rst, p.supervisor):
+        with pytest.raises(PermissionDenied):
+            seat.decide_dissatisfied(number, "close", "诉求超出法律法规规定")
+    assert p.manager.ticket(number).state == "dissatisfied"
+
+
+def test_r_confidential_a_caller_who_declines_a_number_is_recorded_so(platform: Platform) -> None:
+    p = platform
+    number = p.operator.accept(intake(caller_phone="", phone_declined=True), unit_id="hn-rst")
+    first = p.manager.ticket(number).events[0]
+    assert first.details.get("phone_declined") == "True"
+    given = p.operator.accept(intake(caller_phone="13900004444", phone_declined=True), "hn-rst")
+    assert "phone_declined" not in p.manager.ticket(given).events[0].details
