@@ -537,7 +537,12 @@ def test_r_default_satisfied_settling_stops_the_call_back_clocks_only(platform: 
     p.clock.set(at("2026-11-25 10:00"))
     p.operator.record_callback(number, None, "auto")
     p.clock.set(at("2026-11-28 10:30"))
+    with pytest.raises(PermissionDenied) as seat:
+        p.operator.tickets.settle_callbacks()
+    assert seat.value.rule == "R-SECURITY"
     assert p.manager.tickets.settle_callbacks() == [number]
+    [settled] = events(p, number, "default_satisfied")
+    assert settled.details["result"] == "basic"
     clocks = {c.key: c for c in p.manager.ticket(number).clocks}
     assert clocks["callback_auto"].met_at == at("2026-11-25 10:00")
     assert clocks["rating"].met_at == at("2026-11-28 10:30") and not clocks["rating"].running
@@ -592,3 +597,16 @@ def test_r_confidential_a_caller_who_declines_a_number_is_recorded_so(platform: 
     assert first.details.get("phone_declined") == "True"
     given = p.operator.accept(intake(caller_phone="13900004444", phone_declined=True), "hn-rst")
     assert "phone_declined" not in p.manager.ticket(given).events[0].details
+
+
+def test_r_redo_a_decision_names_its_reason_and_a_redo_is_on_the_timeline(
+    platform: Platform,
+) -> None:
+    p = platform
+    number = dissatisfied(p)
+    with pytest.raises(InputError) as bare:
+        p.manager.decide_dissatisfied(number, "redo", "  ")
+    assert bare.value.field == "reason"
+    p.manager.decide_dissatisfied(number, "redo", "诉求合理，重新办理")
+    [redo] = events(p, number, "redo")
+    assert redo.reason == "诉求合理，重新办理" and redo.details["unit_id"] == "hn-rst"
