@@ -610,3 +610,11 @@ def test_r_redo_a_decision_names_its_reason_and_a_redo_is_on_the_timeline(
     p.manager.decide_dissatisfied(number, "redo", "诉求合理，重新办理")
     [redo] = events(p, number, "redo")
     assert redo.reason == "诉求合理，重新办理" and redo.details["unit_id"] == "hn-rst"
+
+
+@pytest.mark.parametrize("phone", ["call-me-now", "1234", "1" * 16])
+def test_r_scope_a_callers_number_is_five_to_fifteen_digits(platform: Platform, phone: str) -> None:
+    with pytest.raises(InputError) as bad:
+        platform.operator.accept(intake(caller_phone=phone), unit_id="hn-rst")
+    assert bad.value.field == "caller_phone"
+    platform.operator.accept(intake(caller_phone="0731-8888 1234"), unit_id="hn-rst")
