@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 from console.cli import terminal_safe
 from console.cli.context import opened_platform, person
+from console.errors import NotFound
 from console.services.clock import SHANGHAI
 from console.services.experts.shifts import EXAMPLE
 from console.services.values import Role
@@ -120,20 +121,17 @@ def _edit(args: argparse.Namespace) -> int:
     with opened_platform() as p:
         backend = p.backend(person(args.by, Role.MANAGER))
         current = {v.id: v for v in backend.experts(include_retired=True)}.get(args.id)
+        if current is None:  # before the fields: an unknown id is what is wrong
+            raise NotFound("专家", args.id)
         draft = ExpertDraft(
-            name=args.name if args.name is not None else (current.name if current else ""),
-            unit_id=args.unit if args.unit is not None else (current.unit_id if current else ""),
-            fields=(args.fields,) if args.fields is not None else (
-                current.fields if current else ()),
-            shifts=tuple(args.shift) if args.shift else (current.shifts if current else ()),
-        )  # fmt: skip
-        if current is not None:
-            draft = replace(
-                draft,
-                phone=args.phone if args.phone is not None else current.phone,
-                seat=args.seat if args.seat is not None else current.seat,
-                note=args.note if args.note is not None else current.note,
-            )
+            name=args.name if args.name is not None else current.name,
+            unit_id=args.unit if args.unit is not None else current.unit_id,
+            fields=(args.fields,) if args.fields is not None else current.fields,
+            shifts=tuple(args.shift) if args.shift else current.shifts,
+            phone=args.phone if args.phone is not None else current.phone,
+            seat=args.seat if args.seat is not None else current.seat,
+            note=args.note if args.note is not None else current.note,
+        )
         backend.edit_expert(args.id, draft)
     print(f"专家 {args.id} 已修改")
     return 0

@@ -104,6 +104,7 @@ def test_r_expert_cli_bad_fields_one_line(tmp_path: Path) -> None:
     no_unit[no_unit.index("hn-rst")] = "hn-none"
     assert "hn-none" in refused(run(folder, *no_unit), 1)
     assert "ex-none" in refused(run(folder, "retire", "ex-none", "--by", "某", "--reason", "x"), 1)
+    assert "ex-none" in refused(run(folder, "edit", "ex-none", "--by", "某", "--phone", "110"), 1)
     assert run(folder, "list", "--json").stdout.strip() == "[]"  # nothing half-stored
     assert run(folder, *DAY).returncode == 0
     assert "R-EXPERT" in refused(run(folder, *DAY), 1)  # the same expert twice
