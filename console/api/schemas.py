@@ -71,6 +71,8 @@ class IntakeIn(Body):
     phone_declined: bool = False
     incident_summary: Str2000 = ""
     notify_government: bool = False
+    call_source: Id = ""
+    call_id: Str100 = ""
 
 
 # ---------------------------------------------------------------- knowledge, routing, duplicates
@@ -239,6 +241,11 @@ class AcceptIn(Body):
 class PhoneSearchIn(Body):
     phone: Str30
     limit: int = 20
+
+
+class CallerHistoryIn(Body):
+    phone: Str30
+    limit: Annotated[int, Field(ge=1, le=100)] = 10
 
 
 class TicketSearchIn(Body):

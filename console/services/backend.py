@@ -18,6 +18,8 @@ from console.services.views import (
     ArticleFlagView,
     ArticleHit,
     ArticleView,
+    CallerHistoryView,
+    CallPops,
     ContactView,
     CountedTicket,
     DuePreview,
@@ -252,6 +254,17 @@ class Backend(Protocol):
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]: ...
     def tickets_by_phone(self, phone: str, limit: int = 20) -> Page:
         """The tickets of a caller's number this seat may see, newest first, callers masked."""
+        ...
+
+    def caller_history(self, phone: str, limit: int = 10) -> CallerHistoryView:
+        """Beside an intake: the caller's earlier tickets (masked), whether they asked for
+        confidentiality before, and their terminated matters (R-TERMINATE)."""
+        ...
+
+    # ---- screen-pop (CTI)
+    def call_pops(self, seat: str, after: int | None, wait: float = 0.0) -> CallPops:
+        """Calls answered at telephony seat ``seat`` after event cursor ``after`` (None: the
+        first question), waiting up to ``wait`` seconds for one; intake seats only."""
         ...
 
     def search_tickets(

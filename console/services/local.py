@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from console.services.experts import roster
 from console.services.inputs import checks_arguments
 from console.services.knowledge import editing, prefiling, upkeep
 from console.services.knowledge.service import AuditHook, KnowledgeService
+from console.services.telephony import pops
 from console.services.tickets import claims, merging, search, workflow
 from console.services.tickets.commands import TicketService
 from console.services.tickets.deadlines import clocks_for
@@ -32,6 +34,8 @@ from console.services.views import (
     ArticleFlagView,
     ArticleHit,
     ArticleView,
+    CallerHistoryView,
+    CallPops,
     ContactView,
     CountedTicket,
     DuePreview,
@@ -104,6 +108,11 @@ KPI_READERS = frozenset(
 )
 """Who reads every unit's KPIs (R-UNIT-KPI; the shift lead on the dashboard); a unit clerk
 reads its own unit's."""
+
+
+MAX_POP_WAIT = 30.0
+POP_POLL_S = 0.1
+"""How often a waiting screen-pop looks for a new call event in the store (one indexed read)."""
 
 
 @checks_arguments(ARGUMENT_COLUMNS)  # no NUL, nothing longer than its column (bad input)
@@ -625,6 +634,23 @@ class LocalBackend:
     def tickets_by_phone(self, phone: str, limit: int = 20) -> Page:
         with self.store.read() as s:
             return self.queries.by_phone(s, phone, self.now(), limit)
+
+    def caller_history(self, phone: str, limit: int = 10) -> CallerHistoryView:
+        with self.store.read() as s:
+            return self.queries.caller_history(s, phone, self.now(), limit)
+
+    def call_pops(self, seat: str, after: int | None, wait: float = 0.0) -> CallPops:
+        if self.actor.role not in workflow.INTAKE_ROLES:
+            raise PermissionDenied("只有接听来电的坐席会收到来电弹屏", rule="R-SCOPE")
+        if not 0 <= wait <= MAX_POP_WAIT:
+            raise InputError("wait", f"等待 0–{MAX_POP_WAIT:g} 秒")
+        deadline = time.monotonic() + wait
+        while True:
+            found = pops.answered_at_seat(self.store, seat, after, self.now())
+            if found.calls or after is None or time.monotonic() >= deadline:
+                return found
+            after = found.cursor
+            time.sleep(POP_POLL_S)
 
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]:
         now = self.now()

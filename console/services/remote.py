@@ -45,6 +45,8 @@ from console.services.views import (
     ArticleFlagView,
     ArticleHit,
     ArticleView,
+    CallerHistoryView,
+    CallPops,
     ContactView,
     CountedTicket,
     DuePreview,
@@ -606,6 +608,20 @@ class RemoteBackend:
         # POST: a caller's number stays out of URLs and access logs
         payload = self._command("/ticket-search", {"phone": phone, "limit": limit})
         return decode(Page, payload)  # type: ignore[no-any-return]
+
+    def caller_history(self, phone: str, limit: int = 10) -> CallerHistoryView:
+        return self._read(CallerHistoryView, "/caller-history", {"phone": phone, "limit": limit})  # type: ignore[no-any-return]
+
+    def call_pops(self, seat: str, after: int | None, wait: float = 0.0) -> CallPops:
+        # held by the server up to ``wait`` seconds (long poll): the read timeout covers it
+        params = {"seat": seat, "after": after, "wait": wait}
+        payload = self._call(
+            "GET",
+            "/cti/pops",
+            params={k: v for k, v in params.items() if v is not None},
+            timeout=wait + (self.timeout.read or DEFAULT_TIMEOUT),
+        )
+        return decode(CallPops, payload)  # type: ignore[no-any-return]
 
     def search_tickets(
         self,

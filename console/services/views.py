@@ -49,6 +49,9 @@ class Intake:
     # the caller refused to leave a number: recorded, and it lets a call-back or dispatch go
     # ahead without one
     phone_declined: bool = False
+    # the telephony's call this request came in on (a screen-pop fills them; R-SOURCE)
+    call_source: str = ""
+    call_id: str = ""
     incident_summary: str = ""  # the operator's summary of a special/urgent incident (Art. 18)
     # also report a special/urgent incident to its local government (当地人民政府, Art. 18)
     notify_government: bool = False
@@ -173,6 +176,10 @@ class TicketView:
     """The master ticket this one was merged into (并单), or ""."""
     merged: tuple[str, ...] = ()
     """Tickets merged into this one, in merge order."""
+    call: str = ""
+    """The telephony's call this ticket was taken on, ``source/call_id`` (R-SOURCE), or ""."""
+    recording_id: str = ""
+    """That call's recording (kept by the telephony at least 12 months, R-ARCHIVE), or ""."""
 
 
 @dataclass(frozen=True)
@@ -680,3 +687,36 @@ class ExpertView:
     retired_by: str = ""
     retired_at: dt.datetime | None = None
     retire_reason: str = ""
+
+
+@dataclass(frozen=True)
+class CallPop:
+    """A call just answered at a seat (screen-pop): what the intake form is opened with."""
+
+    source: str
+    call_id: str
+    caller_phone: str
+    line: str
+    seat: str
+    answered_at: dt.datetime | None
+    recording_id: str = ""
+
+
+@dataclass(frozen=True)
+class CallPops:
+    """Calls answered at a seat after a cursor, and the cursor to ask from next time."""
+
+    cursor: int
+    calls: tuple[CallPop, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallerHistoryView:
+    """A caller's earlier tickets beside the intake form (R-TERMINATE, R-CONFIDENTIAL)."""
+
+    tickets: tuple[TicketSummary, ...]
+    total: int
+    confidential_before: bool
+    """The caller asked for confidentiality on an earlier ticket of this number."""
+    terminated: tuple[str, ...] = ()
+    """Numbers of this caller's tickets whose matter is terminated (终结)."""

@@ -351,6 +351,9 @@ class TicketRow(Base):
     article_id: Mapped[str | None] = mapped_column(String(40))
     prefiling_id: Mapped[str | None] = mapped_column(String(40))
     repeat_of: Mapped[str | None] = mapped_column(String(20))
+    # calls.id of the call this ticket was taken on (CTI, R-SOURCE), if any; set only from a
+    # call record that exists (telephony.pops.link_call), and call records are never deleted
+    call_ref: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
     satisfaction: Mapped[str] = mapped_column(String(12), default="")
     callback_attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(80))  # seat working on it (work queues)

@@ -44,7 +44,7 @@ def test_r_security_a_ticket_signed_before_a_later_column_still_verifies() -> No
 # columns and tables added after revision 0010, by table
 AFTER_0010 = {
     "units": ("duty_phone", "duty_sms"),
-    "tickets": ("notify_government",),
+    "tickets": ("notify_government", "call_ref"),
     "prefiling_scopes": (
         "state", "filed_at", "reviewed_by", "reviewed_at", "review_note",
         "withdrawn_by", "withdrawn_at", "withdraw_reason",
@@ -64,6 +64,7 @@ TABLES_AFTER_0010 = (
 )
 INDEXES_AFTER_0010 = (
     "ix_tickets_subcentre_line",
+    "ix_tickets_call_ref",
     "ix_events_action_at",
     "ix_events_ticket_action",
     "ix_clocks_key_due",

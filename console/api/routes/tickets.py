@@ -17,6 +17,7 @@ from console.api.schemas import (
     NO_NUL,
     AnswerCallbackIn,
     CallbackIn,
+    CallerHistoryIn,
     ClaimOut,
     CompletionIn,
     DesignateLeadIn,
@@ -40,7 +41,7 @@ from console.api.schemas import (
     TicketSearchIn,
     VersionIn,
 )
-from console.services.views import ContactView, Page, TicketView
+from console.services.views import CallerHistoryView, ContactView, Page, TicketView
 
 router = APIRouter(tags=["tickets"])
 QueueNames = Annotated[
@@ -71,6 +72,13 @@ def queue(
 def tickets_by_phone(backend: Seat, body: PhoneSearchIn) -> Page:
     """The tickets of a caller's number this seat may see, newest first; callers masked."""
     return backend.tickets_by_phone(body.phone, body.limit)
+
+
+@router.post("/caller-history", operation_id="caller_history", response_model=CallerHistoryView)
+def caller_history(backend: Seat, body: CallerHistoryIn) -> CallerHistoryView:
+    """Beside an intake: the caller's earlier tickets (masked), whether they asked for
+    confidentiality before (R-CONFIDENTIAL), their terminated matters (R-TERMINATE)."""
+    return backend.caller_history(body.phone, body.limit)
 
 
 @router.post("/tickets/search", operation_id="search_tickets", response_model=Page)

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from console.errors import InputError
 from console.services.clock import SHANGHAI
+from console.services.telephony.pops import file_recording
 from console.store.engine import Store
 from console.store.models import CallEventRow, CallRow
 
@@ -177,6 +178,8 @@ def _ingest(store: Store, source: str, event: CallEvent, now: dt.datetime) -> In
             s.add(call)
         _fold(call, event, now)
         s.flush()
+        if event.recording_id:  # a ticket already taken on this call files its recording
+            file_recording(s, call)
         return Ingested("stored", event.call_id, call.state)
 
 

@@ -20,6 +20,7 @@ from console.services.calendar.workdays import WorkCalendar
 from console.services.clock import Clock, local
 from console.services.delivery.templates import render
 from console.services.inputs import check_text
+from console.services.telephony.pops import link_call
 from console.services.tickets import merging, reminders, workflow
 from console.services.tickets.deadlines import Due, hours_due, wd_due
 from console.services.tickets.notices import (
@@ -324,6 +325,8 @@ class TicketService:
         s.add(t)
         s.flush()
         t.number = f"HN{local(now):%y%m%d}{t.id:06d}"
+        if intake.call_id:
+            link_call(s, t, intake.call_source, intake.call_id)
         return t
 
     def _terminated_matter(self, s: Session, intake: Intake) -> TicketRow | None:
@@ -1586,5 +1589,9 @@ def _validate_intake(intake: Intake) -> None:
     phone = intake.caller_phone.replace("-", "").replace(" ", "")
     if phone and not (phone.isdigit() and 5 <= len(phone) <= 15):
         raise InputError("caller_phone", "电话号码应为 5–15 位数字")
+    if bool(intake.call_source) != bool(intake.call_id):
+        raise InputError("call_id", "来电记录须同时写明话务来源与通话编号")
+    if len(intake.call_source) > 40 or len(intake.call_id) > 80:
+        raise InputError("call_id", "来电记录的来源或编号过长")
     if intake.caller_type.value == "enterprise" and not intake.enterprise_name.strip():
         raise InputError("enterprise_name", "企业来电须填写企业名称")

@@ -44,6 +44,7 @@ from console.services.values import (
 from console.services.views import (
     ActionView,
     Actor,
+    CallerHistoryView,
     ClockView,
     EventView,
     NotificationStatus,
@@ -54,6 +55,7 @@ from console.services.views import (
     TicketView,
 )
 from console.store.models import (
+    CallRow,
     ClockRow,
     CoUnitRow,
     EventRow,
@@ -235,6 +237,11 @@ class Queries:
         merged = merging.merged_numbers(s, t.id)
         if master or merged:
             view = replace(view, merged_into=master or "", merged=tuple(merged))
+        if t.call_ref is not None and self.actor.role is not Role.UNIT_CLERK:
+            call = s.get(CallRow, t.call_ref)  # the platform's archive, not the unit's business
+            if call is not None:
+                view = replace(view, call=f"{call.source}/{call.call_id}",
+                               recording_id=call.recording_id)  # fmt: skip
         return view
 
     def _view(
@@ -549,6 +556,36 @@ class Queries:
         total = int(s.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
         rows = s.execute(stmt.order_by(TicketRow.id.desc()).limit(limit)).scalars().all()
         return Page(rows=tuple(self.summary(t, now) for t in rows), offset=0, total=total)
+
+    def caller_history(
+        self, s: Session, phone: str, now: dt.datetime, limit: int = 10
+    ) -> CallerHistoryView:
+        """Beside an intake: the caller's tickets this seat may see (newest first, masked),
+        whether the caller asked for confidentiality before (R-CONFIDENTIAL) and which of
+        their matters are terminated (R-TERMINATE)."""
+        from console.services.tickets.search import phone_variants
+
+        page = self.by_phone(s, phone, now, limit)  # checks the limit, hides what it must
+        of_caller = TicketRow.caller_phone.in_(phone_variants(phone))
+        if self.actor.role is Role.UNIT_CLERK:  # a unit never learns who asked for secrecy
+            confidential = 0
+        else:
+            confidential = s.execute(
+                scope(select(func.count()).select_from(TicketRow), self.actor)
+                .where(of_caller, TicketRow.confidential.is_(True))
+            ).scalar_one()
+        ended = scope(select(TicketRow.number), self.actor).where(
+            of_caller, TicketRow.state == State.TERMINATED.value
+        )
+        if self.actor.role is Role.UNIT_CLERK:
+            ended = ended.where(TicketRow.confidential.is_(False))
+        terminated = s.execute(ended.order_by(TicketRow.id.desc()).limit(limit)).scalars()
+        return CallerHistoryView(
+            tickets=page.rows,
+            total=page.total,
+            confidential_before=bool(confidential),
+            terminated=tuple(str(n) for n in terminated),
+        )
 
     def page(
         self, s: Session, name: str, now: dt.datetime, offset: int = 0, limit: int = 50
