@@ -42,11 +42,12 @@ from console import private
 from console.config import Settings
 from console.errors import HotlineError, Unavailable
 from console.services.values import Role
-from console.services.views import Actor, ArticleHit
+from console.services.views import Actor, ArticleHit, CallPop
 from console.terminal import install as install_terminal_parser
 from console.wide_chars import install as install_wide_char_fix
 
 if TYPE_CHECKING:
+    from console.screen_pop import CallWatch
     from console.services.backend import Backend
 
 TICKET_NUMBER = re.compile(r"^\s*(HN\d{6,})\s*$", re.IGNORECASE)
@@ -329,6 +330,7 @@ class HotlineApp(App[None]):
         # nothing Textual prints on a crash reaches the terminal; see _handle_exception.
         self.error_console = Console(file=StringIO(), markup=False, highlight=False)
         self.crashed = False
+        self.call_watch: CallWatch | None = None
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
@@ -441,6 +443,52 @@ class HotlineApp(App[None]):
             else ""
         )
         self.ready = True
+        self._watch_calls()
+
+    # ------------------------------------------------------------------ screen-pop (CTI)
+    def _watch_calls(self) -> None:
+        """Follow this seat's telephony seat (HOTLINE_PHONE_SEAT), when it is set."""
+        seat = self.settings.phone_seat
+        if not seat or self.call_watch is not None or self.backend is None:
+            return
+        if self.backend.actor.role not in INTAKE_ROLES:
+            return
+        from console.screen_pop import LOCAL_WAIT, REMOTE_WAIT, CallWatch
+
+        self.sub_title = f"{self.backend.actor.label} · 话务坐席 {seat}"
+        self.call_watch = CallWatch(
+            lambda: self.backend,
+            seat,
+            deliver=partial(self._from_watch, self.screen_pop),
+            lost=partial(self._from_watch, self.connection_lost),
+            failed=partial(self._from_watch, self._watch_failed),
+            wait=REMOTE_WAIT if self.settings.api_url else LOCAL_WAIT,
+            retry=self.retry_interval,
+        ).start()
+
+    def _from_watch(self, method: Callable[..., None], *args: Any) -> None:
+        try:
+            self.call_from_thread(method, *args)
+        except RuntimeError:  # the console has closed
+            if self.call_watch is not None:
+                self.call_watch.stop()
+
+    def _watch_failed(self, err: HotlineError) -> None:
+        self.notify(f"来电弹屏已停止：{err}", title="来电弹屏", severity="error", markup=False)
+
+    def screen_pop(self, call: CallPop) -> None:
+        """A call was answered at this seat: intake, with the caller's number, line and history."""
+        from console.screens.intake import IntakeScreen
+
+        self.show_mode("intake")
+        for screen in self.screen_stack:
+            if isinstance(screen, IntakeScreen):
+                screen.receive_call(call)
+                return
+
+    def on_unmount(self) -> None:
+        if self.call_watch is not None:
+            self.call_watch.stop()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):

@@ -36,6 +36,9 @@ class Settings:
     grades_file: Path = REPO_ROOT / "knowledge_seed" / "evaluation" / "grades.toml"
     # the telephony sources' secrets (CTI call events, HMAC-signed); none: CTI is off
     cti_keys_file: Path | None = None
+    # this console's seat at the telephony (the agent id or extension the ACD reports): calls
+    # answered there open intake with the caller's number and history (screen-pop); none: off
+    phone_seat: str = ""
 
 
 def default_db_url(data_dir: Path) -> str:
@@ -80,6 +83,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             or Path(pick("seed_dir") or REPO_ROOT / "knowledge_seed") / "evaluation" / "grades.toml"
         ),
         cti_keys_file=Path(pick("cti_keys")) if pick("cti_keys").strip() else None,
+        phone_seat=pick("phone_seat").strip()[:80],
     )
 
 

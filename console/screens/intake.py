@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.clipboard import copy_text
 from console.drafts import DraftStore
 from console.errors import HotlineError, Unavailable
+from console.services.access.masking import mask_phone
 from console.services.categories import MATTER_TYPES
 from console.services.clock import local
 from console.services.triage import triage
@@ -35,6 +36,8 @@ from console.services.values import ANSWER_CONCERNS, Kind, Special
 from console.services.views import (
     ArticleHit,
     ArticleView,
+    CallerHistoryView,
+    CallPop,
     ClockView,
     DuplicateView,
     GroundView,
@@ -52,7 +55,13 @@ from console.widgets.footer import KeyFooter
 from console.widgets.intake_form import IntakeForm
 from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
-from console.widgets.suggestions import TextList, duplicate_row, prefiling_row, unit_row
+from console.widgets.suggestions import (
+    TextList,
+    duplicate_row,
+    history_row,
+    prefiling_row,
+    unit_row,
+)
 
 if TYPE_CHECKING:
     from console.services.backend import Backend
@@ -96,6 +105,8 @@ def answer_concerns(hit: ArticleHit, today: dt.date | None) -> list[str]:
         out.append("review_overdue")
     return out
 CONTEXT_DELAY = 0.25  # s: units, duplicates, pre-filed scopes (heavier, less urgent)
+HISTORY_ROWS = 5  # the caller's latest tickets beside the form
+MIN_HISTORY_DIGITS = 5  # a number this long is a whole one (the shortest a ticket takes)
 DRAFT_DELAY = 0.3  # s: the draft file
 ANSWER_LIMIT = 8
 
@@ -285,6 +296,8 @@ class IntakeScreen(Screen[None]):
         self._searched_query = ""
         self._last_search = 0.0
         self.context_text = ""  # the text the shown context (units, duplicates …) was found for
+        self._history_phone = ""  # the number the shown caller history is of
+        self._pending_call: CallPop | None = None  # answered while the form held another call
         self._busy = False
 
     # ------------------------------------------------------------------ layout
@@ -305,6 +318,10 @@ class IntakeScreen(Screen[None]):
                 yield Static(Text(""), id="intake-error", classes="error-line")
                 yield Static(Text(""), id="terminated-alert")
                 yield Static(Text(""), id="triage-hints")
+                yield Label(Text("来电人历史（同号码，Enter 打开）"), classes="side-title",
+                            id="history-title")  # fmt: skip
+                yield Static(Text(""), id="history-note")
+                yield TextList("", id="history")
                 yield Label(Text("不予受理情形（Alt+1…0 或 Ctrl+R 后按数字勾选）"), classes="side-title")
                 yield GroundChecklist(id="grounds")
                 yield Static(Text(""), id="ground-script")
@@ -327,6 +344,9 @@ class IntakeScreen(Screen[None]):
             self.notify("已恢复上次未完成的来电记录", markup=False)
         self._show_triage()
         self.query_one("#caller_phone").focus()
+        self._show_history("", None)
+        if self._pending_call is not None:  # the call that opened this screen
+            self.call_after_refresh(self._take_pending)
         self.watch(self.app, "ready", self._ready_changed, init=True)
         self.watch(self.app, "connection_ok", self._connection_changed, init=False)
 
@@ -463,6 +483,7 @@ class IntakeScreen(Screen[None]):
         # where the matter is: the place the seat typed, else the city line the call came from
         place = f["place"].strip() or f.get("source_line", "").strip()
         self.search_context(f["text"].strip(), f["caller_phone"].strip(), place, f["domain"])
+        self._history_for(f["caller_phone"])
 
     @work(thread=True, exclusive=True, group="intake-context", exit_on_error=False)
     def search_context(self, text: str, phone: str, place: str, domain: str) -> None:
@@ -486,6 +507,92 @@ class IntakeScreen(Screen[None]):
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_context, units, prefiling, duplicates, text)
+
+    # ------------------------------------------------------------------ the caller's history
+    def _history_for(self, phone: str) -> None:
+        """Load the caller's earlier tickets when the number is a whole one and new."""
+        phone = phone.strip()
+        if phone == self._history_phone:
+            return
+        self._history_phone = phone
+        if self.backend is None or sum(ch.isdigit() for ch in phone) < MIN_HISTORY_DIGITS:
+            self.workers.cancel_group(self, "intake-history")
+            self._show_history(phone, None)
+            return
+        self.load_history(phone)
+
+    @work(thread=True, exclusive=True, group="intake-history", exit_on_error=False)
+    def load_history(self, phone: str) -> None:
+        backend = self.backend
+        assert backend is not None
+        try:
+            history = backend.caller_history(phone, limit=HISTORY_ROWS)
+        except HotlineError as err:
+            self.app.call_from_thread(self._backend_failed, err)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_history, phone, history)
+
+    def _show_history(self, phone: str, history: CallerHistoryView | None) -> None:
+        if phone != self._history_phone:
+            return  # the number has changed since
+        shown = history is not None and (history.total > 0 or history.confidential_before)
+        for part in ("#history-title", "#history-note", "#history"):
+            self.query_one(part).display = shown
+        if history is None or not shown:
+            self.query_one("#history", TextList).set_rows([])
+            return
+        ended = set(history.terminated)
+        self.query_one("#history", TextList).set_rows(
+            [(t.number, history_row(t, t.number in ended)) for t in history.tickets]
+        )
+        note = Text()
+        if history.total > len(history.tickets):
+            note.append(f"共 {history.total} 张，列出最近 {len(history.tickets)} 张", style="dim")
+        if history.confidential_before:
+            if note:
+                note.append("\n")
+            note.append("⚠ 来电人以前要求过保密：本次是否保密请询问来电人（R-CONFIDENTIAL）",
+                        style="bold yellow")  # fmt: skip
+        self.query_one("#history-note", Static).update(note)
+
+    @on(TextList.OptionSelected, "#history")
+    def _open_history(self, event: TextList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.app.open_ticket(event.option.id)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ screen-pop (CTI)
+    def receive_call(self, call: CallPop) -> None:
+        """A call answered at this seat: fill a blank form; never overwrite one being typed."""
+        self._pending_call = call
+        if self.is_mounted:
+            self._take_pending()
+
+    def _take_pending(self) -> None:
+        call = self._pending_call
+        if call is None:
+            return
+        line = one_line(call.line) or "未注明线路"
+        if not self.form.blank:
+            self.notify(
+                f"新来电 {mask_phone(call.caller_phone)}（{line}）已接听：当前表单未完成，"
+                "办结或 Ctrl+N 清空后自动填入",
+                title="来电",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+            return
+        self._pending_call = None
+        self.form.take_call(call.caller_phone, call.line, call.source, call.call_id)
+        self._history_for(call.caller_phone)  # at once, not after the context's pause
+        self._schedule_context(now=True)
+        self._schedule_draft()
+        self.query_one("#text").focus()
+        shown = mask_phone(call.caller_phone) if call.caller_phone else "（未显示号码）"
+        self.notify(f"来电 {shown}，转自 {line}", title="来电接入",
+                    timeout=5, markup=False)  # fmt: skip
 
     def _show_context(
         self,
@@ -624,7 +731,10 @@ class IntakeScreen(Screen[None]):
             self._draft_timer.stop()
         self._draft_seq += 1
         self.write_draft(self._draft_seq, None)
+        self._history_for("")
         self.query_one("#caller_phone").focus()
+        if self._pending_call is not None:  # a call answered while this one was being typed
+            self._take_pending()
 
     # ------------------------------------------------------------------ the checklist
     def action_tick(self, number: int) -> None:

@@ -161,6 +161,10 @@ class IntakeForm(VerticalScroll):
     def on_mount(self) -> None:
         self._sync_enterprise()
 
+    # the telephony's call this intake is for (a screen-pop sets it; not typed, not shown here)
+    call_source = ""
+    call_id = ""
+
     # ------------------------------------------------------------------ values
     def fields(self) -> dict[str, str]:
         out = {name: self.query_one(f"#{name}", Input).value for name in INPUT_FIELDS}
@@ -172,6 +176,7 @@ class IntakeForm(VerticalScroll):
         out["confidential"] = "1" if self.query_one("#confidential", Checkbox).value else ""
         out["phone_declined"] = "1" if self.query_one("#phone_declined", Checkbox).value else ""
         out["text"] = self.query_one("#text", TextArea).text
+        out["call_source"], out["call_id"] = self.call_source, self.call_id
         return out
 
     def load(self, fields: Mapping[str, str]) -> None:
@@ -185,6 +190,8 @@ class IntakeForm(VerticalScroll):
         self._sync_matter_types(fields.get("matter_type", ""))
         self.query_one("#confidential", Checkbox).value = bool(fields.get("confidential"))
         self.query_one("#phone_declined", Checkbox).value = bool(fields.get("phone_declined"))
+        self.call_source = clean(fields.get("call_source", ""))[:40]
+        self.call_id = clean(fields.get("call_id", ""))[:80]
         area = self.query_one("#text", TextArea)
         area.text = clean(fields.get("text", ""))
         area.move_cursor(area.document.end)
@@ -192,6 +199,21 @@ class IntakeForm(VerticalScroll):
 
     def clear(self) -> None:
         self.load({})
+
+    @property
+    def blank(self) -> bool:
+        """Nothing typed yet about a caller: a popped call may fill the form."""
+        f = self.fields()
+        return not (f["text"].strip() or f["caller_phone"].strip() or f["caller_name"].strip()
+                    or f["call_id"])  # fmt: skip
+
+    def take_call(self, phone: str, line: str, source: str, call_id: str) -> None:
+        """Fill the form from an answered call (screen-pop): number, line, the call itself."""
+        self.query_one("#caller_phone", Input).value = clean(phone)[:20]
+        if line:
+            self.query_one("#source_line", Input).value = clean(line)[:30]
+            self.query_one("#source", Select).value = Source.CITY_TRANSFER.value
+        self.call_source, self.call_id = source[:40], call_id[:80]
 
     @property
     def text(self) -> str:
@@ -215,6 +237,8 @@ class IntakeForm(VerticalScroll):
             matter_type=f["matter_type"],
             repeat_of=repeat_of,
             phone_declined=bool(f["phone_declined"]) and not f["caller_phone"].strip(),
+            call_source=f["call_source"] if f["call_id"] else "",
+            call_id=f["call_id"] if f["call_source"] else "",
         )
 
     # ------------------------------------------------------------------ events

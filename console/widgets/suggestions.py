@@ -13,7 +13,12 @@ from textual.widgets.option_list import Option
 
 from console.services.clock import local
 from console.services.values import State
-from console.services.views import DuplicateView, PrefilingView, UnitSuggestionView
+from console.services.views import (
+    DuplicateView,
+    PrefilingView,
+    TicketSummary,
+    UnitSuggestionView,
+)
 from console.widgets.safe import literal, one_line
 
 
@@ -121,3 +126,20 @@ def prefiling_row(p: PrefilingView) -> Text:
     text.append("\n   ")
     text.append_text(literal(one_line(p.explanation, 90)))
     return text
+
+
+def history_row(t: TicketSummary, terminated: bool) -> Text:
+    """One of the caller's earlier tickets: number, date, state and its nearest clock."""
+    if terminated:
+        head = Text.assemble(("⚠ ", "bold red"), (t.number, "bold red"),
+                             (f"  {state_label(t.state)}（R-TERMINATE）", "bold red"))  # fmt: skip
+    else:
+        head = Text.assemble((t.number, "bold"), (f"  {state_label(t.state)}", ""))
+    head.append(f"  {local(t.created_at):%m-%d}", style="dim")
+    if t.overdue:
+        head.append("  已超期", style="bold red")
+    elif t.next_due is not None:
+        head.append(f"  限 {local(t.next_due):%m-%d %H:%M}", style="dim")
+    head.append("\n   ")
+    head.append_text(literal(one_line(t.title, 60), style="dim"))
+    return head

@@ -5,10 +5,12 @@ it; and `hotline cti replay --url` signs a day's events and sends them to the se
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from console.services.clock import SHANGHAI
 from console.services.telephony.calls import list_calls
 from console.services.telephony.signing import WINDOW, sign
 from tests.api.conftest import Api, start_api
@@ -142,3 +145,89 @@ def test_r_source_cti_replay_signs_and_sends_a_day(cti: tuple[Api, Path], tmp_pa
     day.write_text('{"kind": "ringing"}\nnot json\n', encoding="utf-8")
     bad = replay("--source", "changsha-12345", "--url", api.url)
     assert bad.returncode == 2 and "第 1 行" in bad.stderr and "第 2 行" in bad.stderr
+
+
+# ---------------------------------------------------------------- screen-pop over HTTP
+def remote(api: Api, seat: str = "operator") -> Any:
+    from console.services.remote import RemoteBackend
+
+    return RemoteBackend(api.url, api.tokens[seat]).connect()
+
+
+def answered(n: int, seat: str, caller: str = "13812341234") -> list[dict[str, Any]]:
+    at = dt.datetime.now(SHANGHAI).isoformat()
+    return [
+        {"event_id": f"pr{n}", "call_id": f"pop-{n}", "kind": "ringing", "at": at,
+         "caller": caller, "line": "长沙12345"},
+        {"event_id": f"pa{n}", "call_id": f"pop-{n}", "kind": "answered", "at": at, "seat": seat},
+    ]  # fmt: skip
+
+
+def test_r_source_a_waiting_screen_pop_is_woken_by_the_answered_event(
+    cti: tuple[Api, Path],
+) -> None:
+    api, _ = cti
+    seat = "8101"
+    with remote(api) as backend:
+        cursor = backend.call_pops(seat, None).cursor
+        got: dict[str, Any] = {}
+
+        def wait() -> None:
+            started = time.monotonic()
+            got["pops"] = backend.call_pops(seat, cursor, wait=10)
+            got["returned"] = time.monotonic()
+            got["waited"] = got["returned"] - started
+
+        waiter = threading.Thread(target=wait)
+        waiter.start()
+        time.sleep(0.5)  # the question is held by the server
+        assert "pops" not in got
+        for doc in answered(1, seat):
+            assert post(api, doc).status_code == 200
+        sent = time.monotonic()
+        waiter.join(10)
+        assert [c.call_id for c in got["pops"].calls] == ["pop-1"]
+        assert got["pops"].calls[0].line == "长沙12345"
+        # woken by the event, not by the end of the wait (nor by the 1 s recheck)
+        assert got["returned"] - sent < 0.9, got
+        again = backend.call_pops(seat, got["pops"].cursor, wait=0.2)
+        assert again.calls == ()
+
+
+def test_r_source_a_held_screen_pop_ends_with_its_wait(cti: tuple[Api, Path]) -> None:
+    api, _ = cti
+    with remote(api) as backend:
+        cursor = backend.call_pops("8102", None).cursor
+        started = time.monotonic()
+        assert backend.call_pops("8102", cursor, wait=0.5).calls == ()
+        assert 0.5 <= time.monotonic() - started < 5
+        r = httpx.get(f"{api.url}/api/v1/cti/pops", params={"seat": "8102", "wait": 99},
+                      headers=api.auth("operator"), timeout=10)  # fmt: skip
+        assert r.status_code == 422 and "wait" in r.text
+        r = httpx.get(f"{api.url}/api/v1/cti/pops", params={"seat": "8102"},
+                      headers=api.auth("rst"), timeout=10)  # fmt: skip
+        assert r.status_code == 403 and "R-SCOPE" in r.text
+        r = httpx.get(f"{api.url}/api/v1/cti/pops", params={"seat": "8102"}, timeout=10)
+        assert r.status_code == 401
+
+
+def test_r_archive_a_remote_ticket_names_its_call_and_its_history_shows(
+    cti: tuple[Api, Path],
+) -> None:
+    from tests.contract.harness import intake
+
+    api, _ = cti
+    for doc in answered(3, "8103", caller="13911112222"):
+        assert post(api, doc).status_code == 200
+    with remote(api) as backend, remote(api, "rst") as clerk:
+        [pop] = backend.call_pops("8103", None).calls
+        earlier = backend.accept(intake(caller_phone="13911112222", confidential=True), "hn-rst")
+        number = backend.accept(
+            intake(caller_phone=pop.caller_phone, source_line=pop.line,
+                   call_source=pop.source, call_id=pop.call_id), "hn-rst")  # fmt: skip
+        assert backend.ticket(number).call == f"changsha-12345/{pop.call_id}"
+        history = backend.caller_history("13911112222")
+        assert [t.number for t in history.tickets] == [number, earlier]
+        assert history.confidential_before is True
+        assert clerk.caller_history("13911112222").confidential_before is False
+        assert clerk.ticket(number).call == ""
