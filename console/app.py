@@ -455,8 +455,7 @@ class HotlineApp(App[None]):
             return
         from console.screen_pop import LOCAL_WAIT, REMOTE_WAIT, CallWatch
 
-        self.sub_title = f"{self.backend.actor.label} · 话务坐席 {seat}"
-        self.call_watch = CallWatch(
+        watch = self.call_watch = CallWatch(
             lambda: self.backend,
             seat,
             deliver=partial(self._from_watch, self.screen_pop),
@@ -464,7 +463,9 @@ class HotlineApp(App[None]):
             failed=partial(self._from_watch, self._watch_failed),
             wait=REMOTE_WAIT if self.settings.api_url else LOCAL_WAIT,
             retry=self.retry_interval,
-        ).start()
+        )
+        self.sub_title = f"{self.backend.actor.label} · 话务坐席 {seat}"  # the nav bar shows it
+        watch.start()
 
     def _from_watch(self, method: Callable[..., None], *args: Any) -> None:
         try:

@@ -165,11 +165,17 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def fill_disk(folder: Path) -> Path:
     """Write a file in ``folder`` until its file system is full; returns the file."""
     filler = folder / "filler"
-    with filler.open("wb") as fh:
+    # unbuffered: a buffered file would try again to write what did not fit when it is closed
+    # (and fail there), depending on how the free space divides into the writes
+    with filler.open("wb", buffering=0) as fh:
         try:
             while True:
                 fh.write(b"\0" * 65536)
-                fh.flush()
+        except OSError:
+            pass
+        try:  # what is left: less than one write
+            while fh.write(b"\0" * 512):
+                pass
         except OSError:
             pass
     return filler

@@ -46,11 +46,11 @@ CONCERNS = {
     "calendar": set(),
     "access": set(),
     "delivery": {"access"},
-    "tickets": {"calendar", "access", "delivery"},
+    "tickets": {"calendar", "access", "delivery", "telephony"},
     "knowledge": {"calendar"},
     "subcentre": {"access"},
     "experts": {"calendar", "knowledge"},
-    "telephony": set(),
+    "telephony": {"access"},
     "analytics": {"calendar", "access", "tickets", "knowledge", "subcentre"},
 }
 VOCABULARY = {"values", "views", "clock", "inputs", "categories", "triage"}

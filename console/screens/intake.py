@@ -28,7 +28,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.clipboard import copy_text
 from console.drafts import DraftStore
 from console.errors import HotlineError, Unavailable
-from console.services.access.masking import mask_phone
 from console.services.categories import MATTER_TYPES
 from console.services.clock import local
 from console.services.triage import triage
@@ -552,7 +551,7 @@ class IntakeScreen(Screen[None]):
         if history.confidential_before:
             if note:
                 note.append("\n")
-            note.append("⚠ 来电人以前要求过保密：本次是否保密请询问来电人（R-CONFIDENTIAL）",
+            note.append("⚠来电人以前要求过保密，本次是否保密请询问（R-CONFIDENTIAL）",
                         style="bold yellow")  # fmt: skip
         self.query_one("#history-note", Static).update(note)
 
@@ -576,7 +575,7 @@ class IntakeScreen(Screen[None]):
         line = one_line(call.line) or "未注明线路"
         if not self.form.blank:
             self.notify(
-                f"新来电 {mask_phone(call.caller_phone)}（{line}）已接听：当前表单未完成，"
+                f"新来电 {call.caller_masked}（{line}）已接听：当前表单未完成，"
                 "办结或 Ctrl+N 清空后自动填入",
                 title="来电",
                 severity="warning",
@@ -590,7 +589,7 @@ class IntakeScreen(Screen[None]):
         self._schedule_context(now=True)
         self._schedule_draft()
         self.query_one("#text").focus()
-        shown = mask_phone(call.caller_phone) if call.caller_phone else "（未显示号码）"
+        shown = call.caller_masked or "（未显示号码）"
         self.notify(f"来电 {shown}，转自 {line}", title="来电接入",
                     timeout=5, markup=False)  # fmt: skip
 
@@ -726,6 +725,7 @@ class IntakeScreen(Screen[None]):
         self.show_error("")
         self._show_context([], [], [])
         self.query_one(AnswerList).show_hits([], "")
+        self._show_answers_note()  # no words, so no "no sure answer" either
         self._searched_query = ""
         if self._draft_timer is not None:
             self._draft_timer.stop()

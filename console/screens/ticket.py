@@ -173,6 +173,11 @@ def header_text(view: TicketView, unit_names: Mapping[str, str]) -> Text:
     if view.confidential:
         out.append("  ")
         out.append_text(_tag("要求保密", "bold black on yellow"))
+    if view.call:  # the telephony's record of the call (R-SOURCE) and its recording (R-ARCHIVE)
+        out.append("  通话：", style="dim")
+        out.append(clean(view.call))
+        out.append("  录音：", style="dim")
+        out.append(clean(view.recording_id) if view.recording_id else "（待话务系统报告）")
 
     counters = []
     if view.return_count:

@@ -111,8 +111,10 @@ reads its own unit's."""
 
 
 MAX_POP_WAIT = 30.0
-POP_POLL_S = 0.1
-"""How often a waiting screen-pop looks for a new call event in the store (one indexed read)."""
+POP_POLL_S = {"sqlite": 0.05, "postgresql": 0.25}
+"""How often a waiting screen-pop looks for a new call event in the store (one indexed read):
+the embedded file often; a shared PostgreSQL, read by every seat, less (its seats are better
+served through ``hotline serve``, whose held questions are woken by the events themselves)."""
 
 
 @checks_arguments(ARGUMENT_COLUMNS)  # no NUL, nothing longer than its column (bad input)
@@ -650,7 +652,7 @@ class LocalBackend:
             if found.calls or after is None or time.monotonic() >= deadline:
                 return found
             after = found.cursor
-            time.sleep(POP_POLL_S)
+            time.sleep(POP_POLL_S.get(self.store.dialect, 0.25))
 
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]:
         now = self.now()

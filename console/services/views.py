@@ -49,12 +49,12 @@ class Intake:
     # the caller refused to leave a number: recorded, and it lets a call-back or dispatch go
     # ahead without one
     phone_declined: bool = False
-    # the telephony's call this request came in on (a screen-pop fills them; R-SOURCE)
-    call_source: str = ""
-    call_id: str = ""
     incident_summary: str = ""  # the operator's summary of a special/urgent incident (Art. 18)
     # also report a special/urgent incident to its local government (当地人民政府, Art. 18)
     notify_government: bool = False
+    # the telephony's call this request came in on (a screen-pop fills them; R-SOURCE)
+    call_source: str = ""
+    call_id: str = ""
 
     @property
     def reachable(self) -> bool:
@@ -695,7 +695,8 @@ class CallPop:
 
     source: str
     call_id: str
-    caller_phone: str
+    caller_phone: str  # whole: the form records it (the seat is the one talking to the caller)
+    caller_masked: str  # as every other screen shows a number (R-CONFIDENTIAL)
     line: str
     seat: str
     answered_at: dt.datetime | None

@@ -44,10 +44,14 @@ class NavBar(Static):
     def render_bar(self, width: int) -> Content:
         app = self.app
         actor = getattr(app, "actor", None)
+        watch = getattr(app, "call_watch", None)  # the telephony seat this console follows
+        phone = [f"{app.title} · {actor.name}（{actor.role.label}）· 话务坐席 {watch.seat}"] if (
+            watch is not None and actor is not None) else []  # fmt: skip
         seats = (
             [app.title]
             if actor is None
             else [
+                *phone,
                 f"{app.title} · {actor.name}（{actor.role.label}）",
                 f"{actor.name}（{actor.role.label}）",  # narrow: who is on the seat still shows
                 actor.name,

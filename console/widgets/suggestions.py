@@ -135,11 +135,10 @@ def history_row(t: TicketSummary, terminated: bool) -> Text:
                              (f"  {state_label(t.state)}（R-TERMINATE）", "bold red"))  # fmt: skip
     else:
         head = Text.assemble((t.number, "bold"), (f"  {state_label(t.state)}", ""))
-    head.append(f"  {local(t.created_at):%m-%d}", style="dim")
-    if t.overdue:
+    if t.overdue:  # (the number says the day it was taken: HN + yymmdd)
         head.append("  已超期", style="bold red")
     elif t.next_due is not None:
-        head.append(f"  限 {local(t.next_due):%m-%d %H:%M}", style="dim")
+        head.append(f"  限{local(t.next_due):%m-%d %H:%M}", style="dim")
     head.append("\n   ")
     head.append_text(literal(one_line(t.title, 60), style="dim"))
     return head

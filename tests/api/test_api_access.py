@@ -173,7 +173,8 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
         name for name in vars(Backend) if not name.startswith("_") and name not in ("drill",)
     }
     assert use_cases <= set(operations), use_cases - set(operations)
-    post_reads = {"search_kb", "suggest_units", "find_duplicates", "match_prefiling"}
+    post_reads = {"search_kb", "suggest_units", "find_duplicates", "match_prefiling",
+                  "caller_history"}  # fmt: skip
     for name, method in operations.items():
         if name in (
             "actor",
@@ -201,6 +202,7 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "evaluation",
             "accountability",
             "experts",
+            "call_pops",
         ):
             assert method == "get", name
         elif name not in post_reads:

@@ -15,7 +15,7 @@ from console.services.telephony.calls import ingest_event, parse_event
 from console.services.values import Role, State
 from console.widgets.dialogs import ConfirmDialog, InfoDialog
 from console.widgets.suggestions import TextList
-from tests.screens.conftest import ScreenPlatform, Toasts, wait_for
+from tests.screens.conftest import ScreenPlatform, Toasts, screen_text, wait_for
 from tests.screens.test_intake import choice_ready, ticket_number
 from tests.store.conftest import intake
 
@@ -74,6 +74,11 @@ async def test_r_source_an_answered_call_opens_intake_with_number_line_and_histo
         await pilot.press("down", "enter")  # nothing is chosen until the seat chooses
         await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
         number = ticket_number(app.screen)
+
+        await pilot.press("escape")
+        app.open_ticket(number)  # the ticket view names the call and its recording
+        await wait_for(pilot, lambda: "rec-88" in screen_text(app), what="the recording")
+        assert "zz-acd/c-1" in screen_text(app)
 
     ticket = p.backend(Role.MANAGER).ticket(number)
     assert ticket.call == "zz-acd/c-1" and ticket.recording_id == "rec-88"

@@ -164,3 +164,11 @@ def test_r_source_waiting_for_a_pop_returns_when_the_wait_is_over(platform: Plat
     with pytest.raises(InputError) as err:
         p.operator.call_pops(SEAT, cursor, wait=31)
     assert err.value.field == "wait"
+
+
+def test_r_source_a_console_starting_pops_only_the_seats_latest_call(platform: Platform) -> None:
+    p = platform
+    ring_and_answer(p, "c-old", "13700000000")  # its ended event never came
+    p.advance(seconds=30)
+    ring_and_answer(p, "c-new", "13812341234")
+    assert [c.call_id for c in p.operator.call_pops(SEAT, None).calls] == ["c-new"]

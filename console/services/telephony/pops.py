@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.errors import InputError
+from console.services.access.masking import mask_phone_full
 from console.services.views import CallPop, CallPops
 from console.store.engine import Store
 from console.store.models import CallEventRow, CallRow, RecordingRow, TicketRow
@@ -36,6 +37,7 @@ def _pop(call: CallRow) -> CallPop:
         source=call.source,
         call_id=call.call_id,
         caller_phone=call.caller_phone,
+        caller_masked=mask_phone_full(call.caller_phone),
         line=call.line,
         seat=call.seat,
         answered_at=call.answered_at or call.transferred_at,
@@ -46,8 +48,9 @@ def _pop(call: CallRow) -> CallPop:
 def answered_at_seat(store: Store, seat: str, after: int | None, now: dt.datetime) -> CallPops:
     """Calls answered or transferred to ``seat`` after event ``after`` and not yet ended.
 
-    ``after=None`` (a console's first question): the cursor is the latest event, and the calls
-    answered at the seat within :data:`RECENT` that are still going are popped.
+    ``after=None`` (a console's first question): the cursor is the latest event, and the call
+    answered at the seat last, within :data:`RECENT` and still going, is popped (a seat takes
+    one call at a time: an earlier one still "going" lacks its ``ended`` event).
     """
     seat = seat.strip()
     if not seat:
@@ -66,8 +69,8 @@ def answered_at_seat(store: Store, seat: str, after: int | None, now: dt.datetim
                     CallRow.state.in_(POP_KINDS),
                     CallRow.updated_at >= now - RECENT,
                 )
-                .order_by(CallRow.id)
-                .limit(MAX_POPS)
+                .order_by(CallRow.updated_at.desc(), CallRow.id.desc())
+                .limit(1)
             ).scalars()
             return CallPops(cursor=latest, calls=tuple(_pop(c) for c in calls))
         if latest <= after:

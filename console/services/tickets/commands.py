@@ -1589,9 +1589,10 @@ def _validate_intake(intake: Intake) -> None:
     phone = intake.caller_phone.replace("-", "").replace(" ", "")
     if phone and not (phone.isdigit() and 5 <= len(phone) <= 15):
         raise InputError("caller_phone", "电话号码应为 5–15 位数字")
-    if bool(intake.call_source) != bool(intake.call_id):
-        raise InputError("call_id", "来电记录须同时写明话务来源与通话编号")
-    if len(intake.call_source) > 40 or len(intake.call_id) > 80:
-        raise InputError("call_id", "来电记录的来源或编号过长")
+    for field, other, limit in (("call_source", "call_id", 40), ("call_id", "call_source", 80)):
+        value = getattr(intake, field)
+        if value and not getattr(intake, other):
+            raise InputError(field, f"来电记录须同时写明话务来源与通话编号（缺 {other}）")
+        check_text(field, value, limit=limit)
     if intake.caller_type.value == "enterprise" and not intake.enterprise_name.strip():
         raise InputError("enterprise_name", "企业来电须填写企业名称")
