@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import time
 import traceback
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from io import StringIO
@@ -42,12 +43,12 @@ from console import private
 from console.config import Settings
 from console.errors import HotlineError, Unavailable
 from console.services.values import Role
-from console.services.views import Actor, ArticleHit, CallPop
+from console.services.views import Actor, ArticleHit, CallPop, CallPops, LiveChanges
 from console.terminal import install as install_terminal_parser
 from console.wide_chars import install as install_wide_char_fix
 
 if TYPE_CHECKING:
-    from console.screen_pop import CallWatch
+    from console.feeds import FeedWatch
     from console.services.backend import Backend
 
 TICKET_NUMBER = re.compile(r"^\s*(HN\d{6,})\s*$", re.IGNORECASE)
@@ -330,7 +331,10 @@ class HotlineApp(App[None]):
         # nothing Textual prints on a crash reaches the terminal; see _handle_exception.
         self.error_console = Console(file=StringIO(), markup=False, highlight=False)
         self.crashed = False
-        self.call_watch: CallWatch | None = None
+        self.call_watch: FeedWatch[CallPops] | None = None
+        self.live_watch: FeedWatch[LiveChanges] | None = None
+        # screens showing tickets that reload when the live feed says they changed
+        self.live_listeners: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
@@ -443,39 +447,52 @@ class HotlineApp(App[None]):
             else ""
         )
         self.ready = True
-        self._watch_calls()
+        self._follow_feeds()
 
-    # ------------------------------------------------------------------ screen-pop (CTI)
-    def _watch_calls(self) -> None:
-        """Follow this seat's telephony seat (HOTLINE_PHONE_SEAT), when it is set."""
+    # ------------------------------------------------------------------ feeds (CTI, live)
+    def _follow_feeds(self) -> None:
+        """Follow the ticket changes (live updates) and, with HOTLINE_PHONE_SEAT, the calls
+        answered at this seat's telephony seat (screen-pop)."""
+        backend = self.backend
+        if backend is None:
+            return
+        from console.feeds import LOCAL_WAIT, REMOTE_WAIT, FeedWatch
+
+        common: dict[str, Any] = {
+            "lost": partial(self._from_feed, self.connection_lost),
+            "failed": partial(self._from_feed, self._feed_failed),
+            "wait": REMOTE_WAIT if self.settings.api_url else LOCAL_WAIT,
+            "retry": self.retry_interval,
+        }
+        if self.live_watch is None:
+            self.live_watch = FeedWatch(
+                "live", lambda: self.backend, lambda b, cursor, wait: b.live_changes(cursor, wait),
+                partial(self._from_feed, self.live_changed), **common,
+            ).start()  # fmt: skip
         seat = self.settings.phone_seat
-        if not seat or self.call_watch is not None or self.backend is None:
-            return
-        if self.backend.actor.role not in INTAKE_ROLES:
-            return
-        from console.screen_pop import LOCAL_WAIT, REMOTE_WAIT, CallWatch
+        if seat and self.call_watch is None and backend.actor.role in INTAKE_ROLES:
+            self.call_watch = FeedWatch(
+                "screen-pop", lambda: self.backend,
+                lambda b, cursor, wait: b.call_pops(seat, cursor, wait),
+                partial(self._from_feed, self._calls_answered), **common,
+            )  # fmt: skip
+            self.sub_title = f"{backend.actor.label} · 话务坐席 {seat}"  # the nav bar shows it
+            self.call_watch.start()
 
-        watch = self.call_watch = CallWatch(
-            lambda: self.backend,
-            seat,
-            deliver=partial(self._from_watch, self.screen_pop),
-            lost=partial(self._from_watch, self.connection_lost),
-            failed=partial(self._from_watch, self._watch_failed),
-            wait=REMOTE_WAIT if self.settings.api_url else LOCAL_WAIT,
-            retry=self.retry_interval,
-        )
-        self.sub_title = f"{self.backend.actor.label} · 话务坐席 {seat}"  # the nav bar shows it
-        watch.start()
-
-    def _from_watch(self, method: Callable[..., None], *args: Any) -> None:
+    def _from_feed(self, method: Callable[..., None], *args: Any) -> None:
         try:
             self.call_from_thread(method, *args)
         except RuntimeError:  # the console has closed
-            if self.call_watch is not None:
-                self.call_watch.stop()
+            for watch in (self.call_watch, self.live_watch):
+                if watch is not None:
+                    watch.stop()
 
-    def _watch_failed(self, err: HotlineError) -> None:
-        self.notify(f"来电弹屏已停止：{err}", title="来电弹屏", severity="error", markup=False)
+    def _feed_failed(self, err: HotlineError) -> None:
+        self.notify(f"实时推送已停止：{err}", title="推送", severity="error", markup=False)
+
+    def _calls_answered(self, pops: CallPops) -> None:
+        for call in pops.calls:
+            self.screen_pop(call)
 
     def screen_pop(self, call: CallPop) -> None:
         """A call was answered at this seat: intake, with the caller's number, line and history."""
@@ -487,9 +504,15 @@ class HotlineApp(App[None]):
                 screen.receive_call(call)
                 return
 
+    def live_changed(self, live: LiveChanges) -> None:
+        """Tickets changed: each screen that follows changes decides whether to reload."""
+        for listener in list(self.live_listeners):
+            listener.on_live_changes(live.changes)
+
     def on_unmount(self) -> None:
-        if self.call_watch is not None:
-            self.call_watch.stop()
+        for watch in (self.call_watch, self.live_watch):
+            if watch is not None:
+                watch.stop()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):

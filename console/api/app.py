@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from console.api import errors
 from console.api.middleware import MAX_BODY, RequestGuard
 from console.api.routes import router
+from console.api.signal import WriteSignal
 from console.bootstrap import Platform
 
 API_VERSION = "1.0"
@@ -33,9 +34,11 @@ def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
         redoc_url=None,
     )
     app.state.platform = platform
+    app.state.writes = WriteSignal()  # wakes the held questions (screen-pop, live updates)
     errors.install(app)
     app.include_router(router())
-    app.add_middleware(RequestGuard, max_body=max_body, clock=platform.clock.now)
+    app.add_middleware(RequestGuard, max_body=max_body, clock=platform.clock.now,
+                       on_write=app.state.writes.notify)  # fmt: skip
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

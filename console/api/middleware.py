@@ -69,10 +69,12 @@ class RequestGuard:
         app: ASGIApp,
         max_body: int = MAX_BODY,
         clock: Callable[[], dt.datetime] | None = None,
+        on_write: Callable[[], None] | None = None,
     ) -> None:
         self.app = app
         self.max_body = max_body
         self.clock = clock
+        self.on_write = on_write  # told after each write answered with success
         self.origin = _origin_var()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -120,6 +122,8 @@ class RequestGuard:
                 if status["code"] == 0:
                     await _send_json(send_wrapper, 500, internal_body(exc))
         finally:
+            if self.on_write is not None and scope.get("method") == "POST" and 200 <= status["code"] < 300:
+                self.on_write()
             access_log.info(
                 "%s %s %d %.1fms seat=%s from=%s",
                 scope.get("method", "-"),

@@ -46,6 +46,7 @@ from console.services.views import (
     HotAlertView,
     NotificationStatus,
     NotificationView,
+    TicketChange,
     TicketSummary,
     TicketView,
 )
@@ -322,9 +323,17 @@ class BoardScreen(Screen[None]):
         self.set_interval(TICK_SECONDS, self._tick, name="board-tick")
         if hasattr(self.app, "connection_ok"):
             self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+        if hasattr(self.app, "live_listeners"):
+            self.app.live_listeners.add(self)
 
     def _connection_changed(self, ok: bool) -> None:
         if ok:
+            self.action_refresh()
+
+    def on_live_changes(self, changes: Sequence[TicketChange]) -> None:
+        """Pushed: a special incident was taken, dispatched, answered … — reload at once (the
+        periodic reload stays, for the clocks that run out without any change)."""
+        if any(c.special is not Special.NONE for c in changes):
             self.action_refresh()
 
     # ------------------------------------------------------------------ clock

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
 from console.services.values import QUEUES, Role
+from console.services.views import TicketChange
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import SHANGHAI
 from console.widgets.footer import KeyFooter
@@ -178,8 +179,16 @@ class QueuesScreen(Screen[None]):
         self._load_counts()
         self._load_units()
         self.set_interval(REFRESH_SECONDS, self._live_refresh, name="queues-refresh")
+        if hasattr(self.app, "live_listeners"):
+            self.app.live_listeners.add(self)
         if hasattr(self.app, "connection_ok"):
             self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+
+    def on_live_changes(self, changes: Sequence[TicketChange]) -> None:
+        """Pushed: tickets this seat may see changed — the counts and the window again (a
+        queue under a ticket view or in another mode waits for its resume)."""
+        if changes and self.is_current:
+            self.action_refresh()
 
     def _connection_changed(self, ok: bool) -> None:
         if ok:

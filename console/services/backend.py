@@ -33,6 +33,7 @@ from console.services.views import (
     HotGroupView,
     Intake,
     KpiReport,
+    LiveChanges,
     Page,
     PrefilingDraft,
     PrefilingScopeView,
@@ -259,6 +260,12 @@ class Backend(Protocol):
     def caller_history(self, phone: str, limit: int = 10) -> CallerHistoryView:
         """Beside an intake: the caller's earlier tickets (masked), whether they asked for
         confidentiality before, and their terminated matters (R-TERMINATE)."""
+        ...
+
+    # ---- live updates
+    def live_changes(self, after: int | None, wait: float = 0.0) -> LiveChanges:
+        """The ticket changes this seat may see after event cursor ``after`` (None: just the
+        cursor), waiting up to ``wait`` seconds for one."""
         ...
 
     # ---- screen-pop (CTI)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from console.services.inputs import checks_arguments
 from console.services.knowledge import editing, prefiling, upkeep
 from console.services.knowledge.service import AuditHook, KnowledgeService
 from console.services.telephony import pops
-from console.services.tickets import claims, merging, search, workflow
+from console.services.tickets import claims, live, merging, search, workflow
 from console.services.tickets.commands import TicketService
 from console.services.tickets.deadlines import clocks_for
 from console.services.tickets.queries import Queries
@@ -50,6 +50,7 @@ from console.services.views import (
     HotGroupView,
     Intake,
     KpiReport,
+    LiveChanges,
     Page,
     PrefilingDraft,
     PrefilingScopeView,
@@ -111,6 +112,7 @@ reads its own unit's."""
 
 
 MAX_POP_WAIT = 30.0
+_Feed = TypeVar("_Feed", CallPops, LiveChanges)
 POP_POLL_S = {"sqlite": 0.05, "postgresql": 0.25}
 """How often a waiting screen-pop looks for a new call event in the store (one indexed read):
 the embedded file often; a shared PostgreSQL, read by every seat, less (its seats are better
@@ -644,14 +646,35 @@ class LocalBackend:
     def call_pops(self, seat: str, after: int | None, wait: float = 0.0) -> CallPops:
         if self.actor.role not in workflow.INTAKE_ROLES:
             raise PermissionDenied("只有接听来电的坐席会收到来电弹屏", rule="R-SCOPE")
+        return self._held(
+            lambda cursor: pops.answered_at_seat(self.store, seat, cursor, self.now()),
+            lambda found: bool(found.calls), after, wait,
+        )  # fmt: skip
+
+    def live_changes(self, after: int | None, wait: float = 0.0) -> LiveChanges:
+        def ask(cursor: int | None) -> LiveChanges:
+            with self.store.read() as s:
+                return live.changes_after(s, self.actor, cursor)
+
+        return self._held(ask, lambda found: bool(found.changes), after, wait)
+
+    def _held(
+        self,
+        ask: Callable[[int | None], _Feed],
+        found: Callable[[_Feed], bool],
+        after: int | None,
+        wait: float,
+    ) -> _Feed:
+        """Ask a feed from ``after``, again and again for up to ``wait`` seconds until it has
+        something (a first question, ``after=None``, is answered at once with the cursor)."""
         if not 0 <= wait <= MAX_POP_WAIT:
             raise InputError("wait", f"等待 0–{MAX_POP_WAIT:g} 秒")
         deadline = time.monotonic() + wait
         while True:
-            found = pops.answered_at_seat(self.store, seat, after, self.now())
-            if found.calls or after is None or time.monotonic() >= deadline:
-                return found
-            after = found.cursor
+            answer = ask(after)
+            if found(answer) or after is None or time.monotonic() >= deadline:
+                return answer
+            after = answer.cursor
             time.sleep(POP_POLL_S.get(self.store.dialect, 0.25))
 
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]:

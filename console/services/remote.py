@@ -60,6 +60,7 @@ from console.services.views import (
     HotGroupView,
     Intake,
     KpiReport,
+    LiveChanges,
     Page,
     PrefilingDraft,
     PrefilingScopeView,
@@ -613,15 +614,18 @@ class RemoteBackend:
         return self._read(CallerHistoryView, "/caller-history", {"phone": phone, "limit": limit})  # type: ignore[no-any-return]
 
     def call_pops(self, seat: str, after: int | None, wait: float = 0.0) -> CallPops:
-        # held by the server up to ``wait`` seconds (long poll): the read timeout covers it
-        params = {"seat": seat, "after": after, "wait": wait}
-        payload = self._call(
-            "GET",
-            "/cti/pops",
-            params={k: v for k, v in params.items() if v is not None},
-            timeout=wait + (self.timeout.read or DEFAULT_TIMEOUT),
-        )
-        return decode(CallPops, payload)  # type: ignore[no-any-return]
+        return self._held(CallPops, "/cti/pops", wait, seat=seat, after=after)  # type: ignore[no-any-return]
+
+    def live_changes(self, after: int | None, wait: float = 0.0) -> LiveChanges:
+        return self._held(LiveChanges, "/live", wait, after=after)  # type: ignore[no-any-return]
+
+    def _held(self, tp: Any, path: str, wait: float, **params: Any) -> Any:
+        """A question the server holds up to ``wait`` seconds (long poll): the read timeout
+        covers the wait."""
+        query = {k: v for k, v in {**params, "wait": wait}.items() if v is not None}
+        payload = self._call("GET", path, params=query,
+                             timeout=wait + (self.timeout.read or DEFAULT_TIMEOUT))  # fmt: skip
+        return decode(tp, payload)
 
     def search_tickets(
         self,

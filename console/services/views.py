@@ -721,3 +721,25 @@ class CallerHistoryView:
     """The caller asked for confidentiality on an earlier ticket of this number."""
     terminated: tuple[str, ...] = ()
     """Numbers of this caller's tickets whose matter is terminated (终结)."""
+
+
+@dataclass(frozen=True)
+class TicketChange:
+    """One entry added to a ticket's timeline, as the live feed tells the consoles of it: which
+    ticket, what was done, its unit and whether it is a special incident — never a caller's
+    words (the console reads the ticket itself when it shows it)."""
+
+    id: int
+    number: str
+    action: str
+    unit_id: str | None
+    special: Special
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LiveChanges:
+    """The changes after a cursor that this seat may see, and the cursor to ask from next."""
+
+    cursor: int
+    changes: tuple[TicketChange, ...] = ()

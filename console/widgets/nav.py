@@ -44,9 +44,10 @@ class NavBar(Static):
     def render_bar(self, width: int) -> Content:
         app = self.app
         actor = getattr(app, "actor", None)
-        watch = getattr(app, "call_watch", None)  # the telephony seat this console follows
-        phone = [f"{app.title} · {actor.name}（{actor.role.label}）· 话务坐席 {watch.seat}"] if (
-            watch is not None and actor is not None) else []  # fmt: skip
+        settings = getattr(app, "settings", None)  # the telephony seat this console follows
+        seat = settings.phone_seat if settings and getattr(app, "call_watch", None) else ""
+        phone = [f"{app.title} · {actor.name}（{actor.role.label}）· 话务坐席 {seat}"] if (
+            seat and actor is not None) else []  # fmt: skip
         seats = (
             [app.title]
             if actor is None

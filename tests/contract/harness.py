@@ -227,7 +227,8 @@ class Server:
     def log_path(self) -> Path:
         return self.workdir / "serve.log"
 
-    def start(self) -> Server:
+    def start(self, keep_port: bool = False) -> Server:
+        """Start the server (``keep_port``: again on the port it had, as a restart does)."""
         env = {
             k: v
             for k, v in os.environ.items()
@@ -243,7 +244,8 @@ class Server:
         )
         env.update(self.env_extra)
         for _ in range(3):  # a free port may be taken between the look and the bind
-            self.port = free_port()
+            if not keep_port or not self.port:
+                self.port = free_port()
             log = self.log_path.open("ab")
             self.proc = subprocess.Popen(
                 [

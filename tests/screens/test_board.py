@@ -245,7 +245,8 @@ class CountingBackend:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self.inner, name)
-        if callable(value) and name not in ("now",):
+        # the live feed's held question is the push channel, not a read of tickets
+        if callable(value) and name not in ("now", "live_changes", "call_pops"):
 
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 self.calls.append(name)

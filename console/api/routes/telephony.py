@@ -8,13 +8,11 @@ seat, recording_id, to) with the source's HMAC signature in the headers (see
 
 ``GET /api/v1/cti/pops`` is the screen-pop: a seat asks for the calls answered at its
 telephony seat after its cursor and the server holds the question (long poll) until one comes
-or ``wait`` seconds pass. An event received by this process wakes the waiting questions at
-once; events received by another server process are seen within ``RECHECK_S``.
+or ``wait`` seconds pass (``console.api.signal``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Annotated, Any
@@ -25,45 +23,13 @@ from starlette.concurrency import run_in_threadpool
 
 from console.api.deps import Seat, get_platform
 from console.api.schemas import NO_NUL
+from console.api.signal import MAX_WAIT, held
 from console.errors import InputError
 from console.services.telephony.calls import ingest_event, parse_event
 from console.services.telephony.signing import load_secrets, verify
 from console.services.views import CallPops
 
 router = APIRouter(tags=["telephony"])
-MAX_WAIT = 25.0
-RECHECK_S = 1.0
-"""A waiting screen-pop looks at the store at least this often (events another process took)."""
-
-
-class CallSignal:
-    """Wakes the screen-pops waiting in this process when a call event is stored."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def notify(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    def next(self) -> asyncio.Event:
-        """The event the next notify sets: taken BEFORE looking at the store, so an event
-        stored between the look and the wait still wakes the waiter."""
-        return self._event
-
-
-async def _until(event: asyncio.Event, timeout: float) -> None:
-    try:
-        await asyncio.wait_for(event.wait(), timeout)
-    except TimeoutError:
-        pass
-
-
-def _signal(request: Request) -> CallSignal:
-    signal: CallSignal | None = getattr(request.app.state, "call_signal", None)
-    if signal is None:
-        signal = request.app.state.call_signal = CallSignal()
-    return signal
 
 
 class CallEventOut(BaseModel):
@@ -99,10 +65,7 @@ async def cti_event(request: Request) -> CallEventOut:
         done = ingest_event(platform.store, source, parse_event(raw), platform.clock.now())
         return CallEventOut(status=done.status, call_id=done.call_id, state=done.state)
 
-    done = await run_in_threadpool(ingest)
-    if done.status == "stored":
-        _signal(request).notify()
-    return done
+    return await run_in_threadpool(ingest)
 
 
 @router.get("/cti/pops", operation_id="call_pops", response_model=CallPops)
@@ -116,13 +79,5 @@ async def call_pops(
 ) -> CallPops:
     """Calls answered at ``seat`` after the cursor ``after`` (intake seats only); held until
     one comes or ``wait`` seconds pass. Ask again with the returned ``cursor``."""
-    signal = _signal(request)
-    deadline = time.monotonic() + wait
-    while True:
-        woken = signal.next()
-        found = await run_in_threadpool(backend.call_pops, seat, after, 0.0)
-        left = deadline - time.monotonic()
-        if found.calls or after is None or left <= 0 or await request.is_disconnected():
-            return found
-        after = found.cursor
-        await _until(woken, min(left, RECHECK_S))
+    return await held(request, lambda cursor: backend.call_pops(seat, cursor, 0.0),
+                      lambda found: bool(found.calls), lambda found: found.cursor, after, wait)  # fmt: skip

@@ -1,0 +1,99 @@
+"""Feeds the console follows: the calls answered at its telephony seat (screen-pop) and the
+ticket changes it may see (live updates).
+
+Each is one question kept open to the platform — "what after cursor N?" (``Backend.call_pops``,
+``Backend.live_changes``); over HTTP the server holds it until something comes, so a change
+shows at once and an idle seat costs one request per ``REMOTE_WAIT`` seconds. The cursor only
+moves forward: after a lost connection or a server restart the watch asks again from where it
+was and misses nothing.
+
+A watch is a daemon thread, not a Textual worker: a worker's thread is joined when the process
+ends, and a question held by the server would hold the seat's exit for its wait.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Generic, Protocol, TypeVar
+
+from console.errors import HotlineError, Unavailable
+from console.services.backend import Backend
+
+LOCAL_WAIT = 2.0
+"""Seconds one question waits in embedded mode (the store is read every 0.05–0.25 s meanwhile)."""
+REMOTE_WAIT = 20.0
+"""Seconds the server holds one question before it answers "nothing new"."""
+
+
+class _Answer(Protocol):
+    @property
+    def cursor(self) -> int: ...
+
+
+A = TypeVar("A", bound=_Answer)
+
+
+class FeedWatch(Generic[A]):
+    """Asks ``ask(backend, cursor, wait)`` for as long as the console runs.
+
+    ``deliver`` gets each answer, ``lost`` is told when the platform does not answer (the
+    watch tries again every ``retry`` seconds from its cursor), ``failed`` when the platform
+    refuses the question (the watch stops). All three are called from the watch's thread.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        backend: Callable[[], Backend | None],
+        ask: Callable[[Backend, int | None, float], A],
+        deliver: Callable[[A], None],
+        lost: Callable[[], None],
+        failed: Callable[[HotlineError], None],
+        *,
+        wait: float = LOCAL_WAIT,
+        retry: float = 2.0,
+    ) -> None:
+        self._backend, self._ask = backend, ask
+        self._deliver, self._lost, self._failed = deliver, lost, failed
+        self.wait, self.retry = wait, retry
+        self.cursor: int | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"hotline-{name}", daemon=True)
+
+    def start(self) -> FeedWatch[A]:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive() and not self._stop.is_set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            backend = self._backend()
+            if backend is None:
+                self._stop.wait(self.retry)
+                continue
+            try:
+                answer = self._ask(backend, self.cursor, self.wait)
+            except Unavailable:
+                self._lost()
+                self._stop.wait(self.retry)
+                continue
+            except HotlineError as err:
+                self._failed(err)
+                return
+            except Exception as exc:  # noqa: BLE001 — said on screen; the seat works on by hand
+                self._failed(HotlineError(f"内部错误（{type(exc).__name__}）"))
+                return
+            self.cursor = answer.cursor
+            if not self._stop.is_set() and _has_news(answer):
+                self._deliver(answer)
+
+
+def _has_news(answer: object) -> bool:
+    return bool(getattr(answer, "calls", ()) or getattr(answer, "changes", ()))

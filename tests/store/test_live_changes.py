@@ -1,0 +1,49 @@
+"""Live updates on SQLite and PostgreSQL (R-SPECIAL, R-SECURITY): the ticket changes after a
+cursor, each once and in order, scoped as every read (a unit clerk learns only of its unit's
+tickets), without a caller's words."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.errors import InputError
+from console.services.values import Special
+from tests.store.conftest import Platform, intake
+
+
+def test_r_special_a_special_incident_reaches_the_feed_once(platform: Platform) -> None:
+    p = platform
+    start = p.manager.live_changes(None)
+    assert start.changes == ()
+    number = p.operator.accept(intake(text="化工厂冒黑烟，附近居民头晕。"), "hn-rst",
+                               special=Special.URGENT)  # fmt: skip
+    got = p.manager.live_changes(start.cursor)
+    assert got.changes and {c.number for c in got.changes} == {number}
+    assert all(c.special is Special.URGENT for c in got.changes)
+    assert got.cursor == max(c.id for c in got.changes) > start.cursor
+    assert [c.id for c in got.changes] == sorted(c.id for c in got.changes)
+    assert p.manager.live_changes(got.cursor).changes == ()  # asked again: nothing twice
+    assert "冒黑烟" not in repr(got)  # the feed never carries a caller's words
+
+
+def test_r_security_a_unit_clerk_learns_only_of_its_units_tickets(platform: Platform) -> None:
+    p = platform
+    cursor = p.rst.live_changes(None).cursor
+    mine = p.operator.accept(intake(), "hn-rst")
+    other = p.operator.accept(intake(text="小区噪音扰民。"), "hn-zjt")
+    p.rst.sign(mine)
+    seen = p.rst.live_changes(cursor)
+    assert {c.number for c in seen.changes} == {mine}
+    assert [c.action for c in seen.changes][-1] == "sign"
+    assert {c.number for c in p.zjt.live_changes(cursor).changes} == {other}
+    # the cursor passes the other unit's changes too: they are not asked for again
+    assert p.rst.live_changes(seen.cursor).changes == ()
+
+
+def test_r_security_a_bad_cursor_or_wait_is_refused_naming_it(platform: Platform) -> None:
+    with pytest.raises(InputError) as err:
+        platform.manager.live_changes(-1)
+    assert err.value.field == "after"
+    with pytest.raises(InputError) as wait:
+        platform.manager.live_changes(0, wait=60)
+    assert wait.value.field == "wait"
