@@ -480,12 +480,15 @@ class HotlineApp(App[None]):
             self.call_watch.start()
 
     def _from_feed(self, method: Callable[..., None], *args: Any) -> None:
-        try:
-            self.call_from_thread(method, *args)
-        except RuntimeError:  # the console has closed
-            for watch in (self.call_watch, self.live_watch):
-                if watch is not None:
-                    watch.stop()
+        if self.is_running:
+            try:
+                self.call_from_thread(method, *args)
+                return
+            except RuntimeError:  # closed meanwhile
+                pass
+        for watch in (self.call_watch, self.live_watch):  # the console has closed
+            if watch is not None:
+                watch.stop()
 
     def _feed_failed(self, err: HotlineError) -> None:
         self.notify(f"实时推送已停止：{err}", title="推送", severity="error", markup=False)

@@ -23,7 +23,7 @@ BENCHMARKS = {
     "answers": "bench_answers.py",
     "duplicates": "bench_duplicates.py",
     "startup": "bench_startup.py",
-    "screen_pop": "bench_screen_pop.py",
+    "push": "bench_push.py",
     "queues": "bench_queues.py",
     "load": "load_test.py",
 }

@@ -115,8 +115,11 @@ MAX_POP_WAIT = 30.0
 _Feed = TypeVar("_Feed", CallPops, LiveChanges)
 POP_POLL_S = {"sqlite": 0.05, "postgresql": 0.25}
 """How often a waiting screen-pop looks for a new call event in the store (one indexed read):
-the embedded file often; a shared PostgreSQL, read by every seat, less (its seats are better
-served through ``hotline serve``, whose held questions are woken by the events themselves)."""
+the embedded file often (answered → on screen ≤ 300 ms); a shared PostgreSQL, read by every
+seat, less (its seats are better served through ``hotline serve``, whose held questions are
+woken by the writes themselves)."""
+LIVE_POLL_S = {"sqlite": 0.25, "postgresql": 0.5}
+"""The same for the live feed (a change on every screen within 1 s)."""
 
 
 @checks_arguments(ARGUMENT_COLUMNS)  # no NUL, nothing longer than its column (bad input)
@@ -648,7 +651,7 @@ class LocalBackend:
             raise PermissionDenied("只有接听来电的坐席会收到来电弹屏", rule="R-SCOPE")
         return self._held(
             lambda cursor: pops.answered_at_seat(self.store, seat, cursor, self.now()),
-            lambda found: bool(found.calls), after, wait,
+            lambda found: bool(found.calls), after, wait, POP_POLL_S,
         )  # fmt: skip
 
     def live_changes(self, after: int | None, wait: float = 0.0) -> LiveChanges:
@@ -656,7 +659,7 @@ class LocalBackend:
             with self.store.read() as s:
                 return live.changes_after(s, self.actor, cursor)
 
-        return self._held(ask, lambda found: bool(found.changes), after, wait)
+        return self._held(ask, lambda found: bool(found.changes), after, wait, LIVE_POLL_S)
 
     def _held(
         self,
@@ -664,6 +667,7 @@ class LocalBackend:
         found: Callable[[_Feed], bool],
         after: int | None,
         wait: float,
+        every: dict[str, float],
     ) -> _Feed:
         """Ask a feed from ``after``, again and again for up to ``wait`` seconds until it has
         something (a first question, ``after=None``, is answered at once with the cursor)."""
@@ -675,7 +679,7 @@ class LocalBackend:
             if found(answer) or after is None or time.monotonic() >= deadline:
                 return answer
             after = answer.cursor
-            time.sleep(POP_POLL_S.get(self.store.dialect, 0.25))
+            time.sleep(every.get(self.store.dialect, 0.5))
 
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]:
         now = self.now()
