@@ -8,6 +8,7 @@ worker thread.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -21,8 +22,14 @@ DRAFT_VERSION = 1
 
 
 def _seat_key(seat: str) -> str:
+    """A file-name-safe key of the seat, one per seat: a name of safe characters as it is;
+    any other (张三, 钱六 …) its safe part and a digest of the whole name, so that two seats
+    sharing a machine never restore each other's call."""
     key = re.sub(r"[^A-Za-z0-9_.-]", "_", seat).strip("._")
-    return key or "seat"
+    if key == seat:
+        return key
+    digest = hashlib.sha256(seat.encode("utf-8")).hexdigest()[:12]
+    return f"{key}-{digest}" if key else f"seat-{digest}"
 
 
 class DraftStore:

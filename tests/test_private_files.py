@@ -129,3 +129,13 @@ def test_r_security_existing_wide_files_are_named_not_changed(tmp_path: Path) ->
     assert line is not None and line.count("\n") == 0
     assert "crash.log（0640）" in line and f"{folder}（0755）" in line
     assert mode(folder / "crash.log") == 0o640
+
+
+def test_r_confidential_two_seats_on_one_machine_keep_their_own_drafts(tmp_path: Path) -> None:
+    """Seats named in Chinese (the usual case) once shared one draft file: the next seat on
+    the machine was shown the previous seat's unfinished call."""
+    data = tmp_path / "data"
+    DraftStore(data, "张三").save({"text": "公司拖欠工资", "caller_phone": "13812341234"})
+    assert DraftStore(data, "钱六").load() is None
+    assert DraftStore(data, "张三").load() == {"text": "公司拖欠工资", "caller_phone": "13812341234"}
+    assert DraftStore(data, "seat-1").path.name == "intake-seat-1.json"  # safe names as they were
