@@ -1025,6 +1025,9 @@ class IntakeScreen(Screen[None]):
             if special
             else None
         )
+        if levels and any(h.special is Special.URGENT for h in triage(intake.text, intake.kind)):
+            # the caller's words say fire, explosion, people trapped …: 特殊紧急 comes first
+            levels = [levels[1], levels[0], levels[3], levels[2]]
 
         def picked(result: tuple[str, str] | None) -> None:
             if result is None:

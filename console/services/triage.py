@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from console.services.values import Kind, Special
@@ -32,9 +33,14 @@ class TriageHint:
     unit_id: str = ""  # the sub-centre's unit (code "subcentre")
 
 
-# (words, emergency line, what it is)
-EMERGENCIES: tuple[tuple[tuple[str, ...], str, str], ...] = (
-    (("燃气泄漏", "煤气泄漏", "天然气泄漏", "液化气泄漏", "闻到煤气", "闻到燃气"), "119", "燃气泄漏"),
+GAS_LEAK = re.compile(r"(?:燃气|煤气|天然气|液化气)[^，。！？,.!?\s]{0,4}?(?:泄漏|泄露|漏气)")
+"""A gas leak told with words between the gas and the leak: 燃气管道泄漏, 煤气罐漏气, 天然气
+管子泄露 (a frequent miswriting of 泄漏) — a caller rarely says 燃气泄漏 in one breath."""
+
+# (words — or a pattern — , emergency line, what it is)
+EMERGENCIES: tuple[tuple[tuple[str | re.Pattern[str], ...], str, str], ...] = (
+    (("燃气泄漏", "煤气泄漏", "天然气泄漏", "液化气泄漏", "闻到煤气", "闻到燃气",
+      GAS_LEAK), "119", "燃气泄漏"),  # fmt: skip
     (("着火", "失火", "火灾", "起火", "冒烟了", "爆炸"), "119", "火情"),
     (("被困", "困在电梯", "溺水", "落水"), "119", "人员被困"),
     (("打架", "斗殴", "持刀", "动了刀", "抢劫", "行凶", "绑架", "家暴"), "110", "治安警情"),
@@ -89,8 +95,15 @@ SUBCENTRES: tuple[tuple[tuple[str, ...], str, str, str], ...] = (
 )  # fmt: skip
 
 
-def _found(text: str, words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(w for w in words if w in text)
+def _found(text: str, words: tuple[str | re.Pattern[str], ...]) -> tuple[str, ...]:
+    """The words (or the text a pattern matched) found in ``text``, each once."""
+    found: list[str] = []
+    for w in words:
+        hit = (w if w in text else None) if isinstance(w, str) else (
+            m.group(0) if (m := w.search(text)) else None)  # fmt: skip
+        if hit and hit not in found:
+            found.append(hit)
+    return tuple(found)
 
 
 def triage(text: str, kind: Kind | None = None) -> list[TriageHint]:

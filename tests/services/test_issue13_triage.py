@@ -40,3 +40,14 @@ def test_item7_subcentre_matters_hint_their_line_and_the_transfer() -> None:
 def test_item7_an_incident_is_not_sent_to_a_subcentre() -> None:
     """A large outage is a special incident for the platform first (4 h), not a 95598 call."""
     assert [h.code for h in triage("小区大面积停电三天了")] == ["special"]
+
+
+def test_r_special_urgent_a_gas_leak_told_with_words_between_is_still_urgent() -> None:
+    """Callers rarely say 燃气泄漏 in one breath: the gas, then the pipe or the bottle, then
+    the leak (and 泄露 for 泄漏) — each is urgent and 119's (ground 5)."""
+    for text in ("小区燃气管道泄漏，闻到很大的味道", "家里煤气罐漏气了", "楼下天然气管子泄露"):
+        codes = {h.code: h for h in triage(text)}
+        assert codes["urgent"].special is Special.URGENT and "ground5" in codes, text
+    # not a leak: the gas bill, a tyre, a company leaking its users' data after a comma
+    for text in ("燃气费怎么交，漏缴了", "电动车轮胎漏气", "燃气公司收费太高，泄漏用户信息"):
+        assert not [h for h in triage(text) if h.code == "urgent"], text
