@@ -8,20 +8,37 @@ object of ``console.api.errors``.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+
 from fastapi import FastAPI
 
 from console.api import errors
 from console.api.middleware import MAX_BODY, RequestGuard
 from console.api.routes import router
-from console.api.signal import WriteSignal
+from console.api.signal import WriteSignal, watch_store
 from console.bootstrap import Platform
+from console.services.tickets.live import newest_events
 
 API_VERSION = "1.0"
 
 
 def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
     """The FastAPI application serving ``platform`` (opened and, for PostgreSQL, migrated)."""
+    writes = WriteSignal()  # wakes the held questions (screen-pop, live updates)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        watcher = asyncio.create_task(watch_store(partial(newest_events, platform.store), writes))
+        try:
+            yield
+        finally:
+            watcher.cancel()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="湖南省12345热线坐席平台 API",
         version=API_VERSION,
         description=(
@@ -34,7 +51,7 @@ def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
         redoc_url=None,
     )
     app.state.platform = platform
-    app.state.writes = WriteSignal()  # wakes the held questions (screen-pop, live updates)
+    app.state.writes = writes
     errors.install(app)
     app.include_router(router())
     app.add_middleware(RequestGuard, max_body=max_body, clock=platform.clock.now,

@@ -1,10 +1,16 @@
-"""Held questions (long poll) and what wakes them: a write answered by this server process.
+"""Held questions (long poll) and what wakes them: a write that lands in the store.
 
 A console asks "what after cursor N?" with ``wait`` seconds (screen-pop, live updates); the
-server looks at the store, and when there is nothing new it waits on :class:`WriteSignal` —
-set after every successful write request this process answers (``RequestGuard``) — or at
-most ``RECHECK_S``, so that writes answered by another server process, or made on the store
-directly (``hotline cti replay`` without ``--url``), are seen within that time.
+server looks at the store, and when there is nothing new it waits on :class:`WriteSignal`,
+which is set
+
+- after every successful write request this process answers (``RequestGuard``): at once;
+- by :func:`watch_store` when the newest ticket event or call event in the store is newer
+  than at its last look (every ``WATCH_S``): writes answered by another server process
+  (``hotline serve --workers N``, or another host behind the load balancer) and writes made
+  on the store directly (an embedded seat, ``hotline cti replay`` without ``--url``).
+
+A waiter also looks again every ``RECHECK_S`` whatever happens (a safety net).
 """
 
 from __future__ import annotations
@@ -17,7 +23,8 @@ from typing import TypeVar
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-RECHECK_S = 1.0
+RECHECK_S = 5.0
+WATCH_S = 0.2
 MAX_WAIT = 25.0
 T = TypeVar("T")
 
@@ -70,3 +77,20 @@ async def _until(event: asyncio.Event, timeout: float) -> None:
         await asyncio.wait_for(waiting, timeout)
     except TimeoutError:
         pass
+
+
+async def watch_store(newest: Callable[[], tuple[int, int]], signal: WriteSignal) -> None:
+    """Set ``signal`` whenever ``newest()`` (the newest event ids) moves on; runs for the life
+    of the server process. One small read per ``WATCH_S`` per process, whatever the number of
+    waiting seats."""
+    last: tuple[int, int] | None = None
+    while True:
+        now: tuple[int, int] | None
+        try:
+            now = await run_in_threadpool(newest)
+        except Exception:  # noqa: BLE001 — the store is away: the requests say so; look again
+            now = last
+        if last is not None and now is not None and now != last:
+            signal.notify()
+        last = now
+        await asyncio.sleep(WATCH_S)

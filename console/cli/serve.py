@@ -19,11 +19,16 @@ from typing import TYPE_CHECKING
 from console.cli import UsageError
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from console.bootstrap import Platform
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8345
 KEEP_ALIVE_SECONDS = 15
+GRACE_SECONDS = 3
+"""On stop, requests still running after this many seconds are cut (the held questions of
+screen-pop and live updates: the consoles ask again from their cursor)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,6 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="IPS",
         help="可信反向代理的地址（逗号分隔，可写网段如 10.0.0.0/8）：只有直接来自这些地址的请求，"
         "其 X-Forwarded-For 才作为审计记录和访问日志中的来源；默认不信任任何代理",
+    )
+    p.add_argument(
+        "--workers",
+        default="1",
+        help="服务进程数（默认 1；多进程共享同一数据库，每个进程各有索引，互相通过数据库同步）",
     )
     p.set_defaults(handler=_serve)
 
@@ -103,8 +113,41 @@ def _warm(platform: Platform) -> None:
         logging.getLogger("console.api").warning("index warm-up failed: %s", type(exc).__name__)
 
 
+def _workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        raise UsageError(f"workers: 应为 1–64 的整数，收到 {text!r}") from None
+    if not 1 <= workers <= 64:
+        raise UsageError(f"workers: 应为 1–64 的整数，收到 {workers}")
+    return workers
+
+
+def app_factory() -> FastAPI:
+    """One server process's app (``--workers N``: each process calls this once): the platform
+    as the parent prepared it, its indexes warmed in the background."""
+    from console.api.app import create_app
+    from console.bootstrap import open_platform
+    from console.config import load_settings
+
+    _origin()
+    platform = open_platform(load_settings(), prepare=False)
+    threading.Thread(target=_warm, args=(platform,), name="warm", daemon=True).start()
+    return create_app(platform)
+
+
+def _origin() -> None:
+    try:
+        from console.services.access import audit
+
+        audit.set_default_origin("api")
+    except ImportError:  # auditing not built in this checkout
+        pass
+
+
 def _serve(args: argparse.Namespace) -> int:
     port = _port(args.port)
+    workers = _workers(args.workers)
     proxies = trusted_proxies(args.forwarded_allow_ips)
     import uvicorn
 
@@ -112,17 +155,17 @@ def _serve(args: argparse.Namespace) -> int:
     from console.bootstrap import open_platform
     from console.config import load_settings
 
-    try:
-        from console.services.access import audit
-
-        audit.set_default_origin("api")
-    except ImportError:  # auditing not built in this checkout
-        pass
+    _origin()
     settings = load_settings()
+    # once, here: an embedded database is created, migrated and seeded before any worker
     platform = open_platform(settings)
-    app = create_app(platform)
-    # Build the search, routing and duplicate indexes now, not on the first seat's keystroke.
-    threading.Thread(target=_warm, args=(platform,), name="warm", daemon=True).start()
+    app: FastAPI | str = create_app(platform)
+    if workers > 1:
+        platform.store.dispose()  # each worker opens its own
+        app = f"{__name__}:app_factory"
+    else:
+        # Build the search, routing and duplicate indexes now, not on the first keystroke.
+        threading.Thread(target=_warm, args=(platform,), name="warm", daemon=True).start()
     print(f"hotline serve: http://{args.host}:{port}  OpenAPI: /openapi.json", file=sys.stderr)
     if proxies:
         print(
@@ -137,8 +180,12 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         uvicorn.run(
             app,
+            factory=workers > 1,
+            workers=workers,
             host=args.host,
             port=port,
+            # a question held for a screen-pop or live updates ends with the server, not after
+            timeout_graceful_shutdown=GRACE_SECONDS,
             access_log=False,
             log_config=log_config(args.log_level),
             timeout_keep_alive=KEEP_ALIVE_SECONDS,

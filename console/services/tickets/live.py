@@ -23,7 +23,8 @@ from console.errors import InputError
 from console.services.tickets.queries import scope
 from console.services.values import Special
 from console.services.views import Actor, LiveChanges, TicketChange
-from console.store.models import EventRow, TicketRow
+from console.store.engine import Store
+from console.store.models import CallEventRow, EventRow, TicketRow
 
 MAX_CHANGES = 200
 
@@ -51,3 +52,13 @@ def changes_after(s: Session, actor: Actor, after: int | None) -> LiveChanges:
     )
     cursor = changes[-1].id if len(changes) == MAX_CHANGES else latest
     return LiveChanges(cursor=cursor, changes=changes)
+
+
+def newest_events(store: Store) -> tuple[int, int]:
+    """The newest ticket event and call event ids: what a server process watches to wake the
+    questions it holds (``console.api.signal``)."""
+    with store.read() as s:
+        return (
+            int(s.execute(select(func.max(EventRow.id))).scalar_one() or 0),
+            int(s.execute(select(func.max(CallEventRow.id))).scalar_one() or 0),
+        )
