@@ -18,20 +18,21 @@ from fastapi import FastAPI
 from console.api import errors
 from console.api.middleware import MAX_BODY, RequestGuard
 from console.api.routes import router
-from console.api.signal import WriteSignal, watch_store
+from console.api.signal import StoreWatch
 from console.bootstrap import Platform
-from console.services.tickets.live import newest_events
+from console.services.tickets.live import landed_since
 
 API_VERSION = "1.0"
 
 
 def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
     """The FastAPI application serving ``platform`` (opened and, for PostgreSQL, migrated)."""
-    writes = WriteSignal()  # wakes the held questions (screen-pop, live updates)
+    # what lands in the store, looked at once for all the held questions (screen-pop, live)
+    watch = StoreWatch(partial(landed_since, platform.store))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        watcher = asyncio.create_task(watch_store(partial(newest_events, platform.store), writes))
+        watcher = asyncio.create_task(watch.run())
         try:
             yield
         finally:
@@ -51,11 +52,11 @@ def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
         redoc_url=None,
     )
     app.state.platform = platform
-    app.state.writes = writes
+    app.state.store_watch = watch
     errors.install(app)
     app.include_router(router())
     app.add_middleware(RequestGuard, max_body=max_body, clock=platform.clock.now,
-                       on_write=app.state.writes.notify)  # fmt: skip
+                       on_write=watch.written)  # fmt: skip
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -3,7 +3,8 @@
 The benchmarks live in ``benchmarks/`` of the checkout; each exposes ``run() -> dict`` and
 prints its own figures. Without names, the quick ones run (due, search, answers, routing,
 duplicates, startup) — the answers, routing and duplicates ones on the real messages first
-(../shared/data, where present); ``queues`` and ``load`` need PostgreSQL and are run by name.
+(../shared/data, where present); ``queues``, ``load`` and ``centre`` need PostgreSQL and, with
+``push``, are run by name.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ BENCHMARKS = {
     "push": "bench_push.py",
     "queues": "bench_queues.py",
     "load": "load_test.py",
+    "centre": "load_centre.py",
 }
 DEFAULT = ("due", "search", "answers", "routing", "duplicates", "startup")
 

@@ -47,3 +47,26 @@ def test_r_security_a_bad_cursor_or_wait_is_refused_naming_it(platform: Platform
     with pytest.raises(InputError) as wait:
         platform.manager.live_changes(0, wait=60)
     assert wait.value.field == "wait"
+
+
+def test_r_security_the_brief_of_what_landed_names_units_and_seats_only(platform: Platform) -> None:
+    """What a server looks at once for all the questions it holds: the units of the tickets
+    that changed and the telephony seats a call was answered at — nothing of the callers."""
+    from console.services.telephony.calls import ingest_event, parse_event
+    from console.services.tickets.live import landed_since
+
+    p = platform
+    start = landed_since(p.store, -1, -1)
+    assert start.units == frozenset() and start.seats == frozenset()
+    number = p.operator.accept(intake(), "hn-rst")
+    for kind, extra in (("ringing", {"caller": "13812341234"}), ("answered", {"seat": "8001"}),
+                        ("transferred", {"to": "8002"})):  # fmt: skip
+        raw = {"event_id": f"e-{kind}", "call_id": "c-1", "kind": kind,
+               "at": p.clock.now().isoformat(), **extra}  # fmt: skip
+        ingest_event(p.store, "acd", parse_event(raw), p.clock.now())
+    landed = landed_since(p.store, start.event_id, start.call_id)
+    assert landed.units == frozenset({"hn-rst"}) and landed.seats == frozenset({"8001", "8002"})
+    assert landed.event_id > start.event_id and landed.call_id == start.call_id + 3
+    again = landed_since(p.store, landed.event_id, landed.call_id)
+    assert (again.units, again.seats) == (frozenset(), frozenset())
+    assert "13812341234" not in repr(landed) and number not in repr(landed)

@@ -14,6 +14,8 @@ from fastapi import APIRouter, Query, Request
 
 from console.api.deps import Seat
 from console.api.signal import MAX_WAIT, held
+from console.services.tickets.live import Landed
+from console.services.values import Role
 from console.services.views import LiveChanges
 
 router = APIRouter(tags=["live"])
@@ -27,5 +29,12 @@ async def live_changes(
     wait: Annotated[float, Query(ge=0, le=MAX_WAIT, description="没有新变化时最多等待的秒数")] = 0.0,
 ) -> LiveChanges:
     """The ticket changes after ``after`` this seat may see (a unit clerk: its unit's)."""
+    actor = backend.actor
+    unit = actor.unit_id if actor.role is Role.UNIT_CLERK else None
+
+    def concerns(landed: Landed) -> bool:  # a unit clerk: its unit's tickets; others: any
+        return bool(landed.units) if unit is None else unit in landed.units
+
     return await held(request, lambda cursor: backend.live_changes(cursor, 0.0),
-                      lambda found: bool(found.changes), lambda found: found.cursor, after, wait)  # fmt: skip
+                      lambda found: bool(found.changes), lambda found: found.cursor, after, wait,
+                      concerns)  # fmt: skip

@@ -80,4 +80,5 @@ async def call_pops(
     """Calls answered at ``seat`` after the cursor ``after`` (intake seats only); held until
     one comes or ``wait`` seconds pass. Ask again with the returned ``cursor``."""
     return await held(request, lambda cursor: backend.call_pops(seat, cursor, 0.0),
-                      lambda found: bool(found.calls), lambda found: found.cursor, after, wait)  # fmt: skip
+                      lambda found: bool(found.calls), lambda found: found.cursor, after, wait,
+                      lambda landed: seat in landed.seats)  # fmt: skip

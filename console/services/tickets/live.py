@@ -14,6 +14,7 @@ consoles keep their periodic full reload (board and queues, every 10 s) for that
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Select, func, select
@@ -54,11 +55,40 @@ def changes_after(s: Session, actor: Actor, after: int | None) -> LiveChanges:
     return LiveChanges(cursor=cursor, changes=changes)
 
 
-def newest_events(store: Store) -> tuple[int, int]:
-    """The newest ticket event and call event ids: what a server process watches to wake the
-    questions it holds (``console.api.signal``)."""
+@dataclass(frozen=True)
+class Landed:
+    """What landed in the store since a look, in brief: enough for a server to tell which of
+    the questions it holds may have an answer now (``console.api.signal``)."""
+
+    event_id: int  # the newest ticket event
+    call_id: int  # the newest call event
+    units: frozenset[str | None] = frozenset()  # units of the tickets that changed
+    seats: frozenset[str] = frozenset()  # telephony seats a call was answered or put through at
+
+
+def landed_since(store: Store, event_id: int, call_id: int) -> Landed:
+    """The brief of what landed after ``event_id`` / ``call_id`` (-1, -1: just the newest ids)."""
     with store.read() as s:
-        return (
+        newest = (
             int(s.execute(select(func.max(EventRow.id))).scalar_one() or 0),
             int(s.execute(select(func.max(CallEventRow.id))).scalar_one() or 0),
         )
+        if event_id < 0 or call_id < 0:
+            return Landed(*newest)
+        units = frozenset(
+            s.execute(
+                select(TicketRow.unit_id).distinct()
+                .join(EventRow, EventRow.ticket_id == TicketRow.id)
+                .where(EventRow.id > event_id, EventRow.id <= newest[0])
+            ).scalars()
+        ) if newest[0] > event_id else frozenset()  # fmt: skip
+        seats: set[str] = set()
+        if newest[1] > call_id:
+            for payload in s.execute(
+                select(CallEventRow.payload).where(
+                    CallEventRow.id > call_id, CallEventRow.id <= newest[1],
+                    CallEventRow.kind.in_(("answered", "transferred")),
+                )
+            ).scalars():  # fmt: skip
+                seats.update(v for v in (payload.get("seat"), payload.get("to")) if v)
+    return Landed(newest[0], newest[1], units, frozenset(seats))
