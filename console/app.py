@@ -32,6 +32,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.dom import NoScreen
 from textual.driver import Driver
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -86,8 +87,11 @@ def mark_focused_pane(widget: Widget) -> None:
     A class set when the focus enters another pane, rather than ``:focus-within``, which makes
     Textual restyle the whole pane at every focus move inside it (each Tab in the intake form).
     """
+    try:
+        screen = widget.screen
+    except NoScreen:  # focused as its dialog closed (a focus event can trail the removal)
+        return
     pane = next((w for w in widget.ancestors_with_self if w.has_class("pane")), None)
-    screen = widget.screen
     for other in screen.query(".pane.-has-focus"):
         if other is not pane:
             other.remove_class("-has-focus")

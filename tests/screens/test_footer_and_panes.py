@@ -127,3 +127,12 @@ async def test_keys_that_do_not_fit_give_way_and_quit_stays(width: int) -> None:
         assert all(k.region.width > 0 and k.region.right <= left_edge for k in keys), [
             (k.key, k.region) for k in keys
         ]
+
+
+def test_a_focus_event_trailing_a_closed_dialog_is_ignored() -> None:
+    """Textual can deliver a focus event for a dialog's button after the dialog is removed
+    (seen under load: a seat signing and then pressing the next key); marking the pane must
+    not crash the console for a widget that no longer has a screen."""
+    from textual.widgets import Button
+
+    mark_focused_pane(Button("取消"))  # never mounted: no screen
