@@ -38,7 +38,6 @@ import datetime as dt
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -51,11 +50,14 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from load_test import free_port, stop_server, wait_ready  # noqa: E402
 
 from console.config import load_settings  # noqa: E402
 from console.screens.board import REFRESH_SECONDS as REFRESH_S  # noqa: E402
 from console.services.telephony.calls import ingest_event, parse_event  # noqa: E402
-from console.services.telephony.signing import sign  # noqa: E402
+from console.services.telephony.signing import signed_headers  # noqa: E402
 from console.services.values import CallerType, Domain, Kind, Role, Special  # noqa: E402
 from console.services.views import Actor, Intake  # noqa: E402
 
@@ -227,12 +229,6 @@ def embedded(platform: Any, folder: Path, calls: int, callers: int, incidents: i
     return {"pop": _figures(shown), "reads": _figures(base), "board": _figures(board)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def remote(platform: Any, folder: Path, calls: int, callers: int, incidents: int) -> dict[str, Any]:
     from console.app import HotlineApp
     from console.services.access import seats
@@ -243,7 +239,7 @@ def remote(platform: Any, folder: Path, calls: int, callers: int, incidents: int
     keys.chmod(0o600)
     _, token = seats.add_seat(platform.store, "压测坐席", Role.OPERATOR, None,
                               now=dt.datetime.now(dt.UTC))  # fmt: skip
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "HOTLINE_CTI_KEYS": str(keys)}
     log = (folder / "serve.log").open("wb")
@@ -252,24 +248,12 @@ def remote(platform: Any, folder: Path, calls: int, callers: int, incidents: int
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     client = httpx.Client(timeout=10)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if client.get(f"{base}/api/v1/me",
-                              headers={"Authorization": f"Bearer {token}"}).status_code == 200:  # fmt: skip
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit("hotline serve did not start: " + (folder / "serve.log").read_text()[-800:])
-            time.sleep(0.2)
+        wait_ready(base, token, proc, folder / "serve.log")
 
         def send(raw: dict[str, str]) -> None:
             body = json.dumps(raw, ensure_ascii=False).encode("utf-8")
-            stamp = int(time.time())
-            r = client.post(f"{base}/api/v1/cti/events", content=body, headers={
-                "Content-Type": "application/json", "X-Hotline-Source": SOURCE,
-                "X-Hotline-Timestamp": str(stamp), "X-Hotline-Signature": sign(SECRET, stamp, body)})  # fmt: skip
+            r = client.post(f"{base}/api/v1/cti/events", content=body,
+                            headers=signed_headers(SOURCE, SECRET, body, time.time()))  # fmt: skip
             r.raise_for_status()
 
         backend = RemoteBackend(base, token).connect()
@@ -291,11 +275,7 @@ def remote(platform: Any, folder: Path, calls: int, callers: int, incidents: int
         return {"pop": _figures(shown), "reads": _figures(base_times), "board": _figures(board)}
     finally:
         client.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def run(calls: int = 40, tickets: int = 1500, callers: int = 300, incidents: int = 20) -> dict[str, Any]:

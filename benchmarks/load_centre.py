@@ -53,12 +53,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import gen_tickets  # noqa: E402
+from load_test import free_port, stop_server, wait_ready  # noqa: E402
 
 from console.bootstrap import open_store  # noqa: E402
 from console.errors import Conflict, HotlineError, RuleError  # noqa: E402
 from console.services.access import seats  # noqa: E402
 from console.services.remote import RemoteBackend  # noqa: E402
-from console.services.telephony.signing import sign  # noqa: E402
+from console.services.telephony.signing import signed_headers  # noqa: E402
 from console.services.values import CallerType, Domain, Kind, Role, Special  # noqa: E402
 from console.services.views import Intake  # noqa: E402
 from console.store.models import EventRow  # noqa: E402
@@ -127,9 +128,7 @@ class Telephony:
 
     def send(self, raw: dict[str, str]) -> None:
         body = json.dumps(raw, ensure_ascii=False).encode("utf-8")
-        stamp = int(time.time())
-        headers = {"Content-Type": "application/json", "X-Hotline-Source": SOURCE,
-                   "X-Hotline-Timestamp": str(stamp), "X-Hotline-Signature": sign(SECRET, stamp, body)}  # fmt: skip
+        headers = signed_headers(SOURCE, SECRET, body, time.time())
         with self.lock:  # one connection is enough for the ACD's few events per second
             r = self.client.post("/api/v1/cti/events", content=body, headers=headers)
         r.raise_for_status()
@@ -291,14 +290,14 @@ def one_run(n: int, workers: int, seconds: float, call_every: float) -> dict[str
         leads = [seats.add_seat(store, f"班长{i}", Role.SHIFT_LEAD, None, now=now)[1] for i in range(4)]
         with store.read() as s:
             since = int(s.execute(select(func.max(EventRow.id))).scalar_one() or 0)
-        port = gen_tickets_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         log = (folder / "serve.log").open("wb")
         proc = subprocess.Popen([sys.executable, "-m", "console", "serve", "--port", str(port),
                                  "--workers", str(workers), "--log-level", "warning"],
                                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
         try:
-            _ready(base, ops[0], proc, folder)
+            wait_ready(base, ops[0], proc, folder / "serve.log")
             time.sleep(2 + 2 * workers)  # the workers build their indexes (warm-up)
             for probe in ("", "x"):  # every process answers a search once before the clock starts
                 for _ in range(2 * workers):
@@ -326,11 +325,7 @@ def one_run(n: int, workers: int, seconds: float, call_every: float) -> dict[str
             cpu_self = sum(resource.getrusage(resource.RUSAGE_SELF)[:2]) - cpu_self0
             hung = sum(t.is_alive() for t in threads)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
         with store.read() as s:
             events = Counter(dict(s.execute(
                 select(EventRow.action, func.count()).where(EventRow.id > since).group_by(EventRow.action)
@@ -352,29 +347,6 @@ def one_run(n: int, workers: int, seconds: float, call_every: float) -> dict[str
         "double_claims": sum(c - 1 for c in claims.values() if c > 1), "hung_threads": hung,
         "cpu_server_s": round(cpu_server, 1), "cpu_generator_s": round(cpu_self, 1),
     }  # fmt: skip
-
-
-def gen_tickets_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _ready(base: str, token: str, proc: subprocess.Popen[bytes], folder: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("hotline serve exited:\n" + (folder / "serve.log").read_text()[-2000:])
-        try:
-            if httpx.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token}"},
-                         timeout=2).status_code == 200:  # fmt: skip
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("hotline serve did not start")
 
 
 def _print(r: dict[str, Any]) -> None:

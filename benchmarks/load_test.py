@@ -97,7 +97,7 @@ class Tally:
                 self.refused[op] += 1
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -257,7 +257,7 @@ def _start_server(url: str, port: int, workdir: Path) -> subprocess.Popen[bytes]
     )  # fmt: skip
 
 
-def _wait_ready(base: str, token: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+def wait_ready(base: str, token: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + READY_SECONDS
     last = ""
     while time.monotonic() < deadline:
@@ -277,7 +277,7 @@ def _wait_ready(base: str, token: str, proc: subprocess.Popen[bytes], log: Path)
     raise SystemExit(f"hotline serve did not become ready ({last})")
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.terminate()
         try:
@@ -382,13 +382,13 @@ def run(ops: int = 100, seconds: float = 300, tickets: int = 1_000_000) -> dict[
     with store.read() as s:
         since_event = s.execute(select(func.max(EventRow.id))).scalar_one() or 0
         since_audit = s.execute(select(func.max(AuditRow.id))).scalar_one() or 0
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="hotline-load-") as tmp:
         proc = _start_server(url, port, Path(tmp))
         try:
-            _wait_ready(base, plan[0][4], proc, Path(tmp) / "serve.log")
+            wait_ready(base, plan[0][4], proc, Path(tmp) / "serve.log")
             deadline = time.monotonic() + seconds
             threads = [
                 Seat(name, role, unit, RemoteBackend(base, token, timeout=30), ops, deadline,
@@ -403,7 +403,7 @@ def run(ops: int = 100, seconds: float = 300, tickets: int = 1_000_000) -> dict[
             wall = time.perf_counter() - t0
             hung = [t.name for t in threads if t.is_alive()]
         finally:
-            _stop(proc)
+            stop_server(proc)
             server_log = (Path(tmp) / "serve.log").read_text(encoding="utf-8", errors="replace")
     try:
         checks = _check_store(

@@ -471,14 +471,16 @@ class HotlineApp(App[None]):
         if self.live_watch is None:
             self.live_watch = FeedWatch(
                 "live", lambda: self.backend, lambda b, cursor, wait: b.live_changes(cursor, wait),
-                partial(self._from_feed, self.live_changed), **common,
+                lambda live: bool(live.changes), partial(self._from_feed, self.live_changed),
+                **common,
             ).start()  # fmt: skip
         seat = self.settings.phone_seat
         if seat and self.call_watch is None and backend.actor.role in INTAKE_ROLES:
             self.call_watch = FeedWatch(
                 "screen-pop", lambda: self.backend,
                 lambda b, cursor, wait: b.call_pops(seat, cursor, wait),
-                partial(self._from_feed, self._calls_answered), **common,
+                lambda pops: bool(pops.calls), partial(self._from_feed, self._calls_answered),
+                **common,
             )  # fmt: skip
             self.sub_title = f"{backend.actor.label} · 话务坐席 {seat}"  # the nav bar shows it
             self.call_watch.start()

@@ -37,7 +37,7 @@ A = TypeVar("A", bound=_Answer)
 class FeedWatch(Generic[A]):
     """Asks ``ask(backend, cursor, wait)`` for as long as the console runs.
 
-    ``deliver`` gets each answer, ``lost`` is told when the platform does not answer (the
+    ``deliver`` gets each answer that ``news`` says has something, ``lost`` is told when the platform does not answer (the
     watch tries again every ``retry`` seconds from its cursor), ``failed`` when the platform
     refuses the question (the watch stops). All three are called from the watch's thread.
     """
@@ -47,6 +47,7 @@ class FeedWatch(Generic[A]):
         name: str,
         backend: Callable[[], Backend | None],
         ask: Callable[[Backend, int | None, float], A],
+        news: Callable[[A], bool],
         deliver: Callable[[A], None],
         lost: Callable[[], None],
         failed: Callable[[HotlineError], None],
@@ -55,7 +56,8 @@ class FeedWatch(Generic[A]):
         retry: float = 2.0,
     ) -> None:
         self._backend, self._ask = backend, ask
-        self._deliver, self._lost, self._failed = deliver, lost, failed
+        self._news, self._deliver = news, deliver
+        self._lost, self._failed = lost, failed
         self.wait, self.retry = wait, retry
         self.cursor: int | None = None
         self._stop = threading.Event()
@@ -67,10 +69,6 @@ class FeedWatch(Generic[A]):
 
     def stop(self) -> None:
         self._stop.set()
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive() and not self._stop.is_set()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -91,9 +89,5 @@ class FeedWatch(Generic[A]):
                 self._failed(HotlineError(f"内部错误（{type(exc).__name__}）"))
                 return
             self.cursor = answer.cursor
-            if not self._stop.is_set() and _has_news(answer):
+            if not self._stop.is_set() and self._news(answer):
                 self._deliver(answer)
-
-
-def _has_news(answer: object) -> bool:
-    return bool(getattr(answer, "calls", ()) or getattr(answer, "changes", ()))

@@ -20,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from contextlib import suppress
 from typing import TypeVar
 
 from fastapi import Request
@@ -128,8 +129,5 @@ async def held(
 
 
 async def _until(event: asyncio.Event, timeout: float) -> None:
-    waiting: Awaitable[object] = event.wait()
-    try:
-        await asyncio.wait_for(waiting, timeout)
-    except TimeoutError:
-        pass
+    with suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), timeout)

@@ -29,7 +29,7 @@ from console.services.telephony.calls import (
     list_calls,
     parse_event,
 )
-from console.services.telephony.signing import load_secrets, sign
+from console.services.telephony.signing import load_secrets, signed_headers
 
 MAX_GAP = 60.0
 """Longest wait between two replayed events, in seconds (a quiet night is not waited out)."""
@@ -130,13 +130,7 @@ def _replay_http(args: argparse.Namespace, events: list[CallEvent]) -> dict[str,
             _wait(previous, event.at, args.speed)
             previous = event.at
             body = json.dumps(event.payload(), ensure_ascii=False).encode("utf-8")
-            stamp = int(time.time())
-            headers = {
-                "Content-Type": "application/json",
-                "X-Hotline-Source": args.source,
-                "X-Hotline-Timestamp": str(stamp),
-                "X-Hotline-Signature": sign(secret, stamp, body),
-            }
+            headers = signed_headers(args.source, secret, body, time.time())
             try:
                 r = client.post(url, content=body, headers=headers)
             except httpx.HTTPError as err:

@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.clipboard import copy_text
 from console.drafts import DraftStore
-from console.errors import HotlineError, Unavailable
+from console.errors import HotlineError, InputError, Unavailable
 from console.services.categories import MATTER_TYPES
 from console.services.clock import local
 from console.services.triage import triage
@@ -105,7 +105,7 @@ def answer_concerns(hit: ArticleHit, today: dt.date | None) -> list[str]:
     return out
 CONTEXT_DELAY = 0.25  # s: units, duplicates, pre-filed scopes (heavier, less urgent)
 HISTORY_ROWS = 5  # the caller's latest tickets beside the form
-MIN_HISTORY_DIGITS = 5  # a number this long is a whole one (the shortest a ticket takes)
+MIN_HISTORY_DIGITS = 5  # fewer digits are not worth asking about (the platform checks the rest)
 DRAFT_DELAY = 0.3  # s: the draft file
 ANSWER_LIMIT = 8
 
@@ -526,6 +526,8 @@ class IntakeScreen(Screen[None]):
         assert backend is not None
         try:
             history = backend.caller_history(phone, limit=HISTORY_ROWS)
+        except InputError:  # not (yet) a number: the platform's rule decides, nothing to show
+            history = None
         except HotlineError as err:
             self.app.call_from_thread(self._backend_failed, err)
             return
@@ -541,9 +543,8 @@ class IntakeScreen(Screen[None]):
         if history is None or not shown:
             self.query_one("#history", TextList).set_rows([])
             return
-        ended = set(history.terminated)
         self.query_one("#history", TextList).set_rows(
-            [(t.number, history_row(t, t.number in ended)) for t in history.tickets]
+            [(t.number, history_row(t)) for t in history.tickets]
         )
         note = Text()
         if history.total > len(history.tickets):
@@ -1014,20 +1015,18 @@ class IntakeScreen(Screen[None]):
                 body.append(f"\n  · 市州优化办 → {one_line(s.bureau)}", style="yellow")
                 if s.matter:
                     body.append(f"（{one_line(s.matter)}）", style="yellow")
-        levels = (
-            [
-                (Special.SPECIAL.value, "特殊事项（4小时内初步响应，R-SPECIAL）"),
-                (Special.URGENT.value, "特殊紧急事项（2小时内初步响应，R-SPECIAL-URGENT）"),
+        levels = None
+        if special:
+            clock = {Special.SPECIAL: "4小时内初步响应，R-SPECIAL",
+                     Special.URGENT: "2小时内初步响应，R-SPECIAL-URGENT"}  # fmt: skip
+            order = [Special.SPECIAL, Special.URGENT]
+            if any(h.special is Special.URGENT for h in triage(intake.text, intake.kind)):
+                order.reverse()  # the caller's words say fire, a gas leak …: 特殊紧急 first
+            levels = [(m.value, f"{m.label}（{clock[m]}）") for m in order] + [
                 # Art. 18: the report may also go to the incident's local government
-                (f"{Special.SPECIAL.value}+gov", "特殊事项，并通知当地人民政府（R-SPECIAL-REPORT）"),
-                (f"{Special.URGENT.value}+gov", "特殊紧急事项，并通知当地人民政府（R-SPECIAL-REPORT）"),
+                (f"{m.value}+gov", f"{m.label}，并通知当地人民政府（R-SPECIAL-REPORT）")
+                for m in order
             ]
-            if special
-            else None
-        )
-        if levels and any(h.special is Special.URGENT for h in triage(intake.text, intake.kind)):
-            # the caller's words say fire, explosion, people trapped …: 特殊紧急 comes first
-            levels = [levels[1], levels[0], levels[3], levels[2]]
 
         def picked(result: tuple[str, str] | None) -> None:
             if result is None:

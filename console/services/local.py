@@ -111,7 +111,7 @@ KPI_READERS = frozenset(
 reads its own unit's."""
 
 
-MAX_POP_WAIT = 30.0
+MAX_FEED_WAIT = 30.0
 _Feed = TypeVar("_Feed", CallPops, LiveChanges)
 POP_POLL_S = {"sqlite": 0.05, "postgresql": 0.25}
 """How often a waiting screen-pop looks for a new call event in the store (one indexed read):
@@ -671,8 +671,8 @@ class LocalBackend:
     ) -> _Feed:
         """Ask a feed from ``after``, again and again for up to ``wait`` seconds until it has
         something (a first question, ``after=None``, is answered at once with the cursor)."""
-        if not 0 <= wait <= MAX_POP_WAIT:
-            raise InputError("wait", f"等待 0–{MAX_POP_WAIT:g} 秒")
+        if not 0 <= wait <= MAX_FEED_WAIT:
+            raise InputError("wait", f"等待 0–{MAX_FEED_WAIT:g} 秒")
         deadline = time.monotonic() + wait
         while True:
             answer = ask(after)

@@ -719,8 +719,6 @@ class CallerHistoryView:
     total: int
     confidential_before: bool
     """The caller asked for confidentiality on an earlier ticket of this number."""
-    terminated: tuple[str, ...] = ()
-    """Numbers of this caller's tickets whose matter is terminated (终结)."""
 
 
 @dataclass(frozen=True)

@@ -128,9 +128,10 @@ def prefiling_row(p: PrefilingView) -> Text:
     return text
 
 
-def history_row(t: TicketSummary, terminated: bool) -> Text:
-    """One of the caller's earlier tickets: number, date, state and its nearest clock."""
-    if terminated:
+def history_row(t: TicketSummary) -> Text:
+    """One of the caller's earlier tickets: number, state and its nearest clock; a terminated
+    matter stands out (a later call on it is not accepted, R-TERMINATE)."""
+    if t.state == State.TERMINATED.value:
         head = Text.assemble(("⚠ ", "bold red"), (t.number, "bold red"),
                              (f"  {state_label(t.state)}（R-TERMINATE）", "bold red"))  # fmt: skip
     else:

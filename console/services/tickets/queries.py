@@ -560,9 +560,9 @@ class Queries:
     def caller_history(
         self, s: Session, phone: str, now: dt.datetime, limit: int = 10
     ) -> CallerHistoryView:
-        """Beside an intake: the caller's tickets this seat may see (newest first, masked),
-        whether the caller asked for confidentiality before (R-CONFIDENTIAL) and which of
-        their matters are terminated (R-TERMINATE)."""
+        """Beside an intake: the caller's tickets this seat may see (newest first, masked; a
+        terminated matter by its state, R-TERMINATE) and whether the caller asked for
+        confidentiality before (R-CONFIDENTIAL) — on any ticket, not only the rows shown."""
         from console.services.tickets.search import phone_variants
 
         page = self.by_phone(s, phone, now, limit)  # checks the limit, hides what it must
@@ -574,17 +574,8 @@ class Queries:
                 scope(select(func.count()).select_from(TicketRow), self.actor)
                 .where(of_caller, TicketRow.confidential.is_(True))
             ).scalar_one()
-        ended = scope(select(TicketRow.number), self.actor).where(
-            of_caller, TicketRow.state == State.TERMINATED.value
-        )
-        if self.actor.role is Role.UNIT_CLERK:
-            ended = ended.where(TicketRow.confidential.is_(False))
-        terminated = s.execute(ended.order_by(TicketRow.id.desc()).limit(limit)).scalars()
         return CallerHistoryView(
-            tickets=page.rows,
-            total=page.total,
-            confidential_before=bool(confidential),
-            terminated=tuple(str(n) for n in terminated),
+            tickets=page.rows, total=page.total, confidential_before=bool(confidential)
         )
 
     def page(
