@@ -50,6 +50,7 @@ CONCERNS = {
     "knowledge": {"calendar"},
     "subcentre": {"access"},
     "experts": {"calendar", "knowledge"},
+    "enterprise": {"access", "delivery", "knowledge", "tickets"},
     "telephony": {"access"},
     "analytics": {"calendar", "access", "tickets", "knowledge", "subcentre"},
 }

@@ -184,6 +184,33 @@ class ExpertRetireIn(Body):
     reason: Str2000 = Field(description="退出名册的原因")
 
 
+class PolicySubscriptionIn(Body):
+    """A policy subscription (精准推送, R-ENTERPRISE); mirrors ``views.PolicySubscriptionDraft``."""
+
+    kind: Literal["enterprise", "citizen"] = Field(
+        description="订阅人类型：enterprise（企业）或 citizen（群众）"
+    )
+    name: Str100 = Field(description="企业名称或群众姓名")
+    phone: Str30 = Field(description="接收推送的手机号或固定电话")
+    consent: bool = Field(description="订阅人同意接收推送（必须）")
+    industries: Annotated[list[Str60], Field(max_length=20, description="行业")] = []
+    sizes: Annotated[list[Str20], Field(max_length=20, description="企业规模")] = []
+    regions: Annotated[list[Str20], Field(max_length=20, description="地区（市州）")] = []
+    topics: Annotated[list[Str60], Field(max_length=20, description="主题词")] = []
+
+
+class PolicySubscriptionOut(BaseModel):
+    id: str = Field(description="订阅编号")
+
+
+class UnsubscribeIn(Body):
+    reason: Str2000 = Field(description="退订原因")
+
+
+class UnsubscribedOut(BaseModel):
+    withdrawn: int = Field(description="撤回的未发送推送条数")
+
+
 class EvaluationIn(Body):
     period: Str20 = Field(description="考核周期：季度如 2026Q4，年度如 2026")
     reason: Str2000 = Field("", description="更正原因（本期已发布时必填，R-GRADES）")

@@ -35,6 +35,9 @@ from console.services.views import (
     KpiReport,
     LiveChanges,
     Page,
+    PolicyPushReport,
+    PolicySubscriptionDraft,
+    PolicySubscriptionView,
     PrefilingDraft,
     PrefilingScopeView,
     PrefilingView,
@@ -191,6 +194,26 @@ class Backend(Protocol):
 
     def retire_expert(self, expert_id: str, reason: str) -> None:
         """The manager takes an expert off the roster (退出名册), with the reason."""
+        ...
+
+    # ---- policy subscriptions and push (精准推送, R-ENTERPRISE)
+    def policy_subscriptions(self, include_ended: bool = False) -> Sequence[PolicySubscriptionView]:
+        """The live subscriptions (with ``include_ended`` the ended too), newest first; the
+        numbers masked for every seat but the manager. Unit clerks, experts … are refused."""
+        ...
+
+    def subscribe_policy(self, draft: PolicySubscriptionDraft) -> str:
+        """Enter a subscription with the subscriber's consent; answers its id (ps-…)."""
+        ...
+
+    def unsubscribe_policy(self, subscription_id: str, reason: str) -> int:
+        """End a subscription (退订); answers how many of its messages not yet sent were
+        withdrawn."""
+        ...
+
+    def policy_push_report(self, period: str) -> PolicyPushReport:
+        """What policy push sent in a period (2026, 2026Q4, 2026-12): per article version,
+        the subscribers reached (a unit clerk: its own unit's articles)."""
         ...
 
     # ---- evaluations (考核评价, R-GRADES): computed and published by the manager

@@ -16,6 +16,7 @@ from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import audit
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
+from console.services.enterprise import push
 from console.services.experts import roster
 from console.services.inputs import checks_arguments
 from console.services.knowledge import editing, prefiling, upkeep
@@ -52,6 +53,9 @@ from console.services.views import (
     KpiReport,
     LiveChanges,
     Page,
+    PolicyPushReport,
+    PolicySubscriptionDraft,
+    PolicySubscriptionView,
     PrefilingDraft,
     PrefilingScopeView,
     PrefilingView,
@@ -310,6 +314,7 @@ class LocalBackend:
             review_by,
             audit_with=self._audit("verify_article"),
             version=version,
+            on_published=push.push_verified,
         )
 
     def article_for_edit(self, article_id: str) -> ArticleEditView:
@@ -510,6 +515,38 @@ class LocalBackend:
             self.now(),
             audit_with=self._audit("expert_retire"),
         )
+
+    # ---- policy subscriptions and push (精准推送, R-ENTERPRISE)
+    def policy_subscriptions(self, include_ended: bool = False) -> Sequence[PolicySubscriptionView]:
+        from console.services.enterprise import subscriptions
+
+        return subscriptions.list_subscriptions(self.store, self.actor, include_ended)
+
+    def subscribe_policy(self, draft: PolicySubscriptionDraft) -> str:
+        from console.services.enterprise import subscriptions
+
+        return subscriptions.subscribe(
+            self.store, draft, self.actor, self.now(), audit_with=self._audit("policy_subscribe")
+        )
+
+    def unsubscribe_policy(self, subscription_id: str, reason: str) -> int:
+        from console.services.enterprise import subscriptions
+
+        return subscriptions.unsubscribe(
+            self.store,
+            subscription_id,
+            reason,
+            self.actor,
+            self.now(),
+            audit_with=self._audit("policy_unsubscribe"),
+        )
+
+    def policy_push_report(self, period: str) -> PolicyPushReport:
+        from console.services.analytics.kpi import parse_period
+        from console.services.enterprise import push
+
+        parsed = parse_period(period)
+        return push.report(self.store, self.actor, parsed.start_at, parsed.end_at)
 
     # ---- evaluations (考核评价, R-GRADES)
     def _evaluation_reader(self) -> str | None:

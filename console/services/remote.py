@@ -62,6 +62,9 @@ from console.services.views import (
     KpiReport,
     LiveChanges,
     Page,
+    PolicyPushReport,
+    PolicySubscriptionDraft,
+    PolicySubscriptionView,
     PrefilingDraft,
     PrefilingScopeView,
     PrefilingView,
@@ -524,6 +527,24 @@ class RemoteBackend:
 
     def retire_expert(self, expert_id: str, reason: str) -> None:
         self._command(f"/experts/{quote(expert_id, safe='')}/retire", {"reason": reason})
+
+    # ------------------------------------------------------------ policy push (R-ENTERPRISE)
+    def policy_subscriptions(self, include_ended: bool = False) -> Sequence[PolicySubscriptionView]:
+        return self._get(  # type: ignore[no-any-return]
+            list[PolicySubscriptionView],
+            "/policy/subscriptions",
+            include_ended=include_ended or None,
+        )
+
+    def subscribe_policy(self, draft: PolicySubscriptionDraft) -> str:
+        return str(self._command("/policy/subscriptions", encode(draft))["id"])
+
+    def unsubscribe_policy(self, subscription_id: str, reason: str) -> int:
+        path = f"/policy/subscriptions/{quote(subscription_id, safe='')}/unsubscribe"
+        return int(self._command(path, {"reason": reason})["withdrawn"])
+
+    def policy_push_report(self, period: str) -> PolicyPushReport:
+        return self._get(PolicyPushReport, "/policy/pushes", period=period)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ evaluations (R-GRADES)
     def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:

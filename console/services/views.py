@@ -741,3 +741,75 @@ class LiveChanges:
 
     cursor: int
     changes: tuple[TicketChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicySubscriptionDraft:
+    """A policy subscription as a seat enters it (精准推送, R-ENTERPRISE).
+
+    ``kind`` enterprise or citizen; ``consent``: the subscriber agreed to receive the
+    messages (required; a citizen's without it is refused, R-CONFIDENTIAL). Criteria left
+    empty mean "any"; an item may hold several words apart by 、 or commas."""
+
+    kind: str
+    name: str
+    phone: str
+    consent: bool
+    industries: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicySubscriptionView:
+    """A subscription as the keepers read it (the number masked but for the manager)."""
+
+    id: str
+    kind: str
+    kind_label: str
+    name: str
+    phone: str
+    industries: tuple[str, ...]
+    sizes: tuple[str, ...]
+    regions: tuple[str, ...]
+    topics: tuple[str, ...]
+    added_by: str
+    added_at: dt.datetime
+    ended_at: dt.datetime | None = None
+    end_reason: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyPushLine:
+    """One policy article's pushes in a period: to how many subscribers, how many sent,
+    waiting, withdrawn or given up."""
+
+    article_id: str
+    version: int
+    unit_id: str
+    question: str
+    pushed: int
+    delivered: int
+    waiting: int
+    not_sent: int  # given up or withdrawn by an unsubscription
+    first_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PolicyPushReport:
+    """The manager's count of policy push (R-ENTERPRISE): per article version, and totals."""
+
+    start: dt.datetime
+    end: dt.datetime
+    lines: tuple[PolicyPushLine, ...]
+    subscriptions: int  # live at the period's end
+    unsubscribed: int  # ended within the period
+
+    @property
+    def pushed(self) -> int:
+        return sum(line.pushed for line in self.lines)
+
+    @property
+    def delivered(self) -> int:
+        return sum(line.delivered for line in self.lines)

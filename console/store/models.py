@@ -255,6 +255,48 @@ class ExpertRow(Base):
     retire_reason: Mapped[str] = mapped_column(Text, default="")
 
 
+class PolicySubscriptionRow(Base):
+    """An enterprise (or, with consent, a citizen) that asked for policy articles by
+    industry, size, region or topic (精准推送, R-ENTERPRISE, Art. 29)."""
+
+    __tablename__ = "policy_subscriptions"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # enterprise | citizen
+    name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str] = mapped_column(String(40), index=True)
+    consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    industries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sizes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    added_by: Mapped[str] = mapped_column(String(80))
+    added_at: Mapped[dt.datetime]
+    ended_by: Mapped[str] = mapped_column(String(80), default="")
+    ended_at: Mapped[dt.datetime | None] = mapped_column(default=None, index=True)
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class PolicyPushRow(Base):
+    """One policy article (at one version) pushed to one subscription: written with the
+    article's verification, once (a version is never pushed twice to anyone)."""
+
+    __tablename__ = "policy_pushes"
+    __table_args__ = (
+        UniqueConstraint(
+            "article_id", "version", "subscription_id", name="uq_policy_pushes_once"
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    subscription_id: Mapped[str] = mapped_column(
+        ForeignKey("policy_subscriptions.id"), index=True
+    )
+    unit_id: Mapped[str] = mapped_column(String(40), index=True)  # the article's owner
+    outbox_key: Mapped[str] = mapped_column(String(80))
+    pushed_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
 class CallRow(Base):
     """A call the telephony reported (R-SOURCE): who called, which line transferred it, which
     seat took it, its recording, and when it rang, was answered, transferred and ended."""
@@ -505,11 +547,12 @@ class SupervisionRow(Base):
 
 
 class OutboxRow(Base):
-    """A message to send (SMS, phone notice, duty-office report), written with its event."""
+    """A message to send (SMS, phone notice, duty-office report), written with its event.
+    A policy push (精准推送) belongs to no ticket: ``ticket_id`` is None."""
 
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
     channel: Mapped[str] = mapped_column(String(20))
     target: Mapped[str] = mapped_column(String(100))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

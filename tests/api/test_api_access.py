@@ -204,6 +204,8 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "experts",
             "call_pops",
             "live_changes",
+            "policy_subscriptions",
+            "policy_push_report",
         ):
             assert method == "get", name
         elif name not in post_reads:

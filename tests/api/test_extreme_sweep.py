@@ -171,6 +171,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
     "/api/v1/tickets/{number}/review-return": {"new_unit_id": "hn-zjt"},
     "/api/v1/intake/answer": {"intake": {**NAMED["intake"], "kind": "consultation"}},
     "/api/v1/intake/promise-callback": {"intake": {**NAMED["intake"], "kind": "consultation"}},
+    "/api/v1/policy/subscriptions": {"consent": True},  # the subscriber agreed
     "/api/v1/prefiling/scopes": {  # a scope the rule allows (Art. 17 grounds), in force now
         "reason": "force_majeure",
         "keywords": ["停电"],

@@ -22,8 +22,8 @@ from console.services.knowledge.seed import DutyOfficeRecord, Seed
 from console.services.knowledge.seeding import apply_seed
 from console.services.tickets.commands import TicketService
 from console.services.values import Kind, Role, Special
-from console.services.views import Actor
-from console.store.models import OutboxRow
+from console.services.views import Actor, PolicySubscriptionDraft
+from console.store.models import ArticleRow, OutboxRow
 from tests.conftest import at
 from tests.store.conftest import Platform, intake, unit
 
@@ -99,6 +99,18 @@ def every_message(p: Platform) -> list[OutboxRow]:
     timers.remind_deadlines()
     p.clock.advance(dt.timedelta(days=1))
     timers.remind_deadlines()
+    # 精准推送: a policy article of the 政企通 base verified for a subscriber (R-ENTERPRISE)
+    with p.store.write() as s:
+        s.add(
+            ArticleRow(
+                id="pol-1", unit_id="hn-scjgj", question="小微企业有哪些税收优惠？",
+                alt_questions=[], answer="按现行规定申请。", basis="", domain="business_environment",
+                tags=["小微企业"], enterprise=True, effective=dt.date(2026, 1, 1),
+                review_by=dt.date(2027, 6, 30), status="draft", updated_at=p.clock.now(),
+            )
+        )  # fmt: skip
+    p.operator.subscribe_policy(PolicySubscriptionDraft("enterprise", "某公司", "13900000001", True))
+    p.manager.verify_article("pol-1")
     return outbox(p)
 
 

@@ -52,6 +52,8 @@ AFTER_0010 = {
     "articles": ("version", "verified_by", "verified_at"),
 }  # fmt: skip
 TABLES_AFTER_0010 = (
+    "policy_pushes",
+    "policy_subscriptions",
     "duty_offices",
     "ticket_merges",
     "article_revisions",

@@ -200,7 +200,7 @@ def _claim(store: Store, now: dt.datetime, batch: int, lease: dt.timedelta) -> l
             TicketRow.number,
             TicketRow.special,
         )
-        .join(TicketRow, TicketRow.id == OutboxRow.ticket_id)
+        .outerjoin(TicketRow, TicketRow.id == OutboxRow.ticket_id)  # a policy push: no ticket
         .where(
             OutboxRow.delivered_at.is_(None),
             OutboxRow.gave_up_at.is_(None),
@@ -300,7 +300,8 @@ def _audit(s: Any, action: str, row: _Claimed, error: str = "") -> None:
     }
     if error:
         detail["error"] = error[:60]
-    audit.record(s, action, row.ticket, detail, WORKER_ACTOR)
+    # a policy push belongs to no ticket: its key names it
+    audit.record(s, action, row.ticket or row.key[:80], detail, WORKER_ACTOR)
 
 
 # ---------------------------------------------------------------------- the tick
@@ -412,7 +413,7 @@ class OutboxEntry:
 def list_outbox(store: Store, which: str = "open", limit: int = 200) -> list[OutboxEntry]:
     """Messages not delivered (``open``: waiting or failing; ``given_up``) or ``all``, newest
     last."""
-    stmt = select(OutboxRow, TicketRow.number, TicketRow.special).join(
+    stmt = select(OutboxRow, TicketRow.number, TicketRow.special).outerjoin(
         TicketRow, TicketRow.id == OutboxRow.ticket_id
     )
     if which == "open":
@@ -436,7 +437,7 @@ def _one(s: Any, key: str) -> tuple[OutboxRow, str]:
 
     found = s.execute(
         select(OutboxRow, TicketRow.number)
-        .join(TicketRow, TicketRow.id == OutboxRow.ticket_id)
+        .outerjoin(TicketRow, TicketRow.id == OutboxRow.ticket_id)
         .where(OutboxRow.idempotency_key == key)
     ).first()
     if found is None:

@@ -69,6 +69,9 @@ and the article is not wrong (the reason says why)."""
 AuditHook = Callable[[Session, str, dict[str, str | int]], None]
 """Adds the audit record of an upkeep command (target article, plain facts) to its
 transaction; the caller that may import the audit trail passes it in."""
+PublishHook = Callable[[Session, ArticleRow, dt.datetime], int]
+"""Told of an article whose text was just published or changed by a verification, in its
+transaction (the policy push); answers how many messages it queued."""
 # Tickets duplicate detection keeps in view: everything but refusals (a refused call is no matter).
 DUPLICATE_STATES = tuple(s.value for s in State if s is not State.REFUSED)
 CLOSED_STATES = (State.CLOSED.value,)
@@ -518,11 +521,14 @@ class KnowledgeService:
         review_by: dt.date | None = None,
         audit_with: AuditHook | None = None,
         version: int | None = None,
+        on_published: PublishHook | None = None,
     ) -> int:
         """The owner unit (``unit_id``) or the manager (None) verifies an article: its pending
         draft, if any, becomes the text operators read (cross-checked: not by its editor);
         status verified with who and when; next review on ``review_by`` (default the draft's
         date, else ``REVIEW_PERIOD_DAYS`` after today); its open reports close with it (R-KB).
+        A text first published or changed is handed to ``on_published`` in the same
+        transaction (policy push: it answers how many messages it queued, audited).
         Answers how many reports closed. See editing.py.
 
         Raises:
@@ -535,7 +541,12 @@ class KnowledgeService:
         from console.services.knowledge.editing import verify
 
         with self.store.write() as s:
+            before = s.get(ArticleRow, article_id)
+            first = before is not None and before.status != "verified"
             a, draft, n = verify(s, article_id, unit_id, by, now, review_by, version)
+            # a text first published or changed is news for whoever follows it (precise push,
+            # R-KB), told in this transaction; a review renewed as it was is not
+            pushed = on_published(s, a, now) if on_published and (first or draft) else 0
             if audit_with is not None:
                 detail: dict[str, str | int] = {
                     "review_by": a.review_by.isoformat(),
@@ -545,6 +556,8 @@ class KnowledgeService:
                 }
                 if draft is not None:
                     detail["revision"] = draft.id
+                if pushed:
+                    detail["pushed"] = pushed
                 audit_with(s, a.id, detail)
         self.refresh_articles()
         return n
