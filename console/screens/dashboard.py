@@ -119,8 +119,16 @@ class DashboardScreen(Screen[None]):
             id="dashboard.draft",
             tooltip="按考核评价办法由本期指标计算得分与等次（已发布的须写更正原因）",
         ),
-        Binding("p", "publish", "发布", id="dashboard.publish", tooltip="发布本期草稿，发布后不再改动"),
-        Binding("x", "export", "导出工作簿", id="dashboard.export", tooltip="把本期指标与等次写成 Excel 工作簿"),
+        Binding(
+            "p", "publish", "发布", id="dashboard.publish", tooltip="发布本期草稿，发布后不再改动"
+        ),
+        Binding(
+            "x",
+            "export",
+            "导出工作簿",
+            id="dashboard.export",
+            tooltip="把本期指标与等次写成 Excel 工作簿",
+        ),
     ]
 
     def __init__(self, period: str | None = None) -> None:
@@ -181,11 +189,16 @@ class DashboardScreen(Screen[None]):
         backend, period = self.backend, self.period
         evaluation: EvaluationView | None = None
         try:
-            report = backend.unit_kpis(period)
             if backend.actor.role in GRADE_READERS:
                 found = backend.evaluations(period)
                 if found:
                     evaluation = backend.evaluation(found[0].id)
+            # the figures as last computed, at once (a large store takes seconds to count the
+            # current period again); a period over is read from them outright
+            early = backend.kpi_latest(period)
+            if early is not None and early.as_of is not None:
+                self.app.call_from_thread(self._show, period, early, evaluation)
+            report = backend.unit_kpis(period)
         except HotlineError as err:
             self.app.call_from_thread(self._failed, err)
             return
@@ -248,9 +261,7 @@ class DashboardScreen(Screen[None]):
             return
         self.query_one("#dashboard-status", Static).update(Text(str(err), style="bold red"))
 
-    def _show(
-        self, period: str, report: KpiReport, evaluation: EvaluationView | None
-    ) -> None:
+    def _show(self, period: str, report: KpiReport, evaluation: EvaluationView | None) -> None:
         if not self.is_mounted or period != self.period:
             return
         self.report, self.evaluation = report, evaluation
@@ -298,9 +309,7 @@ class DashboardScreen(Screen[None]):
     def ranked(self, report: KpiReport) -> list[UnitKpis]:
         """Units with a grade by score, best first; then those with tickets in the period, then
         the rest (the knowledge base only), each by their mean rate."""
-        scores = {
-            g.unit_id: g.score for g in (self.evaluation.grades if self.evaluation else ())
-        }
+        scores = {g.unit_id: g.score for g in (self.evaluation.grades if self.evaluation else ())}
 
         def key(unit: UnitKpis) -> tuple[int, float, str]:
             score = scores.get(unit.unit_id)
@@ -340,7 +349,15 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dashboard-head", Static).update(head)
         counted = sum(1 for u in report.units if has_tickets(u))
         status = Text(f"{len(report.units)} 个单位，{counted} 个本期有工单计入考核", style="bold")
-        status.append(f"  更新于 {self.backend.now().astimezone(SHANGHAI):%H:%M:%S}", style="dim")
+        if report.stored and report.as_of is not None:
+            status.append(
+                f"  截至 {report.as_of.astimezone(SHANGHAI):%m-%d %H:%M:%S} 的数字，正在重新计算…",
+                style="yellow",
+            )
+        else:
+            status.append(
+                f"  更新于 {self.backend.now().astimezone(SHANGHAI):%H:%M:%S}", style="dim"
+            )
         self.query_one("#dashboard-status", Static).update(status)
 
     @property
@@ -363,10 +380,16 @@ class DashboardScreen(Screen[None]):
         text = Text(unit.unit_name, style="bold")
         for f in unit.figures:
             text.append(f"\n{f.name}  ")
-            text.append(percent(f.rate), style="red" if f.rate is not None and f.rate < 0.8 else "bold")
+            text.append(
+                percent(f.rate), style="red" if f.rate is not None and f.rate < 0.8 else "bold"
+            )
             text.append(f"（{f.numerator}/{f.denominator}）", style="dim")
         grade = next(
-            (g for g in (self.evaluation.grades if self.evaluation else ()) if g.unit_id == unit.unit_id),
+            (
+                g
+                for g in (self.evaluation.grades if self.evaluation else ())
+                if g.unit_id == unit.unit_id
+            ),
             None,
         )
         if grade is not None:
@@ -443,14 +466,19 @@ class DashboardScreen(Screen[None]):
                 text.append(f"{t.at.astimezone(SHANGHAI):%m-%d}  ", style="dim")
                 text.append_text(literal(one_line(t.why, 30)))
             if len(tickets) > 8:
-                text.append(f"\n  … 另 {len(tickets) - 8} 件（hotline report kpi 可列全部）", style="dim")
+                text.append(
+                    f"\n  … 另 {len(tickets) - 8} 件（hotline report kpi 可列全部）", style="dim"
+                )
         self.query_one("#dashboard-why", Static).update(text)
 
     def action_draft(self) -> None:
         e = self.evaluation
         if e is not None and e.state == "published":
-            note = Text(f"{e.period} 第 {e.version} 版已发布，发布后不再改动；"
-                        "更正将生成第 {0} 版，须写明原因（R-GRADES）".format(e.version + 1))
+            note = Text(
+                f"{e.period} 第 {e.version} 版已发布，发布后不再改动；"
+                "更正将生成第 {0} 版，须写明原因（R-GRADES）".format(e.version + 1)
+            )
+
             def entered(reason: str | None) -> None:
                 if reason is not None:
                     self.compute(self.period, reason)
@@ -475,8 +503,11 @@ class DashboardScreen(Screen[None]):
         e = self.evaluation
         if e is None or e.state != "draft":
             return
-        body = Text(f"发布 {e.period} 考核评价第 {e.version} 版（{len(e.grades)} 个单位）？"
-                    "\n发布后不再改动，更正须新建版本并写明原因（R-GRADES）。")
+        body = Text(
+            f"发布 {e.period} 考核评价第 {e.version} 版（{len(e.grades)} 个单位）？"
+            "\n发布后不再改动，更正须新建版本并写明原因（R-GRADES）。"
+        )
+
         def confirmed(ok: bool | None) -> None:
             if ok:
                 self.publish(e.id)
@@ -507,8 +538,9 @@ class DashboardScreen(Screen[None]):
         try:
             write_kpi_workbook(path, report, evaluation)
         except (OSError, HotlineError) as err:
-            message = str(err) if isinstance(err, HotlineError) else f"无法写入 {path}：{err.strerror}"
+            message = (
+                str(err) if isinstance(err, HotlineError) else f"无法写入 {path}：{err.strerror}"
+            )
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, f"已导出 {path}", markup=False)
-

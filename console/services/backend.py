@@ -443,6 +443,11 @@ class Backend(Protocol):
         its own (another unit's is refused, R-SECURITY); other seats are refused."""
         ...
 
+    def kpi_latest(self, period: str) -> KpiReport | None:
+        """The period's unit KPIs as last computed, at once, without computing (``as_of``
+        says when they stood; None: never computed); scoped like ``unit_kpis``."""
+        ...
+
     def kpi_tickets(self, period: str, unit: str, indicator: str) -> Sequence[CountedTicket]:
         """The tickets that count against ``unit``'s figure of ``indicator`` in the period
         (R-UNIT-KPI), oldest first, each with why; scoped like ``unit_kpis``."""

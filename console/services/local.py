@@ -886,11 +886,17 @@ class LocalBackend:
 
     # ---- evaluation (R-UNIT-KPI)
     def unit_kpis(self, period: str, unit: str | None = None) -> KpiReport:
-        from console.services.analytics import kpi
+        from console.services.analytics import kpi, kpi_store
 
         parsed = replace(kpi.parse_period(period), as_of=self.now())
         unit = self._kpi_scope(unit)
-        return kpi.unit_kpis(self.store, parsed, unit)
+        return kpi_store.unit_kpis(self.store, parsed, unit, self.now())
+
+    def kpi_latest(self, period: str) -> KpiReport | None:
+        from console.services.analytics import kpi, kpi_store
+
+        parsed = replace(kpi.parse_period(period), as_of=self.now())
+        return kpi_store.latest(self.store, parsed, self._kpi_scope(None))
 
     def kpi_tickets(self, period: str, unit: str, indicator: str) -> Sequence[CountedTicket]:
         from console.services.analytics import kpi

@@ -890,6 +890,9 @@ class RemoteBackend:
     def unit_kpis(self, period: str, unit: str | None = None) -> KpiReport:
         return self._get(KpiReport, "/reports/kpi", period=period, unit=unit)  # type: ignore[no-any-return]
 
+    def kpi_latest(self, period: str) -> KpiReport | None:
+        return self._get(KpiReport | None, "/reports/kpi/latest", period=period)  # type: ignore[no-any-return]
+
     def kpi_tickets(self, period: str, unit: str, indicator: str) -> Sequence[CountedTicket]:
         return self._get(  # type: ignore[no-any-return]
             list[CountedTicket], "/reports/kpi/tickets", period=period, unit=unit, indicator=indicator

@@ -529,12 +529,18 @@ class UnitKpis:
 
 @dataclass(frozen=True)
 class KpiReport:
-    """The unit KPIs of a period: a year, a quarter or a month (``end`` exclusive)."""
+    """The unit KPIs of a period: a year, a quarter or a month (``end`` exclusive).
+
+    ``as_of``: the moment the figures stand at (None: the period as a whole); ``stored``: read
+    from the figures kept when they were last computed (a period over is computed once; the
+    current one is shown as last computed while it is computed again)."""
 
     period: str
     start: dt.date
     end: dt.date
     units: tuple[UnitKpis, ...]
+    as_of: dt.datetime | None = None
+    stored: bool = False
 
 
 @dataclass(frozen=True)

@@ -255,6 +255,26 @@ class ExpertRow(Base):
     retire_reason: Mapped[str] = mapped_column(Text, default="")
 
 
+class KpiSnapshotRow(Base):
+    """A period's unit KPIs as last computed (R-UNIT-KPI), all units: the ticket indicators'
+    numerators and denominators by unit. A period over is computed once and kept (``final``:
+    its inputs no longer change); the current period keeps its latest computation, read while
+    it is computed again. ``definitions`` is the digest of the indicators' statements: figures
+    kept under other definitions are never read."""
+
+    __tablename__ = "kpi_snapshots"
+    __table_args__ = (
+        UniqueConstraint("period", "definitions", "final", name="uq_kpi_snapshots_period"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    period: Mapped[str] = mapped_column(String(20))
+    definitions: Mapped[str] = mapped_column(String(64))
+    final: Mapped[bool] = mapped_column(Boolean)
+    as_of: Mapped[dt.datetime]
+    computed_at: Mapped[dt.datetime]
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
 class PolicySubscriptionRow(Base):
     """An enterprise (or, with consent, a citizen) that asked for policy articles by
     industry, size, region or topic (精准推送, R-ENTERPRISE, Art. 29)."""

@@ -198,6 +198,7 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "hot_alerts",
             "unit_kpis",
             "kpi_tickets",
+            "kpi_latest",
             "evaluations",
             "evaluation",
             "accountability",

@@ -27,6 +27,16 @@ def unit_kpis(
     return backend.unit_kpis(period, unit)
 
 
+@router.get("/kpi/latest", operation_id="kpi_latest", response_model=KpiReport | None)
+def kpi_latest(
+    backend: Seat,
+    period: Annotated[str, Query(max_length=20, description="2026Q4、2026 或 2026-11")],
+) -> KpiReport | None:
+    """The period's KPIs as last computed, at once (``as_of``: when they stood; null: never
+    computed), scoped like ``/reports/kpi`` — what a dashboard shows while it computes."""
+    return backend.kpi_latest(period)
+
+
 @router.get("/kpi/tickets", operation_id="kpi_tickets", response_model=list[CountedTicket])
 def kpi_tickets(
     backend: Seat,

@@ -397,7 +397,7 @@ BY_ID = {i.id: i for i in INDICATORS}
 
 
 # ------------------------------------------------------------------------------- results
-def _figure(ind: Indicator, num: int, den: int) -> KpiFigure:
+def figure(ind: Indicator, num: int, den: int) -> KpiFigure:
     return KpiFigure(ind.id, ind.name, num, den, num / den if den else None)
 
 
@@ -441,7 +441,7 @@ def unit_kpis(store: Store, period: Period, unit: str | None = None) -> KpiRepor
     result = []
     for uid, name in units:
         figures = tuple(
-            _figure(ind, *counts.get(ind.id, {}).get(uid, (0, 0))) for ind in INDICATORS
+            figure(ind, *counts.get(ind.id, {}).get(uid, (0, 0))) for ind in INDICATORS
         )
         result.append(UnitKpis(uid, name, figures))
     return KpiReport(period.label, period.start, period.end, tuple(result))
