@@ -330,6 +330,18 @@ def _reason(same_caller: bool, score: float, state: str, places: tuple[str, ...]
     return text
 
 
+@dataclass(frozen=True)
+class PreparedText:
+    """A request read once for the index (``DuplicateIndex.prepare``): looking it up and then
+    indexing it, as grouping does for each new ticket, reads and folds its words once."""
+
+    text: str
+    terms: tuple[str, ...]  # distinct matching terms of the first ``max_chars``, in order
+    reading: Reading
+    head: frozenset[str]  # head_grams
+    grams: tuple[str, ...]  # name_grams, in order
+
+
 @dataclass
 class _Doc:
     record: TicketRecord
@@ -389,29 +401,52 @@ class DuplicateIndex:
     def _idf(self, term_id: int, n: int) -> float:
         return math.log((n + 1) / (self._df[term_id] + 1)) + 1.0
 
-    def _term_set(self, text: str, create: bool) -> tuple[list[int], int]:
+    def prepare(self, text: str) -> PreparedText:
+        """Read a request once for ``scored`` and ``add`` (terms, reading, opening, names)."""
+        return PreparedText(
+            text=text,
+            terms=self.prepare_terms(text),
+            reading=read(text, self.catalogue),
+            head=head_grams(text),
+            grams=name_grams(text),
+        )
+
+    def _term_set(self, text: str | PreparedText, create: bool) -> tuple[list[int], int]:
         """Sorted ids of the text's distinct terms, and how many terms were unknown."""
-        ids: set[int] = set()
-        unknown: set[str] = set()
+        words = text.terms if isinstance(text, PreparedText) else self.prepare_terms(text)
+        ids: list[int] = []
+        unknown = 0
         known = self._term_ids
-        for t in terms(same_numerals(text), limit=self.max_chars):
+        for t in words:
             tid = known.get(t)
             if tid is None:
                 if not create:
-                    unknown.add(t)
+                    unknown += 1
                     continue
                 tid = len(known)
                 known[t] = tid
                 self._df.append(0)
                 self._postings.append(array("I"))
-            ids.add(tid)
-        return sorted(ids), len(unknown)
+            ids.append(tid)
+        ids.sort()
+        return ids, unknown
 
-    def add(self, record: TicketRecord) -> None:
-        """Index a ticket; a ticket already indexed under its number is replaced."""
+    def prepare_terms(self, text: str) -> tuple[str, ...]:
+        """The distinct matching terms of a request, in order of first mention."""
+        return tuple(dict.fromkeys(terms(same_numerals(text), limit=self.max_chars)))
+
+    def add(self, record: TicketRecord, prepared: PreparedText | None = None) -> None:
+        """Index a ticket; a ticket already indexed under its number is replaced.
+
+        Args:
+            record: the ticket.
+            prepared: its text as ``prepare`` read it, when the caller has it already.
+        """
         if record.number in self._by_number:
             self.remove(record.number)
-        tids, _ = self._term_set(record.text, create=True)
+        if prepared is None or prepared.text != record.text:
+            prepared = self.prepare(record.text)
+        tids, _ = self._term_set(prepared, create=True)
         i = len(self._docs)
         for tid in tids:
             self._df[tid] += 1
@@ -422,9 +457,9 @@ class DuplicateIndex:
             terms=array("I", tids),
             norm_sq=0.0,
             norm_n=0,
-            reading=read(record.text, self.catalogue),
-            head=head_grams(record.text),
-            grams=frozenset(name_grams(record.text)),
+            reading=prepared.reading,
+            head=prepared.head,
+            grams=frozenset(prepared.grams),
         )
         self._gram_df.update(doc.grams)
         self._docs.append(doc)
@@ -621,7 +656,7 @@ class DuplicateIndex:
 
     def scored(
         self,
-        text: str,
+        text: str | PreparedText,
         caller_phone: str | None = None,
         exclude: Iterable[str] = (),
         k: int = 5,
@@ -629,13 +664,15 @@ class DuplicateIndex:
     ) -> list[tuple[float, int, tuple[str, ...]]]:
         """Every candidate with its combined score (a probability), best first; with
         ``best_of``, only that many candidates of highest term cosine are scored in full
-        (grouping at intake wants the best match only, fast)."""
+        (grouping at intake wants the best match only, fast); ``text`` may be a request
+        ``prepare`` has read already."""
+        prepared = text if isinstance(text, PreparedText) else self.prepare(text)
         phone = normalize_phone(caller_phone)
-        query, unknown = self._term_set(text, create=False)
-        reading = read(text, self.catalogue)
-        head = head_grams(text)
+        query, unknown = self._term_set(prepared, create=False)
+        reading = prepared.reading
+        head = prepared.head
         common = self._common_gram()
-        grams = tuple(None if common(g) else g for g in name_grams(text))
+        grams = tuple(None if common(g) else g for g in prepared.grams)
         found: list[tuple[float, int, tuple[str, ...]]] = []
         candidates = self._scored(
             query,
