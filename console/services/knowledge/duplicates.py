@@ -43,6 +43,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+import numpy.typing as npt
+
 from console.services.knowledge.reading import (
     GENERIC_TROUBLES,
     PLACE_TROUBLE_KINDS,
@@ -346,7 +349,7 @@ class PreparedText:
 class _Doc:
     record: TicketRecord
     phone: str
-    terms: array[int]  # sorted unique term ids
+    terms: npt.NDArray[np.uint32]  # sorted unique term ids
     norm_sq: float  # sum of idf² over the terms, as of `norm_n`
     norm_n: int
     reading: Reading
@@ -381,6 +384,7 @@ class DuplicateIndex:
         self._by_number: dict[str, int] = {}
         self._by_phone: dict[str, set[int]] = defaultdict(set)
         self._dead = 0
+        self._weight: npt.NDArray[np.float64] = np.zeros(0, dtype=np.float64)
         for record in records:
             self.add(record)
 
@@ -454,7 +458,7 @@ class DuplicateIndex:
         doc = _Doc(
             record=record,
             phone=normalize_phone(record.caller_phone),
-            terms=array("I", tids),
+            terms=np.array(tids, dtype=np.uint32),
             norm_sq=0.0,
             norm_n=0,
             reading=prepared.reading,
@@ -494,7 +498,7 @@ class DuplicateIndex:
             return False
         doc = self._docs[i]
         assert doc is not None
-        for tid in doc.terms:
+        for tid in doc.terms.tolist():
             self._df[tid] -= 1
         if doc.phone:
             self._by_phone[doc.phone].discard(i)
@@ -525,7 +529,7 @@ class DuplicateIndex:
                 self._by_phone[d.phone].add(i)
             for place in d.reading.places:
                 self._by_place[place_key(place)].add(i)
-            for tid in d.terms:
+            for tid in d.terms.tolist():
                 self._postings[tid].append(i)
         self._dead = 0
 
@@ -537,7 +541,9 @@ class DuplicateIndex:
         if abs(n - doc.norm_n) * 10 > doc.norm_n:
             log_n = math.log(n + 1)
             df = self._df
-            doc.norm_sq = sum([(log_n - math.log(df[t] + 1) + 1.0) ** 2 for t in doc.terms])
+            doc.norm_sq = sum(
+                [(log_n - math.log(df[t] + 1) + 1.0) ** 2 for t in doc.terms.tolist()]
+            )
             doc.norm_n = n
         return doc.norm_sq
 
@@ -559,48 +565,99 @@ class DuplicateIndex:
         n = len(self._by_number)
         if n == 0 or not query:
             return []
-        weights = {t: self._idf(t, n) ** 2 for t in query}
+        # The same arithmetic as `_idf` and `_norm_sq`, over arrays: the candidates' terms are
+        # gathered into one array and summed per candidate (np.add.reduceat) against a
+        # query-weight vector indexed by term id.
+        df = np.frombuffer(self._df, dtype=np.uint32)  # a view: dropped before any append
+        q = np.asarray(query, dtype=np.intp)
+        q_df = df[q]
+        q_idf = np.log((n + 1) / (q_df + 1.0)) + 1.0
         unseen = (math.log(n + 1) + 1.0) ** 2
-        q_norm = math.sqrt(sum(weights.values()) + unknown * unseen)
+        q_norm = math.sqrt(float(np.sum(q_idf * q_idf)) + unknown * unseen)
         common = max(50, int(n * _COMMON_SHARE))
-        df = self._df
-        probes = sorted((t for t in query if 0 < df[t] <= common), key=df.__getitem__)
-        if not probes:  # only very common terms: walk the rarest few of them
-            probes = sorted((t for t in query if df[t] > 0), key=df.__getitem__)[:4]
-        # Candidates by how many of the probe terms they share (counted in C by
-        # Counter.update; the probes are all rare, so their weights differ little).
-        shared: Counter[int] = Counter()
+        walk = (q_df > 0) & (q_df <= common)
+        if walk.any():
+            probes = q[walk][np.argsort(q_df[walk], kind="stable")]
+        else:  # only very common terms: walk the rarest few of them
+            seen = q_df > 0
+            probes = q[seen][np.argsort(q_df[seen], kind="stable")][:4]
+        # Candidates by how many of the probe terms they share (the probes are all rare, so
+        # their weights differ little); ties go to the ticket met first on the walk.
+        parts: list[npt.NDArray[np.uint32]] = []
         budget = _POSTINGS_BUDGET
-        for t in probes:
+        for t in probes.tolist():
             plist = self._postings[t]
             budget -= len(plist)
-            if budget < 0 and shared:
+            if budget < 0 and parts:
                 break
-            shared.update(plist)
-        docs = self._docs
-        chosen = {i for i, _ in shared.most_common(candidates)}
+            if plist:
+                parts.append(np.frombuffer(plist, dtype=np.uint32))
+        chosen: set[int] = set()
+        if parts:
+            walked = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            ids, first, counts = np.unique(walked, return_index=True, return_counts=True)
+            if len(ids) > candidates:
+                ids = ids[np.lexsort((first, -counts))[:candidates]]
+            chosen = set(ids.tolist())
         if phone:
             chosen |= self._by_phone.get(phone, set())
         for place in places:
             near = self._by_place.get(place_key(place), set())
             if len(near) <= _PLACE_CANDIDATES:  # a place everybody names tells nothing
                 chosen |= near
-        out: list[tuple[float, int, float]] = []
-        get = weights.get
-        specific_df = max(_RARE_DF, n // 100)
-        specific = {t: self._idf(t, n) for t in query if 0 < df[t] <= specific_df}
-        specific_get = specific.get
+        docs = self._docs
+        kept: list[int] = []
+        kept_docs: list[_Doc] = []
         for i in chosen:
             doc = docs[i]
-            if doc is None or doc.record.number in exclude:
-                continue
-            dot = sum(filter(None, map(get, doc.terms)))
-            if dot <= 0.0 and not (phone and doc.phone == phone):
-                continue
-            score = dot / (q_norm * math.sqrt(self._norm_sq(doc, n)))
-            rare = sum(filter(None, map(specific_get, doc.terms))) if specific else 0.0
-            out.append((min(1.0, score), i, rare))
+            if doc is not None and doc.record.number not in exclude and len(doc.terms):
+                kept.append(i)
+                kept_docs.append(doc)
+        if not kept:
+            return []
+        gathered, starts = _segments([d.terms for d in kept_docs])
+        weight = self._query_vector(len(df))
+        weight[q] = q_idf * q_idf
+        dots = np.add.reduceat(weight[gathered], starts).tolist()
+        weight[q] = 0.0
+        specific_df = max(_RARE_DF, n // 100)
+        specific = (q_df > 0) & (q_df <= specific_df)
+        if specific.any():
+            weight[q[specific]] = q_idf[specific]
+            rares = np.add.reduceat(weight[gathered], starts).tolist()
+            weight[q[specific]] = 0.0
+        else:
+            rares = [0.0] * len(kept)
+        # A candidate's norm (sum of idf² over its terms) is cached; it is refreshed once the
+        # index size has moved by a tenth since it was computed (idf moves as tickets come
+        # and go), for the candidates that are scored.
+        scored = [
+            j
+            for j, (doc, dot) in enumerate(zip(kept_docs, dots, strict=True))
+            if dot > 0.0 or (phone and doc.phone == phone)
+        ]
+        stale = [j for j in scored if abs(n - kept_docs[j].norm_n) * 10 > kept_docs[j].norm_n]
+        if stale:
+            log_n = math.log(n + 1)
+            where, at = _segments([kept_docs[j].terms for j in stale])
+            each = log_n - np.log(df[where] + 1.0) + 1.0
+            for j, norm_sq in zip(stale, np.add.reduceat(each * each, at).tolist(), strict=True):
+                kept_docs[j].norm_sq = norm_sq
+                kept_docs[j].norm_n = n
+        out: list[tuple[float, int, float]] = []
+        for j in scored:
+            doc = kept_docs[j]
+            norm = q_norm * math.sqrt(doc.norm_sq)
+            score = dots[j] / norm if norm > 0.0 else 0.0
+            out.append((min(1.0, score), kept[j], rares[j]))
         return out
+
+    def _query_vector(self, size: int) -> npt.NDArray[np.float64]:
+        """A zeroed weight per term id (reused: a query sets its terms and clears them)."""
+        if len(self._weight) < size:
+            grown = np.zeros(max(size, 2 * len(self._weight)), dtype=np.float64)
+            self._weight = grown
+        return self._weight
 
     def find(
         self,
@@ -728,7 +785,9 @@ class DuplicateIndex:
         specific_df = max(_RARE_DF, n // 100)
         mine = set(query)
         rare = sum(
-            self._idf(t, n) for t in doc.terms if t in mine and 0 < self._df[t] <= specific_df
+            self._idf(t, n)
+            for t in doc.terms.tolist()
+            if t in mine and 0 < self._df[t] <= specific_df
         )
         phone = normalize_phone(caller_phone)
         return pair_features(
@@ -752,7 +811,7 @@ class DuplicateIndex:
         weights = {t: self._idf(t, n) ** 2 for t in query}
         unseen = (math.log(n + 1) + 1.0) ** 2
         q_norm = math.sqrt(sum(weights.values()) + unknown * unseen)
-        dot = sum(weights.get(t, 0.0) for t in doc.terms)
+        dot = sum(weights.get(t, 0.0) for t in doc.terms.tolist())
         if dot <= 0.0 or q_norm <= 0.0:
             return 0.0
         return min(1.0, dot / (q_norm * math.sqrt(self._norm_sq(doc, n))))
@@ -767,7 +826,7 @@ class DuplicateIndex:
         for i, doc in enumerate(self._docs):
             if doc is None:
                 continue
-            for score, j, _ in self._scored(list(doc.terms), 0, "", frozenset()):
+            for score, j, _ in self._scored(doc.terms.tolist(), 0, "", frozenset()):
                 pair = (i, j) if i < j else (j, i)
                 if i == j or score < threshold or pair in seen:
                     continue
@@ -775,6 +834,16 @@ class DuplicateIndex:
                 other = self._docs[j]
                 assert other is not None
                 yield doc.record.number, other.record.number, score
+
+
+def _segments(
+    arrays: list[npt.NDArray[np.uint32]],
+) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.intp]]:
+    """Non-empty arrays end to end, and where each begins (for np.add.reduceat)."""
+    starts = np.zeros(len(arrays), dtype=np.intp)
+    if len(arrays) > 1:
+        np.cumsum([len(a) for a in arrays[:-1]], out=starts[1:])
+    return np.concatenate(arrays), starts
 
 
 def find_clusters(
