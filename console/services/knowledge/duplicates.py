@@ -583,22 +583,20 @@ class DuplicateIndex:
             probes = q[seen][np.argsort(q_df[seen], kind="stable")][:4]
         # Candidates by how many of the probe terms they share (the probes are all rare, so
         # their weights differ little); ties go to the ticket met first on the walk.
-        parts: list[npt.NDArray[np.uint32]] = []
+        parts: list[array[int]] = []
         budget = _POSTINGS_BUDGET
+        postings = self._postings
         for t in probes.tolist():
-            plist = self._postings[t]
+            plist = postings[t]
             budget -= len(plist)
             if budget < 0 and parts:
                 break
             if plist:
-                parts.append(np.frombuffer(plist, dtype=np.uint32))
+                parts.append(plist)
         chosen: set[int] = set()
         if parts:
-            walked = np.concatenate(parts) if len(parts) > 1 else parts[0]
-            ids, first, counts = np.unique(walked, return_index=True, return_counts=True)
-            if len(ids) > candidates:
-                ids = ids[np.lexsort((first, -counts))[:candidates]]
-            chosen = set(ids.tolist())
+            walked = np.frombuffer(b"".join(parts), dtype=np.uint32)
+            chosen = set(_most_shared(walked, candidates).tolist())
         if phone:
             chosen |= self._by_phone.get(phone, set())
         for place in places:
@@ -834,6 +832,23 @@ class DuplicateIndex:
                 other = self._docs[j]
                 assert other is not None
                 yield doc.record.number, other.record.number, score
+
+
+def _most_shared(walked: npt.NDArray[np.uint32], k: int) -> npt.NDArray[np.intp]:
+    """The ``k`` documents met most often on the walk; among those met equally often, the
+    ones met first (as ``Counter(walked).most_common(k)`` chooses them)."""
+    counts = np.bincount(walked)
+    ids = np.flatnonzero(counts)
+    if len(ids) <= k:
+        return ids
+    met = counts[ids]
+    cut = np.partition(met, len(met) - k)[len(met) - k]  # the k-th highest count
+    above = ids[met > cut]
+    tied = walked[(counts == cut)[walked]].astype(np.intp)  # in walk order
+    if cut > 1:  # each tied document is met `cut` times: keep its first meeting
+        _, first = np.unique(tied, return_index=True)
+        tied = tied[np.sort(first)]
+    return np.concatenate([above, tied[: k - len(above)]])
 
 
 def _segments(
