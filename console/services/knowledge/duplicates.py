@@ -174,6 +174,9 @@ def name_grams(text: str) -> tuple[str, ...]:
     return tuple(folded[i : i + 2] for i in range(len(folded) - 1))
 
 
+_RUNS_OF_HITS = re.compile(b"\x01+")
+
+
 def _longest_run(grams: tuple[str, ...], other: frozenset[str], common: Callable[[str], bool]) -> int:
     """Characters of the longest run of consecutive ``grams`` the other request also has, none
     of them common."""
@@ -183,15 +186,10 @@ def _longest_run(grams: tuple[str, ...], other: frozenset[str], common: Callable
 def _longest_uncommon_run(grams: tuple[str | None, ...], other: frozenset[str]) -> int:
     """``_longest_run`` with the common grams already blanked (None): the query's grams are
     looked up once, not once per candidate."""
-    best = run = 0
-    for g in grams:
-        if g is not None and g in other:
-            run += 1
-            if run > best:
-                best = run
-        else:
-            run = 0
-    return best + 1 if best else 0
+    hits = bytes(map(other.__contains__, grams))  # 1 where the other has the gram (None: never)
+    if 1 not in hits:
+        return 0
+    return max(map(len, _RUNS_OF_HITS.findall(hits))) + 1
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -418,20 +416,18 @@ class DuplicateIndex:
     def _term_set(self, text: str | PreparedText, create: bool) -> tuple[list[int], int]:
         """Sorted ids of the text's distinct terms, and how many terms were unknown."""
         words = text.terms if isinstance(text, PreparedText) else self.prepare_terms(text)
-        ids: list[int] = []
-        unknown = 0
         known = self._term_ids
-        for t in words:
-            tid = known.get(t)
-            if tid is None:
-                if not create:
-                    unknown += 1
-                    continue
-                tid = len(known)
-                known[t] = tid
-                self._df.append(0)
-                self._postings.append(array("I"))
-            ids.append(tid)
+        found = list(map(known.get, words))
+        ids = [tid for tid in found if tid is not None]
+        unknown = len(found) - len(ids)
+        if unknown and create:
+            for t, tid in zip(words, found, strict=True):
+                if tid is None:  # a new term: numbered in order of first mention
+                    known[t] = len(known)
+                    ids.append(len(known) - 1)
+                    self._df.append(0)
+                    self._postings.append(array("I"))
+            unknown = 0
         ids.sort()
         return ids, unknown
 
@@ -726,8 +722,9 @@ class DuplicateIndex:
         query, unknown = self._term_set(prepared, create=False)
         reading = prepared.reading
         head = prepared.head
-        common = self._common_gram()
-        grams = tuple(None if common(g) else g for g in prepared.grams)
+        limit = self._common_limit()
+        gram_df = self._gram_df.get
+        grams = tuple(None if gram_df(g, 0) > limit else g for g in prepared.grams)
         found: list[tuple[float, int, tuple[str, ...]]] = []
         candidates = self._scored(
             query,
@@ -755,9 +752,13 @@ class DuplicateIndex:
         found.sort(key=lambda x: (-x[0], x[1]))
         return found
 
+    def _common_limit(self) -> int:
+        """Bigrams found in more than this many tickets (2 %, at least 5) name nothing."""
+        return max(5, len(self._by_number) // 50)
+
     def _common_gram(self) -> Callable[[str], bool]:
-        """Bigrams found in more than 2 % of the tickets (at least 5) name nothing."""
-        limit = max(5, len(self._by_number) // 50)
+        """Whether a bigram is too common to name anything (see ``_common_limit``)."""
+        limit = self._common_limit()
         df = self._gram_df
         return lambda g: df[g] > limit
 
