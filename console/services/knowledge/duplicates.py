@@ -343,6 +343,24 @@ class PreparedText:
     grams: tuple[str, ...]  # name_grams, in order
 
 
+def _distinct_terms(text: str, max_chars: int) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(terms(same_numerals(text), limit=max_chars)))
+
+
+def prepare_text(
+    text: str, catalogue: Catalogue | None = None, max_chars: int = MAX_CHARS
+) -> PreparedText:
+    """A request read for a ``DuplicateIndex`` with this catalogue and ``max_chars`` (pure: a
+    batch can be read in another process)."""
+    return PreparedText(
+        text=text,
+        terms=_distinct_terms(text, max_chars),
+        reading=read(text, catalogue),
+        head=head_grams(text),
+        grams=name_grams(text),
+    )
+
+
 @dataclass
 class _Doc:
     record: TicketRecord
@@ -405,13 +423,7 @@ class DuplicateIndex:
 
     def prepare(self, text: str) -> PreparedText:
         """Read a request once for ``scored`` and ``add`` (terms, reading, opening, names)."""
-        return PreparedText(
-            text=text,
-            terms=self.prepare_terms(text),
-            reading=read(text, self.catalogue),
-            head=head_grams(text),
-            grams=name_grams(text),
-        )
+        return prepare_text(text, self.catalogue, self.max_chars)
 
     def _term_set(self, text: str | PreparedText, create: bool) -> tuple[list[int], int]:
         """Sorted ids of the text's distinct terms, and how many terms were unknown."""
@@ -433,7 +445,7 @@ class DuplicateIndex:
 
     def prepare_terms(self, text: str) -> tuple[str, ...]:
         """The distinct matching terms of a request, in order of first mention."""
-        return tuple(dict.fromkeys(terms(same_numerals(text), limit=self.max_chars)))
+        return _distinct_terms(text, self.max_chars)
 
     def add(self, record: TicketRecord, prepared: PreparedText | None = None) -> None:
         """Index a ticket; a ticket already indexed under its number is replaced.
