@@ -57,7 +57,6 @@ from console.services.knowledge.reading import (
     GENERIC_TROUBLES,
     PLACE_TROUBLE_KINDS,
     Reading,
-    read,
     strip_courtesy,
 )
 from console.services.views import HotAlertView, HotGroupView
@@ -186,10 +185,11 @@ class HotTracker:
         if ticket.number in self._group_of:
             return []
         caller = normalize_phone(ticket.caller_phone) or f"#{ticket.number}"
-        reading = read(ticket.text, self.catalogue)
+        prepared = self._index.prepare(ticket.text)  # read once: looked up, then indexed
+        reading = prepared.reading
         matched: list[int] = []
         candidates = self._index.scored(
-            ticket.text, ticket.caller_phone, k=1, best_of=self.params.best_of
+            prepared, ticket.caller_phone, k=1, best_of=self.params.best_of
         )
         for score, i, shared in candidates:
             if score < self.params.join_min:
@@ -240,7 +240,8 @@ class HotTracker:
                 TicketRecord(
                     ticket.number, ticket.caller_phone, ticket.text, "accepted", ticket.at,
                     ticket.unit_id,
-                )
+                ),
+                prepared,
             )  # fmt: skip
         self._group_of[ticket.number] = gid
         self._unit_of[ticket.number] = ticket.unit_id
