@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from collections import Counter
 
 import pytest
 
@@ -18,7 +19,9 @@ from console.services.knowledge.duplicates import (
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
-WAGES = "来电人反映株洲市荷塘区顺达物流公司拖欠其工资三个月共计约两万元，多次讨要未果，请求协调处理。"
+WAGES = (
+    "来电人反映株洲市荷塘区顺达物流公司拖欠其工资三个月共计约两万元，多次讨要未果，请求协调处理。"
+)
 WAGES_AGAIN = "来电人再次反映荷塘区顺达物流公司拖欠工资三个月约两万元的事，到现在还没拿到钱。"
 NOISE = "来电人反映岳阳市金鹗山庄小区楼下烧烤店油烟直排，晚上噪音很大，影响休息，请求查处。"
 NOISE_NEIGHBOUR = "金鹗山庄小区楼下那家烧烤店油烟直排进窗户，夜里噪音大，邻居也都受不了，要求处理。"
@@ -221,3 +224,72 @@ def _background() -> list[str]:
     places = ["枫林花园", "湘江世纪城", "银杏小区", "梅溪湖一号", "东塘新村", "书香苑"]
     troubles = ["停电", "电梯故障", "噪音扰民", "路灯不亮", "垃圾清运不及时", "漏水"]
     return [f"{p}{t}，请相关部门处理。" for p in places for t in troubles] * 3
+
+
+def test_most_shared_chooses_as_counter_most_common_does() -> None:
+    """The candidates counted over arrays are those ``Counter.most_common`` would choose:
+    the most met, and among those met equally often the ones met first on the walk."""
+    import numpy as np
+
+    from console.services.knowledge.duplicates import _most_shared
+
+    rng = random.Random(11)
+    for _ in range(300):
+        walked = [rng.randrange(rng.choice((5, 40, 400))) for _ in range(rng.randrange(1, 300))]
+        k = rng.randrange(1, 70)
+        want = {doc for doc, _ in Counter(walked).most_common(k)}
+        got = set(_most_shared(np.array(walked, dtype=np.uint32), k).tolist())
+        assert got == want
+
+
+def test_look_ups_while_another_thread_indexes_are_safe_and_exact() -> None:
+    """The console looks up duplicates while its sync indexes other seats' tickets: neither
+    fails (a look-up keeps the term counts it read), and no look-up sees another's query."""
+    import threading
+
+    words = ["路灯不亮", "噪音扰民", "停水", "拖欠工资", "油烟", "公交线路", "违建", "物业"]
+    places = ["金色家园", "书院路", "芙蓉区", "岳麓区", "星沙", "梅溪湖"]
+    rng = random.Random(5)
+    idx = DuplicateIndex()
+    for i in range(300):
+        idx.add(
+            rec(f"A{i}", f"1380000{i:04d}", f"{rng.choice(places)}{rng.choice(words)}第{i}次反映")
+        )
+    queries = [f"{p}{w}" for p in places for w in words]
+    errors: list[BaseException] = []
+
+    def index_more() -> None:
+        try:
+            for i in range(3000):  # new words on every ticket: the term counts grow and grow
+                idx.add(rec(f"B{i}", "13900000000", f"新词{i}号{rng.choice(words)}{i * 7919}"))
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    def look_up() -> None:
+        try:
+            for _ in range(20):
+                for q in queries:
+                    idx.find(q, k=3)
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    threads = [threading.Thread(target=index_more), threading.Thread(target=look_up)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    # concurrent look-ups of different words do not mix their queries
+    same: dict[str, list[tuple[str, float]]] = {}
+
+    def ask(q: str) -> None:
+        for _ in range(30):
+            got = [(m.number, m.score) for m in idx.find(q, k=3)]
+            assert same.setdefault(q, got) == got
+
+    askers = [threading.Thread(target=ask, args=(q,)) for q in queries[:6]]
+    for t in askers:
+        t.start()
+    for t in askers:
+        t.join()
+    assert len(same) == 6

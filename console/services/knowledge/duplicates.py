@@ -394,13 +394,14 @@ class DuplicateIndex:
         self._by_place: dict[str, set[int]] = defaultdict(set)
         self._gram_df: Counter[str] = Counter()
         self._term_ids: dict[str, int] = {}
-        self._df: array[int] = array("I")
+        # documents per term id, in an array grown by doubling: a look-up reading it while
+        # another thread indexes a ticket keeps the array it read (a grown one is a new array)
+        self._df: npt.NDArray[np.uint32] = np.zeros(1024, dtype=np.uint32)
         self._postings: list[array[int]] = []
         self._docs: list[_Doc | None] = []
         self._by_number: dict[str, int] = {}
         self._by_phone: dict[str, set[int]] = defaultdict(set)
         self._dead = 0
-        self._weight: npt.NDArray[np.float64] = np.zeros(0, dtype=np.float64)
         for record in records:
             self.add(record)
 
@@ -437,7 +438,10 @@ class DuplicateIndex:
                 if tid is None:  # a new term: numbered in order of first mention
                     known[t] = len(known)
                     ids.append(len(known) - 1)
-                    self._df.append(0)
+                    if len(known) > len(self._df):
+                        grown = np.zeros(2 * len(self._df), dtype=np.uint32)
+                        grown[: len(self._df)] = self._df
+                        self._df = grown
                     self._postings.append(array("I"))
             unknown = 0
         ids.sort()
@@ -576,7 +580,7 @@ class DuplicateIndex:
         # The same arithmetic as `_idf` and `_norm_sq`, over arrays: the candidates' terms are
         # gathered into one array and summed per candidate (np.add.reduceat) against a
         # query-weight vector indexed by term id.
-        df = np.frombuffer(self._df, dtype=np.uint32)  # a view: dropped before any append
+        df = self._df  # the array as it is now (indexing grows a new one)
         q = np.asarray(query, dtype=np.intp)
         q_df = df[q]
         q_idf = np.log((n + 1) / (q_df + 1.0)) + 1.0
@@ -622,18 +626,22 @@ class DuplicateIndex:
         if not kept:
             return []
         gathered, starts = _segments([d.terms for d in kept_docs])
-        weight = self._query_vector(len(df))
-        weight[q] = q_idf * q_idf
-        dots = np.add.reduceat(weight[gathered], starts).tolist()
-        weight[q] = 0.0
+        # each gathered term's place among the query's (sorted) terms, if it is one of them:
+        # no state shared between look-ups running at once
+        order = np.argsort(q, kind="stable")
+        q_sorted = q[order]
+        at_q = np.minimum(np.searchsorted(q_sorted, gathered), len(q_sorted) - 1)
+        in_query = q_sorted[at_q] == gathered
+        idf_sorted = q_idf[order]
+        dots = np.add.reduceat(np.where(in_query, (idf_sorted * idf_sorted)[at_q], 0.0), starts)
         specific_df = max(_RARE_DF, n // 100)
-        specific = (q_df > 0) & (q_df <= specific_df)
+        specific = ((q_df > 0) & (q_df <= specific_df))[order]
         if specific.any():
-            weight[q[specific]] = q_idf[specific]
-            rares = np.add.reduceat(weight[gathered], starts).tolist()
-            weight[q[specific]] = 0.0
+            rare_w = np.where(specific, idf_sorted, 0.0)
+            rares = np.add.reduceat(np.where(in_query, rare_w[at_q], 0.0), starts).tolist()
         else:
             rares = [0.0] * len(kept)
+        dots = dots.tolist()
         # A candidate's norm (sum of idf² over its terms) is cached; it is refreshed once the
         # index size has moved by a tenth since it was computed (idf moves as tickets come
         # and go), for the candidates that are scored.
@@ -657,13 +665,6 @@ class DuplicateIndex:
             score = dots[j] / norm if norm > 0.0 else 0.0
             out.append((min(1.0, score), kept[j], rares[j]))
         return out
-
-    def _query_vector(self, size: int) -> npt.NDArray[np.float64]:
-        """A zeroed weight per term id (reused: a query sets its terms and clears them)."""
-        if len(self._weight) < size:
-            grown = np.zeros(max(size, 2 * len(self._weight)), dtype=np.float64)
-            self._weight = grown
-        return self._weight
 
     def find(
         self,
