@@ -3,8 +3,8 @@
 The benchmarks live in ``benchmarks/`` of the checkout; each exposes ``run() -> dict`` and
 prints its own figures. Without names, the quick ones run (due, search, answers, routing,
 duplicates, startup) — the answers, routing and duplicates ones on the real messages first
-(../shared/data, where present); ``queues``, ``load`` and ``centre`` need PostgreSQL and, with
-``push``, are run by name.
+(../shared/data, where present); ``queues``, ``load``, ``centre``, ``kpi`` and ``dashboard``
+need PostgreSQL and, with ``push``, are run by name.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ BENCHMARKS = {
     "queues": "bench_queues.py",
     "load": "load_test.py",
     "centre": "load_centre.py",
+    "kpi": "bench_kpi.py",
+    "dashboard": "bench_dashboard.py",
 }
 DEFAULT = ("due", "search", "answers", "routing", "duplicates", "startup")
 
