@@ -355,6 +355,8 @@ class HotTracker:
         )
         out: list[HotGroupView] = []
         for g in self._groups:
+            if len(g.seen) < min_callers:
+                continue  # never that many callers (most groups are one ticket): skipped at once
             rows = [
                 (n, t, c)
                 for n, t, c in zip(g.numbers, g.times, g.callers, strict=True)
