@@ -233,7 +233,9 @@ def test_catalogue_targets_and_history_labels() -> None:
     assert cat.target_of("cs-yhb", "劳动保障监察") == "city:yhb"  # not a city matter type
     assert cat.target_of("nowhere") is None
     placed = cat.place("city:jtj", "株洲市")
-    assert placed is not None and placed.unit_id == "zz-yhb" and placed.bureau_name == "市交通运输局"
+    assert (
+        placed is not None and placed.unit_id == "zz-yhb" and placed.bureau_name == "市交通运输局"
+    )
     assert cat.place("city:jtj", None) is None
     assert cat.resolve_place("醴陵市") == "株洲市"
     assert cat.resolve_place("外省") is None
@@ -325,3 +327,39 @@ def test_the_numpy_tfidf_is_scikit_learns_over_the_same_ngrams() -> None:
             total[g] += 1
     left_out = max(c for g, c in total.items() if g not in kept)
     assert min(total[g] for g in kept) >= left_out and total["路"] > left_out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "天心区书院路的路灯坏了一个多月，晚上一片漆黑，请安排人修一下",
+        "雨花区万家丽路的红绿灯坏了，路口很乱，请尽快安排维修",
+        "岳麓区某小区旁边工地夜里施工，噪音很大，吵得睡不着",
+        "芙蓉区一家物流公司拖欠工资三个月，老板一直推脱",
+    ],
+)
+def test_r_dispatch_keyword_reasons_are_words_a_seat_can_read(
+    seed_router: Router, text: str
+) -> None:
+    """The terms that decided a suggestion are shown as words the catalogue knows or the
+    request's own catalogue and trouble words — never a piece of two words the model's
+    character n-grams straddle (请安 of 请安排, 不着 of 睡不着; the
+    seed catalogue's router, whose model is trained on the knowledge base)."""
+    from console.services.knowledge.reading import read
+    from console.services.knowledge.text import normalize
+
+    router = seed_router
+    reading = read(text, router.catalogue)
+    known = {normalize(t) for m in router.catalogue.matters for t in (m.name, *m.terms)} | {
+        normalize(k) for u in router.catalogue.units.values() for k in u.keywords
+    }
+    said = (*reading.objects, *reading.problems)
+    shown = [
+        word
+        for s in router.suggest(text, k=3)
+        for reason in s.reasons
+        if reason.startswith("关键词：")
+        for word in reason.removeprefix("关键词：").split("、")
+    ]
+    assert shown  # the suggestions still say which words decided them
+    assert all(w in known or w in said for w in shown), shown

@@ -245,6 +245,7 @@ class Router:
         self.weights = weights or RouterWeights()
         self.memory = HistoryMemory()
         self.units = catalogue.units
+        self._words: frozenset[str] | None = None
 
     @classmethod
     def from_seed(
@@ -400,6 +401,22 @@ class Router:
             )
         return out
 
+    def _spoken(self, gram: str, said: Sequence[str]) -> str | None:
+        """The word a character n-gram of the model stands for, as a reason a seat can read:
+        a word the catalogue knows (a matter term or name, a unit's keyword), or the catalogue
+        term or trouble word of the request that holds it; None for a piece of two words
+        (区路 of 天心区路灯, 排黑 of …安排黑…), which decides but says nothing."""
+        if self._words is None:
+            known: set[str] = set()
+            for m in self.catalogue.matters:
+                known.update(normalize(t) for t in (m.name, *m.terms))
+            for u in self.catalogue.units.values():
+                known.update(normalize(k) for k in u.keywords)
+            self._words = frozenset(w for w in known if len(w) >= 2)
+        if gram in self._words:
+            return gram
+        return next((w for w in said if gram in w), None)
+
     def _suggestion(
         self,
         target: str,
@@ -420,7 +437,11 @@ class Router:
             reasons.append(f"由属地优化办转{t.name}")
         words = [w for w in reading.objects if matter is not None and _owns(matter, w)]
         if self.model is not None:
-            words += [g for g in self.model.evidence(text, target) if g not in "".join(words)]
+            said = (*reading.objects, *reading.problems)
+            for gram in self.model.evidence(text, target):
+                word = self._spoken(gram, said)
+                if word and word not in words and word not in "".join(words):
+                    words.append(word)
         if words:
             reasons.append("关键词：" + "、".join(dict.fromkeys(words[:4])))
         past = sum(1 for _, tgt, sim in neighbours if tgt == target and sim >= 0.3)
