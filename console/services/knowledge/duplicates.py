@@ -850,19 +850,13 @@ class DuplicateIndex:
 
 def _most_shared(walked: npt.NDArray[np.uint32], k: int) -> npt.NDArray[np.intp]:
     """The ``k`` documents met most often on the walk; among those met equally often, the
-    ones met first (as ``Counter(walked).most_common(k)`` chooses them)."""
-    counts = np.bincount(walked)
-    ids = np.flatnonzero(counts)
+    ones met first (as ``Counter(walked).most_common(k)`` chooses them). The cost follows the
+    walk's length, not the index's size."""
+    ids, first, counts = np.unique(walked, return_index=True, return_counts=True)
     if len(ids) <= k:
-        return ids
-    met = counts[ids]
-    cut = np.partition(met, len(met) - k)[len(met) - k]  # the k-th highest count
-    above = ids[met > cut]
-    tied = walked[(counts == cut)[walked]].astype(np.intp)  # in walk order
-    if cut > 1:  # each tied document is met `cut` times: keep its first meeting
-        _, first = np.unique(tied, return_index=True)
-        tied = tied[np.sort(first)]
-    return np.concatenate([above, tied[: k - len(above)]])
+        return ids.astype(np.intp)
+    order = np.lexsort((first, -counts.astype(np.int64)))[:k]
+    return ids[order].astype(np.intp)
 
 
 def _segments(
