@@ -9,7 +9,8 @@ object of ``console.api.errors``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 
@@ -18,9 +19,10 @@ from fastapi import FastAPI
 from console.api import errors
 from console.api.middleware import MAX_BODY, RequestGuard
 from console.api.routes import router
-from console.api.signal import StoreWatch
+from console.api.signal import WATCH_NOTIFIED_S, WATCH_S, StoreWatch
 from console.bootstrap import Platform
 from console.services.tickets.live import landed_since
+from console.store.notify import Listener
 
 API_VERSION = "1.0"
 
@@ -32,11 +34,25 @@ def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        watcher = asyncio.create_task(watch.run())
+        every: Callable[[], float] = lambda: WATCH_S  # noqa: E731
+        listener: Listener | None = None
+        if platform.store.dialect == "postgresql":
+            loop = asyncio.get_running_loop()
+
+            def heard() -> None:  # from the listener's thread
+                loop.call_soon_threadsafe(watch.poke)
+
+            listener = Listener.for_url(platform.store.url)
+            listener.subscribe(heard)
+            safety = float(os.environ.get("HOTLINE_WATCH_S", WATCH_NOTIFIED_S))
+            every = lambda: safety if listener.connected else WATCH_S  # noqa: E731
+        watcher = asyncio.create_task(watch.run(every))
         try:
             yield
         finally:
             watcher.cancel()
+            if listener is not None:
+                listener.unsubscribe(heard)
 
     app = FastAPI(
         lifespan=lifespan,

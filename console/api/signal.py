@@ -6,9 +6,11 @@ server looks at the store, and when there is nothing new for it the question wai
 One :class:`StoreWatch` per server process looks at what landed in the store — the new ticket
 events (and their tickets' units) and the new call events (and the telephony seats they
 name) — once for all the questions it holds: after every successful write request this
-process answers (``RequestGuard``: at once) and every ``WATCH_S`` (writes answered by another
-server process, ``hotline serve --workers N`` or another host, and writes made on the store
-directly: an embedded seat, ``hotline cti replay`` without ``--url``). A held question looks at
+process answers (``RequestGuard``: at once), on PostgreSQL whenever the store NOTIFYs that an
+event was committed (``console.store.notify``: writes answered by another server process,
+``hotline serve --workers N`` or another host, and writes made on the store directly — an
+embedded seat, ``hotline cti replay`` without ``--url``), and every ``WATCH_S`` (SQLite, or
+PostgreSQL while its notifications are not heard; ``WATCH_NOTIFIED_S`` while they are). A held question looks at
 the store again only when something that may concern it landed — a call answered at its seat,
 a change of its unit's tickets — so a hundred seats waiting cost one look per write, not a
 hundred. A waiter also looks again every ``RECHECK_S`` whatever happens (a safety net: a
@@ -31,6 +33,7 @@ from console.services.tickets.live import Landed
 
 RECHECK_S = 5.0
 WATCH_S = 0.2
+WATCH_NOTIFIED_S = 2.0
 MAX_WAIT = 25.0
 KEPT = 256
 """Briefs kept for waiters that fell behind (older: the waiter simply looks at the store)."""
@@ -84,11 +87,18 @@ class StoreWatch:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def run(self) -> None:
-        """Look every ``WATCH_S`` for the life of the server process."""
+    def poke(self) -> None:
+        """The store said something landed (PostgreSQL NOTIFY): look now (on the loop)."""
+        task = asyncio.get_running_loop().create_task(self.look())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def run(self, every: Callable[[], float] = lambda: WATCH_S) -> None:
+        """Look every ``every()`` seconds for the life of the server process (``WATCH_S``;
+        a safety net of ``WATCH_NOTIFIED_S`` while the store's notifications are heard)."""
         while True:
             await self.look()
-            await asyncio.sleep(WATCH_S)
+            await asyncio.sleep(every())
 
 
 def store_watch(request: Request) -> StoreWatch:

@@ -66,6 +66,7 @@ from console.services.views import (
 )
 from console.store.engine import Store
 from console.store.models import GroundRow, PrefilingRow, TicketRow, UnitRow
+from console.store.notify import Listener
 
 if TYPE_CHECKING:
     from console.services.analytics.hot_store import HotWatch
@@ -124,6 +125,9 @@ seat, less (its seats are better served through ``hotline serve``, whose held qu
 woken by the writes themselves)."""
 LIVE_POLL_S = {"sqlite": 0.25, "postgresql": 0.5}
 """The same for the live feed (a change on every screen within 1 s)."""
+NOTIFIED_POLL_S = 2.0
+"""PostgreSQL, while the store's notifications are heard (``console.store.notify``): a feed
+looks again at each one, and every this many seconds whatever happens (a safety net)."""
 
 
 @checks_arguments(ARGUMENT_COLUMNS)  # no NUL, nothing longer than its column (bad input)
@@ -711,12 +715,20 @@ class LocalBackend:
         if not 0 <= wait <= MAX_FEED_WAIT:
             raise InputError("wait", f"等待 0–{MAX_FEED_WAIT:g} 秒")
         deadline = time.monotonic() + wait
+        listener = Listener.for_url(self.store.url) if self.store.dialect == "postgresql" else None
         while True:
+            seen = listener.generation if listener is not None else 0  # before looking
             answer = ask(after)
-            if found(answer) or after is None or time.monotonic() >= deadline:
+            left = deadline - time.monotonic()
+            if found(answer) or after is None or left <= 0:
                 return answer
             after = answer.cursor
-            time.sleep(every.get(self.store.dialect, 0.5))
+            pause = every.get(self.store.dialect, 0.5)
+            if listener is not None and listener.connected:
+                # the store NOTIFYs each committed event: look again when it does
+                listener.wait(seen, min(left, NOTIFIED_POLL_S))
+            else:
+                time.sleep(min(left, pause))
 
     def queue_counts(self, names: Sequence[str]) -> dict[str, int]:
         now = self.now()

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from console.errors import Conflict, Unavailable
+from console.store import notify
 
 SQLITE_BUSY_MS = 10_000
 LOCK_TIMEOUT_S = 5.0
@@ -310,11 +311,13 @@ def connect(
             connect_args={"options": pg_options(lock_timeout, statement_timeout)},
         )
         read = write
+        writer = sessionmaker(write, expire_on_commit=False)
+        notify.install(writer)  # a committed event tells the listeners (LISTEN/NOTIFY)
         return Store(
             url=url,
             write_engine=write,
             read_engine=read,
-            writer=sessionmaker(write, expire_on_commit=False),
+            writer=writer,
             reader=sessionmaker(read, expire_on_commit=False),
             lock_timeout=lock_timeout,
             statement_timeout=statement_timeout,
