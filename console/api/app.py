@@ -22,7 +22,7 @@ from console.api.routes import router
 from console.api.signal import WATCH_NOTIFIED_S, WATCH_S, StoreWatch
 from console.bootstrap import Platform
 from console.services.tickets.live import landed_since
-from console.store.notify import Listener
+from console.store.notify import KB, Listener
 
 API_VERSION = "1.0"
 
@@ -39,8 +39,9 @@ def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
         if platform.store.dialect == "postgresql":
             loop = asyncio.get_running_loop()
 
-            def heard() -> None:  # from the listener's thread
-                loop.call_soon_threadsafe(watch.poke)
+            def heard(kind: str) -> None:  # from the listener's thread
+                if kind != KB:
+                    loop.call_soon_threadsafe(watch.poke)
 
             listener = Listener.for_url(platform.store.url)
             listener.subscribe(heard)

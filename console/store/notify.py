@@ -1,10 +1,13 @@
 """PostgreSQL LISTEN/NOTIFY: a store tells whoever listens that a ticket event or a call event
-was committed, so that held questions and feeds look at once instead of on their next poll.
+was committed (payload ``event``), or an article or a routing model (``kb``), so that held
+questions and feeds look at once instead of on their next poll, and every process's search
+index and routing model follow the store at once.
 
 Writing side: every write session of a PostgreSQL store that flushes an ``events`` or
-``call_events`` row sends ``NOTIFY hotline_live`` in the same transaction — delivered when it
-commits, never when it rolls back (PostgreSQL folds a transaction's identical notifications
-into one). SQLite has no such thing: its readers poll.
+``call_events`` row, or writes an ``articles`` or ``routing_models`` row, sends ``NOTIFY
+hotline_live`` in the same transaction — delivered when it commits, never when it rolls back
+(PostgreSQL folds a transaction's identical notifications into one). SQLite has no such thing:
+its readers poll.
 
 Listening side: :class:`Listener` is one thread per database and process holding its own
 connection that LISTENs; each notification raises ``generation`` and wakes the threads waiting
@@ -25,17 +28,23 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 CHANNEL = "hotline_live"
-_NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', '')")
-LIVE_TABLES = frozenset({"events", "call_events"})
+EVENT, KB = "event", "kb"
+_NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :kind)")
+EVENT_TABLES = frozenset({"events", "call_events"})
+KB_TABLES = frozenset({"articles", "routing_models"})
 
 
 def install(writer: sessionmaker[Session]) -> None:
-    """Make the write sessions of a PostgreSQL store notify when they write events."""
+    """Make the write sessions of a PostgreSQL store notify what they wrote."""
 
     @event.listens_for(writer, "after_flush")
     def _notify(session: Session, _context: Any) -> None:
-        if any(getattr(obj, "__tablename__", "") in LIVE_TABLES for obj in session.new):
-            session.connection().execute(_NOTIFY)
+        new = {getattr(obj, "__tablename__", "") for obj in session.new}
+        changed = new | {getattr(obj, "__tablename__", "") for obj in session.dirty}
+        if new & EVENT_TABLES:
+            session.connection().execute(_NOTIFY, {"kind": EVENT})
+        if changed & KB_TABLES:
+            session.connection().execute(_NOTIFY, {"kind": KB})
 
 
 class Listener:
@@ -60,7 +69,7 @@ class Listener:
         self._changed = threading.Condition()
         self.generation = 0
         self.connected = False
-        self._callbacks: list[Callable[[], None]] = []
+        self._callbacks: list[Callable[[str], None]] = []
         self._stopped = threading.Event()
 
     def start(self) -> None:
@@ -69,12 +78,14 @@ class Listener:
     def stop(self) -> None:
         self._stopped.set()
 
-    def subscribe(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` (from the listener's thread) on every notification."""
+    def subscribe(self, callback: Callable[[str], None]) -> None:
+        """Call ``callback(kind)`` (from the listener's thread) on every notification: kind
+        ``event``, ``kb``, or ``""`` when the connection was (re)opened (anything may have
+        landed meanwhile)."""
         with self._changed:
             self._callbacks.append(callback)
 
-    def unsubscribe(self, callback: Callable[[], None]) -> None:
+    def unsubscribe(self, callback: Callable[[str], None]) -> None:
         with self._changed:
             if callback in self._callbacks:
                 self._callbacks.remove(callback)
@@ -86,14 +97,15 @@ class Listener:
             self._changed.wait_for(lambda: self.generation != generation, timeout)
             return self.generation
 
-    def _bump(self) -> None:
+    def _bump(self, kind: str) -> None:
         with self._changed:
-            self.generation += 1
-            self._changed.notify_all()
+            if kind != KB:  # the feeds wait for events (and for a reconnection)
+                self.generation += 1
+                self._changed.notify_all()
             callbacks = list(self._callbacks)
         for callback in callbacks:
             try:
-                callback()
+                callback(kind)
             except Exception:  # noqa: BLE001 — a listener's callback must not stop the others
                 pass
 
@@ -106,10 +118,10 @@ class Listener:
                 with psycopg.connect(self._dsn, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.connected, pause = True, 1.0
-                    self._bump()  # whatever landed while not listening: look
+                    self._bump("")  # whatever landed while not listening: look
                     while not self._stopped.is_set():
-                        for _ in conn.notifies(timeout=1.0, stop_after=1):
-                            self._bump()
+                        for note in conn.notifies(timeout=1.0, stop_after=1):
+                            self._bump(note.payload)
             except Exception:  # noqa: BLE001 — the database is away: listen again later
                 pass
             self.connected = False

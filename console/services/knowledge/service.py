@@ -172,6 +172,7 @@ class KnowledgeService:
         self._ticket_mark: dt.datetime | None = None
         self._checked = 0.0
         self._syncing = False
+        self._following = False  # the store's notifications (PostgreSQL)
         self._saver: threading.Thread | None = None
         # searches under way: routing and duplicates are first built after them, so the
         # first answers do not share the CPU with that build (answers first)
@@ -320,6 +321,7 @@ class KnowledgeService:
             with self._search_lock:
                 if self._search is None:
                     self._build_search()
+                    self._follow()
                 index = self._search
                 assert index is not None
             return index
@@ -339,6 +341,28 @@ class KnowledgeService:
                 self._build_rest()
             assert self._router is not None and self._dups is not None
             return index, self._router, self._dups
+
+    def _follow(self) -> None:
+        """On PostgreSQL, sync at once when another process (or seat) commits an article or
+        a routing model (``console.store.notify``): every process's search index and model
+        follow the store within a moment, not at their next look (``SYNC_SECONDS``)."""
+        if self.store.dialect != "postgresql" or self._following:
+            return
+        from console.store.notify import KB, Listener
+
+        self._following = True
+
+        def heard(kind: str) -> None:
+            if kind in (KB, "") and self._search is not None:
+                with self._sync_guard:
+                    if self._syncing:
+                        self._checked = 0.0  # the sync under way may predate it: again soon
+                        return
+                    self._syncing = True
+                    self._checked = time.monotonic()
+                threading.Thread(target=self._sync_in_background, daemon=True).start()
+
+        Listener.for_url(self.store.url).subscribe(heard)
 
     def _sync_in_background(self) -> None:
         try:
