@@ -28,10 +28,11 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.clipboard import copy_text
 from console.drafts import DraftStore
 from console.errors import HotlineError, InputError, Unavailable
+from console.screens.policy_form import SubscribeDialog
 from console.services.categories import MATTER_TYPES
 from console.services.clock import local
 from console.services.triage import triage
-from console.services.values import ANSWER_CONCERNS, Kind, Special
+from console.services.values import ANSWER_CONCERNS, CallerType, Kind, Special
 from console.services.views import (
     ArticleHit,
     ArticleView,
@@ -260,6 +261,14 @@ class IntakeScreen(Screen[None]):
             id="intake.copy",
             tooltip="复制选中知识的答复口径",
             priority=True,
+        ),
+        Binding(
+            "ctrl+y",
+            "subscribe_policy",
+            "政策订阅",
+            id="intake.subscribe_policy",
+            tooltip="为来电企业（或同意的群众）登记政策订阅：按行业、规模、地区、主题精准推送",
+            show=False,
         ),
         Binding("alt+down", "next_answer", "下一答案", id="intake.next_answer", show=False),
         Binding("alt+up", "previous_answer", "上一答案", id="intake.previous_answer", show=False),
@@ -857,6 +866,22 @@ class IntakeScreen(Screen[None]):
         )
 
     # ------------------------------------------------------------------ the article in full
+    def action_subscribe_policy(self) -> None:
+        """The caller asks to be told of new policies (R-ENTERPRISE): the subscription form,
+        with the number and the enterprise's (or caller's) name from the intake."""
+        f = self.form.fields()
+        enterprise = f["caller_type"] == CallerType.ENTERPRISE.value
+        name = (f["enterprise_name"] if enterprise else f["caller_name"]).strip()
+
+        def entered(sub_id: str | None) -> None:
+            if sub_id:
+                self.notify(f"已登记政策订阅 {sub_id}", markup=False)
+
+        self.app.push_screen(
+            SubscribeDialog(f["caller_phone"].strip(), name, enterprise),
+            entered,
+        )
+
     def action_article(self) -> None:
         hit = self.query_one(AnswerList).highlighted_hit
         if hit is None or self.backend is None:
