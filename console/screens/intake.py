@@ -263,12 +263,13 @@ class IntakeScreen(Screen[None]):
             priority=True,
         ),
         Binding(
-            "ctrl+y",
+            "ctrl+g",
             "subscribe_policy",
             "政策订阅",
             id="intake.subscribe_policy",
             tooltip="为来电企业（或同意的群众）登记政策订阅：按行业、规模、地区、主题精准推送",
             show=False,
+            priority=True,  # also while typing the request (the text area keeps Ctrl+Y: redo)
         ),
         Binding("alt+down", "next_answer", "下一答案", id="intake.next_answer", show=False),
         Binding("alt+up", "previous_answer", "上一答案", id="intake.previous_answer", show=False),

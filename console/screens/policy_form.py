@@ -1,6 +1,6 @@
 """The form a seat fills to enter a caller's policy subscription (政企通精准推送, R-ENTERPRISE).
 
-Opened from intake (Ctrl+Y) with the caller's number, and the enterprise's name or the
+Opened from intake (Ctrl+G) with the caller's number, and the enterprise's name or the
 caller's, already in it: whom (企业 or 群众), the number the messages go to, the caller's
 consent (required; a citizen's subscription without it is refused, R-CONFIDENTIAL), and what
 to push — industries, enterprise sizes, regions (cities of Hunan) and topics, each left empty
