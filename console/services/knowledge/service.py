@@ -348,21 +348,29 @@ class KnowledgeService:
         follow the store within a moment, not at their next look (``SYNC_SECONDS``)."""
         if self.store.dialect != "postgresql" or self._following:
             return
+        import weakref
+
         from console.store.notify import KB, Listener
 
         self._following = True
+        listener = Listener.for_url(self.store.url)
+        me = weakref.ref(self)  # the listener lives as long as the process, a service may not
 
         def heard(kind: str) -> None:
-            if kind in (KB, "") and self._search is not None:
-                with self._sync_guard:
-                    if self._syncing:
-                        self._checked = 0.0  # the sync under way may predate it: again soon
+            service = me()
+            if service is None:
+                listener.unsubscribe(heard)
+                return
+            if kind in (KB, "") and service._search is not None:
+                with service._sync_guard:
+                    if service._syncing:
+                        service._checked = 0.0  # the sync under way may predate it: soon again
                         return
-                    self._syncing = True
-                    self._checked = time.monotonic()
-                threading.Thread(target=self._sync_in_background, daemon=True).start()
+                    service._syncing = True
+                    service._checked = time.monotonic()
+                threading.Thread(target=service._sync_in_background, daemon=True).start()
 
-        Listener.for_url(self.store.url).subscribe(heard)
+        listener.subscribe(heard)
 
     def _sync_in_background(self) -> None:
         try:
