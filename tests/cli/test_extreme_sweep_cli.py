@@ -74,6 +74,7 @@ BASE: dict[str, str] = {
     "fields": "公共服务",
     "shift": "工作日 09:00-17:30",
     "source": "changsha-12345",
+    "phone": "13900000001",
 }
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202e\u2028]")
 """What a message must not echo to the terminal as it is (escape sequences, bidi overrides)."""
