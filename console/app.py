@@ -374,7 +374,6 @@ class HotlineApp(App[None]):
         if self.backend is not None:
             self._backend_ready()
             self.show_mode(default_mode(self.backend.actor.role))
-            self._expert_lands()
             return
         if self.actor is not None and default_mode(self.actor.role) == "intake":
             # The intake form is usable at once; answers start once the platform is open.
@@ -445,13 +444,6 @@ class HotlineApp(App[None]):
         target = default_mode(self.actor.role)
         if self.current_mode != target:
             self.show_mode(target)
-        self._expert_lands()
-
-    def _expert_lands(self) -> None:
-        """An expert seat starts on its queue of consultations handed to it (R-EXPERT)."""
-        actor = self.backend.actor if self.backend is not None else None
-        if actor is not None and actor.role is Role.EXPERT:
-            self.action_expert_queue()
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def warm_up(self) -> None:

@@ -71,9 +71,14 @@ async def test_r_expert_consultation_handed_answered_captured_verified_and_found
     assert [t.split("：")[0] for t in handed.tried] == tried[:8]
     assert operator.ticket(number).state == State.CALLBACK_PROMISED
 
-    # 2. the expert's console opens on its queue; Enter shows the operator's context
+    # 2. the expert opens its queue (command palette); Enter shows the operator's context
     app = make_app(WANG)
     async with app.run_test(size=(130, 45)) as pilot:
+        await wait_for(pilot, lambda: app.backend is not None, what="the platform")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"专家队列")
+        await wait_for(pilot, lambda: "专家队列（转来的咨询）" in screen_text(app), what="command")
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ExpertQueueScreen), what="queue")
         await wait_for(pilot, lambda: app.screen.handoffs, what="queue rows")
         assert [h.number for h in app.screen.handoffs] == [number]
