@@ -56,6 +56,8 @@ TICKET_NUMBER = re.compile(r"^\s*(HN\d{6,})\s*$", re.IGNORECASE)
 PHONE = re.compile(r"^\s*\+?[\d\- ]{5,20}\s*$")
 
 INTAKE_ROLES = frozenset({Role.OPERATOR, Role.SUBCENTRE_OPERATOR, Role.EXPERT, Role.SHIFT_LEAD})
+EXPERT_QUEUE_ROLES = frozenset({Role.EXPERT, Role.SHIFT_LEAD, Role.MANAGER})
+"""Who reads the queue of consultations handed to experts (R-EXPERT)."""
 
 
 class PlatformLike(Protocol):
@@ -196,9 +198,23 @@ class HotlineCommands(Provider):
             name = f"切换到：{label}"
             if name not in seen and app.mode_allowed(mode):
                 yield name, f"打开「{label}」界面", partial(app.show_mode, mode)
-        yield "打开工单（工单号或来电电话）", "按工单号打开，或按来电人电话查找", app.action_open_ticket
+        yield (
+            "打开工单（工单号或来电电话）",
+            "按工单号打开，或按来电人电话查找",
+            app.action_open_ticket,
+        )
         if app.backend is not None and "专家名册" not in " ".join(seen):
-            yield "专家名册（专家座席）", "各单位专家的擅长领域与值班，在班的在前", app.action_experts
+            yield (
+                "专家名册（专家座席）",
+                "各单位专家的擅长领域与值班，在班的在前",
+                app.action_experts,
+            )
+        if app.backend is not None and app.backend.actor.role in EXPERT_QUEUE_ROLES:
+            yield (
+                "专家队列（转来的咨询）",
+                "转给本专家及其领域的咨询，按答复时限",
+                app.action_expert_queue,
+            )
         yield "退出控制台", "草稿已自动保存", app.action_quit
 
     async def discover(self) -> Hits:
@@ -628,6 +644,13 @@ class HotlineApp(App[None]):
         if self.backend is not None and not isinstance(self.screen, ExpertRosterScreen):
             self.push_screen(ExpertRosterScreen())
 
+    def action_expert_queue(self) -> None:
+        """The consultations handed to this expert seat (R-EXPERT), over whatever is showing."""
+        from console.screens.expert_queue import ExpertQueueScreen
+
+        if self.backend is not None and not isinstance(self.screen, ExpertQueueScreen):
+            self.push_screen(ExpertQueueScreen())
+
     def action_open_ticket(self) -> None:
         if self.backend is None:
             self.notify("正在连接数据库，请稍候…", markup=False)
@@ -695,12 +718,21 @@ class HotlineApp(App[None]):
 
 def _popable() -> tuple[type, ...]:
     from console.screens.dashboard import DashboardScreen
+    from console.screens.expert_queue import ConsultationScreen, ExpertQueueScreen
     from console.screens.experts import ExpertRosterScreen
     from console.screens.prefiling import PrefilingScreen
     from console.screens.ticket import TicketScreen
     from console.screens.upkeep import UpkeepScreen
 
-    return (TicketScreen, UpkeepScreen, PrefilingScreen, DashboardScreen, ExpertRosterScreen)
+    return (
+        TicketScreen,
+        UpkeepScreen,
+        PrefilingScreen,
+        DashboardScreen,
+        ExpertRosterScreen,
+        ExpertQueueScreen,
+        ConsultationScreen,
+    )
 
 
 def write_crash_log(folder: Path, error: BaseException) -> Path | None:

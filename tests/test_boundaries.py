@@ -49,7 +49,9 @@ CONCERNS = {
     "tickets": {"calendar", "access", "delivery", "telephony"},
     "knowledge": {"calendar"},
     "subcentre": {"access"},
-    "experts": {"calendar", "knowledge"},
+    # the hand-off to an expert is a ticket command (tickets), answered through the outbox
+    # (delivery), callers masked (access)
+    "experts": {"calendar", "knowledge", "tickets", "delivery", "access"},
     "enterprise": {"access", "delivery", "knowledge", "tickets"},
     "telephony": {"access"},
     "analytics": {"calendar", "access", "tickets", "knowledge", "subcentre"},

@@ -180,6 +180,35 @@ class ExpertOut(BaseModel):
     id: str = Field(description="专家编号")
 
 
+class HandToExpertIn(Body):
+    """A consultation handed to an expert (R-EXPERT, R-CONSULT)."""
+
+    intake: IntakeIn
+    field: Str60 = Field(description="领域或事项类型（代码或名称），如 社保缴费、公共服务")
+    expert_id: Id | None = Field(None, description="在班专家的编号；不填则转该领域专家队列")
+    consent: bool = Field(description="来电人同意稍后答复（R-CONSULT，必须）")
+    channel: Literal["sms", "phone"] = Field("sms", description="答复方式：sms 短信，phone 回电")
+    tried: Annotated[list[Id], Field(max_length=8, description="话务员已查看的知识编号")] = []
+    ground: int | None = Field(None, ge=1, le=10, description="不予受理检查表勾选的情形")
+    reasons: Annotated[list[Str200], Field(max_length=5, description="建议该领域的理由")] = []
+    note: Note = ""
+
+
+class ExpertAnswerIn(Body):
+    answer: Str2000 = Field(description="专家的答复（经短信或回电告知来电人）")
+    basis: Str2000 = Field("", description="依据（政策、法规条文）")
+    version: Version = None
+
+
+class ExpertArticleIn(Body):
+    question: Str200 = Field(description="来电人所问事项的中性表述（知识标题）")
+    tags: Annotated[list[Str60], Field(max_length=20, description="关键词")] = []
+
+
+class ArticleIdOut(BaseModel):
+    id: str
+
+
 class ExpertRetireIn(Body):
     reason: Str2000 = Field(description="退出名册的原因")
 

@@ -40,6 +40,7 @@ from console.services.views import (
     CallPop,
     ClockView,
     DuplicateView,
+    ExpertView,
     GroundView,
     Intake,
     PrefilingView,
@@ -104,6 +105,8 @@ def answer_concerns(hit: ArticleHit, today: dt.date | None) -> list[str]:
     if overdue(hit, today):
         out.append("review_overdue")
     return out
+
+
 CONTEXT_DELAY = 0.25  # s: units, duplicates, pre-filed scopes (heavier, less urgent)
 HISTORY_ROWS = 5  # the caller's latest tickets beside the form
 MIN_HISTORY_DIGITS = 5  # fewer digits are not worth asking about (the platform checks the rest)
@@ -180,6 +183,14 @@ class IntakeScreen(Screen[None]):
             "24h回复",
             id="intake.promise",
             tooltip="承诺24小时内回复（R-CONSULT）",
+            priority=True,
+        ),
+        Binding(
+            "f11,ctrl+s",  # Ctrl+S where the terminal takes F11 (full screen)
+            "hand_to_expert",
+            "转专家",
+            id="intake.hand_to_expert",
+            tooltip="转专家座席解答：在班专家或领域专家队列，附已查看的知识，须来电人同意稍后答复（R-EXPERT、R-CONSULT）",
             priority=True,
         ),
         Binding(
@@ -331,7 +342,9 @@ class IntakeScreen(Screen[None]):
                             id="history-title")  # fmt: skip
                 yield Static(Text(""), id="history-note")
                 yield TextList("", id="history")
-                yield Label(Text("不予受理情形（Alt+1…0 或 Ctrl+R 后按数字勾选）"), classes="side-title")
+                yield Label(
+                    Text("不予受理情形（Alt+1…0 或 Ctrl+R 后按数字勾选）"), classes="side-title"
+                )
                 yield GroundChecklist(id="grounds")
                 yield Static(Text(""), id="ground-script")
                 yield Label(Text("报备范围（F8 解释）"), classes="side-title")
@@ -790,7 +803,16 @@ class IntakeScreen(Screen[None]):
 
     # ------------------------------------------------------------------ finishing a call
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("answer", "promise", "prefiled", "dispatch", "special", "refuse", "transfer"):
+        if action in (
+            "answer",
+            "promise",
+            "hand_to_expert",
+            "prefiled",
+            "dispatch",
+            "special",
+            "refuse",
+            "transfer",
+        ):
             return None if (self._busy or self.backend is None) else True
         return True
 
@@ -975,6 +997,118 @@ class IntakeScreen(Screen[None]):
             "已承诺24小时内回复",
         )
 
+    # ------------------------------------------------------------------ hand to an expert
+    def action_hand_to_expert(self) -> None:
+        self._after_typing(self._hand_off_now)
+
+    def _hand_off_now(self) -> None:
+        intake = self._intake()
+        if intake is None:
+            return
+        if intake.kind is not Kind.CONSULTATION:
+            self.show_error(f"{intake.kind.label}类诉求须派单办理，只有咨询可以转专家（R-CONSULT）")
+            return
+        if not intake.caller_phone.strip():
+            self.show_error("请填写来电人电话：专家答复须以短信或回电告知来电人（R-CONSULT）")
+            self.query_one("#caller_phone").focus()
+            return
+        # the fields routing suggests (the matter types of the unit suggestions, with their
+        # reasons), then the matter type and the domain the seat chose
+        fields: dict[str, tuple[str, ...]] = {}
+        for sug in self.suggestions:
+            if sug.matter and sug.matter not in fields:
+                fields[sug.matter] = sug.reasons
+        if intake.matter_type and intake.matter_type not in fields:
+            fields[intake.matter_type] = ("话务员选定的事项类型",)
+        fields.setdefault(intake.domain.label, ("诉求的业务领域",))
+        self._busy = True
+        self.refresh_bindings()
+        self.load_experts(intake, fields)
+
+    @work(thread=True, exclusive=True, group="intake-experts", exit_on_error=False)
+    def load_experts(self, intake: Intake, fields: dict[str, tuple[str, ...]]) -> None:
+        backend = self.backend
+        assert backend is not None
+        found: list[tuple[str, tuple[str, ...], list[ExpertView]]] = []
+        try:
+            for field, reasons in fields.items():
+                try:
+                    found.append((field, reasons, list(backend.experts(field, on_duty=True))))
+                except InputError:
+                    continue  # not a field of the roster (a matter type no longer listed)
+        except HotlineError as err:
+            self.app.call_from_thread(self._finish_failed, err)
+            return
+        self.app.call_from_thread(self._hand_off_dialog, intake, found)
+
+    def _hand_off_dialog(
+        self, intake: Intake, found: list[tuple[str, tuple[str, ...], list[ExpertView]]]
+    ) -> None:
+        self._busy = False
+        self.refresh_bindings()
+        rows: list[tuple[str, Text]] = []
+        reasons_of: dict[str, tuple[str, ...]] = {}
+        for field, reasons, experts in found:
+            reasons_of[field] = reasons
+            for e in experts:
+                line = Text.assemble(("专家 ", "bold"), (one_line(e.name, 10), "bold"))
+                line.append(f"（{one_line(e.unit_name, 14)}）· ", style="dim")
+                line.append_text(literal(one_line(field, 16)))
+                line.append("  在班", style="green")
+                rows.append((f"{field}|{e.id}", line))
+            queue = Text.assemble(("队列 ", "bold"), (one_line(field, 16), "bold"))
+            queue.append(f" 专家队列（此刻在班 {len(experts)} 人）", style="dim")
+            rows.append((f"{field}|", queue))
+        if not rows:
+            self.show_error("专家名册中没有擅长该领域的专家（R-EXPERT）：可按 F7 承诺24小时内回复")
+            return
+        answers = self.query_one(AnswerList)
+        tried = [h.article_id for h in answers.hits[:8]]
+        ground = self.query_one(GroundChecklist).ticked_ground
+        body = Text("须征得来电人同意稍后答复（R-CONSULT），24小时内答复。\n", style="bold")
+        for field, reasons, _ in found:
+            if reasons:
+                body.append("建议 ", style="dim")
+                body.append_text(literal(one_line(field, 16)))
+                body.append("：", style="dim")
+                body.append_text(literal(one_line("；".join(reasons), 60)))
+                body.append("\n")
+        body.append(f"随附：已查看的知识 {len(tried)} 条", style="dim")
+        if ground is not None:
+            body.append(f"；不予受理检查表 第{ground.number}项", style="dim")
+        body.append("\n\n")
+        body.append_text(caller_summary(intake))
+        levels = [("sms", "来电人同意：短信答复"), ("phone", "来电人同意：回电答复")]
+
+        def picked(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            field, _, expert_id = result[0].partition("|")
+            channel = result[1] or "sms"
+            who = next(
+                (e.name for f, _, es in found if f == field for e in es if e.id == expert_id),
+                f"{field}专家队列",
+            )
+            self._busy = True
+            self.refresh_bindings()
+            self.finish(
+                lambda b: b.hand_to_expert(
+                    intake,
+                    field,
+                    expert_id or None,
+                    consent=True,
+                    channel=channel,
+                    tried=tried,
+                    ground=ground.number if ground is not None else None,
+                    reasons=reasons_of.get(field, ()),
+                ),
+                f"已转专家解答：{who}",
+            )
+
+        self.app.push_screen(
+            ChoiceDialog("转专家解答：选择在班专家或领域队列", body, rows, levels), picked
+        )
+
     def action_prefiled(self) -> None:
         self._after_typing(self._prefiled_now)
 
@@ -1034,7 +1168,9 @@ class IntakeScreen(Screen[None]):
             return
         body = caller_summary(intake)
         if self.context_text != self.form.text.strip():
-            body.append("\n建议承办单位尚未算出（可 Esc 后稍候再按 F9），也可直接选择", style="yellow")
+            body.append(
+                "\n建议承办单位尚未算出（可 Esc 后稍候再按 F9），也可直接选择", style="yellow"
+            )
         if waiting:
             body.append("\n建议派往属地（请先填写地点（市州），再按 F9）：", style="bold yellow")
             for s in waiting[:3]:
@@ -1074,9 +1210,7 @@ class IntakeScreen(Screen[None]):
             )
 
         title = "特殊事项：选择承办单位并立即派单" if special else "受理并派单：选择承办单位"
-        self.app.push_screen(
-            ChoiceDialog(title, body, rows, levels, filterable=True), picked
-        )
+        self.app.push_screen(ChoiceDialog(title, body, rows, levels, filterable=True), picked)
 
     def action_dispatch(self) -> None:
         self._after_typing(self._dispatch_now)

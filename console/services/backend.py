@@ -26,6 +26,7 @@ from console.services.views import (
     DuplicateView,
     EvaluationView,
     ExpertDraft,
+    ExpertHandoffView,
     ExpertView,
     Finding,
     GroundView,
@@ -194,6 +195,48 @@ class Backend(Protocol):
 
     def retire_expert(self, expert_id: str, reason: str) -> None:
         """The manager takes an expert off the roster (退出名册), with the reason."""
+        ...
+
+    # ---- consultations handed to an expert (专家座席, R-EXPERT, R-CONSULT, R-KB)
+    def hand_to_expert(
+        self,
+        intake: Intake,
+        field: str,
+        expert_id: str | None = None,
+        *,
+        consent: bool,
+        channel: str = "sms",
+        tried: Sequence[str] = (),
+        ground: int | None = None,
+        reasons: Sequence[str] = (),
+        note: str = "",
+    ) -> str:
+        """An operator or shift lead takes a consultation and hands it to an on-duty expert
+        covering ``field`` (a domain or matter type, code or name) or, without ``expert_id``,
+        to the field's expert queue, with the articles already tried, the ticked ground and
+        the caller's consent to be answered by ``channel`` (sms | phone). The R-CONSULT clock
+        (24 h) runs from now. Answers the ticket's number."""
+        ...
+
+    def expert_queue(self) -> Sequence[ExpertHandoffView]:
+        """The open hand-offs an expert answers (its own and its fields' queue), soonest due
+        first; the manager and shift leads read all; other seats are refused (R-EXPERT)."""
+        ...
+
+    def expert_handoff(self, number: str) -> ExpertHandoffView:
+        """A ticket's latest hand-off, open or answered, to the seats that may read it."""
+        ...
+
+    def answer_consultation(
+        self, number: str, answer: str, basis: str = "", version: int | None = None
+    ) -> None:
+        """The expert answers a hand-off: recorded on the ticket, sent to the caller through
+        the outbox, the ticket closed as answered (R-CONSULT)."""
+        ...
+
+    def capture_article(self, number: str, question: str, tags: Sequence[str] = ()) -> str:
+        """The answering expert turns the answer into a draft article of the expert's unit,
+        verified by that unit like any draft (R-KB). Answers the article's id."""
         ...
 
     # ---- policy subscriptions and push (精准推送, R-ENTERPRISE)

@@ -18,6 +18,7 @@ from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.enterprise import push
 from console.services.experts import roster
+from console.services.experts.handoff import HandoffService
 from console.services.inputs import checks_arguments
 from console.services.knowledge import editing, prefiling, upkeep
 from console.services.knowledge.service import AuditHook, KnowledgeService
@@ -43,6 +44,7 @@ from console.services.views import (
     DuplicateView,
     EvaluationView,
     ExpertDraft,
+    ExpertHandoffView,
     ExpertView,
     Figure,
     Finding,
@@ -155,6 +157,7 @@ class LocalBackend:
         self.knowledge = knowledge or KnowledgeService(store)
         self._hot = hot
         self.tickets = TicketService(store, clock, self.calendar, self.rules, actor)
+        self.handoffs = HandoffService(store, clock, self.calendar, self.rules, actor)
         self.queries = Queries(store.read, self.calendar, actor)
 
     # The analytics are imported when first used, not on the console's start-up path.
@@ -651,6 +654,48 @@ class LocalBackend:
         confirmed: Sequence[str] = (),
     ) -> str:
         return self.tickets.answer(intake, article_id, note, confirmed)
+
+    # ---- consultations handed to an expert (专家座席, R-EXPERT, R-CONSULT, R-KB)
+    def hand_to_expert(
+        self,
+        intake: Intake,
+        field: str,
+        expert_id: str | None = None,
+        *,
+        consent: bool,
+        channel: str = "sms",
+        tried: Sequence[str] = (),
+        ground: int | None = None,
+        reasons: Sequence[str] = (),
+        note: str = "",
+    ) -> str:
+        return self.handoffs.hand_to_expert(
+            intake,
+            field,
+            expert_id,
+            consent=consent,
+            channel=channel,
+            tried=tried,
+            ground=ground,
+            reasons=reasons,
+            note=note,
+        )
+
+    def expert_queue(self) -> Sequence[ExpertHandoffView]:
+        return self.handoffs.expert_queue()
+
+    def expert_handoff(self, number: str) -> ExpertHandoffView:
+        return self.handoffs.handoff(number)
+
+    def answer_consultation(
+        self, number: str, answer: str, basis: str = "", version: int | None = None
+    ) -> None:
+        self.handoffs.answer_consultation(number, answer, basis, version)
+
+    def capture_article(self, number: str, question: str, tags: Sequence[str] = ()) -> str:
+        article_id = self.handoffs.capture_article(number, question, tags)
+        self.knowledge.refresh_articles()
+        return article_id
 
     def promise_callback(self, intake: Intake, note: str = "") -> str:
         return self.tickets.promise_callback(intake, note)

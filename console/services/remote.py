@@ -53,6 +53,7 @@ from console.services.views import (
     DuplicateView,
     EvaluationView,
     ExpertDraft,
+    ExpertHandoffView,
     ExpertView,
     Finding,
     GroundView,
@@ -591,6 +592,55 @@ class RemoteBackend:
             },
         )
 
+    # ------------------------------------------------------------ hand-offs to experts
+    def hand_to_expert(
+        self,
+        intake: Intake,
+        field: str,
+        expert_id: str | None = None,
+        *,
+        consent: bool,
+        channel: str = "sms",
+        tried: Sequence[str] = (),
+        ground: int | None = None,
+        reasons: Sequence[str] = (),
+        note: str = "",
+    ) -> str:
+        return self._intake(
+            "hand-to-expert",
+            {
+                "intake": intake,
+                "field": field,
+                "expert_id": expert_id or None,
+                "consent": consent,
+                "channel": channel,
+                "tried": list(tried),
+                "ground": ground,
+                "reasons": list(reasons),
+                "note": note,
+            },
+        )
+
+    def expert_queue(self) -> Sequence[ExpertHandoffView]:
+        return self._get(list[ExpertHandoffView], "/experts/queue")  # type: ignore[no-any-return]
+
+    def expert_handoff(self, number: str) -> ExpertHandoffView:
+        return self._get(  # type: ignore[no-any-return]
+            ExpertHandoffView, f"{self._t(number)}/expert-handoff"
+        )
+
+    def answer_consultation(
+        self, number: str, answer: str, basis: str = "", version: int | None = None
+    ) -> None:
+        self._command(
+            f"{self._t(number)}/expert-answer",
+            {"answer": answer, "basis": basis, "version": version},
+        )
+
+    def capture_article(self, number: str, question: str, tags: Sequence[str] = ()) -> str:
+        body = {"question": question, "tags": list(tags)}
+        return str(self._command(f"{self._t(number)}/expert-article", body)["id"])
+
     def promise_callback(self, intake: Intake, note: str = "") -> str:
         return self._intake("promise-callback", {"intake": intake, "note": note})
 
@@ -895,5 +945,9 @@ class RemoteBackend:
 
     def kpi_tickets(self, period: str, unit: str, indicator: str) -> Sequence[CountedTicket]:
         return self._get(  # type: ignore[no-any-return]
-            list[CountedTicket], "/reports/kpi/tickets", period=period, unit=unit, indicator=indicator
+            list[CountedTicket],
+            "/reports/kpi/tickets",
+            period=period,
+            unit=unit,
+            indicator=indicator,
         )

@@ -819,3 +819,35 @@ class PolicyPushReport:
     @property
     def delivered(self) -> int:
         return sum(line.delivered for line in self.lines)
+
+
+@dataclass(frozen=True)
+class ExpertHandoffView:
+    """A consultation handed to an expert (R-EXPERT, R-CONSULT), as the expert's queue shows it:
+    the caller's words (literal), what the operator already tried, the caller's consent to be
+    called back, and the clock (``due_at``: the R-CONSULT limit, 24 hours from the hand-off)."""
+
+    number: str
+    domain: Domain
+    matter_type: str
+    text: str  # the caller's words, as typed: shown with markup off
+    caller_masked: str
+    field: str  # a domain value or a matter id
+    field_label: str
+    reasons: tuple[str, ...]  # why routing suggested the field
+    expert_id: str  # "" when handed to the field's expert queue
+    expert_name: str
+    tried: tuple[str, ...]  # the articles the operator had on screen: "id：question"
+    ground: str  # the inadmissibility checklist's ticked ground, "" if none
+    channel: str  # sms | phone: how the caller agreed to be answered
+    note: str
+    handed_by: str
+    handed_at: dt.datetime
+    due_at: dt.datetime
+    state: str  # open | answered
+    answered_by: str = ""  # the answering expert's name
+    answered_at: dt.datetime | None = None
+    answer: str = ""
+    basis: str = ""
+    article_id: str = ""
+    version: int = 0  # the ticket's version (optimistic concurrency)

@@ -255,6 +255,33 @@ class ExpertRow(Base):
     retire_reason: Mapped[str] = mapped_column(Text, default="")
 
 
+class ExpertHandoffRow(Base):
+    """A consultation handed to an expert (专家座席, R-EXPERT, R-CONSULT): to one on-duty expert
+    or to a field's expert queue, with what the operator already tried and the caller's consent
+    to be called back; answered by an expert, whose answer may become a draft article (R-KB)."""
+
+    __tablename__ = "expert_handoffs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    field: Mapped[str] = mapped_column(String(40))  # a domain value or a matter id
+    field_label: Mapped[str] = mapped_column(String(60))
+    expert_id: Mapped[str | None] = mapped_column(ForeignKey("experts.id"), index=True)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # why the field was suggested
+    tried: Mapped[list[str]] = mapped_column(JSON, default=list)  # "id\tquestion" per article
+    ground: Mapped[str] = mapped_column(Text, default="")  # the checklist's ticked ground, if any
+    channel: Mapped[str] = mapped_column(String(8))  # sms | phone: how the caller consented
+    note: Mapped[str] = mapped_column(Text, default="")
+    handed_by: Mapped[str] = mapped_column(String(80))
+    handed_at: Mapped[dt.datetime]
+    due_at: Mapped[dt.datetime]
+    state: Mapped[str] = mapped_column(String(10), default="open", index=True)  # open | answered
+    answered_by: Mapped[str | None] = mapped_column(String(40))  # the expert's roster id
+    answered_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str] = mapped_column(Text, default="")
+    article_id: Mapped[str | None] = mapped_column(String(40), default=None)
+
+
 class KpiSnapshotRow(Base):
     """A period's unit KPIs as last computed (R-UNIT-KPI), all units: the ticket indicators'
     numerators and denominators by unit. A period over is computed once and kept (``final``:

@@ -203,6 +203,8 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "evaluation",
             "accountability",
             "experts",
+            "expert_queue",
+            "expert_handoff",
             "call_pops",
             "live_changes",
             "policy_subscriptions",

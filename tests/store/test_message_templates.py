@@ -22,7 +22,7 @@ from console.services.knowledge.seed import DutyOfficeRecord, Seed
 from console.services.knowledge.seeding import apply_seed
 from console.services.tickets.commands import TicketService
 from console.services.values import Kind, Role, Special
-from console.services.views import Actor, PolicySubscriptionDraft
+from console.services.views import Actor, ExpertDraft, PolicySubscriptionDraft
 from console.store.models import ArticleRow, OutboxRow
 from tests.conftest import at
 from tests.store.conftest import Platform, intake, unit
@@ -111,6 +111,14 @@ def every_message(p: Platform) -> list[OutboxRow]:
         )  # fmt: skip
     p.operator.subscribe_policy(PolicySubscriptionDraft("enterprise", "某公司", "13900000001", True))
     p.manager.verify_article("pol-1")
+    # 专家答复 (R-CONSULT): a consultation handed to an expert, answered to its caller
+    expert = p.manager.add_expert(
+        ExpertDraft("王专家", "hn-rst", ("公共服务",), ("每天 00:00-00:00",), seat="ex-1")
+    )
+    asked = intake(Kind.CONSULTATION, "社保关系怎么转？", caller_phone="13900000002")
+    handed = p.operator.hand_to_expert(asked, "公共服务", expert, consent=True)
+    expert_seat = p.operator.as_actor(Actor("ex-1", "王专家", Role.EXPERT))
+    expert_seat.answer_consultation(handed, "通过线上平台申请转移接续。")
     return outbox(p)
 
 

@@ -52,6 +52,7 @@ AFTER_0010 = {
     "articles": ("version", "verified_by", "verified_at"),
 }  # fmt: skip
 TABLES_AFTER_0010 = (
+    "expert_handoffs",
     "kpi_snapshots",
     "policy_pushes",
     "policy_subscriptions",

@@ -1,5 +1,9 @@
 """The expert roster (专家座席, R-EXPERT): kept by the manager, read by the seats.
 
+Consultations handed to an expert (R-EXPERT, R-CONSULT, R-KB): operators and shift leads
+hand off (others 403 naming R-EXPERT); an expert reads its own and its fields' queue, answers
+and turns the answer into a draft article of its unit.
+
 Every seat reads the roster (a unit clerk its own unit's experts only); only the manager
 (省优化办) adds, edits and retires experts (others: 403 naming R-EXPERT). A bad field is 422
 naming it (an unknown domain, a shift that cannot be read …).
@@ -12,9 +16,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from console.api.deps import Seat
-from console.api.schemas import NO_NUL, ExpertIn, ExpertOut, ExpertRetireIn
-from console.services.views import ExpertDraft, ExpertView
+from console.api.deps import Seat, TicketNumber
+from console.api.routes.intake import to_intake
+from console.api.schemas import (
+    NO_NUL,
+    ArticleIdOut,
+    ExpertAnswerIn,
+    ExpertArticleIn,
+    ExpertIn,
+    ExpertOut,
+    ExpertRetireIn,
+    HandToExpertIn,
+    NumberOut,
+)
+from console.services.views import ExpertDraft, ExpertHandoffView, ExpertView
 
 router = APIRouter(tags=["experts"])
 ExpertId = Annotated[str, Path(max_length=40, pattern=NO_NUL, description="专家编号")]
@@ -61,3 +76,60 @@ def edit_expert(backend: Seat, expert_id: ExpertId, body: ExpertIn) -> None:
 def retire_expert(backend: Seat, expert_id: ExpertId, body: ExpertRetireIn) -> None:
     """The manager takes an expert off the roster, with the reason."""
     backend.retire_expert(expert_id, body.reason)
+
+
+# ---------------------------------------------------------------- hand-offs to experts
+@router.post(
+    "/intake/hand-to-expert",
+    operation_id="hand_to_expert",
+    response_model=NumberOut,
+    status_code=201,
+)
+def hand_to_expert(backend: Seat, body: HandToExpertIn) -> NumberOut:
+    """Take a consultation and hand it to an on-duty expert or a field's expert queue."""
+    return NumberOut(
+        number=backend.hand_to_expert(
+            to_intake(body.intake),
+            body.field,
+            body.expert_id,
+            consent=body.consent,
+            channel=body.channel,
+            tried=tuple(body.tried),
+            ground=body.ground,
+            reasons=tuple(body.reasons),
+            note=body.note,
+        )
+    )
+
+
+@router.get("/experts/queue", operation_id="expert_queue", response_model=list[ExpertHandoffView])
+def expert_queue(backend: Seat) -> Sequence[ExpertHandoffView]:
+    """The open hand-offs this expert answers (its own and its fields'), soonest due first."""
+    return backend.expert_queue()
+
+
+@router.get(
+    "/tickets/{number}/expert-handoff",
+    operation_id="expert_handoff",
+    response_model=ExpertHandoffView,
+)
+def expert_handoff(backend: Seat, number: TicketNumber) -> ExpertHandoffView:
+    """A ticket's latest hand-off to an expert."""
+    return backend.expert_handoff(number)
+
+
+@router.post("/tickets/{number}/expert-answer", operation_id="answer_consultation", status_code=204)
+def answer_consultation(backend: Seat, number: TicketNumber, body: ExpertAnswerIn) -> None:
+    """The expert's answer: on the ticket, to the caller through the outbox; the ticket closes."""
+    backend.answer_consultation(number, body.answer, body.basis, body.version)
+
+
+@router.post(
+    "/tickets/{number}/expert-article",
+    operation_id="capture_article",
+    response_model=ArticleIdOut,
+    status_code=201,
+)
+def capture_article(backend: Seat, number: TicketNumber, body: ExpertArticleIn) -> ArticleIdOut:
+    """The answering expert's answer as a draft article of its unit (R-KB)."""
+    return ArticleIdOut(id=backend.capture_article(number, body.question, tuple(body.tags)))

@@ -48,6 +48,7 @@ from console.store.models import (
     ClockRow,
     CoUnitRow,
     EventRow,
+    ExpertHandoffRow,
     GroundRow,
     OutboxRow,
     PrefilingRow,
@@ -1174,6 +1175,12 @@ class TicketService:
         with self.store.write() as s:
             t = self._load(s, number, version)
             self._check("answer_callback", t)
+            if _with_expert(s, t):
+                raise RuleError(
+                    "R-EXPERT",
+                    f"工单 {t.number} 已转专家解答，由专家答复来电人",
+                    allowed="在专家队列查看进度",
+                )
             if not answer.strip():
                 raise InputError("answer", "答复内容不能为空")
             self._stop(t, "consult", met=True, now=now)
@@ -1537,6 +1544,17 @@ def refuse_unseen(t: TicketRow, actor: Actor) -> None:
     """The refusal a seat gets for a ticket it may not read (as ``Queries.ticket`` gives it)."""
     if not visible_to(t, actor):  # the same answer as for a number nobody issued
         raise NotFound("工单", t.number or "")
+
+
+def _with_expert(s: Session, t: TicketRow) -> bool:
+    """The consultation waits on an expert: its latest hand-off is open (experts/handoff.py)."""
+    state = s.execute(
+        select(ExpertHandoffRow.state)
+        .where(ExpertHandoffRow.ticket_id == t.id)
+        .order_by(ExpertHandoffRow.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return state == "open"
 
 
 def _unit_ids(t: TicketRow) -> tuple[str | None, ...]:
