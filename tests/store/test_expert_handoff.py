@@ -254,9 +254,13 @@ def test_r_kb_the_answer_becomes_a_draft_the_owner_unit_verifies_then_search_fin
         h for h in p.operator.search_kb("个人账户余额一次性提取") if h.article_id == article_id
     )
     assert hit.status == "draft"
+    # the owner unit finds it among its drafts waiting for the cross-check (知识维护)
+    [draft] = [d for d in p.rst.article_drafts() if d.article_id == article_id]
+    assert draft.question == "退休后养老保险个人账户余额能否一次性提取"
     with pytest.raises(PermissionDenied):
         p.zjt.verify_article(article_id)  # another unit's article (R-KB)
     p.rst.verify_article(article_id, review_by=dt.date(2027, 6, 30))
+    assert [d for d in p.rst.article_drafts() if d.article_id == article_id] == []
     fresh = p.operator.as_actor(Actor("seat-2", "话务员乙", Role.OPERATOR))
     hit = next(h for h in fresh.search_kb("个人账户余额一次性提取") if h.article_id == article_id)
     assert hit.status == "verified"

@@ -46,6 +46,7 @@ from console.services.tickets.commands import (
 from console.services.values import Domain, Kind, Role, State
 from console.services.views import Actor, ExpertHandoffView, Intake
 from console.store.models import (
+    ArticleRevisionRow,
     ArticleRow,
     ExpertHandoffRow,
     ExpertRow,
@@ -334,6 +335,22 @@ class HandoffService(TicketService):
                     updated_at=now,
                     updated_by=self.actor.name,
                     version=1,
+                )
+            )
+            s.flush()
+            # the text waits as a draft for the unit's cross-check (交叉核验): listed with the
+            # unit's other drafts (知识维护 → 待核实修改), verified by someone else (R-KB)
+            s.add(
+                ArticleRevisionRow(
+                    article_id=article_id,
+                    question=edit.question,
+                    answer=edit.answer,
+                    basis=edit.basis,
+                    tags=list(edit.tags),
+                    review_by=review_by,
+                    state="draft",
+                    edited_by=self.actor.name[:80],
+                    edited_at=now,
                 )
             )
             h.article_id = article_id
