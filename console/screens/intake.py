@@ -192,6 +192,7 @@ class IntakeScreen(Screen[None]):
             id="intake.hand_to_expert",
             tooltip="转专家座席解答：在班专家或领域专家队列，附已查看的知识，须来电人同意稍后答复（R-EXPERT、R-CONSULT）",
             priority=True,
+            show=False,  # the footer is full at 120 columns (an open list's 收起列表 fell off)
         ),
         Binding(
             "f8",
