@@ -354,7 +354,9 @@ class HotlineApp(App[None]):
         self.call_watch: FeedWatch[CallPops] | None = None
         self.live_watch: FeedWatch[LiveChanges] | None = None
         # screens showing tickets that reload when the live feed says they changed
+        # (``on_live_changes``), and screens showing articles (``on_article_changes``)
         self.live_listeners: weakref.WeakSet[Any] = weakref.WeakSet()
+        self.article_listeners: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
@@ -486,15 +488,17 @@ class HotlineApp(App[None]):
         }
         if self.live_watch is None:
             self.live_watch = FeedWatch(
-                "live", lambda: self.backend, lambda b, cursor, wait: b.live_changes(cursor, wait),
-                lambda live: bool(live.changes), partial(self._from_feed, self.live_changed),
+                "live", lambda: self.backend,
+                lambda b, last, wait: (b.live_feed(None, None, wait) if last is None
+                                       else b.live_feed(last.cursor, last.kb_cursor, wait)),
+                lambda live: live.news, partial(self._from_feed, self.live_changed),
                 **common,
             ).start()  # fmt: skip
         seat = self.settings.phone_seat
         if seat and self.call_watch is None and backend.actor.role in INTAKE_ROLES:
             self.call_watch = FeedWatch(
                 "screen-pop", lambda: self.backend,
-                lambda b, cursor, wait: b.call_pops(seat, cursor, wait),
+                lambda b, last, wait: (b.call_pops(seat, None if last is None else last.cursor, wait),),
                 lambda pops: bool(pops.calls), partial(self._from_feed, self._calls_answered),
                 **common,
             )  # fmt: skip
@@ -530,9 +534,13 @@ class HotlineApp(App[None]):
                 return
 
     def live_changed(self, live: LiveChanges) -> None:
-        """Tickets changed: each screen that follows changes decides whether to reload."""
-        for listener in list(self.live_listeners):
-            listener.on_live_changes(live.changes)
+        """Tickets or articles changed: each screen that follows them decides whether to reload."""
+        if live.changes:
+            for listener in list(self.live_listeners):
+                listener.on_live_changes(live.changes)
+        if live.articles:
+            for listener in list(self.article_listeners):
+                listener.on_article_changes(live.articles)
 
     def on_unmount(self) -> None:
         for watch in (self.call_watch, self.live_watch):

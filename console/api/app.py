@@ -21,8 +21,9 @@ from console.api.middleware import MAX_BODY, RequestGuard
 from console.api.routes import router
 from console.api.signal import WATCH_NOTIFIED_S, WATCH_S, StoreWatch
 from console.bootstrap import Platform
+from console.services.knowledge.changes import ARTICLE_ACTIONS
 from console.services.tickets.live import landed_since
-from console.store.notify import KB, Listener
+from console.store.notify import Listener
 
 API_VERSION = "1.0"
 
@@ -30,7 +31,7 @@ API_VERSION = "1.0"
 def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
     """The FastAPI application serving ``platform`` (opened and, for PostgreSQL, migrated)."""
     # what lands in the store, looked at once for all the held questions (screen-pop, live)
-    watch = StoreWatch(partial(landed_since, platform.store))
+    watch = StoreWatch(partial(landed_since, platform.store, kb_actions=ARTICLE_ACTIONS))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -39,9 +40,8 @@ def create_app(platform: Platform, *, max_body: int = MAX_BODY) -> FastAPI:
         if platform.store.dialect == "postgresql":
             loop = asyncio.get_running_loop()
 
-            def heard(kind: str) -> None:  # from the listener's thread
-                if kind != KB:
-                    loop.call_soon_threadsafe(watch.poke)
+            def heard(_kind: str) -> None:  # from the listener's thread
+                loop.call_soon_threadsafe(watch.poke)
 
             listener = Listener.for_url(platform.store.url)
             listener.subscribe(heard)

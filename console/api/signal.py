@@ -4,8 +4,8 @@ A console asks "what after cursor N?" with ``wait`` seconds (screen-pop, live up
 server looks at the store, and when there is nothing new for it the question waits.
 
 One :class:`StoreWatch` per server process looks at what landed in the store — the new ticket
-events (and their tickets' units) and the new call events (and the telephony seats they
-name) — once for all the questions it holds: after every successful write request this
+events (and their tickets' units), the new call events (and the telephony seats they
+name) and the new audit records (whether an article changed) — once for all the questions it holds: after every successful write request this
 process answers (``RequestGuard``: at once), on PostgreSQL whenever the store NOTIFYs that an
 event was committed (``console.store.notify``: writes answered by another server process,
 ``hotline serve --workers N`` or another host, and writes made on the store directly — an
@@ -45,13 +45,13 @@ class StoreWatch:
     each new one (waiters take the event BEFORE they look at the store, so nothing that lands
     between their look and their wait is missed)."""
 
-    def __init__(self, look: Callable[[int, int], Landed]) -> None:
+    def __init__(self, look: Callable[[int, int, int], Landed]) -> None:
         self._look = look
         self._event = asyncio.Event()
         self._lock = asyncio.Lock()
         self._briefs: deque[Landed] = deque(maxlen=KEPT)
         self.generation = 0
-        self.last: tuple[int, int] | None = None
+        self.last: tuple[int, int, int] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
     def next(self) -> asyncio.Event:
@@ -68,13 +68,13 @@ class StoreWatch:
         """Look at what landed since the last look; wake the waiters when something did."""
         async with self._lock:
             first = self.last is None
-            since = self.last or (-1, -1)
+            since = self.last or (-1, -1, -1)
             try:
                 landed = await run_in_threadpool(self._look, *since)
             except Exception:  # noqa: BLE001 — the store is away: the requests say so; look again
                 return
-            self.last = (landed.event_id, landed.call_id)
-            if first or (landed.event_id, landed.call_id) == since:
+            self.last = landed.marks
+            if first or landed.marks == since:
                 return
             self._briefs.append(landed)
             self.generation += 1

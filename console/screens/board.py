@@ -335,6 +335,11 @@ class BoardScreen(Screen[None]):
         periodic reload stays, for the clocks that run out without any change)."""
         if any(c.special is not Special.NONE for c in changes):
             self.action_refresh()
+        elif changes and self._alerts_shown():
+            self._load_alerts()  # a new ticket may raise a sudden or emerging matter (R-ANALYTICS)
+
+    def _alerts_shown(self) -> bool:
+        return self.app.backend.actor.role is Role.SHIFT_LEAD  # type: ignore[attr-defined, no-any-return]
 
     # ------------------------------------------------------------------ clock
     def local_now(self) -> dt.datetime | None:
@@ -354,7 +359,7 @@ class BoardScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self._load(not self.unit_names)
-        if self.app.backend.actor.role is Role.SHIFT_LEAD:  # type: ignore[attr-defined]
+        if self._alerts_shown():
             self._load_alerts()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="board-alerts")

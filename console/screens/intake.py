@@ -34,6 +34,8 @@ from console.services.clock import local
 from console.services.triage import triage
 from console.services.values import ANSWER_CONCERNS, CallerType, Kind, Special
 from console.services.views import (
+    VERIFIED_ACTION,
+    ArticleChange,
     ArticleHit,
     ArticleView,
     CallerHistoryView,
@@ -372,6 +374,14 @@ class IntakeScreen(Screen[None]):
             self.call_after_refresh(self._take_pending)
         self.watch(self.app, "ready", self._ready_changed, init=True)
         self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+        if hasattr(self.app, "article_listeners"):
+            self.app.article_listeners.add(self)
+
+    def on_article_changes(self, articles: Sequence[ArticleChange]) -> None:
+        """Pushed: a text was published elsewhere (verified) — the answers to the caller's
+        words are searched again, so the operator never reads out a superseded one."""
+        if self.form.text.strip() and any(a.action == VERIFIED_ACTION for a in articles):
+            self._search_answers()
 
     @property
     def backend(self) -> Backend | None:

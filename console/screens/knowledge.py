@@ -6,6 +6,7 @@ article_edit.py): the edit waits as a draft until someone else verifies it (交�
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -21,7 +22,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.clipboard import copy_text
 from console.errors import HotlineError, Unavailable
 from console.services.values import Domain, Role
-from console.services.views import ArticleHit, ArticleView, UnitView
+from console.services.views import (
+    VERIFIED_ACTION,
+    ArticleChange,
+    ArticleHit,
+    ArticleView,
+    UnitView,
+)
 from console.widgets.answer_list import AnswerList
 from console.widgets.article import ArticleDialog, article_text
 from console.widgets.banner import ConnectionBanner, DrillBanner
@@ -110,6 +117,8 @@ class KnowledgeScreen(Screen[None]):
         self.query_one("#kb-query", Input).focus()
         self.watch(self.app, "ready", self._ready_changed, init=True)
         self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+        if hasattr(self.app, "article_listeners"):
+            self.app.article_listeners.add(self)
         self._take_carried_query()
 
     def on_screen_resume(self) -> None:
@@ -138,6 +147,18 @@ class KnowledgeScreen(Screen[None]):
 
     def _connection_changed(self, ok: bool) -> None:
         if ok:
+            self._searched = ("", "", "")
+            self._schedule_search()
+
+    def on_article_changes(self, articles: Sequence[ArticleChange]) -> None:
+        """Pushed: articles were edited or verified elsewhere — the article open here is read
+        again (said once), and the results follow a published text."""
+        changed = {a.article_id: a for a in articles}
+        if self.article is not None and self.article.id in changed:
+            self.load_article(self.article.id)
+            if changed[self.article.id].seat != self.app.actor.seat:  # type: ignore[attr-defined]
+                self.notify("正在查看的知识已被修改或核实，已重新载入", title="知识更新", markup=False)
+        if any(a.action == VERIFIED_ACTION for a in articles):
             self._searched = ("", "", "")
             self._schedule_search()
 

@@ -16,6 +16,7 @@ Opened from the work queues (K), where a clerk starts the day; Esc goes back.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -29,7 +30,12 @@ from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
 from console.services.clock import SHANGHAI
-from console.services.views import ArticleDraftView, ArticleFlagView, ReviewDueView
+from console.services.views import (
+    ArticleChange,
+    ArticleDraftView,
+    ArticleFlagView,
+    ReviewDueView,
+)
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
 from console.widgets.footer import KeyFooter
@@ -133,6 +139,13 @@ class UpkeepScreen(Screen[None]):
         self.load()
         if hasattr(self.app, "connection_ok"):
             self.watch(self.app, "connection_ok", self._connection_changed, init=False)
+        if hasattr(self.app, "article_listeners"):
+            self.app.article_listeners.add(self)
+
+    def on_article_changes(self, articles: Sequence[ArticleChange]) -> None:
+        """Pushed: a draft was saved, an article verified or a report answered — the lists again."""
+        if articles:
+            self.load()
 
     def _connection_changed(self, ok: bool) -> None:
         if ok:

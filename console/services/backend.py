@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from console.services.values import Satisfaction, Special
@@ -329,9 +329,20 @@ class Backend(Protocol):
         ...
 
     # ---- live updates
-    def live_changes(self, after: int | None, wait: float = 0.0) -> LiveChanges:
-        """The ticket changes this seat may see after event cursor ``after`` (None: just the
-        cursor), waiting up to ``wait`` seconds for one."""
+    def live_changes(
+        self, after: int | None, wait: float = 0.0, kb_after: int | None = None
+    ) -> LiveChanges:
+        """The ticket changes this seat may see after event cursor ``after`` and the article
+        changes after ``kb_after`` (None: just the cursors), waiting up to ``wait`` seconds
+        for one."""
+        ...
+
+    def live_feed(
+        self, after: int | None, kb_after: int | None = None, wait: float = 0.0
+    ) -> Iterator[LiveChanges]:
+        """The live changes as they come, from the cursors (None: from now): each answer of
+        :meth:`live_changes` in turn — over HTTP the server's push (Server-Sent Events). The
+        iterator may end (ask again from the last answer's cursors)."""
         ...
 
     # ---- screen-pop (CTI)

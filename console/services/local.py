@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -20,7 +20,7 @@ from console.services.enterprise import push
 from console.services.experts import roster
 from console.services.experts.handoff import HandoffService
 from console.services.inputs import checks_arguments
-from console.services.knowledge import editing, prefiling, upkeep
+from console.services.knowledge import changes, editing, prefiling, upkeep
 from console.services.knowledge.service import AuditHook, KnowledgeService
 from console.services.telephony import pops
 from console.services.tickets import claims, live, merging, search, workflow
@@ -305,7 +305,7 @@ class LocalBackend:
             self.actor.name,
             self._kb_owner(),
             self.now(),
-            audit_with=self._audit("resolve_article_flag"),
+            audit_with=self._audit(changes.FLAG_RESOLVED),
         )
 
     def verify_article(
@@ -319,7 +319,7 @@ class LocalBackend:
             self.actor.name,
             self.now(),
             review_by,
-            audit_with=self._audit("verify_article"),
+            audit_with=self._audit(changes.VERIFIED),
             version=version,
             on_published=push.push_verified,
         )
@@ -348,7 +348,7 @@ class LocalBackend:
             edit,
             self.actor.name,
             self.now(),
-            audit_with=self._audit("edit_article"),
+            audit_with=self._audit(changes.EDITED),
         )
         return editing.for_edit(self.store, article_id, owner)
 
@@ -740,12 +740,32 @@ class LocalBackend:
             lambda found: bool(found.calls), after, wait, POP_POLL_S,
         )  # fmt: skip
 
-    def live_changes(self, after: int | None, wait: float = 0.0) -> LiveChanges:
+    def live_changes(
+        self, after: int | None, wait: float = 0.0, kb_after: int | None = None
+    ) -> LiveChanges:
+        if kb_after is not None and kb_after < 0:
+            raise InputError("kb_after", "游标不能为负")
+        kb = [kb_after if after is not None else None]  # a first question: both cursors
+
         def ask(cursor: int | None) -> LiveChanges:
             with self.store.read() as s:
-                return live.changes_after(s, self.actor, cursor)
+                found = live.changes_after(s, self.actor, cursor)
+                kb_cursor, articles = changes.article_changes_after(s, kb[0])
+            kb[0] = kb_cursor
+            return replace(found, kb_cursor=kb_cursor, articles=articles)
 
-        return self._held(ask, lambda found: bool(found.changes), after, wait, LIVE_POLL_S)
+        answer = self._held(ask, lambda found: found.news, after, wait, LIVE_POLL_S)
+        if any(a.action == changes.VERIFIED for a in answer.articles):
+            self.knowledge.refresh_articles()  # a search that follows reads the published text
+        return answer
+
+    def live_feed(
+        self, after: int | None, kb_after: int | None = None, wait: float = 0.0
+    ) -> Iterator[LiveChanges]:
+        while True:
+            answer = self.live_changes(after, wait, kb_after)
+            yield answer
+            after, kb_after = answer.cursor, answer.kb_cursor
 
     def _held(
         self,

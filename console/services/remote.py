@@ -18,10 +18,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import json
 import threading
 import time
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 from urllib.parse import quote, urlsplit
 
@@ -79,6 +80,9 @@ API_PREFIX = "/api/v1"
 DEFAULT_TIMEOUT = 10.0
 CONNECT_TIMEOUT = 3.0
 RETRY_DELAYS = (0.1, 0.4)
+STREAM_READ_TIMEOUT = 40.0
+"""Seconds a live stream may stay silent before it counts as lost (the server sends its
+cursors every 15 s when nothing changes)."""
 """Pauses before the 2nd and 3rd try of a retryable call (bounded: at most 3 tries)."""
 CLOCK_HEADER = "x-hotline-now"
 """Every answer of the API carries the platform's time in this header."""
@@ -124,6 +128,26 @@ def _moment(text: str) -> dt.datetime:
     if moment.utcoffset() == dt.timedelta(0):
         return moment.astimezone(dt.UTC)
     return moment.astimezone(SHANGHAI)
+
+
+def sse_events(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Server-Sent Events → (event, data) pairs: fields until a blank line, comments skipped,
+    several ``data`` lines joined by newlines (the WHATWG event-stream format)."""
+    event, data = "message", list[str]()
+    for line in lines:
+        if not line:
+            if data:
+                yield event, "\n".join(data)
+            event, data = "message", []
+            continue
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if name == "event":
+            event = value
+        elif name == "data":
+            data.append(value)
 
 
 def decode(tp: Any, value: Any) -> Any:
@@ -687,8 +711,35 @@ class RemoteBackend:
     def call_pops(self, seat: str, after: int | None, wait: float = 0.0) -> CallPops:
         return self._held(CallPops, "/cti/pops", wait, seat=seat, after=after)  # type: ignore[no-any-return]
 
-    def live_changes(self, after: int | None, wait: float = 0.0) -> LiveChanges:
-        return self._held(LiveChanges, "/live", wait, after=after)  # type: ignore[no-any-return]
+    def live_changes(
+        self, after: int | None, wait: float = 0.0, kb_after: int | None = None
+    ) -> LiveChanges:
+        return self._held(LiveChanges, "/live", wait, after=after, kb_after=kb_after)  # type: ignore[no-any-return]
+
+    def live_feed(
+        self, after: int | None, kb_after: int | None = None, wait: float = 0.0
+    ) -> Iterator[LiveChanges]:
+        """The live feed pushed by the server (Server-Sent Events, ``/live/stream``): each
+        batch of changes as it lands and, between them, the cursors alone. Ends when the
+        server ends the stream (ask again from the last cursors); a lost connection raises
+        :class:`Unavailable`. ``wait`` is unused: the server holds the stream."""
+        del wait
+        headers = dict(self._auth)
+        if after is not None:
+            headers["Last-Event-ID"] = f"{after}.{'' if kb_after is None else kb_after}"
+        timeout = httpx.Timeout(self.timeout.read or DEFAULT_TIMEOUT, read=STREAM_READ_TIMEOUT)
+        try:
+            with self._client.stream("GET", self._url("/live/stream"), headers=headers,
+                                     timeout=timeout) as response:  # fmt: skip
+                if response.status_code >= 400:
+                    response.read()
+                    self._result(response)  # raises the service's error
+                self._note_clock(response)
+                for event, data in sse_events(response.iter_lines()):
+                    if event in ("changes", "cursor"):
+                        yield decode(LiveChanges, json.loads(data))
+        except httpx.TransportError as exc:
+            raise self._unavailable(exc) from None
 
     def _held(self, tp: Any, path: str, wait: float, **params: Any) -> Any:
         """A question the server holds up to ``wait`` seconds (long poll): the read timeout

@@ -741,12 +741,40 @@ class TicketChange:
     at: dt.datetime
 
 
+EDITED_ACTION = "edit_article"
+VERIFIED_ACTION = "verify_article"
+FLAG_RESOLVED_ACTION = "resolve_article_flag"
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    """A change of a knowledge article, as the live feed tells the consoles of it: which
+    article, what was done (``edit_article`` a draft saved, ``verify_article`` a text published
+    or a review renewed, ``resolve_article_flag`` an error report answered), its owner unit and
+    version — never its text (a screen that shows the article reads it again)."""
+
+    id: int
+    article_id: str
+    action: str
+    unit_id: str | None
+    version: int | None
+    at: dt.datetime
+    seat: str = ""  # the seat that made the change
+
+
 @dataclass(frozen=True)
 class LiveChanges:
-    """The changes after a cursor that this seat may see, and the cursor to ask from next."""
+    """The changes after a cursor that this seat may see, and the cursors to ask from next:
+    ``cursor`` over the tickets' timeline, ``kb_cursor`` over the knowledge base's changes."""
 
     cursor: int
     changes: tuple[TicketChange, ...] = ()
+    kb_cursor: int = 0
+    articles: tuple[ArticleChange, ...] = ()
+
+    @property
+    def news(self) -> bool:
+        return bool(self.changes or self.articles)
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,33 @@ async def test_r_analytics_the_callers_words_are_shown_literally(
         assert isinstance(screen, BoardScreen)
         assert "[bold]" in shown(screen.query_one("#board-alerts", Static))
 
+
+
+async def test_r_analytics_a_burst_is_pushed_to_the_board_without_a_refresh(
+    make_app, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The third caller's ticket is a change on the live feed: the shift lead's board asks for
+    the alerts again at once — well before its periodic reload — and rings."""
+    import time
+
+    from tests.screens.conftest import wait_for
+
+    p = screen_platform
+    calls(p)
+    operator = p.backend(Role.OPERATOR)
+    for i in (0, 1):
+        operator.accept(intake(NOISE[i], caller_phone=f"1370000{i:04d}"), unit_id="hn-zjt")
+        p.clock.advance(dt.timedelta(hours=1))
+    app = make_app(Role.SHIFT_LEAD)
+    toasts = Toasts(app, monkeypatch)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen) and screen.alerts == ()
+        await wait_for(pilot, lambda: app.live_watch is not None
+                       and app.live_watch.cursor is not None, what="the feed")  # fmt: skip
+        sent = time.monotonic()
+        operator.accept(intake(MARKUP, caller_phone="13700000002"), unit_id="hn-zjt")
+        await wait_for(pilot, lambda: bool(screen.alerts), timeout=5, what="the alert")
+        assert time.monotonic() - sent < 2.0  # pushed; the board's own reload is every 10 s
+        assert [a.kind for a in screen.alerts] == ["sudden"] and toasts.bells == 1

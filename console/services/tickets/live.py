@@ -25,7 +25,7 @@ from console.services.tickets.queries import scope
 from console.services.values import Special
 from console.services.views import Actor, LiveChanges, TicketChange
 from console.store.engine import Store
-from console.store.models import CallEventRow, EventRow, TicketRow
+from console.store.models import AuditRow, CallEventRow, EventRow, TicketRow
 
 MAX_CHANGES = 200
 
@@ -64,17 +64,31 @@ class Landed:
     call_id: int  # the newest call event
     units: frozenset[str | None] = frozenset()  # units of the tickets that changed
     seats: frozenset[str] = frozenset()  # telephony seats a call was answered or put through at
+    audit_id: int = 0  # the newest audit record
+    kb: bool = False  # an article changed (an audit record of one of ``kb_actions``)
+
+    @property
+    def marks(self) -> tuple[int, int, int]:
+        return self.event_id, self.call_id, self.audit_id
 
 
-def landed_since(store: Store, event_id: int, call_id: int) -> Landed:
-    """The brief of what landed after ``event_id`` / ``call_id`` (-1, -1: just the newest ids)."""
+def landed_since(
+    store: Store,
+    event_id: int,
+    call_id: int,
+    audit_id: int = -1,
+    kb_actions: frozenset[str] = frozenset(),
+) -> Landed:
+    """The brief of what landed after ``event_id`` / ``call_id`` / ``audit_id`` (any of them
+    -1: just the newest ids). ``kb_actions``: the audit actions that change an article."""
     with store.read() as s:
         newest = (
             int(s.execute(select(func.max(EventRow.id))).scalar_one() or 0),
             int(s.execute(select(func.max(CallEventRow.id))).scalar_one() or 0),
+            int(s.execute(select(func.max(AuditRow.id))).scalar_one() or 0),
         )
-        if event_id < 0 or call_id < 0:
-            return Landed(*newest)
+        if min(event_id, call_id, audit_id) < 0:
+            return Landed(newest[0], newest[1], audit_id=newest[2])
         units = frozenset(
             s.execute(
                 select(TicketRow.unit_id).distinct()
@@ -91,4 +105,10 @@ def landed_since(store: Store, event_id: int, call_id: int) -> Landed:
                 )
             ).scalars():  # fmt: skip
                 seats.update(v for v in (payload.get("seat"), payload.get("to")) if v)
-    return Landed(newest[0], newest[1], units, frozenset(seats))
+        kb = bool(kb_actions) and newest[2] > audit_id and s.execute(
+            select(AuditRow.id).where(
+                AuditRow.id > audit_id, AuditRow.id <= newest[2],
+                AuditRow.action.in_(sorted(kb_actions)),
+            ).limit(1)
+        ).first() is not None  # fmt: skip
+    return Landed(newest[0], newest[1], units, frozenset(seats), newest[2], kb)
