@@ -16,8 +16,9 @@ loopback port with a CTI keys file, and in this process (the load generator):
   duplicates, accepts and dispatches (one call in ten a special incident), and the call ends;
 - N/10 unit clerks claiming the next ticket awaiting signature and signing it (two per unit
   race for the same queue: a claim held by two seats is a double claim);
-- 4 shift-lead boards, each holding ``/live``: for every special incident, the time from the
-  accept's answer to the board's learning of it (push delay);
+- 4 shift-lead boards, each reading the ``/live/stream`` push (Server-Sent Events) as a
+  console does: for every special incident, the time from the accept's answer to the board's
+  learning of it (push delay);
 - afterwards: every accept and signature the clients saw succeed must be an event in the store
   (else a lost update); errors are every failure other than a designed conflict.
 
@@ -225,18 +226,21 @@ def _clerk(i: int, base: str, token: str, tally: Tally, stop: float) -> None:
 
 def _board(i: int, base: str, token: str, tally: Tally, stop: float) -> None:
     backend = RemoteBackend(base, token, timeout=30)
-    cursor = None
+    last = None
     try:
-        while time.monotonic() < stop + 5:
-            live = backend.live_changes(cursor, wait=5)
-            cursor = live.cursor
-            now = time.monotonic()
-            with tally.lock:
-                for change in live.changes:
-                    sent = tally.special_at.get(change.number)
-                    if sent is not None and (i, change.number) not in tally.pushed:
-                        tally.pushed.add((i, change.number))
-                        tally.push_ms.append((now - sent) * 1000)
+        while time.monotonic() < stop + 5:  # the stream, as a console reads it (SSE)
+            at = (None, None) if last is None else (last.cursor, last.kb_cursor)
+            feed = backend.live_feed(*at)
+            for live in feed:
+                last, now = live, time.monotonic()
+                with tally.lock:
+                    for change in live.changes:
+                        sent = tally.special_at.get(change.number)
+                        if sent is not None and (i, change.number) not in tally.pushed:
+                            tally.pushed.add((i, change.number))
+                            tally.push_ms.append((now - sent) * 1000)
+                if now >= stop + 5:
+                    break
     except Exception as exc:  # noqa: BLE001
         with tally.lock:
             tally.errors.append(f"board {i} crashed: {type(exc).__name__}: {exc}")
