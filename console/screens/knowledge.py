@@ -23,6 +23,8 @@ from console.clipboard import copy_text
 from console.errors import HotlineError, Unavailable
 from console.services.values import Domain, Role
 from console.services.views import (
+    EDITED_ACTION,
+    FLAG_RESOLVED_ACTION,
     VERIFIED_ACTION,
     ArticleChange,
     ArticleHit,
@@ -45,6 +47,11 @@ ARTICLE_DELAY = 0.08
 RESULT_LIMIT = 20
 ALL = "__all__"
 FLAG_LABELS = {"wrong": "内容有误", "outdated": "内容过时"}
+ARTICLE_NEWS = {
+    VERIFIED_ACTION: "正在查看的知识已核实更新，已重新载入",
+    EDITED_ACTION: "正在查看的知识有一份待核实的修改；核实前仍按现文答复",
+    FLAG_RESOLVED_ACTION: "正在查看的知识的报错已处理，已重新载入",
+}
 
 
 class KnowledgeScreen(Screen[None]):
@@ -153,11 +160,13 @@ class KnowledgeScreen(Screen[None]):
     def on_article_changes(self, articles: Sequence[ArticleChange]) -> None:
         """Pushed: articles were edited or verified elsewhere — the article open here is read
         again (said once), and the results follow a published text."""
-        changed = {a.article_id: a for a in articles}
+        changed = {a.article_id: a for a in articles}  # the last change of each article
         if self.article is not None and self.article.id in changed:
             self.load_article(self.article.id)
-            if changed[self.article.id].seat != self.app.actor.seat:  # type: ignore[attr-defined]
-                self.notify("正在查看的知识已被修改或核实，已重新载入", title="知识更新", markup=False)
+            change = changed[self.article.id]
+            if change.seat != self.app.actor.seat:  # type: ignore[attr-defined]
+                self.notify(ARTICLE_NEWS.get(change.action, ARTICLE_NEWS[VERIFIED_ACTION]),
+                            title="知识更新", markup=False)  # fmt: skip
         if any(a.action == VERIFIED_ACTION for a in articles):
             self._searched = ("", "", "")
             self._schedule_search()
