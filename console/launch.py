@@ -41,11 +41,14 @@ ROLE_ALIASES = {
     "unit": Role.UNIT_CLERK,
     "subcentre": Role.SUBCENTRE_OPERATOR,
     "sub": Role.SUBCENTRE_OPERATOR,
+    "desk": Role.ENTERPRISE_DESK,
+    "policy": Role.ENTERPRISE_DESK,
 }
 SEAT_ROLES = (
     Role.OPERATOR,
     Role.SUBCENTRE_OPERATOR,
     Role.EXPERT,
+    Role.ENTERPRISE_DESK,
     Role.SHIFT_LEAD,
     Role.UNIT_CLERK,
     Role.MANAGER,

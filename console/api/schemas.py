@@ -174,6 +174,8 @@ class ExpertIn(Body):
     phone: Str30 = Field("", description="值班电话")
     seat: Str100 = Field("", description="专家登录的坐席账号（可不写）")
     note: Str2000 = Field("", description="备注")
+    kind: Str20 = Field("expert", description="名册类别：expert 专家，policy 政策专员（政企通）")
+    desk_lead: bool = Field(False, description="政企通专席负责人（只限政策专员）：可分配、改派")
 
 
 class ExpertOut(BaseModel):

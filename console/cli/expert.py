@@ -1,4 +1,5 @@
-"""`hotline expert list|add|edit|retire`: the expert roster (专家座席, R-EXPERT) from a shell.
+"""`hotline expert list|add|edit|retire`: the expert roster (专家座席, R-EXPERT) from a shell,
+and the 政企通 desk's policy specialists on it (``--kind policy``, 政策专员, R-ENTERPRISE).
 
 ``list`` shows the roster (those on duty first; ``--field`` keeps the experts who cover a
 domain or matter type, ``--on-duty`` those on shift now); ``add``, ``edit`` and ``retire`` are
@@ -25,6 +26,9 @@ SHIFT_HELP = (
     "可重复写，或用分号隔开多个"
 )
 FIELD_HELP = "擅长领域（如 公共服务）或事项类型（如 公交线路），逗号或顿号隔开"
+KIND_CHOICES = ("expert", "policy")
+KIND_HELP = "名册类别：expert 专家座席（默认），policy 政企通政策专员（R-ENTERPRISE）"
+LEAD_HELP = "政企通专席负责人（只限政策专员）：可分配、改派企业诉求"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls.add_argument("--field", help="只看擅长该领域或事项类型的")
     ls.add_argument("--on-duty", action="store_true", help="只看此刻在班的")
     ls.add_argument("--all", action="store_true", help="含已退出名册的")
+    ls.add_argument("--kind", choices=KIND_CHOICES, help="只看一类：expert 专家，policy 政策专员")
     ls.add_argument("--json", action="store_true", help="输出 JSON 列表")
     ls.set_defaults(handler=_list)
 
@@ -47,6 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--phone", default="", help="值班电话")
     a.add_argument("--seat", default="", help="专家登录的坐席账号")
     a.add_argument("--note", default="", help="备注")
+    a.add_argument("--kind", choices=KIND_CHOICES, default="expert", help=KIND_HELP)
+    a.add_argument("--desk-lead", action="store_true", help=LEAD_HELP)
     a.set_defaults(handler=_add)
 
     e = verbs.add_parser("edit", help="修改专家的领域、值班时间、电话等（管理部门；不写的项不变）")
@@ -59,6 +66,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     e.add_argument("--phone", help="值班电话")
     e.add_argument("--seat", help="坐席账号")
     e.add_argument("--note", help="备注")
+    e.add_argument("--kind", choices=KIND_CHOICES, help=KIND_HELP)
+    lead = e.add_mutually_exclusive_group()
+    lead.add_argument("--desk-lead", dest="desk_lead", action="store_true", default=None,
+                      help=LEAD_HELP)
+    lead.add_argument("--no-desk-lead", dest="desk_lead", action="store_false",
+                      help="不再担任政企通专席负责人")  # fmt: skip
     e.set_defaults(handler=_edit)
 
     r = verbs.add_parser("retire", help="让专家退出名册，须写原因（管理部门）")
@@ -70,8 +83,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _line(v: ExpertView) -> str:
     state = "在班" if v.on_duty else ("不在班" if v.active else "已退出")
+    kind = "" if v.kind == "expert" else f"{v.kind_label}{'（专席负责人）' if v.desk_lead else ''}  "
     out = (
-        f"{v.id}  {v.name}  {v.unit_name}（{v.unit_id}）  {state}  "
+        f"{v.id}  {v.name}  {kind}{v.unit_name}（{v.unit_id}）  {state}  "
         f"领域：{'、'.join(v.field_labels)}  值班：{'；'.join(v.shift_labels)}"
     )
     if v.phone:
@@ -86,7 +100,7 @@ def _line(v: ExpertView) -> str:
 def _list(args: argparse.Namespace) -> int:
     with opened_platform() as p:
         found = p.backend(person("命令行", Role.MANAGER)).experts(
-            args.field, args.on_duty, args.all
+            args.field, args.on_duty, args.all, args.kind
         )
     if args.json:
         print(json.dumps([asdict(v) for v in found], ensure_ascii=False, default=str))
@@ -110,6 +124,8 @@ def _add(args: argparse.Namespace) -> int:
         phone=args.phone,
         seat=args.seat,
         note=args.note,
+        kind=args.kind,
+        desk_lead=args.desk_lead,
     )
     with opened_platform() as p:
         expert_id = p.backend(person(args.by, Role.MANAGER)).add_expert(draft)
@@ -131,6 +147,8 @@ def _edit(args: argparse.Namespace) -> int:
             phone=args.phone if args.phone is not None else current.phone,
             seat=args.seat if args.seat is not None else current.seat,
             note=args.note if args.note is not None else current.note,
+            kind=args.kind if args.kind is not None else current.kind,
+            desk_lead=args.desk_lead if args.desk_lead is not None else current.desk_lead,
         )
         backend.edit_expert(args.id, draft)
     print(f"专家 {args.id} 已修改")

@@ -63,6 +63,7 @@ ROLE_QUEUES: dict[Role, tuple[str, ...]] = {
     Role.OPERATOR: ("mine", "callbacks", "due_soon", "overdue"),
     Role.SUBCENTRE_OPERATOR: ("mine", "callbacks", "due_soon", "overdue"),
     Role.EXPERT: ("mine", "callbacks", "due_soon"),
+    Role.ENTERPRISE_DESK: ("due_soon", "overdue", "callbacks"),  # enterprise tickets only
     Role.SUPERVISOR: ("supervision", "overdue", "due_soon", "special"),
 }
 

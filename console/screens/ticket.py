@@ -85,7 +85,15 @@ ACTION_KEYS: dict[str, tuple[str, str]] = {
 }
 
 CONTACT_ROLES = frozenset(
-    {Role.UNIT_CLERK, Role.OPERATOR, Role.EXPERT, Role.SHIFT_LEAD, Role.SUBCENTRE_OPERATOR, Role.MANAGER}
+    {
+        Role.UNIT_CLERK,
+        Role.OPERATOR,
+        Role.EXPERT,
+        Role.ENTERPRISE_DESK,
+        Role.SHIFT_LEAD,
+        Role.SUBCENTRE_OPERATOR,
+        Role.MANAGER,
+    }
 )
 """Seats that may have to reach a caller (the store decides, audits and refuses per ticket)."""
 

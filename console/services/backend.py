@@ -179,10 +179,12 @@ class Backend(Protocol):
         field: str | None = None,
         on_duty: bool = False,
         include_retired: bool = False,
+        kind: str | None = None,
     ) -> Sequence[ExpertView]:
         """The roster: every unit's experts (a unit clerk: its own unit's), those on duty
         first; ``field`` (a domain or matter type, code or name) keeps the experts who cover
-        it, ``on_duty`` those whose shift covers now."""
+        it, ``on_duty`` those whose shift covers now, ``kind`` one kind (expert | policy:
+        the 政企通 desk's policy specialists, R-ENTERPRISE)."""
         ...
 
     def add_expert(self, draft: ExpertDraft) -> str:

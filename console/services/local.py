@@ -484,6 +484,7 @@ class LocalBackend:
         field: str | None = None,
         on_duty: bool = False,
         include_retired: bool = False,
+        kind: str | None = None,
     ) -> Sequence[ExpertView]:
         return roster.list_experts(
             self.store,
@@ -493,6 +494,7 @@ class LocalBackend:
             field=field,
             on_duty=on_duty,
             include_retired=include_retired,
+            kind=kind,
         )
 
     def add_expert(self, draft: ExpertDraft) -> str:

@@ -535,6 +535,7 @@ class RemoteBackend:
         field: str | None = None,
         on_duty: bool = False,
         include_retired: bool = False,
+        kind: str | None = None,
     ) -> Sequence[ExpertView]:
         return self._get(  # type: ignore[no-any-return]
             list[ExpertView],
@@ -542,6 +543,7 @@ class RemoteBackend:
             field=field or None,
             on_duty=on_duty or None,
             include_retired=include_retired or None,
+            kind=kind or None,
         )
 
     def add_expert(self, draft: ExpertDraft) -> str:

@@ -75,6 +75,7 @@ class Special(_Labelled):
 class Role(_Labelled):
     OPERATOR = "operator", "话务员"
     EXPERT = "expert", "专家座席"
+    ENTERPRISE_DESK = "enterprise_desk", "政企通专员"  # a policy specialist (R-ENTERPRISE)
     SHIFT_LEAD = "shift_lead", "班长"
     SUBCENTRE_OPERATOR = "subcentre_operator", "分中心话务员"
     UNIT_CLERK = "unit_clerk", "承办单位经办人"

@@ -667,6 +667,8 @@ class ExpertDraft:
     phone: str = ""
     seat: str = ""  # the seat name the expert signs in with, when the expert has one
     note: str = ""
+    kind: str = "expert"  # expert (专家座席) | policy (政策专员, the 政企通 desk)
+    desk_lead: bool = False  # a policy specialist who assigns the desk's tickets
 
 
 @dataclass(frozen=True)
@@ -693,6 +695,9 @@ class ExpertView:
     retired_by: str = ""
     retired_at: dt.datetime | None = None
     retire_reason: str = ""
+    kind: str = "expert"  # expert | policy (政策专员)
+    kind_label: str = "专家"
+    desk_lead: bool = False
 
 
 @dataclass(frozen=True)

@@ -253,6 +253,40 @@ class ExpertRow(Base):
     retired_by: Mapped[str] = mapped_column(String(80), default="")
     retired_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     retire_reason: Mapped[str] = mapped_column(Text, default="")
+    # expert (专家座席, R-EXPERT) or policy (政策专员 of the 政企通 desk, R-ENTERPRISE);
+    # desk_lead: a policy specialist who assigns and reassigns the desk's tickets
+    kind: Mapped[str] = mapped_column(String(10), default="expert", server_default="expert")
+    desk_lead: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class EnterpriseAssignmentRow(Base):
+    """An enterprise ticket assigned to one policy specialist (政企通一对一, R-ENTERPRISE,
+    Art. 29), who follows it to its end. ``live`` until the ticket ends or it is reassigned;
+    a ticket has at most one live assignment (the partial unique index)."""
+
+    __tablename__ = "enterprise_assignments"
+    __table_args__ = (
+        Index(
+            "uq_enterprise_assignments_live",
+            "ticket_id",
+            unique=True,
+            sqlite_where=text("state = 'live'"),
+            postgresql_where=text("state = 'live'"),
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    specialist_id: Mapped[str] = mapped_column(ForeignKey("experts.id"), index=True)
+    state: Mapped[str] = mapped_column(String(8), default="live", index=True)  # live | closed
+    how: Mapped[str] = mapped_column(String(10))  # claim | assign | reassign
+    reason: Mapped[str] = mapped_column(Text, default="")
+    assigned_by: Mapped[str] = mapped_column(String(80))
+    assigned_at: Mapped[dt.datetime]
+    follow_ups: Mapped[int] = mapped_column(Integer, default=0)
+    last_follow_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    closed_by: Mapped[str] = mapped_column(String(80), default="")
+    close_reason: Mapped[str] = mapped_column(String(20), default="")  # ended | reassigned
 
 
 class ExpertHandoffRow(Base):
@@ -411,7 +445,7 @@ class TicketRow(Base):
     matter_type: Mapped[str] = mapped_column(String(60), default="")
     source: Mapped[str] = mapped_column(String(20))
     source_line: Mapped[str] = mapped_column(String(40), default="")
-    caller_type: Mapped[str] = mapped_column(String(12))
+    caller_type: Mapped[str] = mapped_column(String(12), index=True)
     caller_name: Mapped[str] = mapped_column(String(100), default="")
     caller_phone: Mapped[str] = mapped_column(String(30), default="", index=True)
     caller_id_number: Mapped[str] = mapped_column(String(30), default="")

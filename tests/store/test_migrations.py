@@ -52,6 +52,7 @@ AFTER_0010 = {
     "articles": ("version", "verified_by", "verified_at"),
 }  # fmt: skip
 TABLES_AFTER_0010 = (
+    "enterprise_assignments",
     "expert_handoffs",
     "kpi_snapshots",
     "policy_pushes",
@@ -67,6 +68,7 @@ TABLES_AFTER_0010 = (
     "call_events",
 )
 INDEXES_AFTER_0010 = (
+    "ix_tickets_caller_type",
     "ix_tickets_subcentre_line",
     "ix_tickets_call_ref",
     "ix_events_action_at",

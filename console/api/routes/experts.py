@@ -44,6 +44,8 @@ def _draft(body: ExpertIn) -> ExpertDraft:
         phone=body.phone,
         seat=body.seat,
         note=body.note,
+        kind=body.kind,
+        desk_lead=body.desk_lead,
     )
 
 
@@ -55,9 +57,13 @@ def experts(
     ] = None,
     on_duty: Annotated[bool, Query(description="只看此刻在班的")] = False,
     include_retired: Annotated[bool, Query(description="含已退出名册的")] = False,
+    kind: Annotated[
+        str | None,
+        Query(max_length=20, pattern=NO_NUL, description="名册类别：expert 专家，policy 政策专员"),
+    ] = None,
 ) -> Sequence[ExpertView]:
     """The roster, those on duty first (a unit clerk: its own unit's experts)."""
-    return backend.experts(field, on_duty, include_retired)
+    return backend.experts(field, on_duty, include_retired, kind)
 
 
 @router.post("/experts", operation_id="add_expert", response_model=ExpertOut)

@@ -108,6 +108,7 @@ REVEAL_ROLES = frozenset(
     {
         Role.OPERATOR,
         Role.EXPERT,
+        Role.ENTERPRISE_DESK,
         Role.SHIFT_LEAD,
         Role.SUBCENTRE_OPERATOR,
         Role.UNIT_CLERK,

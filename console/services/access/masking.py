@@ -18,6 +18,7 @@ SEES_CONTACT = frozenset(
     {
         Role.OPERATOR,
         Role.EXPERT,
+        Role.ENTERPRISE_DESK,  # one-to-one service with the enterprise (R-ENTERPRISE)
         Role.SHIFT_LEAD,
         Role.SUBCENTRE_OPERATOR,
         Role.UNIT_CLERK,

@@ -26,6 +26,7 @@ from console.store.models import SeatRow, UnitRow
 SEAT_ROLES = (
     Role.OPERATOR,
     Role.EXPERT,
+    Role.ENTERPRISE_DESK,
     Role.SHIFT_LEAD,
     Role.SUBCENTRE_OPERATOR,
     Role.UNIT_CLERK,

@@ -73,7 +73,11 @@ def channel_label(channel: str) -> str:
 def mine(s: Session, actor: Actor) -> list[ExpertRow]:
     """The roster entries of this expert seat: the entry naming its seat, else (no seat set
     on the entry) the entry with its name."""
-    rows = s.execute(select(ExpertRow).where(ExpertRow.active)).scalars().all()
+    rows = (
+        s.execute(select(ExpertRow).where(ExpertRow.active, ExpertRow.kind == "expert"))
+        .scalars()
+        .all()
+    )
     by_seat = [r for r in rows if r.seat and r.seat in (actor.seat, actor.name)]
     return by_seat or [r for r in rows if not r.seat and r.name == actor.name]
 
@@ -138,7 +142,7 @@ class HandoffService(TicketService):
             expert = None
             if expert_id:
                 expert = s.get(ExpertRow, check_text("expert_id", expert_id, limit=40))
-                if expert is None or not expert.active:
+                if expert is None or not expert.active or expert.kind != "expert":
                     raise NotFound("专家", expert_id)
                 if not covers(expert, code, matter_domains):
                     raise RuleError(

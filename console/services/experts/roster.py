@@ -39,6 +39,10 @@ MAX_NOTE = 500
 MAX_SEAT = 80
 _PHONE = re.compile(r"^\d[\d-]{4,18}\d$")
 
+KINDS = {"expert": "专家", "policy": "政策专员"}
+"""The roster's two kinds: the expert seats (R-EXPERT) and the 政企通 desk's policy
+specialists (政策专员库, R-ENTERPRISE, Art. 29)."""
+
 MANAGERS = frozenset({Role.MANAGER})
 """Who keeps the roster (Art. 28: day-to-day management by the platform)."""
 
@@ -101,8 +105,20 @@ def _text(value: str, field: str, label: str, longest: int, required: bool) -> s
     return text
 
 
+def check_kind(kind: str) -> str:
+    """A roster kind (expert | policy, or its Chinese name), or InputError naming ``kind``."""
+    text = kind.strip()
+    for code, label in KINDS.items():
+        if text in (code, label):
+            return code
+    raise InputError("kind", f"名册类别「{text[:20]}」应为 expert（专家）或 policy（政策专员）")
+
+
 def check_draft(draft: ExpertDraft, labels: Fields) -> ExpertDraft:
     """The draft cleaned up (fields as codes, shifts canonical), or the first bad field."""
+    kind = check_kind(draft.kind)
+    if draft.desk_lead and kind != "policy":
+        raise InputError("desk_lead", "只有政策专员可以担任政企通专席负责人（R-ENTERPRISE）")
     name = _text(draft.name, "name", "专家姓名", MAX_NAME, True)
     unit_id = _text(draft.unit_id, "unit_id", "所属单位", 40, True)
     fields: list[str] = []
@@ -128,7 +144,9 @@ def check_draft(draft: ExpertDraft, labels: Fields) -> ExpertDraft:
         )
     seat = _text(draft.seat, "seat", "坐席账号", MAX_SEAT, False)
     note = _text(draft.note, "note", "备注", MAX_NOTE, False)
-    return ExpertDraft(name, unit_id, tuple(fields), tuple(shifts), phone, seat, note)
+    return ExpertDraft(
+        name, unit_id, tuple(fields), tuple(shifts), phone, seat, note, kind, draft.desk_lead
+    )
 
 
 # ------------------------------------------------------------------------------ commands
@@ -166,13 +184,24 @@ def add_expert(
                 phone=clean.phone,
                 seat=clean.seat,
                 note=clean.note,
+                kind=clean.kind,
+                desk_lead=clean.desk_lead,
                 active=True,
                 added_by=by[:80],
                 added_at=now,
             )
         )
         if audit_with is not None:
-            audit_with(s, expert_id, {"unit_id": clean.unit_id, "fields": ",".join(clean.fields)})
+            audit_with(
+                s,
+                expert_id,
+                {
+                    "unit_id": clean.unit_id,
+                    "fields": ",".join(clean.fields),
+                    "kind": clean.kind,
+                    "desk_lead": int(clean.desk_lead),
+                },
+            )
     return expert_id
 
 
@@ -195,10 +224,16 @@ def edit_expert(
             raise RuleError(RULE, f"专家「{row.name}」已退出名册，不能修改")
         if s.get(UnitRow, clean.unit_id) is None:
             raise NotFound("单位", clean.unit_id)
-        before = {"unit_id": row.unit_id, "fields": ",".join(row.fields)}
+        before = {
+            "unit_id": row.unit_id,
+            "fields": ",".join(row.fields),
+            "kind": row.kind,
+            "desk_lead": int(row.desk_lead),
+        }
         row.name, row.unit_id = clean.name, clean.unit_id
         row.fields, row.shifts = list(clean.fields), list(clean.shifts)
         row.phone, row.seat, row.note = clean.phone, clean.seat, clean.note
+        row.kind, row.desk_lead = clean.kind, clean.desk_lead
         row.changed_by, row.changed_at = by[:80], now
         if audit_with is not None:
             audit_with(
@@ -207,8 +242,12 @@ def edit_expert(
                 {
                     "unit_id": clean.unit_id,
                     "fields": ",".join(clean.fields),
+                    "kind": clean.kind,
+                    "desk_lead": int(clean.desk_lead),
                     "before_unit_id": before["unit_id"],
                     "before_fields": before["fields"],
+                    "before_kind": before["kind"],
+                    "before_desk_lead": before["desk_lead"],
                 },
             )
 
@@ -248,10 +287,11 @@ def list_experts(
     field: str | None = None,
     on_duty: bool = False,
     include_retired: bool = False,
+    kind: str | None = None,
 ) -> list[ExpertView]:
     """The roster (one unit's for ``unit_id``), optionally only the experts covering
-    ``field`` (a domain or matter type, code or name) and only those on duty at ``now``.
-    On duty first, then by unit and name."""
+    ``field`` (a domain or matter type, code or name), only those on duty at ``now`` and only
+    one ``kind`` (expert | policy). On duty first, then by unit and name."""
     labels, matter_domains = field_labels(store)
     wanted: set[str] | None = None
     if field is not None and field.strip():
@@ -262,6 +302,8 @@ def list_experts(
         q = q.where(ExpertRow.unit_id == unit_id)
     if not include_retired:
         q = q.where(ExpertRow.active)
+    if kind is not None and kind.strip():
+        q = q.where(ExpertRow.kind == check_kind(kind))
     with store.read() as s:
         rows = [(row, name) for row, name in s.execute(q).all()]
     views = [_view(row, name, labels, calendar, now) for row, name in rows]
@@ -297,6 +339,9 @@ def _view(
         retired_by=row.retired_by,
         retired_at=row.retired_at,
         retire_reason=row.retire_reason,
+        kind=row.kind,
+        kind_label=KINDS.get(row.kind, row.kind),
+        desk_lead=row.desk_lead,
     )
 
 

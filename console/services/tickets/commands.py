@@ -34,6 +34,7 @@ from console.services.values import (
     ANSWER_CONCERNS,
     SUPERVISION_GROUNDS,
     SUPERVISION_METHODS,
+    CallerType,
     Kind,
     Role,
     Satisfaction,
@@ -1537,6 +1538,8 @@ def visible_to(t: TicketRow, actor: Actor) -> bool:
     """A unit clerk sees only their unit's tickets, as lead or co-unit (R-SECURITY)."""
     if actor.role is Role.UNIT_CLERK:
         return actor.unit_id == t.unit_id or any(c.unit_id == actor.unit_id for c in t.co_units)
+    if actor.role is Role.ENTERPRISE_DESK:  # the 政企通 desk serves enterprises (R-ENTERPRISE)
+        return t.caller_type == CallerType.ENTERPRISE.value
     return True
 
 

@@ -187,6 +187,8 @@ def scope(stmt: _Query, actor: Actor) -> _Query:
         # per row, which pushes PostgreSQL's plan over its JIT threshold)
         co = TicketRow.id.in_(select(CoUnitRow.ticket_id).where(CoUnitRow.unit_id == actor.unit_id))
         return stmt.where(or_(TicketRow.unit_id == actor.unit_id, co))
+    if actor.role is Role.ENTERPRISE_DESK:  # the same rule as visible_to
+        return stmt.where(TicketRow.caller_type == CallerType.ENTERPRISE.value)
     return stmt
 
 
