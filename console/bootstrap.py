@@ -15,6 +15,7 @@ from console.services.access import audit
 from console.services.backend import Backend
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import Clock, clock_from_setting
+from console.services.enterprise import desk
 from console.services.knowledge.seeding import seed_store
 from console.services.knowledge.service import KnowledgeService
 from console.services.local import LocalBackend
@@ -68,6 +69,7 @@ def open_store(url: str, audit_key: Path | None = None) -> Store:
         settings = load_settings()  # PostgreSQL: the lock and statement timeouts
         store = connect(url, settings.lock_timeout, settings.statement_timeout)
     audit.install(store.writer, audit_key or audit_key_path(load_settings(), url))
+    desk.install(store.writer)  # an enterprise ticket's end closes its assignment
     return store
 
 

@@ -52,7 +52,8 @@ CONCERNS = {
     # the hand-off to an expert is a ticket command (tickets), answered through the outbox
     # (delivery), callers masked (access)
     "experts": {"calendar", "knowledge", "tickets", "delivery", "access"},
-    "enterprise": {"access", "delivery", "knowledge", "tickets"},
+    # the desk's policy specialists are roster entries (experts) on duty shifts (calendar)
+    "enterprise": {"access", "calendar", "delivery", "experts", "knowledge", "tickets"},
     "telephony": {"access"},
     "analytics": {"calendar", "access", "tickets", "knowledge", "subcentre"},
 }

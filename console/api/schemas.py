@@ -496,3 +496,32 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     422: {"model": ErrorOut, "description": "输入有误，field 指明字段"},
     503: {"model": ErrorOut, "description": "数据库或平台暂时不可用"},
 }
+
+
+# ---------------------------------------------------------------- the 政企通 desk (R-ENTERPRISE)
+class ClaimIn(Body):
+    version: Version = None
+
+
+class AssignSpecialistIn(Body):
+    specialist_id: Id = Field(description="政策专员编号（hotline expert list --kind policy）")
+    reason: Str2000 = Field(description="分配或改派的理由（必填）")
+    version: Version = None
+
+
+class FollowIn(Body):
+    note: Str2000 = Field(description="跟进内容：为企业做了什么、推送了哪些政策")
+    version: Version = None
+
+
+Words = Annotated[list[Str20], Field(max_length=20)]
+
+
+class PolicySearchIn(Body):
+    """Policy articles for an enterprise (R-ENTERPRISE); an empty filter means any."""
+
+    query: Str2000 = Field("", description="检索词；不填则列出筛选后的全部政策知识")
+    industries: Words = Field([], description="行业，如 外贸、制造业")
+    sizes: Words = Field([], description="企业规模：大型、中型、小型、微型、个体工商户")
+    regions: Words = Field([], description="地区：湖南省的市州，如 长沙")
+    limit: Annotated[int, Field(ge=1, le=100)] = 20

@@ -22,6 +22,7 @@ from console.services.views import (
     CallPops,
     ContactView,
     CountedTicket,
+    DeskItemView,
     DuePreview,
     DuplicateView,
     EvaluationView,
@@ -36,6 +37,7 @@ from console.services.views import (
     KpiReport,
     LiveChanges,
     Page,
+    PolicyHitView,
     PolicyPushReport,
     PolicySubscriptionDraft,
     PolicySubscriptionView,
@@ -43,6 +45,7 @@ from console.services.views import (
     PrefilingScopeView,
     PrefilingView,
     ReviewDueView,
+    SpecialistView,
     TicketView,
     UnitSuggestionView,
     UnitView,
@@ -259,6 +262,45 @@ class Backend(Protocol):
     def policy_push_report(self, period: str) -> PolicyPushReport:
         """What policy push sent in a period (2026, 2026Q4, 2026-12): per article version,
         the subscribers reached (a unit clerk: its own unit's articles)."""
+        ...
+
+    # ---- the 政企通 desk (R-ENTERPRISE): enterprise requests followed one to one
+    def desk(self, which: str = "all") -> Sequence[DeskItemView]:
+        """The desk's enterprise requests: ``mine`` (those this policy specialist follows),
+        ``unassigned``, ``all`` (open, the nearest clock first) or ``done`` (assignments
+        closed, newest first). Policy specialists and the manager only."""
+        ...
+
+    def specialists(self) -> Sequence[SpecialistView]:
+        """The desk's policy specialists, on duty first, with the tickets each follows now."""
+        ...
+
+    def claim_enterprise(self, number: str, version: int | None = None) -> None:
+        """A policy specialist takes an enterprise ticket nobody follows (认领); a ticket has
+        one specialist at a time (R-ENTERPRISE)."""
+        ...
+
+    def assign_specialist(
+        self, number: str, specialist_id: str, reason: str, version: int | None = None
+    ) -> None:
+        """The manager or the desk lead assigns (分配) an enterprise ticket to a policy
+        specialist, or moves it to another (改派), with the reason."""
+        ...
+
+    def follow_enterprise(self, number: str, note: str, version: int | None = None) -> None:
+        """The specialist following the ticket records a follow-up (跟进) on its timeline."""
+        ...
+
+    def policy_search(
+        self,
+        query: str = "",
+        industries: Sequence[str] = (),
+        sizes: Sequence[str] = (),
+        regions: Sequence[str] = (),
+        limit: int = 20,
+    ) -> Sequence[PolicyHitView]:
+        """Policy articles for an enterprise by industry, size and region (an article naming
+        none concerns all), ranked by ``query`` when one is given (R-ENTERPRISE, R-KB)."""
         ...
 
     # ---- evaluations (考核评价, R-GRADES): computed and published by the manager

@@ -17,6 +17,7 @@ from console.services.access import audit
 from console.services.calendar.provider import CalendarProvider
 from console.services.clock import SHANGHAI, Clock
 from console.services.enterprise import push
+from console.services.enterprise.desk import DeskService
 from console.services.experts import roster
 from console.services.experts.handoff import HandoffService
 from console.services.inputs import checks_arguments
@@ -40,6 +41,7 @@ from console.services.views import (
     CallPops,
     ContactView,
     CountedTicket,
+    DeskItemView,
     DuePreview,
     DuplicateView,
     EvaluationView,
@@ -55,6 +57,7 @@ from console.services.views import (
     KpiReport,
     LiveChanges,
     Page,
+    PolicyHitView,
     PolicyPushReport,
     PolicySubscriptionDraft,
     PolicySubscriptionView,
@@ -62,6 +65,7 @@ from console.services.views import (
     PrefilingScopeView,
     PrefilingView,
     ReviewDueView,
+    SpecialistView,
     TicketView,
     UnitSuggestionView,
     UnitView,
@@ -158,6 +162,7 @@ class LocalBackend:
         self._hot = hot
         self.tickets = TicketService(store, clock, self.calendar, self.rules, actor)
         self.handoffs = HandoffService(store, clock, self.calendar, self.rules, actor)
+        self.desk_service = DeskService(store, clock, self.calendar, self.rules, actor)
         self.queries = Queries(store.read, self.calendar, actor)
 
     # The analytics are imported when first used, not on the console's start-up path.
@@ -556,6 +561,44 @@ class LocalBackend:
 
         parsed = parse_period(period)
         return push.report(self.store, self.actor, parsed.start_at, parsed.end_at)
+
+    # ---- the 政企通 desk (R-ENTERPRISE)
+    def desk(self, which: str = "all") -> Sequence[DeskItemView]:
+        return self.desk_service.desk(which)
+
+    def specialists(self) -> Sequence[SpecialistView]:
+        return self.desk_service.specialists()
+
+    def claim_enterprise(self, number: str, version: int | None = None) -> None:
+        self.desk_service.claim(number, version)
+
+    def assign_specialist(
+        self, number: str, specialist_id: str, reason: str, version: int | None = None
+    ) -> None:
+        self.desk_service.assign(number, specialist_id, reason, version)
+
+    def follow_enterprise(self, number: str, note: str, version: int | None = None) -> None:
+        self.desk_service.follow(number, note, version)
+
+    def policy_search(
+        self,
+        query: str = "",
+        industries: Sequence[str] = (),
+        sizes: Sequence[str] = (),
+        regions: Sequence[str] = (),
+        limit: int = 20,
+    ) -> Sequence[PolicyHitView]:
+        from console.services.enterprise.policy_search import policy_search
+
+        return policy_search(
+            self.store,
+            lambda text, k: self.knowledge.search(text, limit=k),
+            query,
+            industries,
+            sizes,
+            regions,
+            limit,
+        )
 
     # ---- evaluations (考核评价, R-GRADES)
     def _evaluation_reader(self) -> str | None:

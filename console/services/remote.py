@@ -50,6 +50,7 @@ from console.services.views import (
     CallPops,
     ContactView,
     CountedTicket,
+    DeskItemView,
     DuePreview,
     DuplicateView,
     EvaluationView,
@@ -64,6 +65,7 @@ from console.services.views import (
     KpiReport,
     LiveChanges,
     Page,
+    PolicyHitView,
     PolicyPushReport,
     PolicySubscriptionDraft,
     PolicySubscriptionView,
@@ -71,6 +73,7 @@ from console.services.views import (
     PrefilingScopeView,
     PrefilingView,
     ReviewDueView,
+    SpecialistView,
     TicketView,
     UnitSuggestionView,
     UnitView,
@@ -572,6 +575,42 @@ class RemoteBackend:
 
     def policy_push_report(self, period: str) -> PolicyPushReport:
         return self._get(PolicyPushReport, "/policy/pushes", period=period)  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------ the 政企通 desk (R-ENTERPRISE)
+    def desk(self, which: str = "all") -> Sequence[DeskItemView]:
+        return self._get(list[DeskItemView], "/desk", which=which)  # type: ignore[no-any-return]
+
+    def specialists(self) -> Sequence[SpecialistView]:
+        return self._get(list[SpecialistView], "/specialists")  # type: ignore[no-any-return]
+
+    def claim_enterprise(self, number: str, version: int | None = None) -> None:
+        self._command(f"{self._t(number)}/specialist/claim", {"version": version})
+
+    def assign_specialist(
+        self, number: str, specialist_id: str, reason: str, version: int | None = None
+    ) -> None:
+        body = {"specialist_id": specialist_id, "reason": reason, "version": version}
+        self._command(f"{self._t(number)}/specialist", body)
+
+    def follow_enterprise(self, number: str, note: str, version: int | None = None) -> None:
+        self._command(f"{self._t(number)}/follow", {"note": note, "version": version})
+
+    def policy_search(
+        self,
+        query: str = "",
+        industries: Sequence[str] = (),
+        sizes: Sequence[str] = (),
+        regions: Sequence[str] = (),
+        limit: int = 20,
+    ) -> Sequence[PolicyHitView]:
+        body = {
+            "query": query,
+            "industries": list(industries),
+            "sizes": list(sizes),
+            "regions": list(regions),
+            "limit": limit,
+        }
+        return self._read(list[PolicyHitView], "/kb/policy-search", body)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------ evaluations (R-GRADES)
     def evaluations(self, period: str | None = None) -> Sequence[EvaluationView]:

@@ -884,3 +884,61 @@ class ExpertHandoffView:
     basis: str = ""
     article_id: str = ""
     version: int = 0  # the ticket's version (optimistic concurrency)
+
+
+# ---------------------------------------------------------------- the 政企通 desk (R-ENTERPRISE)
+@dataclass(frozen=True)
+class SpecialistView:
+    """A policy specialist (政策专员) of the 政企通 desk, with the enterprise tickets it
+    follows now (``live``)."""
+
+    id: str
+    name: str
+    unit_id: str
+    unit_name: str
+    seat: str
+    on_duty: bool
+    desk_lead: bool
+    live: int
+
+
+@dataclass(frozen=True)
+class DeskItemView:
+    """An enterprise request on the 政企通 desk: the ticket as a queue shows it (caller masked,
+    the nearest running clock) and the policy specialist following it, if any.
+
+    ``assignment``: live (跟进中) | closed (已结束) | "" (未分配); ``how``: claim (认领) |
+    assign (分配) | reassign (改派)."""
+
+    ticket: TicketSummary
+    enterprise_name: str
+    assignment: str = ""
+    specialist_id: str = ""
+    specialist_name: str = ""
+    how: str = ""
+    reason: str = ""
+    assigned_by: str = ""
+    assigned_at: dt.datetime | None = None
+    follow_ups: int = 0
+    last_follow_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    close_reason: str = ""
+
+
+@dataclass(frozen=True)
+class PolicyHitView:
+    """A policy article (政企通 policy knowledge base, or tagged 政策) found by the desk's
+    filters, with what it was read to concern: empty industries / sizes / regions mean every
+    industry, size, or the whole province."""
+
+    article_id: str
+    unit_id: str
+    unit_name: str
+    question: str
+    snippet: str
+    status: str  # draft | verified (R-KB)
+    industries: tuple[str, ...]
+    sizes: tuple[str, ...]
+    regions: tuple[str, ...]
+    score: float = 0.0
+    review_by: dt.date | None = None

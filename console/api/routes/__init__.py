@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from console.api.routes import (
     analytics,
+    desk,
     evaluations,
     experts,
     intake,
@@ -36,6 +37,7 @@ def router() -> APIRouter:
         knowledge,
         prefiling,
         experts,
+        desk,
         policy,
         intake,
         tickets,

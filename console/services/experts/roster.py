@@ -224,7 +224,7 @@ def edit_expert(
             raise RuleError(RULE, f"专家「{row.name}」已退出名册，不能修改")
         if s.get(UnitRow, clean.unit_id) is None:
             raise NotFound("单位", clean.unit_id)
-        before = {
+        before: dict[str, str | int] = {
             "unit_id": row.unit_id,
             "fields": ",".join(row.fields),
             "kind": row.kind,
