@@ -58,6 +58,8 @@ PHONE = re.compile(r"^\s*\+?[\d\- ]{5,20}\s*$")
 INTAKE_ROLES = frozenset({Role.OPERATOR, Role.SUBCENTRE_OPERATOR, Role.EXPERT, Role.SHIFT_LEAD})
 EXPERT_QUEUE_ROLES = frozenset({Role.EXPERT, Role.SHIFT_LEAD, Role.MANAGER})
 """Who reads the queue of consultations handed to experts (R-EXPERT)."""
+DESK_ROLES = frozenset({Role.ENTERPRISE_DESK, Role.MANAGER})
+"""Who opens the 政企通 desk (R-ENTERPRISE): its policy specialists and the manager."""
 
 
 class PlatformLike(Protocol):
@@ -80,6 +82,8 @@ def default_mode(role: Role) -> str:
         return "knowledge"
     if role is Role.SHIFT_LEAD:
         return "board"
+    if role is Role.ENTERPRISE_DESK:
+        return "desk"
     return "queues"
 
 
@@ -125,11 +129,18 @@ def _board_screen() -> Screen[Any]:
     return BoardScreen()
 
 
+def _desk_screen() -> Screen[Any]:
+    from console.screens.desk import DeskScreen
+
+    return DeskScreen()
+
+
 MODE_LABELS = {
     "intake": "接听/受理",
     "knowledge": "知识库",
     "queues": "工单队列",
     "board": "特殊事项看板",
+    "desk": "政企通专席",
 }
 
 
@@ -254,6 +265,7 @@ class HotlineApp(App[None]):
         "knowledge": _knowledge_screen,
         "queues": _queues_screen,
         "board": _board_screen,
+        "desk": _desk_screen,
     }
     BINDINGS = [
         Binding(
@@ -604,6 +616,8 @@ class HotlineApp(App[None]):
             return False
         if mode == "intake":
             return self.actor.role in INTAKE_ROLES
+        if mode == "desk" and self.actor.role not in DESK_ROLES:
+            return False
         return self.backend is not None
 
     def show_mode(self, mode: str) -> None:
@@ -623,6 +637,8 @@ class HotlineApp(App[None]):
             if self.actor is None:
                 return False
             if action == "intake" and self.actor.role not in INTAKE_ROLES:
+                return False
+            if action == "desk" and self.actor.role not in DESK_ROLES:
                 return False
             return True if self.mode_allowed(action) else None
         if action == "open_ticket":
@@ -644,6 +660,10 @@ class HotlineApp(App[None]):
 
     def action_board(self) -> None:
         self.show_mode("board")
+
+    def action_desk(self) -> None:
+        """The 政企通 desk (R-ENTERPRISE): enterprise requests and their policy specialists."""
+        self.show_mode("desk")
 
     def action_experts(self) -> None:
         """The expert roster (R-EXPERT), over whatever screen is showing."""

@@ -37,6 +37,7 @@ from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
+from console.widgets.policy_filter import PolicyFilter, PolicyFilterDialog
 from console.widgets.safe import literal, one_line
 
 if TYPE_CHECKING:
@@ -83,6 +84,13 @@ class KnowledgeScreen(Screen[None]):
             id="kb.experts",
             tooltip="各单位专家的擅长领域与值班，在班的在前（R-EXPERT）",
         ),
+        Binding(
+            "f8",
+            "policy_filter",
+            "政企通筛选",
+            id="kb.policy_filter",
+            tooltip="只看政策知识，按企业所属行业、规模、地区筛选（R-ENTERPRISE）；再按一次修改或取消",
+        ),
         Binding("alt+down", "next_result", "下一条", id="kb.next", show=False),
         Binding("alt+up", "previous_result", "上一条", id="kb.previous", show=False),
     ]
@@ -92,7 +100,8 @@ class KnowledgeScreen(Screen[None]):
         self.article: ArticleView | None = None
         self._search_timer: Timer | None = None
         self._article_timer: Timer | None = None
-        self._searched = ("", "", "")
+        self._searched: tuple[str, str, str] | tuple[str, str, str, PolicyFilter] = ("", "", "")
+        self.policy_filter: PolicyFilter | None = None
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -208,6 +217,13 @@ class KnowledgeScreen(Screen[None]):
 
     def _search(self) -> None:
         filters = self._filters()
+        if self.policy_filter is not None:
+            wanted = (*filters, self.policy_filter)
+            if self.backend is None or wanted == self._searched:
+                return
+            self._searched = wanted
+            self.search_policies(filters[0], self.policy_filter)
+            return
         if self.backend is None or filters == self._searched:
             return
         self._searched = filters
@@ -233,7 +249,55 @@ class KnowledgeScreen(Screen[None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_hits, (query, unit, domain), hits)
 
-    def _show_hits(self, filters: tuple[str, str, str], hits: list[ArticleHit]) -> None:
+    @work(thread=True, exclusive=True, group="kb-search", exit_on_error=False)
+    def search_policies(self, query: str, wanted: PolicyFilter) -> None:
+        """The 政企通 filter on: policy articles by industry, size and region (R-ENTERPRISE)."""
+        backend = self.backend
+        assert backend is not None
+        try:
+            found = backend.policy_search(
+                query, wanted.industries, wanted.sizes, wanted.regions, limit=RESULT_LIMIT
+            )
+        except HotlineError as err:
+            self.app.call_from_thread(self._failed, err)
+            return
+        hits = [
+            ArticleHit(
+                article_id=h.article_id,
+                unit_id=h.unit_id,
+                unit_name=h.unit_name,
+                question=h.question,
+                snippet=h.snippet,
+                score=h.score,
+                status=h.status,
+                why=tuple(_concerns(h.industries, h.sizes, h.regions)),
+                review_by=h.review_by,
+            )
+            for h in found
+        ]
+        if not get_current_worker().is_cancelled:
+            filters = (*self._filters(), wanted)
+            self.app.call_from_thread(self._show_hits, filters, hits)
+
+    def action_policy_filter(self) -> None:
+        def chosen(result: PolicyFilter | None) -> None:
+            if result is None:
+                return
+            self.policy_filter = None if result.empty else result
+            results = self.query_one(AnswerList)
+            results.border_title = (
+                "检索结果" if self.policy_filter is None else self.policy_filter.label()
+            )
+            self._searched = ("", "", "")
+            self._search()
+
+        self.app.push_screen(PolicyFilterDialog(self.policy_filter or PolicyFilter()), chosen)
+
+    def _show_hits(
+        self,
+        filters: tuple[str, str, str] | tuple[str, str, str, PolicyFilter],
+        hits: list[ArticleHit],
+    ) -> None:
         if filters != self._searched:
             return
         results = self.query_one(AnswerList)
@@ -398,3 +462,12 @@ class KnowledgeScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
+
+
+def _concerns(industries: Sequence[str], sizes: Sequence[str], regions: Sequence[str]) -> list[str]:
+    """What a policy article was read to concern, for the line under its title."""
+    return [
+        f"行业：{'、'.join(industries) or '不限'}",
+        f"规模：{'、'.join(sizes) or '不限'}",
+        f"地区：{'、'.join(regions) or '全省'}",
+    ]
