@@ -25,6 +25,7 @@ VERBS = (
     "console.cli.kb",
     "console.cli.prefiling",
     "console.cli.expert",
+    "console.cli.desk",
     "console.cli.policy",
     "console.cli.evaluation",
     "console.cli.serve",

@@ -34,6 +34,7 @@ SIZE = (120, 40)
         (Role.SUBCENTRE_OPERATOR, "intake"),
         (Role.EXPERT, "knowledge"),
         (Role.SHIFT_LEAD, "board"),
+        (Role.ENTERPRISE_DESK, "desk"),
         (Role.UNIT_CLERK, "queues"),
         (Role.MANAGER, "queues"),
         (Role.SUPERVISOR, "queues"),

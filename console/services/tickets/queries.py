@@ -73,6 +73,10 @@ EVENT_LABELS = {
     "hand_to_expert": "转专家解答",
     "expert_answer": "专家答复",
     "expert_article": "专家答复整理为知识草稿（待核实）",
+    "desk_claim": "政策专员认领（政企通）",  # R-ENTERPRISE: console.services.enterprise.desk
+    "desk_assign": "分配政策专员（政企通）",
+    "desk_reassign": "改派政策专员（政企通）",
+    "desk_follow": "政企通跟进",
     "explain_prefiled": "按报备解释",
     "transfer": "转接",
     "accept": "受理",
