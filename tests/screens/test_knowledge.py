@@ -144,3 +144,35 @@ async def test_article_text_is_literal(make_app: Any, screen_platform: ScreenPla
         app.screen.query_one(Input).focus()
         await pilot.press("enter", "enter")
         assert app.is_running
+
+
+async def test_r_enterprise_f8_filters_the_search_to_policy_articles(make_app: Any) -> None:
+    """F8 政企通筛选: only policy articles (the 政企通 base or tagged 政策) that concern the
+    enterprise's industry, size and region — one naming none concerns all; F8 with every line
+    empty ends the filter; a word the table does not know is refused naming its field."""
+    from console.widgets.policy_filter import PolicyFilterDialog
+
+    app = make_app(Role.EXPERT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, PolicyFilterDialog), what="filter")
+        await pilot.press(*"外贸", "enter", "enter", "enter")
+        await wait_for(pilot, lambda: results(app).hits, what="policy articles")
+        assert [h.article_id for h in results(app).hits] == ["hn-scjgj-001"]
+        assert results(app).border_title == "政企通筛选：外贸"
+        assert "行业：不限" in " ".join(results(app).hits[0].why)
+        await pilot.press(*"公积金提取")
+        await wait_for(pilot, lambda: not results(app).hits, what="no policy on 公积金")
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, PolicyFilterDialog), what="filter")
+        app.screen.query_one("#pf-industries", Input).value = ""
+        await pilot.press("enter", "enter", "enter")
+        await wait_for(pilot, lambda: results(app).hits, what="the ordinary search again")
+        assert results(app).hits[0].article_id == "hn-gjj-001"
+        assert results(app).border_title == "检索结果"
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, PolicyFilterDialog), what="filter")
+        app.screen.query_one("#pf-industries", Input).value = "挖矿"
+        await pilot.press("enter", "enter", "enter")
+        await wait_for(pilot, lambda: any("行业「挖矿」" in str(n.message)
+                                          for n in app._notifications), what="refusal")  # fmt: skip
