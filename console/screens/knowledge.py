@@ -84,6 +84,8 @@ class KnowledgeScreen(Screen[None]):
             id="kb.experts",
             tooltip="各单位专家的擅长领域与值班，在班的在前（R-EXPERT）",
         ),
+        Binding("alt+down", "next_result", "下一条", id="kb.next", show=False),
+        Binding("alt+up", "previous_result", "上一条", id="kb.previous", show=False),
         Binding(
             "f8",
             "policy_filter",
@@ -91,8 +93,6 @@ class KnowledgeScreen(Screen[None]):
             id="kb.policy_filter",
             tooltip="只看政策知识，按企业所属行业、规模、地区筛选（R-ENTERPRISE）；再按一次修改或取消",
         ),
-        Binding("alt+down", "next_result", "下一条", id="kb.next", show=False),
-        Binding("alt+up", "previous_result", "上一条", id="kb.previous", show=False),
     ]
 
     def __init__(self) -> None:
