@@ -103,6 +103,7 @@ NAMED: dict[str, Any] = {
     "code": "12333",  # a sub-centre's line (the sweep's store makes hn-rst the 12333 sub-centre)
     "unit": "hn-rst",
     "indicator": "on_time_rate",
+    "specialist_id": "",  # the sweep's policy specialist (R-ENTERPRISE), set by sweep_api
 }
 # the one record of a sub-centre's batch (a JSON array body): each of its fields is swept
 SUBCENTRE_RECORD: dict[str, Any] = {
@@ -158,6 +159,10 @@ RECIPES: dict[str, tuple[str, str, list[tuple[str, str, dict[str, Any]]]]] = {
     T + "escalate": ("manager", "special", []),
     T + "answer-callback": ("operator", "consultation", []),
     T + "callback": ("operator", "complaint", CALLBACK_DUE),
+    # the 政企通 desk (R-ENTERPRISE): an enterprise's ticket, the sweep's policy specialist
+    T + "specialist/claim": ("desk", "enterprise", []),
+    T + "specialist": ("manager", "enterprise", []),
+    T + "follow": ("desk", "enterprise", [("specialist/claim", "desk", {})]),
     T + "decide-dissatisfied": (
         "manager",
         "complaint",
@@ -259,6 +264,8 @@ class Sweep:
         if kind == "consultation":
             make, extra = "/api/v1/intake/promise-callback", {}
             intake_["kind"] = "consultation"
+        if kind == "enterprise":
+            intake_.update(caller_type="enterprise", enterprise_name="湘江机械制造有限公司")
         made = self.request("operator", "POST", make, {}, {}, {"intake": intake_, **extra})
         assert made.status_code == 201, (path, made.text)
         number = str(made.json()["number"])
@@ -528,6 +535,15 @@ def sweep_api(
                 .values(subcentre=True, hotline="12333")
             )
         api.tokens["sub12333"] = api.add_seat("12333坐席", Role.SUBCENTRE_OPERATOR, "hn-rst")
+        # a policy specialist of the 政企通 desk with a seat of its own (R-ENTERPRISE)
+        from console.services.views import ExpertDraft
+
+        manager = RemoteBackend(api.url, api.tokens["manager"])
+        NAMED["specialist_id"] = manager.add_expert(
+            ExpertDraft("赵专员", "hn-rst", ("营商环境",), ("每天 00:00-00:00",), kind="policy")
+        )
+        manager.close()
+        api.tokens["desk"] = api.add_seat("赵专员", Role.ENTERPRISE_DESK)
         yield api
 
 
