@@ -321,3 +321,63 @@ def test_r_enterprise_policy_search_filters_by_industry_size_and_region(platform
         with pytest.raises(InputError) as bad:
             p.operator.policy_search(**kw)  # type: ignore[arg-type]
         assert bad.value.field == field
+
+
+def _claim_at_once(backends: list[LocalBackend], number: str) -> list[str]:
+    """Every backend claims ``number`` at the same instant; each one's outcome."""
+    import threading
+
+    from console.errors import Conflict
+
+    barrier = threading.Barrier(len(backends))
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def claim(backend: LocalBackend) -> None:
+        barrier.wait()
+        try:
+            backend.claim_enterprise(number)
+            result = "won"
+        except RuleError:
+            result = "refused"
+        except Conflict:
+            result = "conflict"
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=claim, args=(b,)) for b in backends]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+def test_r_enterprise_specialists_claiming_at_once_on_postgresql_one_wins(desk: Desk) -> None:
+    """Four specialists claim one ticket at the same instant, each through its own connection
+    pool (like separate consoles): one follows it, the others are refused cleanly (R-ENTERPRISE
+    or "changed by …", never a database error), and one live assignment is stored."""
+    from console.bootstrap import open_store
+
+    p = desk.p
+    if p.store.dialect != "postgresql":
+        pytest.skip("the race runs on PostgreSQL (SQLite serialises writers with BEGIN IMMEDIATE)")
+    p.manager.add_expert(
+        ExpertDraft("李政策", "hn-zjt", ("营商环境",), ALWAYS, seat="pol-li", kind="policy")
+    )
+    seats = {"赵政策": "pol-zhao", "钱政策": "pol-qian", "孙组长": "pol-sun", "李政策": "pol-li"}
+    stores = [open_store(p.store.url) for _ in seats]
+    try:
+        backends = [
+            LocalBackend(st, p.clock, Actor(seat, name, Role.ENTERPRISE_DESK), p.operator.rules)
+            for st, (name, seat) in zip(stores, seats.items(), strict=True)
+        ]
+        for round_ in range(5):
+            number = p.operator.accept(enterprise(), unit_id="hn-rst")
+            outcomes = _claim_at_once(backends, number)
+            assert outcomes.count("won") == 1, (round_, outcomes)
+            assert len(outcomes) == len(seats), outcomes  # nobody died of a raw database error
+            assert live_count(p, number) == 1
+    finally:
+        for st in stores:
+            st.dispose()

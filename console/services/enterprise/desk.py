@@ -21,7 +21,8 @@ refusal names R-ENTERPRISE.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
@@ -168,7 +169,7 @@ class DeskService(TicketService):
                 f"{self.actor.role.label}不能认领企业诉求：由政企通政策专员认领", rule=RULE
             )
         now = self.clock.now()
-        with self.store.write() as s:
+        with _one_live(number), self.store.write() as s:
             t = self._enterprise(s, number, version)
             mine = specialists_of(s, self.actor)
             if not mine:
@@ -195,7 +196,7 @@ class DeskService(TicketService):
         if not why:
             raise InputError("reason", "分配或改派须写明理由（reason）")
         now = self.clock.now()
-        with self.store.write() as s:
+        with _one_live(number), self.store.write() as s:
             t = self._enterprise(s, number, version)
             self._require_assigner(s)
             specialist = s.get(ExpertRow, specialist_id)
@@ -242,6 +243,12 @@ class DeskService(TicketService):
 
     # ------------------------------------------------------------------ helpers
     def _enterprise(self, s: Session, number: str, version: int | None) -> TicketRow:
+        # PostgreSQL: the ticket's row is locked first, so a claim waits for one made at the
+        # same moment and then sees its assignment (SQLite: one writer at a time already)
+        s.execute(
+            select(TicketRow.id).where(TicketRow.number == check_text("number", number))
+            .with_for_update()
+        )  # fmt: skip
         t = self._load(s, number, version)  # scope first: another unit's ticket is not found
         if t.caller_type != CallerType.ENTERPRISE.value:
             raise RuleError(
@@ -286,12 +293,7 @@ class DeskService(TicketService):
                 close_reason="",
             )
         )
-        try:
-            s.flush()
-        except IntegrityError:
-            raise RuleError(
-                RULE, f"工单 {t.number} 刚由其他政策专员认领：一件企业诉求只由一名专员跟进"
-            ) from None
+        s.flush()  # the store's unique index refuses a second live one (see _one_live)
         self._event(
             s, t, f"desk_{how}", reason, now, specialist_id=specialist.id,
             specialist=specialist.name,
@@ -305,6 +307,23 @@ class DeskService(TicketService):
         return dict(
             s.execute(select(ExpertRow.id, ExpertRow.name).where(ExpertRow.id.in_(wanted))).all()
         )
+
+
+@contextmanager
+def _one_live(number: str) -> Iterator[None]:
+    """The store refused a second live assignment (``uq_enterprise_assignments_live``): the
+    other seat's claim or assignment committed first; said as the rule, not as SQL."""
+    try:
+        yield
+    except IntegrityError as exc:
+        said = str(exc.orig)  # PostgreSQL names the index, SQLite the column
+        if "uq_enterprise_assignments_live" not in said and (
+            "enterprise_assignments.ticket_id" not in said
+        ):
+            raise
+        raise RuleError(
+            RULE, f"工单 {number[:20]} 刚由其他政策专员认领或分配：一件企业诉求只由一名专员跟进"
+        ) from None
 
 
 def _live(s: Session, t: TicketRow) -> EnterpriseAssignmentRow | None:
