@@ -33,7 +33,13 @@ FIELD_LABELS = {
     "phone": "值班电话",
     "seat": "坐席账号",
     "note": "备注",
+    "kind": "名册类别",
+    "desk_lead": "名册类别",
 }
+KINDS = {"": "expert", "专家": "expert", "expert": "expert", "政策专员": "policy",
+         "policy": "policy", "专席负责人": "policy"}  # fmt: skip
+"""What the 名册类别 line accepts (empty: an expert); 专席负责人 is a policy specialist who
+assigns the 政企通 desk's requests (R-ENTERPRISE)."""
 
 
 class AddExpertDialog(ModalScreen[str | None]):
@@ -80,6 +86,8 @@ class AddExpertDialog(ModalScreen[str | None]):
                 yield Input(placeholder="如：0731-88888888", id="ex-phone")
                 yield Label("备注（可不写）")
                 yield Input(id="ex-note")
+                yield Label("名册类别（不写为专家；政策专员或专席负责人：政企通，R-ENTERPRISE）")
+                yield Input(placeholder="专家 / 政策专员 / 专席负责人", id="ex-kind")
             yield Static("", id="ex-error", markup=False)
             with Horizontal(id="ex-buttons"):
                 yield Button(Text("列入名册（Ctrl+S）"), variant="primary", id="ex-submit")
@@ -107,6 +115,7 @@ class AddExpertDialog(ModalScreen[str | None]):
         return self.query_one(f"#ex-{name}", Input).value
 
     def draft(self) -> ExpertDraft:
+        kind = self._value("kind").strip()
         return ExpertDraft(
             name=self._value("name"),
             unit_id=self._value("unit_id").strip(),
@@ -114,6 +123,8 @@ class AddExpertDialog(ModalScreen[str | None]):
             shifts=(self._value("shifts"),),  # several, ; apart
             phone=self._value("phone"),
             note=self._value("note"),
+            kind=KINDS.get(kind, kind),  # anything else: the roster names the bad kind
+            desk_lead=kind == "专席负责人",
         )
 
     def action_submit(self) -> None:

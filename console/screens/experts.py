@@ -116,7 +116,7 @@ class ExpertRosterScreen(Screen[None]):
         for v in found:
             table.add_row(
                 Text("在班", style="bold green") if v.on_duty else Text("—", style="dim"),
-                literal(one_line(v.name, 10)),
+                literal(one_line(v.name if v.kind == "expert" else f"{v.name}·政", 10)),
                 literal(one_line(v.unit_name, 14)),
                 literal(one_line("、".join(v.field_labels), 24)),
                 literal(one_line("；".join(v.shift_labels), 34)),
@@ -147,6 +147,10 @@ class ExpertRosterScreen(Screen[None]):
             return
         text = Text.assemble((f"{v.name}", "bold"), f"（{v.unit_name}）  ")
         text.append("在班" if v.on_duty else "不在班", style="green" if v.on_duty else "dim")
+        if v.kind != "expert":  # a policy specialist of the 政企通 desk (R-ENTERPRISE)
+            text.append(f"  {v.kind_label}", style="cyan")
+            if v.desk_lead:
+                text.append("（专席负责人）", style="cyan")
         text.append("\n擅长：", style="bold")
         text.append_text(literal("、".join(v.field_labels)))
         text.append("\n值班：", style="bold")

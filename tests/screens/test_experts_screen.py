@@ -18,7 +18,7 @@ from console.screens.queues import QueuesScreen
 from console.services.values import Role
 from console.services.views import Actor, ExpertDraft
 from console.widgets.dialogs import PromptDialog
-from tests.screens.conftest import ScreenPlatform, wait_for
+from tests.screens.conftest import ScreenPlatform, screen_text, wait_for
 
 pytestmark = pytest.mark.anyio
 
@@ -105,3 +105,39 @@ async def test_r_expert_manager_adds_from_the_queues_expert_seat_reads(
         await pilot.press("e")
         screen = await loaded(pilot, app)
         assert [v.id for v in screen.experts] == [night]
+
+
+async def test_r_enterprise_manager_puts_a_desk_lead_on_the_roster_from_the_console(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """名册类别 专席负责人: a policy specialist who assigns the 政企通 desk's requests; an
+    unknown 类别 is refused naming the line, nothing typed lost (R-ENTERPRISE)."""
+    app = make_app(MANAGER)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, QueuesScreen), what="queues")
+        await pilot.press("e")
+        screen = await loaded(pilot, app)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, AddExpertDialog), what="form")
+        form: AddExpertDialog = app.screen
+        for name, text in (
+            ("name", "孙组长"),
+            ("unit_id", "hn-rst"),
+            ("fields", "营商环境"),
+            ("shifts", "工作日 08:30-17:30"),
+            ("kind", "顾问"),
+        ):
+            form.query_one(f"#ex-{name}", Input).value = text
+        await pilot.press("ctrl+s")
+        error = form.query_one("#ex-error", Static)
+        await wait_for(pilot, lambda: error.display, what="refusal")
+        assert "名册类别" in str(error.render())
+        assert form.query_one("#ex-kind", Input).has_focus
+        form.query_one("#ex-kind", Input).value = "专席负责人"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen, what="back on the roster")
+        await wait_for(pilot, lambda: len(screen.experts) == 1, what="added")
+        [lead] = screen.experts
+        assert (lead.kind, lead.desk_lead) == ("policy", True)
+        shown = screen_text(app)
+        assert "孙组长·政" in shown and "政策专员（专席负责人）" in shown
