@@ -175,6 +175,9 @@ def header_text(view: TicketView, unit_names: Mapping[str, str]) -> Text:
     if view.enterprise_name:
         out.append("  企业：", style="dim")
         out.append(clean(view.enterprise_name))
+    if view.specialist:  # one to one on the 政企通 desk (R-ENTERPRISE)
+        out.append("  政策专员：", style="dim")
+        out.append(clean(view.specialist))
     if view.caller_id_number:
         out.append("  证件：", style="dim")
         out.append(clean(view.caller_id_number))

@@ -180,6 +180,9 @@ class TicketView:
     """The telephony's call this ticket was taken on, ``source/call_id`` (R-SOURCE), or ""."""
     recording_id: str = ""
     """That call's recording (kept by the telephony at least 12 months, R-ARCHIVE), or ""."""
+    specialist: str = ""
+    """The policy specialist following this enterprise request now (政企通, R-ENTERPRISE), or
+    ""."""
 
 
 @dataclass(frozen=True)

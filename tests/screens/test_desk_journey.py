@@ -80,8 +80,8 @@ async def test_r_enterprise_request_assigned_followed_and_closed_with_the_ticket
         await wait_for(pilot, lambda: desk(app).which == "unassigned" and desk(app).items,
                        what="unassigned rows")  # fmt: skip
         assert [i.ticket.number for i in desk(app).items] == [number]
-        shown = screen_text(app)
-        assert COMPANY in shown and "未分配" in shown  # the enterprise's name, literal
+        await wait_for(pilot, lambda: COMPANY in screen_text(app) and "未分配（C 认领）"
+                       in screen_text(app), what="the enterprise's name, literal")  # fmt: skip
         await pilot.press("s")
         await wait_for(pilot, lambda: choice_ready(app), what="specialists")
         rows = [o.id for o in app.screen.query_one(OptionList).options]
@@ -105,8 +105,8 @@ async def test_r_enterprise_request_assigned_followed_and_closed_with_the_ticket
         await wait_for(pilot, lambda: desk(app).which == "mine" and desk(app).items,
                        what="its rows")  # fmt: skip
         assert [i.ticket.number for i in desk(app).items] == [number]
-        shown = screen_text(app)
-        assert "赵政策熟悉人社援企政策" in shown and "[bold]请帮忙催办" in shown
+        await wait_for(pilot, lambda: "赵政策熟悉人社援企政策" in screen_text(app)
+                       and "[bold]请帮忙催办" in screen_text(app), what="the detail")  # fmt: skip
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog), what="follow-up")
         app.screen.query_one(Input).value = FOLLOW
@@ -117,7 +117,7 @@ async def test_r_enterprise_request_assigned_followed_and_closed_with_the_ticket
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TicketScreen), what="the ticket")
         await wait_for(pilot, lambda: FOLLOW in screen_text(app), what="on the timeline")
-        assert "政企通跟进" in screen_text(app)
+        assert "政企通跟进" in screen_text(app) and "政策专员：赵政策" in screen_text(app)
 
     # 4. the handling unit completes it, the manager approves, the call-back closes it
     clerk = screen_platform.backend(Actor("clerk", "经办人", Role.UNIT_CLERK, unit))
@@ -137,4 +137,4 @@ async def test_r_enterprise_request_assigned_followed_and_closed_with_the_ticket
                        what="ended rows")  # fmt: skip
         [done] = desk(app).items
         assert (done.ticket.number, done.close_reason, done.follow_ups) == (number, "ended", 1)
-        assert "诉求已办结" in screen_text(app)
+        await wait_for(pilot, lambda: "诉求已办结" in screen_text(app), what="ended detail")

@@ -156,6 +156,7 @@ def test_r_enterprise_one_specialist_per_ticket(desk: Desk) -> None:
     assert desk.qian.desk("mine") == [] and desk.qian.desk("unassigned") == []
     mine = desk.zhao.desk("mine")[0]
     assert (mine.specialist_name, mine.how, mine.assignment) == ("赵政策", "claim", "live")
+    assert p.rst.ticket(number).specialist == "赵政策"  # the handling unit sees who follows it
     # the store itself refuses a second live assignment, whatever the code above it does
     with pytest.raises(IntegrityError):
         with p.store.write() as s:
@@ -238,6 +239,7 @@ def test_r_enterprise_the_assignment_closes_when_the_ticket_ends(desk: Desk) -> 
     p.operator.record_callback(number, Satisfaction.SATISFIED, "manual", "企业满意")
     assert p.manager.ticket(number).state == State.CLOSED.value
     assert live_count(p, number) == 0
+    assert p.manager.ticket(number).specialist == ""
     done = desk.zhao.desk("done")
     assert [(i.ticket.number, i.close_reason, i.follow_ups) for i in done] == [
         (number, "ended", 1)

@@ -58,7 +58,9 @@ from console.store.models import (
     CallRow,
     ClockRow,
     CoUnitRow,
+    EnterpriseAssignmentRow,
     EventRow,
+    ExpertRow,
     OutboxRow,
     SupervisionRow,
     TicketRow,
@@ -246,6 +248,17 @@ class Queries:
         merged = merging.merged_numbers(s, t.id)
         if master or merged:
             view = replace(view, merged_into=master or "", merged=tuple(merged))
+        if t.caller_type == CallerType.ENTERPRISE.value:  # its policy specialist (R-ENTERPRISE)
+            specialist = s.execute(
+                select(ExpertRow.name)
+                .join(EnterpriseAssignmentRow, EnterpriseAssignmentRow.specialist_id == ExpertRow.id)
+                .where(
+                    EnterpriseAssignmentRow.ticket_id == t.id,
+                    EnterpriseAssignmentRow.state == "live",
+                )
+            ).scalar_one_or_none()
+            if specialist:
+                view = replace(view, specialist=specialist)
         if t.call_ref is not None and self.actor.role is not Role.UNIT_CLERK:
             call = s.get(CallRow, t.call_ref)  # the platform's archive, not the unit's business
             if call is not None:
