@@ -18,6 +18,7 @@ from dataclasses import asdict
 
 from console.cli import terminal_safe
 from console.cli.context import opened_platform, person
+from console.errors import InputError
 from console.services.clock import SHANGHAI
 from console.services.values import Role
 from console.services.views import Actor, DeskItemView
@@ -52,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     a.add_argument("--to", required=True, metavar="SPECIALIST",
                    help="政策专员编号（hotline desk specialists 第一列）")
     a.add_argument("--reason", required=True, help="分配或改派的理由")
-    who = a.add_mutually_exclusive_group(required=True)
+    who = a.add_mutually_exclusive_group()
     who.add_argument("--by", help="管理部门操作人（记入审计）")
     who.add_argument("--as", dest="as_", metavar="NAME", help="以专席负责人身份（坐席账号或姓名）")
     a.set_defaults(handler=_assign)  # fmt: skip
@@ -126,7 +127,9 @@ def _claim(args: argparse.Namespace) -> int:
 
 
 def _assign(args: argparse.Namespace) -> int:
-    actor = _specialist(args.as_) if args.as_ else person(args.by, Role.MANAGER)
+    if args.as_ is None and args.by is None:
+        raise InputError("by", "须写明谁分配：--by 管理部门操作人，或 --as 专席负责人")
+    actor = _specialist(args.as_) if args.as_ is not None else person(args.by, Role.MANAGER)
     with opened_platform() as p:
         p.backend(actor).assign_specialist(args.number, args.to, args.reason)
     print(f"已为 {args.number} 指定政策专员 {args.to}")

@@ -75,6 +75,10 @@ BASE: dict[str, str] = {
     "shift": "工作日 09:00-17:30",
     "source": "changsha-12345",
     "phone": "13900000001",
+    "number": "HN261125000001",  # a ticket (hotline desk …)
+    "as_": "pol-zhao",  # a policy specialist's seat (hotline desk …, R-ENTERPRISE)
+    "to": "ex-none",
+    "note": "测试跟进",
 }
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202e\u2028]")
 """What a message must not echo to the terminal as it is (escape sequences, bidi overrides)."""
