@@ -45,7 +45,6 @@ WHICH = {"mine": "我的", "unassigned": "未分配", "all": "全部", "done": "
 ENDED = frozenset({State.CLOSED.value, State.TERMINATED.value, State.MERGED.value,
                    State.REFUSED.value})  # fmt: skip
 """A ticket in one of these has ended: its assignment closes."""
-HOW = {"claim": "认领", "assign": "分配", "reassign": "改派"}
 MAX_NOTE = 2_000
 MAX_REASON = 500
 DONE_LIMIT = 200
