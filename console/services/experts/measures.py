@@ -19,9 +19,9 @@ consultations handed to experts:
 - **policy push reach** (R-ENTERPRISE): the period's ``push.counts`` (what ``hotline policy
   report`` shows, totalled).
 
-Everything is aggregated by the database: one statement for the durations (ranked with window
-functions, the same nearest-rank percentiles on SQLite and PostgreSQL), one for the counts per
-field and unit (a few rows, totalled here). An item is decided by facts dated before the
+Everything is aggregated by the database: one statement for the durations (nearest-rank
+percentiles: ``percentile_disc`` on PostgreSQL, ranked with window functions on SQLite — the
+same values), one for the counts per field and unit (a few rows, totalled here). An item is decided by facts dated before the
 period end (a take or answer after it does not move a wait or answer into it).
 """
 
@@ -41,6 +41,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -134,8 +135,13 @@ def items(period: Period, unit: str | None = None) -> Select[Any]:
     return q
 
 
-def _durations(base: Any, period: Period) -> Select[Any]:
-    """count, mean, p50, p90 of the waits and answer times, per field, per unit and overall."""
+def _durations(base: Any, period: Period, dialect: str = "sqlite") -> Select[Any]:
+    """count, mean, p50, p90 of the waits and answer times, per field, per unit and overall:
+    rows (measure, dimension, key, count, mean, p50, p90).
+
+    The percentiles are nearest-rank (the ⌈p·n⌉-th smallest): PostgreSQL's ``percentile_disc``
+    per group; SQLite, which has no ordered-set aggregates, ranks the rows of each group with
+    window functions and takes the first whose rank reaches p·n — the same values."""
     measures = (
         ("wait", seconds_between(base.c.taken_at, base.c.handed_at), _in(base.c.taken_at, period)),
         (
@@ -144,6 +150,34 @@ def _durations(base: Any, period: Period) -> Select[Any]:
             _in(base.c.answered_at, period),
         ),
     )
+    if dialect == "postgresql":
+        rows = union_all(
+            *(
+                select(
+                    literal_column(f"'{m}'").label("m"),
+                    base.c.field.label("field"),
+                    base.c.unit_id.label("unit_id"),
+                    value.label("v"),
+                ).where(cond)
+                for m, value, cond in measures
+            )
+        ).cte("d")
+        stats = (
+            func.count(),
+            func.avg(rows.c.v),
+            func.percentile_disc(0.5).within_group(rows.c.v),
+            func.percentile_disc(0.9).within_group(rows.c.v),
+        )
+        per = [
+            select(rows.c.m, literal_column(f"'{d}'").label("d"), key.label("k"), *stats).group_by(
+                rows.c.m, key
+            )
+            for d, key in (("field", rows.c.field), ("unit", rows.c.unit_id))
+        ]
+        total = select(
+            rows.c.m, literal_column("'total'").label("d"), literal_column("''").label("k"), *stats
+        ).group_by(rows.c.m)
+        return select(union_all(*per, total).subquery("p"))
     dims: tuple[tuple[str, ColumnElement[Any]], ...] = (
         ("field", base.c.field),
         ("unit", base.c.unit_id),
@@ -228,9 +262,13 @@ def expert_measures(store: Store, period: Period, unit: str | None = None) -> Ex
     """The period's measures of every hand-off (or of one unit's experts' hand-offs)."""
     base = items(period, unit).cte("h")
     with store.read() as s:
+        dialect = s.get_bind().dialect.name
+        if dialect == "postgresql":
+            # a year's durations sort in memory instead of spilling to disk (as the KPIs do)
+            s.execute(text("SET LOCAL work_mem = '64MB'"))
         durations = {
             (m, d, k): (n, mean, p50, p90)
-            for m, d, k, n, mean, p50, p90 in s.execute(_durations(base, period))
+            for m, d, k, n, mean, p50, p90 in s.execute(_durations(base, period, dialect))
         }
         counted = [tuple(row) for row in s.execute(_counts(base, period))]
         unit_names = {str(i): str(n) for i, n in s.execute(select(UnitRow.id, UnitRow.name))}
