@@ -76,12 +76,18 @@ def channel_label(channel: str) -> str:
     return CHANNELS.get(channel, channel)
 
 
+def on_roster(seat: str, name: str, actor: Actor) -> bool:
+    """Whether a roster entry (its seat account, its name) may be this expert seat's: the
+    entry naming the seat, or an entry without a seat bearing the seat's name."""
+    return seat in (actor.seat, actor.name) if seat else name == actor.name
+
+
 def mine(s: Session, actor: Actor) -> list[ExpertRow]:
     """The roster entries of this expert seat: the entry naming its seat, else (no seat set
     on the entry) the entry with its name."""
     rows = s.execute(select(ExpertRow).where(ExpertRow.active)).scalars().all()
-    by_seat = [r for r in rows if r.seat and r.seat in (actor.seat, actor.name)]
-    return by_seat or [r for r in rows if not r.seat and r.name == actor.name]
+    by_seat = [r for r in rows if r.seat and on_roster(r.seat, r.name, actor)]
+    return by_seat or [r for r in rows if not r.seat and on_roster(r.seat, r.name, actor)]
 
 
 def covers(expert: ExpertRow, field: str, matter_domains: dict[str, str]) -> bool:
