@@ -473,13 +473,11 @@ class HotlineApp(App[None]):
         backend = self.backend
         if backend is None or backend.actor.role is not Role.EXPERT:
             return
-        from console.services.experts.handoff import on_roster
-
         try:
             entries = backend.experts()
         except HotlineError:
             return  # the knowledge base it is on serves; the queue is a key away
-        if any(on_roster(e.seat, e.name, backend.actor) for e in entries):
+        if any(e.serves(backend.actor) for e in entries):
             self.call_from_thread(self._land_on_queue)
 
     def _land_on_queue(self) -> None:

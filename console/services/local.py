@@ -705,10 +705,13 @@ class LocalBackend:
 
     def expert_measures(self, period: str, unit: str | None = None) -> ExpertMeasures:
         from console.services.analytics.kpi import parse_period
+        from console.services.enterprise import push
         from console.services.experts.measures import expert_measures
 
         parsed = parse_period(period)
-        return expert_measures(self.store, parsed, self._kpi_scope(unit, "专家座席统计"))
+        unit = self._kpi_scope(unit, "专家座席统计")
+        pushed = push.counts(self.store, parsed.start_at, parsed.end_at, unit)
+        return expert_measures(self.store, parsed, pushed, unit)
 
     def promise_callback(self, intake: Intake, note: str = "") -> str:
         return self.tickets.promise_callback(intake, note)

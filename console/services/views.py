@@ -694,6 +694,16 @@ class ExpertView:
     retired_at: dt.datetime | None = None
     retire_reason: str = ""
 
+    def serves(self, actor: Actor) -> bool:
+        """Whether this entry may be the expert seat ``actor``'s (see ``on_roster``)."""
+        return self.active and on_roster(self.seat, self.name, actor)
+
+
+def on_roster(seat: str, name: str, actor: Actor) -> bool:
+    """Whether a roster entry (its seat account, its name) may be this expert seat's: the
+    entry naming the seat, or an entry without a seat bearing the seat's name (R-EXPERT)."""
+    return seat in (actor.seat, actor.name) if seat else name == actor.name
+
 
 @dataclass(frozen=True)
 class CallPop:

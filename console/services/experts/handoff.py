@@ -45,7 +45,7 @@ from console.services.tickets.commands import (
     require_contact,
 )
 from console.services.values import Domain, Kind, Role, State
-from console.services.views import Actor, ExpertHandoffView, Intake
+from console.services.views import Actor, ExpertHandoffView, Intake, on_roster
 from console.store.models import (
     ArticleRevisionRow,
     ArticleRow,
@@ -74,12 +74,6 @@ MAX_LISTED = 1_000
 
 def channel_label(channel: str) -> str:
     return CHANNELS.get(channel, channel)
-
-
-def on_roster(seat: str, name: str, actor: Actor) -> bool:
-    """Whether a roster entry (its seat account, its name) may be this expert seat's: the
-    entry naming the seat, or an entry without a seat bearing the seat's name."""
-    return seat in (actor.seat, actor.name) if seat else name == actor.name
 
 
 def mine(s: Session, actor: Actor) -> list[ExpertRow]:

@@ -16,8 +16,11 @@ consultations handed to experts:
   how many of those articles the owner unit has verified (the articles as they stand now:
   a capture or verification after the period's end counts for the period of the answer);
 - **untaken**: hand-offs made in the period and not yet taken at its end;
-- **policy push reach** (R-ENTERPRISE): the period's ``push.counts`` (what ``hotline policy
-  report`` shows, totalled).
+- **policy push reach** (R-ENTERPRISE): the period's push report (what ``hotline policy
+  report`` shows), totalled; the caller reads it (``enterprise.push.counts``) and passes it in.
+
+The period is the KPIs' (``analytics.kpi.parse_period``), passed in as a value: the expert
+concern imports neither the analytics nor the enterprise desk.
 
 Everything is aggregated by the database: one statement for the durations (nearest-rank
 percentiles: ``percentile_disc`` on PostgreSQL, ranked with window functions on SQLite — the
@@ -27,9 +30,10 @@ period end (a take or answer after it does not move a wait or answer into it).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -49,17 +53,31 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from console.services.analytics.kpi import Period
-from console.services.enterprise import push
 from console.services.experts.handoff import TAKE
 from console.services.views import (
     DurationStats,
     ExpertMeasureLine,
     ExpertMeasures,
     PolicyPushReach,
+    PolicyPushReport,
 )
 from console.store.engine import Store
 from console.store.models import ArticleRow, EventRow, ExpertHandoffRow, ExpertRow, UnitRow
+
+
+class Period(Protocol):
+    """A period as ``analytics.kpi.Period`` is: its label, its dates and its bounds in time."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def start(self) -> dt.date: ...
+    @property
+    def end(self) -> dt.date: ...
+    @property
+    def start_at(self) -> dt.datetime: ...
+    @property
+    def end_at(self) -> dt.datetime: ...
 
 
 class seconds_between(FunctionElement[float]):  # noqa: N801 — reads as a SQL function
@@ -244,9 +262,8 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def reach(store: Store, period: Period, unit: str | None) -> PolicyPushReach:
-    """The period's policy push totalled (a unit's articles only, given one)."""
-    r = push.counts(store, period.start_at, period.end_at, unit)
+def reach(r: PolicyPushReport) -> PolicyPushReach:
+    """A period's policy push report, totalled."""
     return PolicyPushReach(
         articles=len(r.lines),
         pushed=r.pushed,
@@ -258,8 +275,11 @@ def reach(store: Store, period: Period, unit: str | None) -> PolicyPushReach:
     )
 
 
-def expert_measures(store: Store, period: Period, unit: str | None = None) -> ExpertMeasures:
-    """The period's measures of every hand-off (or of one unit's experts' hand-offs)."""
+def expert_measures(
+    store: Store, period: Period, pushed: PolicyPushReport, unit: str | None = None
+) -> ExpertMeasures:
+    """The period's measures of every hand-off (or of one unit's experts' hand-offs), with
+    ``pushed`` — the same period's policy push report (of that unit's articles) — totalled."""
     base = items(period, unit).cte("h")
     with store.read() as s:
         dialect = s.get_bind().dialect.name
@@ -319,5 +339,5 @@ def expert_measures(store: Store, period: Period, unit: str | None = None) -> Ex
         total=line("total", "", "全部"),
         fields=fields,
         units=units,
-        push=reach(store, period, unit),
+        push=reach(pushed),
     )
