@@ -153,6 +153,7 @@ def run(n: int = 100_000, repeat: int = 5, period_text: str = "2026Q3") -> dict[
     year = kpi.parse_period(period_text[:4])
     store = open_store(experts_url())
     try:
+
         def quarter() -> Any:  # what LocalBackend.expert_measures runs
             pushed = push.counts(store, period.start_at, period.end_at)
             return measures.expert_measures(store, period, pushed)

@@ -87,11 +87,10 @@ class NavBar(Static):
             for spacing in ("  ", " "):  # narrow: one space between the keys, a shorter seat
                 parts = []
                 for binding, here in keys:
-                    parts.append((f" {app.get_key_display(binding)} ",
-                                  "reverse bold" if here else "bold $accent"))  # fmt: skip
-                    parts.append(
-                        (f"{binding.description}{spacing}", "reverse bold" if here else "$text-muted")
-                    )
+                    key_style = "reverse bold" if here else "bold $accent"
+                    text_style = "reverse bold" if here else "$text-muted"
+                    parts.append((f" {app.get_key_display(binding)} ", key_style))
+                    parts.append((f"{binding.description}{spacing}", text_style))
                 keys_len = sum(cell_len(text) for text, _ in parts)
                 seat = next((s for s in seats if cell_len(s) + keys_len + 1 <= room), None)
                 if seat is not None:

@@ -72,7 +72,9 @@ def test_r_expert_cli_report_experts_and_handoffs(tmp_path: Path) -> None:
     total = lines[2]
     # handed 2, one untaken; one wait of 15 minutes, one answer after 45
     assert total.split()[:6] == ["2", "1", "1", "15分/15分/15分", "1", "45分/45分/45分"]
-    assert any(line.endswith("社会管理") for line in lines) and "省人力资源社会保障厅" in table.stdout
+    assert (
+        any(line.endswith("社会管理") for line in lines) and "省人力资源社会保障厅" in table.stdout
+    )
     assert table.stdout.splitlines()[-1].startswith("政策推送：")
 
     doc = json.loads(run(folder, "report", "experts", "--period", "2026Q4", "--json").stdout)
