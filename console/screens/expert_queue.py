@@ -7,7 +7,9 @@ field and why routing suggested it, the articles the operator already tried, the
 how the caller agreed to be answered. There ``A`` answers (recorded on the ticket, sent to the
 caller through the outbox, the ticket closes as answered) and ``K`` turns the answer into a
 draft article of the expert's unit, which operators read as a draft until that unit verifies
-it. An expert seat lands here; other seats open it from the command palette.
+it; the expert's opening of a consultation takes it (接手: its queue wait ends, the expert
+measures). A rostered expert seat lands here (F1 on its navigation bar); shift leads and the
+manager open it from the command palette.
 """
 
 from __future__ import annotations
@@ -250,6 +252,25 @@ class ConsultationScreen(Screen[None]):
         yield Static(context_text(self.handoff), id="consultation-body", markup=False)
         yield Static(Text(""), id="consultation-status", markup=False)
         yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_handoff()
+
+    @work(thread=True, exclusive=True, group="consultation-read", exit_on_error=False)
+    def refresh_handoff(self) -> None:
+        """Read the hand-off afresh: an expert opening it takes it (接手), and the answer goes
+        with the ticket's version as it is now."""
+        try:
+            fresh = self.backend.expert_handoff(self.handoff.number)
+        except HotlineError as err:
+            self.app.call_from_thread(self._error, err)
+            return
+        self.app.call_from_thread(self._fresh, fresh)
+
+    def _fresh(self, handoff: ExpertHandoffView) -> None:
+        self.handoff = handoff
+        self.query_one("#consultation-body", Static).update(context_text(handoff))
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer":

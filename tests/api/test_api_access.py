@@ -210,6 +210,8 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "experts",
             "expert_queue",
             "expert_handoff",
+            "expert_handoffs",
+            "expert_measures",
             "call_pops",
             "live_changes",
             "live_feed",
