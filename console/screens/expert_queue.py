@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
 from console.services.clock import SHANGHAI
-from console.services.views import ExpertHandoffView
+from console.services.views import EXPERT_QUEUE_ACTIONS, ExpertHandoffView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
 from console.widgets.footer import KeyFooter
@@ -35,7 +35,10 @@ from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from console.services.backend import Backend
+    from console.services.views import TicketChange
 
 RELOAD_S = 10.0
 CHANNELS = {"sms": "短信", "phone": "回电"}
@@ -139,6 +142,14 @@ class ExpertQueueScreen(Screen[None]):
         self.query_one("#handoffs-table", DataTable).focus()
         self.load()
         self.set_interval(RELOAD_S, self.load)
+        if hasattr(self.app, "live_listeners"):
+            self.app.live_listeners.add(self)
+
+    def on_live_changes(self, changes: Sequence[TicketChange]) -> None:
+        """Pushed: a consultation handed to an expert, answered or taken elsewhere — the
+        queue again at once, not at its next reload (R-EXPERT)."""
+        if self.is_current and any(c.action in EXPERT_QUEUE_ACTIONS for c in changes):
+            self.load()
 
     def on_screen_resume(self) -> None:
         self.load()

@@ -751,6 +751,8 @@ class TicketChange:
     at: dt.datetime
 
 
+EXPERT_QUEUE_ACTIONS = frozenset({"hand_to_expert", "expert_take", "expert_answer"})
+"""The timeline entries that change an expert queue (a hand-off, its take, its answer)."""
 EDITED_ACTION = "edit_article"
 VERIFIED_ACTION = "verify_article"
 FLAG_RESOLVED_ACTION = "resolve_article_flag"

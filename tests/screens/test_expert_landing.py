@@ -79,3 +79,36 @@ async def test_r_expert_other_seats_have_no_f1_on_their_bar(
         assert "专家队列" not in nav(app)
         app.action_expert_queue()  # the palette's entry still opens it for a shift lead
         await wait_for(pilot, lambda: isinstance(app.screen, ExpertQueueScreen), what="queue")
+
+
+async def test_r_expert_a_consultation_handed_over_is_pushed_onto_the_queue(
+    make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The expert's queue shows a hand-off made on another seat within a second — pushed by the
+    live feed, not found at the queue's periodic reload (set out of reach here)."""
+    import time
+
+    from console.screens import expert_queue
+
+    monkeypatch.setattr(expert_queue, "RELOAD_S", 600.0)
+    manager = screen_platform.backend(Role.MANAGER)
+    manager.add_expert(
+        ExpertDraft("王社保", "hn-rst", ("公共服务",), ("每天 00:00-00:00",), seat="ex-wang")
+    )
+    app = make_app(WANG)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ExpertQueueScreen), what="queue")
+        await wait_for(pilot, lambda: app.live_watch is not None
+                       and app.live_watch.cursor is not None, what="the feed")  # fmt: skip
+        await pilot.pause(0.3)
+        assert not app.screen.handoffs
+        sent = time.monotonic()
+        number = screen_platform.backend(Role.OPERATOR).hand_to_expert(
+            Intake(Kind.CONSULTATION, Domain.PUBLIC_SERVICE, "医保异地就医怎么备案？",
+                   caller_phone="13812345678"),
+            "公共服务",
+            consent=True,
+        )  # fmt: skip
+        await wait_for(pilot, lambda: [h.number for h in app.screen.handoffs] == [number],
+                       timeout=5, what="the pushed hand-off")  # fmt: skip
+        assert time.monotonic() - sent < 1.5

@@ -66,7 +66,7 @@ MAX_TRIED = 8
 MAX_NOTE = 2_000
 MAX_ANSWER = 1_000  # one SMS conversation, not an essay: the article holds the long form
 MAX_REASONS = 5
-TAKE = "expert_take"
+TAKE = "expert_take"  # these three are views.EXPERT_QUEUE_ACTIONS
 """The event of an expert first opening a hand-off (接手): the end of its queue wait."""
 MAX_DAYS = 366
 MAX_LISTED = 1_000
