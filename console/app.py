@@ -5,7 +5,8 @@ worker threads. Screens are imported lazily, when their mode is first shown, so 
 fast. Modes (one screen stack each):
 
     intake     live intake (接听受理)      — operators, sub-centre operators (default)
-    knowledge  knowledge base (知识库)     — expert seats (default)
+    knowledge  knowledge base (知识库)     — expert seats not on the expert roster (default)
+    expert_queue  consultations handed to experts (专家队列, F1) — rostered expert seats
     queues     ticket queues (工单队列)    — unit clerks, the manager, supervisors (default)
     board      special incidents (特殊事项看板) — shift leads (default)
 
@@ -115,6 +116,12 @@ def _knowledge_screen() -> Screen[Any]:
     from console.screens.knowledge import KnowledgeScreen
 
     return KnowledgeScreen()
+
+
+def _expert_queue_screen() -> Screen[Any]:
+    from console.screens.expert_queue import ExpertQueueScreen
+
+    return ExpertQueueScreen()
 
 
 def _queues_screen() -> Screen[Any]:
@@ -266,8 +273,18 @@ class HotlineApp(App[None]):
         "queues": _queues_screen,
         "board": _board_screen,
         "desk": _desk_screen,
+        "expert_queue": _expert_queue_screen,
     }
     BINDINGS = [
+        Binding(
+            "f1",
+            "expert_queue",
+            "专家队列",
+            id="app.expert_queue",
+            tooltip="转给本专家及其领域的咨询，按答复时限",
+            priority=True,
+            show=False,  # on the navigation bar of expert seats (widgets/nav.py)
+        ),
         Binding(
             "f2",
             "intake",
@@ -388,6 +405,7 @@ class HotlineApp(App[None]):
         if self.backend is not None:
             self._backend_ready()
             self.show_mode(default_mode(self.backend.actor.role))
+            self.land_expert()
             return
         if self.actor is not None and default_mode(self.actor.role) == "intake":
             # The intake form is usable at once; answers start once the platform is open.
@@ -458,6 +476,26 @@ class HotlineApp(App[None]):
         target = default_mode(self.actor.role)
         if self.current_mode != target:
             self.show_mode(target)
+        self.land_expert()
+
+    @work(thread=True, exclusive=True, group="landing", exit_on_error=False)
+    def land_expert(self) -> None:
+        """An expert seat on the expert roster starts on its queue (R-EXPERT); one that is
+        not (yet) on it stays on the knowledge base."""
+        backend = self.backend
+        if backend is None or backend.actor.role is not Role.EXPERT:
+            return
+        try:
+            entries = backend.experts()
+        except HotlineError:
+            return  # the knowledge base it is on serves; the queue is a key away
+        if any(e.serves(backend.actor) for e in entries):
+            self.call_from_thread(self._land_on_queue)
+
+    def _land_on_queue(self) -> None:
+        # only while the seat is still where it started (no dialog, no other screen yet)
+        if self.current_mode == default_mode(Role.EXPERT) and len(self.screen_stack) == 1:
+            self.show_mode("expert_queue")
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def warm_up(self) -> None:
@@ -618,6 +656,8 @@ class HotlineApp(App[None]):
             return self.actor.role in INTAKE_ROLES
         if mode == "desk" and self.actor.role not in DESK_ROLES:
             return False
+        if mode == "expert_queue" and self.actor.role not in EXPERT_QUEUE_ROLES:
+            return False
         return self.backend is not None
 
     def show_mode(self, mode: str) -> None:
@@ -639,6 +679,12 @@ class HotlineApp(App[None]):
             if action == "intake" and self.actor.role not in INTAKE_ROLES:
                 return False
             if action == "desk" and self.actor.role not in DESK_ROLES:
+                return False
+            return True if self.mode_allowed(action) else None
+        if action == "expert_queue":
+            # the key is the expert seat's (nav bar); shift leads and the manager open the
+            # queue from the command palette
+            if self.actor is None or self.actor.role is not Role.EXPERT:
                 return False
             return True if self.mode_allowed(action) else None
         if action == "open_ticket":
@@ -673,11 +719,8 @@ class HotlineApp(App[None]):
             self.push_screen(ExpertRosterScreen())
 
     def action_expert_queue(self) -> None:
-        """The consultations handed to this expert seat (R-EXPERT), over whatever is showing."""
-        from console.screens.expert_queue import ExpertQueueScreen
-
-        if self.backend is not None and not isinstance(self.screen, ExpertQueueScreen):
-            self.push_screen(ExpertQueueScreen())
+        """The consultations handed to this expert seat (R-EXPERT): a screen of its own."""
+        self.show_mode("expert_queue")
 
     def action_open_ticket(self) -> None:
         if self.backend is None:

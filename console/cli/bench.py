@@ -3,7 +3,7 @@
 The benchmarks live in ``benchmarks/`` of the checkout; each exposes ``run() -> dict`` and
 prints its own figures. Without names, the quick ones run (due, search, answers, routing,
 duplicates, startup) — the answers, routing and duplicates ones on the real messages first
-(../shared/data, where present); ``queues``, ``load``, ``centre``, ``kpi`` and ``dashboard``
+(../shared/data, where present); ``queues``, ``load``, ``centre``, ``kpi``, ``dashboard`` and ``experts``
 need PostgreSQL and, with ``push``, are run by name.
 """
 
@@ -30,6 +30,7 @@ BENCHMARKS = {
     "centre": "load_centre.py",
     "kpi": "bench_kpi.py",
     "dashboard": "bench_dashboard.py",
+    "experts": "bench_experts.py",
 }
 DEFAULT = ("due", "search", "answers", "routing", "duplicates", "startup")
 

@@ -1,25 +1,30 @@
-"""`hotline expert list|add|edit|retire`: the expert roster (专家座席, R-EXPERT) from a shell,
-and the 政企通 desk's policy specialists on it (``--kind policy``, 政策专员, R-ENTERPRISE).
+"""`hotline expert list|add|edit|retire|handoffs`: the expert roster (专家座席, R-EXPERT), the
+consultations handed to experts, and the 政企通 desk's policy specialists on the roster
+(``--kind policy``, 政策专员, R-ENTERPRISE), from a shell.
 
 ``list`` shows the roster (those on duty first; ``--field`` keeps the experts who cover a
 domain or matter type, ``--on-duty`` those on shift now); ``add``, ``edit`` and ``retire`` are
 the manager's (省优化办, Art. 28), run through the same use cases as the console and the API
-and audited under the name given with ``--by``.
+and audited under the name given with ``--by``. ``handoffs`` lists the hand-offs of the last days
+with their clocks (handed, taken — first opened by an expert —, answered, the R-CONSULT due
+time), as the manager reads them.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from dataclasses import asdict
 
-from console.cli import terminal_safe
+from console.cli import UsageError, terminal_safe
 from console.cli.context import opened_platform, person
-from console.errors import NotFound
+from console.cli.report_experts import duration
+from console.errors import InputError, NotFound
 from console.services.clock import SHANGHAI
 from console.services.experts.shifts import EXAMPLE
 from console.services.values import Role
-from console.services.views import ExpertDraft, ExpertView
+from console.services.views import ExpertDraft, ExpertHandoffView, ExpertView
 
 SHIFT_HELP = (
     f"值班时间，如「{EXAMPLE}」「每天 20:00-08:00」「周六,周日 09:00-17:00」；"
@@ -73,6 +78,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     lead.add_argument("--no-desk-lead", dest="desk_lead", action="store_false",
                       help="不再担任政企通专席负责人")  # fmt: skip
     e.set_defaults(handler=_edit)
+
+    h = verbs.add_parser("handoffs", help="列出转交专家的咨询及其时间（转交、接手、答复、时限）")
+    h.add_argument("--field", help="只看转给该领域或事项类型的")
+    h.add_argument("--waiting", action="store_true", help="只看尚未答复的")
+    h.add_argument("--days", type=int, default=7, help="最近几天转交的（1–366，默认 7）")
+    h.add_argument("--json", action="store_true", help="输出 JSON 列表")
+    h.set_defaults(handler=_handoffs)
 
     r = verbs.add_parser("retire", help="让专家退出名册，须写原因（管理部门）")
     r.add_argument("id", metavar="EXPERT", help="专家编号")
@@ -159,4 +171,49 @@ def _retire(args: argparse.Namespace) -> int:
     with opened_platform() as p:
         p.backend(person(args.by, Role.MANAGER)).retire_expert(args.id, args.reason)
     print(f"专家 {args.id} 已退出名册")
+    return 0
+
+
+def _minutes(start: dt.datetime, end: dt.datetime | None) -> str:
+    return "—" if end is None else duration((end - start).total_seconds())
+
+
+def _handoff_line(h: ExpertHandoffView) -> str:
+    def at(moment: dt.datetime | None) -> str:
+        return "—" if moment is None else f"{moment.astimezone(SHANGHAI):%m-%d %H:%M}"
+
+    state = "已答复" if h.state == "answered" else "待答复"
+    to = h.expert_name or f"{h.field_label}专家队列"
+    out = (
+        f"{h.number}  {state}  {h.field_label} → {to}  转交 {at(h.handed_at)}  "
+        f"接手 {at(h.taken_at)}（等待 {_minutes(h.handed_at, h.taken_at)}）  "
+        f"答复 {at(h.answered_at)}（用时 {_minutes(h.handed_at, h.answered_at)}）  "
+        f"时限 {at(h.due_at)}"
+    )
+    if h.answered_by:
+        out += f"  答复专家：{h.answered_by}"
+    if h.article_id:
+        out += f"  知识：{h.article_id}"
+    return terminal_safe(out.replace("\n", " ").replace("\r", " "))
+
+
+def _handoffs(args: argparse.Namespace) -> int:
+    with opened_platform() as p:
+        try:
+            found = p.backend(person("命令行", Role.MANAGER)).expert_handoffs(
+                args.field, args.waiting, args.days
+            )
+        except InputError as exc:
+            raise UsageError(f"--{exc.field}：{exc.problem}") from None
+    if args.json:
+        print(json.dumps([asdict(v) for v in found], ensure_ascii=False, default=str))
+        return 0
+    if not found:
+        print(f"最近 {args.days} 天没有符合条件的转专家咨询")
+        return 0
+    for h in found:
+        print(_handoff_line(h))
+    waiting = sum(1 for h in found if h.state == "open")
+    untaken = sum(1 for h in found if h.taken_at is None)
+    print(f"共 {len(found)} 件，待答复 {waiting} 件，其中未接手 {untaken} 件")
     return 0

@@ -1,7 +1,7 @@
 """`hotline report SUBCOMMAND`: the evaluation reports units and the manager's office exchange.
 
 Each subcommand registers itself in its own function beside ``_register_kpi`` (``grades``,
-``hot`` …). ``report kpi``: the unit KPIs of a period (R-UNIT-KPI) as a terminal table,
+``hot``, ``experts`` …). ``report kpi``: the unit KPIs of a period (R-UNIT-KPI) as a terminal table,
 ``--json`` for scripts, ``--xlsx`` an Excel workbook (one sheet per table, a native bar chart
 of the rates per unit), ``--tickets`` the tickets behind one unit's figure, ``--doc`` the
 definitions (docs/kpi.zh.md).
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from console.cli import UsageError, _cell_width, path_arg
 from console.cli.context import platform
+from console.cli.report_experts import add_experts
 from console.cli.report_grades import add_accountability, add_grades
 from console.cli.report_hot import add_hot_parser
 from console.errors import InputError
@@ -55,6 +56,7 @@ def _register_kpi(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_grades(verbs)
     add_accountability(verbs)
     add_hot_parser(verbs)
+    add_experts(verbs)
 
 
 def _kpi(args: argparse.Namespace) -> int:

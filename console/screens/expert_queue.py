@@ -7,7 +7,9 @@ field and why routing suggested it, the articles the operator already tried, the
 how the caller agreed to be answered. There ``A`` answers (recorded on the ticket, sent to the
 caller through the outbox, the ticket closes as answered) and ``K`` turns the answer into a
 draft article of the expert's unit, which operators read as a draft until that unit verifies
-it. An expert seat lands here; other seats open it from the command palette.
+it; the expert's opening of a consultation takes it (接手: its queue wait ends, the expert
+measures). A rostered expert seat lands here (F1 on its navigation bar); shift leads and the
+manager open it from the command palette.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
 from console.services.clock import SHANGHAI
-from console.services.views import ExpertHandoffView
+from console.services.views import EXPERT_QUEUE_ACTIONS, ExpertHandoffView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
 from console.widgets.footer import KeyFooter
@@ -33,7 +35,10 @@ from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from console.services.backend import Backend
+    from console.services.views import TicketChange
 
 RELOAD_S = 10.0
 CHANNELS = {"sms": "短信", "phone": "回电"}
@@ -137,6 +142,14 @@ class ExpertQueueScreen(Screen[None]):
         self.query_one("#handoffs-table", DataTable).focus()
         self.load()
         self.set_interval(RELOAD_S, self.load)
+        if hasattr(self.app, "live_listeners"):
+            self.app.live_listeners.add(self)
+
+    def on_live_changes(self, changes: Sequence[TicketChange]) -> None:
+        """Pushed: a consultation handed to an expert, answered or taken elsewhere — the
+        queue again at once, not at its next reload (R-EXPERT)."""
+        if self.is_current and any(c.action in EXPERT_QUEUE_ACTIONS for c in changes):
+            self.load()
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -250,6 +263,25 @@ class ConsultationScreen(Screen[None]):
         yield Static(context_text(self.handoff), id="consultation-body", markup=False)
         yield Static(Text(""), id="consultation-status", markup=False)
         yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_handoff()
+
+    @work(thread=True, exclusive=True, group="consultation-read", exit_on_error=False)
+    def refresh_handoff(self) -> None:
+        """Read the hand-off afresh: an expert opening it takes it (接手), and the answer goes
+        with the ticket's version as it is now."""
+        try:
+            fresh = self.backend.expert_handoff(self.handoff.number)
+        except HotlineError as err:
+            self.app.call_from_thread(self._error, err)
+            return
+        self.app.call_from_thread(self._fresh, fresh)
+
+    def _fresh(self, handoff: ExpertHandoffView) -> None:
+        self.handoff = handoff
+        self.query_one("#consultation-body", Static).update(context_text(handoff))
+        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer":

@@ -28,6 +28,7 @@ from console.services.views import (
     EvaluationView,
     ExpertDraft,
     ExpertHandoffView,
+    ExpertMeasures,
     ExpertView,
     Finding,
     GroundView,
@@ -242,6 +243,23 @@ class Backend(Protocol):
     def capture_article(self, number: str, question: str, tags: Sequence[str] = ()) -> str:
         """The answering expert turns the answer into a draft article of the expert's unit,
         verified by that unit like any draft (R-KB). Answers the article's id."""
+        ...
+
+    def expert_handoffs(
+        self, field: str | None = None, waiting: bool = False, days: int = 7
+    ) -> Sequence[ExpertHandoffView]:
+        """The hand-offs made in the last ``days`` days (1–366), newest first, each with its
+        clocks (handed, taken, answered, due): ``field`` one field's (domain or matter type),
+        ``waiting`` the unanswered only. The manager and shift leads read them; other seats
+        are refused (R-EXPERT)."""
+        ...
+
+    def expert_measures(self, period: str, unit: str | None = None) -> ExpertMeasures:
+        """The expert seats' measures of a period ("2026Q4", "2026", "2026-11"): queue wait and
+        answer time (count, mean, p50, p90) overall, per field and per unit, the answers turned
+        into draft and verified articles, and policy push reach. Read as the unit KPIs are: the
+        manager, supervisors, auditors and shift leads every unit's; a unit clerk its own
+        (another unit's is refused, R-SECURITY); other seats are refused."""
         ...
 
     # ---- policy subscriptions and push (精准推送, R-ENTERPRISE)

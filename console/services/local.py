@@ -47,6 +47,7 @@ from console.services.views import (
     EvaluationView,
     ExpertDraft,
     ExpertHandoffView,
+    ExpertMeasures,
     ExpertView,
     Figure,
     Finding,
@@ -742,6 +743,21 @@ class LocalBackend:
         self.knowledge.refresh_articles()
         return article_id
 
+    def expert_handoffs(
+        self, field: str | None = None, waiting: bool = False, days: int = 7
+    ) -> Sequence[ExpertHandoffView]:
+        return self.handoffs.handoffs(field, waiting, days)
+
+    def expert_measures(self, period: str, unit: str | None = None) -> ExpertMeasures:
+        from console.services.analytics.kpi import parse_period
+        from console.services.enterprise import push
+        from console.services.experts.measures import expert_measures
+
+        parsed = parse_period(period)
+        unit = self._kpi_scope(unit, "专家座席统计")
+        pushed = push.counts(self.store, parsed.start_at, parsed.end_at, unit)
+        return expert_measures(self.store, parsed, pushed, unit)
+
     def promise_callback(self, intake: Intake, note: str = "") -> str:
         return self.tickets.promise_callback(intake, note)
 
@@ -1028,16 +1044,17 @@ class LocalBackend:
         assert scoped is not None
         return kpi.drill_down(self.store, parsed, scoped, indicator)
 
-    def _kpi_scope(self, unit: str | None) -> str | None:
-        """The unit whose KPIs the seat asks for, checked (None: every unit)."""
+    def _kpi_scope(self, unit: str | None, what: str = "考核指标") -> str | None:
+        """The unit whose KPIs (or other figures, ``what``) the seat asks for, checked (None:
+        every unit)."""
         role = self.actor.role
         if role is Role.UNIT_CLERK and self.actor.unit_id:
             if unit not in (None, self.actor.unit_id):
-                raise PermissionDenied("承办单位只能查看本单位的考核指标", rule="R-SECURITY")
+                raise PermissionDenied(f"承办单位只能查看本单位的{what}", rule="R-SECURITY")
             unit = self.actor.unit_id
         elif role not in KPI_READERS:
             raise PermissionDenied(
-                f"{role.label}不能查看考核指标：只有管理部门、督办、审计人员、班长和承办单位本单位可以",
+                f"{role.label}不能查看{what}：只有管理部门、督办、审计人员、班长和承办单位本单位可以",
                 rule="R-SECURITY",
             )
         if unit is not None:

@@ -56,6 +56,7 @@ from console.services.views import (
     EvaluationView,
     ExpertDraft,
     ExpertHandoffView,
+    ExpertMeasures,
     ExpertView,
     Finding,
     GroundView,
@@ -693,6 +694,20 @@ class RemoteBackend:
         return self._get(  # type: ignore[no-any-return]
             ExpertHandoffView, f"{self._t(number)}/expert-handoff"
         )
+
+    def expert_handoffs(
+        self, field: str | None = None, waiting: bool = False, days: int = 7
+    ) -> Sequence[ExpertHandoffView]:
+        return self._get(  # type: ignore[no-any-return]
+            list[ExpertHandoffView],
+            "/experts/handoffs",
+            field=field or None,
+            waiting=waiting or None,
+            days=days,
+        )
+
+    def expert_measures(self, period: str, unit: str | None = None) -> ExpertMeasures:
+        return self._get(ExpertMeasures, "/reports/experts", period=period, unit=unit)  # type: ignore[no-any-return]
 
     def answer_consultation(
         self, number: str, answer: str, basis: str = "", version: int | None = None

@@ -702,6 +702,16 @@ class ExpertView:
     kind_label: str = "专家"
     desk_lead: bool = False
 
+    def serves(self, actor: Actor) -> bool:
+        """Whether this entry may be the expert seat ``actor``'s (see ``on_roster``)."""
+        return self.active and on_roster(self.seat, self.name, actor)
+
+
+def on_roster(seat: str, name: str, actor: Actor) -> bool:
+    """Whether a roster entry (its seat account, its name) may be this expert seat's: the
+    entry naming the seat, or an entry without a seat bearing the seat's name (R-EXPERT)."""
+    return seat in (actor.seat, actor.name) if seat else name == actor.name
+
 
 @dataclass(frozen=True)
 class CallPop:
@@ -749,6 +759,8 @@ class TicketChange:
     at: dt.datetime
 
 
+EXPERT_QUEUE_ACTIONS = frozenset({"hand_to_expert", "expert_take", "expert_answer"})
+"""The timeline entries that change an expert queue (a hand-off, its take, its answer)."""
 EDITED_ACTION = "edit_article"
 VERIFIED_ACTION = "verify_article"
 FLAG_RESOLVED_ACTION = "resolve_article_flag"
@@ -887,6 +899,7 @@ class ExpertHandoffView:
     basis: str = ""
     article_id: str = ""
     version: int = 0  # the ticket's version (optimistic concurrency)
+    taken_at: dt.datetime | None = None  # an expert first opened it (接手), else the answer's
 
 
 # ---------------------------------------------------------------- the 政企通 desk (R-ENTERPRISE)
@@ -945,3 +958,66 @@ class PolicyHitView:
     regions: tuple[str, ...]
     score: float = 0.0
     review_by: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class DurationStats:
+    """How long a set of hand-offs took, in seconds: how many, the mean and the nearest-rank
+    median and 90th percentile (None when there are none)."""
+
+    count: int
+    mean_s: float | None
+    p50_s: float | None
+    p90_s: float | None
+
+
+@dataclass(frozen=True)
+class ExpertMeasureLine:
+    """The expert seats' measures of one field, one unit or all (R-EXPERT, R-KB) in a period.
+
+    ``handed``: hand-offs made in the period; ``wait``: hand-off → taken (an expert opened it,
+    or answered it unopened), over the hand-offs taken in the period; ``answer``: hand-off →
+    answered, over those answered in the period; ``drafted`` / ``verified``: of those answers,
+    how many were turned into a draft article / whose article the owner unit has verified;
+    ``untaken``: hand-offs of the period not yet taken at its end."""
+
+    key: str  # field code or unit id; "" for all
+    label: str
+    handed: int
+    untaken: int
+    wait: DurationStats
+    answer: DurationStats
+    drafted: int
+    verified: int
+    draft_share: float | None  # drafted / answered
+    verified_share: float | None  # verified / answered
+
+
+@dataclass(frozen=True)
+class PolicyPushReach:
+    """Policy push (R-ENTERPRISE) in the same period, from the push report: article versions
+    pushed, messages queued, delivered and not sent, and the subscriptions live at its end."""
+
+    articles: int
+    pushed: int
+    delivered: int
+    not_sent: int
+    subscriptions: int
+    unsubscribed: int
+    reach: float | None  # delivered / pushed
+
+
+@dataclass(frozen=True)
+class ExpertMeasures:
+    """The expert seats' measures of a period (R-EXPERT, R-CONSULT, R-KB, R-ENTERPRISE): all
+    hand-offs, per field and per unit (the unit of the expert who answered or was named;
+    "" while a field's queue hand-off is unanswered), and policy push reach."""
+
+    period: str
+    start: dt.date
+    end: dt.date  # exclusive
+    unit: str | None  # one unit's measures, or None: every unit's
+    total: ExpertMeasureLine
+    fields: tuple[ExpertMeasureLine, ...]
+    units: tuple[ExpertMeasureLine, ...]
+    push: PolicyPushReach

@@ -1,6 +1,6 @@
 """The line at the top of every work screen: who is on the seat, and the keys to every screen.
 
-The footer has room for the current screen's own keys only; the screen keys (F2–F5 by default,
+The footer has room for the current screen's own keys only; the screen keys (F1–F5 by default,
 remappable) live here, with the screen the seat is on highlighted, so a new user finds the
 knowledge base, the queues and the board without reading a manual.
 """
@@ -13,7 +13,15 @@ from textual.widgets import Static
 
 # the app's actions the bar lists, in order: the screens (modes), then opening a ticket and
 # the palette; each is shown with its binding's key and description (keymaps included)
-ACTIONS = ("intake", "knowledge", "queues", "board", "open_ticket", "command_palette")
+ACTIONS = (
+    "expert_queue",  # expert seats only (the app disables it for the others)
+    "intake",
+    "knowledge",
+    "queues",
+    "board",
+    "open_ticket",
+    "command_palette",
+)
 
 
 class NavBar(Static):
@@ -69,20 +77,25 @@ class NavBar(Static):
             if a in by_action and by_action[a][1]
         ]
         room = width - 2
-        for spacing in ("  ", " "):  # narrow: one space between the keys, then a shorter seat
-            parts: list[tuple[str, str]] = []
-            for binding, here in shown:
-                parts.append(
-                    (f" {app.get_key_display(binding)} ", "reverse bold" if here else "bold $accent")
-                )
-                parts.append(
-                    (f"{binding.description}{spacing}", "reverse bold" if here else "$text-muted")
-                )
-            keys_len = sum(cell_len(text) for text, _ in parts)
-            seat = next((s for s in seats if cell_len(s) + keys_len + 1 <= room), None)
-            if seat is not None:
-                gap = room - cell_len(seat) - keys_len
-                return Content.assemble((seat, "bold"), " " * gap, *parts)
+        layouts = [shown]
+        actions = {b.action for b, _ in shown}
+        if {"expert_queue", "command_palette"} <= actions:
+            # narrow, with F1 too (an expert seat): the palette's key is on the footer as well
+            layouts.append([(b, here) for b, here in shown if b.action != "command_palette"])
+        parts: list[tuple[str, str]] = []
+        for keys in layouts:
+            for spacing in ("  ", " "):  # narrow: one space between the keys, a shorter seat
+                parts = []
+                for binding, here in keys:
+                    key_style = "reverse bold" if here else "bold $accent"
+                    text_style = "reverse bold" if here else "$text-muted"
+                    parts.append((f" {app.get_key_display(binding)} ", key_style))
+                    parts.append((f"{binding.description}{spacing}", text_style))
+                keys_len = sum(cell_len(text) for text, _ in parts)
+                seat = next((s for s in seats if cell_len(s) + keys_len + 1 <= room), None)
+                if seat is not None:
+                    gap = room - cell_len(seat) - keys_len
+                    return Content.assemble((seat, "bold"), " " * gap, *parts)
         return Content.assemble(*parts)  # too narrow: the keys matter more than the title
 
     def on_resize(self) -> None:

@@ -120,6 +120,8 @@ def requests_for(
                     params[p["name"]] = (
                         ["mine"] if schema.get("type") == "array" else example(spec, schema)
                     )
+            if op["operationId"] == "live_feed":  # the push, from the start, for a second
+                params.update(after=0, kb_after=0, seconds=1)
             if params:
                 kwargs["params"] = params
             body = op.get("requestBody")
@@ -143,7 +145,10 @@ def test_a_unit_clerk_reads_no_other_units_ticket_by_any_endpoint(
             r = c.request(method, url, **kwargs)
             tried += 1
             assert r.status_code != 500, (op_id, r.text)
-            assert r.headers["content-type"].startswith("application/json"), op_id
+            pushed = op_id == "live_feed" and r.status_code == 200  # Server-Sent Events
+            assert r.headers["content-type"].startswith(
+                "text/event-stream" if pushed else "application/json"
+            ), op_id
             if number in url or "/supervisions/" in url:
                 assert r.status_code in (403, 404), (op_id, r.status_code, r.text)
                 assert r.json()["error"] in ("permission", "not_found"), op_id
@@ -205,8 +210,11 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "experts",
             "expert_queue",
             "expert_handoff",
+            "expert_handoffs",
+            "expert_measures",
             "call_pops",
             "live_changes",
+            "live_feed",
             "policy_subscriptions",
             "policy_push_report",
             "desk",

@@ -169,7 +169,11 @@ RECIPES: dict[str, tuple[str, str, list[tuple[str, str, dict[str, Any]]]]] = {
         [*CALLBACK_DUE, ("callback", "operator", {"result": "dissatisfied"})],
     ),
 }
-ALIASES: dict[str, set[str]] = {"name": {"queue"}, "names": {"queue"}}
+ALIASES: dict[str, set[str]] = {
+    "name": {"queue"},
+    "names": {"queue"},
+    "last-event-id": {"Last-Event-ID"},  # a header's name is case-blind
+}
 OVERRIDES: dict[str, dict[str, Any]] = {
     "/api/v1/tickets/{number}/callback": {"method": "manual"},
     "/api/v1/queues/{name}/claim": {"name": "callbacks"},  # a path parameter
@@ -184,6 +188,9 @@ OVERRIDES: dict[str, dict[str, Any]] = {
         "ends": "2026-11-28T08:00:00+08:00",
     },
 }
+
+# query values every request of an operation carries: the push is held a second, not 5 minutes
+QUERY_DEFAULTS: dict[str, dict[str, Any]] = {"/api/v1/live/stream": {"seconds": 1}}
 
 
 def _plain(value: Any) -> str:
@@ -295,6 +302,7 @@ class Sweep:
         path_params: dict[str, Any],
         query: dict[str, Any],
         body: Any,
+        header: dict[str, str] | None = None,
     ) -> httpx.Response:
         url = path
         for name, value in path_params.items():
@@ -305,7 +313,7 @@ class Sweep:
             for v in (vs if isinstance(vs, list) and k == "names" else [vs])
         ]
         content = None
-        headers = dict(self.api.auth(seat))
+        headers = {**self.api.auth(seat), **(header or {})}
         if body is not None:
             content = json.dumps(body, ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = "application/json"
@@ -322,7 +330,12 @@ def _baseline(sweep: Sweep, path: str, op: dict[str, Any]) -> tuple[dict[str, An
         elif p.get("required", False):
             query[name] = ["mine"] if name == "names" else sweep.value(name, p["schema"])
     path_params.update((k, v) for k, v in OVERRIDES.get(path, {}).items() if "{" + k + "}" in path)
+    query.update(QUERY_DEFAULTS.get(path, {}))
     return path_params, query
+
+
+def _header_safe(text: str) -> bool:
+    return len(text) < 4096 and all(" " <= c <= "~" for c in text)
 
 
 ANY_FIELD = frozenset({"*"})
@@ -436,8 +449,14 @@ def sweep_all(api: Api) -> tuple[list[str], int]:
                 if where in ("path", "query") and label == "10 000 characters":
                     continue  # over httpx's URL limit; "10 000 digits" is the long one there
                 pp, qq = dict(path_params), dict(query)
+                hh: dict[str, str] = {}
                 bb = json.loads(json.dumps(body)) if body is not None else None
-                if where == "path":
+                if where == "header":
+                    text = _plain(extreme)
+                    if extreme is None or not _header_safe(text):
+                        continue  # a header carries printable ASCII only (HTTP itself refuses)
+                    hh[name] = text
+                elif where == "path":
                     pp[name] = extreme
                 elif where == "query":
                     if extreme is None:
@@ -469,7 +488,7 @@ def sweep_all(api: Api) -> tuple[list[str], int]:
                 if where == "batch":
                     inside = ANY_FIELD  # not an array: the body itself (named "body" or "records")
                 where_ = f"{verb} {path} {where}:{name}={label}"
-                cases.append((where_, (seat, verb, path, pp, qq, bb), name, inside))
+                cases.append((where_, (seat, verb, path, pp, qq, bb, hh), name, inside))
         if recipe:
             sent += _sweep_on_fresh_tickets(sweep, path, body, cases, failures)
             continue
@@ -494,7 +513,7 @@ def _sweep_on_fresh_tickets(
     each success (the state moved on). Last, the valid request must succeed there."""
     sent = 0
     number = ""
-    for where_, (seat, verb, _, pp, qq, bb), name, inside in cases:
+    for where_, (seat, verb, _, pp, qq, bb, _hh), name, inside in cases:
         if not number:
             number = sweep.fresh_ticket(path)
         if "{" + "number}" in path and pp.get("number") == sweep.ids["number"]:

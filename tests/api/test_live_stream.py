@@ -141,14 +141,33 @@ def test_r_security_a_bad_resume_point_is_refused_naming_it(served: Any) -> None
     assert answer.status_code == 422 and "Last-Event-ID" in answer.text
     anonymous = httpx.get(f"{server.url}/api/v1/live/stream", timeout=10)
     assert anonymous.status_code == 401
+    too_far = {"Authorization": headers["Authorization"], "Last-Event-ID": f"{2**63}.0"}
+    answer = httpx.get(f"{server.url}/api/v1/live/stream", headers=too_far, timeout=10)
+    assert answer.status_code == 422 and "Last-Event-ID" in answer.text
+    answer = httpx.get(f"{server.url}/api/v1/live/stream", params={"after": 2**63},
+                       headers={"Authorization": headers["Authorization"]}, timeout=10)  # fmt: skip
+    assert answer.status_code == 422 and answer.json()["field"] == "after"
+
+
+def test_a_stream_ends_when_asked_and_says_where_it_stopped(served: Any) -> None:
+    """A proxy with a short idle limit asks for a short stream: it ends then, its last frame
+    carrying the cursors to resume from."""
+    store, server = served
+    headers = {"Authorization": f"Bearer {token(store, '班长丁', Role.SHIFT_LEAD)}"}
+    started = time.monotonic()
+    answer = httpx.get(f"{server.url}/api/v1/live/stream", params={"seconds": 0.5, "after": 0},
+                       headers=headers, timeout=10)  # fmt: skip
+    assert answer.status_code == 200 and time.monotonic() - started < 5
+    ids = [line[4:] for line in answer.text.splitlines() if line.startswith("id: ")]
+    assert ids and all(i.count(".") == 1 for i in ids)
+    assert httpx.get(f"{server.url}/api/v1/live/stream", params={"seconds": 301},
+                     headers=headers, timeout=10).status_code == 422  # fmt: skip
 
 
 def test_sse_events_reads_the_event_stream_format() -> None:
     lines = [": 保持连接", "id: 7.3", "event: changes", "data: {\"a\":", "data: 1}", "",
              "data: x", "", "", "event: cursor", "data:y", ""]  # fmt: skip
     assert list(sse_events(lines)) == [("changes", '{"a":\n1}'), ("message", "x"), ("cursor", "y")]
-
-
 
 
 @pytest.fixture

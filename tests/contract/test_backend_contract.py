@@ -855,3 +855,44 @@ def test_r_unit_kpi_report_scoped_to_the_seat(world: World) -> None:
     with pytest.raises(InputError) as unknown:
         w.manager.unit_kpis("2026", "hn-none")
     assert unknown.value.field == "unit"
+
+
+def test_r_expert_measures_and_hand_offs_alike_on_every_backend(world: World) -> None:
+    """An expert's first opening takes the hand-off; the list shows its clocks; the measures
+    count it in its field and unit, the same on each backend; a unit clerk reads its own unit's
+    measures only (R-EXPERT, R-SECURITY)."""
+    from console.services.views import DurationStats, ExpertDraft, ExpertMeasures
+
+    w = world
+    expert_id = w.manager.add_expert(
+        ExpertDraft("周环保", "hn-zjt", ("生态环境保护",), ("每天 00:00-00:00",), seat="周环保")
+    )
+    expert = w.seat("周环保", Role.EXPERT, None)
+    number = w.operator.hand_to_expert(
+        intake(Kind.CONSULTATION, text="装修噪声晚上几点以后不允许？"),
+        "生态环境保护",
+        expert_id,
+        consent=True,
+    )
+    assert w.manager.expert_handoff(number).taken_at is None  # the manager's reading takes nothing
+    assert expert.expert_handoff(number).taken_at == NOW  # the clock stands still here
+    expert.answer_consultation(number, "晚上十点至次日六点不得进行产生噪声的装修作业。")
+    [listed] = w.manager.expert_handoffs(field="生态环境保护")
+    assert listed.number == number and listed.taken_at == listed.answered_at == NOW
+    assert w.manager.expert_handoffs(field="生态环境保护", waiting=True) == []
+    m = w.manager.expert_measures("2026-11")
+    assert isinstance(m, ExpertMeasures) and m.start == dt.date(2026, 11, 1)
+    [line] = [f for f in m.fields if f.label == "生态环境保护"]
+    assert (line.handed, line.untaken, line.drafted, line.verified_share) == (1, 0, 0, 0.0)
+    assert line.wait == line.answer == DurationStats(1, 0.0, 0.0, 0.0)
+    zjt = w.zjt.expert_measures("2026-11")
+    assert zjt.unit == "hn-zjt" and zjt.units == tuple(u for u in m.units if u.key == "hn-zjt")
+    with pytest.raises(PermissionDenied) as other:
+        w.rst.expert_measures("2026-11", "hn-zjt")
+    assert other.value.rule == "R-SECURITY"
+    with pytest.raises(PermissionDenied) as refused:
+        w.rst.expert_handoffs()
+    assert refused.value.rule == "R-EXPERT"
+    with pytest.raises(InputError) as bad:
+        w.manager.expert_measures("Q4")
+    assert bad.value.field == "period"

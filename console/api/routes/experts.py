@@ -2,7 +2,9 @@
 
 Consultations handed to an expert (R-EXPERT, R-CONSULT, R-KB): operators and shift leads
 hand off (others 403 naming R-EXPERT); an expert reads its own and its fields' queue, answers
-and turns the answer into a draft article of its unit.
+and turns the answer into a draft article of its unit; an expert's first reading of an open
+hand-off takes it (接手, the end of its queue wait). The manager and shift leads list the
+hand-offs with their clocks.
 
 Every seat reads the roster (a unit clerk its own unit's experts only); only the manager
 (省优化办) adds, edits and retires experts (others: 403 naming R-EXPERT). A bad field is 422
@@ -112,6 +114,22 @@ def hand_to_expert(backend: Seat, body: HandToExpertIn) -> NumberOut:
 def expert_queue(backend: Seat) -> Sequence[ExpertHandoffView]:
     """The open hand-offs this expert answers (its own and its fields'), soonest due first."""
     return backend.expert_queue()
+
+
+@router.get(
+    "/experts/handoffs", operation_id="expert_handoffs", response_model=list[ExpertHandoffView]
+)
+def expert_handoffs(
+    backend: Seat,
+    field: Annotated[
+        str | None, Query(max_length=60, pattern=NO_NUL, description="只看转给该领域或事项类型的")
+    ] = None,
+    waiting: Annotated[bool, Query(description="只看尚未答复的")] = False,
+    days: Annotated[int, Query(ge=1, le=366, description="最近几天转交的")] = 7,
+) -> Sequence[ExpertHandoffView]:
+    """The hand-offs of the last ``days`` days with their clocks (handed, taken, answered,
+    due), newest first; the manager and shift leads read them (others 403, R-EXPERT)."""
+    return backend.expert_handoffs(field, waiting, days)
 
 
 @router.get(

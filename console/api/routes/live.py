@@ -7,8 +7,9 @@ of cursors ``<ticket cursor>.<knowledge cursor>`` and whose ``data`` is the JSON
 the cursors alone (it keeps the connection and the client's resume point fresh). A client that
 lost the stream asks again with ``Last-Event-ID`` (or ``?after=&kb_after=``) and misses
 nothing; without either, the stream starts with a ``cursor`` event at the newest change. A
-stream ends after ``STREAM_S`` seconds (the client reconnects from its id: the seat's token is
-checked again, and a load balancer may move it).
+stream ends after ``STREAM_S`` seconds or the ``seconds`` asked (a proxy with a shorter idle
+limit asks less); the client reconnects from its id: the seat's token is checked again, and a
+load balancer may move it.
 
 ``GET /api/v1/live?after=N&kb_after=K&wait=20`` is the same question held once (long poll),
 for clients that cannot read a stream: it answers at once when there are changes and otherwise
@@ -41,16 +42,25 @@ HOLD_S = 15.0
 """Seconds without changes after which the stream sends its cursors (a keep-alive)."""
 STREAM_S = 300.0
 """Seconds after which the server ends a stream; the client reconnects from its last id."""
+MAX_CURSOR = 2**63 - 1
+"""The largest cursor (an event's id is a 64-bit integer on every store)."""
 
 
-@router.get("/live/stream", operation_id="live_stream", response_class=StreamingResponse,
+@router.get("/live/stream", operation_id="live_feed", response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}})  # fmt: skip
 async def live_stream(
     request: Request,
     backend: Seat,
-    after: Annotated[int | None, Query(ge=0, description="上次收到的游标；首次不填")] = None,
-    kb_after: Annotated[int | None, Query(ge=0, description="上次收到的知识库游标")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_CURSOR, description="上次收到的游标；首次不填")
+    ] = None,
+    kb_after: Annotated[
+        int | None, Query(ge=0, le=MAX_CURSOR, description="上次收到的知识库游标")
+    ] = None,
     last_event_id: Annotated[str | None, Header(description="断线重连：上次收到的事件 id")] = None,
+    seconds: Annotated[
+        float, Query(gt=0, le=STREAM_S, description="流保持的秒数，到时带 Last-Event-ID 重连")
+    ] = STREAM_S,
 ) -> StreamingResponse:
     """The live feed pushed as Server-Sent Events (see the module's words)."""
     if last_event_id:
@@ -59,9 +69,10 @@ async def live_stream(
 
     async def frames() -> AsyncIterator[str]:
         position = after
-        ends = time.monotonic() + STREAM_S
-        while time.monotonic() < ends:
-            answer = await held(request, ask, found, cursor, position, HOLD_S, concerns)
+        ends = time.monotonic() + seconds
+        while (left := ends - time.monotonic()) > 0:
+            hold = min(HOLD_S, left)
+            answer = await held(request, ask, found, cursor, position, hold, concerns)
             if await request.is_disconnected():
                 return
             position = answer.cursor
@@ -77,9 +88,13 @@ def resume_point(event_id: str) -> tuple[int, int | None]:
     try:
         ticket, kb = int(head), (int(tail) if tail else None)
     except ValueError:
-        raise InputError("Last-Event-ID", f"应为「游标.知识库游标」，收到 {event_id[:40]!r}") from None
+        raise InputError(
+            "Last-Event-ID", f"应为「游标.知识库游标」，收到 {event_id[:40]!r}"
+        ) from None
     if ticket < 0 or (kb is not None and kb < 0):
         raise InputError("Last-Event-ID", "游标不能为负")
+    if ticket > MAX_CURSOR or (kb is not None and kb > MAX_CURSOR):
+        raise InputError("Last-Event-ID", "游标超出范围")
     return ticket, kb
 
 
@@ -93,9 +108,15 @@ def frame(answer: LiveChanges, event: str) -> str:
 async def live_changes(
     request: Request,
     backend: Seat,
-    after: Annotated[int | None, Query(ge=0, description="上次收到的游标；首次不填")] = None,
-    wait: Annotated[float, Query(ge=0, le=MAX_WAIT, description="没有新变化时最多等待的秒数")] = 0.0,
-    kb_after: Annotated[int | None, Query(ge=0, description="上次收到的知识库游标（kb_cursor）")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_CURSOR, description="上次收到的游标；首次不填")
+    ] = None,
+    wait: Annotated[
+        float, Query(ge=0, le=MAX_WAIT, description="没有新变化时最多等待的秒数")
+    ] = 0.0,
+    kb_after: Annotated[
+        int | None, Query(ge=0, le=MAX_CURSOR, description="上次收到的知识库游标（kb_cursor）")
+    ] = None,
 ) -> LiveChanges:
     """The ticket changes after ``after`` this seat may see (a unit clerk: its unit's) and the
     article changes after ``kb_after``."""

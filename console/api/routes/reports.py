@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from console.api.deps import Seat
-from console.services.views import CountedTicket, KpiReport
+from console.services.views import CountedTicket, ExpertMeasures, KpiReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -46,3 +46,17 @@ def kpi_tickets(
 ) -> Sequence[CountedTicket]:
     """The tickets that count against a unit's figure (why each), scoped like the KPIs."""
     return backend.kpi_tickets(period, unit, indicator)
+
+
+@router.get("/experts", operation_id="expert_measures", response_model=ExpertMeasures)
+def expert_measures(
+    backend: Seat,
+    period: Annotated[str, Query(max_length=20, description="2026Q4、2026 或 2026-11")],
+    unit: Annotated[str | None, Query(max_length=40, description="单位编号")] = None,
+) -> ExpertMeasures:
+    """The expert seats' measures of the period (R-EXPERT, R-KB, R-ENTERPRISE): queue wait
+    and answer time (count, mean, p50, p90) overall, per field and per unit; the answers
+    turned into draft and verified articles; policy push reach. Scoped like ``/reports/kpi``:
+    a unit clerk only its own unit (another unit's is 403), seats other than the manager,
+    supervisors, auditors and shift leads 403; a bad period or unknown unit is 422."""
+    return backend.expert_measures(period, unit)

@@ -206,6 +206,14 @@ def report(store: Store, actor: Actor, start: dt.datetime, end: dt.datetime) -> 
     unit_only = actor.unit_id if actor.role is Role.UNIT_CLERK else None
     if actor.role is Role.UNIT_CLERK and not unit_only:
         raise PermissionDenied("承办单位经办人未绑定单位，不能查看推送统计", rule=RULE)
+    return counts(store, start, end, unit_only)
+
+
+def counts(
+    store: Store, start: dt.datetime, end: dt.datetime, unit_only: str | None = None
+) -> PolicyPushReport:
+    """The push report's figures for [start, end), every unit's articles or one unit's, for
+    a caller that has already checked who reads them (``report``, the expert measures)."""
     delivered = func.sum(case((OutboxRow.delivered_at.is_not(None), 1), else_=0))
     not_sent = func.sum(
         case(

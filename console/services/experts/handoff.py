@@ -25,8 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from console.errors import InputError, NotFound, PermissionDenied, RuleError
@@ -44,10 +45,11 @@ from console.services.tickets.commands import (
     require_contact,
 )
 from console.services.values import Domain, Kind, Role, State
-from console.services.views import Actor, ExpertHandoffView, Intake
+from console.services.views import Actor, ExpertHandoffView, Intake, on_roster
 from console.store.models import (
     ArticleRevisionRow,
     ArticleRow,
+    EventRow,
     ExpertHandoffRow,
     ExpertRow,
     GroundRow,
@@ -64,6 +66,10 @@ MAX_TRIED = 8
 MAX_NOTE = 2_000
 MAX_ANSWER = 1_000  # one SMS conversation, not an essay: the article holds the long form
 MAX_REASONS = 5
+TAKE = "expert_take"  # these three are views.EXPERT_QUEUE_ACTIONS
+"""The event of an expert first opening a hand-off (接手): the end of its queue wait."""
+MAX_DAYS = 366
+MAX_LISTED = 1_000
 
 
 def channel_label(channel: str) -> str:
@@ -78,8 +84,8 @@ def mine(s: Session, actor: Actor) -> list[ExpertRow]:
         .scalars()
         .all()
     )
-    by_seat = [r for r in rows if r.seat and r.seat in (actor.seat, actor.name)]
-    return by_seat or [r for r in rows if not r.seat and r.name == actor.name]
+    by_seat = [r for r in rows if r.seat and on_roster(r.seat, r.name, actor)]
+    return by_seat or [r for r in rows if not r.seat and on_roster(r.seat, r.name, actor)]
 
 
 def covers(expert: ExpertRow, field: str, matter_domains: dict[str, str]) -> bool:
@@ -240,8 +246,43 @@ class HandoffService(TicketService):
                     f"{self.actor.role.label}不能查看专家队列：由专家座席答复转来的咨询", rule=RULE
                 )
             names = self._names(s, [h for h, _ in rows])
-            views = [_view(h, t, names) for h, t in rows]
+            takes = _takes(s, [t.id for _, t in rows])
+            views = [_view(h, t, names, takes.get(t.id)) for h, t in rows]
         return sorted(views, key=lambda v: (v.due_at, v.number))
+
+    def handoffs(
+        self, field: str | None = None, waiting: bool = False, days: int = 7
+    ) -> list[ExpertHandoffView]:
+        """The hand-offs made in the last ``days`` days with their clocks (handed, taken,
+        answered, due), newest first: ``field`` one field's, ``waiting`` the unanswered only.
+        The platform's management reads them (the manager, shift leads), R-EXPERT."""
+        if self.actor.role not in OVERSEERS:
+            raise PermissionDenied(
+                f"{self.actor.role.label}不能查看转专家记录：由管理部门和班长查看", rule=RULE
+            )
+        if not 1 <= days <= MAX_DAYS:
+            raise InputError("days", f"天数应为 1 至 {MAX_DAYS}，收到 {days}")
+        code = None
+        if field:
+            labels, _ = field_labels(self.store)
+            code = field_of(check_text("field", field, limit=60), labels, "field")
+        since = self.clock.now() - dt.timedelta(days=days)
+        q = (
+            select(ExpertHandoffRow, TicketRow)
+            .join(TicketRow, TicketRow.id == ExpertHandoffRow.ticket_id)
+            .where(ExpertHandoffRow.handed_at >= since)
+            .order_by(ExpertHandoffRow.handed_at.desc(), ExpertHandoffRow.id.desc())
+            .limit(MAX_LISTED)
+        )
+        if code is not None:
+            q = q.where(ExpertHandoffRow.field == code)
+        if waiting:
+            q = q.where(ExpertHandoffRow.state == "open")
+        with self.store.read() as s:
+            rows = [(h, t) for h, t in s.execute(q)]
+            names = self._names(s, [h for h, _ in rows])
+            takes = _takes(s, [t.id for _, t in rows])
+            return [_view(h, t, names, takes.get(t.id)) for h, t in rows]
 
     def handoff(self, number: str) -> ExpertHandoffView:
         """The latest hand-off of a ticket, to the seat that may read it (R-EXPERT)."""
@@ -255,7 +296,36 @@ class HandoffService(TicketService):
                 raise PermissionDenied(
                     f"{self.actor.role.label}不能查看转专家的咨询", rule=RULE
                 )  # fmt: skip
-            return _view(h, t, self._names(s, [h]))
+            taken = _takes(s, [t.id]).get(t.id)
+            view = _view(h, t, self._names(s, [h]), taken)
+            ticket_id, handoff_id, still_open = t.id, h.id, h.state == "open"
+        if self.actor.role is Role.EXPERT and still_open and taken is None:
+            return replace(view, taken_at=self._take(ticket_id, handoff_id))
+        return view
+
+    def _take(self, ticket_id: int, handoff_id: int) -> dt.datetime:
+        """An expert opens an open hand-off for the first time: it is taken (接手), the end of
+        its queue wait (the expert measures). A timeline event only: the ticket itself (and
+        its version) is left as it is, so the answer the expert gives next never conflicts."""
+        now = self.clock.now()
+        with self.store.write() as s:
+            first = _takes(s, [ticket_id]).get(ticket_id)
+            if first is not None:  # another seat of the field opened it a moment before
+                return first
+            expert = next(iter(mine(s, self.actor)), None)
+            s.add(
+                EventRow(
+                    ticket_id=ticket_id,
+                    at=now,
+                    actor=self.actor.name,
+                    role=self.actor.role.value,
+                    unit_id=expert.unit_id if expert else self.actor.unit_id,
+                    action=TAKE,
+                    reason="",
+                    details={"handoff_id": handoff_id, "expert_id": expert.id if expert else ""},
+                )
+            )
+        return now
 
     # ------------------------------------------------------------------ the answer
     @_name_the_writer
@@ -418,7 +488,23 @@ class HandoffService(TicketService):
         )
 
 
-def _view(h: ExpertHandoffRow, t: TicketRow, names: dict[str, str]) -> ExpertHandoffView:
+def _takes(s: Session, ticket_ids: Sequence[int]) -> dict[int, dt.datetime]:
+    """When each ticket's hand-off was first opened by an expert (接手), where it was."""
+    if not ticket_ids:
+        return {}
+    q = (
+        select(EventRow.ticket_id, func.min(EventRow.at))
+        .where(EventRow.ticket_id.in_(ticket_ids), EventRow.action == TAKE)
+        .group_by(EventRow.ticket_id)
+    )
+    return {int(i): at for i, at in s.execute(q)}
+
+
+def _view(
+    h: ExpertHandoffRow, t: TicketRow, names: dict[str, str], taken: dt.datetime | None = None
+) -> ExpertHandoffView:
+    if h.answered_at is not None and (taken is None or h.answered_at < taken):
+        taken = h.answered_at  # answered without being opened first
     return ExpertHandoffView(
         number=str(t.number),
         domain=Domain(t.domain),
@@ -444,4 +530,5 @@ def _view(h: ExpertHandoffRow, t: TicketRow, names: dict[str, str]) -> ExpertHan
         basis=h.basis,
         article_id=h.article_id or "",
         version=t.version,
+        taken_at=taken,
     )

@@ -73,6 +73,7 @@ EVENT_LABELS = {
     "promise_callback": "承诺24小时内回复",
     "answer_callback": "回复来电人",
     "hand_to_expert": "转专家解答",
+    "expert_take": "专家接手",
     "expert_answer": "专家答复",
     "expert_article": "专家答复整理为知识草稿（待核实）",
     "desk_claim": "政策专员认领（政企通）",  # R-ENTERPRISE: console.services.enterprise.desk
