@@ -294,6 +294,7 @@ def test_r_enterprise_policy_search_filters_by_industry_size_and_region(platform
         policy("pol-trade", "外贸企业出口退税怎么办理", ("外贸", "长沙")),
         policy("pol-small", "小微企业贷款贴息政策", ("小微企业", "贷款")),
         policy("pol-all", "企业开办一网通办", ("企业开办",)),
+        policy("pol-wide", "涉企收费清单公示", ("涉企收费",)),  # concerns every enterprise
     )
     apply_seed(
         p.store,
@@ -302,7 +303,8 @@ def test_r_enterprise_policy_search_filters_by_industry_size_and_region(platform
     )
     p.operator.knowledge.refresh_articles()
     found = [h.article_id for h in p.operator.policy_search(industries=["外贸"])]
-    assert sorted(found) == ["pol-all", "pol-trade"]  # pol-small reads 金融 (贷款)
+    assert sorted(found) == ["pol-all", "pol-trade", "pol-wide"]  # pol-small reads 金融 (贷款)
+    assert found[0] == "pol-trade"  # written for 外贸: before those concerning every enterprise
     assert "hn-rst-001" not in [h.article_id for h in p.operator.policy_search()]  # not policy
     big = [h.article_id for h in p.operator.policy_search(sizes=["大型"])]
     assert "pol-small" not in big and "pol-all" in big

@@ -96,7 +96,15 @@ def policy_search(
         hits = [(h.article_id, h.score, h.snippet) for h in search(text, SEARCH_POOL)]
         order = [(aid, score, snippet) for aid, score, snippet in hits if aid in kept]
     else:
-        newest = sorted(kept.values(), key=lambda f: (f[0].updated_at, f[0].id), reverse=True)
+        # an article written for the industry, size or region asked comes before one that
+        # concerns every enterprise; newest first within each
+        wanted = (want_ind, want_size, want_reg)
+
+        def aimed(f: tuple[ArticleRow, tuple[str, ...], tuple[str, ...], tuple[str, ...]]) -> int:
+            return sum(bool(w) and bool(c) for w, c in zip(wanted, f[1:], strict=True))
+
+        newest = sorted(kept.values(), key=lambda f: (aimed(f), f[0].updated_at, f[0].id),
+                        reverse=True)  # fmt: skip
         order = [(f[0].id, 0.0, "") for f in newest]
     out: list[PolicyHitView] = []
     for aid, score, snippet in order[:limit]:
