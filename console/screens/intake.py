@@ -1117,7 +1117,10 @@ class IntakeScreen(Screen[None]):
             )
 
         self.app.push_screen(
-            ChoiceDialog("转专家解答：选择在班专家或领域队列", body, rows, levels), picked
+            ChoiceDialog(
+                "转专家解答：选择在班专家或领域队列", body, rows, levels, level_name="答复方式"
+            ),
+            picked,
         )
 
     def action_prefiled(self) -> None:

@@ -148,7 +148,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
     first row. ``filterable`` adds a line above the list: typing part of a name narrows the
     rows (the characters in order are enough), ↓ or Enter goes to the list.
     ``levels`` (value, label) adds a second choice cycled with Ctrl+L (or U in the list), e.g.
-    特殊事项 / 特殊紧急事项. Dismisses with (row id, level value) — level "" without levels.
+    特殊事项 / 特殊紧急事项 (``level_name`` says what it is: 级别, 答复方式 …). Dismisses with (row id, level value) — level "" without levels.
     """
 
     DEFAULT_CSS = (
@@ -177,9 +177,11 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
         highlighted: int | None = None,
         *,
         filterable: bool = False,
+        level_name: str = "级别",
     ) -> None:
         super().__init__()
         self.title_text = title
+        self.level_name = level_name
         self.body = body
         self.rows = rows
         self.levels = levels or []
@@ -200,7 +202,8 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
             yield OptionList(*self._options(""), id="choice-list")
             yield Label(
                 Text(
-                    "↓ 选择 · Enter 确认 · Esc 取消" + (" · Ctrl+L 切换级别" if self.levels else "")
+                    "↓ 选择 · Enter 确认 · Esc 取消"
+                    + (f" · Ctrl+L 切换{self.level_name}" if self.levels else "")
                 ),
                 classes="dialog-note",
             )
@@ -231,7 +234,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
     def _level_text(self) -> Text:
         if not self.levels:
             return Text("")
-        return Text(f"级别：{self.levels[self.level_index][1]}（按 Ctrl+L 切换）")
+        return Text(f"{self.level_name}：{self.levels[self.level_index][1]}（按 Ctrl+L 切换）")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cycle_level":

@@ -55,6 +55,7 @@ async def test_r_expert_consultation_handed_answered_captured_verified_and_found
         assert f"公共服务|{wang}" in rows and "公共服务|" in rows
         assert not any(r.endswith("|" + "ex-li") for r in rows)
         assert "李住建" not in screen_text(app)
+        assert "答复方式：来电人同意：短信答复" in screen_text(app)  # the reply channel, not a 级别
         options = app.screen.query_one(OptionList)
         options.focus()
         while options.highlighted is None or rows[options.highlighted] != f"公共服务|{wang}":
