@@ -281,11 +281,13 @@ def test_r_enterprise_policy_search_filters_by_industry_size_and_region(platform
     from console.services.values import Domain
     from tests.store.conftest import GROUNDS, PREFILING, UNITS
 
-    def policy(aid: str, question: str, tags: tuple[str, ...]) -> ArticleRecord:
+    def policy(
+        aid: str, question: str, tags: tuple[str, ...], enterprise: bool = True
+    ) -> ArticleRecord:
         return ArticleRecord(
             id=aid, unit_id="hn-rst", question=question, alt_questions=(),
             answer=f"{question}的政策要点。", basis="", domain=Domain.BUSINESS_ENVIRONMENT,
-            tags=tags, enterprise=True, effective=dt.date(2026, 1, 1),
+            tags=tags, enterprise=enterprise, effective=dt.date(2026, 1, 1),
             review_by=dt.date(2027, 6, 30), status="draft",
         )  # fmt: skip
 
@@ -295,6 +297,8 @@ def test_r_enterprise_policy_search_filters_by_industry_size_and_region(platform
         policy("pol-small", "小微企业贷款贴息政策", ("小微企业", "贷款")),
         policy("pol-all", "企业开办一网通办", ("企业开办",)),
         policy("pol-wide", "涉企收费清单公示", ("涉企收费",)),  # concerns every enterprise
+        policy("tagged", "稳岗返还怎么申请", ("稳岗", "就业政策"), enterprise=False),  # 政策 tag
+        policy("plain", "社保卡挂失", ("社保卡",), enterprise=False),  # not a policy article
     )
     apply_seed(
         p.store,
@@ -302,8 +306,10 @@ def test_r_enterprise_policy_search_filters_by_industry_size_and_region(platform
         p.clock.now(),
     )
     p.operator.knowledge.refresh_articles()
+    every = {h.article_id for h in p.operator.policy_search()}
+    assert {"pol-all", "pol-wide", "tagged"} <= every and "plain" not in every
     found = [h.article_id for h in p.operator.policy_search(industries=["外贸"])]
-    assert sorted(found) == ["pol-all", "pol-trade", "pol-wide"]  # pol-small reads 金融 (贷款)
+    assert sorted(found) == ["pol-all", "pol-trade", "pol-wide", "tagged"]  # pol-small: 金融
     assert found[0] == "pol-trade"  # written for 外贸: before those concerning every enterprise
     assert "hn-rst-001" not in [h.article_id for h in p.operator.policy_search()]  # not policy
     big = [h.article_id for h in p.operator.policy_search(sizes=["大型"])]

@@ -11,9 +11,10 @@ filters keep is listed, the newest first.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, or_, select
 
 from console.errors import InputError
 from console.services.enterprise.push import industries_of, is_policy, regions_of, sizes_of
@@ -27,6 +28,14 @@ RULE = "R-ENTERPRISE"
 MAX_LIMIT = 100
 SEARCH_POOL = 100
 SNIPPET = 80
+POLICY_TAG = "政策"
+# a policy article is of the 政企通 base or tagged 政策 (push.is_policy, which decides): the store
+# is asked for those only — the tags are JSON text, written with or without escapes
+_MAYBE_POLICY = or_(
+    ArticleRow.enterprise.is_(True),
+    cast(ArticleRow.tags, Text).contains(POLICY_TAG, autoescape=True),
+    cast(ArticleRow.tags, Text).contains(json.dumps(POLICY_TAG)[1:-1], autoescape=True),
+)
 
 Search = Callable[[str, int], Sequence[ArticleHit]]
 
@@ -76,7 +85,8 @@ def policy_search(
             )
         }
         names = dict(s.execute(select(UnitRow.id, UnitRow.name)).all())
-        articles = [a for a in s.execute(select(ArticleRow)).scalars() if is_policy(a)]
+        rows = s.execute(select(ArticleRow).where(_MAYBE_POLICY)).scalars()
+        articles = [a for a in rows if is_policy(a)]
         read = {
             a.id: (
                 a,
