@@ -367,7 +367,11 @@ class DeskScreen(Screen[None]):
             )
 
         self.app.push_screen(
-            ChoiceDialog(f"{verb}政策专员", body, rows, filterable=True), picked
+            ChoiceDialog(
+                f"{verb}政策专员", body, rows, filterable=True,
+                filter_hint="输入姓名或单位筛选，↓ 到列表",
+            ),
+            picked,
         )
 
     @work(thread=True, exclusive=True, group="desk-act", exit_on_error=False)

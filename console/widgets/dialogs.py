@@ -178,10 +178,12 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
         *,
         filterable: bool = False,
         level_name: str = "级别",
+        filter_hint: str = "输入单位名称筛选，↓ 到列表",
     ) -> None:
         super().__init__()
         self.title_text = title
         self.level_name = level_name
+        self.filter_hint = filter_hint
         self.body = body
         self.rows = rows
         self.levels = levels or []
@@ -198,7 +200,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
             if self.levels:
                 yield Static(self._level_text(), id="choice-level")
             if self.filterable:
-                yield Input(placeholder="输入单位名称筛选，↓ 到列表", id="choice-filter")
+                yield Input(placeholder=self.filter_hint, id="choice-filter")
             yield OptionList(*self._options(""), id="choice-list")
             yield Label(
                 Text(

@@ -86,6 +86,7 @@ async def test_r_enterprise_request_assigned_followed_and_closed_with_the_ticket
         await wait_for(pilot, lambda: choice_ready(app), what="specialists")
         rows = [o.id for o in app.screen.query_one(OptionList).options]
         assert rows == [zhao_id]
+        assert "姓名" in str(app.screen.query_one("#choice-filter", Input).placeholder)
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog), what="reason")
         app.screen.query_one(Input).value = "赵政策熟悉人社援企政策"
