@@ -44,7 +44,19 @@ DETAIL_NAMES = {
     "resend": "第几次重新通知",
     "master": "主工单",
     "merged": "并入的工单",
+    "specialist": "政策专员",
+    "expert": "专家",
+    "field_label": "领域",
+    "channel": "答复方式",
+    "article_id": "知识",
+    "confirmed": "话务员已确认",
+    "scope": "报备范围",
+    "tried": "话务员已查看的知识",
 }
+# ids kept for the record and the measures; the names beside them are what a reader sees
+HIDDEN_DETAILS = frozenset({"specialist_id", "expert_id", "handoff_id", "field"})
+CHANNELS = {"sms": "短信", "phone": "回电"}
+ANSWER_CONCERN_NAMES = {"low_confidence": "答案没有把握", "draft": "草稿", "review_overdue": "已过复核期"}
 UNIT_DETAILS = {"unit_id", "from_unit", "lead"}
 METHODS = {"auto": "自动回访", "manual": "人工回访", **SUPERVISION_METHODS}
 
@@ -67,6 +79,10 @@ def detail_value(key: str, value: str, unit_names: Mapping[str, str]) -> str:
             return value
     if key == "method":
         return METHODS.get(value, value)
+    if key == "channel":
+        return CHANNELS.get(value, value)
+    if key == "confirmed":  # what the operator confirmed before answering (R-KB)
+        return "；".join(ANSWER_CONCERN_NAMES.get(c, c) for c in value.split(",") if c)
     if key == "late":
         return "是" if value in ("True", "true", "1") else "否"
     if key == "due":
@@ -79,7 +95,7 @@ def detail_value(key: str, value: str, unit_names: Mapping[str, str]) -> str:
 
 
 def _skip(key: str, value: str) -> bool:
-    if not value:
+    if not value or key in HIDDEN_DETAILS:
         return True
     if key == "special" and value == Special.NONE.value:
         return True
