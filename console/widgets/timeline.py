@@ -107,6 +107,9 @@ REASON_LABELS = {
     "urge": "内容",
     "law_case": "认定理由",
     "law_case_withdrawn": "撤销理由",
+    "desk_follow": "跟进内容",
+    "hand_to_expert": "话务员说明",
+    "expert_answer": "专家答复",
 }
 """What an event's text is called where it is not a reason (a co-unit's part, a 催办)."""
 

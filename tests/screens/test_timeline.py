@@ -67,6 +67,8 @@ def test_r_enterprise_and_r_expert_details_read_in_chinese_without_ids() -> None
     assert "_id" not in text and "field" not in text and "d:public_service" not in text
     text = event_text(_event("expert_article", "整理为知识", article_id="hn-rst-ex1"), {}).plain
     assert "知识：hn-rst-ex1" in text
+    text = event_text(_event("desk_follow", "政企通跟进", specialist_id="ex-a13f"), {}).plain
+    assert "跟进内容：[bold]来电人说[/" in text and "理由" not in text
 
 
 def test_r_kb_what_the_operator_confirmed_before_answering_reads_in_words() -> None:
