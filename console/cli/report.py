@@ -20,7 +20,7 @@ from console.cli.report_experts import add_experts
 from console.cli.report_grades import add_accountability, add_grades
 from console.cli.report_hot import add_hot_parser
 from console.errors import InputError
-from console.services.clock import SHANGHAI
+from console.services.clock import SHANGHAI, quarter_of
 from console.services.views import SYSTEM_ACTOR, KpiReport
 
 OPTIONS = {"period": "--period", "unit": "--unit", "indicator": "--tickets"}
@@ -71,8 +71,7 @@ def _kpi(args: argparse.Namespace) -> int:
     try:
         period = args.period
         if period is None:
-            today = p.clock.now().astimezone(SHANGHAI).date()
-            period = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+            period = quarter_of(p.clock.now().astimezone(SHANGHAI).date())
         try:
             report = p.backend(SYSTEM_ACTOR).unit_kpis(period, args.unit)
             if args.tickets is not None:

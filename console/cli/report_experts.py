@@ -16,7 +16,7 @@ from typing import Any
 from console.cli import UsageError, _cell_width, terminal_safe
 from console.cli.context import platform
 from console.errors import InputError
-from console.services.clock import SHANGHAI
+from console.services.clock import SHANGHAI, quarter_of
 from console.services.views import SYSTEM_ACTOR, DurationStats, ExpertMeasureLine, ExpertMeasures
 
 OPTIONS = {"period": "--period", "unit": "--unit"}
@@ -47,8 +47,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         period = args.period
         if period is None:
-            today = p.clock.now().astimezone(SHANGHAI).date()
-            period = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+            period = quarter_of(p.clock.now().astimezone(SHANGHAI).date())
         try:
             m = p.backend(SYSTEM_ACTOR).expert_measures(period, args.unit)
         except InputError as exc:

@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from console.errors import HotlineError
-from console.services.clock import SHANGHAI
+from console.services.clock import SHANGHAI, quarter_of
 from console.services.values import Role
 from console.services.views import (
     CountedTicket,
@@ -62,10 +62,6 @@ HOT_SHOWN = 8
 GRADE_STYLES = {"优秀": "bold green", "合格": "green", "基本合格": "yellow", "不合格": "bold red"}
 SPARK = "▁▂▃▄▅▆▇█"
 TREND_QUARTERS = 4
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
 def shift_quarter(period: str, step: int) -> str:

@@ -70,3 +70,8 @@ def clock_from_setting(value: str | None, running: bool = False) -> Clock:
 def local(moment: dt.datetime) -> dt.datetime:
     """A moment in Asia/Shanghai, for display."""
     return moment.astimezone(SHANGHAI)
+
+
+def quarter_of(day: dt.date) -> str:
+    """The quarter a day is in, as a reporting period (``2026Q4``)."""
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
