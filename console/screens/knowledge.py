@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Select, Static
@@ -285,8 +286,9 @@ class KnowledgeScreen(Screen[None]):
                 return
             self.policy_filter = None if result.empty else result
             results = self.query_one(AnswerList)
+            # the words typed into the filter are shown literally (a border title is markup)
             results.border_title = (
-                "检索结果" if self.policy_filter is None else self.policy_filter.label()
+                "检索结果" if self.policy_filter is None else Content(self.policy_filter.label())
             )
             self._searched = ("", "", "")
             self._search()

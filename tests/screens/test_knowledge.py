@@ -172,7 +172,9 @@ async def test_r_enterprise_f8_filters_the_search_to_policy_articles(make_app: A
         assert results(app).border_title == "检索结果"
         await pilot.press("f8")
         await wait_for(pilot, lambda: isinstance(app.screen, PolicyFilterDialog), what="filter")
-        app.screen.query_one("#pf-industries", Input).value = "挖矿"
+        app.screen.query_one("#pf-industries", Input).value = "[bold]挖矿"
         await pilot.press("enter", "enter", "enter")
-        await wait_for(pilot, lambda: any("行业「挖矿」" in str(n.message)
+        await wait_for(pilot, lambda: any("行业「[bold]挖矿」" in str(n.message)
                                           for n in app._notifications), what="refusal")  # fmt: skip
+        title = results(app)._border_title
+        assert title is not None and title.plain == "政企通筛选：[bold]挖矿"  # literal, no markup
