@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
 from console.services.clock import SHANGHAI
+from console.services.values import REPLY_CHANNELS
 from console.services.views import EXPERT_QUEUE_ACTIONS, ExpertHandoffView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
     from console.services.views import TicketChange
 
 RELOAD_S = 10.0
-CHANNELS = {"sms": "短信", "phone": "回电"}
 
 
 def time_left(due: dt.datetime, now: dt.datetime) -> Text:
@@ -66,7 +66,7 @@ def context_text(h: ExpertHandoffView, now: dt.datetime | None = None) -> Text:
         out.append_text(literal(h.matter_type))
     out.append("\n来电人：", style="bold")
     out.append(h.caller_masked or "（未留号码）")
-    out.append(f"  同意以{CHANNELS.get(h.channel, h.channel)}答复（R-CONSULT）")
+    out.append(f"  同意以{REPLY_CHANNELS.get(h.channel, h.channel)}答复（R-CONSULT）")
     out.append("\n诉求（来电人原话）：\n", style="bold")
     out.append_text(literal(h.text))
     out.append("\n\n领域：", style="bold")

@@ -137,6 +137,9 @@ ANSWER_CONCERNS: dict[str, str] = {
     "review_overdue": "已过复核期：内容可能已过时，请与承办单位核实",
 }
 
+# How a caller agreed to hear an expert's answer (R-CONSULT): the reply channel (答复方式)
+REPLY_CHANNELS: dict[str, str] = {"sms": "短信", "phone": "回电"}
+
 # The work queues a seat can open, with the labels their tabs show
 QUEUES: dict[str, str] = {
     "mine": "我的工单",

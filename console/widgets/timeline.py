@@ -13,7 +13,13 @@ from rich.text import Text
 from textual.widgets import Static
 
 from console.services.clock import SHANGHAI
-from console.services.values import SUPERVISION_GROUNDS, SUPERVISION_METHODS, Satisfaction, Special
+from console.services.values import (
+    REPLY_CHANNELS,
+    SUPERVISION_GROUNDS,
+    SUPERVISION_METHODS,
+    Satisfaction,
+    Special,
+)
 from console.services.views import EventView
 from console.widgets.safe import clean
 
@@ -55,7 +61,6 @@ DETAIL_NAMES = {
 }
 # ids kept for the record and the measures; the names beside them are what a reader sees
 HIDDEN_DETAILS = frozenset({"specialist_id", "expert_id", "handoff_id", "field"})
-CHANNELS = {"sms": "短信", "phone": "回电"}
 ANSWER_CONCERN_NAMES = {"low_confidence": "答案没有把握", "draft": "草稿", "review_overdue": "已过复核期"}
 UNIT_DETAILS = {"unit_id", "from_unit", "lead"}
 METHODS = {"auto": "自动回访", "manual": "人工回访", **SUPERVISION_METHODS}
@@ -80,7 +85,7 @@ def detail_value(key: str, value: str, unit_names: Mapping[str, str]) -> str:
     if key == "method":
         return METHODS.get(value, value)
     if key == "channel":
-        return CHANNELS.get(value, value)
+        return REPLY_CHANNELS.get(value, value)
     if key == "confirmed":  # what the operator confirmed before answering (R-KB)
         return "；".join(ANSWER_CONCERN_NAMES.get(c, c) for c in value.split(",") if c)
     if key == "late":

@@ -44,7 +44,7 @@ from console.services.tickets.commands import (
     first_allowed_moment,
     require_contact,
 )
-from console.services.values import Domain, Kind, Role, State
+from console.services.values import REPLY_CHANNELS, Domain, Kind, Role, State
 from console.services.views import Actor, ExpertHandoffView, Intake, on_roster
 from console.store.models import (
     ArticleRevisionRow,
@@ -61,7 +61,6 @@ HANDOFF_ROLES = frozenset({Role.OPERATOR, Role.SHIFT_LEAD})
 """Who hands a consultation to an expert: the seats that take calls on the provincial line."""
 OVERSEERS = frozenset({Role.MANAGER, Role.SHIFT_LEAD})
 """Who reads every open hand-off (the platform's day-to-day management of the expert seats)."""
-CHANNELS = {"sms": "短信", "phone": "回电"}
 MAX_TRIED = 8
 MAX_NOTE = 2_000
 MAX_ANSWER = 1_000  # one SMS conversation, not an essay: the article holds the long form
@@ -73,7 +72,7 @@ MAX_LISTED = 1_000
 
 
 def channel_label(channel: str) -> str:
-    return CHANNELS.get(channel, channel)
+    return REPLY_CHANNELS.get(channel, channel)
 
 
 def mine(s: Session, actor: Actor) -> list[ExpertRow]:
@@ -122,7 +121,7 @@ class HandoffService(TicketService):
                 "R-CONSULT", f"{intake.kind.label}类诉求须派单办理，只有咨询可以转专家解答",
                 allowed="派单",
             )  # fmt: skip
-        if channel not in CHANNELS:
+        if channel not in REPLY_CHANNELS:
             raise InputError("channel", "答复方式应为 sms（短信）或 phone（回电）")
         if not consent:
             raise RuleError(
