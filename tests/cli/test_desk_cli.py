@@ -7,9 +7,7 @@ each refusal is one line naming the field or the rule."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from console.bootstrap import open_store
@@ -17,26 +15,16 @@ from console.services.clock import DrillClock
 from console.services.local import LocalBackend
 from console.services.values import CallerType, Role
 from console.services.views import Actor
-from tests.conftest import REPO, at
+from tests.cli.helpers import run as run_verb
+from tests.conftest import at
 from tests.contract.harness import intake
 
 NOW = "2026-11-25 09:00"
 
 
 def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
-    env.update(
-        HOTLINE_DB=f"sqlite:///{folder / 'hotline.db'}",
-        HOTLINE_DATA_DIR=str(folder),
-        HOTLINE_CONFIG=str(folder / "absent-config.toml"),
-        HOTLINE_NOW=NOW,
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        capture_output=True, text=True, encoding="utf-8", cwd=REPO, env=env, timeout=120,
-    )  # fmt: skip
-    assert "Traceback" not in proc.stderr
-    return proc
+    """``hotline <args>`` on ``folder``'s database (the CLI tests' runner, clock pinned)."""
+    return run_verb(args[0], folder, *args[1:])
 
 
 def one_line(proc: subprocess.CompletedProcess[str], status: int) -> str:

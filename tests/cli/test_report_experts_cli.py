@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 from console.bootstrap import open_store
@@ -18,25 +16,15 @@ from console.services.clock import DrillClock
 from console.services.local import LocalBackend
 from console.services.values import CallerType, Domain, Kind, Role
 from console.services.views import Actor, Intake
+from tests.cli.helpers import run as run_verb
 from tests.cli.test_expert_cli import DAY, refused
 from tests.cli.test_expert_cli import run as expert
-from tests.conftest import REPO, at
+from tests.conftest import at
 
 
 def run(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
-    env.update(
-        HOTLINE_DB=f"sqlite:///{folder / 'hotline.db'}",
-        HOTLINE_DATA_DIR=str(folder),
-        HOTLINE_CONFIG=str(folder / "absent-config.toml"),
-        HOTLINE_NOW="2026-11-25 09:00",
-    )
-    proc = subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        capture_output=True, text=True, encoding="utf-8", cwd=REPO, env=env, timeout=120,
-    )  # fmt: skip
-    assert "Traceback" not in proc.stderr
-    return proc
+    """``hotline <args>`` on ``folder``'s database (the CLI tests' runner, clock pinned)."""
+    return run_verb(args[0], folder, *args[1:])
 
 
 def consult(text: str) -> Intake:
