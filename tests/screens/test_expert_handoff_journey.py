@@ -87,6 +87,7 @@ async def test_r_expert_consultation_handed_answered_captured_verified_and_found
         assert [h.number for h in app.screen.handoffs] == [number]
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConsultationScreen), what="open")
+        await wait_for(pilot, lambda: "话务员已查看的知识" in screen_text(app), what="painted")
         shown = screen_text(app)
         assert "[/b]我差半年怎么办" in shown  # the caller's words, literal
         assert "话务员已查看的知识" in shown and tried[0] in shown and "同意以短信答复" in shown

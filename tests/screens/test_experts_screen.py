@@ -139,5 +139,9 @@ async def test_r_enterprise_manager_puts_a_desk_lead_on_the_roster_from_the_cons
         await wait_for(pilot, lambda: len(screen.experts) == 1, what="added")
         [lead] = screen.experts
         assert (lead.kind, lead.desk_lead) == ("policy", True)
-        shown = screen_text(app)
-        assert "孙组长·政" in shown and "政策专员（专席负责人）" in shown
+        # the rows are in the table; the screen shows them on its next paint
+        await wait_for(
+            pilot,
+            lambda: "孙组长·政" in screen_text(app) and "政策专员（专席负责人）" in screen_text(app),
+            what="the lead shown on the roster",
+        )
