@@ -161,6 +161,8 @@ class HotTracker:
         # (place, trouble) → the group that last had a ticket on it: 金色家园 + 停水 however
         # the callers word it (their words may share too little for the duplicate score)
         self._by_place_trouble: dict[tuple[str, str], int] = {}
+        # and back: the keys that name each group (a merge moves them without a scan)
+        self._keys_of: dict[int, set[tuple[str, str]]] = {}
         self.alerts: list[HotAlertView] = []
         self.last_at: dt.datetime | None = None
 
@@ -246,7 +248,12 @@ class HotTracker:
         self._group_of[ticket.number] = gid
         self._unit_of[ticket.number] = ticket.unit_id
         for key in keys:
-            self._by_place_trouble[key] = gid
+            before = self._by_place_trouble.get(key)
+            if before != gid:
+                if before is not None:
+                    self._keys_of[before].discard(key)
+                self._by_place_trouble[key] = gid
+                self._keys_of.setdefault(gid, set()).add(key)
         group.numbers.append(ticket.number)
         group.times.append(ticket.at)
         group.callers.append(caller)
@@ -278,9 +285,11 @@ class HotTracker:
         a.exemplars += b.exemplars
         for n in b.numbers:
             self._group_of[n] = into
-        for key, group_id in list(self._by_place_trouble.items()):
-            if group_id == other:
-                self._by_place_trouble[key] = into
+        moved = self._keys_of.pop(other, set())
+        for key in moved:
+            self._by_place_trouble[key] = into
+        if moved:
+            self._keys_of.setdefault(into, set()).update(moved)
         b.numbers, b.times, b.callers, b.newcomers, b.seen = [], [], [], [], set()
 
     def _check(self, group: _Group, ticket: HotTicket) -> list[HotAlertView]:

@@ -626,22 +626,19 @@ class DuplicateIndex:
         if not kept:
             return []
         gathered, starts = _segments([d.terms for d in kept_docs])
-        # each gathered term's place among the query's (sorted) terms, if it is one of them:
-        # no state shared between look-ups running at once
-        order = np.argsort(q, kind="stable")
-        q_sorted = q[order]
-        at_q = np.minimum(np.searchsorted(q_sorted, gathered), len(q_sorted) - 1)
-        in_query = q_sorted[at_q] == gathered
-        idf_sorted = q_idf[order]
-        dots = np.add.reduceat(np.where(in_query, (idf_sorted * idf_sorted)[at_q], 0.0), starts)
+        # each gathered term's weight read from a vector indexed by term id (zero for a term
+        # the query lacks): a vector of this look-up's own, no state shared between look-ups
+        # running at once
+        weight = np.zeros(max(len(df), int(gathered.max()) + 1))
+        weight[q] = q_idf * q_idf
+        dots = np.add.reduceat(weight[gathered], starts).tolist()
         specific_df = max(_RARE_DF, n // 100)
-        specific = ((q_df > 0) & (q_df <= specific_df))[order]
+        specific = (q_df > 0) & (q_df <= specific_df)
         if specific.any():
-            rare_w = np.where(specific, idf_sorted, 0.0)
-            rares = np.add.reduceat(np.where(in_query, rare_w[at_q], 0.0), starts).tolist()
+            weight[q] = np.where(specific, q_idf, 0.0)
+            rares = np.add.reduceat(weight[gathered], starts).tolist()
         else:
             rares = [0.0] * len(kept)
-        dots = dots.tolist()
         # A candidate's norm (sum of idf² over its terms) is cached; it is refreshed once the
         # index size has moved by a tenth since it was computed (idf moves as tickets come
         # and go), for the candidates that are scored.
@@ -850,13 +847,33 @@ class DuplicateIndex:
 
 def _most_shared(walked: npt.NDArray[np.uint32], k: int) -> npt.NDArray[np.intp]:
     """The ``k`` documents met most often on the walk; among those met equally often, the
-    ones met first (as ``Counter(walked).most_common(k)`` chooses them). The cost follows the
-    walk's length, not the index's size."""
-    ids, first, counts = np.unique(walked, return_index=True, return_counts=True)
+    ones met first (as ``Counter(walked).most_common(k)`` chooses them), most met first. The
+    cost follows the walk's length and the highest document index, never a sort of the walk."""
+    counts = np.bincount(walked)
+    ids = np.flatnonzero(counts)
     if len(ids) <= k:
-        return ids.astype(np.intp)
-    order = np.lexsort((first, -counts.astype(np.int64)))[:k]
-    return ids[order].astype(np.intp)
+        return ids
+    met = counts[ids]
+    least = int(np.partition(met, len(met) - k)[len(met) - k])  # the k-th highest count
+    sure = ids[met > least]  # every one of these is chosen
+    out: list[npt.NDArray[np.intp]] = []
+    if len(sure):
+        first = _first_met(walked, counts > least)
+        out.append(first[np.argsort(-counts[first], kind="stable")])
+    tied = _first_met(walked, counts == least)  # in the order first met
+    out.append(tied[: k - len(sure)])
+    return np.concatenate(out) if len(out) > 1 else out[0]
+
+
+def _first_met(
+    walked: npt.NDArray[np.uint32], wanted: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.intp]:
+    """The documents of ``wanted`` (a mask by document index) in the order the walk first
+    meets them."""
+    at = np.flatnonzero(wanted[walked])
+    docs = walked[at]
+    _, first = np.unique(docs, return_index=True)
+    return docs[np.sort(first)].astype(np.intp)
 
 
 def _segments(
