@@ -383,6 +383,24 @@ def test_normalize_many_on_the_real_seed() -> None:
     assert normalize_many(texts) == [normalize(t) for t in texts]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_ALPHABET + "干幹乾隆台臺颱面麵發髮里裡", max_size=60))
+def test_to_simplified_equals_zhconv(text: str) -> None:
+    """The character-by-character path is taken only where zhconv's phrase walk would give
+    the same text."""
+    text_module.to_simplified.cache_clear()
+    assert text_module.to_simplified(text) == zhconv.convert(text, "zh-cn")
+
+
+def test_to_simplified_equals_zhconv_on_the_real_seed() -> None:
+    seed = load_seed(REPO / "knowledge_seed")
+    texts = [t for a in seed.articles for t in (a.question, a.answer, a.basis)]
+    for t in texts + [zhconv.convert(t, "zh-tw") for t in texts] + [
+        zhconv.convert(t, "zh-hk") for t in texts
+    ]:
+        assert text_module.to_simplified(t) == zhconv.convert(t, "zh-cn")
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=_ALPHABET, max_size=60))
 def test_normalize_with_offsets_points_into_the_original(text: str) -> None:
