@@ -120,9 +120,7 @@ class _Group:
 
 def _other_place(a: Reading, b: Reading) -> bool:
     """Both name places of a kind (estate, road, school, company …) and none the same."""
-    kinds_a = {p.kind for p in a.places if p.kind != "village"}
-    kinds_b = {p.kind for p in b.places if p.kind != "village"}
-    return bool(kinds_a & kinds_b)
+    return not a.place_kinds.isdisjoint(b.place_kinds)
 
 
 def _place_trouble_keys(reading: Reading) -> list[tuple[str, str]]:

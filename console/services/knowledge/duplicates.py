@@ -39,7 +39,7 @@ import math
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -183,7 +183,7 @@ def _longest_run(grams: tuple[str, ...], other: frozenset[str], common: Callable
     return _longest_uncommon_run(tuple(None if common(g) else g for g in grams), other)
 
 
-def _longest_uncommon_run(grams: tuple[str | None, ...], other: frozenset[str]) -> int:
+def _longest_uncommon_run(grams: Sequence[str | None], other: frozenset[str]) -> int:
     """``_longest_run`` with the common grams already blanked (None): the query's grams are
     looked up once, not once per candidate."""
     hits = bytes(map(other.__contains__, grams))  # 1 where the other has the gram (None: never)
@@ -205,15 +205,16 @@ def pair_features(
     head: float = 0.0,
     name: int = 0,
 ) -> PairFeatures:
-    shared = [p.name for p in a.places if any(same_place(p, q) for q in b.places)]
-    kinds_a = {p.kind for p in a.places if p.kind != "village"}
-    kinds_b = {p.kind for p in b.places if p.kind != "village"}
-    conflict = not shared and bool(kinds_a & kinds_b)
-    matters_a, matters_b = set(a.matter_ids[:2]), set(b.matter_ids[:2])
-    same_matter = bool(matters_a & matters_b)
-    troubles = set(a.problems) & set(b.problems)
+    shared = (
+        [p.name for p in a.places if any(same_place(p, q) for q in b.places)]
+        if a.places and b.places
+        else []
+    )
+    conflict = not shared and not a.place_kinds.isdisjoint(b.place_kinds)
+    same_matter = not a.first_matters.isdisjoint(b.first_matters)
+    troubles = a.problem_set & b.problem_set
     specific = troubles - GENERIC_TROUBLES
-    named = [p for p in a.places if p.kind in PLACE_TROUBLE_KINDS and any(p == q for q in b.places)]
+    named = specific and any(p.kind in PLACE_TROUBLE_KINDS and p in b.places for p in a.places)
     return PairFeatures(
         cosine=cosine,
         same_place=1.0 if shared else 0.0,
@@ -224,7 +225,7 @@ def pair_features(
         rare=min(rare, SPECIFIC_CAP) / SPECIFIC_CAP,
         head=head,
         name=min(name, NAME_CAP) / NAME_CAP if name >= 3 else 0.0,
-        place_trouble=1.0 if named and specific else 0.0,
+        place_trouble=1.0 if named else 0.0,
         places=tuple(shared),
     )
 
@@ -734,7 +735,7 @@ class DuplicateIndex:
         head = prepared.head
         limit = self._common_limit()
         gram_df = self._gram_df.get
-        grams = tuple(None if gram_df(g, 0) > limit else g for g in prepared.grams)
+        grams = [None if gram_df(g, 0) > limit else g for g in prepared.grams]
         found: list[tuple[float, int, tuple[str, ...]]] = []
         candidates = self._scored(
             query,

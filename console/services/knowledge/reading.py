@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from console.services.knowledge.text import normalize
@@ -172,6 +172,22 @@ class Reading:
     def place_keys(self) -> frozenset[str]:
         return frozenset(p.name for p in self.places)
 
+    # Sets a pair of readings is compared by, made once per reading (a reading in the
+    # duplicate index is compared with many requests).
+    @cached_property
+    def place_kinds(self) -> frozenset[str]:
+        """The kinds of place named, villages left out (a village names a wide area)."""
+        return frozenset(p.kind for p in self.places if p.kind != "village")
+
+    @cached_property
+    def first_matters(self) -> frozenset[str]:
+        """The two matter types most named."""
+        return frozenset(self.matter_ids[:2])
+
+    @cached_property
+    def problem_set(self) -> frozenset[str]:
+        return frozenset(self.problems)
+
 
 def strip_courtesy(text: str) -> str:
     """The request without salutations, courtesy, self-introduction and filler."""
@@ -190,28 +206,37 @@ def find_places(text: str) -> tuple[Place, ...]:
             found.setdefault(key, Place("line", key))
     for part in re.split(r"[|，,。.！!？?：:；;、\s()（）【】\[\]“”\"'《》<>]+", folded):
         for m in _PLACE_RE.finditer(part):
-            name = m.group()
-            cut = _NAME_STOP.match(name)
-            if cut is not None:
-                name = name[cut.end() :]
-            name = _LEADING_AREA.sub("", name)
-            split = _ROAD_IN_NAME.match(name)
-            names = [split.group(1), split.group(2)] if split else [name]
-            for n in names:
-                if n.endswith("小区") and _KIND_OF.get(place_word(n[:-2])) == "estate":
-                    n = n[:-2]  # 金色家园小区 is 金色家园: one estate however it is named
-                word = next((w for w in _WORDS if n.endswith(w)), "")
-                if (
-                    len(n) < len(word) + 2
-                    or n in _GENERIC_PLACES
-                    or _GENERIC_STEM.search(n[: len(n) - len(word)])
-                    or re.fullmatch(r"[a-z]?\d+路", n)
-                    or "政府" in n  # 希望政府, 区政府: an authority, never an estate named 府
-                    or (word == "组" and not _GROUP.search(n))
-                ):
-                    continue
-                found.setdefault(n, Place(_KIND_OF.get(word, "site"), n))
+            for place in _places_in(m.group()):
+                found.setdefault(place.name, place)
     return tuple(found.values())
+
+
+@lru_cache(maxsize=65_536)
+def _places_in(name: str) -> tuple[Place, ...]:
+    """The places one match of ``_PLACE_RE`` names (cached: callers name the same places
+    again and again)."""
+    out: list[Place] = []
+    cut = _NAME_STOP.match(name)
+    if cut is not None:
+        name = name[cut.end() :]
+    name = _LEADING_AREA.sub("", name)
+    split = _ROAD_IN_NAME.match(name)
+    names = [split.group(1), split.group(2)] if split else [name]
+    for n in names:
+        if n.endswith("小区") and _KIND_OF.get(place_word(n[:-2])) == "estate":
+            n = n[:-2]  # 金色家园小区 is 金色家园: one estate however it is named
+        word = next((w for w in _WORDS if n.endswith(w)), "")
+        if (
+            len(n) < len(word) + 2
+            or n in _GENERIC_PLACES
+            or _GENERIC_STEM.search(n[: len(n) - len(word)])
+            or re.fullmatch(r"[a-z]?\d+路", n)
+            or "政府" in n  # 希望政府, 区政府: an authority, never an estate named 府
+            or (word == "组" and not _GROUP.search(n))
+        ):
+            continue
+        out.append(Place(_KIND_OF.get(word, "site"), n))
+    return tuple(out)
 
 
 def normalize_keep_breaks(text: str) -> str:
@@ -225,16 +250,22 @@ def _mask_places(folded: str, places: Sequence[Place], catalogue: Catalogue) -> 
     """The text with proper place names blanked: 地质中学附近拥堵 is about traffic, not a
     school. A name that is itself a matter's object (地铁站, 垃圾站, 农贸市场) is kept."""
     for place in sorted(places, key=lambda p: -len(p.name)):
-        if place.kind == "line":
-            continue
-        word = next((w for w in _WORDS if place.name.endswith(w)), "")
-        stem = place.name[: len(place.name) - len(word)]
-        if catalogue.matter_terms(stem) or catalogue.matter_terms(place.name) and any(
-            term == place.name for term, _ in catalogue.matter_terms(place.name)
-        ):
+        if place.kind == "line" or _names_a_matter(place.name, catalogue):
             continue
         folded = folded.replace(place.name, "|")
     return folded
+
+
+@lru_cache(maxsize=65_536)
+def _names_a_matter(name: str, catalogue: Catalogue) -> bool:
+    """A place name that is itself a matter's object, or whose stem is (see ``_mask_places``)."""
+    word = next((w for w in _WORDS if name.endswith(w)), "")
+    stem = name[: len(name) - len(word)]
+    return bool(
+        catalogue.matter_terms(stem)
+        or catalogue.matter_terms(name)
+        and any(term == name for term, _ in catalogue.matter_terms(name))
+    )
 
 
 @lru_cache(maxsize=4096)
