@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from console.services.analytics import hot
 from console.services.analytics.hot import EMERGING, SUDDEN, HotParams, HotTicket, HotTracker, heat
 
 T0 = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
@@ -168,3 +171,37 @@ def test_r_analytics_a_place_and_trouble_a_month_old_starts_a_new_matter() -> No
     tracker.add(ticket(400, WATER[0], hours=0))
     tracker.add(ticket(401, WATER[3], hours=24 * 40))
     assert tracker.group_of("T0400") != tracker.group_of("T0401")
+
+
+def test_r_analytics_a_replay_reading_ahead_in_other_processes_groups_as_one_add_after_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large replay reads the texts in other processes: the same groups and the same alerts
+    as the tickets added one after another (reading is pure)."""
+    tickets = [ticket(5000 + i, t, hours=-24 * 120 + 2 * i) for i, t in enumerate(BACKGROUND)]
+    tickets += [ticket(i, t, hours=24 * i) for i, t in enumerate(NOISE)]
+    tickets += [ticket(200 + i, t, hours=0.5 * i) for i, t in enumerate(WATER)]
+    tickets += [ticket(300 + i, t, hours=1 + i) for i, t in enumerate(OTHER)]
+    one_by_one = hot.replay(tickets, workers=0)
+    monkeypatch.setattr(hot, "PARALLEL_MIN", 10)
+    monkeypatch.setattr(hot, "_BATCH", 16)
+    read_ahead = hot.replay(tickets, workers=2)
+    assert [read_ahead.group_of(t.number) for t in tickets] == [
+        one_by_one.group_of(t.number) for t in tickets
+    ]
+    assert read_ahead.alerts == one_by_one.alerts and one_by_one.alerts
+    assert read_ahead.groups() == one_by_one.groups()
+
+
+def test_r_analytics_a_replay_without_other_processes_reads_the_texts_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(hot, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(hot, "PARALLEL_MIN", 10)
+    tickets = [ticket(i, t, hours=0.5 * i) for i, t in enumerate(WATER * 3)]
+    tracker = hot.replay(tickets, workers=2)
+    assert len(tracker) == len(tickets)
+    assert any(a.kind == SUDDEN for a in tracker.alerts)

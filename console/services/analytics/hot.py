@@ -40,7 +40,9 @@ the line (for a quiet matter: the third new caller). A group alerts again only a
 last ``emerging_recent_hours`` (a new matter that keeps growing). Once per group.
 
 Incremental: one ``add`` per new ticket (one duplicate-index lookup and a few counters); a full
-recompute is a replay in time order. Pure: no I/O, no textual.
+recompute is a replay in time order, the texts of a large one read ahead in other processes
+(reading is pure; the grouping itself stays in order, in one process). Pure: no I/O but those
+processes, no textual.
 """
 
 from __future__ import annotations
@@ -48,11 +50,22 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord, normalize_phone
+from console.services.knowledge.duplicates import (
+    MAX_CHARS,
+    DuplicateIndex,
+    PreparedText,
+    TicketRecord,
+    normalize_phone,
+    prepare_text,
+)
 from console.services.knowledge.reading import (
     GENERIC_TROUBLES,
     PLACE_TROUBLE_KINDS,
@@ -179,13 +192,16 @@ class HotTracker:
             self._unit_of[number] = unit_id
 
     # ------------------------------------------------------------------ intake
-    def add(self, ticket: HotTicket) -> list[HotAlertView]:
+    def add(self, ticket: HotTicket, prepared: PreparedText | None = None) -> list[HotAlertView]:
         """Put a new ticket in its group; the alerts its arrival raises (also kept in
-        ``alerts``). A ticket already seen changes nothing."""
+        ``alerts``). A ticket already seen changes nothing. ``prepared``: its text as
+        ``prepare_text`` read it with the tracker's catalogue, when the caller has it already
+        (a replay reads ahead)."""
         if ticket.number in self._group_of:
             return []
         caller = normalize_phone(ticket.caller_phone) or f"#{ticket.number}"
-        prepared = self._index.prepare(ticket.text)  # read once: looked up, then indexed
+        if prepared is None or prepared.text != ticket.text:
+            prepared = self._index.prepare(ticket.text)  # read once: looked up, then indexed
         reading = prepared.reading
         matched: list[int] = []
         candidates = self._index.scored(
@@ -421,13 +437,65 @@ class HotTracker:
         return out
 
 
+PARALLEL_MIN = 2_000
+"""A replay of at least this many tickets reads their texts in other processes."""
+_BATCH = 250
+
+
+def _read_batch(texts: list[str], catalogue: Catalogue | None) -> list[PreparedText]:
+    return [prepare_text(t, catalogue, MAX_CHARS) for t in texts]
+
+
+def _readers() -> int:
+    """Processes that read ahead of a replay: one core is left to the grouping."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(4, cores - 1)
+
+
+def _read_ahead(
+    tickets: list[HotTicket], catalogue: Catalogue | None, workers: int
+) -> Iterator[PreparedText | None]:
+    """The tickets' texts read by ``workers`` other processes, in order, a few batches ahead
+    of the grouping; None for each ticket (read by the tracker itself) when no process can
+    be started."""
+    batches = [[t.text for t in tickets[i : i + _BATCH]] for i in range(0, len(tickets), _BATCH)]
+    try:
+        # spawned, not forked: the console's threads (screens, API, sync) are not copied
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    except (OSError, ValueError, NotImplementedError):
+        yield from (None for _ in tickets)
+        return
+    with pool:
+        pending: deque[Future[list[PreparedText]]] = deque()
+        ahead = 2 * workers
+        submitted = 0
+        while submitted < len(batches) or pending:
+            while submitted < len(batches) and len(pending) < ahead:
+                pending.append(pool.submit(_read_batch, batches[submitted], catalogue))
+                submitted += 1
+            yield from pending.popleft().result()
+
+
 def replay(
     tickets: Iterable[HotTicket],
     params: HotParams | None = None,
     catalogue: Catalogue | None = None,
+    workers: int | None = None,
 ) -> HotTracker:
-    """A full recompute: every ticket through a fresh tracker, in time order."""
+    """A full recompute: every ticket through a fresh tracker, in time order. With at least
+    ``PARALLEL_MIN`` tickets their texts are read (``prepare_text``, pure) by ``workers``
+    other processes (by default one per core but one, at most four) while the tracker
+    groups: the same groups and alerts as one ``add`` after another."""
     tracker = HotTracker(params, catalogue)
-    for t in sorted(tickets, key=lambda t: (t.at, t.number)):
-        tracker.add(t)
+    ordered = sorted(tickets, key=lambda t: (t.at, t.number))
+    workers = _readers() if workers is None else workers
+    if workers < 1 or len(ordered) < PARALLEL_MIN:
+        for t in ordered:
+            tracker.add(t)
+        return tracker
+    for t, prepared in zip(ordered, _read_ahead(ordered, catalogue, workers), strict=True):
+        tracker.add(t, prepared)
     return tracker

@@ -96,8 +96,11 @@ class HotWatch:
     def _sync(self, now: dt.datetime) -> HotTracker:
         with self._lock:
             if self.tracker is None:
-                self.tracker = HotTracker(self.params)
-                self._created_mark = now - dt.timedelta(days=WINDOW_DAYS)
+                # the first look: a full recompute (replayed, the texts read ahead)
+                start = now - dt.timedelta(days=WINDOW_DAYS)
+                window = _tickets(self.store, start - SYNC_OVERLAP, None)
+                self.tracker = replay(window, self.params)
+                self._created_mark = max([start, *(t.at for t in window)])
             tracker = self.tracker
             assert self._created_mark is not None
             for ticket in _tickets(self.store, self._created_mark - SYNC_OVERLAP, None):
