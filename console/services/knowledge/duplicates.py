@@ -192,6 +192,30 @@ def _longest_uncommon_run(grams: Sequence[str | None], other: frozenset[str]) ->
     return max(map(len, _RUNS_OF_HITS.findall(hits))) + 1
 
 
+def _gram_positions(grams: Sequence[str | None]) -> dict[str, list[int]]:
+    """Where each (uncommon) gram of a query is, for ``_longest_shared_run``."""
+    positions: dict[str, list[int]] = {}
+    for at, g in enumerate(grams):
+        if g is not None:
+            positions.setdefault(g, []).append(at)
+    return positions
+
+
+def _longest_shared_run(
+    positions: dict[str, list[int]], length: int, other: frozenset[str]
+) -> int:
+    """``_longest_uncommon_run`` of a query's grams (``length`` of them, their
+    ``_gram_positions``): only the grams both have are marked, not every gram looked up."""
+    shared = other.intersection(positions)
+    if not shared:
+        return 0
+    hits = bytearray(length)
+    for g in shared:
+        for at in positions[g]:
+            hits[at] = 1
+    return max(map(len, _RUNS_OF_HITS.findall(hits))) + 1
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -617,13 +641,14 @@ class DuplicateIndex:
             if len(near) <= _PLACE_CANDIDATES:  # a place everybody names tells nothing
                 chosen |= near
         docs = self._docs
-        kept: list[int] = []
-        kept_docs: list[_Doc] = []
-        for i in chosen:
-            doc = docs[i]
-            if doc is not None and doc.record.number not in exclude and len(doc.terms):
-                kept.append(i)
-                kept_docs.append(doc)
+        kept = [
+            i
+            for i in chosen
+            if (doc := docs[i]) is not None
+            and len(doc.terms)
+            and (not exclude or doc.record.number not in exclude)
+        ]
+        kept_docs = [doc for i in kept if (doc := docs[i]) is not None]
         if not kept:
             return []
         gathered, starts = _segments([d.terms for d in kept_docs])
@@ -735,7 +760,8 @@ class DuplicateIndex:
         head = prepared.head
         limit = self._common_limit()
         gram_df = self._gram_df.get
-        grams = [None if gram_df(g, 0) > limit else g for g in prepared.grams]
+        positions = _gram_positions([None if gram_df(g, 0) > limit else g for g in prepared.grams])
+        length = len(prepared.grams)
         found: list[tuple[float, int, tuple[str, ...]]] = []
         candidates = self._scored(
             query,
@@ -757,7 +783,7 @@ class DuplicateIndex:
                 bool(phone) and doc.phone == phone,
                 rare,
                 _jaccard(head, doc.head),
-                _longest_uncommon_run(grams, doc.grams),
+                _longest_shared_run(positions, length, doc.grams),
             )
             found.append((self.weights.score(f), i, f.places))
         found.sort(key=lambda x: (-x[0], x[1]))
@@ -855,26 +881,15 @@ def _most_shared(walked: npt.NDArray[np.uint32], k: int) -> npt.NDArray[np.intp]
     if len(ids) <= k:
         return ids
     met = counts[ids]
-    least = int(np.partition(met, len(met) - k)[len(met) - k])  # the k-th highest count
+    at_least = np.cumsum(np.bincount(met)[::-1])[::-1]  # documents met at least c times, by c
+    least = int(np.flatnonzero(at_least >= k)[-1])  # the k-th highest count
+    first = np.full(len(counts), len(walked), dtype=np.intp)  # where each is first met
+    np.minimum.at(first, walked, np.arange(len(walked)))
     sure = ids[met > least]  # every one of these is chosen
-    out: list[npt.NDArray[np.intp]] = []
-    if len(sure):
-        first = _first_met(walked, counts > least)
-        out.append(first[np.argsort(-counts[first], kind="stable")])
-    tied = _first_met(walked, counts == least)  # in the order first met
-    out.append(tied[: k - len(sure)])
-    return np.concatenate(out) if len(out) > 1 else out[0]
-
-
-def _first_met(
-    walked: npt.NDArray[np.uint32], wanted: npt.NDArray[np.bool_]
-) -> npt.NDArray[np.intp]:
-    """The documents of ``wanted`` (a mask by document index) in the order the walk first
-    meets them."""
-    at = np.flatnonzero(wanted[walked])
-    docs = walked[at]
-    _, first = np.unique(docs, return_index=True)
-    return docs[np.sort(first)].astype(np.intp)
+    sure = sure[np.lexsort((first[sure], -counts[sure]))]
+    tied = ids[met == least]
+    tied = tied[np.argsort(first[tied])][: k - len(sure)]
+    return np.concatenate([sure, tied])
 
 
 def _segments(
