@@ -205,3 +205,34 @@ def test_r_analytics_a_replay_without_other_processes_reads_the_texts_itself(
     tracker = hot.replay(tickets, workers=2)
     assert len(tracker) == len(tickets)
     assert any(a.kind == SUDDEN for a in tracker.alerts)
+
+
+def test_r_analytics_groups_merged_in_order_are_those_sorted_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Merging groups by inserting the smaller one's tickets gives what sorting both gives:
+    the same tickets, callers, newcomers and alerts, whether tickets came in order or not."""
+    import random
+
+    rng = random.Random(5)
+    texts = list(NOISE + WATER + OTHER) + [BUS] * 3
+    tickets = [
+        ticket(i, rng.choice(texts), hours=rng.uniform(0, 72), phone=f"13900{rng.randrange(9):06d}")
+        for i in range(120)
+    ]
+    ordered = sorted(tickets, key=lambda t: (t.at, t.number))
+    shuffled = ordered[:60] + rng.sample(ordered[60:], 60)  # the later ones out of order
+    for arrival in (ordered, shuffled):
+        runs = []
+        for inserts in (hot._MERGE_INSERTS, -1):  # -1: every merge sorts both groups
+            monkeypatch.setattr(hot, "_MERGE_INSERTS", inserts)
+            tracker = tracker_with_history()
+            for t in arrival:
+                tracker.add(t)
+            runs.append(tracker)
+        fast, whole = runs
+        assert [(g.numbers, g.times, g.callers, g.newcomers, g.seen) for g in fast._groups] == [
+            (g.numbers, g.times, g.callers, g.newcomers, g.seen) for g in whole._groups
+        ]
+        assert fast.alerts == whole.alerts
+        assert fast.groups(limit=100) == whole.groups(limit=100)

@@ -81,6 +81,9 @@ SUDDEN = "sudden"
 EMERGING = "emerging"
 KIND_LABELS = {SUDDEN: "突发", EMERGING: "苗头"}
 SUMMARY_CHARS = 40
+_MERGE_INSERTS = 64
+"""A merge of groups in order inserts the smaller one's tickets (up to this many) into the
+larger's lists; a larger merge sorts both."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ class _Group:
     callers: list[str] = field(default_factory=list)  # caller of each ticket
     newcomers: list[dt.datetime] = field(default_factory=list)  # first ticket of each caller
     seen: set[str] = field(default_factory=set)
+    first: dict[str, dt.datetime] = field(default_factory=dict)  # caller → first ticket's time
+    ordered: bool = True  # the tickets are in (time, number, caller) order
     summary: str = ""
     places: tuple[str, ...] = ()
     matter: str = ""
@@ -268,11 +273,16 @@ class HotTracker:
                     self._keys_of[before].discard(key)
                 self._by_place_trouble[key] = gid
                 self._keys_of.setdefault(gid, set()).add(key)
+        if group.times and (ticket.at, ticket.number, caller) < (
+            group.times[-1], group.numbers[-1], group.callers[-1]
+        ):
+            group.ordered = False  # arrived out of order: a merge sorts the whole group
         group.numbers.append(ticket.number)
         group.times.append(ticket.at)
         group.callers.append(caller)
         if caller not in group.seen:
             group.seen.add(caller)
+            group.first[caller] = ticket.at
             bisect.insort(group.newcomers, ticket.at)
         if self.last_at is None or ticket.at > self.last_at:
             self.last_at = ticket.at
@@ -285,26 +295,59 @@ class HotTracker:
         a, b = self._groups[into], self._groups[other]
         if b.times and (not a.times or b.times[0] < a.times[0]):
             a.summary, a.places, a.matter = b.summary, b.places, b.matter
-        rows = sorted(
-            zip(a.times + b.times, a.numbers + b.numbers, a.callers + b.callers, strict=True)
-        )
-        a.times = [t for t, _, _ in rows]
-        a.numbers = [n for _, n, _ in rows]
-        a.callers = [c for _, _, c in rows]
-        first: dict[str, dt.datetime] = {}
-        for t, _, c in rows:
-            first.setdefault(c, t)
-        a.seen = set(first)
-        a.newcomers = sorted(first.values())
-        a.exemplars += b.exemplars
         for n in b.numbers:
             self._group_of[n] = into
+        if a.ordered and b.ordered and min(len(a.times), len(b.times)) <= _MERGE_INSERTS:
+            self._merge_in_order(a, b)
+        else:
+            rows = sorted(
+                zip(a.times + b.times, a.numbers + b.numbers, a.callers + b.callers, strict=True)
+            )
+            a.times = [t for t, _, _ in rows]
+            a.numbers = [n for _, n, _ in rows]
+            a.callers = [c for _, _, c in rows]
+            first: dict[str, dt.datetime] = {}
+            for t, _, c in rows:
+                first.setdefault(c, t)
+            a.first = first
+            a.seen = set(first)
+            a.newcomers = sorted(first.values())
+            a.ordered = True
+        a.exemplars += b.exemplars
         moved = self._keys_of.pop(other, set())
         for key in moved:
             self._by_place_trouble[key] = into
         if moved:
             self._keys_of.setdefault(into, set()).update(moved)
         b.numbers, b.times, b.callers, b.newcomers, b.seen = [], [], [], [], set()
+        b.first, b.ordered = {}, True
+
+    @staticmethod
+    def _merge_in_order(a: _Group, b: _Group) -> None:
+        """``_merge``'s rows, first times, callers and newcomers of two groups in order: the
+        smaller group's tickets inserted into the larger's lists where they belong (a large
+        group is not sorted again for each small one it takes in)."""
+        big, small = (a, b) if len(a.times) >= len(b.times) else (b, a)
+        times, numbers, callers = big.times, big.numbers, big.callers
+        for t, n, c in zip(small.times, small.numbers, small.callers, strict=True):
+            at = bisect.bisect_left(times, t)
+            end = bisect.bisect_right(times, t, at)
+            while at < end and (numbers[at], callers[at]) < (n, c):
+                at += 1
+            times.insert(at, t)
+            numbers.insert(at, n)
+            callers.insert(at, c)
+        first, newcomers = big.first, big.newcomers
+        for c, t in small.first.items():
+            before = first.get(c)
+            if before is None or t < before:
+                if before is not None:
+                    del newcomers[bisect.bisect_left(newcomers, before)]
+                first[c] = t
+                bisect.insort(newcomers, t)
+        big.seen.update(small.seen)
+        a.times, a.numbers, a.callers = times, numbers, callers
+        a.first, a.seen, a.newcomers = first, big.seen, newcomers
 
     def _check(self, group: _Group, ticket: HotTicket) -> list[HotAlertView]:
         p = self.params

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -653,18 +654,21 @@ class DuplicateIndex:
             return []
         gathered, starts = _segments([d.terms for d in kept_docs])
         # each gathered term's weight read from a vector indexed by term id (zero for a term
-        # the query lacks): a vector of this look-up's own, no state shared between look-ups
-        # running at once
-        weight = np.zeros(max(len(df), int(gathered.max()) + 1))
-        weight[q] = q_idf * q_idf
-        dots = np.add.reduceat(weight[gathered], starts).tolist()
+        # the query lacks): the calling thread's own vector, no state shared between look-ups
+        # running at once, zero again once read
         specific_df = max(_RARE_DF, n // 100)
         specific = (q_df > 0) & (q_df <= specific_df)
-        if specific.any():
-            weight[q] = np.where(specific, q_idf, 0.0)
-            rares = np.add.reduceat(weight[gathered], starts).tolist()
-        else:
-            rares = [0.0] * len(kept)
+        weight = _zeros(max(len(df), int(gathered.max()) + 1))
+        try:
+            weight[q] = q_idf * q_idf
+            dots = np.add.reduceat(weight[gathered], starts).tolist()
+            if specific.any():
+                weight[q] = np.where(specific, q_idf, 0.0)
+                rares = np.add.reduceat(weight[gathered], starts).tolist()
+            else:
+                rares = [0.0] * len(kept)
+        finally:
+            weight[q] = 0.0
         # A candidate's norm (sum of idf² over its terms) is cached; it is refreshed once the
         # index size has moved by a tenth since it was computed (idf moves as tickets come
         # and go), for the candidates that are scored.
@@ -890,6 +894,19 @@ def _most_shared(walked: npt.NDArray[np.uint32], k: int) -> npt.NDArray[np.intp]
     tied = ids[met == least]
     tied = tied[np.argsort(first[tied])][: k - len(sure)]
     return np.concatenate([sure, tied])
+
+
+_scratch = threading.local()
+
+
+def _zeros(size: int) -> npt.NDArray[np.float64]:
+    """A vector of at least ``size`` zeros, the calling thread's own, kept between look-ups
+    (a fresh one per look-up costs more than its use once the vocabulary is large): whoever
+    writes into it sets those places back to zero."""
+    vector: npt.NDArray[np.float64] | None = getattr(_scratch, "zeros", None)
+    if vector is None or len(vector) < size:
+        vector = _scratch.zeros = np.zeros(max(size, 2 * len(vector) if vector is not None else 0))
+    return vector
 
 
 def _segments(
