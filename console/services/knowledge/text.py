@@ -33,6 +33,9 @@ class _Simplify:
     phrases: frozenset[str]
     """The first two characters of every phrase that converts otherwise than its characters
     one by one (乾隆 stays 乾隆; 乾 alone is 干)."""
+    inner: frozenset[str]
+    """Every two neighbouring characters inside a phrase of the table: between two characters
+    that are not, zhconv's walk never crosses (no phrase spans them)."""
 
 
 @cache
@@ -52,24 +55,44 @@ def _simplify() -> _Simplify | None:
     firsts = "".join(re.escape(c) for c in sorted({p[0] for p in phrases}))
     seconds = "".join(re.escape(c) for c in sorted({p[1] for p in phrases}))
     openings = re.compile(f"(?=([{firsts}][{seconds}]))" if phrases else r"(?!)")
-    return _Simplify(single, openings, phrases)
+    inner = frozenset(key[i : i + 2] for key in table if len(key) >= 2 for i in range(len(key) - 1))
+    return _Simplify(single, openings, phrases, inner)
 
 
 @lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified (zh-cn), exactly as zhconv does.
 
-    zhconv walks the text phrase by phrase, longest phrase first. A text in which no phrase
-    that converts otherwise than character by character begins is converted character by
-    character (``str.translate``): the same result, without the walk. Others go through
-    zhconv.
+    zhconv walks the text phrase by phrase, longest phrase first. Where no phrase that
+    converts otherwise than character by character begins, the text is converted character
+    by character (``str.translate``): the same result, without the walk. Only a stretch
+    around each such phrase goes through zhconv, cut where no phrase of the table can span
+    the cut (so the walk passes there whatever comes before).
     """
     import zhconv  # imported on first use: its dictionary load is not start-up work
 
     tables = _simplify()
-    if tables is not None and tables.phrases.isdisjoint(tables.openings.findall(text)):
+    if tables is None:
+        return zhconv.convert(text, "zh-cn")
+    starts = [m.start() for m in tables.openings.finditer(text) if m.group(1) in tables.phrases]
+    if not starts:
         return text.translate(tables.single)
-    return zhconv.convert(text, "zh-cn")
+    inner, single = tables.inner, tables.single
+    out: list[str] = []
+    done = 0  # converted up to here (a place the walk passes)
+    for at in starts:
+        if at < done:
+            continue
+        begin, end = at, at + 1
+        while begin > done and text[begin - 1 : begin + 1] in inner:
+            begin -= 1
+        while end < len(text) and text[end - 1 : end + 1] in inner:
+            end += 1
+        out.append(text[done:begin].translate(single))
+        out.append(zhconv.convert(text[begin:end], "zh-cn"))
+        done = end
+    out.append(text[done:].translate(single))
+    return "".join(out)
 
 
 def normalize(text: str) -> str:
