@@ -4,6 +4,7 @@ place, the heat formula, bursts against a matter's own baseline, emerging groups
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -193,13 +194,31 @@ def test_r_analytics_a_replay_reading_ahead_in_other_processes_groups_as_one_add
     assert read_ahead.groups() == one_by_one.groups()
 
 
-def test_r_analytics_a_replay_without_other_processes_reads_the_texts_itself(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def no_pool(*args: object, **kwargs: object) -> None:
-        raise OSError("no processes here")
+class _BrokenPool:
+    """A process pool whose processes died at once."""
 
-    monkeypatch.setattr(hot, "ProcessPoolExecutor", no_pool)
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def __enter__(self) -> _BrokenPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def submit(self, *args: object, **kwargs: object) -> None:
+        raise BrokenProcessPool("a reader died")
+
+
+def _no_pool(*args: object, **kwargs: object) -> None:
+    raise OSError("no processes here")
+
+
+@pytest.mark.parametrize("pool", [_no_pool, _BrokenPool], ids=["no processes", "processes died"])
+def test_r_analytics_a_replay_without_other_processes_reads_the_texts_itself(
+    monkeypatch: pytest.MonkeyPatch, pool: object
+) -> None:
+    monkeypatch.setattr(hot, "ProcessPoolExecutor", pool)
     monkeypatch.setattr(hot, "PARALLEL_MIN", 10)
     tickets = [ticket(i, t, hours=0.5 * i) for i, t in enumerate(WATER * 3)]
     tracker = hot.replay(tickets, workers=2)

@@ -54,7 +54,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -502,24 +502,26 @@ def _read_ahead(
     tickets: list[HotTicket], catalogue: Catalogue | None, workers: int
 ) -> Iterator[PreparedText | None]:
     """The tickets' texts read by ``workers`` other processes, in order, a few batches ahead
-    of the grouping; None for each ticket (read by the tracker itself) when no process can
-    be started."""
+    of the grouping; None for each ticket the tracker is to read itself: all of them when no
+    process can be started, the rest when the processes fail."""
     batches = [[t.text for t in tickets[i : i + _BATCH]] for i in range(0, len(tickets), _BATCH)]
+    given = 0
     try:
         # spawned, not forked: the console's threads (screens, API, sync) are not copied
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-    except (OSError, ValueError, NotImplementedError):
-        yield from (None for _ in tickets)
-        return
-    with pool:
-        pending: deque[Future[list[PreparedText]]] = deque()
-        ahead = 2 * workers
-        submitted = 0
-        while submitted < len(batches) or pending:
-            while submitted < len(batches) and len(pending) < ahead:
-                pending.append(pool.submit(_read_batch, batches[submitted], catalogue))
-                submitted += 1
-            yield from pending.popleft().result()
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            pending: deque[Future[list[PreparedText]]] = deque()
+            ahead = 2 * workers
+            submitted = 0
+            while submitted < len(batches) or pending:
+                while submitted < len(batches) and len(pending) < ahead:
+                    pending.append(pool.submit(_read_batch, batches[submitted], catalogue))
+                    submitted += 1
+                for prepared in pending.popleft().result():
+                    yield prepared
+                    given += 1
+    except (OSError, ValueError, NotImplementedError, BrokenExecutor):
+        pass  # no processes here, or they died: the tracker reads the rest itself
+    yield from (None for _ in range(len(tickets) - given))
 
 
 def replay(
