@@ -210,10 +210,10 @@ def recompute(messages: list[Message], cat: Catalogue, n: int) -> None:
         f"{baseline:.1f} s: ratio {took / baseline:.2f}; "
         f"add p95 {adds[int(0.95 * (len(adds) - 1))]:.2f} ms CPU"
     )
-    readers = hot._readers() if n >= hot.PARALLEL_MIN else 0
+    readers = hot.readers() if n >= hot.PARALLEL_MIN else 0
     children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start, cpu0 = time.perf_counter(), time.process_time()
-    replayed = hot.replay(tickets, HotParams(), cat)
+    replayed = hot.replay(tickets, HotParams(), cat, workers=readers)
     took = time.perf_counter() - start
     cpu = time.process_time() - cpu0
     children1 = resource.getrusage(resource.RUSAGE_CHILDREN)

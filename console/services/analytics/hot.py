@@ -40,8 +40,8 @@ the line (for a quiet matter: the third new caller). A group alerts again only a
 last ``emerging_recent_hours`` (a new matter that keeps growing). Once per group.
 
 Incremental: one ``add`` per new ticket (one duplicate-index lookup and a few counters); a full
-recompute is a replay in time order, the texts of a large one read ahead in other processes
-(reading is pure; the grouping itself stays in order, in one process). Pure: no I/O but those
+recompute is a replay in time order (on request, the texts of a large one read ahead in
+other processes: reading is pure; the grouping itself stays in order, in one process). Pure: no I/O but those
 processes, no textual.
 """
 
@@ -481,7 +481,7 @@ class HotTracker:
 
 
 PARALLEL_MIN = 2_000
-"""A replay of at least this many tickets reads their texts in other processes."""
+"""A replay asked for reader processes uses them from this many tickets (fewer: not worth starting)."""
 _BATCH = 250
 
 
@@ -489,7 +489,7 @@ def _read_batch(texts: list[str], catalogue: Catalogue | None) -> list[PreparedT
     return [prepare_text(t, catalogue, MAX_CHARS) for t in texts]
 
 
-def _readers() -> int:
+def readers() -> int:
     """Processes that read ahead of a replay: one core is left to the grouping."""
     try:
         cores = len(os.sched_getaffinity(0))
@@ -528,15 +528,16 @@ def replay(
     tickets: Iterable[HotTicket],
     params: HotParams | None = None,
     catalogue: Catalogue | None = None,
-    workers: int | None = None,
+    workers: int = 0,
 ) -> HotTracker:
-    """A full recompute: every ticket through a fresh tracker, in time order. With at least
-    ``PARALLEL_MIN`` tickets their texts are read (``prepare_text``, pure) by ``workers``
-    other processes (by default one per core but one, at most four) while the tracker
-    groups: the same groups and alerts as one ``add`` after another."""
+    """A full recompute: every ticket through a fresh tracker, in time order. With
+    ``workers`` ≥ 1 and at least ``PARALLEL_MIN`` tickets their texts are read
+    (``prepare_text``, pure) by that many other processes while the tracker groups (``readers()``
+    is one per core but one, at most four): the same groups and alerts as one ``add`` after
+    another. The console and the server replay in their own process (the default): spawned
+    readers would share a console's terminal, and on two cores they save no time."""
     tracker = HotTracker(params, catalogue)
     ordered = sorted(tickets, key=lambda t: (t.at, t.number))
-    workers = _readers() if workers is None else workers
     if workers < 1 or len(ordered) < PARALLEL_MIN:
         for t in ordered:
             tracker.add(t)
