@@ -263,7 +263,9 @@ def found_law_case(ticket_id: _SQLCol[int], before: dt.datetime) -> ColumnElemen
         marked.action == "law_case",
         marked.at < before,
         ~exists().where(
-            withdrawn.ticket_id == ticket_id,
+            # the finding's own ticket: ``ticket_id`` belongs to the statement two levels up,
+            # which the inner EXISTS would not correlate (it would read any ticket's withdrawal)
+            withdrawn.ticket_id == marked.ticket_id,
             withdrawn.action == "law_case_withdrawn",
             withdrawn.id > marked.id,  # written after it (the same instant is not "after")
             withdrawn.at < before,
