@@ -15,9 +15,10 @@ table's pages as well. A database generated before the newest migration is upgra
 
 Reported: the wall time of ``kpi.unit_kpis`` for the quarter (best and median of R runs; it
 runs the indicators' statements side by side on one snapshot, ``Store.read_together``), the
-time of each indicator's aggregate statement alone, a baseline measured in the same run (one
-``count(*)`` of the quarter's events, the least any event-based KPI must read) with the ratio,
-and the EXPLAIN (ANALYZE, BUFFERS) plan of the slowest statement.
+time of each indicator's aggregate statement alone (with the work_mem ``unit_kpis`` gives it),
+a baseline measured in the same run (one ``count(*)`` of the quarter's events, the least any
+event-based KPI must read) with the ratio, and the EXPLAIN (ANALYZE, BUFFERS) plan of the
+slowest statement.
 
 Run: ``python benchmarks/bench_kpi.py [--tickets N] [--repeat R] [--period 2026Q3] [--drop]``
 (default N = 20 000). Exit status 1 when the quarter misses the 2 s budget.
@@ -147,6 +148,7 @@ def run(n: int = 20_000, repeat: int = 5, period_text: str = "2026Q3") -> dict[s
                 q.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
             )
             with store.read() as s:
+                s.execute(text(f"SET LOCAL work_mem = '{kpi.PG_WORK_MEM}'"))
                 s.execute(q).all()  # warm
                 t0 = time.perf_counter()
                 s.execute(q).all()
@@ -163,6 +165,7 @@ def run(n: int = 20_000, repeat: int = 5, period_text: str = "2026Q3") -> dict[s
             baseline = time.perf_counter() - t0
         slowest = max(statements, key=lambda k: statements[k][0])
         with store.read() as s:
+            s.execute(text(f"SET LOCAL work_mem = '{kpi.PG_WORK_MEM}'"))
             plan = "\n".join(
                 r[0]
                 for r in s.execute(

@@ -422,6 +422,11 @@ BY_ID = {i.id: i for i in INDICATORS}
 
 
 # ------------------------------------------------------------------------------- results
+PG_WORK_MEM = "64MB"
+"""PostgreSQL's work_mem for an indicator's statement: the per-unit sort of a quarter's items
+fits in memory instead of spilling to disk."""
+
+
 def figure(ind: Indicator, num: int, den: int) -> KpiFigure:
     return KpiFigure(ind.id, ind.name, num, den, num / den if den else None)
 
@@ -442,8 +447,7 @@ def unit_kpis(store: Store, period: Period, unit: str | None = None) -> KpiRepor
 
         def run(s: Session) -> dict[str, tuple[int, int]]:
             if s.get_bind().dialect.name == "postgresql":
-                # the per-unit sort of a quarter's items fits in memory instead of spilling
-                s.execute(text("SET LOCAL work_mem = '64MB'"))
+                s.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
             return {
                 uid: (int(num or 0), int(den)) for uid, num, den in s.execute(q) if uid is not None
             }
