@@ -514,6 +514,9 @@ class TicketRow(Base):
         ),
         # the few tickets with a pending extension or termination request
         Index("ix_queue_tickets_pending", "pending", postgresql_where=_PENDING),
+        # a ticket's unit and matter type without its row: the KPIs score a period's outcomes
+        # to the ticket's unit (migration 0028, PostgreSQL only)
+        Index("ix_tickets_id_unit", "id", postgresql_include=["unit_id", "matter_type"]),
         # the tickets transferred from a sub-centre, by its line (its KPIs, R-SUBCENTRE-KPI)
         Index(
             "ix_tickets_subcentre_line",
