@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
 from console.services.clock import SHANGHAI
-from console.services.values import REPLY_CHANNELS
+from console.services.values import REPLY_CHANNELS, Role
 from console.services.views import EXPERT_QUEUE_ACTIONS, ExpertHandoffView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
@@ -271,8 +271,12 @@ class ConsultationScreen(Screen[None]):
     def refresh_handoff(self) -> None:
         """Read the hand-off afresh: an expert opening it takes it (接手), and the answer goes
         with the ticket's version as it is now."""
+        number = self.handoff.number
         try:
-            fresh = self.backend.expert_handoff(self.handoff.number)
+            if self.app.actor.role is Role.EXPERT:  # type: ignore[attr-defined]
+                fresh = self.backend.take_handoff(number)
+            else:
+                fresh = self.backend.expert_handoff(number)
         except HotlineError as err:
             self.app.call_from_thread(self._error, err)
             return
