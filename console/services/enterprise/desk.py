@@ -32,12 +32,11 @@ from console.errors import InputError, NotFound, PermissionDenied, RuleError
 from console.services.calendar.workdays import WorkCalendar
 from console.services.experts.shifts import parse_shift
 from console.services.inputs import check_text
-from console.services.tickets.commands import OBLIGATIONS, TicketService, _name_the_writer
-from console.services.tickets.queries import OPEN_STATES, Queries
+from console.services.tickets.commands import TicketService, _name_the_writer
+from console.services.tickets.queries import OPEN_STATES, Queries, nearest_due
 from console.services.values import CallerType, Role, State
 from console.services.views import Actor, DeskItemView, SpecialistView, TicketSummary
 from console.store.models import (
-    ClockRow,
     EnterpriseAssignmentRow,
     ExpertRow,
     TicketRow,
@@ -122,16 +121,7 @@ class DeskService(TicketService):
                     q = q.where(EnterpriseAssignmentRow.specialist_id.in_(own))
                 elif which == "unassigned":
                     q = q.where(EnterpriseAssignmentRow.id.is_(None))
-                next_due = (
-                    select(func.min(ClockRow.due_at))
-                    .where(
-                        ClockRow.ticket_id == TicketRow.id,
-                        ClockRow.running.is_(True),
-                        ClockRow.key.in_(OBLIGATIONS),
-                    )
-                    .correlate(TicketRow)
-                    .scalar_subquery()
-                )
+                next_due = nearest_due()
                 q = q.order_by(
                     next_due.asc().nulls_last(), TicketRow.created_at, TicketRow.number
                 ).limit(OPEN_LIMIT)
