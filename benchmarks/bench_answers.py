@@ -18,7 +18,8 @@ no sure answer. Figures:
 
 ``--fit`` refits the judge's weights and the "sure" threshold on the development half only
 (logistic regression over the features of confidence.AnswerFeatures; the threshold is the
-lowest whose development on-topic share of shown answers reaches ``TARGET``) and prints them;
+lowest whose development on-topic share of shown answers reaches ``TARGET``, each answer
+judged by weights fitted without its caller's messages — out of fold) and prints them;
 the shipped ones in confidence.py are what it printed.
 
 ``--unjudged DIR`` writes, outside the repository, the top answers (to the whole request and
@@ -56,6 +57,7 @@ REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "knowledge_seed"
 TARGET = 0.85  # on-topic share of shown answers the threshold is chosen for (goal 0.8)
 FIT_DEPTH = 3  # hits per query the weights are fitted on
+FOLDS = 5  # groups of callers the threshold is chosen over (out of fold)
 GRID = tuple(round(0.05 * i, 2) for i in range(2, 20))
 
 Judged = dict[tuple[str, str], ArticleJudgement]
@@ -102,34 +104,70 @@ def measure(
     }
 
 
+def _rows(
+    index: SearchIndex, judge: AnswerJudge, query: str
+) -> list[tuple[str, tuple[float, ...]]]:
+    """The first hits of a query (as the pane ranks them: five, the margin of the last read
+    against the next) with their features."""
+    core = strip_courtesy(query) or query
+    hits = index.search(core, limit=5)
+    feats = judge.features(query, hits, [index.get(h.article_id) for h in hits])
+    return [(h.article_id, f.vector()) for h, f in zip(hits, feats, strict=True)]
+
+
+def _threshold(scored: list[tuple[float, bool]]) -> float:
+    """The lowest grid threshold whose shown top answers are on topic at ``TARGET``."""
+    for t in GRID:
+        shown = [on for p, on in scored if p >= t]
+        if shown and sum(shown) / len(shown) >= TARGET:
+            return t
+    return GRID[-1]
+
+
 def fit(
-    index: SearchIndex, judge: AnswerJudge, queries: dict[str, str], judged: Judged
+    index: SearchIndex,
+    judge: AnswerJudge,
+    queries: dict[str, str],
+    judged: Judged,
+    callers: dict[str, str],
 ) -> ConfidenceWeights:
+    """Weights fitted on every judged hit of the development half; the threshold chosen on
+    out-of-fold probabilities: the half's callers in ``FOLDS`` groups, each group's top
+    answers judged by weights fitted on the other groups (a caller's messages never on both
+    sides). A threshold chosen on the very answers the weights were fitted on is flattered
+    by the fit, and the held-out half pays for it."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    rows: list[tuple[float, ...]] = []
-    y: list[int] = []
-    for msg_id, query in queries.items():
-        core = strip_courtesy(query) or query
-        hits = index.search(core, limit=FIT_DEPTH)
-        feats = judge.features(query, hits, [index.get(h.article_id) for h in hits])
-        for h, f in zip(hits, feats, strict=True):
-            v = verdict(judged, msg_id, h.article_id)
+    rows = {msg_id: _rows(index, judge, query) for msg_id, query in queries.items()}
+
+    def model(msg_ids: Sequence[str]) -> LogisticRegression:
+        x: list[tuple[float, ...]] = []
+        y: list[int] = []
+        for msg_id in msg_ids:
+            for article_id, vector in rows[msg_id][:FIT_DEPTH]:
+                v = verdict(judged, msg_id, article_id)
+                if v is not None:
+                    x.append(vector)
+                    y.append(1 if v in ("answers", "topic") else 0)
+        return LogisticRegression(C=1.0, max_iter=2000).fit(np.array(x), np.array(y))
+
+    people = sorted({callers[m] for m in queries})
+    fold_of = {caller: i % FOLDS for i, caller in enumerate(people)}
+    scored: list[tuple[float, bool]] = []
+    for k in range(FOLDS):
+        fitted = model([m for m in queries if fold_of[callers[m]] != k])
+        for msg_id in queries:
+            if fold_of[callers[msg_id]] != k or not rows[msg_id]:
+                continue
+            article_id, vector = rows[msg_id][0]
+            v = verdict(judged, msg_id, article_id)
             if v is not None:
-                rows.append(f.vector())
-                y.append(1 if v in ("answers", "topic") else 0)
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(rows), np.array(y))
-    weights = tuple(round(float(w), 3) for w in model.coef_[0])
-    base = ConfidenceWeights(round(float(model.intercept_[0]), 3), weights, 0.5)
-    probe = AnswerJudge(judge.catalogue)
-    probe.weights = base
-    tops = shown_tops(index, probe, queries)
-    for t in GRID:
-        m = measure(tops, judged, t)
-        if m["on_topic"] is not None and m["on_topic"] >= TARGET:
-            return ConfidenceWeights(base.bias, base.weights, t)
-    return ConfidenceWeights(base.bias, base.weights, GRID[-1])
+                p = float(fitted.predict_proba(np.array([vector]))[0, 1])
+                scored.append((p, v in ("answers", "topic")))
+    whole = model(list(queries))
+    weights = tuple(round(float(w), 3) for w in whole.coef_[0])
+    return ConfidenceWeights(round(float(whole.intercept_[0]), 3), weights, _threshold(scored))
 
 
 def real_set(do_fit: bool) -> dict[str, Any]:
@@ -138,7 +176,9 @@ def real_set(do_fit: bool) -> dict[str, Any]:
     seed = load_seed(SEED)
     catalogue = Catalogue(seed.units, seed.bureaus, seed.matters)
     index = SearchIndex(seed.articles, seed.synonyms)
-    texts = {m.msg_id: m.text for m in load_messages()}
+    messages = load_messages()
+    texts = {m.msg_id: m.text for m in messages}
+    callers = {m.msg_id: m.user for m in messages}
     judged = load_article_judgements()
     labels: Sequence[Labelled] = load_labels()
     halves = {half: {c.msg_id: texts[c.msg_id] for c in labels if c.half == half}
@@ -147,7 +187,7 @@ def real_set(do_fit: bool) -> dict[str, Any]:
     judges = {"with_catalogue": AnswerJudge(catalogue), "without_catalogue": AnswerJudge(None)}
     if do_fit:
         for name, judge in judges.items():
-            fitted = fit(index, judge, halves[DEV], judged)
+            fitted = fit(index, judge, halves[DEV], judged, callers)
             judge.weights = fitted
             out[f"fitted_on_dev_{name}"] = {
                 "bias": fitted.bias, "weights": fitted.weights, "sure": fitted.sure

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -23,9 +23,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static, TextArea
-from textual.worker import Worker, WorkerState
 
-from console.errors import Conflict, HotlineError, InputError, Unavailable
+from console.errors import Conflict, HotlineError, InputError
+from console.screens.on_backend import OnBackend, ReportsWorkerErrors
 from console.services.clock import SHANGHAI
 from console.services.views import ArticleEditView, ArticleRevisionView
 from console.widgets.banner import ConnectionBanner, DrillBanner
@@ -35,7 +35,7 @@ from console.widgets.nav import NavBar
 from console.widgets.safe import clean, literal
 
 if TYPE_CHECKING:
-    from console.services.backend import Backend
+    pass
 
 TAG_SPLIT = re.compile(r"[、，,；;\s]+")
 FIELD_LABELS = {
@@ -84,7 +84,7 @@ def history_text(view: ArticleEditView) -> Text:
     return text
 
 
-class ArticleEditScreen(Screen[bool]):
+class ArticleEditScreen(OnBackend, ReportsWorkerErrors, Screen[bool]):
     """The edit form of one article; dismissed True once an edit was saved."""
 
     TITLE = "知识修改"
@@ -111,10 +111,6 @@ class ArticleEditScreen(Screen[bool]):
         self.view: ArticleEditView | None = None
         self.loaded: tuple[str, str, str, str, str] | None = None
         self.saved = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -272,10 +268,7 @@ class ArticleEditScreen(Screen[bool]):
         self.notify(message, markup=False)
 
     def _failed(self, err: HotlineError) -> None:
-        if isinstance(err, Unavailable):
-            lost: Any = getattr(self.app, "connection_lost", None)
-            if callable(lost):
-                lost()
+        self.lost_connection(err)
         if isinstance(err, Conflict):
             message = Text(clean(str(err)), style="bold red")
             message.append("\n您的修改仍在表单中；Ctrl+R 载入最新版本（放弃表单中的修改）")
@@ -287,6 +280,3 @@ class ArticleEditScreen(Screen[bool]):
             self._status(literal(str(err), style="bold red"))
         self.notify(str(err), title="未保存", severity="error", markup=False)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from console.errors import HotlineError
+from console.screens.on_backend import OnBackend
 from console.services.clock import SHANGHAI, quarter_of
 from console.services.values import Role
 from console.services.views import (
@@ -44,7 +45,7 @@ from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
 
 if TYPE_CHECKING:
-    from console.services.backend import Backend
+    pass
 
 GRADE_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.UNIT_CLERK})
 """Seats that read grades (R-GRADES): every unit's, or a unit clerk its own unit's published
@@ -94,7 +95,7 @@ def has_tickets(unit: UnitKpis) -> bool:
     return any(f.denominator for f in unit.figures if f.indicator != "kb_upkeep_rate")
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(OnBackend, Screen[None]):
     """Units' KPIs, trend and grades of a period, and why."""
 
     CSS_PATH = "dashboard.tcss"
@@ -133,10 +134,6 @@ class DashboardScreen(Screen[None]):
         self.report: KpiReport | None = None
         self.evaluation: EvaluationView | None = None
         self.trend: dict[str, list[float | None]] = {}
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     @property
     def role(self) -> Role:

@@ -22,9 +22,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from textual.worker import Worker, WorkerState
 
-from console.errors import HotlineError, Unavailable
+from console.errors import HotlineError
+from console.screens.on_backend import ListedScreen
 from console.services.clock import SHANGHAI
 from console.services.values import Role
 from console.services.views import DeskItemView, SpecialistView
@@ -36,7 +36,7 @@ from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
 
 if TYPE_CHECKING:
-    from console.services.backend import Backend
+    pass
 
 RELOAD_S = 10.0
 VIEWS = {"mine": "我的", "unassigned": "未分配", "all": "全部", "done": "已结束"}
@@ -88,9 +88,10 @@ def detail_text(item: DeskItemView, now: dt.datetime) -> Text:
     return out
 
 
-class DeskScreen(Screen[None]):
+class DeskScreen(ListedScreen, Screen[None]):
     """The desk's enterprise requests, the nearest clock first."""
 
+    STATUS = "desk-status"
     CSS_PATH = "desk.tcss"
     TITLE = "政企通专席"
     BINDINGS = [
@@ -116,10 +117,6 @@ class DeskScreen(Screen[None]):
         self.which = "all"
         self.items: list[DeskItemView] = []
         self.now: dt.datetime | None = None
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -224,19 +221,10 @@ class DeskScreen(Screen[None]):
         else:
             detail.update(detail_text(item, self.now))
 
-    def _failed(self, err: HotlineError) -> None:
-        if isinstance(err, Unavailable):
-            self.app.connection_lost()  # type: ignore[attr-defined]
-            return
-        self.query_one("#desk-status", Static).update(Text(str(err), style="bold red"))
-
     def _done(self, message: str) -> None:
         self.notify(message, markup=False)
         self.load()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
 
     def on_live_changes(self, changes: Sequence[object]) -> None:
         """Pushed: tickets this seat may see changed (a desk under a ticket view waits for
@@ -384,8 +372,7 @@ class DeskScreen(Screen[None]):
         self.app.call_from_thread(self._done, f"已为 {number} 指定政策专员")
 
     def _error(self, err: HotlineError) -> None:
-        if isinstance(err, Unavailable):
-            self.app.connection_lost()  # type: ignore[attr-defined]
+        if self.lost_connection(err):
             return
         self.notify(str(err), severity="error", markup=False)
         self.query_one("#desk-status", Static).update(Text(str(err), style="bold red"))

@@ -19,11 +19,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from console.errors import HotlineError, InputError, NotFound
+from console.screens.on_backend import OnBackend
 from console.services.views import ExpertDraft
 from console.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
-    from console.services.backend import Backend
+    pass
 
 FIELD_LABELS = {
     "name": "姓名",
@@ -42,7 +43,7 @@ KINDS = {"": "expert", "专家": "expert", "expert": "expert", "政策专员": "
 assigns the 政企通 desk's requests (R-ENTERPRISE)."""
 
 
-class AddExpertDialog(ModalScreen[str | None]):
+class AddExpertDialog(OnBackend, ModalScreen[str | None]):
     """Put an expert on the roster (the manager)."""
 
     DEFAULT_CSS = """
@@ -65,10 +66,6 @@ class AddExpertDialog(ModalScreen[str | None]):
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -23,11 +23,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from textual.worker import Worker, WorkerState
 
-from console.errors import HotlineError, Unavailable
+from console.errors import HotlineError
+from console.screens.on_backend import ListedScreen, OnBackend, ReportsWorkerErrors
 from console.services.clock import SHANGHAI
-from console.services.values import REPLY_CHANNELS
+from console.services.values import REPLY_CHANNELS, Role
 from console.services.views import EXPERT_QUEUE_ACTIONS, ExpertHandoffView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.dialogs import PromptDialog
@@ -38,7 +38,6 @@ from console.widgets.safe import literal, one_line
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from console.services.backend import Backend
     from console.services.views import TicketChange
 
 RELOAD_S = 10.0
@@ -105,9 +104,10 @@ def context_text(h: ExpertHandoffView, now: dt.datetime | None = None) -> Text:
     return out
 
 
-class ExpertQueueScreen(Screen[None]):
+class ExpertQueueScreen(ListedScreen, Screen[None]):
     """The consultations handed to this expert and its fields, the soonest due first."""
 
+    STATUS = "handoffs-status"
     CSS_PATH = "expert_queue.tcss"
     TITLE = "专家队列"
     BINDINGS = [
@@ -120,10 +120,6 @@ class ExpertQueueScreen(Screen[None]):
         super().__init__()
         self.handoffs: list[ExpertHandoffView] = []
         self.now: dt.datetime | None = None
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -212,15 +208,7 @@ class ExpertQueueScreen(Screen[None]):
         detail = self.query_one("#handoffs-detail", Static)
         detail.update(context_text(h, self.now) if h is not None else Text(""))
 
-    def _failed(self, err: HotlineError) -> None:
-        if isinstance(err, Unavailable):
-            self.app.connection_lost()  # type: ignore[attr-defined]
-            return
-        self.query_one("#handoffs-status", Static).update(Text(str(err), style="bold red"))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
 
     def action_open(self) -> None:
         h = self.selected
@@ -235,7 +223,7 @@ class ExpertQueueScreen(Screen[None]):
             self.app.pop_screen()
 
 
-class ConsultationScreen(Screen[None]):
+class ConsultationScreen(OnBackend, ReportsWorkerErrors, Screen[None]):
     """One consultation handed to the expert: the operator's context, the answer, its capture."""
 
     CSS_PATH = "expert_queue.tcss"
@@ -252,10 +240,6 @@ class ConsultationScreen(Screen[None]):
         super().__init__()
         self.handoff = handoff
 
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
-
     def compose(self) -> ComposeResult:
         yield NavBar()
         yield DrillBanner()
@@ -271,8 +255,12 @@ class ConsultationScreen(Screen[None]):
     def refresh_handoff(self) -> None:
         """Read the hand-off afresh: an expert opening it takes it (接手), and the answer goes
         with the ticket's version as it is now."""
+        number = self.handoff.number
         try:
-            fresh = self.backend.expert_handoff(self.handoff.number)
+            if self.app.actor.role is Role.EXPERT:  # type: ignore[attr-defined]
+                fresh = self.backend.take_handoff(number)
+            else:
+                fresh = self.backend.expert_handoff(number)
         except HotlineError as err:
             self.app.call_from_thread(self._error, err)
             return
@@ -298,8 +286,7 @@ class ConsultationScreen(Screen[None]):
         self.notify(message, markup=False)
 
     def _error(self, err: HotlineError) -> None:
-        if isinstance(err, Unavailable):
-            self.app.connection_lost()  # type: ignore[attr-defined]
+        self.lost_connection(err)
         self.query_one("#consultation-status", Static).update(Text(str(err), style="bold red"))
 
     def action_answer(self) -> None:
@@ -356,9 +343,6 @@ class ConsultationScreen(Screen[None]):
             return
         self.app.call_from_thread(self._set, fresh, f"已生成知识草稿 {article_id}，待责任单位核实")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         self.app.pop_screen()

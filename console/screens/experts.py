@@ -13,7 +13,7 @@ Opened from the command palette (every seat), the knowledge screen (F7) and the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,10 +21,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from textual.worker import Worker, WorkerState
 
-from console.errors import HotlineError, Unavailable
+from console.errors import HotlineError
 from console.screens.expert_form import AddExpertDialog
+from console.screens.on_backend import ListedScreen
 from console.services.clock import SHANGHAI
 from console.services.values import Role
 from console.services.views import ExpertView
@@ -35,15 +35,17 @@ from console.widgets.nav import NavBar
 from console.widgets.safe import clean, literal, one_line
 
 if TYPE_CHECKING:
-    from console.services.backend import Backend
+    pass
 
 
 def _day(moment: dt.datetime | None) -> str:
     return f"{moment.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if moment else "—"
 
 
-class ExpertRosterScreen(Screen[None]):
+class ExpertRosterScreen(ListedScreen, Screen[None]):
     """The roster: every unit's experts (a unit clerk: its own unit's), on duty first."""
+
+    BANNER = "experts-banner"
 
     CSS_PATH = "experts.tcss"
     TITLE = "专家名册"
@@ -61,10 +63,6 @@ class ExpertRosterScreen(Screen[None]):
         self.experts: list[ExpertView] = []
         self.field = field
         self.on_duty_only = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     @property
     def manager(self) -> bool:
@@ -246,18 +244,5 @@ class ExpertRosterScreen(Screen[None]):
         self.app.call_from_thread(self.load)
 
     # ------------------------------------------------------------------ failures
-    def _failed(self, err: HotlineError) -> None:
-        if isinstance(err, Unavailable):
-            lost: Any = getattr(self.app, "connection_lost", None)
-            if callable(lost):
-                lost()
-            return
-        if not self.experts:
-            banner = self.query_one("#experts-banner", Static)
-            banner.update(Text(clean(str(err))))
-            banner.display = True
-        self.notify(str(err), title="未完成", severity="error", markup=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
+    def has_rows(self) -> bool:
+        return bool(self.experts)

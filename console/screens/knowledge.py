@@ -18,10 +18,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Select, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from console.clipboard import copy_text
 from console.errors import HotlineError, Unavailable
+from console.screens.on_backend import ReportsWorkerErrors
 from console.services.values import Domain, Role
 from console.services.views import (
     EDITED_ACTION,
@@ -56,7 +57,7 @@ ARTICLE_NEWS = {
 }
 
 
-class KnowledgeScreen(Screen[None]):
+class KnowledgeScreen(ReportsWorkerErrors, Screen[None]):
     """Search the knowledge base, read an article, copy its answer, flag it to its owner."""
 
     CSS_PATH = "knowledge.tcss"
@@ -461,9 +462,6 @@ class KnowledgeScreen(Screen[None]):
         else:
             self.notify(str(err), title="未完成", severity="error", markup=False)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
 
 
 def _concerns(industries: Sequence[str], sizes: Sequence[str], regions: Sequence[str]) -> list[str]:

@@ -22,11 +22,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from console.errors import HotlineError, InputError, RuleError
+from console.screens.on_backend import OnBackend
 from console.services.views import PolicySubscriptionDraft
 from console.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
-    from console.services.backend import Backend
+    pass
 
 FIELD_LABELS = {
     "kind": "订阅人类型",
@@ -41,7 +42,7 @@ FIELD_LABELS = {
 KINDS = (("企业", "enterprise"), ("群众（须本人同意）", "citizen"))
 
 
-class SubscribeDialog(ModalScreen[str | None]):
+class SubscribeDialog(OnBackend, ModalScreen[str | None]):
     """Enter a policy subscription for the caller on the line."""
 
     DEFAULT_CSS = """
@@ -65,10 +66,6 @@ class SubscribeDialog(ModalScreen[str | None]):
         super().__init__()
         self.phone, self.name_, self.enterprise = phone, name, enterprise
         self.busy = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         with Vertical():

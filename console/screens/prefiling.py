@@ -11,7 +11,7 @@ Opened from the work queues (B), beside knowledge upkeep (K); Esc goes back.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -19,9 +19,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from textual.worker import Worker, WorkerState
 
-from console.errors import HotlineError, Unavailable
+from console.errors import HotlineError
+from console.screens.on_backend import ListedScreen
 from console.screens.prefiling_form import FileScopeDialog
 from console.services.clock import SHANGHAI
 from console.services.values import Role
@@ -33,7 +33,7 @@ from console.widgets.nav import NavBar
 from console.widgets.safe import clean, literal, one_line
 
 if TYPE_CHECKING:
-    from console.services.backend import Backend
+    pass
 
 STATE_STYLES = {
     "pending": "bold yellow",
@@ -47,8 +47,10 @@ def _when(moment: dt.datetime | None) -> str:
     return f"{moment.astimezone(SHANGHAI):%m-%d %H:%M}" if moment else "—"
 
 
-class PrefilingScreen(Screen[None]):
+class PrefilingScreen(ListedScreen, Screen[None]):
     """The seat's pre-filed scopes: its unit's (clerk) or every unit's (manager)."""
+
+    BANNER = "prefiling-banner"
 
     CSS_PATH = "prefiling.tcss"
     TITLE = "报备"
@@ -69,10 +71,6 @@ class PrefilingScreen(Screen[None]):
         super().__init__()
         self.scopes: list[PrefilingScopeView] = []
         self.loaded_at: dt.datetime | None = None
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     @property
     def manager(self) -> bool:
@@ -266,18 +264,5 @@ class PrefilingScreen(Screen[None]):
         self.app.call_from_thread(self.load)
 
     # ------------------------------------------------------------------ failures
-    def _failed(self, err: HotlineError) -> None:
-        if isinstance(err, Unavailable):
-            lost: Any = getattr(self.app, "connection_lost", None)
-            if callable(lost):
-                lost()
-            return
-        if not self.scopes:
-            banner = self.query_one("#prefiling-banner", Static)
-            banner.update(Text(clean(str(err))))
-            banner.display = True
-        self.notify(str(err), title="未完成", severity="error", markup=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
+    def has_rows(self) -> bool:
+        return bool(self.scopes)

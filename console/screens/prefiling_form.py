@@ -20,12 +20,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from console.errors import HotlineError, InputError
+from console.screens.on_backend import OnBackend
 from console.services.clock import SHANGHAI
 from console.services.views import PrefilingDraft
 from console.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
-    from console.services.backend import Backend
+    pass
 
 REASONS = (
     ("force_majeure", "不可抗力（如恶劣天气）"),
@@ -53,7 +54,7 @@ def _moment(text: str, field: str) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=SHANGHAI)
 
 
-class FileScopeDialog(ModalScreen[str | None]):
+class FileScopeDialog(OnBackend, ModalScreen[str | None]):
     """File a scope for the seat's unit; waits for the manager's review once filed."""
 
     DEFAULT_CSS = """
@@ -78,10 +79,6 @@ class FileScopeDialog(ModalScreen[str | None]):
         super().__init__()
         self.now = now.astimezone(SHANGHAI).replace(second=0, microsecond=0)
         self.busy = False
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         ends = self.now + dt.timedelta(days=DEFAULT_DAYS)

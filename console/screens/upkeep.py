@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -26,9 +26,9 @@ from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from textual.worker import Worker, WorkerState
 
-from console.errors import HotlineError, Unavailable
+from console.errors import HotlineError
+from console.screens.on_backend import ListedScreen
 from console.services.clock import SHANGHAI
 from console.services.views import (
     ArticleChange,
@@ -43,7 +43,7 @@ from console.widgets.nav import NavBar
 from console.widgets.safe import clean, literal, one_line
 
 if TYPE_CHECKING:
-    from console.services.backend import Backend
+    pass
 
 FLAG_GRACE_DAYS = 7
 """Days a report may stay open before it lowers the upkeep rate (as in knowledge/upkeep)."""
@@ -52,8 +52,10 @@ NEXT_REVIEW_DAYS = 365
 OUTCOME_LABELS = {"fixed": "已更正", "not_wrong": "经核实无误"}
 
 
-class UpkeepScreen(Screen[None]):
+class UpkeepScreen(ListedScreen, Screen[None]):
     """Open error reports on the seat's articles and the articles due for review."""
+
+    BANNER = "upkeep-banner"
 
     CSS_PATH = "upkeep.tcss"
     TITLE = "知识维护"
@@ -96,10 +98,6 @@ class UpkeepScreen(Screen[None]):
         self.due: list[ReviewDueView] = []
         self.drafts: list[ArticleDraftView] = []
         self.today: dt.date = dt.date.min  # set from the platform's clock with each load
-
-    @property
-    def backend(self) -> Backend:
-        return self.app.backend  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         yield NavBar()
@@ -448,18 +446,5 @@ class UpkeepScreen(Screen[None]):
         self.app.call_from_thread(self.load)
 
     # ------------------------------------------------------------------ failures
-    def _failed(self, err: HotlineError) -> None:
-        if isinstance(err, Unavailable):
-            lost: Any = getattr(self.app, "connection_lost", None)
-            if callable(lost):
-                lost()
-            return
-        if not self.flags and not self.due and not self.drafts:
-            banner = self.query_one("#upkeep-banner", Static)
-            banner.update(Text(clean(str(err))))
-            banner.display = True
-        self.notify(str(err), title="未完成", severity="error", markup=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.app.report_error(event.worker.error)  # type: ignore[attr-defined]
+    def has_rows(self) -> bool:
+        return bool(self.flags or self.due or self.drafts)

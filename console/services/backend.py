@@ -233,6 +233,11 @@ class Backend(Protocol):
         """A ticket's latest hand-off, open or answered, to the seats that may read it."""
         ...
 
+    def take_handoff(self, number: str) -> ExpertHandoffView:
+        """An expert opens a hand-off of its fields: the first opening of an open one takes it
+        (接手); again, or once answered, nothing changes. Experts only (R-EXPERT)."""
+        ...
+
     def answer_consultation(
         self, number: str, answer: str, basis: str = "", version: int | None = None
     ) -> None:

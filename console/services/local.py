@@ -733,6 +733,9 @@ class LocalBackend:
     def expert_handoff(self, number: str) -> ExpertHandoffView:
         return self.handoffs.handoff(number)
 
+    def take_handoff(self, number: str) -> ExpertHandoffView:
+        return self.handoffs.take_handoff(number)
+
     def answer_consultation(
         self, number: str, answer: str, basis: str = "", version: int | None = None
     ) -> None:

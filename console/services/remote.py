@@ -695,6 +695,11 @@ class RemoteBackend:
             ExpertHandoffView, f"{self._t(number)}/expert-handoff"
         )
 
+    def take_handoff(self, number: str) -> ExpertHandoffView:
+        # the first take counts, a repeat changes nothing: safe to send again after a timeout
+        path = f"{self._t(number)}/expert-handoff/take"
+        return decode(ExpertHandoffView, self._call("POST", path, safe=True))  # type: ignore[no-any-return]
+
     def expert_handoffs(
         self, field: str | None = None, waiting: bool = False, days: int = 7
     ) -> Sequence[ExpertHandoffView]:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0026"
+HEAD = "0028"
 """The newest revision in migrations/versions (a test keeps the two in step)."""
 
 

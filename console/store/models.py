@@ -55,6 +55,11 @@ _OPEN_STATE = text("state IN (" + ", ".join(f"'{s}'" for s in QUEUE_OPEN_STATES)
 _PENDING = text("pending <> ''")
 _FROM_SUBCENTRE = text("source = 'subcentre'")
 _HAS_TICKET = text("ticket_number IS NOT NULL")
+# the KPIs' rows of one deciding action or deadline each (R-UNIT-KPI, migration 0027)
+_KPI_APPROVED = "action = 'completion_approved'"
+_KPI_REQUESTS = "action = 'request_completion'"
+_KPI_LIMIT = "key = 'limit' AND supervision_id IS NULL"
+_KPI_SIGN = "key = 'sign' AND supervision_id IS NULL"
 
 
 class Base(DeclarativeBase):
@@ -509,6 +514,9 @@ class TicketRow(Base):
         ),
         # the few tickets with a pending extension or termination request
         Index("ix_queue_tickets_pending", "pending", postgresql_where=_PENDING),
+        # a ticket's unit and matter type without its row: the KPIs score a period's outcomes
+        # to the ticket's unit (migration 0028, PostgreSQL only)
+        Index("ix_tickets_id_unit", "id", postgresql_include=["unit_id", "matter_type"]),
         # the tickets transferred from a sub-centre, by its line (its KPIs, R-SUBCENTRE-KPI)
         Index(
             "ix_tickets_subcentre_line",
@@ -573,6 +581,21 @@ class ClockRow(Base):
             "key",
             postgresql_include=["met_at", "due_at", "started_at", "supervision_id"],
         ),
+        # a round's limit and a period's sign deadlines, each partial (migration 0027)
+        Index(
+            "ix_clocks_limit_ticket",
+            "ticket_id",
+            postgresql_include=["met_at", "due_at"],
+            postgresql_where=text(_KPI_LIMIT),
+            sqlite_where=text(_KPI_LIMIT),
+        ),
+        Index(
+            "ix_clocks_sign_due",
+            "due_at",
+            postgresql_include=["ticket_id", "started_at", "met_at"],
+            postgresql_where=text(_KPI_SIGN),
+            sqlite_where=text(_KPI_SIGN),
+        ),
         # running obligation clocks only (~1 % of all clocks): by due moment for due_soon and
         # overdue, by ticket for a ticket's next deadline (queue order)
         Index("ix_queue_clocks_due", "due_at", "ticket_id", postgresql_where=_RUNNING_OBLIGATION),
@@ -605,6 +628,22 @@ class EventRow(Base):
             "action",
             "id",
             postgresql_include=["at", "unit_id"],
+        ),
+        # a period's completion approvals and a ticket's completion requests (migration 0027)
+        Index(
+            "ix_events_approved_at",
+            "at",
+            postgresql_include=["ticket_id", "id"],
+            postgresql_where=text(_KPI_APPROVED),
+            sqlite_where=text(_KPI_APPROVED),
+        ),
+        Index(
+            "ix_events_requests_ticket",
+            "ticket_id",
+            "id",
+            postgresql_include=["at", "unit_id"],
+            postgresql_where=text(_KPI_REQUESTS),
+            sqlite_where=text(_KPI_REQUESTS),
         ),
     )
 

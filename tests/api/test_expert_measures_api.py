@@ -41,7 +41,8 @@ def test_r_expert_measures_over_http_a_unit_clerk_sees_its_own_unit_only(api: Ap
             expert_id,
             consent=True,
         )  # fmt: skip
-        assert expert.expert_handoff(number).taken_at is not None  # opened: taken
+        assert expert.expert_handoff(number).taken_at is None  # a read takes nothing
+        assert expert.take_handoff(number).taken_at is not None  # opened: taken
         expert.answer_consultation(number, "可以与物业服务企业约定按季度缴纳。")
         listed = {h.number: h for h in manager.expert_handoffs(days=1)}
         assert listed[number].taken_at is not None and listed[number].answered_at is not None

@@ -47,7 +47,7 @@ def test_r_expert_cli_report_experts_and_handoffs(tmp_path: Path) -> None:
         waiting = operator.hand_to_expert(consult("劳动合同到期不续签有补偿吗？"), "社会管理",
                                           consent=True)  # fmt: skip
         clock.advance(dt.timedelta(minutes=15))
-        wang.expert_handoff(answered)  # opened: taken after 15 minutes
+        wang.take_handoff(answered)  # opened: taken after 15 minutes
         clock.advance(dt.timedelta(minutes=30))
         wang.answer_consultation(answered, "可向劳动保障监察机构投诉。")
     finally:

@@ -875,7 +875,12 @@ def test_r_expert_measures_and_hand_offs_alike_on_every_backend(world: World) ->
         consent=True,
     )
     assert w.manager.expert_handoff(number).taken_at is None  # the manager's reading takes nothing
-    assert expert.expert_handoff(number).taken_at == NOW  # the clock stands still here
+    assert expert.expert_handoff(number).taken_at is None  # nor does the expert's
+    with pytest.raises(PermissionDenied) as refused:
+        w.manager.take_handoff(number)  # only an expert takes a hand-off
+    assert refused.value.rule == "R-EXPERT"
+    assert expert.take_handoff(number).taken_at == NOW  # opened: the clock stands still here
+    assert expert.take_handoff(number).taken_at == NOW  # a second opening changes nothing
     expert.answer_consultation(number, "晚上十点至次日六点不得进行产生噪声的装修作业。")
     [listed] = w.manager.expert_handoffs(field="生态环境保护")
     assert listed.number == number and listed.taken_at == listed.answered_at == NOW

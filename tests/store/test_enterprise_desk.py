@@ -143,6 +143,29 @@ def test_r_enterprise_an_enterprise_request_is_on_the_desk_and_a_person_s_is_not
     assert bad.value.field == "which"
 
 
+def test_r_enterprise_a_long_desk_lists_the_nearest_clocks_first_and_no_more(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backlog of open enterprise requests is not read whole: the desk lists ``OPEN_LIMIT``
+    of them, chosen in SQL by their nearest clock. The first request is signed by its unit (its
+    next clock, 办理时限, is days away), so the nearest clocks are the later requests' 签收 —
+    not the first rows the store returns."""
+    from console.services.enterprise import desk as desk_module
+
+    p = desk.p
+    numbers = []
+    for i in range(4):
+        text = f"企业第{i}次申请政策兑现，请协调。"
+        numbers.append(p.operator.accept(enterprise(text=text), unit_id="hn-rst"))
+        p.advance(hours=1)
+    p.rst.sign(numbers[0])
+    monkeypatch.setattr(desk_module, "OPEN_LIMIT", 2)
+    assert [i.ticket.number for i in desk.zhao.desk("all")] == numbers[1:3]
+    assert [i.ticket.number for i in desk.zhao.desk("unassigned")] == numbers[1:3]
+    monkeypatch.setattr(desk_module, "OPEN_LIMIT", 10)
+    assert [i.ticket.number for i in desk.zhao.desk("all")] == [*numbers[1:], numbers[0]]
+
+
 # ---------------------------------------------------------------- one specialist per ticket
 def test_r_enterprise_one_specialist_per_ticket(desk: Desk) -> None:
     p = desk.p
@@ -241,9 +264,7 @@ def test_r_enterprise_the_assignment_closes_when_the_ticket_ends(desk: Desk) -> 
     assert live_count(p, number) == 0
     assert p.manager.ticket(number).specialist == ""
     done = desk.zhao.desk("done")
-    assert [(i.ticket.number, i.close_reason, i.follow_ups) for i in done] == [
-        (number, "ended", 1)
-    ]
+    assert [(i.ticket.number, i.close_reason, i.follow_ups) for i in done] == [(number, "ended", 1)]
     assert done[0].closed_at == p.clock.now()
     assert desk.zhao.desk("mine") == [] and p.manager.desk("all") == []
     with pytest.raises(RuleError):

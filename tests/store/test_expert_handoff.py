@@ -166,6 +166,7 @@ def test_r_expert_the_queue_holds_own_and_fields_hand_offs_soonest_due_first(exp
     # another field's expert neither reads nor answers it
     for act in (
         lambda: li_seat.expert_handoff(first),
+        lambda: li_seat.take_handoff(first),
         lambda: li_seat.answer_consultation(first, "可以。"),
     ):
         with pytest.raises(PermissionDenied) as err:

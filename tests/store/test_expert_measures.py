@@ -41,15 +41,15 @@ def month(experts) -> tuple[Platform, dict[str, str]]:  # type: ignore[no-untype
     p.operator.subscribe_policy(SUBSCRIBER)
     a = p.operator.hand_to_expert(consult(), "社保缴费", wang, consent=True)
     p.advance(minutes=10)
-    assert wang_seat.expert_handoff(a).taken_at == p.clock.now()
+    assert wang_seat.take_handoff(a).taken_at == p.clock.now()
     p.advance(minutes=50)
-    wang_seat.expert_handoff(a)  # a second opening does not move the take
+    wang_seat.take_handoff(a)  # a second opening does not move the take
     wang_seat.answer_consultation(a, "不能一次性提取，退休后按月领取。")
     article = wang_seat.capture_article(a, "养老保险个人账户余额能否一次性提取", ("政策", "社保"))
     p.rst.verify_article(article, review_by=dt.date(2027, 6, 30))
     b = p.operator.hand_to_expert(consult("小区加装电梯怎么申请补贴？"), "社会管理", consent=True)
     p.advance(minutes=30)
-    li_seat.expert_handoff(b)
+    li_seat.take_handoff(b)
     p.advance(minutes=90)
     li_seat.answer_consultation(b, "向街道提出申请。")
     c = p.operator.hand_to_expert(consult("社保断缴三个月怎么补？"), "社保缴费", consent=True)
@@ -129,7 +129,7 @@ def test_r_expert_a_later_take_or_answer_leaves_a_past_period_as_it_was(month) -
     before = p.manager.expert_measures("2026-11")
     p.clock.set(at("2026-12-01 09:00"))
     wang_seat = p.operator.as_actor(Actor("ex-wang", "王社保", Role.EXPERT))
-    wang_seat.expert_handoff(ids["d"])  # D taken and answered in December
+    wang_seat.take_handoff(ids["d"])  # D taken and answered in December
     wang_seat.answer_consultation(ids["d"], "可以按月缴纳。")
     assert p.manager.expert_measures("2026-11") == before
     december = p.manager.expert_measures("2026-12")
@@ -170,7 +170,7 @@ def test_r_expert_percentiles_are_nearest_rank(experts) -> None:  # type: ignore
             consult(f"社保问题{minutes}"), "社保缴费", wang, consent=True
         )
         p.advance(minutes=minutes)
-        wang_seat.expert_handoff(number)
+        wang_seat.take_handoff(number)
     wait = p.manager.expert_measures("2026-11").total.wait
     # the 5th and the 9th of ten (not interpolated: 330 s and 546 s; not the largest, 600 s)
     assert dataclasses.astuple(wait) == (10, 330.0, 300.0, 540.0)

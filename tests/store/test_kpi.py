@@ -394,3 +394,27 @@ def test_r_dissatisfied_outcomes_a_finding_made_in_error_is_withdrawn_and_scored
     ]
     p.manager.mark_law_case(b, "复核后确属行政调解案件")
     assert figure(p, Q4, "satisfaction_rate") == (1, 1)
+
+
+def test_r_dissatisfied_outcomes_a_withdrawal_undoes_only_its_own_tickets_finding(
+    platform: Platform,
+) -> None:
+    """人社厅's A (满意), B and C (不满意) in November. The manager finds B a mediation case
+    on 11-28, finds C one too, then withdraws C's finding as made in error: C is scored again,
+    B stays found (a withdrawal written after B's finding, on another ticket, leaves B's
+    finding standing) — 1/2, with only C against the unit."""
+    p = platform
+    a, b, c = (dispatched(p, phone=f"1381234320{i}") for i in range(3))
+    for n in (a, b, c):
+        finish(p, "hn-rst", n)
+    p.operator.record_callback(a, Satisfaction.SATISFIED, "manual")
+    p.operator.record_callback(b, Satisfaction.DISSATISFIED, "manual")
+    p.operator.record_callback(c, Satisfaction.DISSATISFIED, "manual")
+    move_to(p, "2026-11-28 10:00")
+    p.manager.mark_law_case(b, "属劳动争议行政调解案件")
+    p.manager.mark_law_case(c, "属行政执法办案类事项")
+    assert figure(p, NOV, "satisfaction_rate") == (1, 1)
+    p.advance(hours=1)
+    p.manager.withdraw_law_case(c, "经核实不属执法办案类，认定有误")
+    assert figure(p, NOV, "satisfaction_rate") == (1, 2)
+    assert [t.number for t in kpi.drill_down(p.store, NOV, "hn-rst", "satisfaction_rate")] == [c]

@@ -75,6 +75,10 @@ INDEXES_AFTER_0010 = (
     "ix_events_ticket_action",
     "ix_clocks_key_due",
     "ix_clocks_ticket_key",
+    "ix_events_approved_at",
+    "ix_events_requests_ticket",
+    "ix_clocks_limit_ticket",
+    "ix_clocks_sign_due",
 )
 
 

@@ -138,8 +138,19 @@ def expert_handoffs(
     response_model=ExpertHandoffView,
 )
 def expert_handoff(backend: Seat, number: TicketNumber) -> ExpertHandoffView:
-    """A ticket's latest hand-off to an expert."""
+    """A ticket's latest hand-off to an expert (a read: opening it is ``…/take``)."""
     return backend.expert_handoff(number)
+
+
+@router.post(
+    "/tickets/{number}/expert-handoff/take",
+    operation_id="take_handoff",
+    response_model=ExpertHandoffView,
+)
+def take_handoff(backend: Seat, number: TicketNumber) -> ExpertHandoffView:
+    """An expert opens the hand-off: the first opening of an open one takes it (接手); a
+    repeat changes nothing. Experts only (403 R-EXPERT)."""
+    return backend.take_handoff(number)
 
 
 @router.post("/tickets/{number}/expert-answer", operation_id="answer_consultation", status_code=204)

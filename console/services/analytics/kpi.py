@@ -131,16 +131,29 @@ scored on satisfaction. Nothing in the ticket marks such a case yet: a ticket wh
 
 
 def _not_merged(ticket_id: _SQLCol[int], period: Period) -> ColumnElement[bool]:
-    return ~exists().where(MergeRow.ticket_id == ticket_id, MergeRow.merged_at < period.end_at)
+    # NOT IN, not NOT EXISTS: the few merged tickets are read once into a hash that each item
+    # is looked up in, where an anti-join may probe the merges' index once per item (neither
+    # column is ever NULL, so the two say the same)
+    merged = select(MergeRow.ticket_id).where(MergeRow.merged_at < period.end_at)
+    return ticket_id.not_in(merged)
 
 
 def _in(moment: _SQLCol[dt.datetime], period: Period) -> ColumnElement[bool]:
     return and_(moment >= period.start_at, moment < period.end_at)
 
 
+def _sign_clocks(clock: type[ClockRow], period: Period) -> tuple[ColumnElement[bool], ...]:
+    """The sign deadlines falling in the period (one per dispatch, supervisions aside)."""
+    return (clock.key == "sign", clock.supervision_id.is_(None), _in(clock.due_at, period))
+
+
 def _response_items(period: Period) -> Select[tuple[str | None, int, int, dt.datetime, str]]:
     dispatch = aliased(EventRow)
     ok = and_(ClockRow.met_at.is_not(None), ClockRow.met_at <= ClockRow.due_at)
+    # the earliest dispatch any of the period's sign deadlines started at: the dispatches are
+    # read from there to the period's end, not from the beginning of the history
+    other = aliased(ClockRow)
+    first_start = select(func.min(other.started_at)).where(*_sign_clocks(other, period))
     return (
         select(
             dispatch.details["unit_id"].as_string().label("unit_id"),
@@ -156,13 +169,14 @@ def _response_items(period: Period) -> Select[tuple[str | None, int, int, dt.dat
                 dispatch.ticket_id == ClockRow.ticket_id,
                 dispatch.action == "dispatch",
                 dispatch.at == ClockRow.started_at,
-                dispatch.at < period.end_at,  # implied; lets the index bound the dispatches
+                # implied (a deadline starts before it falls due); they let the index bound
+                # the dispatches read
+                dispatch.at >= first_start.scalar_subquery(),
+                dispatch.at < period.end_at,
             ),
         )
         .where(
-            ClockRow.key == "sign",
-            ClockRow.supervision_id.is_(None),
-            _in(ClockRow.due_at, period),
+            *_sign_clocks(ClockRow, period),
             _not_merged(ClockRow.ticket_id, period),
             *_decided(ClockRow, period),
         )
@@ -179,23 +193,17 @@ def _decided(clock: type[ClockRow], period: Period) -> tuple[ColumnElement[bool]
 def _on_time_items(period: Period) -> Select[tuple[str | None, int, int, dt.datetime, str]]:
     approved = aliased(EventRow)
     request = aliased(EventRow)
-    between = aliased(EventRow)
-    # the request an approval approved: the ticket's last completion request before it (no
-    # other request between the two)
-    later_request = exists().where(
-        between.ticket_id == approved.ticket_id,
-        between.action == "request_completion",
-        between.id > request.id,
-        between.id < approved.id,
-    )
-    ok = request.at <= ClockRow.due_at
-    return (
+    # the request an approval approved: the ticket's last completion request before it (the
+    # first of its earlier requests, newest first)
+    rounds = (
         select(
-            request.unit_id.label("unit_id"),
             approved.ticket_id.label("ticket_id"),
-            case((ok, 1), else_=0).label("ok"),
             approved.at.label("at"),
-            case((ok, literal("")), else_=literal("超过办理时限才申请办结")).label("why"),
+            request.at.label("requested_at"),
+            request.unit_id.label("unit_id"),
+            func.row_number()
+            .over(partition_by=approved.id, order_by=request.id.desc())
+            .label("newest"),
         )
         .select_from(approved)
         .join(
@@ -204,24 +212,35 @@ def _on_time_items(period: Period) -> Select[tuple[str | None, int, int, dt.date
                 request.ticket_id == approved.ticket_id,
                 request.action == "request_completion",
                 request.id < approved.id,
-                request.at < period.end_at,  # implied; lets the index bound the requests
-            ),
-        )
-        .join(
-            ClockRow,
-            and_(
-                ClockRow.ticket_id == approved.ticket_id,
-                ClockRow.key == "limit",
-                ClockRow.supervision_id.is_(None),
-                ClockRow.met_at == request.at,
             ),
         )
         .where(
             approved.action == "completion_approved",
             _in(approved.at, period),
-            ~later_request,
             _not_merged(approved.ticket_id, period),
         )
+        .subquery("rounds")
+    )
+    ok = rounds.c.requested_at <= ClockRow.due_at
+    return (
+        select(
+            rounds.c.unit_id.label("unit_id"),
+            rounds.c.ticket_id.label("ticket_id"),
+            case((ok, 1), else_=0).label("ok"),
+            rounds.c.at.label("at"),
+            case((ok, literal("")), else_=literal("超过办理时限才申请办结")).label("why"),
+        )
+        .select_from(rounds)
+        .join(
+            ClockRow,
+            and_(
+                ClockRow.ticket_id == rounds.c.ticket_id,
+                ClockRow.key == "limit",
+                ClockRow.supervision_id.is_(None),
+                ClockRow.met_at == rounds.c.requested_at,
+            ),
+        )
+        .where(rounds.c.newest == 1, rounds.c.requested_at < period.end_at)
     )
 
 
@@ -230,9 +249,11 @@ def _outcome_result() -> ColumnElement[str]:
 
 
 def _resolution_items(period: Period) -> Select[tuple[str | None, int, int, dt.datetime, str]]:
-    outcome = or_(
-        and_(EventRow.action == "callback", _outcome_result().in_(SATISFIED_RESULTS)),
-        EventRow.action.in_(("default_satisfied", "redo", "close")),
+    # a satisfied call-back, or an outcome without a rating: one list of actions, so that the
+    # period's events are read from the (action, at) index alone
+    outcome = and_(
+        EventRow.action.in_(("callback", "default_satisfied", "redo", "close")),
+        or_(EventRow.action != "callback", _outcome_result().in_(SATISFIED_RESULTS)),
     )
     ok = EventRow.action != "redo"
     return (
@@ -263,7 +284,9 @@ def found_law_case(ticket_id: _SQLCol[int], before: dt.datetime) -> ColumnElemen
         marked.action == "law_case",
         marked.at < before,
         ~exists().where(
-            withdrawn.ticket_id == ticket_id,
+            # the finding's own ticket: ``ticket_id`` belongs to the statement two levels up,
+            # which the inner EXISTS would not correlate (it would read any ticket's withdrawal)
+            withdrawn.ticket_id == marked.ticket_id,
             withdrawn.action == "law_case_withdrawn",
             withdrawn.id > marked.id,  # written after it (the same instant is not "after")
             withdrawn.at < before,
@@ -272,11 +295,13 @@ def found_law_case(ticket_id: _SQLCol[int], before: dt.datetime) -> ColumnElemen
 
 
 def _satisfaction_items(period: Period) -> Select[tuple[str | None, int, int, dt.datetime, str]]:
-    rating = or_(EventRow.action == "callback", EventRow.action == "default_satisfied")
+    rating = EventRow.action.in_(("callback", "default_satisfied"))
     ok = _outcome_result().in_(SATISFIED_RESULTS)  # default_satisfied carries result "basic"
-    law_case = or_(
-        *(TicketRow.matter_type.contains(word) for word in NOT_SCORED_ON_SATISFACTION),
-        found_law_case(EventRow.ticket_id, period.end_at),
+    # each exclusion a condition of its own (not one NOT over an OR): PostgreSQL turns a
+    # top-level NOT EXISTS into an anti-join instead of testing every rating
+    not_law_case = (
+        *(~TicketRow.matter_type.contains(word) for word in NOT_SCORED_ON_SATISFACTION),
+        ~found_law_case(EventRow.ticket_id, period.end_at),
     )
     return (
         select(
@@ -290,7 +315,7 @@ def _satisfaction_items(period: Period) -> Select[tuple[str | None, int, int, dt
         .join(TicketRow, TicketRow.id == EventRow.ticket_id)
         .where(
             rating,
-            ~law_case,
+            *not_law_case,
             _in(EventRow.at, period),
             _not_merged(EventRow.ticket_id, period),
         )
@@ -397,6 +422,11 @@ BY_ID = {i.id: i for i in INDICATORS}
 
 
 # ------------------------------------------------------------------------------- results
+PG_WORK_MEM = "64MB"
+"""PostgreSQL's work_mem for an indicator's statement: the per-unit sort of a quarter's items
+fits in memory instead of spilling to disk."""
+
+
 def figure(ind: Indicator, num: int, den: int) -> KpiFigure:
     return KpiFigure(ind.id, ind.name, num, den, num / den if den else None)
 
@@ -417,8 +447,7 @@ def unit_kpis(store: Store, period: Period, unit: str | None = None) -> KpiRepor
 
         def run(s: Session) -> dict[str, tuple[int, int]]:
             if s.get_bind().dialect.name == "postgresql":
-                # the per-unit sort of a quarter's items fits in memory instead of spilling
-                s.execute(text("SET LOCAL work_mem = '64MB'"))
+                s.execute(text(f"SET LOCAL work_mem = '{PG_WORK_MEM}'"))
             return {
                 uid: (int(num or 0), int(den)) for uid, num, den in s.execute(q) if uid is not None
             }

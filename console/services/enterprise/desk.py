@@ -33,10 +33,15 @@ from console.services.calendar.workdays import WorkCalendar
 from console.services.experts.shifts import parse_shift
 from console.services.inputs import check_text
 from console.services.tickets.commands import TicketService, _name_the_writer
-from console.services.tickets.queries import OPEN_STATES, Queries
+from console.services.tickets.queries import OPEN_STATES, Queries, nearest_due
 from console.services.values import CallerType, Role, State
 from console.services.views import Actor, DeskItemView, SpecialistView, TicketSummary
-from console.store.models import EnterpriseAssignmentRow, ExpertRow, TicketRow, UnitRow
+from console.store.models import (
+    EnterpriseAssignmentRow,
+    ExpertRow,
+    TicketRow,
+    UnitRow,
+)
 
 RULE = "R-ENTERPRISE"
 DESK_ROLES = frozenset({Role.ENTERPRISE_DESK, Role.MANAGER})
@@ -48,6 +53,9 @@ ENDED = frozenset({State.CLOSED.value, State.TERMINATED.value, State.MERGED.valu
 MAX_NOTE = 2_000
 MAX_REASON = 500
 DONE_LIMIT = 200
+OPEN_LIMIT = 300
+"""Open requests listed at most, the nearest clocks first (a backlog beyond it is reached by
+the work queues' pages and by number)."""
 
 
 def specialists_of(s: Session, actor: Actor) -> list[ExpertRow]:
@@ -77,7 +85,8 @@ class DeskService(TicketService):
     def desk(self, which: str = "all") -> list[DeskItemView]:
         """The desk: ``mine`` (this specialist's live assignments), ``unassigned`` (open
         enterprise tickets nobody follows), ``all`` (every open enterprise ticket) or ``done``
-        (assignments closed, newest first). Open tickets: the nearest clock first."""
+        (assignments closed, newest first, at most ``DONE_LIMIT``). Open tickets: the nearest
+        clock first, at most ``OPEN_LIMIT``, chosen in SQL."""
         require_reader(self.actor)
         if which not in WHICH:
             raise InputError("which", f"未知视图 {which[:20]}（可选：{'、'.join(WHICH)}）")
@@ -112,6 +121,10 @@ class DeskService(TicketService):
                     q = q.where(EnterpriseAssignmentRow.specialist_id.in_(own))
                 elif which == "unassigned":
                     q = q.where(EnterpriseAssignmentRow.id.is_(None))
+                next_due = nearest_due()
+                q = q.order_by(
+                    next_due.asc().nulls_last(), TicketRow.created_at, TicketRow.number
+                ).limit(OPEN_LIMIT)
             # readers are the desk's seats (enterprise tickets only: the query's own filter)
             # and the manager (every ticket): scope() would add nothing
             rows = s.execute(q).all()

@@ -284,23 +284,37 @@ class HandoffService(TicketService):
             return [_view(h, t, names, takes.get(t.id)) for h, t in rows]
 
     def handoff(self, number: str) -> ExpertHandoffView:
-        """The latest hand-off of a ticket, to the seat that may read it (R-EXPERT)."""
+        """The latest hand-off of a ticket, to the seat that may read it (R-EXPERT). A read:
+        opening it is ``take_handoff``."""
         _, matter_domains = field_labels(self.store)
         with self.store.read() as s:
             t = self._load(s, number, None)
             h = self._latest(s, t)
-            if self.actor.role is Role.EXPERT:
-                self._own(s, h, matter_domains, allow_answered=True)
-            elif self.actor.role not in OVERSEERS | HANDOFF_ROLES:
-                raise PermissionDenied(
-                    f"{self.actor.role.label}不能查看转专家的咨询", rule=RULE
-                )  # fmt: skip
+            self._may_read(s, h, matter_domains)
+            return _view(h, t, self._names(s, [h]), _takes(s, [t.id]).get(t.id))
+
+    def take_handoff(self, number: str) -> ExpertHandoffView:
+        """An expert opens a hand-off of its fields: the first opening of an open one takes it
+        (接手, the end of its queue wait in the expert measures); opening it again, or an
+        answered one, changes nothing. The hand-off as it is then."""
+        self._expert_only("接手转来的咨询")
+        _, matter_domains = field_labels(self.store)
+        with self.store.read() as s:
+            t = self._load(s, number, None)
+            h = self._latest(s, t)
+            self._may_read(s, h, matter_domains)
             taken = _takes(s, [t.id]).get(t.id)
             view = _view(h, t, self._names(s, [h]), taken)
             ticket_id, handoff_id, still_open = t.id, h.id, h.state == "open"
-        if self.actor.role is Role.EXPERT and still_open and taken is None:
+        if still_open and taken is None:
             return replace(view, taken_at=self._take(ticket_id, handoff_id))
         return view
+
+    def _may_read(self, s: Session, h: ExpertHandoffRow, matter_domains: dict[str, str]) -> None:
+        if self.actor.role is Role.EXPERT:
+            self._own(s, h, matter_domains, allow_answered=True)
+        elif self.actor.role not in OVERSEERS | HANDOFF_ROLES:
+            raise PermissionDenied(f"{self.actor.role.label}不能查看转专家的咨询", rule=RULE)
 
     def _take(self, ticket_id: int, handoff_id: int) -> dt.datetime:
         """An expert opens an open hand-off for the first time: it is taken (接手), the end of

@@ -4,7 +4,7 @@ For a period (``2026``, ``2026Q4``, ``2026-11``, as ``hotline report kpi`` reads
 consultations handed to experts:
 
 - **queue wait** (排队等待): hand-off → taken. A hand-off is *taken* (接手) when an expert
-  first opens it (the ``expert_take`` event, written by ``HandoffService.handoff``), or — an
+  first opens it (the ``expert_take`` event, written by ``HandoffService.take_handoff``), or — an
   answer given without opening it first, from a shell or a script — when it is answered;
   counted in the period the hand-off was taken;
 - **answer time** (答复用时): hand-off → answered, counted in the period of the answer;

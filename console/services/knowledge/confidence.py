@@ -9,7 +9,10 @@ it. For the first answers of a query the judge reads:
   the longest shared run) and the search score, and how far it leads the next article;
 - whether the request asks something (a question) or reports a case (a long complaint);
 - whether the article is about the matter type the request names (事项清单; needs the
-  catalogue — the early answers read before the platform opens go without it).
+  catalogue — the early answers read before the platform opens go without it);
+- whether the article's questions name the same trouble as the request (停水, 噪音, 收费 …):
+  a complaint about trucks' noise on a road is not answered by an article about a shop's
+  loudspeaker, though both are noise.
 
 The weights are a logistic regression fitted on the development half of the real labelled
 set (readers judged each article on topic or not; benchmarks/bench_answers.py), and the
@@ -61,6 +64,7 @@ class AnswerFeatures:
     asks: float  # 1 when the request asks something
     same_matter: float  # 1 / 0, or 0.5 when the matter is unknown (no catalogue)
     first: float  # 1 for the best-ranked hit
+    same_problem: float  # 1 / 0 when both name trouble words, 0.5 when either names none
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -73,6 +77,7 @@ class AnswerFeatures:
             self.asks,
             self.same_matter,
             self.first,
+            self.same_problem,
         )
 
 
@@ -91,10 +96,14 @@ class ConfidenceWeights:
 
 # Fitted by benchmarks/bench_answers.py --fit on the development half (see its docstring).
 WITH_MATTER = ConfidenceWeights(
-    bias=-5.22, weights=(2.779, 2.425, 0.072, 0.768, -1.195, -0.142, -0.004, 1.873, -0.17), sure=0.65
+    bias=-5.688,
+    weights=(2.502, 2.648, 0.072, 0.418, -0.987, -0.131, 0.028, 1.874, 0.03, 1.021),
+    sure=0.65,
 )
 WITHOUT_MATTER = ConfidenceWeights(
-    bias=-4.531, weights=(3.27, 2.938, 0.125, 0.486, -1.601, -0.087, -0.018, -0.007, -0.288), sure=0.75
+    bias=-4.935,
+    weights=(2.964, 3.177, 0.12, 0.103, -1.403, -0.09, 0.023, -0.026, -0.071, 1.023),
+    sure=0.7,
 )
 
 
@@ -111,16 +120,20 @@ class AnswerJudge:
         core = strip_courtesy(query)
         asks = 1.0 if _ASKS.search(core) else 0.0
         length = min(3.0, len(core) / 100)
-        query_matters: set[str] = set()
-        if self.catalogue is not None:
-            query_matters = set(read(query, self.catalogue).matter_ids[:2])
+        reading = read(query, self.catalogue)
+        query_matters = set(reading.matter_ids[:2]) if self.catalogue is not None else set()
+        query_problems = set(reading.problems)
         out = []
         for i, hit in enumerate(hits):
             margin = hit.score - hits[i + 1].score if i + 1 < len(hits) else 0.0
-            same = 0.5
+            same = problem = 0.5
             article = articles[i] if i < len(articles) else None
             if self.catalogue is not None and article is not None:
                 same = 1.0 if query_matters & set(_article_matters(article, self.catalogue)) else 0.0
+            if query_problems and article is not None:
+                named = _article_problems(article)
+                if named:
+                    problem = 1.0 if query_problems & set(named) else 0.0
             out.append(
                 AnswerFeatures(
                     score=hit.score,
@@ -132,6 +145,7 @@ class AnswerJudge:
                     asks=asks,
                     same_matter=same,
                     first=1.0 if i == 0 else 0.0,
+                    same_problem=problem,
                 )
             )
         return out
@@ -155,3 +169,14 @@ def _article_matters_cached(
 def _article_matters(article: ArticleRecord, catalogue: Catalogue) -> tuple[str, ...]:
     text = "。".join((article.question, *article.alt_questions[:2], *article.tags))
     return _article_matters_cached(article.id, article.matter, text, catalogue)
+
+
+@lru_cache(maxsize=65536)
+def _problems_cached(article_id: str, text: str) -> tuple[str, ...]:
+    return read(text).problems
+
+
+def _article_problems(article: ArticleRecord) -> tuple[str, ...]:
+    """The trouble words of an article's questions (an edit changes the text: read again)."""
+    text = "。".join((article.question, *article.alt_questions[:3], *article.tags))
+    return _problems_cached(article.id, text)

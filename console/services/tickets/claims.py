@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import audit
 from console.services.inputs import check_text
 from console.services.tickets import workflow
-from console.services.tickets.commands import OBLIGATIONS, refuse_unseen
-from console.services.tickets.queries import Queries
+from console.services.tickets.commands import refuse_unseen
+from console.services.tickets.queries import Queries, nearest_due
 from console.services.values import QUEUES, Role
 from console.services.views import Actor
 from console.store.engine import Store
-from console.store.models import ClockRow, TicketRow
+from console.store.models import TicketRow
 
 CLAIM_TTL = dt.timedelta(minutes=15)
 
@@ -63,16 +63,7 @@ def claim_next(
             f"{actor.role.label}不处理「{QUEUES[queue]}」队列", rule="R-SECURITY"
         )
     free = or_(TicketRow.claimed_by.is_(None), TicketRow.claimed_at < now - CLAIM_TTL)
-    next_due = (
-        select(func.min(ClockRow.due_at))
-        .where(
-            ClockRow.ticket_id == TicketRow.id,
-            ClockRow.running.is_(True),
-            ClockRow.key.in_(OBLIGATIONS),
-        )
-        .correlate(TicketRow)
-        .scalar_subquery()
-    )
+    next_due = nearest_due()
     stmt = (
         queries.queue_statement(queue, now)
         .where(free)

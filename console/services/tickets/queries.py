@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from sqlalchemy import Boolean, Select, exists, func, or_, select
+from sqlalchemy import Boolean, ScalarSelect, Select, exists, func, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -201,6 +201,21 @@ def scope(stmt: _Query, actor: Actor) -> _Query:
 
 def may_see(t: TicketRow, actor: Actor) -> bool:
     return visible_to(t, actor)  # the same rule as every command's (TicketService._load)
+
+
+def nearest_due() -> ScalarSelect[Any]:
+    """A ticket's nearest running obligation clock (its ``next_due``), as a correlated
+    subquery to order a queue by in SQL; NULL when no obligation runs."""
+    return (
+        select(func.min(ClockRow.due_at))
+        .where(
+            ClockRow.ticket_id == TicketRow.id,
+            ClockRow.running.is_(True),
+            ClockRow.key.in_(OBLIGATIONS),
+        )
+        .correlate(TicketRow)
+        .scalar_subquery()
+    )
 
 
 class Queries:
@@ -609,16 +624,7 @@ class Queries:
         if offset < 0:
             raise InputError("offset", "offset 不能为负")
         base = self.queue_statement(name, now)
-        next_due = (
-            select(func.min(ClockRow.due_at))
-            .where(
-                ClockRow.ticket_id == TicketRow.id,
-                ClockRow.running.is_(True),
-                ClockRow.key.in_(OBLIGATIONS),
-            )
-            .correlate(TicketRow)
-            .scalar_subquery()
-        )
+        next_due = nearest_due()
         # One narrow pass picks the window's ids in queue order and counts the queue; only the
         # window's rows are then loaded (sorting full rows of a big queue costs ~10× more).
         window = (
