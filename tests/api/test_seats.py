@@ -47,6 +47,14 @@ def test_a_token_is_shown_once_and_stored_as_a_hash(seeded: Store) -> None:
     assert other != token
 
 
+def test_a_token_never_begins_with_a_dash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Typed after ``--token``, a token beginning with "-" reads as an option and the command
+    refuses it: such a draw is drawn again (the random source made to give one first)."""
+    draws = iter(["-WbAADYky4e2pKreFpUY9yVyKKShPinzgv2eidZQ6Cw", "WbAADYky4e2pKreFpUY9yVy"])
+    monkeypatch.setattr(seats.secrets, "token_urlsafe", lambda n: next(draws))
+    assert seats.new_token() == "WbAADYky4e2pKreFpUY9yVy"
+
+
 def test_a_unit_clerk_is_bound_to_an_existing_unit(seeded: Store) -> None:
     info, token = seats.add_seat(seeded, "人社厅丙", "unit_clerk", "hn-rst", now=NOW)
     assert seats.authenticate(seeded, token, NOW).unit_id == "hn-rst" and info.unit_id == "hn-rst"

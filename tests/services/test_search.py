@@ -420,3 +420,29 @@ def test_upserting_an_unchanged_record_costs_nothing() -> None:
     assert index.stats() == before
     index.upsert(dataclasses.replace(CORPUS[0], tags=("养老保险",)))
     assert index.stats().loose_articles == 1
+
+
+def test_the_same_query_ranks_the_same_in_every_process() -> None:
+    """Two members of one synonym group as long (社保 / 医保 style) in one query: the member
+    mentioned first is the one the query used, whatever the process's string hashing — a seat
+    and the server, or two seats, rank the same words the same (it followed a set's order)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from console.services.knowledge.search_synonyms import Synonyms\n"
+        "s = Synonyms([('甲乙', '丙丁', '戊己庚')])\n"
+        "print(s.find('丙丁和甲乙')[0].member, s.find('甲乙和丙丁')[0].member)\n"
+    )
+    seen = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.split()
+        seen.add(tuple(out))
+    assert seen == {("丙丁", "甲乙")}

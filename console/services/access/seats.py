@@ -62,6 +62,16 @@ class SeatInfo:
         return "active"
 
 
+def new_token() -> str:
+    """A fresh token (``TOKEN_BYTES`` random bytes, URL-safe base64) that does not begin with
+    "-": typed after ``--token`` on a command line, such a token reads as an option and the
+    command refuses it (one token in 64 would)."""
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not token.startswith("-"):
+            return token
+
+
 def hash_token(token: str) -> str:
     """The stored form of a token (hex SHA-256)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -129,7 +139,7 @@ def add_seat(
     seat_id = (seat_id or f"s-{secrets.token_hex(4)}").strip()
     if not seat_id or len(seat_id) > 40:
         raise InputError("id", "席位编号应为 1–40 个字符")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     with store.write() as s:
         if unit_id is not None:
             unit = s.get(UnitRow, unit_id)

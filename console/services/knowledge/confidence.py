@@ -96,13 +96,13 @@ class ConfidenceWeights:
 
 # Fitted by benchmarks/bench_answers.py --fit on the development half (see its docstring).
 WITH_MATTER = ConfidenceWeights(
-    bias=-5.688,
-    weights=(2.502, 2.648, 0.072, 0.418, -0.987, -0.131, 0.028, 1.874, 0.03, 1.021),
+    bias=-5.692,
+    weights=(2.497, 2.659, 0.073, 0.478, -1.004, -0.133, 0.031, 1.881, 0.023, 1.01),
     sure=0.65,
 )
 WITHOUT_MATTER = ConfidenceWeights(
     bias=-4.935,
-    weights=(2.964, 3.177, 0.12, 0.103, -1.403, -0.09, 0.023, -0.026, -0.071, 1.023),
+    weights=(2.945, 3.192, 0.123, 0.165, -1.403, -0.089, 0.025, -0.01, -0.073, 1.002),
     sure=0.7,
 )
 

@@ -52,7 +52,10 @@ class Synonyms:
     def find(self, folded: str) -> list[SynonymMatch]:
         """The groups a folded text mentions, each with the longest member it uses."""
         best: dict[int, str] = {}
-        for ch in set(folded):
+        # characters in order of first mention, not a set's order (which follows the
+        # process's string hashing): of two members of a group as long, the one mentioned
+        # first is the member the query used, on every seat and in every process
+        for ch in dict.fromkeys(folded):
             for member, g in self._by_first.get(ch, ()):
                 if len(member) > len(best.get(g, "")) and member in folded:
                     best[g] = member
