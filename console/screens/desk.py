@@ -26,7 +26,7 @@ from textual.widgets import DataTable, Static
 from console.errors import HotlineError
 from console.screens.on_backend import ListedScreen
 from console.services.clock import SHANGHAI
-from console.services.values import Role
+from console.services.values import DESK_DONE_LIMIT, DESK_OPEN_LIMIT, Role
 from console.services.views import DeskItemView, SpecialistView
 from console.widgets.banner import ConnectionBanner, DrillBanner
 from console.widgets.deadline import remaining_text
@@ -189,6 +189,13 @@ class DeskScreen(ListedScreen, Screen[None]):
             table.move_cursor(row=min(max(row, 0), len(found) - 1))
         status = Text(f"{VIEWS[which]} {len(found)} 件", style="bold")
         status.append(f"  更新于 {now.astimezone(SHANGHAI):%H:%M:%S}", style="dim")
+        cap = DESK_DONE_LIMIT if which == "done" else DESK_OPEN_LIMIT
+        if len(found) >= cap:
+            status.append(
+                f"  （只列最近结束的 {cap} 件）" if which == "done"
+                else f"  （只列时限最近的 {cap} 件，其余在工单队列中）",
+                style="yellow",
+            )  # fmt: skip
         if not found:
             status.append(
                 {"mine": "  （您目前没有跟进的企业诉求：U 看未分配的）",

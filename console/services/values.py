@@ -140,6 +140,11 @@ ANSWER_CONCERNS: dict[str, str] = {
 # How a caller agreed to hear an expert's answer (R-CONSULT): the reply channel (答复方式)
 REPLY_CHANNELS: dict[str, str] = {"sms": "短信", "phone": "回电"}
 
+# The 政企通 desk's lists (R-ENTERPRISE): open requests listed at most (the nearest clocks
+# first; a backlog beyond is reached by the work queues' pages), and ended assignments
+DESK_OPEN_LIMIT = 300
+DESK_DONE_LIMIT = 200
+
 # The work queues a seat can open, with the labels their tabs show
 QUEUES: dict[str, str] = {
     "mine": "我的工单",

@@ -139,3 +139,32 @@ async def test_r_enterprise_request_assigned_followed_and_closed_with_the_ticket
         [done] = desk(app).items
         assert (done.ticket.number, done.close_reason, done.follow_ups) == (number, "ended", 1)
         await wait_for(pilot, lambda: "诉求已办结" in screen_text(app), what="ended detail")
+
+
+async def test_r_enterprise_a_capped_desk_says_so(
+    make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desk lists at most DESK_OPEN_LIMIT open requests (the nearest clocks): when it is
+    full, the status line says that the rest are in the work queues — a seat is not led to
+    believe the list is the whole backlog."""
+    from console.screens import desk as desk_screen
+    from console.services.enterprise import desk as desk_service
+    from tests.screens.test_snapshots_desk import seed_desk
+
+    seed_desk(screen_platform)  # two open enterprise requests
+    monkeypatch.setattr(desk_service, "OPEN_LIMIT", 1)
+    monkeypatch.setattr(desk_screen, "DESK_OPEN_LIMIT", 1)
+    app = make_app(ZHAO)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DeskScreen), what="the desk")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: desk(app).which == "all" and desk(app).items, what="all")
+        assert len(desk(app).items) == 1
+        await wait_for(
+            pilot, lambda: "只列时限最近的 1 件，其余在工单队列中" in screen_text(app), what="the cap"
+        )
+        monkeypatch.setattr(desk_service, "OPEN_LIMIT", 10)
+        monkeypatch.setattr(desk_screen, "DESK_OPEN_LIMIT", 10)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: len(desk(app).items) == 2, what="both")
+        await wait_for(pilot, lambda: "其余在工单队列中" not in screen_text(app), what="no cap")

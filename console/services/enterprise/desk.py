@@ -34,7 +34,13 @@ from console.services.experts.shifts import parse_shift
 from console.services.inputs import check_text
 from console.services.tickets.commands import TicketService, _name_the_writer
 from console.services.tickets.queries import OPEN_STATES, Queries, nearest_due
-from console.services.values import CallerType, Role, State
+from console.services.values import (
+    DESK_DONE_LIMIT,
+    DESK_OPEN_LIMIT,
+    CallerType,
+    Role,
+    State,
+)
 from console.services.views import Actor, DeskItemView, SpecialistView, TicketSummary
 from console.store.models import (
     EnterpriseAssignmentRow,
@@ -52,8 +58,8 @@ ENDED = frozenset({State.CLOSED.value, State.TERMINATED.value, State.MERGED.valu
 """A ticket in one of these has ended: its assignment closes."""
 MAX_NOTE = 2_000
 MAX_REASON = 500
-DONE_LIMIT = 200
-OPEN_LIMIT = 300
+DONE_LIMIT = DESK_DONE_LIMIT
+OPEN_LIMIT = DESK_OPEN_LIMIT
 """Open requests listed at most, the nearest clocks first (a backlog beyond it is reached by
 the work queues' pages and by number)."""
 
