@@ -165,7 +165,7 @@ class DeskScreen(ListedScreen, Screen[None]):
         except HotlineError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        self.app.call_from_thread(self._show, which, found, now)
+        self.deliver(self._show, which, found, now)
 
     def _show(self, which: str, found: list[DeskItemView], now: dt.datetime) -> None:
         if not self.is_mounted or which != self.which:

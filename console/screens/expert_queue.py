@@ -161,7 +161,7 @@ class ExpertQueueScreen(ListedScreen, Screen[None]):
         except HotlineError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        self.app.call_from_thread(self._show, found, now)
+        self.deliver(self._show, found, now)
 
     def _show(self, found: list[ExpertHandoffView], now: dt.datetime) -> None:
         if not self.is_mounted:

@@ -101,7 +101,7 @@ class ExpertRosterScreen(ListedScreen, Screen[None]):
         except HotlineError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        self.app.call_from_thread(self._show, found, now)
+        self.deliver(self._show, found, now)
 
     def _show(self, found: list[ExpertView], now: dt.datetime) -> None:
         if not self.is_mounted:

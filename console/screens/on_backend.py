@@ -10,11 +10,12 @@ screen's banner; a worker that raised something else is reported by the app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.errors import HotlineError, Unavailable
 from console.widgets.safe import clean
@@ -33,6 +34,19 @@ class OnBackend:
     @property
     def backend(self) -> Backend:
         return self.app.backend  # type: ignore[attr-defined, no-any-return]
+
+    def deliver(self, show: Callable[..., None], *args: Any) -> None:
+        """From a load worker's thread: ``show(*args)`` on the app's thread, unless a newer
+        load of the same exclusive group has started since (it cancelled this one). A thread
+        cannot be stopped mid-call: without this, a slow load finishing after a newer one put
+        its older rows back (a roster emptied again just after an expert was added)."""
+        worker = get_current_worker()
+
+        def latest() -> None:
+            if not worker.is_cancelled:
+                show(*args)
+
+        self.app.call_from_thread(latest)
 
     def lost_connection(self, err: HotlineError) -> bool:
         """An outage goes to the app (its banner, its reconnect): True when it was one."""

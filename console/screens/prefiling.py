@@ -111,7 +111,7 @@ class PrefilingScreen(ListedScreen, Screen[None]):
         except HotlineError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        self.app.call_from_thread(self._show, scopes, now)
+        self.deliver(self._show, scopes, now)
 
     def _show(self, scopes: list[PrefilingScopeView], now: dt.datetime) -> None:
         if not self.is_mounted:

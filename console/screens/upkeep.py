@@ -161,7 +161,7 @@ class UpkeepScreen(ListedScreen, Screen[None]):
         except HotlineError as err:
             self.app.call_from_thread(self._failed, err)
             return
-        self.app.call_from_thread(self._show, flags, due, now, drafts)
+        self.deliver(self._show, flags, due, now, drafts)
 
     def _show(
         self,

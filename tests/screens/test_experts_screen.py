@@ -145,3 +145,42 @@ async def test_r_enterprise_manager_puts_a_desk_lead_on_the_roster_from_the_cons
             lambda: "孙组长·政" in screen_text(app) and "政策专员（专席负责人）" in screen_text(app),
             what="the lead shown on the roster",
         )
+
+
+async def test_a_slow_older_load_does_not_put_its_rows_back(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """Two loads of the roster, the first slow (its store read held until the second has
+    shown): the first's older rows arrive last and are dropped — the roster keeps the newer
+    list (an expert just added stayed listed; it vanished again when a reload started before
+    the add finished late)."""
+    import threading
+
+    app = make_app(MANAGER)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, QueuesScreen), what="queues")
+        await pilot.press("e")
+        screen = await loaded(pilot, app)
+        assert screen.experts == []
+        backend = app.backend
+        real = backend.experts
+        release = threading.Event()
+        calls = 0
+
+        def held_first(*args: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            found = real(*args)  # the roster as it is now: empty
+            if calls == 1:
+                release.wait(10)
+            return found
+
+        backend.experts = held_first  # type: ignore[method-assign]
+        screen.load()  # slow: reads the empty roster, then waits
+        await wait_for(pilot, lambda: calls == 1, what="the first load reading")
+        screen_platform.backend(MANAGER).add_expert(NIGHT)
+        screen.load()  # the newer load: the expert is there
+        await wait_for(pilot, lambda: len(screen.experts) == 1, what="the newer rows")
+        release.set()
+        await pilot.pause(0.5)
+        assert len(screen.experts) == 1 and "夜班[red]李" in screen_text(app)
