@@ -142,7 +142,9 @@ async def test_r_enterprise_manager_puts_a_desk_lead_on_the_roster_from_the_cons
         # the row in the table, its kind in the detail (read from the pane, not the terminal:
         # the pane wraps its line where 在班 / 不在班 leaves it, which the calendar decides)
         detail = screen.query_one("#experts-detail", Static)
-        await wait_for(pilot, lambda: "孙组长·政" in screen_text(app), what="the lead listed")
+        table = screen.query_one("#experts-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1, what="the lead listed")
+        assert "孙组长·政" in str(table.get_row_at(0)[1])
         await wait_for(
             pilot, lambda: "政策专员（专席负责人）" in str(detail.render()), what="its kind shown"
         )
