@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -33,9 +32,6 @@ from console.widgets.dialogs import ConfirmDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.safe import clean, literal
-
-if TYPE_CHECKING:
-    pass
 
 TAG_SPLIT = re.compile(r"[、，,；;\s]+")
 FIELD_LABELS = {

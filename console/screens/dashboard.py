@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -43,9 +42,6 @@ from console.widgets.dialogs import ConfirmDialog, PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
-
-if TYPE_CHECKING:
-    pass
 
 GRADE_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.UNIT_CLERK})
 """Seats that read grades (R-GRADES): every unit's, or a unit clerk its own unit's published

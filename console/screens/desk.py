@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -34,9 +33,6 @@ from console.widgets.dialogs import ChoiceDialog, PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.safe import literal, one_line
-
-if TYPE_CHECKING:
-    pass
 
 RELOAD_S = 10.0
 VIEWS = {"mine": "我的", "unassigned": "未分配", "all": "全部", "done": "已结束"}

@@ -8,8 +8,6 @@ the field and focusing it, nothing typed is lost; Esc cancels. Dismisses with th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,9 +20,6 @@ from console.errors import HotlineError, InputError, NotFound
 from console.screens.on_backend import OnBackend
 from console.services.views import ExpertDraft
 from console.widgets.footer import KeyFooter
-
-if TYPE_CHECKING:
-    pass
 
 FIELD_LABELS = {
     "name": "姓名",

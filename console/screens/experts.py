@@ -13,7 +13,6 @@ Opened from the command palette (every seat), the knowledge screen (F7) and the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -33,9 +32,6 @@ from console.widgets.dialogs import PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.safe import clean, literal, one_line
-
-if TYPE_CHECKING:
-    pass
 
 
 def _day(moment: dt.datetime | None) -> str:

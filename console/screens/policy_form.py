@@ -11,8 +11,6 @@ subscription's id.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,9 +23,6 @@ from console.errors import HotlineError, InputError, RuleError
 from console.screens.on_backend import OnBackend
 from console.services.views import PolicySubscriptionDraft
 from console.widgets.footer import KeyFooter
-
-if TYPE_CHECKING:
-    pass
 
 FIELD_LABELS = {
     "kind": "订阅人类型",

@@ -11,7 +11,6 @@ Opened from the work queues (B), beside knowledge upkeep (K); Esc goes back.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -31,9 +30,6 @@ from console.widgets.dialogs import PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.safe import clean, literal, one_line
-
-if TYPE_CHECKING:
-    pass
 
 STATE_STYLES = {
     "pending": "bold yellow",

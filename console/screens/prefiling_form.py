@@ -9,7 +9,6 @@ lost; Esc cancels. Dismisses with the new scope's id.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -24,9 +23,6 @@ from console.screens.on_backend import OnBackend
 from console.services.clock import SHANGHAI
 from console.services.views import PrefilingDraft
 from console.widgets.footer import KeyFooter
-
-if TYPE_CHECKING:
-    pass
 
 REASONS = (
     ("force_majeure", "不可抗力（如恶劣天气）"),

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -41,9 +40,6 @@ from console.widgets.dialogs import PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.safe import clean, literal, one_line
-
-if TYPE_CHECKING:
-    pass
 
 FLAG_GRACE_DAYS = 7
 """Days a report may stay open before it lowers the upkeep rate (as in knowledge/upkeep)."""
