@@ -428,8 +428,20 @@ async def wait_for(
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
+            raise AssertionError(
+                f"timed out waiting for {what}; the terminal shows:\n{_shown(pilot)}"
+            )
         await pilot.pause(0.02)  # type: ignore[attr-defined]
+
+
+def _shown(pilot: object) -> str:
+    """The terminal's text for a timed-out wait's message (what the seat would have seen)."""
+    try:
+        app = pilot.app  # type: ignore[attr-defined]
+        lines = [line.rstrip() for line in screen_text(app).splitlines() if line.strip()]
+        return f"[screen {type(app.screen).__name__}]\n" + "\n".join(lines[-60:])
+    except Exception as exc:  # noqa: BLE001 - a failing dump must not hide the timeout
+        return f"(no screenshot: {exc!r})"
 
 
 def screen_text(app: object) -> str:
