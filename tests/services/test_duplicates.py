@@ -295,3 +295,37 @@ def test_look_ups_while_another_thread_indexes_are_safe_and_exact() -> None:
     for t in askers:
         t.join()
     assert len(same) == 6
+
+
+def test_a_floor_leaves_out_exactly_the_candidates_below_it() -> None:
+    """``scored(floor=…)`` (the hot grouping's look-up) skips the costlier evidence of a pair
+    that cannot reach the floor: what it returns is what the full scoring keeps at or above
+    the floor, with the same scores, and ``PairWeights.ceiling`` bounds every pair's logit."""
+    from console.services.knowledge.duplicates import pair_features
+
+    rng = random.Random(5)
+    pieces = [WAGES, WAGES_AGAIN, NOISE, NOISE_NEIGHBOUR, PENSION, BRIDGE]
+    clauses = [c for p in pieces for c in p.split("，") if c]
+    texts = ["，".join(rng.sample(clauses, rng.randrange(2, 5))) for _ in range(120)]
+    index = DuplicateIndex(
+        rec(f"N{i}", f"1380000{rng.randrange(30):04d}", t) for i, t in enumerate(texts[:100])
+    )
+    kept_some = left_some = False
+    for i, text in enumerate(texts[100:] + pieces):
+        phone = f"1380000{i % 30:04d}"
+        full = index.scored(text, phone, k=1, best_of=12)
+        for floor in (0.3, 0.5, 0.8):
+            floored = index.scored(text, phone, k=1, best_of=12, floor=floor)
+            assert floored == [c for c in full if c[0] >= floor]
+            kept_some |= bool(floored)
+            left_some |= len(floored) < len(full)
+        prepared = index.prepare(text)
+        for cosine, j, rare in index._scored(  # every candidate, not only the best 12
+            index._term_set(prepared, create=False)[0], 0, phone, frozenset(), 64
+        ):
+            other = index._docs[j]
+            assert other is not None
+            same = other.phone == phone
+            f = pair_features(prepared.reading, other.reading, cosine, same, rare, 0.3, 4)
+            assert index.weights.logit(f) <= index.weights.ceiling(cosine, same, rare, 0.3)
+    assert kept_some and left_some  # both sides of the floor were exercised

@@ -210,8 +210,9 @@ class HotTracker:
         reading = prepared.reading
         matched: list[int] = []
         candidates = self._index.scored(
-            prepared, ticket.caller_phone, k=1, best_of=self.params.best_of
-        )
+            prepared, ticket.caller_phone, k=1, best_of=self.params.best_of,
+            floor=self.params.join_min,
+        )  # fmt: skip
         for score, i, shared in candidates:
             if score < self.params.join_min:
                 break
@@ -232,6 +233,12 @@ class HotTracker:
                 times = self._groups[found].times if found is not None else []
                 if found is not None and times and ticket.at - times[-1] <= window:
                     keyed.add(found)
+            if keyed and self.params.place_join_min < self.params.join_min:
+                # the closest in words below the floor count here: every candidate scored
+                candidates = self._index.scored(
+                    prepared, ticket.caller_phone, k=1, best_of=self.params.best_of,
+                    floor=self.params.place_join_min,
+                )  # fmt: skip
             for score, i, _shared in candidates:
                 if score <= self.params.place_join_min:
                     break

@@ -94,6 +94,26 @@ class PairWeights:
     def score(self, f: PairFeatures) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(f)))
 
+    def ceiling(self, cosine: float, same_caller: bool, rare: float, head: float) -> float:
+        """The highest logit a pair can reach given the evidence read first (``rare`` as
+        ``_scored`` gives it, before the cap): every other feature (each between 0 and 1) at
+        whichever end raises it. A little above the exact bound, so rounding never leaves out
+        a pair that reaches it."""
+        return (
+            self.bias
+            + self.cosine * cosine
+            + self.same_caller * (1.0 if same_caller else 0.0)
+            + self.rare * min(rare, SPECIFIC_CAP) / SPECIFIC_CAP
+            + self.head * head
+            + max(0.0, self.same_place)
+            + max(0.0, self.other_place)
+            + max(0.0, self.same_matter)
+            + max(0.0, self.same_trouble)
+            + max(0.0, self.name)
+            + max(0.0, self.place_trouble)
+            + 1e-9
+        )
+
     def logit(self, f: PairFeatures) -> float:
         return (
             self.bias
@@ -215,6 +235,11 @@ def _longest_shared_run(
         for at in positions[g]:
             hits[at] = 1
     return max(map(len, _RUNS_OF_HITS.findall(hits))) + 1
+
+
+def _logit(p: float) -> float:
+    """The logit of a probability (``PairWeights.score`` read backwards); +inf at 1."""
+    return math.inf if p >= 1.0 else math.log(p / (1.0 - p))
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -752,20 +777,24 @@ class DuplicateIndex:
         exclude: Iterable[str] = (),
         k: int = 5,
         best_of: int | None = None,
+        floor: float = 0.0,
     ) -> list[tuple[float, int, tuple[str, ...]]]:
         """Every candidate with its combined score (a probability), best first; with
         ``best_of``, only that many candidates of highest term cosine are scored in full
         (grouping at intake wants the best match only, fast); ``text`` may be a request
-        ``prepare`` has read already."""
+        ``prepare`` has read already. With ``floor``, a candidate whose score cannot reach it
+        is left out before its costlier evidence is read: the evidence read first (cosine,
+        caller, shared rare terms, openings) with the rest at its most already falls short
+        (``PairWeights.ceiling``), so what is returned is exactly the candidates scoring at
+        least ``floor``."""
         prepared = text if isinstance(text, PreparedText) else self.prepare(text)
         phone = normalize_phone(caller_phone)
         query, unknown = self._term_set(prepared, create=False)
         reading = prepared.reading
         head = prepared.head
-        limit = self._common_limit()
-        gram_df = self._gram_df.get
-        positions = _gram_positions([None if gram_df(g, 0) > limit else g for g in prepared.grams])
+        positions: dict[str, list[int]] | None = None  # read for the first candidate in reach
         length = len(prepared.grams)
+        least = _logit(floor) if floor > 0.0 else -math.inf
         found: list[tuple[float, int, tuple[str, ...]]] = []
         candidates = self._scored(
             query,
@@ -777,19 +806,32 @@ class DuplicateIndex:
         )
         if best_of is not None and len(candidates) > best_of:
             candidates = sorted(candidates, key=lambda c: (-c[0] - c[2] / 100, c[1]))[:best_of]
+        weights = self.weights
         for cosine, i, rare in candidates:
             doc = self._docs[i]
             assert doc is not None
+            same_caller = bool(phone) and doc.phone == phone
+            opening = _jaccard(head, doc.head)
+            if weights.ceiling(cosine, same_caller, rare, opening) < least:
+                continue  # cannot reach the floor whatever the places, matter and names say
+            if positions is None:
+                limit = self._common_limit()
+                gram_df = self._gram_df.get
+                positions = _gram_positions(
+                    [None if gram_df(g, 0) > limit else g for g in prepared.grams]
+                )
             f = pair_features(
                 reading,
                 doc.reading,
                 cosine,
-                bool(phone) and doc.phone == phone,
+                same_caller,
                 rare,
-                _jaccard(head, doc.head),
+                opening,
                 _longest_shared_run(positions, length, doc.grams),
             )
-            found.append((self.weights.score(f), i, f.places))
+            score = weights.score(f)
+            if score >= floor:
+                found.append((score, i, f.places))
         found.sort(key=lambda x: (-x[0], x[1]))
         return found
 
