@@ -190,6 +190,7 @@ class DashboardScreen(OnBackend, Screen[None]):
             report = backend.unit_kpis(period)
         except HotlineError as err:
             self.app.call_from_thread(self._failed, err)
+            self.load_hot()  # the hot list does not wait on the figures
             return
         self.app.call_from_thread(self._show, period, report, evaluation)
         self.load_hot()

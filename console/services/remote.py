@@ -331,12 +331,16 @@ class RemoteBackend:
             return None
         try:
             payload = response.json()
-        except ValueError:
-            payload = None
+        except ValueError:  # not JSON (a proxy's page): a JSON null is an answer ("none yet")
+            if response.status_code >= 400:
+                raise error_from(response.status_code, None) from None
+            if response.content:
+                raise Unavailable(
+                    f"平台服务返回了无法识别的内容（HTTP {response.status_code}）"
+                ) from None
+            return None
         if response.status_code >= 400:
             raise error_from(response.status_code, payload)
-        if payload is None and response.content:
-            raise Unavailable(f"平台服务返回了无法识别的内容（HTTP {response.status_code}）")
         return payload
 
     def _unavailable(self, exc: httpx.TransportError) -> Unavailable:

@@ -79,3 +79,24 @@ def test_r_dissatisfied_outcomes_the_manager_marks_a_law_case_over_http(api: Api
     finally:
         for backend in (operator, manager, clerk):
             backend.close()
+
+
+def test_r_unit_kpi_latest_over_http_none_yet_is_an_answer(api: Api) -> None:
+    """A period whose figures were never computed has no latest figures: the server answers
+    JSON null and the remote backend reads it as None (the dashboard then counts them), not as
+    a server that answered nonsense; once counted, the latest is the counted report."""
+    from console.services.remote import RemoteBackend
+
+    manager = RemoteBackend(api.url, api.tokens["manager"])
+    try:
+        raw = httpx.get(
+            api.url + PATH + "/latest", params={"period": "2025Q1"},
+            headers=api.auth("manager"), timeout=10,
+        )  # fmt: skip
+        assert raw.status_code == 200 and raw.content == b"null"
+        assert manager.kpi_latest("2025Q1") is None
+        counted = manager.unit_kpis("2025Q1")
+        latest = manager.kpi_latest("2025Q1")
+        assert latest is not None and latest.units == counted.units
+    finally:
+        manager.close()
