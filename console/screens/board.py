@@ -82,7 +82,16 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
 OPTIONAL = ("notified", "title")
 MIN_TITLE = 8
 ALERT_LINES = 5
+ALERT_NUMBERS = 2
+"""Ticket numbers an alert's line names (more wrap the line on a 140-column terminal)."""
 ALERT_STYLES = {"sudden": "bold white on red", "emerging": "bold black on yellow"}
+
+
+def numbers_line(numbers: Sequence[str], shown: int = ALERT_NUMBERS) -> str:
+    """An alert's tickets on its one line: the first few, then how many in all."""
+    if len(numbers) <= shown:
+        return " ".join(numbers)
+    return f"{' '.join(numbers[:shown])} 等 {len(numbers)} 件"
 
 
 def alerts_text(alerts: Sequence[HotAlertView], now: dt.datetime) -> Text:
@@ -97,7 +106,7 @@ def alerts_text(alerts: Sequence[HotAlertView], now: dt.datetime) -> Text:
         text.append_text(literal(a.summary))
         if a.places:
             text.append_text(literal(f"（{'、'.join(a.places[:2])}）"))
-        text.append(f"  {' '.join(a.numbers[:4])}", style="dim")
+        text.append(f"  {numbers_line(a.numbers)}", style="dim")
     if len(alerts) > ALERT_LINES:
         text.append(f"\n  另有 {len(alerts) - ALERT_LINES} 条", style="dim")
     return text

@@ -103,3 +103,13 @@ async def test_r_analytics_a_burst_is_pushed_to_the_board_without_a_refresh(
         await wait_for(pilot, lambda: bool(screen.alerts), timeout=5, what="the alert")
         assert time.monotonic() - sent < 2.0  # pushed; the board's own reload is every 10 s
         assert [a.kind for a in screen.alerts] == ["sudden"] and toasts.bells == 1
+
+
+def test_an_alert_line_names_two_tickets_and_how_many_in_all() -> None:
+    """An alert of four tickets stays on one line: two numbers, then 等 4 件."""
+    from console.screens.board import numbers_line
+
+    four = ("HN261206000001", "HN261206000002", "HN261206000003", "HN261206000004")
+    assert numbers_line(four) == "HN261206000001 HN261206000002 等 4 件"
+    assert numbers_line(four[:2]) == "HN261206000001 HN261206000002"
+    assert numbers_line(()) == ""
