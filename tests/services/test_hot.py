@@ -255,3 +255,24 @@ def test_r_analytics_groups_merged_in_order_are_those_sorted_whole(
         ]
         assert fast.alerts == whole.alerts
         assert fast.groups(limit=100) == whole.groups(limit=100)
+
+
+def test_r_analytics_a_merged_group_is_found_through_its_tickets_and_its_place() -> None:
+    """Once a group went into another (a ticket naming both matters bridges them), its tickets
+    are the other's, and a new call about its estate and trouble in other words (found by the
+    place and trouble, not by the words) joins the group it went into."""
+    tracker = tracker_with_history()
+    for i, text in enumerate(NOISE[:3]):
+        tracker.add(ticket(600 + i, text, hours=i))
+    for i, text in enumerate(WATER[:2]):
+        tracker.add(ticket(700 + i, text, hours=4 + i))
+    noise, water = tracker.group_of("T0600"), tracker.group_of("T0700")
+    assert noise is not None and water is not None and noise != water
+    tracker._merge(noise, water)  # what a bridging ticket does
+    numbers = ("T0600", "T0601", "T0602", "T0700", "T0701")
+    assert {tracker.group_of(n) for n in numbers} == {noise}
+    tracker.add(ticket(703, WATER[3], hours=7))  # the same estate and trouble, other words
+    tracker.add(ticket(702, WATER[2], hours=7.5))  # close in words to the water tickets
+    assert tracker.group_of("T0702") == noise and tracker.group_of("T0703") == noise
+    [top] = [g for g in tracker.groups(limit=50) if "T0700" in g.numbers]
+    assert set(numbers) | {"T0702", "T0703"} <= set(top.numbers)

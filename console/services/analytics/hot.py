@@ -172,13 +172,15 @@ class HotTracker:
         self.catalogue = catalogue
         self._index = DuplicateIndex(catalogue=catalogue)
         self._groups: list[_Group] = []
-        self._group_of: dict[str, int] = {}
+        self._group_of: dict[str, int] = {}  # the group a ticket joined (see ``_root``)
+        # a merged group points at the group it went into: a merge moves no ticket's entry
+        # (a small group taking in a large one would rewrite thousands of them)
+        self._merged_into: list[int] = []
         self._unit_of: dict[str, str] = {}
         # (place, trouble) → the group that last had a ticket on it: 金色家园 + 停水 however
-        # the callers word it (their words may share too little for the duplicate score)
+        # the callers word it (their words may share too little for the duplicate score);
+        # a group merged since is read through ``_root`` (a merge moves no key)
         self._by_place_trouble: dict[tuple[str, str], int] = {}
-        # and back: the keys that name each group (a merge moves them without a scan)
-        self._keys_of: dict[int, set[tuple[str, str]]] = {}
         self.alerts: list[HotAlertView] = []
         self.last_at: dt.datetime | None = None
 
@@ -189,7 +191,16 @@ class HotTracker:
         return number in self._group_of
 
     def group_of(self, number: str) -> int | None:
-        return self._group_of.get(number)
+        found = self._group_of.get(number)
+        return None if found is None else self._root(found)
+
+    def _root(self, gid: int) -> int:
+        """The group a group's tickets are in now (itself unless merged; paths halved)."""
+        into = self._merged_into
+        while into[gid] != gid:
+            into[gid] = into[into[gid]]
+            gid = into[gid]
+        return gid
 
     def set_unit(self, number: str, unit_id: str) -> None:
         """A ticket was dispatched or moved to another unit (scope of a unit clerk)."""
@@ -218,7 +229,7 @@ class HotTracker:
                 break
             if not shared and _other_place(reading, self._index.reading_of(i)):
                 continue  # the same trouble at another estate, road, shop: another matter
-            found = self._group_of.get(self._index.number_of(i))
+            found = self.group_of(self._index.number_of(i))
             if found is not None and found not in matched:
                 matched.append(found)
         keys = _place_trouble_keys(reading)
@@ -230,6 +241,8 @@ class HotTracker:
             keyed = set()
             for key in keys:
                 found = self._by_place_trouble.get(key)
+                if found is not None:
+                    found = self._root(found)
                 times = self._groups[found].times if found is not None else []
                 if found is not None and times and ticket.at - times[-1] <= window:
                     keyed.add(found)
@@ -242,7 +255,7 @@ class HotTracker:
             for score, i, _shared in candidates:
                 if score <= self.params.place_join_min:
                     break
-                found = self._group_of.get(self._index.number_of(i))
+                found = self.group_of(self._index.number_of(i))
                 if found in keyed:
                     matched.append(found)  # type: ignore[arg-type]
                     break
@@ -251,6 +264,7 @@ class HotTracker:
             self._merge(gid, other)  # type: ignore[arg-type]
         if gid is None:
             gid = len(self._groups)
+            self._merged_into.append(gid)
             self._groups.append(
                 _Group(
                     id=gid,
@@ -274,12 +288,7 @@ class HotTracker:
         self._group_of[ticket.number] = gid
         self._unit_of[ticket.number] = ticket.unit_id
         for key in keys:
-            before = self._by_place_trouble.get(key)
-            if before != gid:
-                if before is not None:
-                    self._keys_of[before].discard(key)
-                self._by_place_trouble[key] = gid
-                self._keys_of.setdefault(gid, set()).add(key)
+            self._by_place_trouble[key] = gid
         if group.times and (ticket.at, ticket.number, caller) < (
             group.times[-1], group.numbers[-1], group.callers[-1]
         ):
@@ -302,8 +311,7 @@ class HotTracker:
         a, b = self._groups[into], self._groups[other]
         if b.times and (not a.times or b.times[0] < a.times[0]):
             a.summary, a.places, a.matter = b.summary, b.places, b.matter
-        for n in b.numbers:
-            self._group_of[n] = into
+        self._merged_into[other] = into
         if a.ordered and b.ordered and min(len(a.times), len(b.times)) <= _MERGE_INSERTS:
             self._merge_in_order(a, b)
         else:
@@ -321,11 +329,6 @@ class HotTracker:
             a.newcomers = sorted(first.values())
             a.ordered = True
         a.exemplars += b.exemplars
-        moved = self._keys_of.pop(other, set())
-        for key in moved:
-            self._by_place_trouble[key] = into
-        if moved:
-            self._keys_of.setdefault(into, set()).update(moved)
         b.numbers, b.times, b.callers, b.newcomers, b.seen = [], [], [], [], set()
         b.first, b.ordered = {}, True
 
