@@ -82,8 +82,8 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
 OPTIONAL = ("notified", "title")
 MIN_TITLE = 8
 ALERT_LINES = 5
-ALERT_NUMBERS = 2
-"""Ticket numbers an alert's line names (more wrap the line on a 140-column terminal)."""
+ALERT_NUMBERS = 1
+"""Ticket numbers an alert's line names (more wrap a full line on a 140-column terminal)."""
 ALERT_STYLES = {"sudden": "bold white on red", "emerging": "bold black on yellow"}
 
 

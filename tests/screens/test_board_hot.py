@@ -105,11 +105,12 @@ async def test_r_analytics_a_burst_is_pushed_to_the_board_without_a_refresh(
         assert [a.kind for a in screen.alerts] == ["sudden"] and toasts.bells == 1
 
 
-def test_an_alert_line_names_two_tickets_and_how_many_in_all() -> None:
-    """An alert of four tickets stays on one line: two numbers, then 等 4 件."""
+def test_an_alert_line_names_its_first_ticket_and_how_many_in_all() -> None:
+    """An alert of four tickets stays on one line at 140 columns (a summary of 40 characters
+    and a place beside it): its first number, then 等 4 件."""
     from console.screens.board import numbers_line
 
     four = ("HN261206000001", "HN261206000002", "HN261206000003", "HN261206000004")
-    assert numbers_line(four) == "HN261206000001 HN261206000002 等 4 件"
-    assert numbers_line(four[:2]) == "HN261206000001 HN261206000002"
+    assert numbers_line(four) == "HN261206000001 等 4 件"
+    assert numbers_line(four[:1]) == "HN261206000001"
     assert numbers_line(()) == ""
