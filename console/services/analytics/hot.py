@@ -220,9 +220,14 @@ class HotTracker:
             prepared = self._index.prepare(ticket.text)  # read once: looked up, then indexed
         reading = prepared.reading
         matched: list[int] = []
+        keys = _place_trouble_keys(reading)
+        keyed = self._recent_on(keys, ticket.at)
         candidates = self._index.scored(
             prepared, ticket.caller_phone, k=1, best_of=self.params.best_of,
-            floor=self.params.join_min,
+            # with a recent group on its place and trouble, the closest in words below
+            # join_min count too (see below): they are scored in full as well
+            floor=min(self.params.join_min, self.params.place_join_min) if keyed
+            else self.params.join_min,
         )  # fmt: skip
         for score, i, shared in candidates:
             if score < self.params.join_min:
@@ -232,26 +237,10 @@ class HotTracker:
             found = self.group_of(self._index.number_of(i))
             if found is not None and found not in matched:
                 matched.append(found)
-        keys = _place_trouble_keys(reading)
-        if not matched and keys:
+        if not matched and keyed:
             # words that share too little for the score, about the same place and trouble:
             # one matter when a group with that place and trouble is recent and among the
             # closest in words (金色家园停水 / 金色家园小区从早上开始停水)
-            window = dt.timedelta(days=self.params.place_matter_days)
-            keyed = set()
-            for key in keys:
-                found = self._by_place_trouble.get(key)
-                if found is not None:
-                    found = self._root(found)
-                times = self._groups[found].times if found is not None else []
-                if found is not None and times and ticket.at - times[-1] <= window:
-                    keyed.add(found)
-            if keyed and self.params.place_join_min < self.params.join_min:
-                # the closest in words below the floor count here: every candidate scored
-                candidates = self._index.scored(
-                    prepared, ticket.caller_phone, k=1, best_of=self.params.best_of,
-                    floor=self.params.place_join_min,
-                )  # fmt: skip
             for score, i, _shared in candidates:
                 if score <= self.params.place_join_min:
                     break
@@ -305,6 +294,21 @@ class HotTracker:
         raised = self._check(group, ticket)
         self.alerts.extend(raised)
         return raised
+
+    def _recent_on(self, keys: list[tuple[str, str]], at: dt.datetime) -> set[int]:
+        """The groups that last had a ticket on one of these (place, trouble) pairs within
+        ``place_matter_days`` before ``at``."""
+        window = dt.timedelta(days=self.params.place_matter_days)
+        recent = set()
+        for key in keys:
+            found = self._by_place_trouble.get(key)
+            if found is None:
+                continue
+            found = self._root(found)
+            times = self._groups[found].times
+            if times and at - times[-1] <= window:
+                recent.add(found)
+        return recent
 
     def _merge(self, into: int, other: int) -> None:
         """Fold group ``other`` into ``into`` (its tickets keep their times and callers)."""
