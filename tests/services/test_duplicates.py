@@ -300,7 +300,8 @@ def test_look_ups_while_another_thread_indexes_are_safe_and_exact() -> None:
 def test_a_floor_leaves_out_exactly_the_candidates_below_it() -> None:
     """``scored(floor=…)`` (the hot grouping's look-up) skips the costlier evidence of a pair
     that cannot reach the floor: what it returns is what the full scoring keeps at or above
-    the floor, with the same scores, and ``PairWeights.ceiling`` bounds every pair's logit."""
+    the floor (and any candidate ``whatever_floor`` asks for), with the same scores, and
+    ``PairWeights.ceiling`` bounds every pair's logit."""
     from console.services.knowledge.duplicates import pair_features
 
     rng = random.Random(5)
@@ -317,6 +318,11 @@ def test_a_floor_leaves_out_exactly_the_candidates_below_it() -> None:
         for floor in (0.3, 0.5, 0.8):
             floored = index.scored(text, phone, k=1, best_of=12, floor=floor)
             assert floored == [c for c in full if c[0] >= floor]
+            # and whatever their score, those asked for (the hot grouping's recent groups)
+            thirds = index.scored(
+                text, phone, k=1, best_of=12, floor=floor, whatever_floor=lambda j: j % 3 == 0
+            )
+            assert thirds == [c for c in full if c[0] >= floor or c[1] % 3 == 0]
             kept_some |= bool(floored)
             left_some |= len(floored) < len(full)
         prepared = index.prepare(text)
@@ -329,3 +335,76 @@ def test_a_floor_leaves_out_exactly_the_candidates_below_it() -> None:
             f = pair_features(prepared.reading, other.reading, cosine, same, rare, 0.3, 4)
             assert index.weights.logit(f) <= index.weights.ceiling(cosine, same, rare, 0.3)
     assert kept_some and left_some  # both sides of the floor were exercised
+
+
+def _probes(index: DuplicateIndex, text: str) -> list[int]:
+    """The terms a look-up walks: the query's terms that are neither unseen nor common, rarest
+    first (ties in term order); only the rarest few when all are common."""
+    from console.services.knowledge import duplicates
+
+    query, _ = index._term_set(index.prepare(text), create=False)
+    common = max(50, int(len(index) * duplicates._COMMON_SHARE))
+    by_df = sorted(((int(index._df[t]), t) for t in query), key=lambda p: p[0])
+    probes = [t for d, t in by_df if 0 < d <= common]
+    return probes or [t for d, t in by_df if d > 0][:4]
+
+
+def _walk_as_counted(index: DuplicateIndex, text: str, k: int) -> set[int]:
+    """The candidates of a look-up by the plain reading of the walk: whole postings of the
+    probes while the budget of entries lasts (the first non-empty one whatever its length);
+    the ``k`` documents met most often (``Counter.most_common``)."""
+    from console.services.knowledge import duplicates
+
+    walked: list[int] = []
+    budget = duplicates._POSTINGS_BUDGET
+    for t in _probes(index, text):
+        budget -= len(index._postings[t])
+        if budget < 0 and walked:
+            break
+        walked.extend(index._postings[t])
+    return {doc for doc, _ in Counter(walked).most_common(k)}
+
+
+def test_candidates_and_cosines_are_those_of_the_plain_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The look-up's candidates and their term cosines, computed over arrays, are what the
+    plain reading gives: the walk as counted term by term (``_walk_as_counted``, under budgets
+    small enough to cut it, every one of them once), plus the caller's own tickets, each
+    cosine as ``cosine`` computes it one ticket at a time; removed and excluded tickets are
+    never candidates."""
+    from console.services.knowledge import duplicates
+
+    rng = random.Random(17)
+    pieces = [WAGES, WAGES_AGAIN, NOISE, NOISE_NEIGHBOUR, PENSION, BRIDGE]
+    clauses = [c for p in pieces for c in p.split("，") if c]
+    index = DuplicateIndex()
+    for i in range(1500):  # past the first growth of every column
+        index.add(rec(f"N{i}", f"1380000{i % 40:04d}", "，".join(rng.sample(clauses, 3))))
+    for i in range(0, 1500, 7):
+        index.remove(f"N{i}")
+    cut = False
+    for q in range(160):
+        text = "，".join(rng.sample(clauses, rng.randrange(1, 4)))
+        lengths = [len(index._postings[t]) for t in _probes(index, text)]
+        # 20 … 99 entries; every third look-up, exactly the postings of its first few probes
+        budget = sum(lengths[: 1 + q // 3 % 3]) if q % 3 == 0 else 20 + q // 2
+        monkeypatch.setattr(duplicates, "_POSTINGS_BUDGET", budget)
+        phone = f"1380000{q % 40:04d}"
+        exclude = frozenset(f"N{j}" for j in range(q, 1500, 97)) if q % 2 else frozenset()
+        query, unknown = index._term_set(index.prepare(text), create=False)
+        got = index._scored(query, unknown, phone, exclude, 16)
+        scores = {index.number_of(i): score for score, i, _rare in got}
+        own = {d.record.number for d in index._docs if d is not None and d.phone == phone}
+        walked = {
+            d.record.number
+            for i in _walk_as_counted(index, text, 16)
+            if (d := index._docs[i]) is not None
+        }
+        # every candidate sharing a weighted term, or the caller's own, is scored
+        want = {m for m in walked if index.cosine(text, m) > 0} | own
+        assert set(scores) == want - exclude
+        for number, score in scores.items():
+            assert score == pytest.approx(index.cosine(text, number), abs=1e-12)
+        cut |= len(walked) < len({d for t in query for d in index._postings[t]})
+    assert cut  # the budgets did cut walks short

@@ -194,6 +194,10 @@ class HotTracker:
         found = self._group_of.get(number)
         return None if found is None else self._root(found)
 
+    def _group_of_doc(self, i: int) -> int | None:
+        """The group of the ticket the index holds as document ``i``."""
+        return self.group_of(self._index.number_of(i))
+
     def _root(self, gid: int) -> int:
         """The group a group's tickets are in now (itself unless merged; paths halved)."""
         into = self._merged_into
@@ -224,10 +228,10 @@ class HotTracker:
         keyed = self._recent_on(keys, ticket.at)
         candidates = self._index.scored(
             prepared, ticket.caller_phone, k=1, best_of=self.params.best_of,
-            # with a recent group on its place and trouble, the closest in words below
-            # join_min count too (see below): they are scored in full as well
-            floor=min(self.params.join_min, self.params.place_join_min) if keyed
-            else self.params.join_min,
+            floor=self.params.join_min,
+            # with a recent group on its place and trouble, the closest in words of that
+            # group below join_min count too (see below): they are scored in full as well
+            whatever_floor=(lambda i: self._group_of_doc(i) in keyed) if keyed else None,
         )  # fmt: skip
         for score, i, shared in candidates:
             if score < self.params.join_min:
@@ -244,7 +248,7 @@ class HotTracker:
             for score, i, _shared in candidates:
                 if score <= self.params.place_join_min:
                     break
-                found = self.group_of(self._index.number_of(i))
+                found = self._group_of_doc(i)
                 if found in keyed:
                     matched.append(found)  # type: ignore[arg-type]
                     break
@@ -279,7 +283,9 @@ class HotTracker:
         for key in keys:
             self._by_place_trouble[key] = gid
         if group.times and (ticket.at, ticket.number, caller) < (
-            group.times[-1], group.numbers[-1], group.callers[-1]
+            group.times[-1],
+            group.numbers[-1],
+            group.callers[-1],
         ):
             group.ordered = False  # arrived out of order: a merge sorts the whole group
         group.numbers.append(ticket.number)

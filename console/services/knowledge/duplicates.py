@@ -57,6 +57,7 @@ from console.services.knowledge.reading import (
     same_place,
     strip_courtesy,
 )
+from console.services.knowledge.term_columns import TermColumns
 from console.services.knowledge.text import normalize, terms
 from console.services.values import State
 
@@ -198,7 +199,9 @@ def name_grams(text: str) -> tuple[str, ...]:
 _RUNS_OF_HITS = re.compile(b"\x01+")
 
 
-def _longest_run(grams: tuple[str, ...], other: frozenset[str], common: Callable[[str], bool]) -> int:
+def _longest_run(
+    grams: tuple[str, ...], other: frozenset[str], common: Callable[[str], bool]
+) -> int:
     """Characters of the longest run of consecutive ``grams`` the other request also has, none
     of them common."""
     return _longest_uncommon_run(tuple(None if common(g) else g for g in grams), other)
@@ -222,9 +225,7 @@ def _gram_positions(grams: Sequence[str | None]) -> dict[str, list[int]]:
     return positions
 
 
-def _longest_shared_run(
-    positions: dict[str, list[int]], length: int, other: frozenset[str]
-) -> int:
+def _longest_shared_run(positions: dict[str, list[int]], length: int, other: frozenset[str]) -> int:
     """``_longest_uncommon_run`` of a query's grams (``length`` of them, their
     ``_gram_positions``): only the grams both have are marked, not every gram looked up."""
     shared = other.intersection(positions)
@@ -278,6 +279,7 @@ def pair_features(
         place_trouble=1.0 if named else 0.0,
         places=tuple(shared),
     )
+
 
 # States in which an earlier ticket makes a new one by the same caller on the same matter
 # inadmissible (ground 4: 已受理、正在办理或者已依法办结). A refused request was never
@@ -416,9 +418,6 @@ def prepare_text(
 class _Doc:
     record: TicketRecord
     phone: str
-    terms: npt.NDArray[np.uint32]  # sorted unique term ids
-    norm_sq: float  # sum of idf² over the terms, as of `norm_n`
-    norm_n: int
     reading: Reading
     head: frozenset[str]
     grams: frozenset[str]
@@ -450,6 +449,8 @@ class DuplicateIndex:
         self._df: npt.NDArray[np.uint32] = np.zeros(1024, dtype=np.uint32)
         self._postings: list[array[int]] = []
         self._docs: list[_Doc | None] = []
+        self._cols = TermColumns()  # each document's sorted term ids and cached norm
+        self._last_found: tuple[PreparedText, int, list[int | None]] | None = None
         self._by_number: dict[str, int] = {}
         self._by_phone: dict[str, set[int]] = defaultdict(set)
         self._dead = 0
@@ -481,7 +482,15 @@ class DuplicateIndex:
         """Sorted ids of the text's distinct terms, and how many terms were unknown."""
         words = text.terms if isinstance(text, PreparedText) else self.prepare_terms(text)
         known = self._term_ids
-        found = list(map(known.get, words))
+        # a request looked up and then indexed (grouping does it for each new ticket) finds
+        # its words once, unless a word was added in between
+        last = self._last_found
+        if last is not None and last[0] is text and last[1] == len(known):
+            found = last[2]
+        else:
+            found = list(map(known.get, words))
+            if isinstance(text, PreparedText):
+                self._last_found = (text, len(known), found)
         ids = [tid for tid in found if tid is not None]
         unknown = len(found) - len(ids)
         if unknown and create:
@@ -514,22 +523,20 @@ class DuplicateIndex:
         if prepared is None or prepared.text != record.text:
             prepared = self.prepare(record.text)
         tids, _ = self._term_set(prepared, create=True)
-        i = len(self._docs)
-        for tid in tids:
-            self._df[tid] += 1
-            self._postings[tid].append(i)
         doc = _Doc(
             record=record,
             phone=normalize_phone(record.caller_phone),
-            terms=np.array(tids, dtype=np.uint32),
-            norm_sq=0.0,
-            norm_n=0,
             reading=prepared.reading,
             head=prepared.head,
             grams=frozenset(prepared.grams),
         )
-        self._gram_df.update(doc.grams)
+        # the document first, then the postings that lead a look-up to it
+        i = self._cols.append(tids)
         self._docs.append(doc)
+        self._df[tids] += 1  # each id once
+        for tid in tids:
+            self._postings[tid].append(i)
+        self._gram_df.update(doc.grams)
         self._by_number[record.number] = i
         if doc.phone:
             self._by_phone[doc.phone].add(i)
@@ -561,8 +568,9 @@ class DuplicateIndex:
             return False
         doc = self._docs[i]
         assert doc is not None
-        for tid in doc.terms.tolist():
+        for tid in self._cols.of(i).tolist():
             self._df[tid] -= 1
+        self._cols.drop(i)
         if doc.phone:
             self._by_phone[doc.phone].discard(i)
             if not self._by_phone[doc.phone]:
@@ -581,7 +589,12 @@ class DuplicateIndex:
 
     def _compact(self) -> None:
         """Renumber live documents and rebuild the postings without the removed ones."""
-        live = [d for d in self._docs if d is not None]
+        old = self._cols
+        kept = [(d, old.of(i)) for i, d in enumerate(self._docs) if d is not None]
+        live = [d for d, _ in kept]
+        self._cols = TermColumns()
+        for _, ids in kept:
+            self._cols.append(ids.tolist())
         self._docs = list(live)
         self._by_number = {d.record.number: i for i, d in enumerate(live)}
         self._by_phone = defaultdict(set)
@@ -592,23 +605,24 @@ class DuplicateIndex:
                 self._by_phone[d.phone].add(i)
             for place in d.reading.places:
                 self._by_place[place_key(place)].add(i)
-            for tid in d.terms.tolist():
+            for tid in self._cols.of(i).tolist():
                 self._postings[tid].append(i)
         self._dead = 0
 
     # ------------------------------------------------------------------ scoring
 
-    def _norm_sq(self, doc: _Doc, n: int) -> float:
+    def _norm_sq(self, i: int, n: int) -> float:
         # Idf moves as tickets come and go; a cached norm is refreshed once the index
         # size has moved by a tenth since it was computed.
-        if abs(n - doc.norm_n) * 10 > doc.norm_n:
+        norm_sq, at = self._cols.norm(i)
+        if abs(n - at) * 10 > at:
             log_n = math.log(n + 1)
             df = self._df
-            doc.norm_sq = sum(
-                [(log_n - math.log(df[t] + 1) + 1.0) ** 2 for t in doc.terms.tolist()]
+            norm_sq = sum(
+                [(log_n - math.log(df[t] + 1) + 1.0) ** 2 for t in self._cols.of(i).tolist()]
             )
-            doc.norm_n = n
-        return doc.norm_sq
+            self._cols.set_norm(i, norm_sq, n)
+        return norm_sq
 
     def _scored(
         self,
@@ -646,19 +660,16 @@ class DuplicateIndex:
             probes = q[seen][np.argsort(q_df[seen], kind="stable")][:4]
         # Candidates by how many of the probe terms they share (the probes are all rare, so
         # their weights differ little); ties go to the ticket met first on the walk.
-        parts: list[array[int]] = []
-        budget = _POSTINGS_BUDGET
-        postings = self._postings
-        for t in probes.tolist():
-            plist = postings[t]
-            budget -= len(plist)
-            if budget < 0 and parts:
-                break
-            if plist:
-                parts.append(plist)
+        # The walk reads whole postings, rarest first, while the budget lasts (the first
+        # non-empty one whatever its length).
+        lists = list(map(self._postings.__getitem__, probes.tolist()))
+        upto = np.cumsum(np.fromiter(map(len, lists), dtype=np.intp, count=len(lists)))
+        cut = int(np.searchsorted(upto, _POSTINGS_BUDGET, side="right"))
+        if cut < len(lists) and (cut == 0 or upto[cut - 1] == 0):
+            cut += 1
         chosen: set[int] = set()
-        if parts:
-            walked = np.frombuffer(b"".join(parts), dtype=np.uint32)
+        if cut and upto[cut - 1]:
+            walked = np.frombuffer(b"".join(lists[:cut]), dtype=np.uint32)
             chosen = set(_most_shared(walked, candidates).tolist())
         if phone:
             chosen |= self._by_phone.get(phone, set())
@@ -666,18 +677,21 @@ class DuplicateIndex:
             near = self._by_place.get(place_key(place), set())
             if len(near) <= _PLACE_CANDIDATES:  # a place everybody names tells nothing
                 chosen |= near
-        docs = self._docs
-        kept = [
-            i
-            for i in chosen
-            if (doc := docs[i]) is not None
-            and len(doc.terms)
-            and (not exclude or doc.record.number not in exclude)
-        ]
-        kept_docs = [doc for i in kept if (doc := docs[i]) is not None]
-        if not kept:
+        cols = self._cols.view()  # documents 0 … cols.count - 1, as they are now
+        docs = np.fromiter(chosen, dtype=np.intp, count=len(chosen))  # in the set's order
+        docs = docs[docs < cols.count]
+        docs = docs[cols.spans[docs, 1] > 0]  # removed (or without terms): left out
+        if exclude and len(docs):
+            numbers = self._docs
+            docs = docs[
+                [
+                    (d := numbers[i]) is not None and d.record.number not in exclude
+                    for i in docs.tolist()
+                ]
+            ]
+        if not len(docs):
             return []
-        gathered, starts = _segments([d.terms for d in kept_docs])
+        gathered, starts = cols.gather(docs)
         # each gathered term's weight read from a vector indexed by term id (zero for a term
         # the query lacks): the calling thread's own vector, no state shared between look-ups
         # running at once, zero again once read
@@ -686,36 +700,35 @@ class DuplicateIndex:
         weight = _zeros(max(len(df), int(gathered.max()) + 1))
         try:
             weight[q] = q_idf * q_idf
-            dots = np.add.reduceat(weight[gathered], starts).tolist()
+            dots = np.add.reduceat(weight[gathered], starts)
             if specific.any():
                 weight[q] = np.where(specific, q_idf, 0.0)
-                rares = np.add.reduceat(weight[gathered], starts).tolist()
+                rares = np.add.reduceat(weight[gathered], starts)
             else:
-                rares = [0.0] * len(kept)
+                rares = np.zeros(len(docs))
         finally:
             weight[q] = 0.0
+        # scored: a candidate sharing a weighted term, or the caller's own
+        keep = dots > 0.0
+        if phone and (own := self._by_phone.get(phone)):
+            keep |= np.isin(docs, np.fromiter(own, dtype=np.intp, count=len(own)))
+        docs, dots, rares = docs[keep], dots[keep], rares[keep]
         # A candidate's norm (sum of idf² over its terms) is cached; it is refreshed once the
         # index size has moved by a tenth since it was computed (idf moves as tickets come
         # and go), for the candidates that are scored.
-        scored = [
-            j
-            for j, (doc, dot) in enumerate(zip(kept_docs, dots, strict=True))
-            if dot > 0.0 or (phone and doc.phone == phone)
-        ]
-        stale = [j for j in scored if abs(n - kept_docs[j].norm_n) * 10 > kept_docs[j].norm_n]
-        if stale:
+        norms = cols.norms[docs]
+        stale = np.abs(n - norms[:, 1]) * 10 > norms[:, 1]
+        if stale.any():
             log_n = math.log(n + 1)
-            where, at = _segments([kept_docs[j].terms for j in stale])
+            where, at = cols.gather(docs[stale])
             each = log_n - np.log(df[where] + 1.0) + 1.0
-            for j, norm_sq in zip(stale, np.add.reduceat(each * each, at).tolist(), strict=True):
-                kept_docs[j].norm_sq = norm_sq
-                kept_docs[j].norm_n = n
-        out: list[tuple[float, int, float]] = []
-        for j in scored:
-            doc = kept_docs[j]
-            norm = q_norm * math.sqrt(doc.norm_sq)
-            score = dots[j] / norm if norm > 0.0 else 0.0
-            out.append((min(1.0, score), kept[j], rares[j]))
+            norms[stale, 0] = np.add.reduceat(each * each, at)
+            norms[stale, 1] = n
+            cols.norms[docs[stale]] = norms[stale]
+        norm = q_norm * np.sqrt(norms[:, 0])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            score = np.where(norm > 0.0, dots / norm, 0.0)
+        out = list(zip(np.minimum(1.0, score).tolist(), docs.tolist(), rares.tolist(), strict=True))
         return out
 
     def find(
@@ -778,6 +791,7 @@ class DuplicateIndex:
         k: int = 5,
         best_of: int | None = None,
         floor: float = 0.0,
+        whatever_floor: Callable[[int], bool] | None = None,
     ) -> list[tuple[float, int, tuple[str, ...]]]:
         """Every candidate with its combined score (a probability), best first; with
         ``best_of``, only that many candidates of highest term cosine are scored in full
@@ -786,7 +800,7 @@ class DuplicateIndex:
         is left out before its costlier evidence is read: the evidence read first (cosine,
         caller, shared rare terms, openings) with the rest at its most already falls short
         (``PairWeights.ceiling``), so what is returned is exactly the candidates scoring at
-        least ``floor``."""
+        least ``floor``, and those (document indices) ``whatever_floor`` holds true of."""
         prepared = text if isinstance(text, PreparedText) else self.prepare(text)
         phone = normalize_phone(caller_phone)
         query, unknown = self._term_set(prepared, create=False)
@@ -812,7 +826,9 @@ class DuplicateIndex:
             assert doc is not None
             same_caller = bool(phone) and doc.phone == phone
             opening = _jaccard(head, doc.head)
-            if weights.ceiling(cosine, same_caller, rare, opening) < least:
+            if weights.ceiling(cosine, same_caller, rare, opening) < least and not (
+                whatever_floor and whatever_floor(i)
+            ):
                 continue  # cannot reach the floor whatever the places, matter and names say
             if positions is None:
                 limit = self._common_limit()
@@ -830,7 +846,7 @@ class DuplicateIndex:
                 _longest_shared_run(positions, length, doc.grams),
             )
             score = weights.score(f)
-            if score >= floor:
+            if score >= floor or (whatever_floor and whatever_floor(i)):
                 found.append((score, i, f.places))
         found.sort(key=lambda x: (-x[0], x[1]))
         return found
@@ -868,7 +884,7 @@ class DuplicateIndex:
         mine = set(query)
         rare = sum(
             self._idf(t, n)
-            for t in doc.terms.tolist()
+            for t in self._cols.of(i).tolist()
             if t in mine and 0 < self._df[t] <= specific_df
         )
         phone = normalize_phone(caller_phone)
@@ -885,18 +901,17 @@ class DuplicateIndex:
     def cosine(self, text: str, number: str) -> float:
         """The term cosine between a request and one indexed ticket (0 when not indexed)."""
         i = self._by_number.get(number)
-        doc = self._docs[i] if i is not None else None
-        if doc is None:
+        if i is None or self._docs[i] is None:
             return 0.0
         n = len(self._by_number)
         query, unknown = self._term_set(text, create=False)
         weights = {t: self._idf(t, n) ** 2 for t in query}
         unseen = (math.log(n + 1) + 1.0) ** 2
         q_norm = math.sqrt(sum(weights.values()) + unknown * unseen)
-        dot = sum(weights.get(t, 0.0) for t in doc.terms.tolist())
+        dot = sum([weights.get(t, 0.0) for t in self._cols.of(i).tolist()])
         if dot <= 0.0 or q_norm <= 0.0:
             return 0.0
-        return min(1.0, dot / (q_norm * math.sqrt(self._norm_sq(doc, n))))
+        return min(1.0, dot / (q_norm * math.sqrt(self._norm_sq(i, n))))
 
     def similar_pairs(self, threshold: float) -> Iterable[tuple[str, str, float]]:
         """Every pair of indexed tickets scoring at least `threshold`, each pair once.
@@ -908,7 +923,7 @@ class DuplicateIndex:
         for i, doc in enumerate(self._docs):
             if doc is None:
                 continue
-            for score, j, _ in self._scored(doc.terms.tolist(), 0, "", frozenset()):
+            for score, j, _ in self._scored(self._cols.of(i).tolist(), 0, "", frozenset()):
                 pair = (i, j) if i < j else (j, i)
                 if i == j or score < threshold or pair in seen:
                     continue
@@ -921,22 +936,32 @@ class DuplicateIndex:
 def _most_shared(walked: npt.NDArray[np.uint32], k: int) -> npt.NDArray[np.intp]:
     """The ``k`` documents met most often on the walk; among those met equally often, the
     ones met first (as ``Counter(walked).most_common(k)`` chooses them), most met first. The
-    cost follows the walk's length and the highest document index, never a sort of the walk."""
-    counts = np.bincount(walked)
-    ids = np.flatnonzero(counts)
+    cost follows the walk's length, never the number of documents nor a sort of the walk: the
+    counts go into the calling thread's own vectors, set back once read."""
+    at = walked.astype(np.intp)
+    counts, first = _tallies(int(at.max()) + 1)
+    steps = np.arange(len(at))
+    ids = at  # the places to set back should anything fail half-way
+    try:
+        np.add.at(counts, at, 1)
+        np.minimum.at(first, at, steps)
+        ids = at[first[at] == steps]  # each document once, in the order met
+        met = counts[ids]
+        wheres = first[ids]
+    finally:
+        counts[ids] = 0
+        first[ids] = _NEVER
     if len(ids) <= k:
-        return ids
-    met = counts[ids]
+        return np.sort(ids)
     at_least = np.cumsum(np.bincount(met)[::-1])[::-1]  # documents met at least c times, by c
     least = int(np.flatnonzero(at_least >= k)[-1])  # the k-th highest count
-    first = np.full(len(counts), len(walked), dtype=np.intp)  # where each is first met
-    np.minimum.at(first, walked, np.arange(len(walked)))
-    sure = ids[met > least]  # every one of these is chosen
-    sure = sure[np.lexsort((first[sure], -counts[sure]))]
-    tied = ids[met == least]
-    tied = tied[np.argsort(first[tied])][: k - len(sure)]
+    more = met > least  # every one of these is chosen
+    sure = ids[more][np.lexsort((wheres[more], -met[more]))]
+    tied = ids[met == least][: k - len(sure)]  # already in the order they were met
     return np.concatenate([sure, tied])
 
+
+_NEVER = np.iinfo(np.intp).max
 
 _scratch = threading.local()
 
@@ -949,6 +974,22 @@ def _zeros(size: int) -> npt.NDArray[np.float64]:
     if vector is None or len(vector) < size:
         vector = _scratch.zeros = np.zeros(max(size, 2 * len(vector) if vector is not None else 0))
     return vector
+
+
+def _tallies(size: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Two vectors of at least ``size`` places, the calling thread's own (as ``_zeros``): a
+    count per document, all 0, and where each was first met, all ``_NEVER``; whoever writes
+    into them sets those places back."""
+    tallies: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = getattr(
+        _scratch, "tallies", None
+    )
+    if tallies is None or len(tallies[0]) < size:
+        grown = max(size, 2 * len(tallies[0]) if tallies is not None else 0)
+        tallies = _scratch.tallies = (
+            np.zeros(grown, dtype=np.intp),
+            np.full(grown, _NEVER, dtype=np.intp),
+        )
+    return tallies
 
 
 def _segments(
