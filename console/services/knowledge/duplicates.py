@@ -659,9 +659,9 @@ class DuplicateIndex:
             seen = q_df > 0
             probes = q[seen][np.argsort(q_df[seen], kind="stable")][:4]
         # Candidates by how many of the probe terms they share (the probes are all rare, so
-        # their weights differ little); ties go to the ticket met first on the walk.
-        # The walk reads whole postings, rarest first, while the budget lasts (the first
-        # non-empty one whatever its length).
+        # their weights differ little); ties go to the ticket met first on the walk. The walk
+        # reads whole postings, rarest first, while the budget lasts (the first non-empty one
+        # whatever its length).
         lists = list(map(self._postings.__getitem__, probes.tolist()))
         upto = np.cumsum(np.fromiter(map(len, lists), dtype=np.intp, count=len(lists)))
         cut = int(np.searchsorted(upto, _POSTINGS_BUDGET, side="right"))
@@ -726,10 +726,10 @@ class DuplicateIndex:
             norms[stale, 1] = n
             cols.norms[docs[stale]] = norms[stale]
         norm = q_norm * np.sqrt(norms[:, 0])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            score = np.where(norm > 0.0, dots / norm, 0.0)
-        out = list(zip(np.minimum(1.0, score).tolist(), docs.tolist(), rares.tolist(), strict=True))
-        return out
+        score = np.divide(dots, norm, out=np.zeros(len(docs)), where=norm > 0.0)
+        return list(
+            zip(np.minimum(1.0, score).tolist(), docs.tolist(), rares.tolist(), strict=True)
+        )
 
     def find(
         self,
