@@ -276,3 +276,46 @@ def test_r_analytics_a_merged_group_is_found_through_its_tickets_and_its_place()
     assert tracker.group_of("T0702") == noise and tracker.group_of("T0703") == noise
     [top] = [g for g in tracker.groups(limit=50) if "T0700" in g.numbers]
     assert set(numbers) | {"T0702", "T0703"} <= set(top.numbers)
+
+
+def test_r_analytics_a_group_is_not_chained_across_estates_through_a_ticket_naming_none() -> None:
+    """The same trouble in the same words at four named estates, after a ticket naming no
+    estate: each estate is its own matter. The ticket naming none matches every one of them
+    in words, and each named estate matches it (no place to disagree on); a group is one
+    matter at one place, so a ticket naming another estate than the group's is not let in
+    through it."""
+    leak = "反映{}地下室漏水严重，物业一直不管，请相关部门尽快处理。"
+    estates = ["东塘新村", "书香苑", "银杏小区", "金色家园"]
+    tracker = tracker_with_history()
+    tracker.add(ticket(0, leak.format("小区"), hours=0))
+    for i, estate in enumerate(estates, start=1):
+        tracker.add(ticket(i, leak.format(estate), hours=i / 2))
+    groups = [tracker.group_of(f"T{i:04d}") for i in range(1, len(estates) + 1)]
+    assert len(set(groups)) == len(estates)
+    # the same estate again, in other words, still joins its own
+    tracker.add(ticket(9, "书香苑小区地下室又漏水了，物业不管不问", hours=3))
+    assert tracker.group_of("T0009") == tracker.group_of("T0002")
+
+
+def test_r_analytics_groups_merged_keep_the_places_of_both() -> None:
+    """A ticket naming no estate bridges a group naming none and a group at 东塘新村: the one
+    group they become is at 东塘新村, so the same leak at 书香苑 is another matter, and the
+    same leak at 东塘新村 is the same."""
+    tracker = tracker_with_history()
+    texts = [
+        "反映小区地下室漏水严重，物业一直不管，请相关部门尽快处理。",
+        "东塘新村车库渗水，墙面发霉长毛，停在下面的车都泡了。",
+        "小区地下室漏水严重物业一直不管，车库渗水墙面发霉长毛，车都泡了。",  # both
+    ]
+    for i, text in enumerate(texts):
+        tracker.add(ticket(i, text, hours=i))
+    merged = tracker.group_of("T0000")
+    assert tracker.group_of("T0001") == tracker.group_of("T0002") == merged
+    tracker.add(ticket(3, "反映书香苑地下室漏水严重，物业一直不管，请相关部门尽快处理。", hours=3))
+    assert tracker.group_of("T0003") != merged
+    # and 东塘新村 again (in the first ticket's words, with a trouble word its own ticket
+    # did not use) joins it
+    tracker.add(
+        ticket(4, "反映东塘新村地下室漏水严重，物业一直不管，请相关部门尽快处理。", hours=4)
+    )
+    assert tracker.group_of("T0004") == merged

@@ -8,7 +8,9 @@ scores at least ``HotParams.join_min`` (a probability that both raise the same m
 otherwise it opens a group of its own; when it matches tickets of two groups, the groups
 become one (the same matter reached in two wordings). A match naming another place of the same kind and
 none in common (the same trouble on another road) is passed over: a group is one matter at one
-place. Only a group's first ``HotParams.exemplars`` tickets are
+place — and so is a group whose tickets name places of a kind the new ticket names, none of
+them its own (a ticket naming no estate would otherwise chain the same leak at four estates
+into one matter). Only a group's first ``HotParams.exemplars`` tickets are
 indexed: a new ticket is compared with them, so a large group does not make its own words look
 common (the pair score weighs shared rare words) and the index grows with the matters, not with
 the calls. A group is never re-split: what joined stays joined,
@@ -69,7 +71,9 @@ from console.services.knowledge.duplicates import (
 from console.services.knowledge.reading import (
     GENERIC_TROUBLES,
     PLACE_TROUBLE_KINDS,
+    Place,
     Reading,
+    same_place,
     strip_courtesy,
 )
 from console.services.views import HotAlertView, HotGroupView
@@ -82,6 +86,7 @@ EMERGING = "emerging"
 KIND_LABELS = {SUDDEN: "突发", EMERGING: "苗头"}
 SUMMARY_CHARS = 40
 _MERGE_INSERTS = 64
+_NAMED = 32
 """A merge of groups in order inserts the smaller one's tickets (up to this many) into the
 larger's lists; a larger merge sorts both."""
 
@@ -134,11 +139,30 @@ class _Group:
     last_sudden: dt.datetime | None = None
     emerged: bool = False
     exemplars: int = 0  # tickets of the group in the duplicate index
+    named: list[Place] = field(default_factory=list)  # places its tickets name, each once
+    kinds: set[str] = field(default_factory=set)  # their kinds (villages left out)
 
 
 def _other_place(a: Reading, b: Reading) -> bool:
     """Both name places of a kind (estate, road, school, company …) and none the same."""
     return not a.place_kinds.isdisjoint(b.place_kinds)
+
+
+def _elsewhere(reading: Reading, group: _Group) -> bool:
+    """The request names a place of a kind the group's tickets name, and none of the
+    group's places: the same trouble at another estate, road or shop, even when the ticket
+    it is closest to names no place (a group is not chained across estates through it)."""
+    if reading.place_kinds.isdisjoint(group.kinds):
+        return False
+    return not any(same_place(p, q) for p in reading.places for q in group.named)
+
+
+def _name_places(group: _Group, reading: Reading) -> None:
+    """Add a ticket's places to those its group names (at most ``_NAMED`` kept)."""
+    for p in reading.places:
+        if len(group.named) < _NAMED and not any(same_place(p, q) for q in group.named):
+            group.named.append(p)
+    group.kinds |= reading.place_kinds
 
 
 def _place_trouble_keys(reading: Reading) -> list[tuple[str, str]]:
@@ -240,6 +264,8 @@ class HotTracker:
                 continue  # the same trouble at another estate, road, shop: another matter
             found = self.group_of(self._index.number_of(i))
             if found is not None and found not in matched:
+                if _elsewhere(reading, self._groups[found]):
+                    continue  # … or at another place than the group's other tickets
                 matched.append(found)
         if not matched and keyed:
             # words that share too little for the score, about the same place and trouble:
@@ -267,6 +293,7 @@ class HotTracker:
                 )
             )
         group = self._groups[gid]
+        _name_places(group, reading)
         if group.summary == "（保密件）" and not ticket.confidential:
             group.summary = summary_of(ticket.text)
         if group.exemplars < self.params.exemplars:
@@ -339,6 +366,10 @@ class HotTracker:
             a.newcomers = sorted(first.values())
             a.ordered = True
         a.exemplars += b.exemplars
+        for p in b.named:
+            if len(a.named) < _NAMED and not any(same_place(p, q) for q in a.named):
+                a.named.append(p)
+        a.kinds |= b.kinds
         b.numbers, b.times, b.callers, b.newcomers, b.seen = [], [], [], [], set()
         b.first, b.ordered = {}, True
 
