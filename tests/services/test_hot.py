@@ -283,7 +283,7 @@ def test_r_analytics_a_group_is_not_chained_across_estates_through_a_ticket_nami
     estate: each estate is its own matter. The ticket naming none matches every one of them
     in words, and each named estate matches it (no place to disagree on); a group is one
     matter at one place, so a ticket naming another estate than the group's is not let in
-    through it."""
+    through it, and a ticket naming none does not make two estates' groups one."""
     leak = "反映{}地下室漏水严重，物业一直不管，请相关部门尽快处理。"
     estates = ["东塘新村", "书香苑", "银杏小区", "金色家园"]
     tracker = tracker_with_history()
@@ -292,6 +292,10 @@ def test_r_analytics_a_group_is_not_chained_across_estates_through_a_ticket_nami
         tracker.add(ticket(i, leak.format(estate), hours=i / 2))
     groups = [tracker.group_of(f"T{i:04d}") for i in range(1, len(estates) + 1)]
     assert len(set(groups)) == len(estates)
+    # another ticket naming none matches them all: it joins one, and merges none of them
+    tracker.add(ticket(8, leak.format("小区").replace("反映", "再次反映"), hours=2.5))
+    assert tracker.group_of("T0008") in groups
+    assert [tracker.group_of(f"T{i:04d}") for i in range(1, len(estates) + 1)] == groups
     # the same estate again, in other words, still joins its own
     tracker.add(ticket(9, "书香苑小区地下室又漏水了，物业不管不问", hours=3))
     assert tracker.group_of("T0009") == tracker.group_of("T0002")
@@ -319,3 +323,19 @@ def test_r_analytics_groups_merged_keep_the_places_of_both() -> None:
         ticket(4, "反映东塘新村地下室漏水严重，物业一直不管，请相关部门尽快处理。", hours=4)
     )
     assert tracker.group_of("T0004") == merged
+
+
+def test_r_analytics_two_groups_at_one_estate_bridged_by_a_ticket_become_one() -> None:
+    """Two wordings of a leak at 东塘新村 weeks apart are two groups; a ticket that says both
+    makes them one (they name the same estate: nothing keeps them apart)."""
+    tracker = tracker_with_history()
+    texts = [
+        "反映东塘新村地下室漏水严重，物业一直不管，请相关部门尽快处理。",
+        "东塘新村车库渗水，墙面发霉长毛，停在下面的车都泡了。",
+        "东塘新村地下室漏水严重物业一直不管，车库渗水墙面发霉长毛，车都泡了。",
+    ]
+    for i, text in enumerate(texts[:2]):
+        tracker.add(ticket(i, text, hours=24 * 40 * i))
+    assert tracker.group_of("T0000") != tracker.group_of("T0001")
+    tracker.add(ticket(2, texts[2], hours=24 * 80))
+    assert tracker.group_of("T0000") == tracker.group_of("T0001") == tracker.group_of("T0002")

@@ -86,9 +86,10 @@ EMERGING = "emerging"
 KIND_LABELS = {SUDDEN: "突发", EMERGING: "苗头"}
 SUMMARY_CHARS = 40
 _MERGE_INSERTS = 64
-_NAMED = 32
 """A merge of groups in order inserts the smaller one's tickets (up to this many) into the
 larger's lists; a larger merge sorts both."""
+_NAMED = 32
+"""Places a group keeps of those its tickets name (the first ones named)."""
 
 
 @dataclass(frozen=True)
@@ -157,12 +158,20 @@ def _elsewhere(reading: Reading, group: _Group) -> bool:
     return not any(same_place(p, q) for p in reading.places for q in group.named)
 
 
-def _name_places(group: _Group, reading: Reading) -> None:
-    """Add a ticket's places to those its group names (at most ``_NAMED`` kept)."""
-    for p in reading.places:
+def _apart(a: _Group, b: _Group) -> bool:
+    """Both groups' tickets name places of a kind, and none the same: two places' matters,
+    which a ticket naming no place does not make one."""
+    if a.kinds.isdisjoint(b.kinds):
+        return False
+    return not any(same_place(p, q) for p in a.named for q in b.named)
+
+
+def _take_places(group: _Group, places: Iterable[Place], kinds: Iterable[str]) -> None:
+    """Add places (of a ticket, of a group merged in) to those the group names."""
+    for p in places:
         if len(group.named) < _NAMED and not any(same_place(p, q) for q in group.named):
             group.named.append(p)
-    group.kinds |= reading.place_kinds
+    group.kinds.update(kinds)
 
 
 def _place_trouble_keys(reading: Reading) -> list[tuple[str, str]]:
@@ -280,7 +289,8 @@ class HotTracker:
                     break
         gid: int | None = matched[0] if matched else None
         for other in matched[1:]:  # the ticket bridges groups of one matter: they become one
-            self._merge(gid, other)  # type: ignore[arg-type]
+            if not _apart(self._groups[gid], self._groups[other]):  # type: ignore[index]
+                self._merge(gid, other)  # type: ignore[arg-type]
         if gid is None:
             gid = len(self._groups)
             self._merged_into.append(gid)
@@ -293,7 +303,7 @@ class HotTracker:
                 )
             )
         group = self._groups[gid]
-        _name_places(group, reading)
+        _take_places(group, reading.places, reading.place_kinds)
         if group.summary == "（保密件）" and not ticket.confidential:
             group.summary = summary_of(ticket.text)
         if group.exemplars < self.params.exemplars:
@@ -366,10 +376,7 @@ class HotTracker:
             a.newcomers = sorted(first.values())
             a.ordered = True
         a.exemplars += b.exemplars
-        for p in b.named:
-            if len(a.named) < _NAMED and not any(same_place(p, q) for q in a.named):
-                a.named.append(p)
-        a.kinds |= b.kinds
+        _take_places(a, b.named, b.kinds)
         b.numbers, b.times, b.callers, b.newcomers, b.seen = [], [], [], [], set()
         b.first, b.ordered = {}, True
 
