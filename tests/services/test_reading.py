@@ -33,6 +33,11 @@ from console.services.knowledge.reading import Place, find_places, same_place
         ("新建立交桥", []),
         # 街道 (a sub-district) is not a road named 街 running into a village's name
         ("西湖街道茶场村五组什么时候征地", [("village", "西湖街道茶场村五组")]),
+        # a name runs on past 门口 or 楼下 to the next place word (路 of 路灯, a shop): the
+        # place before the stop is still named
+        ("反映金色家园小区门口路灯不亮", [("estate", "金色家园")]),
+        ("东塘新村楼下烧烤店油烟扰民", [("estate", "东塘新村"), ("org", "烧烤店")]),
+        ("投诉丽发新城小区旁边的搅拌站噪音扰民", [("estate", "丽发新城"), ("site", "搅拌站")]),
     ],
 )
 def test_the_places_a_caller_names(text: str, places: list[tuple[str, str]]) -> None:

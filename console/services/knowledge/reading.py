@@ -96,7 +96,7 @@ _ROAD_IN_NAME = re.compile(r"^(.{2,8}?(?:大道|路|街(?!道)))(.{2,}(?:" + "|"
 _BUS_LINE = re.compile(r"(?:公交)?(?:[a-z]?\d{1,3})(?:路|号线)(?:公交|公交车|线路|车)?")
 # Where a name cannot begin: after these characters and words.
 _NAME_STOP = re.compile(
-    r".*(?:的|在|住|是|于|了|和|与|及|对|把|被|从|向|到|给|我|们|家(?!园)|位|个|这|那|该|有|让|"
+    r".*(的|在|住|是|于|了|和|与|及|对|把|被|从|向|到|给|我|们|家(?!园)|位|个|这|那|该|有|让|"
     r"请|为|因|将|已|由|近|旁|边|前|后|里|内|外|各|某|附|反映|反馈|投诉|举报|关于|咨询|"
     r"楼下|门口|对面|旁边|附近|期间|以来|目前|现在|今年|去年|\d+[年月日号]|"
     r"解决|减少|通过|绕道|做好|打电话|修建|新建|建议|希望|恳求|确保|要求|呼吁|感谢|配合|"
@@ -218,6 +218,10 @@ def _places_in(name: str) -> tuple[Place, ...]:
     out: list[Place] = []
     cut = _NAME_STOP.match(name)
     if cut is not None:
+        # the words before the stop may name a place of their own: 金色家园小区|门口|路(灯)
+        # ran on to the 路 of 路灯, 东塘新村|楼下|烧烤店 to the shop
+        head = name[: cut.start(1)]
+        out.extend(p for m in _PLACE_RE.finditer(head) for p in _places_in(m.group()))
         name = name[cut.end() :]
     name = _LEADING_AREA.sub("", name)
     split = _ROAD_IN_NAME.match(name)
