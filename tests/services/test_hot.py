@@ -339,3 +339,22 @@ def test_r_analytics_two_groups_at_one_estate_bridged_by_a_ticket_become_one() -
     assert tracker.group_of("T0000") != tracker.group_of("T0001")
     tracker.add(ticket(2, texts[2], hours=24 * 80))
     assert tracker.group_of("T0000") == tracker.group_of("T0001") == tracker.group_of("T0002")
+
+
+def test_r_analytics_a_shop_named_by_its_trade_does_not_make_estates_one_place() -> None:
+    """The barbecue shop below four estates: each names 烧烤店 (a trade, not a shop's name)
+    and its own estate, so each estate is its own matter; the same estate again joins its
+    own, whichever road it names beside it."""
+    smoke = "反映{}楼下烧烤店油烟扰民，请相关部门尽快处理。"
+    estates = ["东塘新村", "书香苑", "银杏小区", "金色家园"]
+    tracker = tracker_with_history()
+    tracker.add(ticket(0, smoke.format("小区"), hours=0))
+    for i, estate in enumerate(estates, start=1):
+        tracker.add(ticket(i, smoke.format(estate), hours=i / 2))
+    groups = [tracker.group_of(f"T{i:04d}") for i in range(1, len(estates) + 1)]
+    assert len(set(groups)) == len(estates)
+    tracker.add(ticket(9, "芙蓉路书香苑楼下烧烤店油烟扰民，请相关部门尽快处理。", hours=3))
+    assert tracker.group_of("T0009") == tracker.group_of("T0002")
+    # (weeks later: by its words, not by a recent ticket on the estate and trouble)
+    tracker.add(ticket(10, "韶山路书香苑楼下烧烤店油烟扰民，请相关部门尽快处理。", hours=24 * 40))
+    assert tracker.group_of("T0010") == tracker.group_of("T0002")

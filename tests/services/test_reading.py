@@ -38,6 +38,9 @@ from console.services.knowledge.reading import Place, find_places, same_place
         ("反映金色家园小区门口路灯不亮", [("estate", "金色家园")]),
         ("东塘新村楼下烧烤店油烟扰民", [("estate", "东塘新村"), ("org", "烧烤店")]),
         ("投诉丽发新城小区旁边的搅拌站噪音扰民", [("estate", "丽发新城"), ("site", "搅拌站")]),
+        # 临街 (facing the street) names no street: the estate and road before it do
+        ("劳动东路魅力之城小区临街门面烧烤摊", [("road", "劳动东路"), ("estate", "魅力之城")]),
+        ("临街门面噪音扰民", []),
     ],
 )
 def test_the_places_a_caller_names(text: str, places: list[tuple[str, str]]) -> None:

@@ -55,7 +55,7 @@ import math
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -149,21 +149,33 @@ def _other_place(a: Reading, b: Reading) -> bool:
     return not a.place_kinds.isdisjoint(b.place_kinds)
 
 
-def _elsewhere(reading: Reading, group: _Group) -> bool:
-    """The request names a place of a kind the group's tickets name, and none of the
-    group's places: the same trouble at another estate, road or shop, even when the ticket
-    it is closest to names no place (a group is not chained across estates through it)."""
-    if reading.place_kinds.isdisjoint(group.kinds):
+def _other_places(
+    places: Sequence[Place], kinds: Set[str], others: Sequence[Place], other_kinds: Set[str]
+) -> bool:
+    """Two sets of named places are of another place: a kind both name (estate, road, shop …)
+    with no place of that kind in common — unless they share an estate or a school (named
+    whole: the same one is the same place, whichever road or shop is named beside it). A
+    shop named by its trade (烧烤店) does not make two estates one place."""
+    both = kinds & other_kinds
+    if not both:
         return False
-    return not any(same_place(p, q) for p in reading.places for q in group.named)
+    shared = {p.kind for p in places if any(same_place(p, q) for q in others)}
+    if not shared.isdisjoint(PLACE_TROUBLE_KINDS):
+        return False
+    return not both <= shared
+
+
+def _elsewhere(reading: Reading, group: _Group) -> bool:
+    """The request is about another place than the group's tickets (``_other_places``), even
+    when the ticket it is closest to names no place (a group is not chained across estates
+    through it)."""
+    return _other_places(reading.places, reading.place_kinds, group.named, group.kinds)
 
 
 def _apart(a: _Group, b: _Group) -> bool:
-    """Both groups' tickets name places of a kind, and none the same: two places' matters,
-    which a ticket naming no place does not make one."""
-    if a.kinds.isdisjoint(b.kinds):
-        return False
-    return not any(same_place(p, q) for p in a.named for q in b.named)
+    """Two groups are at different places (``_other_places``): a ticket naming no place does
+    not make them one."""
+    return _other_places(a.named, a.kinds, b.named, b.kinds)
 
 
 def _take_places(group: _Group, places: Iterable[Place], kinds: Iterable[str]) -> None:

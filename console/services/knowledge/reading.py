@@ -215,6 +215,8 @@ def find_places(text: str) -> tuple[Place, ...]:
 def _places_in(name: str) -> tuple[Place, ...]:
     """The places one match of ``_PLACE_RE`` names (cached: callers name the same places
     again and again)."""
+    if name.endswith("临街"):  # 小区临街门面: facing the street, no street named 临街
+        return tuple(p for m in _PLACE_RE.finditer(name[:-2]) for p in _places_in(m.group()))
     out: list[Place] = []
     cut = _NAME_STOP.match(name)
     if cut is not None:
