@@ -358,3 +358,14 @@ def test_r_analytics_a_shop_named_by_its_trade_does_not_make_estates_one_place()
     # (weeks later: by its words, not by a recent ticket on the estate and trouble)
     tracker.add(ticket(10, "韶山路书香苑楼下烧烤店油烟扰民，请相关部门尽快处理。", hours=24 * 40))
     assert tracker.group_of("T0010") == tracker.group_of("T0002")
+
+
+def test_r_analytics_a_water_cut_in_other_words_joins_its_estate() -> None:
+    """没水 at an estate where 停水 was reported hours before is the same matter (the same
+    estate and the same trouble, in few shared words), and a third caller makes it sudden."""
+    tracker = tracker_with_history()
+    tracker.add(ticket(1, "雨花区枫树山小区从昨晚开始停水，物业说不清楚什么时候来水。", hours=0))
+    tracker.add(ticket(2, "枫树山小区停水一天了，没有任何通知，请督促供水公司尽快恢复供水。", hours=1))
+    raised = tracker.add(ticket(3, "枫树山小区还是没水，已经一天一夜了，小孩都没法洗澡。", hours=2))
+    assert tracker.group_of("T0003") == tracker.group_of("T0001") == tracker.group_of("T0002")
+    assert [a.kind for a in raised] == [SUDDEN]

@@ -141,7 +141,12 @@ PLACE_TROUBLE_KINDS = frozenset({"estate", "school"})
 """Places named whole enough that the same one with the same specific trouble is one matter
 (roads are long, shops and sites are often named by their trade, a shared ending such as
 安置小区 is not one estate)."""
-_PROBLEM_RE = re.compile("|".join(sorted(map(re.escape, PROBLEMS), key=len, reverse=True)))
+_SAME_TROUBLE = {"断水": "停水", "没水": "停水", "断电": "停电", "没电": "停电"}
+"""Other words callers use for a trouble of ``PROBLEMS``: read as that trouble (金色家园断水
+and 金色家园停水 are one matter)."""
+_PROBLEM_RE = re.compile(
+    "|".join(sorted(map(re.escape, (*PROBLEMS, *_SAME_TROUBLE)), key=len, reverse=True))
+)
 
 
 @dataclass(frozen=True)
@@ -288,7 +293,7 @@ def _read(text: str, catalogue: Catalogue | None) -> Reading:
             for m in matters:
                 # a long term says more than a short one; a term shared by several matters less
                 matter_votes[m.id] = matter_votes.get(m.id, 0.0) + len(term) / len(matters)
-    problems = list(dict.fromkeys(_PROBLEM_RE.findall(folded)))
+    problems = list(dict.fromkeys(_SAME_TROUBLE.get(w, w) for w in _PROBLEM_RE.findall(folded)))
     ranked = sorted(matter_votes, key=lambda k: (-matter_votes[k], k))
     return Reading(core, places, tuple(objects), tuple(problems), tuple(ranked))
 
