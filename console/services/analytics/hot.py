@@ -8,9 +8,11 @@ scores at least ``HotParams.join_min`` (a probability that both raise the same m
 otherwise it opens a group of its own; when it matches tickets of two groups, the groups
 become one (the same matter reached in two wordings). A match naming another place of the same kind and
 none in common (the same trouble on another road) is passed over: a group is one matter at one
-place — and so is a group whose tickets name places of a kind the new ticket names, none of
-them its own (a ticket naming no estate would otherwise chain the same leak at four estates
-into one matter). Only a group's first ``HotParams.exemplars`` tickets are
+place — and so is a group at another place than the new ticket (``_other_places``: the same
+estate or school is the same place; otherwise each kind of place both name must have one in
+common, so a shop named by its trade, 烧烤店, does not make two estates one). A ticket naming
+no estate would otherwise chain the same leak at four estates into one matter, and it does not
+merge two groups at different places. Only a group's first ``HotParams.exemplars`` tickets are
 indexed: a new ticket is compared with them, so a large group does not make its own words look
 common (the pair score weighs shared rare words) and the index grows with the matters, not with
 the calls. A group is never re-split: what joined stays joined,
