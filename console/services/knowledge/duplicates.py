@@ -81,16 +81,16 @@ class PairWeights:
     real labelled set by benchmarks/bench_duplicates.py; the held-out half was not used)."""
 
     bias: float = -8.11
-    cosine: float = 4.14
-    same_place: float = 1.04
-    other_place: float = -0.27  # both name places of the same kind, none the same
-    same_matter: float = 0.56
-    same_trouble: float = 0.41
-    same_caller: float = 1.09
-    rare: float = 3.08  # shared rare terms (a proper name both mention)
-    head: float = 4.29  # likeness of the openings (where the matter is stated)
+    cosine: float = 4.16
+    same_place: float = 0.95
+    other_place: float = -0.36  # both name places of the same kind, none the same
+    same_matter: float = 0.57
+    same_trouble: float = 0.42
+    same_caller: float = 1.05
+    rare: float = 3.11  # shared rare terms (a proper name both mention)
+    head: float = 4.27  # likeness of the openings (where the matter is stated)
     name: float = 1.65  # the longest uncommon run of characters both mention
-    place_trouble: float = 0.54  # the same named place with the same specific trouble
+    place_trouble: float = 0.66  # the same named place with the same specific trouble
 
     def score(self, f: PairFeatures) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(f)))
