@@ -278,6 +278,19 @@ def test_r_analytics_a_merged_group_is_found_through_its_tickets_and_its_place()
     assert set(numbers) | {"T0702", "T0703"} <= set(top.numbers)
 
 
+ESTATES = ("东塘新村", "书香苑", "银杏小区", "金色家园")
+
+
+def _four_estates_after_one_naming_none(words: str) -> tuple[HotTracker, list[int | None]]:
+    """A tracker that saw ``words`` at 小区 (no estate named: T0000), then at each of
+    ``ESTATES`` half an hour apart (T0001 …), and the groups of those four."""
+    tracker = tracker_with_history()
+    tracker.add(ticket(0, words.format("小区"), hours=0))
+    for i, estate in enumerate(ESTATES, start=1):
+        tracker.add(ticket(i, words.format(estate), hours=i / 2))
+    return tracker, [tracker.group_of(f"T{i:04d}") for i in range(1, len(ESTATES) + 1)]
+
+
 def test_r_analytics_a_group_is_not_chained_across_estates_through_a_ticket_naming_none() -> None:
     """The same trouble in the same words at four named estates, after a ticket naming no
     estate: each estate is its own matter. The ticket naming none matches every one of them
@@ -285,17 +298,12 @@ def test_r_analytics_a_group_is_not_chained_across_estates_through_a_ticket_nami
     matter at one place, so a ticket naming another estate than the group's is not let in
     through it, and a ticket naming none does not make two estates' groups one."""
     leak = "反映{}地下室漏水严重，物业一直不管，请相关部门尽快处理。"
-    estates = ["东塘新村", "书香苑", "银杏小区", "金色家园"]
-    tracker = tracker_with_history()
-    tracker.add(ticket(0, leak.format("小区"), hours=0))
-    for i, estate in enumerate(estates, start=1):
-        tracker.add(ticket(i, leak.format(estate), hours=i / 2))
-    groups = [tracker.group_of(f"T{i:04d}") for i in range(1, len(estates) + 1)]
-    assert len(set(groups)) == len(estates)
+    tracker, groups = _four_estates_after_one_naming_none(leak)
+    assert len(set(groups)) == len(ESTATES)
     # another ticket naming none matches them all: it joins one, and merges none of them
     tracker.add(ticket(8, leak.format("小区").replace("反映", "再次反映"), hours=2.5))
     assert tracker.group_of("T0008") in groups
-    assert [tracker.group_of(f"T{i:04d}") for i in range(1, len(estates) + 1)] == groups
+    assert [tracker.group_of(f"T{i:04d}") for i in range(1, len(ESTATES) + 1)] == groups
     # the same estate again, in other words, still joins its own
     tracker.add(ticket(9, "书香苑小区地下室又漏水了，物业不管不问", hours=3))
     assert tracker.group_of("T0009") == tracker.group_of("T0002")
@@ -346,13 +354,8 @@ def test_r_analytics_a_shop_named_by_its_trade_does_not_make_estates_one_place()
     and its own estate, so each estate is its own matter; the same estate again joins its
     own, whichever road it names beside it."""
     smoke = "反映{}楼下烧烤店油烟扰民，请相关部门尽快处理。"
-    estates = ["东塘新村", "书香苑", "银杏小区", "金色家园"]
-    tracker = tracker_with_history()
-    tracker.add(ticket(0, smoke.format("小区"), hours=0))
-    for i, estate in enumerate(estates, start=1):
-        tracker.add(ticket(i, smoke.format(estate), hours=i / 2))
-    groups = [tracker.group_of(f"T{i:04d}") for i in range(1, len(estates) + 1)]
-    assert len(set(groups)) == len(estates)
+    tracker, groups = _four_estates_after_one_naming_none(smoke)
+    assert len(set(groups)) == len(ESTATES)
     tracker.add(ticket(9, "芙蓉路书香苑楼下烧烤店油烟扰民，请相关部门尽快处理。", hours=3))
     assert tracker.group_of("T0009") == tracker.group_of("T0002")
     # (weeks later: by its words, not by a recent ticket on the estate and trouble)

@@ -42,7 +42,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -236,6 +236,13 @@ def _longest_shared_run(positions: dict[str, list[int]], length: int, other: fro
         for at in positions[g]:
             hits[at] = 1
     return max(map(len, _RUNS_OF_HITS.findall(hits))) + 1
+
+
+def _stale(n: int, at: Any) -> Any:
+    """Whether a norm computed with ``at`` tickets indexed is to be computed again now that
+    there are ``n``: once the index size has moved by a tenth (idf moves as tickets come and
+    go). ``at`` a number, or an array of them."""
+    return abs(n - at) * 10 > at
 
 
 def _logit(p: float) -> float:
@@ -615,7 +622,7 @@ class DuplicateIndex:
         # Idf moves as tickets come and go; a cached norm is refreshed once the index
         # size has moved by a tenth since it was computed.
         norm_sq, at = self._cols.norm(i)
-        if abs(n - at) * 10 > at:
+        if _stale(n, at):
             log_n = math.log(n + 1)
             df = self._df
             norm_sq = sum(
@@ -717,7 +724,7 @@ class DuplicateIndex:
         # index size has moved by a tenth since it was computed (idf moves as tickets come
         # and go), for the candidates that are scored.
         norms = cols.norms[docs]
-        stale = np.abs(n - norms[:, 1]) * 10 > norms[:, 1]
+        stale = _stale(n, norms[:, 1])
         if stale.any():
             log_n = math.log(n + 1)
             where, at = cols.gather(docs[stale])
@@ -826,9 +833,8 @@ class DuplicateIndex:
             assert doc is not None
             same_caller = bool(phone) and doc.phone == phone
             opening = _jaccard(head, doc.head)
-            if weights.ceiling(cosine, same_caller, rare, opening) < least and not (
-                whatever_floor and whatever_floor(i)
-            ):
+            wanted = whatever_floor is not None and whatever_floor(i)
+            if not wanted and weights.ceiling(cosine, same_caller, rare, opening) < least:
                 continue  # cannot reach the floor whatever the places, matter and names say
             if positions is None:
                 limit = self._common_limit()
@@ -846,7 +852,7 @@ class DuplicateIndex:
                 _longest_shared_run(positions, length, doc.grams),
             )
             score = weights.score(f)
-            if score >= floor or (whatever_floor and whatever_floor(i)):
+            if score >= floor or wanted:
                 found.append((score, i, f.places))
         found.sort(key=lambda x: (-x[0], x[1]))
         return found
@@ -990,16 +996,6 @@ def _tallies(size: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
             np.full(grown, _NEVER, dtype=np.intp),
         )
     return tallies
-
-
-def _segments(
-    arrays: list[npt.NDArray[np.uint32]],
-) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.intp]]:
-    """Non-empty arrays end to end, and where each begins (for np.add.reduceat)."""
-    starts = np.zeros(len(arrays), dtype=np.intp)
-    if len(arrays) > 1:
-        np.cumsum([len(a) for a in arrays[:-1]], out=starts[1:])
-    return np.concatenate(arrays), starts
 
 
 def find_clusters(

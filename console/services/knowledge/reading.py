@@ -210,10 +210,14 @@ def find_places(text: str) -> tuple[Place, ...]:
             key = digits.group() + ("号线" if "号线" in m.group() else "路")
             found.setdefault(key, Place("line", key))
     for part in re.split(r"[|，,。.！!？?：:；;、\s()（）【】\[\]“”\"'《》<>]+", folded):
-        for m in _PLACE_RE.finditer(part):
-            for place in _places_in(m.group()):
-                found.setdefault(place.name, place)
+        for place in _places_of(part):
+            found.setdefault(place.name, place)
     return tuple(found.values())
+
+
+def _places_of(part: str) -> tuple[Place, ...]:
+    """The places named in a stretch of folded text without breaks, in order."""
+    return tuple(p for m in _PLACE_RE.finditer(part) for p in _places_in(m.group()))
 
 
 @lru_cache(maxsize=65_536)
@@ -221,14 +225,14 @@ def _places_in(name: str) -> tuple[Place, ...]:
     """The places one match of ``_PLACE_RE`` names (cached: callers name the same places
     again and again)."""
     if name.endswith("临街"):  # 小区临街门面: facing the street, no street named 临街
-        return tuple(p for m in _PLACE_RE.finditer(name[:-2]) for p in _places_in(m.group()))
+        return _places_of(name[:-2])
     out: list[Place] = []
     cut = _NAME_STOP.match(name)
     if cut is not None:
         # the words before the stop may name a place of their own: 金色家园小区|门口|路(灯)
         # ran on to the 路 of 路灯, 东塘新村|楼下|烧烤店 to the shop
         head = name[: cut.start(1)]
-        out.extend(p for m in _PLACE_RE.finditer(head) for p in _places_in(m.group()))
+        out.extend(_places_of(head))
         name = name[cut.end() :]
     name = _LEADING_AREA.sub("", name)
     split = _ROAD_IN_NAME.match(name)
