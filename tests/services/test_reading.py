@@ -41,6 +41,25 @@ from console.services.knowledge.reading import Place, find_places, same_place
         # 临街 (facing the street) names no street: the estate and road before it do
         ("劳动东路魅力之城小区临街门面烧烤摊", [("road", "劳动东路"), ("estate", "魅力之城")]),
         ("临街门面噪音扰民", []),
+        # a way, a distance or what someone must or wants to do is not part of a name: the
+        # bus line's new route, the road it leaves, the roads a stretch runs between
+        ("希望805路改道走木莲中路", [("line", "805路"), ("road", "木莲中路")]),
+        ("805路中间一段不走香樟路", [("line", "805路"), ("road", "香樟路")]),
+        ("小区离洞井路不到一百米", [("road", "洞井路")]),
+        ("香樟路至井湾路之间的小巷", [("road", "香樟路"), ("road", "井湾路")]),
+        ("学生必须横跨东四路", [("road", "东四路")]),
+        # …while a name holding such a character keeps it (走马楼, 东能华府, 至诚大厦)
+        ("走马楼步行街占道经营", [("road", "走马楼步行街")]),
+        ("东能华府停车难", [("estate", "东能华府")]),
+        # 小区 ends an estate's name: a shop or a centre after it is a place of its own
+        ("东塘新村小区烧烤店油烟扰民", [("estate", "东塘新村"), ("org", "烧烤店")]),
+        (
+            "金色溪泉湾小区卫生服务中心选址不合理",
+            [("estate", "金色溪泉湾"), ("site", "卫生服务中心")],
+        ),
+        # a line (公交线路, 架空线路) is not a road named 路
+        ("需要增加公交线路", []),
+        ("小区上空的高压架空线路有辐射", []),
     ],
 )
 def test_the_places_a_caller_names(text: str, places: list[tuple[str, str]]) -> None:

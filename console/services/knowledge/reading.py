@@ -100,7 +100,12 @@ _NAME_STOP = re.compile(
     r"请|为|因|将|已|由|近|旁|边|前|后|里|内|外|各|某|附|反映|反馈|投诉|举报|关于|咨询|"
     r"楼下|门口|对面|旁边|附近|期间|以来|目前|现在|今年|去年|\d+[年月日号]|"
     r"解决|减少|通过|绕道|做好|打电话|修建|新建|建议|希望|恳求|确保|要求|呼吁|感谢|配合|"
-    r"同时|而|又|很多|多所|其他|其它|以上)"
+    r"同时|而|又|很多|多所|其他|其它|以上|"
+    # a way or a distance: 改道走|木莲中路, 离|洞井路, 香樟路至|井湾路, 经过|特立路
+    r"走(?!马)|绕路|绕过|离|距离|至(?![诚尊])|经过|途经|必经|沿|横跨|横穿|穿过|穿越|"
+    # what someone must, may or wants to do there: 必须|横跨东四路, 需要|建|智慧产业城
+    r"不|没|要(?:建)?|需要(?:建)?|必须|应当|应该|应|可以|能够|只能|不能|能否|能不能|或者|"
+    r"按照|根据|导致|甚至|争取|增加|设置|告知|进入|影响|缓解|拓宽|拉通|拟建|新建|改建|搭建|筹建|增建|开建)"
 )
 _GENERIC_PLACES = frozenset(
     {"小区", "学校", "社区", "街道", "公司", "医院", "市场", "附近", "本小区", "这个小区",
@@ -235,6 +240,11 @@ def _places_in(name: str) -> tuple[Place, ...]:
         out.extend(_places_of(head))
         name = name[cut.end() :]
     name = _LEADING_AREA.sub("", name)
+    estate, sep, rest = name.partition("小区")
+    if sep and len(rest) >= 2 and len(estate) >= 2:
+        # 小区 ends an estate's name: what follows is a place of its own (金色溪泉湾小区|建|卫生
+        # 服务中心)
+        return (*_places_in(estate + sep), *_places_in(rest))
     split = _ROAD_IN_NAME.match(name)
     names = [split.group(1), split.group(2)] if split else [name]
     for n in names:
@@ -246,6 +256,7 @@ def _places_in(name: str) -> tuple[Place, ...]:
             or n in _GENERIC_PLACES
             or _GENERIC_STEM.search(n[: len(n) - len(word)])
             or re.fullmatch(r"[a-z]?\d+路", n)
+            or n.endswith("线路")  # 公交线路, 架空线路: a line, not a road
             or "政府" in n  # 希望政府, 区政府: an authority, never an estate named 府
             or (word == "组" and not _GROUP.search(n))
         ):
