@@ -190,6 +190,9 @@ def test_speed_sanity_with_many_tickets() -> None:
         ("书院路晚上停水", "书院路今天停水", 0.0),
         # another estate with the same trouble
         ("金色家园小区停水", "银色家园小区停水", 0.0),
+        # a bus line is named whole: the same line with the same change asked for
+        ("希望805路公交车改道走木莲中路", "805路能不能不走香樟路，改道木莲中路", 1.0),
+        ("希望805路公交车改道走木莲中路", "希望806路公交车改道走木莲中路", 0.0),
     ],
 )
 def test_place_and_trouble_evidence_needs_a_named_estate_and_a_specific_trouble(
@@ -217,6 +220,29 @@ def test_other_callers_on_one_estate_and_trouble_in_other_words_are_flagged() ->
     assert "金色家园" in found[0].reason
     # the same estate with another trouble is not flagged
     assert not index.find("金色家园门口的路灯坏了好几天", "13700000000")
+
+
+def test_other_callers_on_one_bus_line_asking_the_same_change_are_flagged() -> None:
+    """Two callers asking the same bus line to change its route are one matter, however else
+    they word it (the same line and trouble weigh as for an estate): on a new store, where
+    the words alone (score 0.31) fall short of the other-caller threshold."""
+    from pathlib import Path
+
+    from console.services.knowledge.catalogue import Catalogue
+    from console.services.knowledge.seed import load_seed
+
+    seed = load_seed(Path(__file__).resolve().parents[2] / "knowledge_seed")
+    index = DuplicateIndex(
+        [rec("E0", "13900000001", "希望805路公交车改道走木莲中路，我们住在木莲中路中建木莲工社"
+             "公寓，周边几十栋居民宿舍和多所学校，出行很不方便")],
+        catalogue=Catalogue(seed.units, seed.bureaus, seed.matters),
+    )  # fmt: skip
+    found = index.find(
+        "805路公交车能不能不走香樟路，改道走木莲中路？木莲中路上的居民出行太不方便了",
+        "13900000002",
+    )
+    assert [m.number for m in found] == ["E0"]
+    assert "805路" in found[0].reason
 
 
 def _background() -> list[str]:

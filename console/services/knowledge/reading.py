@@ -142,10 +142,10 @@ GENERIC_TROUBLES = frozenset(
      "变更", "审批", "危险", "隐患", "安全隐患", "坏了", "堵"}
 )  # fmt: skip
 """Trouble words too general to say that two requests at one place are one matter."""
-PLACE_TROUBLE_KINDS = frozenset({"estate", "school"})
-"""Places named whole enough that the same one with the same specific trouble is one matter
-(roads are long, shops and sites are often named by their trade, a shared ending such as
-安置小区 is not one estate)."""
+PLACE_TROUBLE_KINDS = frozenset({"estate", "school", "line"})
+"""Places named whole enough that the same one with the same specific trouble is one matter:
+an estate, a school, a bus line (805路 改道) — roads are long, shops and sites are often named
+by their trade, a shared ending such as 安置小区 is not one estate."""
 _SAME_TROUBLE = {"断水": "停水", "没水": "停水", "断电": "停电", "没电": "停电"}
 """Other words callers use for a trouble of ``PROBLEMS``: read as that trouble (金色家园断水
 and 金色家园停水 are one matter)."""
