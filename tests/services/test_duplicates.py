@@ -334,12 +334,18 @@ def test_a_floor_leaves_out_exactly_the_candidates_below_it() -> None:
     pieces = [WAGES, WAGES_AGAIN, NOISE, NOISE_NEIGHBOUR, PENSION, BRIDGE]
     clauses = [c for p in pieces for c in p.split("，") if c]
     texts = ["，".join(rng.sample(clauses, rng.randrange(2, 5))) for _ in range(120)]
+    # names no other ticket mentions (the evidence the same caller's names weigh), each in a
+    # ticket and in a later request by the same caller
+    names = ["鑫瑞达", "恒泰隆", "金鼎盛", "宏图远", "瑞丰祥", "华茂源"]
+    named = [(f"1390000{j:04d}", f"{n}公司，{rng.choice(clauses)}") for j, n in enumerate(names)]
     index = DuplicateIndex(
-        rec(f"N{i}", f"1380000{rng.randrange(30):04d}", t) for i, t in enumerate(texts[:100])
+        [rec(f"N{i}", f"1380000{rng.randrange(30):04d}", t) for i, t in enumerate(texts[:100])]
+        + [rec(f"M{j}", phone, t) for j, (phone, t) in enumerate(named)]
     )
     kept_some = left_some = False
-    for i, text in enumerate(texts[100:] + pieces):
-        phone = f"1380000{i % 30:04d}"
+    asked = [(f"1380000{i % 30:04d}", t) for i, t in enumerate(texts[100:] + pieces)]
+    asked += [(phone, t.split("，")[0] + "，" + rng.choice(clauses)) for phone, t in named]
+    for phone, text in asked:
         full = index.scored(text, phone, k=1, best_of=12)
         for floor in (0.3, 0.5, 0.8):
             floored = index.scored(text, phone, k=1, best_of=12, floor=floor)
@@ -352,15 +358,50 @@ def test_a_floor_leaves_out_exactly_the_candidates_below_it() -> None:
             kept_some |= bool(floored)
             left_some |= len(floored) < len(full)
         prepared = index.prepare(text)
-        for cosine, j, rare in index._scored(  # every candidate, not only the best 12
+        for cosine, j, rare, mass in index._scored(  # every candidate, not the best 12
             index._term_set(prepared, create=False)[0], 0, phone, frozenset(), 64
         ):
             other = index._docs[j]
             assert other is not None
             same = other.phone == phone
-            f = pair_features(prepared.reading, other.reading, cosine, same, rare, 0.3, 4)
-            assert index.weights.logit(f) <= index.weights.ceiling(cosine, same, rare, 0.3)
+            f = pair_features(prepared.reading, other.reading, cosine, same, rare, 0.3, 4, mass)
+            assert index.weights.logit(f) <= index.weights.ceiling(cosine, same, rare, 0.3, mass)
     assert kept_some and left_some  # both sides of the floor were exercised
+
+
+@pytest.mark.parametrize("same_caller", [True, False])
+@pytest.mark.parametrize(("cosine", "rare", "head", "names"), [(0.3, 12.0, 0.2, 9.0), (0.8, 45.0, 0.6, 70.0)])
+def test_the_ceiling_is_the_logit_with_every_unread_feature_at_its_raising_end(
+    same_caller: bool, cosine: float, rare: float, head: float, names: float
+) -> None:
+    """``PairWeights.ceiling`` is tight: the logit of a pair whose evidence read first is as
+    given and whose every other feature raises the score as far as it can (a term left out of
+    the ceiling, or counted twice, fails this)."""
+    from dataclasses import fields
+
+    from console.services.knowledge.duplicates import (
+        SPECIFIC_CAP,
+        PairFeatures,
+        PairWeights,
+        names_evidence,
+    )
+
+    weights = PairWeights()
+    read_first = {
+        "cosine": cosine,
+        "same_caller": 1.0 if same_caller else 0.0,
+        "rare": min(rare, SPECIFIC_CAP) / SPECIFIC_CAP,
+        "head": head,
+        "same_caller_names": names_evidence(names) if same_caller else 0.0,
+    }
+    unread = {
+        f.name: (1.0 if getattr(weights, f.name) > 0 else 0.0)
+        for f in fields(PairFeatures)
+        if f.name not in read_first and f.name != "places"
+    }
+    best = PairFeatures(**read_first, **unread)  # type: ignore[arg-type]
+    ceiling = weights.ceiling(cosine, same_caller, rare, head, names)
+    assert weights.logit(best) == pytest.approx(ceiling, abs=1e-6)
 
 
 def _probes(index: DuplicateIndex, text: str) -> list[int]:
@@ -420,7 +461,7 @@ def test_candidates_and_cosines_are_those_of_the_plain_reading(
         exclude = frozenset(f"N{j}" for j in range(q, 1500, 97)) if q % 2 else frozenset()
         query, unknown = index._term_set(index.prepare(text), create=False)
         got = index._scored(query, unknown, phone, exclude, 16)
-        scores = {index.number_of(i): score for score, i, _rare in got}
+        scores = {index.number_of(i): score for score, i, *_rare in got}
         own = {d.record.number for d in index._docs if d is not None and d.phone == phone}
         walked = {
             d.record.number

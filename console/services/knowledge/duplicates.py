@@ -20,6 +20,10 @@ a pair is scored from
   runs, whole latin/digit runs) over the first `MAX_CHARS` characters;
 - whether they name the same place, or name different places of the same kind;
 - whether they are about the same matter type and the same trouble;
+- the rare terms both mention (a company's, an estate's, a scheme's name), the likeness of
+  their openings and the longest uncommon run of characters they share; for the same caller,
+  the rarest of those terms (names) weigh more: a caller naming the same estate or company
+  again is repeating a matter, where another caller there often raises another trouble;
 
 combined by a logistic function whose weights were fitted on the development half of the
 real labelled set (benchmarks/bench_duplicates.py), so a score reads as a probability.
@@ -80,24 +84,29 @@ class PairWeights:
     """The logistic combination of a pair's evidence (fitted on the development half of the
     real labelled set by benchmarks/bench_duplicates.py; the held-out half was not used)."""
 
-    bias: float = -8.11
-    cosine: float = 4.16
-    same_place: float = 0.95
-    other_place: float = -0.36  # both name places of the same kind, none the same
-    same_matter: float = 0.57
-    same_trouble: float = 0.42
-    same_caller: float = 1.05
-    rare: float = 3.11  # shared rare terms (a proper name both mention)
-    head: float = 4.27  # likeness of the openings (where the matter is stated)
-    name: float = 1.65  # the longest uncommon run of characters both mention
-    place_trouble: float = 0.66  # the same named place with the same specific trouble
+    bias: float = -7.77
+    cosine: float = 4.15
+    same_place: float = 0.85
+    other_place: float = -0.42  # both name places of the same kind, none the same
+    same_matter: float = 0.47
+    same_trouble: float = 0.45
+    same_caller: float = -0.51  # alone; with the same names, see same_caller_names
+    rare: float = 2.85  # shared rare terms (a proper name both mention)
+    head: float = 3.95  # likeness of the openings (where the matter is stated)
+    name: float = 1.7  # the longest uncommon run of characters both mention
+    place_trouble: float = 0.53  # the same named place with the same specific trouble
+    # the same caller naming the same names (terms in 1 ticket in 400: a company's, an
+    # estate's): a repeat, where another caller at the same estate often raises another trouble
+    same_caller_names: float = 2.43
 
     def score(self, f: PairFeatures) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(f)))
 
-    def ceiling(self, cosine: float, same_caller: bool, rare: float, head: float) -> float:
-        """The highest logit a pair can reach given the evidence read first (``rare`` as
-        ``_scored`` gives it, before the cap): every other feature (each between 0 and 1) at
+    def ceiling(
+        self, cosine: float, same_caller: bool, rare: float, head: float, names: float
+    ) -> float:
+        """The highest logit a pair can reach given the evidence read first (``rare`` and
+        ``names`` as ``_scored`` gives them, IDF masses): every other feature (each between 0 and 1) at
         whichever end raises it. A little above the exact bound, so rounding never leaves out
         a pair that reaches it."""
         return (
@@ -105,6 +114,7 @@ class PairWeights:
             + self.cosine * cosine
             + self.same_caller * (1.0 if same_caller else 0.0)
             + self.rare * min(rare, SPECIFIC_CAP) / SPECIFIC_CAP
+            + self.same_caller_names * (names_evidence(names) if same_caller else 0.0)
             + self.head * head
             + max(0.0, self.same_place)
             + max(0.0, self.other_place)
@@ -128,6 +138,7 @@ class PairWeights:
             + self.head * f.head
             + self.name * f.name
             + self.place_trouble * f.place_trouble
+            + self.same_caller_names * f.same_caller_names
         )
 
 
@@ -145,6 +156,7 @@ class PairFeatures:
     head: float = 0.0
     name: float = 0.0
     place_trouble: float = 0.0
+    same_caller_names: float = 0.0
     places: tuple[str, ...] = ()  # the places both name (for the reason shown)
 
     def vector(self) -> tuple[float, ...]:
@@ -159,12 +171,13 @@ class PairFeatures:
             self.head,
             self.name,
             self.place_trouble,
+            self.same_caller_names,
         )
 
 
 FEATURES = (
     "cosine", "same_place", "other_place", "same_matter", "same_trouble", "same_caller", "rare",
-    "head", "name", "place_trouble",
+    "head", "name", "place_trouble", "same_caller_names",
 )  # fmt: skip
 NAME_CHARS = 200
 NAME_CAP = 6
@@ -173,6 +186,15 @@ counts fully."""
 HEAD_CHARS = 40
 SPECIFIC_CAP = 30.0
 """IDF mass of shared specific terms at which the evidence saturates (about four names)."""
+NAMES_SHARE = 400
+"""A term in at most one of this many indexed tickets (at least ``_RARE_DF``) is a name's."""
+NAMES_CAP = 60.0
+
+
+def names_evidence(mass: float) -> float:
+    """The IDF mass of shared name terms as evidence between 0 and 1: growing with the log of
+    the mass (a second name adds less than the first), full at ``NAMES_CAP``."""
+    return min(1.0, math.log1p(mass) / math.log1p(NAMES_CAP))
 
 
 # Financial numerals as plain ones: 半山壹号 and 半山一号 are one estate.
@@ -262,6 +284,7 @@ def pair_features(
     rare: float = 0.0,
     head: float = 0.0,
     name: int = 0,
+    names: float = 0.0,
 ) -> PairFeatures:
     shared = (
         [p.name for p in a.places if any(same_place(p, q) for q in b.places)]
@@ -284,6 +307,7 @@ def pair_features(
         head=head,
         name=min(name, NAME_CAP) / NAME_CAP if name >= 3 else 0.0,
         place_trouble=1.0 if named else 0.0,
+        same_caller_names=names_evidence(names) if same_caller else 0.0,
         places=tuple(shared),
     )
 
@@ -639,9 +663,10 @@ class DuplicateIndex:
         exclude: frozenset[str],
         candidates: int = _CANDIDATES,
         places: Iterable[Place] = (),
-    ) -> list[tuple[float, int, float]]:
+    ) -> list[tuple[float, int, float, float]]:
         """Exact scores of the candidates for a query term set: (cosine, doc index, the IDF
-        mass of the specific terms both share — names of places, companies, schemes).
+        mass of the specific terms both share — names of places, companies, schemes — and of
+        the rarer name terms among them, ``NAMES_SHARE``).
 
         `unknown` counts query terms no indexed ticket has: they match nothing but still
         make the query longer (idf of a term seen nowhere).
@@ -705,12 +730,17 @@ class DuplicateIndex:
         specific_df = max(_RARE_DF, n // 100)
         specific = (q_df > 0) & (q_df <= specific_df)
         weight = _zeros(max(len(df), int(gathered.max()) + 1))
+        names = np.zeros(len(docs))
         try:
             weight[q] = q_idf * q_idf
             dots = np.add.reduceat(weight[gathered], starts)
             if specific.any():
                 weight[q] = np.where(specific, q_idf, 0.0)
                 rares = np.add.reduceat(weight[gathered], starts)
+                named = (q_df > 0) & (q_df <= max(_RARE_DF, n // NAMES_SHARE))
+                if named.any():
+                    weight[q] = np.where(named, q_idf, 0.0)
+                    names = np.add.reduceat(weight[gathered], starts)
             else:
                 rares = np.zeros(len(docs))
         finally:
@@ -719,7 +749,7 @@ class DuplicateIndex:
         keep = dots > 0.0
         if phone and (own := self._by_phone.get(phone)):
             keep |= np.isin(docs, np.fromiter(own, dtype=np.intp, count=len(own)))
-        docs, dots, rares = docs[keep], dots[keep], rares[keep]
+        docs, dots, rares, names = docs[keep], dots[keep], rares[keep], names[keep]
         # A candidate's norm (sum of idf² over its terms) is cached; it is refreshed once the
         # index size has moved by a tenth since it was computed (idf moves as tickets come
         # and go), for the candidates that are scored.
@@ -735,7 +765,13 @@ class DuplicateIndex:
         norm = q_norm * np.sqrt(norms[:, 0])
         score = np.divide(dots, norm, out=np.zeros(len(docs)), where=norm > 0.0)
         return list(
-            zip(np.minimum(1.0, score).tolist(), docs.tolist(), rares.tolist(), strict=True)
+            zip(
+                np.minimum(1.0, score).tolist(),
+                docs.tolist(),
+                rares.tolist(),
+                names.tolist(),
+                strict=True,
+            )
         )
 
     def find(
@@ -828,13 +864,13 @@ class DuplicateIndex:
         if best_of is not None and len(candidates) > best_of:
             candidates = sorted(candidates, key=lambda c: (-c[0] - c[2] / 100, c[1]))[:best_of]
         weights = self.weights
-        for cosine, i, rare in candidates:
+        for cosine, i, rare, names in candidates:
             doc = self._docs[i]
             assert doc is not None
             same_caller = bool(phone) and doc.phone == phone
             opening = _jaccard(head, doc.head)
             wanted = whatever_floor is not None and whatever_floor(i)
-            if not wanted and weights.ceiling(cosine, same_caller, rare, opening) < least:
+            if not wanted and weights.ceiling(cosine, same_caller, rare, opening, names) < least:
                 continue  # cannot reach the floor whatever the places, matter and names say
             if positions is None:
                 limit = self._common_limit()
@@ -850,6 +886,7 @@ class DuplicateIndex:
                 rare,
                 opening,
                 _longest_shared_run(positions, length, doc.grams),
+                names,
             )
             score = weights.score(f)
             if score >= floor or wanted:
@@ -887,12 +924,11 @@ class DuplicateIndex:
         n = len(self._by_number)
         query, _ = self._term_set(text, create=False)
         specific_df = max(_RARE_DF, n // 100)
+        names_df = max(_RARE_DF, n // NAMES_SHARE)
         mine = set(query)
-        rare = sum(
-            self._idf(t, n)
-            for t in self._cols.of(i).tolist()
-            if t in mine and 0 < self._df[t] <= specific_df
-        )
+        shared = [t for t in self._cols.of(i).tolist() if t in mine]
+        rare = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= specific_df)
+        names = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= names_df)
         phone = normalize_phone(caller_phone)
         return pair_features(
             read(text, self.catalogue),
@@ -902,6 +938,7 @@ class DuplicateIndex:
             rare,
             _jaccard(head_grams(text), doc.head),
             _longest_run(name_grams(text), doc.grams, self._common_gram()),
+            names,
         )
 
     def cosine(self, text: str, number: str) -> float:
@@ -929,7 +966,7 @@ class DuplicateIndex:
         for i, doc in enumerate(self._docs):
             if doc is None:
                 continue
-            for score, j, _ in self._scored(self._cols.of(i).tolist(), 0, "", frozenset()):
+            for score, j, *_ in self._scored(self._cols.of(i).tolist(), 0, "", frozenset()):
                 pair = (i, j) if i < j else (j, i)
                 if i == j or score < threshold or pair in seen:
                     continue
