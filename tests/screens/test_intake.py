@@ -328,9 +328,11 @@ NOT_IN_THE_KB = (
 async def test_r_kb_no_sure_answer_for_a_complaint_the_kb_cannot_answer(
     make_app: Any, screen_platform: ScreenPlatform
 ) -> None:
-    """A real-style complaint the knowledge base has no article for: the pane says so and
-    shows at most a few greyed "possibly related" articles; F6 on one asks for an explicit
-    confirmation, recorded with the answer (R-KB)."""
+    """A real-style complaint the knowledge base has no article for: the pane says so, and
+    offers nothing the judge all but rules out (articles sharing only 整栋楼, 好几次, 管一管
+    with the complaint are not even "possibly related")."""
+    from console.services.knowledge.confidence import RELATED
+
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
         await type_call(pilot, "13812341234", NOT_IN_THE_KB)
@@ -338,9 +340,42 @@ async def test_r_kb_no_sure_answer_for_a_complaint_the_kb_cannot_answer(
         await wait_for(pilot, lambda: answers(app).no_sure_answer, what="no sure answer")
         note = app.screen.query_one("#answers-note", Static)
         assert "知识库中没有把握的答案" in str(note.render())
-        assert len(answers(app).hits) <= 3 and not any(h.sure for h in answers(app).hits)
-        if not answers(app).hits:
-            return  # nothing even possibly related: nothing to read out
+        assert all(not h.sure and h.confidence >= RELATED for h in answers(app).hits)
+        assert "可能相关" not in screen_text(app)
+    with screen_platform.store.read() as s:
+        assert s.execute(select(func.count()).select_from(TicketRow)).scalar_one() == 0
+
+
+async def test_answers_the_judge_all_but_rules_out_are_not_offered(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """Articles sharing only incidental words with the request (电费怎么这么贵 and 公司拖欠工资
+    怎么办 share 怎么) are found by the search and judged below ``RELATED``: not even "possibly
+    related" at intake."""
+    from console.services.knowledge.confidence import RELATED
+
+    found = screen_platform.backend(Role.OPERATOR).search_kb("电费怎么这么贵", limit=10)
+    assert found and all(h.confidence < RELATED for h in found)  # what the pane is given
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", "电费怎么这么贵")
+        await wait_for(pilot, lambda: answers(app).no_sure_answer, what="no sure answer")
+        assert not answers(app).hits and "可能相关" not in screen_text(app)
+
+
+async def test_r_kb_a_possibly_related_answer_needs_an_explicit_confirmation(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """A request near an article without being sure of it (a power cut lasting days; the
+    article says whom to call for a cut): at most a few greyed "possibly related" articles,
+    and F6 on one asks for an explicit confirmation (R-KB); thinking again stores nothing."""
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(pilot, "13812341234", "停电好几天了")
+        await wait_for(pilot, lambda: answers(app).no_sure_answer, what="no sure answer")
+        hits = answers(app).hits
+        assert 1 <= len(hits) <= 3 and not any(h.sure for h in hits)
+        assert "可能相关" in screen_text(app)
         answers(app).focus()
         await pilot.press("f6")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
