@@ -14,7 +14,10 @@ no sure answer. Figures:
   the goal is ≥ 0.8; ``answers``: the share judged to answer the caller;
 - ``unjudged``: shown top answers no reader judged for that call (left out of ``on_topic``);
 - ``without_catalogue``: the judge of a store that has no matter catalogue;
-- ``baseline``: the search as it was (raw words, no reading, the top hit always shown).
+- ``baseline``: the search as it was (raw words, no reading, the top hit always shown);
+- ``possibly_related``: the first three answers that are not sure ones (to the whole request
+  and to its first 30 characters), split at ``confidence.RELATED``: how many of each side a
+  reader judged and the share on topic — at intake only those at or above it are offered.
 
 ``--fit`` refits the judge's weights and the "sure" threshold on the development half only
 (logistic regression over the features of confidence.AnswerFeatures; the threshold is the
@@ -44,6 +47,7 @@ from realset.messages import DEV, HELD_OUT, available, load_messages
 from console.services.knowledge.answers import search_answers
 from console.services.knowledge.catalogue import Catalogue
 from console.services.knowledge.confidence import (
+    RELATED,
     WITH_MATTER,
     WITHOUT_MATTER,
     AnswerJudge,
@@ -101,6 +105,30 @@ def measure(
         "on_topic": round(on_topic / judged_shown, 3) if judged_shown else None,
         "answers": round(answers / judged_shown, 3) if judged_shown else None,
         "unjudged": unjudged,
+    }
+
+
+def possibly_related(
+    index: SearchIndex, judge: AnswerJudge, queries: dict[str, str], judged: Judged
+) -> dict[str, Any]:
+    """The first three answers that are not sure ones, below and at or above ``RELATED``:
+    judged, and the share of those on topic."""
+    sides = {"below": [0, 0], "offered": [0, 0]}
+    for msg_id, query in queries.items():
+        for text in (query, query[:30]):
+            hits = search_answers(index, {}, text, limit=10, judge=judge)
+            for hit in [h for h in hits if not h.sure][:3]:
+                v = verdict(judged, msg_id, hit.article_id)
+                if v is not None:
+                    side = sides["offered" if hit.confidence >= RELATED else "below"]
+                    side[0] += 1
+                    side[1] += v in ("answers", "topic")
+    return {
+        "related_min": RELATED,
+        **{
+            name: {"judged": n, "on_topic": round(on / n, 3) if n else None}
+            for name, (n, on) in sides.items()
+        },
     }
 
 
@@ -210,6 +238,9 @@ def real_set(do_fit: bool) -> dict[str, Any]:
             for k, v in queries.items()
         }
         part["baseline"] = measure(base_tops, judged, 0.0, always=True)
+        part["possibly_related"] = possibly_related(
+            index, judges["with_catalogue"], queries, judged
+        )
         part["asks"] = round(sum(c.ask for c in labels if c.half == half) /
                              max(1, sum(1 for c in labels if c.half == half)), 3)  # fmt: skip
         out[half] = part

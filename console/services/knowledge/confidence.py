@@ -109,9 +109,9 @@ WITHOUT_MATTER = ConfidenceWeights(
 
 RELATED = 0.2
 """Least probability for an answer that is not a sure one to be offered at intake as "possibly
-related" (greyed). On the development half, of the judged answers shown that way, those below
-0.2 were on topic about 1 in 14 (incidental words: 能不能, 怎么办, 免费), those above it about
-1 in 3; the held-out half was not used."""
+related" (greyed). On the development half, of the first three such answers a reader judged,
+those below 0.2 were on topic about 1 in 14 (incidental words: 能不能, 怎么办, 免费), those
+above it about 2 in 5; the held-out half was not used (bench_answers.py: possibly_related)."""
 
 
 class AnswerJudge:
