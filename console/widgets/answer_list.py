@@ -2,8 +2,8 @@
 
 An answer the system is not sure of (``ArticleHit.sure`` False: the judge's probability that it
 is on topic is below the threshold) is shown greyed as "possibly related", after the sure ones,
-and never more than a few of them, none the judge all but rules out (``RELATED``): the operator
-must not read out an answer to another matter.
+and never more than a few of them, none the judge all but rules out (``ArticleHit.related``):
+the operator must not read out an answer to another matter.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from console.services.knowledge.confidence import RELATED
 from console.services.views import ArticleHit
 from console.widgets.safe import literal, one_line
 from console.widgets.suggestions import TextList
@@ -75,7 +74,7 @@ class AnswerList(TextList):
     """The knowledge answers; ``generation`` counts refreshes (benchmarks wait on it).
 
     ``all_hits``: show every hit (the knowledge screen's explicit search); otherwise the sure
-    hits and at most ``MAX_UNSURE`` greyed possibly-related ones of at least ``RELATED``
+    hits and at most ``MAX_UNSURE`` greyed possibly-related ones (``ArticleHit.related``)
     (intake).
     """
 
@@ -107,7 +106,7 @@ class AnswerList(TextList):
         sure = [h for h in hits if h.sure]
         unsure = [h for h in hits if not h.sure]
         if not self.all_hits:  # at intake: a few, and none the judge all but rules out
-            unsure = [h for h in unsure if h.confidence >= RELATED][:MAX_UNSURE]
+            unsure = [h for h in unsure if h.related][:MAX_UNSURE]
         shown = sure + unsure
         self.hits = shown
         self.query_text = query

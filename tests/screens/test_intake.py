@@ -331,8 +331,6 @@ async def test_r_kb_no_sure_answer_for_a_complaint_the_kb_cannot_answer(
     """A real-style complaint the knowledge base has no article for: the pane says so, and
     offers nothing the judge all but rules out (articles sharing only 整栋楼, 好几次, 管一管
     with the complaint are not even "possibly related")."""
-    from console.services.knowledge.confidence import RELATED
-
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
         await type_call(pilot, "13812341234", NOT_IN_THE_KB)
@@ -340,7 +338,7 @@ async def test_r_kb_no_sure_answer_for_a_complaint_the_kb_cannot_answer(
         await wait_for(pilot, lambda: answers(app).no_sure_answer, what="no sure answer")
         note = app.screen.query_one("#answers-note", Static)
         assert "知识库中没有把握的答案" in str(note.render())
-        assert all(not h.sure and h.confidence >= RELATED for h in answers(app).hits)
+        assert all(not h.sure and h.related for h in answers(app).hits)
         assert "可能相关" not in screen_text(app)
     with screen_platform.store.read() as s:
         assert s.execute(select(func.count()).select_from(TicketRow)).scalar_one() == 0
@@ -350,12 +348,10 @@ async def test_answers_the_judge_all_but_rules_out_are_not_offered(
     make_app: Any, screen_platform: ScreenPlatform
 ) -> None:
     """Articles sharing only incidental words with the request (电费怎么这么贵 and 公司拖欠工资
-    怎么办 share 怎么) are found by the search and judged below ``RELATED``: not even "possibly
-    related" at intake."""
-    from console.services.knowledge.confidence import RELATED
-
+    怎么办 share 怎么) are found by the search and judged below ``confidence.RELATED``: not even
+    "possibly related" at intake."""
     found = screen_platform.backend(Role.OPERATOR).search_kb("电费怎么这么贵", limit=10)
-    assert found and all(h.confidence < RELATED for h in found)  # what the pane is given
+    assert found and not any(h.sure or h.related for h in found)  # what the pane is given
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
         await type_call(pilot, "13812341234", "电费怎么这么贵")

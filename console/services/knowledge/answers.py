@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from console.services.knowledge.confidence import AnswerJudge
+from console.services.knowledge.confidence import RELATED, AnswerJudge
 from console.services.knowledge.reading import strip_courtesy
 from console.services.values import Domain
 from console.services.views import ArticleHit
@@ -58,6 +58,7 @@ def search_answers(
             why=tuple(h.why),
             confidence=round(p, 4),
             sure=p >= sure,
+            related=p >= RELATED,
             review_by=r.review_by if r is not None else None,
         )
         for h, p, r in zip(hits, probabilities, records, strict=True)
