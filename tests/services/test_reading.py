@@ -80,11 +80,13 @@ def test_one_estate_named_with_and_without_xiaoqu_is_the_same_place() -> None:
         ("枫树山小区还是没水，小孩都没法洗澡", "停水"),
         ("书院路一带断电一晚上", "停电"),
         ("家里没电了，冰箱里的东西都坏了", "停电"),
+        ("希望805路改走木莲中路", "改道"),
+        ("建议302路公交改线经过火车站", "改道"),
     ],
 )
 def test_other_words_for_a_trouble_read_as_that_trouble(text: str, trouble: str) -> None:
-    """断水 and 没水 are 停水, 断电 and 没电 are 停电: the same trouble at one estate is one
-    matter however the caller words it (duplicates, hot matters)."""
+    """断水 and 没水 are 停水, 断电 and 没电 are 停电, 改线 and 改走 are 改道: the same trouble
+    at one place is one matter however the caller words it (duplicates, hot matters)."""
     from console.services.knowledge.reading import read
 
     assert trouble in read(text).problems

@@ -146,9 +146,11 @@ PLACE_TROUBLE_KINDS = frozenset({"estate", "school", "line"})
 """Places named whole enough that the same one with the same specific trouble is one matter:
 an estate, a school, a bus line (805路 改道) — roads are long, shops and sites are often named
 by their trade, a shared ending such as 安置小区 is not one estate."""
-_SAME_TROUBLE = {"断水": "停水", "没水": "停水", "断电": "停电", "没电": "停电"}
+_SAME_TROUBLE = {
+    "断水": "停水", "没水": "停水", "断电": "停电", "没电": "停电", "改线": "改道", "改走": "改道"
+}  # fmt: skip
 """Other words callers use for a trouble of ``PROBLEMS``: read as that trouble (金色家园断水
-and 金色家园停水 are one matter)."""
+and 金色家园停水 are one matter; 805路改走木莲中路 and 805路改道 one request)."""
 _PROBLEM_RE = re.compile(
     "|".join(sorted(map(re.escape, (*PROBLEMS, *_SAME_TROUBLE)), key=len, reverse=True))
 )
