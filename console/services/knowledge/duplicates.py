@@ -106,8 +106,8 @@ class PairWeights:
         self, cosine: float, same_caller: bool, rare: float, head: float, names: float
     ) -> float:
         """The highest logit a pair can reach given the evidence read first (``rare`` and
-        ``names`` as ``_scored`` gives them, IDF masses): every other feature (each between 0 and 1) at
-        whichever end raises it. A little above the exact bound, so rounding never leaves out
+        ``names``, IDF masses as ``_scored`` gives them): every other feature (each between 0
+        and 1) at whichever end raises it. A little above the exact bound, so rounding never leaves out
         a pair that reaches it."""
         return (
             self.bias
@@ -340,6 +340,11 @@ _COMMON_SHARE = 0.05
 _CANDIDATES = 64
 _PLACE_CANDIDATES = 50
 _RARE_DF = 3  # a term in at most this many tickets (or 1 % of them) is specific to a matter
+
+
+def names_df(n: int) -> int:
+    """A term in at most this many of ``n`` indexed tickets is a name's (``NAMES_SHARE``)."""
+    return max(_RARE_DF, n // NAMES_SHARE)
 
 _NON_DIGITS = re.compile(r"\D+")
 
@@ -737,7 +742,7 @@ class DuplicateIndex:
             if specific.any():
                 weight[q] = np.where(specific, q_idf, 0.0)
                 rares = np.add.reduceat(weight[gathered], starts)
-                named = (q_df > 0) & (q_df <= max(_RARE_DF, n // NAMES_SHARE))
+                named = (q_df > 0) & (q_df <= names_df(n))
                 if named.any():
                     weight[q] = np.where(named, q_idf, 0.0)
                     names = np.add.reduceat(weight[gathered], starts)
@@ -924,11 +929,11 @@ class DuplicateIndex:
         n = len(self._by_number)
         query, _ = self._term_set(text, create=False)
         specific_df = max(_RARE_DF, n // 100)
-        names_df = max(_RARE_DF, n // NAMES_SHARE)
+        most_named = names_df(n)
         mine = set(query)
         shared = [t for t in self._cols.of(i).tolist() if t in mine]
         rare = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= specific_df)
-        names = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= names_df)
+        names = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= most_named)
         phone = normalize_phone(caller_phone)
         return pair_features(
             read(text, self.catalogue),
