@@ -48,6 +48,8 @@ from console.services.knowledge.reading import Place, find_places, same_place
         ("小区离洞井路不到一百米", [("road", "洞井路")]),
         ("香樟路至井湾路之间的小巷", [("road", "香樟路"), ("road", "井湾路")]),
         ("学生必须横跨东四路", [("road", "东四路")]),
+        ("以后不能芙蓉中路也封了吧", [("road", "芙蓉中路")]),
+        ("中联重科需要建智慧产业城", [("estate", "智慧产业城")]),
         # …while a name holding such a character keeps it (走马楼, 东能华府, 至诚大厦)
         ("走马楼步行街占道经营", [("road", "走马楼步行街")]),
         ("东能华府停车难", [("estate", "东能华府")]),

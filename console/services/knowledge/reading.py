@@ -103,8 +103,9 @@ _NAME_STOP = re.compile(
     r"同时|而|又|很多|多所|其他|其它|以上|"
     # a way or a distance: 改道走|木莲中路, 离|洞井路, 香樟路至|井湾路, 经过|特立路
     r"走(?!马)|绕路|绕过|离|距离|至(?![诚尊])|经过|途经|必经|沿|横跨|横穿|穿过|穿越|"
-    # what someone must, may or wants to do there: 必须|横跨东四路, 需要|建|智慧产业城
-    r"不|没|要(?:建)?|需要(?:建)?|必须|应当|应该|应|可以|能够|只能|不能|能否|能不能|或者|"
+    # what someone must, may or wants to do there: 必须|横跨东四路, 需要建|智慧产业城 (at one
+    # position the first alternative that fits is taken: 不能 before 不, or 能 stays in the name)
+    r"不能|能够|只能|能否|不|没|要(?:建)?|必须|应当|应该|应|可以|或者|"
     r"按照|根据|导致|甚至|争取|增加|设置|告知|进入|影响|缓解|拓宽|拉通|拟建|新建|改建|搭建|筹建|增建|开建)"
 )
 _GENERIC_PLACES = frozenset(
