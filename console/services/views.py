@@ -351,7 +351,7 @@ class ArticleHit:
     why: tuple[str, ...] = ()
     confidence: float = 1.0  # the judge's probability that it is on topic (confidence.py)
     sure: bool = True  # shown as an answer; False: only "possibly related"
-    related: bool = True  # not sure, still possibly related (confidence.RELATED): offered at intake
+    related: bool = True  # possibly related (confidence.RELATED): offered at intake if not sure
     review_by: dt.date | None = None  # past it, the article is due for review (R-KB)
 
 

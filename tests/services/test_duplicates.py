@@ -370,7 +370,9 @@ def test_a_floor_leaves_out_exactly_the_candidates_below_it() -> None:
 
 
 @pytest.mark.parametrize("same_caller", [True, False])
-@pytest.mark.parametrize(("cosine", "rare", "head", "names"), [(0.3, 12.0, 0.2, 9.0), (0.8, 45.0, 0.6, 70.0)])
+@pytest.mark.parametrize(
+    ("cosine", "rare", "head", "names"), [(0.3, 12.0, 0.2, 9.0), (0.8, 45.0, 0.6, 70.0)]
+)
 def test_the_ceiling_is_the_logit_with_every_unread_feature_at_its_raising_end(
     same_caller: bool, cosine: float, rare: float, head: float, names: float
 ) -> None:

@@ -9,8 +9,8 @@ otherwise it opens a group of its own; when it matches tickets of two groups, th
 become one (the same matter reached in two wordings). A match naming another place of the same kind and
 none in common (the same trouble on another road) is passed over: a group is one matter at one
 place — and so is a group at another place than the new ticket (``_other_places``: the same
-estate, school or bus line is the same place; otherwise each kind of place both name must have one in
-common, so a shop named by its trade, 烧烤店, does not make two estates one). A ticket naming
+estate, school or bus line is the same place; otherwise each kind of place both name must have
+one in common, so a shop named by its trade, 烧烤店, does not make two estates one). A ticket naming
 no estate would otherwise chain the same leak at four estates into one matter, and it does not
 merge two groups at different places. Only a group's first ``HotParams.exemplars`` tickets are
 indexed: a new ticket is compared with them, so a large group does not make its own words look
@@ -190,8 +190,8 @@ def _take_places(group: _Group, places: Iterable[Place], kinds: Iterable[str]) -
 
 def _place_trouble_keys(reading: Reading) -> list[tuple[str, str]]:
     """The (place, trouble) pairs a request names: a named estate, school or bus line by its
-    whole name (roads are long, shops and sites are often named by their trade — 夜宵店, 工地 — and a
-    shared ending such as 安置小区 is not one estate) with a trouble word (停水, 噪音, 漏水)."""
+    whole name (roads are long, shops and sites are often named by their trade — 夜宵店, 工地 —
+    and a shared ending such as 安置小区 is not one estate) with a trouble word (停水, 噪音)."""
     places = [f"{p.kind}:{p.name}" for p in reading.places if p.kind in PLACE_TROUBLE_KINDS]
     troubles = [t for t in reading.problems if t not in GENERIC_TROUBLES][:3]
     return [(p, t) for p in places for t in troubles]

@@ -107,8 +107,8 @@ class PairWeights:
     ) -> float:
         """The highest logit a pair can reach given the evidence read first (``rare`` and
         ``names``, IDF masses as ``_scored`` gives them): every other feature (each between 0
-        and 1) at whichever end raises it. A little above the exact bound, so rounding never leaves out
-        a pair that reaches it."""
+        and 1) at whichever end raises it. A little above the exact bound, so rounding never
+        leaves out a pair that reaches it."""
         return (
             self.bias
             + self.cosine * cosine
@@ -339,12 +339,19 @@ _POSTINGS_BUDGET = 10_000
 _COMMON_SHARE = 0.05
 _CANDIDATES = 64
 _PLACE_CANDIDATES = 50
-_RARE_DF = 3  # a term in at most this many tickets (or 1 % of them) is specific to a matter
+_RARE_DF = 3
+
+
+def specific_df(n: int) -> int:
+    """A term in at most this many of ``n`` indexed tickets is specific to a matter (1 %, at
+    least ``_RARE_DF``)."""
+    return max(_RARE_DF, n // 100)
 
 
 def names_df(n: int) -> int:
     """A term in at most this many of ``n`` indexed tickets is a name's (``NAMES_SHARE``)."""
     return max(_RARE_DF, n // NAMES_SHARE)
+
 
 _NON_DIGITS = re.compile(r"\D+")
 
@@ -732,8 +739,7 @@ class DuplicateIndex:
         # each gathered term's weight read from a vector indexed by term id (zero for a term
         # the query lacks): the calling thread's own vector, no state shared between look-ups
         # running at once, zero again once read
-        specific_df = max(_RARE_DF, n // 100)
-        specific = (q_df > 0) & (q_df <= specific_df)
+        specific = (q_df > 0) & (q_df <= specific_df(n))
         weight = _zeros(max(len(df), int(gathered.max()) + 1))
         names = np.zeros(len(docs))
         try:
@@ -928,11 +934,10 @@ class DuplicateIndex:
         assert doc is not None
         n = len(self._by_number)
         query, _ = self._term_set(text, create=False)
-        specific_df = max(_RARE_DF, n // 100)
-        most_named = names_df(n)
+        most_specific, most_named = specific_df(n), names_df(n)
         mine = set(query)
         shared = [t for t in self._cols.of(i).tolist() if t in mine]
-        rare = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= specific_df)
+        rare = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= most_specific)
         names = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= most_named)
         phone = normalize_phone(caller_phone)
         return pair_features(
