@@ -71,10 +71,12 @@ def test_r_special_an_embedded_feed_answers_on_the_notification(
     waiter = threading.Thread(target=hold)
     waiter.start()
     time.sleep(0.3)  # the question is held
-    wrote = time.monotonic()
     p.operator.accept(intake(text="化工厂冒黑烟"), "hn-rst", special=Special.URGENT)
+    committed = time.monotonic()
     waiter.join(25)
-    assert answered and answered[0] - wrote < 1.0
+    # Without the notification the answer comes at the next poll, 30 s away: a bound far
+    # below it and far above a loaded machine's scheduling noise.
+    assert answered and answered[0] - committed < 5.0
 
 
 def test_r_special_a_held_question_of_the_server_wakes_on_another_writers_commit(
@@ -103,13 +105,17 @@ def test_r_special_a_held_question_of_the_server_wakes_on_another_writers_commit
                 direct = LocalBackend(
                     store, DrillClock(at(PINNED)), Actor("op", "话务员乙", Role.OPERATOR)
                 )
-                wrote = time.monotonic()
                 direct.accept(intake(text="全小区停水两天"), "hn-zjt", special=Special.SPECIAL)
+                committed = time.monotonic()
                 waiter.join(25)
             assert answered, "no answer"
-            took, body = answered[0][0] - wrote, answered[0][1]
+            took, body = answered[0][0] - committed, answered[0][1]
             assert body["changes"], body
-            assert took < 1.5, took  # the server's own look is 30 s away, its recheck 5 s
+            # Timed from the commit: without the notification the server's own look is 30 s
+            # away and the waiter's recheck comes 5 s after it began to wait (at most 4.5 s
+            # after the commit, less the write's own time); 3 s stays below that on a loaded
+            # machine and far above the notification's usual few milliseconds.
+            assert took < 3.0, took
         finally:
             server.stop()
             store.dispose()
