@@ -59,6 +59,18 @@ from console.services.knowledge.reading import Place, find_places, same_place
             "金色溪泉湾小区卫生服务中心选址不合理",
             [("estate", "金色溪泉湾"), ("site", "卫生服务中心")],
         ),
+        # a verb or an adverb of the account before a name is not part of it (去, 违法占用,
+        # 何时办成, 一旦建成势必严重, 说找); a side of a road ends the road's name
+        ("带小孩去松雅湖幼儿园要很久", [("school", "松雅湖幼儿园")]),
+        ("开发商违法占用湖滨小区的绿地", [("estate", "湖滨小区")]),
+        ("湖滨路以南特立路一带积水", [("road", "湖滨路"), ("road", "特立路")]),
+        ("何时办成普惠性幼儿园", []),
+        ("一旦建成势必严重影响本小区", []),
+        ("问过物业也说找社区", []),
+        ("我们居民小区没有路灯", []),
+        # …while names holding such a word keep it (解放西路, 建湘路)
+        ("解放西路晚上噪音大", [("road", "解放西路")]),
+        ("去年建湘路就开始修", [("road", "建湘路")]),
         # a line (公交线路, 架空线路) is not a road named 路
         ("需要增加公交线路", []),
         ("小区上空的高压架空线路有辐射", []),
