@@ -145,12 +145,14 @@ def clock() -> DrillClock:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 3 MiB tmpfs: a file system that really fills up or turns read-only (needs the right
-    to mount, else the test is skipped)."""
+    """A small tmpfs (16 MiB): a file system that really fills up or turns read-only (needs the
+    right to mount, else the test is skipped). A freshly seeded store and its write-ahead log
+    take about 3 MiB; the size leaves room for them to grow with the shipped knowledge, so only
+    ``fill_disk`` fills it."""
     mount = tmp_path / "disk"
     mount.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)],
         capture_output=True,
         check=False,
     )
