@@ -299,8 +299,15 @@ class Server:
                 self.proc.wait(timeout=10)
         self.proc = None
 
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
+    def log(self, until: str = "", timeout: float = 5.0) -> str:
+        """The server's log; with ``until``, once that text is in it or ``timeout`` seconds
+        have passed (the access line of a request is written after its response is sent)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+            if not until or until in text or time.monotonic() >= deadline:
+                return text
+            time.sleep(0.05)
 
 
 # ---------------------------------------------------------------- worlds
