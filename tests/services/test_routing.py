@@ -286,6 +286,22 @@ def test_r_dispatch_seed_catalogue_knows_the_common_city_matters(seed_router: Ro
     assert len(misses) <= 1, misses
 
 
+def test_r_dispatch_a_nuisance_goes_to_the_owner_of_its_source_not_to_the_police(
+    seed_router: Router,
+) -> None:
+    """扰民 says only that residents are disturbed, by whatever: fluff from street trees is the
+    greening's owner's, noise from a building site at night the construction bureau's; the
+    police take the noise of social life (neighbours, shops, square dancing) only."""
+    cases = {
+        "望仙路旁栽满梧桐树，春夏之交飘絮扰民": "city:gaj",
+        "小区旁边工地每天晚上施工到凌晨三点，扰民": "city:gaj",
+    }
+    for text, not_to in cases.items():
+        assert seed_router.suggest(text, place="长沙市", k=1)[0].target != not_to, text
+    neighbours = seed_router.suggest("楼下广场舞音响太大声，天天扰民", place="长沙市", k=1)
+    assert neighbours[0].target == "city:gaj"
+
+
 def test_accuracy_floor_on_labelled_routing_tickets(seed_router: Router) -> None:
     """The project's own labelled tickets (written here; the real set is the honest one)."""
     cases = load_routing_cases(ROUTING_CASES) if ROUTING_CASES.exists() else []
