@@ -81,6 +81,10 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
             "tests/store/test_message_templates.py",
         ),
     ),
+    "kpi": (
+        "console/services/analytics/kpi.py",
+        ("tests/store/test_kpi.py", "tests/store/test_kpi_store.py"),
+    ),
 }
 """Module name → (its file, the fast tests that cover its rules)."""
 

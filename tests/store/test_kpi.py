@@ -7,6 +7,7 @@ Every figure below is worked out by hand in the test's docstring.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,51 @@ def test_r_unit_kpi_response_rate_counts_signs_and_returns_within_the_sign_limit
     against = kpi.drill_down(p.store, NOV, "hn-rst", "response_rate")
     assert [t.number for t in against] == [b, d] and all(t.why for t in against)
     assert unit_kpis(p.store, NOV, "hn-rst").units[0].figure("response_rate").rate == 0.5
+
+
+def test_r_unit_kpi_the_last_second_of_a_limit_is_in_time_and_a_moment_belongs_to_one_period(
+    platform: Platform,
+) -> None:
+    """A, dispatched Friday 11-27 10:00, must be signed by Monday 11-30 23:59:59 (R-SIGN, 1 WD):
+    signed at 23:59:59 exactly, the last second of its limit → in time. 人社厅 then asks to
+    complete it at once, and the manager approves at 12-01 00:00 exactly, the first moment of
+    December: the completion is a December item, not a November one.
+
+    人社厅 response November 1/1; on time November 0/0, December 1/1."""
+    p = platform
+    move_to(p, "2026-11-27 10:00")
+    a = dispatched(p, phone="13812345001")
+    move_to(p, "2026-11-30 23:59:59")
+    p.rst.sign(a)
+    p.rst.request_completion(a, "电话", p.clock.now().date(), "已处理")
+    move_to(p, "2026-12-01 00:00")
+    p.manager.review_completion(a, True)
+    assert figure(p, NOV, "response_rate") == (1, 1)
+    assert figure(p, NOV, "on_time_rate") == (0, 0)
+    assert figure(p, DEC, "on_time_rate") == (1, 1)
+
+
+def test_r_unit_kpi_asking_to_complete_in_the_last_second_of_the_limit_is_on_time(
+    platform: Platform,
+) -> None:
+    """A, dispatched Wednesday 11-25 09:00, must be handled by 12-09 23:59:59 (R-LIMIT, 10 WD):
+    人社厅 signs at once and asks to complete at 12-09 23:59:59 exactly; approved the next
+    morning → on time. B, asked one second later, at 12-10 00:00 → late.
+
+    人社厅 December 1/2; the drill-down lists B only."""
+    p = platform
+    a, b = (dispatched(p, phone=f"1381234600{i}") for i in range(2))
+    p.rst.sign(a)
+    p.rst.sign(b)
+    move_to(p, "2026-12-09 23:59:59")
+    p.rst.request_completion(a, "电话", p.clock.now().date(), "已处理")
+    move_to(p, "2026-12-10 00:00")
+    p.rst.request_completion(b, "电话", p.clock.now().date(), "已处理")
+    move_to(p, "2026-12-10 09:00")
+    p.manager.review_completion(a, True)
+    p.manager.review_completion(b, True)
+    assert figure(p, DEC, "on_time_rate") == (1, 2)
+    assert [t.number for t in kpi.drill_down(p.store, DEC, "hn-rst", "on_time_rate")] == [b]
 
 
 def test_r_unit_kpi_response_rate_waits_for_a_deadline_still_ahead(platform: Platform) -> None:
@@ -251,17 +297,64 @@ def test_r_unit_kpi_kb_upkeep_rate_is_the_knowledge_base_rate_on_the_last_day(
     assert figure(platform, parse_period("2027"), "kb_upkeep_rate") == (0, 1)
 
 
-@pytest.mark.parametrize("text", ["2026Q5", "26", "2026-13", "2026-q4", "", "1999"])
+@pytest.mark.parametrize("text", ["2026Q5", "26", "2026-13", "2026-q4", "", "1999", "2101"])
 def test_period_refused_naming_the_field(text: str) -> None:
     with pytest.raises(InputError) as e:
         parse_period(text)
     assert e.value.field == "period"
 
 
-def test_periods() -> None:
-    assert (Q4.start, Q4.end) == (dt.date(2026, 10, 1), dt.date(2027, 1, 1))
-    feb = parse_period("2028-02")
-    assert (feb.start, feb.end) == (dt.date(2028, 2, 1), dt.date(2028, 3, 1))
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2026Q1", "2026-01-01", "2026-04-01"),
+        ("2026Q2", "2026-04-01", "2026-07-01"),
+        ("2026Q3", "2026-07-01", "2026-10-01"),
+        ("2026Q4", "2026-10-01", "2027-01-01"),
+        ("2026", "2026-01-01", "2027-01-01"),
+        ("2028-02", "2028-02-01", "2028-03-01"),
+        ("2026-12", "2026-12-01", "2027-01-01"),
+        ("2000", "2000-01-01", "2001-01-01"),
+        ("2100Q4", "2100-10-01", "2101-01-01"),
+    ],
+)
+def test_periods(text: str, start: str, end: str) -> None:
+    """Each quarter, a year, a month (a leap February, a December); the end is exclusive and
+    the last day the one before it."""
+    period = parse_period(text)
+    assert (period.start, period.end) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    assert period.last_day == period.end - dt.timedelta(days=1)
+    assert period.start_at == at(f"{start} 00:00") and period.end_at == at(f"{end} 00:00")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        period.label = "2027"  # type: ignore[misc]
+
+
+def test_indicator_definitions_are_fixed() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        kpi.INDICATORS[0].name = "别的指标"  # type: ignore[misc]
+
+
+def test_drill_down_names_an_unknown_indicator_and_the_kb_rate_has_no_tickets(
+    platform: Platform,
+) -> None:
+    with pytest.raises(InputError) as e:
+        kpi.drill_down(platform.store, NOV, "hn-rst", "speed_rate")
+    assert e.value.field == "indicator" and "response_rate" in str(e.value)
+    assert kpi.drill_down(platform.store, NOV, "hn-rst", "kb_upkeep_rate") == []
+
+
+def test_r_unit_kpi_a_unit_no_longer_active_is_left_out(platform: Platform) -> None:
+    """A unit taken out of the catalogue (inactive) is not graded; the others are."""
+    from console.store.models import UnitRow
+
+    listed = {u.unit_id for u in unit_kpis(platform.store, NOV).units}
+    assert "hn-rst" in listed
+    with platform.store.write() as s:
+        row = s.get(UnitRow, "hn-rst")
+        assert row is not None
+        row.active = False
+    after = {u.unit_id for u in unit_kpis(platform.store, NOV).units}
+    assert after == listed - {"hn-rst"}
 
 
 def test_kpi_document_is_generated_from_the_definitions() -> None:
