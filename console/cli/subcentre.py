@@ -13,11 +13,8 @@ from console.cli import path_arg
 from console.cli.context import platform
 from console.errors import InputError
 from console.services.access import audit
-from console.services.analytics.subcentre_kpi import (
-    all_subcentre_kpis,
-    parse_period,
-    subcentre_kpis,
-)
+from console.services.analytics.kpi import parse_period
+from console.services.analytics.subcentre_kpi import all_subcentre_kpis, subcentre_kpis
 from console.services.subcentre.calls import (
     MAX_BATCH,
     BatchRejected,
@@ -47,10 +44,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "已报送过的相同记录记为已存在",
     )
     imp.add_argument("file", type=path_arg, metavar="FILE", help=".jsonl/.json 或 .csv 文件")
-    imp.add_argument("--subcentre", help="分中心热线号码，如 12333（记录中没有 subcentre 字段时必填）")
+    imp.add_argument(
+        "--subcentre", help="分中心热线号码，如 12333（记录中没有 subcentre 字段时必填）"
+    )
     imp.add_argument("--json", action="store_true", help="输出 JSON")
     imp.set_defaults(handler=_import)
-    kpi = verbs.add_parser("kpi", help="分中心考评指标（接通率、在线办结率 …），口径见 docs/subcentre_kpi.zh.md")
+    kpi = verbs.add_parser(
+        "kpi", help="分中心考评指标（接通率、在线办结率 …），口径见 docs/subcentre_kpi.zh.md"
+    )
     kpi.add_argument("--period", required=True, help="期间：2026、2026Q4 或 2026-11")
     kpi.add_argument("--subcentre", help="只看该分中心（热线号码）")
     kpi.add_argument("--json", action="store_true", help="输出 JSON")
@@ -95,7 +96,9 @@ def _import(args: argparse.Namespace) -> int:
     if not records:
         raise InputError("FILE", "文件中没有记录")
     if len(records) > MAX_BATCH:
-        raise InputError("FILE", f"一次最多导入 {MAX_BATCH} 条记录，文件有 {len(records)} 条，请分批")
+        raise InputError(
+            "FILE", f"一次最多导入 {MAX_BATCH} 条记录，文件有 {len(records)} 条，请分批"
+        )
     code = batch_subcentre(records, args.subcentre)
     p = platform()
     try:

@@ -311,6 +311,7 @@ def test_period_refused_naming_the_field(text: str) -> None:
         ("2026Q2", "2026-04-01", "2026-07-01"),
         ("2026Q3", "2026-07-01", "2026-10-01"),
         ("2026Q4", "2026-10-01", "2027-01-01"),
+        (" 2026q4 ", "2026-10-01", "2027-01-01"),
         ("2026", "2026-01-01", "2027-01-01"),
         ("2028-02", "2028-02-01", "2028-03-01"),
         ("2026-12", "2026-12-01", "2027-01-01"),
@@ -320,8 +321,10 @@ def test_period_refused_naming_the_field(text: str) -> None:
 )
 def test_periods(text: str, start: str, end: str) -> None:
     """Each quarter, a year, a month (a leap February, a December); the end is exclusive and
-    the last day the one before it."""
+    the last day the one before it. One definition for unit KPIs, sub-centre KPIs and grades
+    (2026q4 is 2026Q4 everywhere)."""
     period = parse_period(text)
+    assert period.label == text.strip().upper()
     assert (period.start, period.end) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
     assert period.last_day == period.end - dt.timedelta(days=1)
     assert period.start_at == at(f"{start} 00:00") and period.end_at == at(f"{end} 00:00")

@@ -86,8 +86,9 @@ def missed(record_id: str, started: str = "2026-11-25T08:00:00+08:00") -> dict[s
 def stored(platform: Platform) -> list[tuple[str, str, str]]:
     with platform.store.read() as s:
         rows = s.execute(
-            select(SubcentreCallRow.unit_id, SubcentreCallRow.record_id, SubcentreCallRow.outcome)
-            .order_by(SubcentreCallRow.id)
+            select(
+                SubcentreCallRow.unit_id, SubcentreCallRow.record_id, SubcentreCallRow.outcome
+            ).order_by(SubcentreCallRow.id)
         ).all()
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
@@ -116,7 +117,11 @@ def test_r_subcentre_a_resent_batch_changes_nothing_and_says_already_there(
     again = ingest_calls(platform.store, centres["12333"], "12333", batch, NOW)
     assert (again.stored, again.existing) == (0, 2)
     assert [r.status for r in again.records] == [EXISTS, EXISTS]
-    assert stored(platform) == before == [("hn-rst", "c-1", "first_contact"), ("hn-rst", "c-2", "none")]
+    assert (
+        stored(platform)
+        == before
+        == [("hn-rst", "c-1", "first_contact"), ("hn-rst", "c-2", "none")]
+    )
     with platform.store.read() as s:
         assert s.execute(select(func.count()).select_from(AuditRow)).scalar_one() == audits
         phone = s.execute(select(SubcentreCallRow.caller_phone)).scalars().first()
@@ -179,15 +184,20 @@ def test_r_subcentre_a_seat_of_another_sub_centre_or_role_is_refused(
     unbound, _ = seats.add_seat(platform.store, "无绑定", Role.SUBCENTRE_OPERATOR, now=NOW)
     with pytest.raises(PermissionDenied):
         ingest_calls(
-            platform.store, Actor(unbound.id, "无绑定", Role.SUBCENTRE_OPERATOR), "12333",
-            [call("c-1")], NOW,
+            platform.store,
+            Actor(unbound.id, "无绑定", Role.SUBCENTRE_OPERATOR),
+            "12333",
+            [call("c-1")],
+            NOW,
         )
     with pytest.raises(NotFound):
         ingest_calls(platform.store, centres["12333"], "12366", [call("c-1")], NOW)
     assert stored(platform) == []
     # a record naming another sub-centre inside a batch is a bad record
     with pytest.raises(BatchRejected) as named:
-        ingest_calls(platform.store, centres["12333"], "12333", [call("c-1", subcentre="95598")], NOW)
+        ingest_calls(
+            platform.store, centres["12333"], "12333", [call("c-1", subcentre="95598")], NOW
+        )
     assert named.value.problems[0].field == "subcentre"
 
 
@@ -203,7 +213,9 @@ def test_r_subcentre_files_are_read_as_json_lines_or_csv() -> None:
     lines = '{"record_id": "a", "answered": true}\n\n{"record_id": "b"}\n'
     assert [r["record_id"] for r in read_records("x.jsonl", lines)] == ["a", "b"]
     table = "record_id,answered,answered_at\na,true,\n"
-    assert read_records("x.csv", table) == [{"record_id": "a", "answered": "true", "answered_at": None}]
+    assert read_records("x.csv", table) == [
+        {"record_id": "a", "answered": "true", "answered_at": None}
+    ]
     with pytest.raises(InputError) as bad:
         read_records("x.jsonl", '{"record_id": "a"}\n{oops\n')
     assert "第 2 行" in str(bad.value)
@@ -212,9 +224,13 @@ def test_r_subcentre_files_are_read_as_json_lines_or_csv() -> None:
 # ---------------------------------------------------------------- KPIs
 def test_r_subcentre_kpi_periods_are_shanghai_calendar_spans() -> None:
     q4 = parse_period("2026q4")
-    assert (q4.label, q4.start, q4.end) == ("2026Q4", at("2026-10-01 00:00"), at("2027-01-01 00:00"))
-    assert parse_period("2026-11").end == at("2026-12-01 00:00")
-    assert parse_period("2026").start == at("2026-01-01 00:00")
+    assert (q4.label, q4.start_at, q4.end_at) == (
+        "2026Q4",
+        at("2026-10-01 00:00"),
+        at("2027-01-01 00:00"),
+    )
+    assert parse_period("2026-11").end_at == at("2026-12-01 00:00")
+    assert parse_period("2026").start_at == at("2026-01-01 00:00")
     for bad in ("2026Q5", "2026-13", "26", "", "1999"):
         with pytest.raises(InputError):
             parse_period(bad)
@@ -295,10 +311,16 @@ def test_r_subcentre_kpi_on_time_callback_and_satisfaction_rates_from_its_ticket
     from_12333 = {"source": Source.SUBCENTRE, "source_line": "12333"}
     t1 = p.operator.accept(intake(Kind.COMPLAINT, **from_12333), unit_id="hn-zjt")
     t2 = p.operator.accept(intake(Kind.COMPLAINT, text="物业乱收费一"), unit_id="hn-zjt")
-    t3 = p.operator.accept(intake(Kind.COMPLAINT, text="物业乱收费二", **from_12333), unit_id="hn-zjt")
+    t3 = p.operator.accept(
+        intake(Kind.COMPLAINT, text="物业乱收费二", **from_12333), unit_id="hn-zjt"
+    )
     t4 = p.operator.accept(intake(Kind.COMPLAINT, text="物业乱收费三"), unit_id="hn-zjt")
-    t5 = p.operator.accept(intake(Kind.COMPLAINT, text="物业乱收费四", **from_12333), unit_id="hn-zjt")
-    t6 = p.operator.accept(intake(Kind.COMPLAINT, text="物业乱收费五", **from_12333), unit_id="hn-zjt")
+    t5 = p.operator.accept(
+        intake(Kind.COMPLAINT, text="物业乱收费四", **from_12333), unit_id="hn-zjt"
+    )
+    t6 = p.operator.accept(
+        intake(Kind.COMPLAINT, text="物业乱收费五", **from_12333), unit_id="hn-zjt"
+    )
     ingest_calls(
         p.store, centres["12333"], "12333", [call("c2", outcome="ticket", ticket_number=t2)], NOW
     )

@@ -19,7 +19,8 @@ from console.api.schemas import NO_NUL
 from console.bootstrap import Platform
 from console.errors import PermissionDenied
 from console.services.access import audit
-from console.services.analytics.subcentre_kpi import SubcentreKpis, parse_period, subcentre_kpis
+from console.services.analytics.kpi import parse_period
+from console.services.analytics.subcentre_kpi import SubcentreKpis, subcentre_kpis
 from console.services.subcentre.calls import (
     FIELDS,
     BatchRejected,
@@ -33,9 +34,7 @@ from console.services.values import Role
 from console.services.views import Actor
 
 router = APIRouter(tags=["subcentres"])
-Code = Annotated[
-    str, Path(max_length=20, pattern=NO_NUL, description="分中心热线号码，如 12333")
-]
+Code = Annotated[str, Path(max_length=20, pattern=NO_NUL, description="分中心热线号码，如 12333")]
 Me = Annotated[Actor, Depends(current_actor)]
 Plat = Annotated[Platform, Depends(get_platform)]
 RECORD_EXAMPLE = {
@@ -53,7 +52,8 @@ RECORD_EXAMPLE = {
 Records = Annotated[
     list[Any],
     Body(
-        description="话务记录数组，每条字段：" + "、".join(FIELDS)
+        description="话务记录数组，每条字段："
+        + "、".join(FIELDS)
         + "；outcome 为 first_contact（在线办结）、ticket（转办，附平台工单编号 ticket_number）"
         "或 none（未接通或无结果）；时间须带时区",
         examples=[[RECORD_EXAMPLE]],
@@ -76,7 +76,8 @@ def subcentre_calls(code: Code, records: Records, actor: Me, platform: Plat) -> 
     per bad record in ``problems`` (index from 1, record_id, field)."""
     if actor.role is not Role.SUBCENTRE_OPERATOR:  # over HTTP only the sub-centre's own seat
         raise PermissionDenied(
-            f"{actor.role.label}不能报送分中心话务数据（只有该分中心的席位可以）", rule="R-SUBCENTRE"
+            f"{actor.role.label}不能报送分中心话务数据（只有该分中心的席位可以）",
+            rule="R-SUBCENTRE",
         )
     try:
         with audit.audit_context(actor):
@@ -92,9 +93,7 @@ def subcentre_calls(code: Code, records: Records, actor: Me, platform: Plat) -> 
         return JSONResponse(status_code=errors.STATUS["input"], content=content)
 
 
-@router.get(
-    "/subcentres/{code}/kpi", operation_id="subcentre_kpi", response_model=SubcentreKpis
-)
+@router.get("/subcentres/{code}/kpi", operation_id="subcentre_kpi", response_model=SubcentreKpis)
 def subcentre_kpi(
     code: Code,
     actor: Me,

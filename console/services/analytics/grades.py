@@ -74,7 +74,7 @@ class GradePolicy:
 def parse_period(text: str, field_name: str = "period") -> Period:
     """An evaluation period: a quarter such as 2026Q4 or a year such as 2026 (R-GRADES; the
     KPIs also know months, the grades do not)."""
-    period = kpi.parse_period(text.strip().upper())
+    period = kpi.parse_period(text)
     if "-" in period.label:
         raise InputError(field_name, f"考核评价按季度（如 2026Q4）或年度（如 2026），不按月：「{text}」")
     return period

@@ -79,8 +79,10 @@ class Period:
 
 
 def parse_period(text: str) -> Period:
-    """``2026`` / ``2026Q4`` / ``2026-11``; anything else is an InputError naming period."""
-    m = _PERIOD.match(text.strip())
+    """``2026`` / ``2026Q4`` (``2026q4``) / ``2026-11``; anything else is an InputError naming
+    period. The one definition of a period: unit KPIs, sub-centre KPIs and grades read it."""
+    label = text.strip().upper()
+    m = _PERIOD.match(label)
     if not m:
         raise InputError(
             "period", f"「{text}」不是考核期：应为 2026（年度）、2026Q4（季度）或 2026-11（月）"
@@ -98,7 +100,7 @@ def parse_period(text: str) -> Period:
         end = start + dt.timedelta(days=pycalendar.monthrange(year, month)[1])
     else:
         start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
-    return Period(text.strip(), start, end)
+    return Period(label, start, end)
 
 
 # ------------------------------------------------------------------------------- definitions
@@ -466,9 +468,7 @@ def unit_kpis(store: Store, period: Period, unit: str | None = None) -> KpiRepor
     counts["kb_upkeep_rate"] = kb
     result = []
     for uid, name in units:
-        figures = tuple(
-            figure(ind, *counts.get(ind.id, {}).get(uid, (0, 0))) for ind in INDICATORS
-        )
+        figures = tuple(figure(ind, *counts.get(ind.id, {}).get(uid, (0, 0))) for ind in INDICATORS)
         result.append(UnitKpis(uid, name, figures))
     return KpiReport(period.label, period.start, period.end, tuple(result))
 

@@ -29,16 +29,13 @@ A rate is None when its denominator is 0 (nothing to rate), with the reason.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from console.errors import InputError
-from console.services.analytics.kpi import found_law_case
-from console.services.clock import SHANGHAI
+from console.services.analytics.kpi import Period, found_law_case, parse_period
 from console.services.subcentre.calls import Subcentre, find_subcentre, list_subcentres
 from console.store.engine import Store
 from console.store.models import ClockRow, EventRow, SubcentreCallRow, TicketRow
@@ -58,15 +55,6 @@ INDICATORS: dict[str, str] = {
 }
 NO_ACCURACY = "平台尚无分中心数据核验记录（抽检、比对差错），暂不能计算"
 EMPTY = "本期没有可计算的记录（分母为 0）"
-
-
-@dataclass(frozen=True)
-class Period:
-    """A reporting period: Shanghai calendar span [start, end)."""
-
-    label: str
-    start: dt.datetime
-    end: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -93,30 +81,6 @@ class SubcentreKpis:
 
     def get(self, key: str) -> Indicator:
         return next(i for i in self.indicators if i.key == key)
-
-
-_PERIOD = re.compile(r"^(\d{4})(?:(?:Q([1-4]))|(?:-(\d{2})))?$")
-
-
-def parse_period(text: str) -> Period:
-    """``2026``, ``2026Q4`` (``2026q4``) or ``2026-11`` as a Shanghai span; InputError otherwise."""
-    label = text.strip().upper() if isinstance(text, str) else ""
-    m = _PERIOD.match(label)
-    if not m or not 2000 <= int(m.group(1)) <= 2100:
-        raise InputError("period", "期间应为年份（2026）、季度（2026Q4）或月份（2026-11），2000–2100 年")
-    year = int(m.group(1))
-    if m.group(2):
-        first_month, months = (int(m.group(2)) - 1) * 3 + 1, 3
-    elif m.group(3):
-        first_month, months = int(m.group(3)), 1
-        if not 1 <= first_month <= 12:
-            raise InputError("period", "月份应为 01–12")
-    else:
-        first_month, months = 1, 12
-    start = dt.datetime(year, first_month, 1, tzinfo=SHANGHAI)
-    end_month = first_month + months
-    end = dt.datetime(year + (end_month - 1) // 12, (end_month - 1) % 12 + 1, 1, tzinfo=SHANGHAI)
-    return Period(label, start.astimezone(dt.UTC), end.astimezone(dt.UTC))
 
 
 def _indicator(key: str, numerator: int, denominator: int) -> Indicator:
@@ -147,8 +111,13 @@ def _calls(s: Session, centre: Subcentre, period: Period) -> tuple[Indicator, In
     answered = case((c.answered.is_(True), 1), else_=0)
     closed = case((and_(c.answered.is_(True), c.outcome == "first_contact"), 1), else_=0)
     offered, took, settled = s.execute(
-        select(func.count(), func.coalesce(func.sum(answered), 0), func.coalesce(func.sum(closed), 0))
-        .where(c.unit_id == centre.unit_id, c.started_at >= period.start, c.started_at < period.end)
+        select(
+            func.count(), func.coalesce(func.sum(answered), 0), func.coalesce(func.sum(closed), 0)
+        ).where(
+            c.unit_id == centre.unit_id,
+            c.started_at >= period.start_at,
+            c.started_at < period.end_at,
+        )
     ).one()
     return (
         _indicator("connection", int(took), int(offered)),
@@ -165,8 +134,8 @@ def _completions(s: Session, centre: Subcentre, period: Period) -> tuple[Indicat
         .where(
             _tickets_of(centre),
             approved.action == "completion_approved",
-            approved.at >= period.start,
-            approved.at < period.end,
+            approved.at >= period.start_at,
+            approved.at < period.end_at,
         )
         .group_by(TicketRow.id)
         .subquery()
@@ -175,19 +144,19 @@ def _completions(s: Session, centre: Subcentre, period: Period) -> tuple[Indicat
         ClockRow.ticket_id == done.c.tid,
         ClockRow.key == "limit",
         ClockRow.met_at.is_not(None),
-        ClockRow.met_at < period.end,
+        ClockRow.met_at < period.end_at,
         ClockRow.met_at > ClockRow.due_at,
     )
     late_mark = exists().where(
         EventRow.ticket_id == done.c.tid,
         EventRow.action == "late_reply",
-        EventRow.at < period.end,
+        EventRow.at < period.end_at,
     )
     called = exists().where(
         EventRow.ticket_id == done.c.tid,
         EventRow.action.in_(CALLBACK_ACTIONS),
         EventRow.at >= done.c.approved_at,
-        EventRow.at < period.end + CALLBACK_WINDOW,
+        EventRow.at < period.end_at + CALLBACK_WINDOW,
     )
     total, on_time, called_back = s.execute(
         select(
@@ -214,9 +183,9 @@ def _satisfaction(s: Session, centre: Subcentre, period: Period) -> Indicator:
         .where(
             _tickets_of(centre),
             e.action.in_(RESULT_ACTIONS),
-            e.at >= period.start,
-            e.at < period.end,
-            ~found_law_case(e.ticket_id, period.end),  # Art. 20
+            e.at >= period.start_at,
+            e.at < period.end_at,
+            ~found_law_case(e.ticket_id, period.end_at),  # Art. 20
         )
     ).one()
     return _indicator("callback_satisfaction", int(pleased), int(rated))
@@ -230,7 +199,9 @@ def subcentre_kpis(store: Store, code: str, period: Period | str) -> SubcentreKp
         connection, first_contact = _calls(s, centre, p)
         on_time, callback = _completions(s, centre, p)
         satisfaction = _satisfaction(s, centre, p)
-    accuracy = Indicator("data_accuracy", INDICATORS["data_accuracy"], None, None, None, NO_ACCURACY)
+    accuracy = Indicator(
+        "data_accuracy", INDICATORS["data_accuracy"], None, None, None, NO_ACCURACY
+    )
     return SubcentreKpis(
         code=centre.code,
         unit_id=centre.unit_id,
