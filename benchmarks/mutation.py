@@ -85,6 +85,14 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
         "console/services/analytics/kpi.py",
         ("tests/store/test_kpi.py", "tests/store/test_kpi_store.py"),
     ),
+    "subcentre_kpi": (
+        "console/services/analytics/subcentre_kpi.py",
+        ("tests/store/test_subcentre.py",),
+    ),
+    "grades": (
+        "console/services/analytics/grades.py",
+        ("tests/store/test_grades.py",),
+    ),
 }
 """Module name → (its file, the fast tests that cover its rules)."""
 

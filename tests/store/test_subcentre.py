@@ -7,6 +7,7 @@ The small platform of tests/store/conftest.py, with two sub-centres: 省人社�
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -17,6 +18,7 @@ from console.errors import InputError, NotFound, PermissionDenied
 from console.services.access import seats
 from console.services.analytics.subcentre_kpi import (
     NO_ACCURACY,
+    all_subcentre_kpis,
     parse_period,
     subcentre_kpis,
 )
@@ -243,11 +245,12 @@ def test_r_subcentre_kpi_connection_and_first_contact_rates_count_the_period_cal
 
     - q3: answered, 在线办结, 09-30 23:59:59 — before the quarter, not counted
     - c1: answered, 在线办结; c6: answered, 在线办结 at 10-01 00:00:00 (in the quarter)
-    - c2: answered, passed on as a ticket; c3: answered, no outcome; c4: not answered
+    - c2: answered, passed on as a ticket; c3, c5: answered, no outcome; c4: not answered
     - the 95598 call: another sub-centre's, not counted
 
-    接通率 = answered / offered = {c1, c2, c3, c6} / {c1, c2, c3, c4, c6} = 4/5 = 0.8;
-    在线办结率 = 在线办结 / answered = {c1, c6} / {c1, c2, c3, c6} = 2/4 = 0.5.
+    接通率 = answered / offered = {c1, c2, c3, c5, c6} / {c1 … c6} = 5/6;
+    在线办结率 = 在线办结 / answered = {c1, c6} / {c1, c2, c3, c5, c6} = 2/5 = 0.4.
+    A year without calls (2025): 0/0 for both, no rate.
     """
     number = platform.operator.accept(intake(Kind.COMPLAINT), unit_id="hn-zjt")
     ingest_calls(
@@ -260,6 +263,7 @@ def test_r_subcentre_kpi_connection_and_first_contact_rates_count_the_period_cal
             call("c2", outcome="ticket", ticket_number=number),
             call("c3", outcome="none"),
             missed("c4"),
+            call("c5", outcome="none"),
             call("c6", "2026-10-01T00:00:00+08:00"),
         ],
         NOW,
@@ -267,12 +271,15 @@ def test_r_subcentre_kpi_connection_and_first_contact_rates_count_the_period_cal
     ingest_calls(platform.store, centres["95598"], "95598", [missed("e1"), call("e2")], NOW)
     kpis = subcentre_kpis(platform.store, "12333", "2026Q4")
     connection, first = kpis.get("connection"), kpis.get("first_contact")
-    assert (connection.numerator, connection.denominator, connection.rate) == (4, 5, 0.8)
-    assert (first.numerator, first.denominator, first.rate) == (2, 4, 0.5)
+    assert (connection.numerator, connection.denominator) == (5, 6)
+    assert (first.numerator, first.denominator, first.rate) == (2, 5, 0.4)
     q3 = subcentre_kpis(platform.store, "12333", "2026Q3")
     assert (q3.get("connection").numerator, q3.get("connection").denominator) == (1, 1)
     empty = subcentre_kpis(platform.store, "12333", "2025")
-    assert empty.get("connection").rate is None and empty.get("connection").note
+    for key in ("connection", "first_contact", "on_time", "callback", "callback_satisfaction"):
+        figure = empty.get(key)
+        assert (figure.numerator, figure.denominator, figure.rate) == (0, 0, None), key
+        assert figure.note
     accuracy = kpis.get("data_accuracy")
     assert accuracy.rate is None and accuracy.note == NO_ACCURACY
 
@@ -376,6 +383,97 @@ def test_r_subcentre_kpi_the_document_defines_every_indicator_of_the_module() ->
     headings = [line[4:].strip() for line in doc.splitlines() if line.startswith("### ")]
     assert headings == list(INDICATORS.values())
     assert NO_ACCURACY in doc
+
+
+def test_r_subcentre_kpi_the_last_second_of_the_limit_is_on_time_and_the_callback_window_is_72_hours(
+    platform: Platform, centres: dict[str, Actor]
+) -> None:
+    """Three 12333 tickets to 省住建厅, dispatched 11-25 09:00, handling limit 12-09 23:59:59:
+
+    - A: completion asked at 12-09 23:59:59, the limit's last second (on time), approved
+      12-10 09:00 and called back by hand at that same instant;
+    - B: completion asked at 11-26 10:00, approved 11-26 11:00; called back 12-03 23:59:59,
+      the last second of the 72 h after November;
+    - C: like B, called back 12-04 00:00:00, when those 72 h are over.
+
+    按时办结率 2026Q4 3/3; December 1/1. 回访率 November {B} / {B, C} = 1/2 (C's call-back is
+    too late for November's figure); December {A} / {A} = 1/1: a call-back at the moment of
+    the approval is after it."""
+    p = platform
+    from_12333 = {"source": Source.SUBCENTRE, "source_line": "12333"}
+    a, b, c = (
+        p.operator.accept(
+            intake(Kind.COMPLAINT, text=f"物业乱收费{i}", **from_12333), unit_id="hn-zjt"
+        )
+        for i in "甲乙丙"
+    )
+    for n in (a, b, c):
+        p.zjt.sign(n)
+    p.clock.advance(at("2026-11-26 10:00") - p.clock.now())
+    for n in (b, c):
+        p.zjt.request_completion(n, "电话", dt.date(2026, 11, 26), "已处理并答复来电人。")
+    p.clock.advance(at("2026-11-26 11:00") - p.clock.now())
+    for n in (b, c):
+        p.manager.review_completion(n, True)
+    p.clock.advance(at("2026-12-03 23:59:59") - p.clock.now())
+    p.operator.record_callback(b, Satisfaction.SATISFIED)
+    p.clock.advance(at("2026-12-04 00:00") - p.clock.now())
+    p.operator.record_callback(c, Satisfaction.SATISFIED)
+    p.clock.advance(at("2026-12-09 23:59:59") - p.clock.now())
+    p.zjt.request_completion(a, "电话", dt.date(2026, 12, 9), "已处理并答复来电人。")
+    p.clock.advance(at("2026-12-10 09:00") - p.clock.now())
+    p.manager.review_completion(a, True)
+    p.operator.record_callback(a, Satisfaction.SATISFIED)
+
+    def rate(period: str, key: str) -> tuple[int | None, int | None]:
+        figure = subcentre_kpis(p.store, "12333", period).get(key)
+        return figure.numerator, figure.denominator
+
+    assert rate("2026Q4", "on_time") == (3, 3)
+    assert rate("2026-12", "on_time") == (1, 1)
+    assert rate("2026-11", "callback") == (1, 2)
+    assert rate("2026-12", "callback") == (1, 1)
+
+
+def test_r_subcentre_kpi_an_approval_and_a_rating_at_00_00_belong_to_the_new_month(
+    platform: Platform, centres: dict[str, Actor]
+) -> None:
+    """A 12333 ticket asked to be completed on 11-30 23:00, approved at 12-01 00:00:00 exactly,
+    and rated 满意 at that same instant: both are December's, none November's (November
+    0/0 on time and satisfaction; December 1/1 each)."""
+    p = platform
+    number = p.operator.accept(
+        intake(Kind.COMPLAINT, source=Source.SUBCENTRE, source_line="12333"), unit_id="hn-zjt"
+    )
+    p.zjt.sign(number)
+    p.clock.advance(at("2026-11-30 23:00") - p.clock.now())
+    p.zjt.request_completion(number, "电话", dt.date(2026, 11, 30), "已处理并答复来电人。")
+    p.clock.advance(at("2026-12-01 00:00") - p.clock.now())
+    p.manager.review_completion(number, True)
+    p.operator.record_callback(number, Satisfaction.SATISFIED)
+    for period, want in (("2026-11", (0, 0)), ("2026-12", (1, 1))):
+        k = subcentre_kpis(p.store, "12333", period)
+        for key in ("on_time", "callback_satisfaction"):
+            assert (k.get(key).numerator, k.get(key).denominator) == want, (period, key)
+
+
+def test_r_subcentre_kpi_every_sub_centre_by_line_for_a_period_given_either_way(
+    platform: Platform, centres: dict[str, Actor]
+) -> None:
+    ingest_calls(platform.store, centres["95598"], "95598", [missed("e1"), call("e2")], NOW)
+    by_text = all_subcentre_kpis(platform.store, "2026q4")
+    by_period = all_subcentre_kpis(platform.store, parse_period("2026Q4"))
+    assert by_text == by_period
+    assert [k.code for k in by_text] == ["12333", "95598"]
+    assert {k.period for k in by_text} == {"2026Q4"}
+    assert (by_text[1].get("connection").numerator, by_text[1].get("connection").denominator) == (
+        1,
+        2,
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        by_text[0].code = "12366"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        by_text[0].indicators[0].rate = 1.0  # type: ignore[misc]
 
 
 def test_r_subcentre_kpi_on_time_counts_a_late_reply_mark_as_late(
