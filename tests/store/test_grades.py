@@ -200,3 +200,139 @@ def test_r_grades_a_later_policy_file_never_changes_a_stored_evaluation(
     assert grades.load_policy(lenient) != POLICY
     view = grades.get_evaluation(p.store, first)
     assert GradePolicy.from_json(view.policy) == POLICY and view.grades[0].grade == "不合格"
+
+
+# ---------------------------------------------------------------- what the mutation run asked for
+VALID = {
+    "weights": {"response_rate": 1},
+    "grades": [{"name": "优秀", "min_score": 90}, {"name": "不合格", "min_score": 0}],
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"weights": {}}, "weights"),
+        ({"weights": [1, 2]}, "weights"),
+        ({"weights": {"response_rate": -1}}, "weights.response_rate"),
+        ({"weights": {"response_rate": 1000.5}}, "weights.response_rate"),
+        ({"weights": {"response_rate": True}}, "weights.response_rate"),
+        ({"weights": {"response_rate": 0, "on_time_rate": 0}}, "weights"),
+        ({"grades": []}, "grades"),
+        ({"grades": "优秀"}, "grades"),
+        ({"grades": ["优秀"]}, "grades[0]"),
+        ({"grades": [{"name": " ", "min_score": 0}]}, "grades[0].name"),
+        ({"grades": [{"name": "优秀", "min_score": 100.5}]}, "grades[0].min_score"),
+        ({"grades": [{"name": "优秀", "min_score": -1}]}, "grades[0].min_score"),
+        ({"grades": [{"name": "优秀", "min_score": False}]}, "grades[0].min_score"),
+        (
+            {"grades": [{"name": "优秀", "min_score": 60}, {"name": "合格", "min_score": 60}]},
+            "grades[1].min_score",
+        ),
+        ({"min_weight_share": 1.5}, "min_weight_share"),
+        ({"min_weight_share": -0.1}, "min_weight_share"),
+        ({"min_weight_share": True}, "min_weight_share"),
+    ],
+)
+def test_r_grades_a_bad_policy_is_refused_naming_its_key(change: dict[str, object], key: str) -> None:
+    with pytest.raises(InputError) as e:
+        GradePolicy.from_json({**VALID, **change}, "g.toml")
+    assert e.value.field == f"g.toml: {key}"
+
+
+def test_r_grades_the_policy_bounds_are_inclusive() -> None:
+    """Weights 0–1000 (a weight of 0 leaves an indicator out), a best band from 100, a share
+    of 0 or 1."""
+    edge = GradePolicy.from_json(
+        {
+            "weights": {"response_rate": 0, "on_time_rate": 1000},
+            "grades": [{"name": "满分", "min_score": 100}, {"name": "其他", "min_score": 0}],
+            "min_weight_share": 1,
+        }
+    )
+    assert edge.weights == (("response_rate", 0.0), ("on_time_rate", 1000.0))
+    assert edge.min_weight_share == 1.0
+    anything = GradePolicy.from_json({**VALID, "min_weight_share": 0})
+    assert anything.min_weight_share == 0.0
+    # a weight of 1 counts; with a least share of 0, nothing known is still no grade
+    assert grades.score(figures(response_rate=(9, 10)), anything) == (90.0, "优秀")
+    assert grades.score({}, anything) == (None, None)
+    # a weight of 0 does not count towards what is known: only 按时办结率 weighs
+    assert grades.score(figures(response_rate=(1, 1)), edge) == (None, None)
+    assert grades.score(figures(on_time_rate=(1, 1)), edge) == (100.0, "满分")
+
+
+def test_r_grades_exactly_the_least_share_of_the_weight_known_is_enough() -> None:
+    """Default weights 20/25/20/25/10, least share 0.5: 25 + 25 = 50 known → graded; nothing
+    known → no grade."""
+    half = figures(on_time_rate=(1, 1), satisfaction_rate=(1, 2))
+    assert grades.score(half, POLICY) == (75.0, "基本合格")
+    assert grades.score({}, POLICY) == (None, None)
+
+
+def test_r_grades_a_correction_reason_of_2000_characters_is_the_longest(
+    platform: Platform,
+) -> None:
+    p = platform
+    first = draft(p, **{"hn-rst": POOR})
+    grades.publish(p.store, first, "优化办乙", p.clock.now())
+    with pytest.raises(InputError) as e:
+        draft(p, reason="理" * 2001, **{"hn-rst": GOOD})
+    assert e.value.field == "reason"
+    second = draft(p, reason="理" * 2000, **{"hn-rst": GOOD})
+    assert grades.get_evaluation(p.store, second).reason == "理" * 2000
+
+
+def test_r_grades_a_draft_recomputed_with_a_reason_keeps_it_and_without_one_keeps_the_old(
+    platform: Platform,
+) -> None:
+    p = platform
+    first = draft(p, **{"hn-rst": POOR})
+    grades.publish(p.store, first, "优化办乙", p.clock.now())
+    second = draft(p, reason="人社厅申诉属实", **{"hn-rst": GOOD})
+    assert draft(p, **{"hn-rst": GOOD}) == second
+    assert grades.get_evaluation(p.store, second).reason == "人社厅申诉属实"
+    draft(p, reason="复核后补充说明", **{"hn-rst": GOOD})
+    assert grades.get_evaluation(p.store, second).reason == "复核后补充说明"
+
+
+def test_r_grades_unknown_evaluations_are_not_found(platform: Platform) -> None:
+    with pytest.raises(NotFound):
+        grades.publish(platform.store, "ev-none", "优化办乙", platform.clock.now())
+    with pytest.raises(NotFound):
+        grades.discard(platform.store, "ev-none")
+
+
+def test_r_grades_a_second_publication_says_when_the_first_was(platform: Platform) -> None:
+    p = platform
+    first = draft(p, **{"hn-rst": GOOD})
+    grades.publish(p.store, first, "优化办乙", at("2026-12-01 10:00"))
+    with pytest.raises(RuleError, match="2026-12-01 10:00"):
+        grades.publish(p.store, first, "优化办乙", at("2026-12-02 10:00"))
+
+
+def test_r_grades_lists_by_period_and_published_only(platform: Platform) -> None:
+    p = platform
+    q4 = draft(p, **{"hn-rst": GOOD})
+    grades.publish(p.store, q4, "优化办乙", p.clock.now())
+    q4_again = draft(p, reason="更正", **{"hn-rst": POOR})
+    year = grades.compute_draft(
+        p.store, grades.parse_period("2026"), {"hn-rst": GOOD}, POLICY, "优化办乙", p.clock.now()
+    )
+    assert [e.id for e in grades.list_evaluations(p.store)] == [q4_again, q4, year]
+    assert [e.id for e in grades.list_evaluations(p.store, "2026Q4")] == [q4_again, q4]
+    assert [e.id for e in grades.list_evaluations(p.store, published_only=True)] == [q4]
+
+
+def test_r_grades_units_are_ranked_best_first_and_those_without_a_grade_last(
+    platform: Platform,
+) -> None:
+    p = platform
+    unknown = figures(on_time_rate=(1, 1))  # too little known: no score
+    first = draft(p, **{"hn-rst": unknown, "hn-zjt": POOR, "hn-scjgj": GOOD})
+    ranked = grades.get_evaluation(p.store, first).grades
+    assert [(g.unit_id, g.score) for g in ranked] == [
+        ("hn-scjgj", 95.5),
+        ("hn-zjt", 57.5),
+        ("hn-rst", None),
+    ]

@@ -475,3 +475,21 @@ def test_r_default_satisfied_settled_by_the_worker_tick(platform: Platform, tmp_
     [record] = audit.entries(p.store, action="default_satisfied")
     assert record.target == number and record.seat == "worker" and record.origin == "worker:test"
     assert w.tick().settled == ()
+
+
+def test_a_delivered_message_is_not_sent_again_and_says_when_in_shanghai_time(
+    platform: Platform, tmp_path: Path
+) -> None:
+    """Delivered at the drill clock's 2026-11-25 09:00 (Shanghai; 01:00 UTC): a person asking to
+    send it again is told so, with the time as the seat reads it."""
+    from console.errors import InputError
+    from console.services.delivery.outbox import retry_now
+
+    p = platform
+    special(p)
+    worker(p, FileSink(tmp_path / "outbox.jsonl")).tick()
+    key = rows(p)[0].idempotency_key
+    with pytest.raises(InputError) as e:
+        retry_now(p.store, p.clock, key, p.operator.actor)
+    assert f"已于 {p.clock.now():%Y-%m-%d %H:%M} 送达" in str(e.value)
+    assert e.value.field == "key"

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from console.errors import InputError, NotFound, RuleError
 from console.services.analytics import kpi
 from console.services.analytics.kpi import Period
+from console.services.clock import local
 from console.services.knowledge.service import AuditHook
 from console.services.views import EvaluationView, Figure, UnitGradeView
 from console.store.engine import Store
@@ -95,7 +96,7 @@ def _policy(data: Mapping[str, Any], source: str) -> GradePolicy:
     if sum(w for _, w in pairs) <= 0:
         raise bad("weights", "权重之和应大于 0")
     grades = data.get("grades")
-    if not isinstance(grades, Sequence) or not grades:
+    if isinstance(grades, str) or not isinstance(grades, Sequence) or not grades:
         raise bad("grades", "应列出等次及其最低分（优秀、合格、基本合格、不合格）")
     bands: list[GradeBand] = []
     for i, band in enumerate(grades):
@@ -278,7 +279,8 @@ def discard(
 
 
 def _when(moment: dt.datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "—"
+    """A stored moment as the manager reads it (Shanghai time)."""
+    return f"{local(moment):%Y-%m-%d %H:%M}" if moment else "—"
 
 
 def list_evaluations(

@@ -46,7 +46,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 
 from console.services.access import audit
-from console.services.clock import Clock
+from console.services.clock import Clock, local
 from console.services.delivery.sinks import DeliveryError, Message, Sink
 from console.services.values import Role
 from console.services.views import Actor
@@ -444,7 +444,7 @@ def _one(s: Any, key: str) -> tuple[OutboxRow, str]:
         raise InputError("key", f"没有这条待发消息：{key[:80]}（hotline outbox list 查看）")
     row, number = found
     if row.delivered_at is not None:
-        raise InputError("key", f"{key[:80]} 已于 {row.delivered_at:%Y-%m-%d %H:%M} 送达，无需处理")
+        raise InputError("key", f"{key[:80]} 已于 {local(row.delivered_at):%Y-%m-%d %H:%M} 送达，无需处理")
     return row, number or ""
 
 
