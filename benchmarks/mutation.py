@@ -93,6 +93,10 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
         "console/services/analytics/grades.py",
         ("tests/store/test_grades.py",),
     ),
+    "accountability": (
+        "console/services/analytics/accountability.py",
+        ("tests/store/test_accountability.py",),
+    ),
 }
 """Module name → (its file, the fast tests that cover its rules)."""
 

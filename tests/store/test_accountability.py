@@ -66,8 +66,12 @@ def test_r_accountability_a_late_reply_and_an_unanswered_supervision_are_delays(
     p.rst.reply_supervision(sid, "已约谈企业")
     p.manager.close_supervision(sid, "已落实")
     assert leads(p) == [(2, "hn-rst", slow)]  # the 督办 limit has not passed yet
+    [late] = accountability.findings(p.store, *DECEMBER, p.clock.now())[-1:]
+    # the finding says what was late, not the manager's words on the second refusal
+    assert late.what == "办结申请两次被退回，认定未按时回复（R-LATE-REPLY）"
     p.clock.set(at("2026-12-28 09:00"))
     assert sorted(leads(p)) == sorted([(2, "hn-rst", slow), (2, "hn-zjt", ignored)])
+    assert leads(p, "hn-zjt") == [(2, "hn-zjt", ignored)]
 
 
 def test_r_accountability_a_redo_is_poor_quality(platform: Platform) -> None:
@@ -80,6 +84,40 @@ def test_r_accountability_a_redo_is_poor_quality(platform: Platform) -> None:
     p.operator.record_callback(number, Satisfaction.DISSATISFIED, "manual", "没人联系我")
     p.manager.decide_dissatisfied(number, "redo", "承办单位未联系来电人")
     assert leads(p) == [(3, "hn-rst", number)]
+
+
+def test_r_accountability_a_late_return_is_held_against_the_unit_that_returned_it(
+    platform: Platform,
+) -> None:
+    """住建厅 returns on the 3rd working day (late); the manager still approves and sends the
+    ticket to 人社厅. The lead is 住建厅's, whose return it was, not 人社厅's, which holds the
+    ticket now."""
+    p = platform
+    late = dispatched(p, "hn-zjt")
+    p.zjt.sign(late)
+    p.clock.set(at("2026-11-30 10:00"))
+    p.zjt.return_ticket(late, "经核实不属于本单位", "职责清单")
+    p.manager.review_return(late, True, "属人社部门职责", "hn-rst")
+    assert leads(p) == [(1, "hn-zjt", late)]
+
+
+def test_r_accountability_knowledge_past_its_review_is_a_lead_in_the_period_it_lapses(
+    platform: Platform,
+) -> None:
+    """(4) 人社厅's seed article is due for review on 2027-06-30: current on the last day of
+    December 2026 and on 2027-06-30 itself, the last day of June (no lead); past review on the
+    last day of July 2027 — one lead, ground 4, dated the period's end."""
+    p = platform
+
+    def knowledge(start: dt.date, end: dt.date) -> list[accountability.Finding]:
+        found = accountability.findings(p.store, start, end, at("2027-09-01 09:00"), "hn-rst")
+        return [f for f in found if f.ground == 4]
+
+    assert knowledge(dt.date(2026, 12, 1), dt.date(2027, 1, 1)) == []
+    assert knowledge(dt.date(2027, 6, 1), dt.date(2027, 7, 1)) == []  # due on June's last day
+    [lead] = knowledge(dt.date(2027, 7, 1), dt.date(2027, 8, 1))
+    assert (lead.unit_id, lead.number, lead.ground_label) == ("hn-rst", "", "知识库维护不及时、不准确")
+    assert lead.what.startswith("1 条知识逾期未复核") and lead.at == at("2027-08-01 00:00")
 
 
 def test_r_accountability_stale_knowledge_is_listed_per_unit(platform: Platform) -> None:
