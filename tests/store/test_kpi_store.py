@@ -9,6 +9,8 @@ Clock: Wednesday 2026-11-25 09:00 (Shanghai); November's sign limits fall on 11-
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 
@@ -116,3 +118,25 @@ def test_r_unit_kpi_kept_figures_are_scoped_like_the_computed_ones(platform: Pla
     assert latest is not None and [u.unit_id for u in latest.units] == ["hn-rst"]
     with pytest.raises(PermissionDenied):
         p.operator.kpi_latest("2026-11")
+
+
+def test_r_unit_kpi_a_deadline_falling_due_at_the_instant_of_as_of_is_not_yet_decided(
+    platform: Platform,
+) -> None:
+    """A dispatch of Wednesday 11-25 09:00 must be signed by Thursday 11-26 23:59:59 (R-SIGN),
+    and a sign at that very second is in time. So November's KPIs as of 23:59:59 do not count it
+    yet (0/0: it may still be signed in time), and as of one second later it is a miss (0/1)."""
+    from dataclasses import replace
+
+    from console.services.analytics.kpi import parse_period
+
+    p = platform
+    dispatched(p, "13812340001")
+    due = at("2026-11-26 23:59:59")
+
+    def as_of(moment):  # type: ignore[no-untyped-def]
+        period = replace(parse_period("2026-11"), as_of=moment)
+        return response(kpi_store.unit_kpis(p.store, period, None, moment, reuse=False))
+
+    assert as_of(due) == (0, 0)
+    assert as_of(due + dt.timedelta(seconds=1)) == (0, 1)

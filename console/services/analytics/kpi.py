@@ -186,10 +186,12 @@ def _response_items(period: Period) -> Select[tuple[str | None, int, int, dt.dat
 
 
 def _decided(clock: type[ClockRow], period: Period) -> tuple[ColumnElement[bool], ...]:
-    """A deadline counts once it is met or past (``as_of``): not while it is still ahead."""
+    """A deadline counts once it is met or past (``as_of``): not while it is still ahead. A
+    deadline falling due at the very instant of ``as_of`` is still ahead: a sign or a reply at
+    ``due_at`` is in time (``met_at <= due_at``)."""
     if period.as_of is None or period.as_of >= period.end_at:
         return ()
-    return (or_(clock.met_at.is_not(None), clock.due_at <= period.as_of),)
+    return (or_(clock.met_at.is_not(None), clock.due_at < period.as_of),)
 
 
 def _on_time_items(period: Period) -> Select[tuple[str | None, int, int, dt.datetime, str]]:
@@ -339,7 +341,12 @@ INDICATORS: tuple[Indicator, ...] = (
         period="签收时限（1个工作日）届满的时刻所在的考核期",
         rules=(
             ("延期", "延期不影响签收时限。"),
-            ("未到期", "考核期尚未结束时，签收时限还没有届满、也还没有签收或退回的派单暂不计入。"),
+            (
+                "未到期",
+                "考核期尚未结束时，签收时限还没有过去、也还没有签收或退回的派单暂不计入；"
+                "时限的最后一秒仍在时限内（在该秒签收算按时），所以截至该秒仍不计入，"
+                "过了该秒才计为超时。",
+            ),
             ("退回", "在签收时限内退回也算响应；退回获批后改派的单位，按新的派单另计一次。"),
             ("重办", "重办不重新签收，不计入。"),
             ("终结", "终结前已派单的，照常计入。"),
