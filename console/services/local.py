@@ -685,8 +685,7 @@ class LocalBackend:
             if unit not in (None, own):
                 raise NotFound("承办单位", unit or "")
             unit = own
-        when = kpi.parse_period(period)
-        return accountability.findings(self.store, when.start, when.end, self.now(), unit)
+        return accountability.findings(self.store, kpi.parse_period(period), self.now(), unit)
 
     # ---- intake
     def refuse(self, intake: Intake, ground: int, reason: str, basis: str = "") -> str:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from console.services.analytics import accountability
+from console.services.analytics.kpi import parse_period
 from console.services.knowledge.upkeep import maintenance_rates
 from console.services.values import Kind, Satisfaction
 from tests.conftest import at
 from tests.store.conftest import Platform, intake
 
-DECEMBER = (dt.date(2026, 11, 1), dt.date(2027, 1, 1))
+Q4 = parse_period("2026Q4")
 
 
 def dispatched(p: Platform, unit: str = "hn-rst") -> str:
@@ -19,7 +20,7 @@ def dispatched(p: Platform, unit: str = "hn-rst") -> str:
 
 
 def leads(p: Platform, unit: str | None = None) -> list[tuple[int, str, str]]:
-    found = accountability.findings(p.store, *DECEMBER, p.clock.now(), unit)
+    found = accountability.findings(p.store, Q4, p.clock.now(), unit)
     return [(f.ground, f.unit_id, f.number) for f in found if f.number]
 
 
@@ -42,7 +43,7 @@ def test_r_accountability_a_refused_and_a_late_return_are_passing_the_ticket_on(
     assert sorted(leads(p)) == sorted([(1, "hn-rst", refused), (1, "hn-zjt", late)])
     assert leads(p, "hn-zjt") == [(1, "hn-zjt", late)]
     [finding] = [
-        f for f in accountability.findings(p.store, *DECEMBER, p.clock.now()) if f.number == refused
+        f for f in accountability.findings(p.store, Q4, p.clock.now()) if f.number == refused
     ]
     assert finding.ground_label == "推诿扯皮、不当退单" and "退回理由不成立" in finding.what
 
@@ -66,7 +67,7 @@ def test_r_accountability_a_late_reply_and_an_unanswered_supervision_are_delays(
     p.rst.reply_supervision(sid, "已约谈企业")
     p.manager.close_supervision(sid, "已落实")
     assert leads(p) == [(2, "hn-rst", slow)]  # the 督办 limit has not passed yet
-    [late] = accountability.findings(p.store, *DECEMBER, p.clock.now())[-1:]
+    [late] = accountability.findings(p.store, Q4, p.clock.now())[-1:]
     # the finding says what was late, not the manager's words on the second refusal
     assert late.what == "办结申请两次被退回，认定未按时回复（R-LATE-REPLY）"
     p.clock.set(at("2026-12-28 09:00"))
@@ -109,24 +110,29 @@ def test_r_accountability_knowledge_past_its_review_is_a_lead_in_the_period_it_l
     last day of July 2027 — one lead, ground 4, dated the period's end."""
     p = platform
 
-    def knowledge(start: dt.date, end: dt.date) -> list[accountability.Finding]:
-        found = accountability.findings(p.store, start, end, at("2027-09-01 09:00"), "hn-rst")
+    def knowledge(month: str) -> list[accountability.Finding]:
+        found = accountability.findings(
+            p.store, parse_period(month), at("2027-09-01 09:00"), "hn-rst"
+        )
         return [f for f in found if f.ground == 4]
 
-    assert knowledge(dt.date(2026, 12, 1), dt.date(2027, 1, 1)) == []
-    assert knowledge(dt.date(2027, 6, 1), dt.date(2027, 7, 1)) == []  # due on June's last day
-    [lead] = knowledge(dt.date(2027, 7, 1), dt.date(2027, 8, 1))
-    assert (lead.unit_id, lead.number, lead.ground_label) == ("hn-rst", "", "知识库维护不及时、不准确")
+    assert knowledge("2026-12") == []
+    assert knowledge("2027-06") == []  # due on June's last day
+    [lead] = knowledge("2027-07")
+    assert (lead.unit_id, lead.number, lead.ground_label) == (
+        "hn-rst",
+        "",
+        "知识库维护不及时、不准确",
+    )
     assert lead.what.startswith("1 条知识逾期未复核") and lead.at == at("2027-08-01 00:00")
 
 
 def test_r_accountability_stale_knowledge_is_listed_per_unit(platform: Platform) -> None:
     """(4) 知识库维护不及时: an article past its review date on the period's last day."""
     p = platform
-    kb = [f for f in accountability.findings(p.store, *DECEMBER, p.clock.now()) if f.ground == 4]
+    kb = [f for f in accountability.findings(p.store, Q4, p.clock.now()) if f.ground == 4]
     before = {f.unit_id for f in kb}
-    last_day = DECEMBER[1] - dt.timedelta(days=1)
-    rates = {r.unit_id: r for r in maintenance_rates(p.store, last_day)}
+    rates = {r.unit_id: r for r in maintenance_rates(p.store, Q4.last_day)}
     assert before == {u for u, r in rates.items() if r.articles > r.current}
 
 
@@ -135,7 +141,5 @@ def test_r_accountability_outside_the_period_nothing(platform: Platform) -> None
     refused = dispatched(p)
     p.rst.return_ticket(refused, "不属于本单位职责", "三定方案")
     p.manager.review_return(refused, False, "不成立")
-    october = accountability.findings(
-        p.store, dt.date(2026, 10, 1), dt.date(2026, 11, 1), p.clock.now()
-    )
+    october = accountability.findings(p.store, parse_period("2026-10"), p.clock.now())
     assert [f for f in october if f.number] == []

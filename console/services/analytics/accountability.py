@@ -25,7 +25,7 @@ import datetime as dt
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from console.services.clock import SHANGHAI
+from console.services.analytics.kpi import Period
 from console.services.knowledge.upkeep import maintenance_rates
 from console.services.views import Finding
 from console.store.engine import Store
@@ -39,30 +39,29 @@ GROUNDS = {
 }
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return (
-        dt.datetime.combine(start, dt.time(), SHANGHAI),
-        dt.datetime.combine(end, dt.time(), SHANGHAI),
-    )
-
-
 def findings(
-    store: Store, start: dt.date, end: dt.date, now: dt.datetime, unit: str | None = None
+    store: Store, period: Period, now: dt.datetime, unit: str | None = None
 ) -> list[Finding]:
-    """The period's findings [start, end), oldest first; ``unit``: that unit's only."""
-    low, high = _bounds(start, end)
+    """The period's findings (its Shanghai days, end exclusive), oldest first; ``unit``: that
+    unit's only."""
+    low, high = period.start_at, period.end_at
     with store.read() as s:
         names = {str(i): str(n) for i, n in s.execute(select(UnitRow.id, UnitRow.name))}
         found = [
             *_event_findings(s, low, high, unit),
             *_supervision_findings(s, low, min(high, now), unit),
         ]
-    last_day = end - dt.timedelta(days=1)
-    for rate in maintenance_rates(store, last_day, unit):
+    for rate in maintenance_rates(store, period.last_day, unit):
         lapses = rate.articles - rate.current
         if lapses > 0:
             found.append(
-                (4, rate.unit_id, "", min(high, now), f"{lapses} 条知识逾期未复核或纠错超过7天未处理")
+                (
+                    4,
+                    rate.unit_id,
+                    "",
+                    min(high, now),
+                    f"{lapses} 条知识逾期未复核或纠错超过7天未处理",
+                )
             )
     return sorted(
         (
@@ -89,8 +88,15 @@ def _event_findings(
     detail_unit = EventRow.details["unit_id"].as_string()
     late = EventRow.details["late"].as_boolean()
     query = (
-        select(EventRow.action, EventRow.unit_id, detail_unit, TicketRow.number, EventRow.at,
-               TicketRow.unit_id, EventRow.reason)
+        select(
+            EventRow.action,
+            EventRow.unit_id,
+            detail_unit,
+            TicketRow.number,
+            EventRow.at,
+            TicketRow.unit_id,
+            EventRow.reason,
+        )
         .join(TicketRow, TicketRow.id == EventRow.ticket_id)
         .where(
             EventRow.at >= low,
