@@ -97,6 +97,10 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
         "console/services/analytics/accountability.py",
         ("tests/store/test_accountability.py",),
     ),
+    "hot": (
+        "console/services/analytics/hot.py",
+        ("tests/services/test_hot.py",),
+    ),
 }
 """Module name → (its file, the fast tests that cover its rules)."""
 

@@ -226,35 +226,84 @@ def test_r_analytics_a_replay_without_other_processes_reads_the_texts_itself(
     assert any(a.kind == SUDDEN for a in tracker.alerts)
 
 
+LEAK = (
+    "反映东塘新村地下室漏水严重，物业一直不管，请相关部门尽快处理。",
+    "东塘新村车库渗水，墙面发霉长毛，停在下面的车都泡了。",
+    "东塘新村地下室漏水严重物业一直不管，车库渗水墙面发霉长毛，车都泡了。",
+)
+"""Two wordings of one leak that do not match each other, and a ticket saying both."""
+
+
+def _consistent(group: hot._Group) -> None:
+    """A group's tickets in (time, number, caller) order unless some came out of order (then
+    as they came); each caller's first time, the callers seen and the newcomers' times agree
+    with them."""
+    rows = list(zip(group.times, group.numbers, group.callers, strict=True))
+    if group.ordered:
+        assert rows == sorted(rows)
+    first: dict[str, dt.datetime] = {}
+    for t, _, c in sorted(rows):
+        first.setdefault(c, t)
+    assert group.first == first and group.seen == set(first)
+    assert group.newcomers == sorted(first.values())
+
+
+@pytest.mark.parametrize(
+    ("second", "shuffle"),
+    [(70, False), (10, False), (70, True)],
+    ids=["two-large-groups", "a-small-group-into-a-large-one", "out-of-order"],
+)
 def test_r_analytics_groups_merged_in_order_are_those_sorted_whole(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, second: int, shuffle: bool
 ) -> None:
-    """Merging groups by inserting the smaller one's tickets gives what sorting both gives:
-    the same tickets, callers, newcomers and alerts, whether tickets came in order or not."""
+    """70 callers word a leak at 东塘新村 one way over three days; weeks later ``second`` more
+    word it another way (two groups); weeks after, tickets saying both make them one. Merged
+    by inserting the smaller group's tickets (up to ``_MERGE_INSERTS``) or by sorting both
+    (larger ones; groups whose tickets came out of order): the merged group holds every ticket
+    in order with each caller's first time, and the same tickets, callers, newcomers and alerts
+    as when every merge sorts both."""
     import random
 
     rng = random.Random(5)
-    texts = list(NOISE + WATER + OTHER) + [BUS] * 3
-    tickets = [
-        ticket(i, rng.choice(texts), hours=rng.uniform(0, 72), phone=f"13900{rng.randrange(9):06d}")
-        for i in range(120)
+    tickets = []
+    for i in range(70 + second + 10):
+        kind = 0 if i < 70 else 1 if i < 70 + second else 2
+        tickets.append(
+            ticket(
+                i, LEAK[kind], hours=24 * 40 * kind + rng.uniform(0, 72),
+                phone=f"13900{rng.randrange(90):06d}",
+            )
+        )  # fmt: skip
+    arrival = sorted(tickets, key=lambda t: (t.at, t.number))
+    if shuffle:  # the later ones out of order
+        arrival = arrival[:60] + rng.sample(arrival[60:], len(arrival) - 60)
+    runs = []
+    for inserts in (hot._MERGE_INSERTS, -1):  # -1: every merge sorts both groups
+        monkeypatch.setattr(hot, "_MERGE_INSERTS", inserts)
+        tracker = tracker_with_history()
+        for t in arrival:
+            tracker.add(t)
+        [gid] = {tracker.group_of(t.number) for t in tickets}  # one matter at the end
+        group = tracker._groups[gid]
+        assert sorted(group.numbers) == sorted(t.number for t in tickets)
+        _consistent(group)
+        assert group.ordered == (not shuffle)  # a merge in order keeps it; sorting makes it
+        # the group counts its tickets the index holds (each wording's first three in order)
+        assert group.exemplars == sum(n in tracker._index for n in group.numbers)
+        assert shuffle or group.exemplars == 2 * 3
+        assert group.summary == summary_of_first(tickets)
+        runs.append(tracker)
+    fast, whole = runs
+    assert [(g.numbers, g.times, g.callers, g.newcomers, g.seen) for g in fast._groups] == [
+        (g.numbers, g.times, g.callers, g.newcomers, g.seen) for g in whole._groups
     ]
-    ordered = sorted(tickets, key=lambda t: (t.at, t.number))
-    shuffled = ordered[:60] + rng.sample(ordered[60:], 60)  # the later ones out of order
-    for arrival in (ordered, shuffled):
-        runs = []
-        for inserts in (hot._MERGE_INSERTS, -1):  # -1: every merge sorts both groups
-            monkeypatch.setattr(hot, "_MERGE_INSERTS", inserts)
-            tracker = tracker_with_history()
-            for t in arrival:
-                tracker.add(t)
-            runs.append(tracker)
-        fast, whole = runs
-        assert [(g.numbers, g.times, g.callers, g.newcomers, g.seen) for g in fast._groups] == [
-            (g.numbers, g.times, g.callers, g.newcomers, g.seen) for g in whole._groups
-        ]
-        assert fast.alerts == whole.alerts
-        assert fast.groups(limit=100) == whole.groups(limit=100)
+    assert fast.alerts == whole.alerts
+    assert fast.groups(limit=100) == whole.groups(limit=100)
+
+
+def summary_of_first(tickets: list[HotTicket]) -> str:
+    """The summary a group of these tickets shows: its earliest ticket's words."""
+    return hot.summary_of(min(tickets, key=lambda t: (t.at, t.number)).text)
 
 
 def test_r_analytics_a_merged_group_is_found_through_its_tickets_and_its_place() -> None:
@@ -368,7 +417,145 @@ def test_r_analytics_a_water_cut_in_other_words_joins_its_estate() -> None:
     estate and the same trouble, in few shared words), and a third caller makes it sudden."""
     tracker = tracker_with_history()
     tracker.add(ticket(1, "雨花区枫树山小区从昨晚开始停水，物业说不清楚什么时候来水。", hours=0))
-    tracker.add(ticket(2, "枫树山小区停水一天了，没有任何通知，请督促供水公司尽快恢复供水。", hours=1))
+    tracker.add(
+        ticket(2, "枫树山小区停水一天了，没有任何通知，请督促供水公司尽快恢复供水。", hours=1)
+    )
     raised = tracker.add(ticket(3, "枫树山小区还是没水，已经一天一夜了，小孩都没法洗澡。", hours=2))
     assert tracker.group_of("T0003") == tracker.group_of("T0001") == tracker.group_of("T0002")
     assert [a.kind for a in raised] == [SUDDEN]
+
+
+def test_r_analytics_a_group_is_summed_up_by_its_first_callers_words_without_courtesy() -> None:
+    """The hot list's line for a group: its first ticket's words, courtesy stripped, spaces
+    folded, cut at 40 characters with "…" (a line of exactly 40 is whole); a text of courtesy
+    alone is kept as it is."""
+    tracker = tracker_with_history()
+    tracker.add(ticket(1, "您好，我想反映芙蓉路路灯坏了  好几天不亮的问题，谢谢！", hours=0))
+    [group] = [g for g in tracker._groups if "T0001" in g.numbers]
+    assert group.summary == "芙蓉路路灯坏了 好几天不亮的问题，"
+    assert hot.summary_of("路" * 40) == "路" * 40
+    assert hot.summary_of("路" * 41) == "路" * 40 + "…"
+    assert hot.summary_of("  您好，谢谢 ") == "您好，谢谢"
+
+
+def test_r_analytics_a_ticket_moved_to_another_unit_counts_for_that_unit() -> None:
+    """A ticket re-dispatched from 人社厅 to 住建厅 is 住建厅's in the hot list; moving a ticket
+    the tracker never saw changes nothing (it is not added to any group by the move)."""
+    tracker = tracker_with_history()
+    for i, text in enumerate(NOISE[:3]):
+        tracker.add(ticket(i, text, hours=i, unit="hn-rst"))
+    assert "T0001" in tracker and "T0999" not in tracker
+    tracker.set_unit("T0001", "hn-zjt")
+    tracker.set_unit("T0999", "hn-zjt")
+    assert "T0999" not in tracker
+    [moved] = tracker.groups(unit_id="hn-zjt", min_callers=1)
+    assert moved.numbers == ("T0001",)
+    [kept] = tracker.groups(unit_id="hn-rst")
+    assert kept.numbers == ("T0000", "T0002")
+
+
+def test_r_analytics_a_callers_earlier_call_arriving_late_makes_them_no_newcomer() -> None:
+    """A's call of today reaches the tracker first, then A's call of eight days ago (two seats,
+    two clocks), then B's and C's of today: A first called eight days ago, so only B and C are
+    new within the six hours — two, no sudden matter. Counted from A's call as it came, three
+    new callers would have raised one."""
+    tracker = tracker_with_history(HotParams(emerging_min=99))
+    tracker.add(ticket(1, NOISE[0], hours=0, phone="13900000001"))
+    tracker.add(ticket(2, NOISE[1], hours=-24 * 8, phone="13900000001"))
+    tracker.add(ticket(3, NOISE[2], hours=1, phone="13900000003"))
+    assert tracker.add(ticket(4, NOISE[3], hours=2, phone="13900000004")) == []
+    assert len({tracker.group_of(f"T{i:04d}") for i in range(1, 5)}) == 1
+    [g] = [g for g in tracker.groups(T0 + dt.timedelta(hours=2)) if "T0001" in g.numbers]
+    assert (g.callers, g.tickets, g.growth) == (3, 4, 2)
+
+
+def _secret(n: int, text: str, hours: float) -> HotTicket:
+    return HotTicket(
+        f"T{n:04d}", f"1380000{n:04d}", text, T0 + dt.timedelta(hours=hours), confidential=True
+    )
+
+
+def test_r_analytics_a_confidential_callers_words_never_sum_up_a_group() -> None:
+    """A group opened by a confidential ticket shows （保密件）, not its words, in the hot list
+    and its alerts; a second confidential ticket leaves it so; the first ordinary ticket to
+    join gives it that caller's words, and a confidential one after it changes nothing."""
+    tracker = tracker_with_history(HotParams(emerging_min=99))
+    tracker.add(_secret(1, NOISE[0], hours=0))
+    tracker.add(_secret(2, NOISE[1], hours=1))
+    [g] = [g for g in tracker.groups() if "T0001" in g.numbers]
+    assert g.summary == "（保密件）" and g.callers == 2
+    [alert] = tracker.add(ticket(3, NOISE[2], hours=2))  # the third new caller in 6 h
+    assert alert.kind == SUDDEN and alert.summary == hot.summary_of(NOISE[2])
+    tracker.add(_secret(4, NOISE[3], hours=3))
+    [g] = [g for g in tracker.groups() if "T0001" in g.numbers]
+    assert g.summary == hot.summary_of(NOISE[2]) and g.tickets == 4
+
+
+def test_r_analytics_a_matter_emerges_once_within_its_first_week() -> None:
+    """Emerging: at most 7 days from the group's first ticket, 4 callers, 2 of them new within
+    72 h. Callers at 0, 10, 80 and 90 h: at the fourth, those new within 72 h are the third and
+    the fourth — exactly 2: emerging, once (a fifth and sixth caller raise nothing more)."""
+    tracker = tracker_with_history(HotParams(burst_min=99))
+    kinds = []
+    for i, hours in enumerate((0, 10, 80, 90, 100, 110)):
+        kinds += [(i, a.kind) for a in tracker.add(ticket(i, NOISE[i], hours=hours))]
+    assert kinds == [(3, EMERGING)]
+
+
+def test_r_analytics_four_callers_but_one_new_in_three_days_is_not_emerging() -> None:
+    """Three callers within two hours, the fourth four days later: only one new within the
+    last 72 h — the matter is not growing now."""
+    tracker = tracker_with_history(HotParams(burst_min=99))
+    for i, hours in enumerate((0, 1, 2)):
+        tracker.add(ticket(i, NOISE[i], hours=hours))
+    assert tracker.add(ticket(3, NOISE[3], hours=98)) == []
+
+
+@pytest.mark.parametrize(("days", "emerges"), [(7, True), (7 + 1 / 86_400, False)])
+def test_r_analytics_a_group_is_new_for_seven_days_to_the_second(
+    days: float, emerges: bool
+) -> None:
+    """Callers at day 0, day 5, day 6 and then exactly 7 days after the first (still new: it
+    emerges) or one second later (no longer new: it does not)."""
+    tracker = tracker_with_history(HotParams(burst_min=99))
+    for i, hours in enumerate((0, 24 * 5, 24 * 6)):
+        tracker.add(ticket(i, NOISE[i], hours=hours))
+    raised = tracker.add(ticket(3, NOISE[3], hours=24 * days))
+    assert [a.kind for a in raised] == ([EMERGING] if emerges else [])
+
+
+def test_r_analytics_the_hot_list_is_hottest_first_from_two_callers() -> None:
+    """Six callers on the noise, four on the water cut, two on the bus stop, one on wages, all
+    today: the list is noise, water, bus (heat falls), and a matter of one caller is not
+    listed; the whole list, older matters with it, is in falling heat."""
+    tracker = tracker_with_history(HotParams(burst_min=99, emerging_min=99))
+    for i, text in enumerate(NOISE):
+        tracker.add(ticket(i, text, hours=i))
+    for i, text in enumerate(WATER):
+        tracker.add(ticket(20 + i, text, hours=10 + i))
+    tracker.add(ticket(30, BUS, hours=20))
+    tracker.add(ticket(31, BUS, hours=21))
+    tracker.add(ticket(40, OTHER[0], hours=22))
+    ranked = tracker.groups(limit=100)  # with the months of other matters before them
+    listed = [(g.numbers[0], g.callers) for g in ranked if g.numbers[0] < "T1000"]
+    assert listed == [("T0000", 6), ("T0020", 4), ("T0030", 2)]
+    assert [g.heat for g in ranked] == sorted((g.heat for g in ranked), reverse=True)
+    assert all(g.callers >= 2 for g in ranked)
+
+
+def test_r_analytics_a_unit_sees_the_alerts_on_its_own_tickets_only() -> None:
+    """A sudden matter on three tickets, two of 人社厅 and one of 住建厅: 人社厅 sees the alert
+    with its two tickets (two callers), 住建厅 with its one, 交通厅 none; an alert raised at the
+    very moment asked from is shown."""
+    tracker = tracker_with_history(HotParams(emerging_min=99))
+    tracker.add(ticket(1, NOISE[0], hours=0, unit="hn-rst"))
+    tracker.add(ticket(2, NOISE[1], hours=1, unit="hn-zjt"))
+    [alert] = tracker.add(ticket(3, NOISE[2], hours=2, unit="hn-rst"))
+    since = alert.at
+    [mine] = tracker.recent_alerts(since, unit_id="hn-rst")
+    assert (mine.numbers, mine.callers, mine.kind) == (("T0001", "T0003"), 2, SUDDEN)
+    [theirs] = tracker.recent_alerts(since, unit_id="hn-zjt")
+    assert theirs.numbers == ("T0002",)
+    assert tracker.recent_alerts(since, unit_id="hn-jtt") == []
+    assert tracker.recent_alerts(since) == [alert]
+    assert tracker.recent_alerts(since + dt.timedelta(seconds=1)) == []

@@ -346,6 +346,10 @@ class HotTracker:
             group.seen.add(caller)
             group.first[caller] = ticket.at
             bisect.insort(group.newcomers, ticket.at)
+        elif ticket.at < group.first[caller]:  # came out of order: the caller's first call
+            del group.newcomers[bisect.bisect_left(group.newcomers, group.first[caller])]
+            group.first[caller] = ticket.at
+            bisect.insort(group.newcomers, ticket.at)
         if self.last_at is None or ticket.at > self.last_at:
             self.last_at = ticket.at
         raised = self._check(group, ticket)
