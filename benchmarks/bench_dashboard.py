@@ -114,7 +114,9 @@ def main(argv: list[str]) -> int:
     times = asyncio.run(measure(bench_kpi.kpi_url(), repeat))
     cold, warm = statistics.median(times["cold"]), statistics.median(times["warm"])
     print(f"dashboard at {n:,} tickets, the manager's current quarter ({repeat} opens each):")
-    print(f"  cold (nothing kept; baseline): median {cold * 1000:.0f} ms, worst {max(times['cold']) * 1000:.0f} ms")
+    print(
+        f"  cold (nothing kept; baseline): median {cold * 1000:.0f} ms, worst {max(times['cold']) * 1000:.0f} ms"
+    )
     print(
         f"  warm (kept figures first):     median {warm * 1000:.0f} ms, worst "
         f"{max(times['warm']) * 1000:.0f} ms (budget {BUDGET_S * 1000:.0f} ms); "

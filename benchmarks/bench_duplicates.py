@@ -195,7 +195,9 @@ def real_set(do_fit: bool) -> dict[str, Any]:
     if do_fit:
         fitted = fit(dev, by_id, catalogue)
         out["fitted_on_dev"] = fitted
-        weights = PairWeights(**{k: v for k, v in fitted.items() if k not in ("pairs", "positives")})
+        weights = PairWeights(
+            **{k: v for k, v in fitted.items() if k not in ("pairs", "positives")}
+        )
     found = replay(messages, queries, catalogue, weights)
     same_min, other_min = SAME_CALLER_MIN, OTHER_CALLER_MIN
     if do_fit:

@@ -165,7 +165,11 @@ async def _board_times(app: Any, accept: Any, incidents: int) -> list[float]:
 
     times: list[float] = []
     async with app.run_test(size=(140, 45)) as pilot:
-        while app.live_watch is None or app.live_watch.cursor is None or not hasattr(app.screen, "items"):
+        while (
+            app.live_watch is None
+            or app.live_watch.cursor is None
+            or not hasattr(app.screen, "items")
+        ):
             await asyncio.sleep(0.01)
         await pilot.pause(0.5)
         board = app.screen
@@ -208,7 +212,9 @@ def _baseline(backend: Any, calls: int, callers: int) -> list[float]:
     return times
 
 
-def embedded(platform: Any, folder: Path, calls: int, callers: int, incidents: int) -> dict[str, Any]:
+def embedded(
+    platform: Any, folder: Path, calls: int, callers: int, incidents: int
+) -> dict[str, Any]:
     from console.app import HotlineApp
 
     actor = Actor("bench-seat", "话务员", Role.OPERATOR)
@@ -278,7 +284,9 @@ def remote(platform: Any, folder: Path, calls: int, callers: int, incidents: int
         stop_server(proc)
 
 
-def run(calls: int = 40, tickets: int = 1500, callers: int = 300, incidents: int = 20) -> dict[str, Any]:
+def run(
+    calls: int = 40, tickets: int = 1500, callers: int = 300, incidents: int = 20
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-pop-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()

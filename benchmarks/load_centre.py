@@ -65,7 +65,9 @@ from console.services.values import CallerType, Domain, Kind, Role, Special  # n
 from console.services.views import Intake  # noqa: E402
 from console.store.models import EventRow  # noqa: E402
 
-URL = os.environ.get("HOTLINE_CENTRE_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/hotline_centre")
+URL = os.environ.get(
+    "HOTLINE_CENTRE_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/hotline_centre"
+)
 SOURCE, SECRET = "centre-acd", "c" * 48
 BUDGET = {"search_p95": 50.0, "write_p95": 250.0, "push_p95": 1000.0}
 UNITS = ("hn-rst", "hn-zjt", "hn-scjgj", "hn-sgcc", "hn-gjj")
@@ -294,10 +296,14 @@ def one_run(n: int, workers: int, seconds: float, call_every: float) -> dict[str
         os.environ["HOTLINE_AUDIT_KEY_FILE"] = env["HOTLINE_AUDIT_KEY_FILE"]
         store = open_store(URL)
         now = dt.datetime.now(dt.UTC)
-        ops = [seats.add_seat(store, f"话务员{i}", Role.OPERATOR, None, now=now)[1] for i in range(n)]
+        ops = [
+            seats.add_seat(store, f"话务员{i}", Role.OPERATOR, None, now=now)[1] for i in range(n)
+        ]
         clerks = [seats.add_seat(store, f"经办人{i}", Role.UNIT_CLERK, UNITS[i % len(UNITS)],
                                  now=now)[1] for i in range(max(2 * len(UNITS), n // 10))]  # fmt: skip
-        leads = [seats.add_seat(store, f"班长{i}", Role.SHIFT_LEAD, None, now=now)[1] for i in range(4)]
+        leads = [
+            seats.add_seat(store, f"班长{i}", Role.SHIFT_LEAD, None, now=now)[1] for i in range(4)
+        ]
         with store.read() as s:
             since = int(s.execute(select(func.max(EventRow.id))).scalar_one() or 0)
         port = free_port()
@@ -343,7 +349,9 @@ def one_run(n: int, workers: int, seconds: float, call_every: float) -> dict[str
         store.dispose()
     claims = Counter(tally.claims)
     writes = tally.ms["accept"] + tally.ms["sign"] + tally.ms["claim"]
-    lost = abs(events.get("accept", 0) - tally.ok["accept"]) + abs(events.get("sign", 0) - tally.ok["sign"])
+    lost = abs(events.get("accept", 0) - tally.ok["accept"]) + abs(
+        events.get("sign", 0) - tally.ok["sign"]
+    )
     return {
         "seats": n, "workers": workers, "seconds": round(wall, 1),
         "calls": tally.ok["accept"], "searches": len(tally.ms["search"]),

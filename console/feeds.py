@@ -102,4 +102,3 @@ class FeedWatch(Generic[A]):
             except Exception as exc:  # noqa: BLE001 — said on screen; the seat works on by hand
                 self._failed(HotlineError(f"内部错误（{type(exc).__name__}）"))
                 return
-

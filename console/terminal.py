@@ -87,9 +87,7 @@ class HotlineParser(XTermParser):
             self._in_paste = False
         return "".join(out)
 
-    def _sequence_to_key_events(
-        self, sequence: str, alt: bool = False
-    ) -> Iterable[events.Key]:
+    def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
         key = ALT_DIGITS.get(sequence)
         if key is not None:
             yield events.Key(key, None)

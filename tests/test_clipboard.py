@@ -104,7 +104,9 @@ def test_item10_osc52_inside_tmux_that_drops_it_says_so(tmux_server: object) -> 
 
     socket = str(tmux_server)
     env = {**SSH, "TMUX": f"{socket},4242,0"}
-    subprocess.run(["tmux", "-S", socket, "set-option", "-g", "set-clipboard", "external"], check=True)
+    subprocess.run(
+        ["tmux", "-S", socket, "set-option", "-g", "set-clipboard", "external"], check=True
+    )
     result = copy_text("按月领取基本养老金。", Terminal(), env=env)
     assert result.where == OSC52
     assert "可能未复制成功" in result.message and "set-clipboard" in result.message

@@ -137,5 +137,8 @@ def test_r_confidential_two_seats_on_one_machine_keep_their_own_drafts(tmp_path:
     data = tmp_path / "data"
     DraftStore(data, "张三").save({"text": "公司拖欠工资", "caller_phone": "13812341234"})
     assert DraftStore(data, "钱六").load() is None
-    assert DraftStore(data, "张三").load() == {"text": "公司拖欠工资", "caller_phone": "13812341234"}
+    assert DraftStore(data, "张三").load() == {
+        "text": "公司拖欠工资",
+        "caller_phone": "13812341234",
+    }
     assert DraftStore(data, "seat-1").path.name == "intake-seat-1.json"  # safe names as they were

@@ -122,7 +122,11 @@ class RequestGuard:
                 if status["code"] == 0:
                     await _send_json(send_wrapper, 500, internal_body(exc))
         finally:
-            if self.on_write is not None and scope.get("method") == "POST" and 200 <= status["code"] < 300:
+            if (
+                self.on_write is not None
+                and scope.get("method") == "POST"
+                and 200 <= status["code"] < 300
+            ):
                 self.on_write()
             access_log.info(
                 "%s %s %d %.1fms seat=%s from=%s",

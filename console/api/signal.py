@@ -62,7 +62,7 @@ class StoreWatch:
         behind = self.generation - generation
         if behind > len(self._briefs):
             return None
-        return list(self._briefs)[len(self._briefs) - behind:] if behind else []
+        return list(self._briefs)[len(self._briefs) - behind :] if behind else []
 
     async def look(self) -> None:
         """Look at what landed since the last look; wake the waiters when something did."""

@@ -32,10 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     verbs = p.add_subparsers(dest="desk_verb", metavar="ACTION", required=True)
 
     ls = verbs.add_parser("list", help="列出企业诉求（未结束的，时限近的在前）")
-    ls.add_argument("--which", choices=WHICH, default="all",
-                    help="all 全部未结束，unassigned 未分配，mine 我跟进的（须 --as），done 已结束")
-    ls.add_argument("--as", dest="as_", metavar="NAME",
-                    help="以该政策专员身份查看（名册中的坐席账号或姓名）")
+    ls.add_argument(
+        "--which",
+        choices=WHICH,
+        default="all",
+        help="all 全部未结束，unassigned 未分配，mine 我跟进的（须 --as），done 已结束",
+    )
+    ls.add_argument(
+        "--as", dest="as_", metavar="NAME", help="以该政策专员身份查看（名册中的坐席账号或姓名）"
+    )
     ls.add_argument("--json", action="store_true", help="输出 JSON 列表")
     ls.set_defaults(handler=_list)  # fmt: skip
 
@@ -45,13 +50,19 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     c = verbs.add_parser("claim", help="政策专员认领一件无人跟进的企业诉求")
     c.add_argument("number", metavar="TICKET", help="工单号")
-    c.add_argument("--as", dest="as_", metavar="NAME", required=True, help="政策专员（坐席账号或姓名）")
+    c.add_argument(
+        "--as", dest="as_", metavar="NAME", required=True, help="政策专员（坐席账号或姓名）"
+    )
     c.set_defaults(handler=_claim)
 
     a = verbs.add_parser("assign", help="分配或改派政策专员，须写理由（管理部门或专席负责人）")
     a.add_argument("number", metavar="TICKET", help="工单号")
-    a.add_argument("--to", required=True, metavar="SPECIALIST",
-                   help="政策专员编号（hotline desk specialists 第一列）")
+    a.add_argument(
+        "--to",
+        required=True,
+        metavar="SPECIALIST",
+        help="政策专员编号（hotline desk specialists 第一列）",
+    )
     a.add_argument("--reason", required=True, help="分配或改派的理由")
     who = a.add_mutually_exclusive_group()
     who.add_argument("--by", help="管理部门操作人（记入审计）")
@@ -60,7 +71,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     f = verbs.add_parser("follow", help="记录跟进情况（跟进该诉求的政策专员）")
     f.add_argument("number", metavar="TICKET", help="工单号")
-    f.add_argument("--as", dest="as_", metavar="NAME", required=True, help="政策专员（坐席账号或姓名）")
+    f.add_argument(
+        "--as", dest="as_", metavar="NAME", required=True, help="政策专员（坐席账号或姓名）"
+    )
     f.add_argument("--note", required=True, help="跟进内容：联系情况、推送的政策……")
     f.set_defaults(handler=_follow)
 

@@ -34,7 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls.set_defaults(handler=_list)
 
     sh = verbs.add_parser("show", help="一次考核评价的各单位得分、等次与指标")
-    sh.add_argument("id", metavar="EVALUATION", help="考核评价编号（hotline evaluation list 第一列）")
+    sh.add_argument(
+        "id", metavar="EVALUATION", help="考核评价编号（hotline evaluation list 第一列）"
+    )
     sh.add_argument("--json", action="store_true", help="输出 JSON")
     sh.set_defaults(handler=_show)
 
@@ -66,7 +68,9 @@ READER = Actor(seat="cli", name="命令行", role=Role.AUDITOR)
 
 def _when(view: EvaluationView) -> str:
     if view.published_at is None:
-        return f"计算于 {view.computed_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}（{view.computed_by}）"
+        return (
+            f"计算于 {view.computed_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}（{view.computed_by}）"
+        )
     return f"发布于 {view.published_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}（{view.published_by}）"
 
 

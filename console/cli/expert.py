@@ -73,8 +73,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     e.add_argument("--note", help="备注")
     e.add_argument("--kind", choices=KIND_CHOICES, help=KIND_HELP)
     lead = e.add_mutually_exclusive_group()
-    lead.add_argument("--desk-lead", dest="desk_lead", action="store_true", default=None,
-                      help=LEAD_HELP)
+    lead.add_argument(
+        "--desk-lead", dest="desk_lead", action="store_true", default=None, help=LEAD_HELP
+    )
     lead.add_argument("--no-desk-lead", dest="desk_lead", action="store_false",
                       help="不再担任政企通专席负责人")  # fmt: skip
     e.set_defaults(handler=_edit)
@@ -95,7 +96,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def _line(v: ExpertView) -> str:
     state = "在班" if v.on_duty else ("不在班" if v.active else "已退出")
-    kind = "" if v.kind == "expert" else f"{v.kind_label}{'（专席负责人）' if v.desk_lead else ''}  "
+    kind = (
+        "" if v.kind == "expert" else f"{v.kind_label}{'（专席负责人）' if v.desk_lead else ''}  "
+    )
     out = (
         f"{v.id}  {v.name}  {kind}{v.unit_name}（{v.unit_id}）  {state}  "
         f"领域：{'、'.join(v.field_labels)}  值班：{'；'.join(v.shift_labels)}"

@@ -43,9 +43,7 @@ def add_accountability(verbs: argparse._SubParsersAction) -> None:  # type: igno
 def _evaluation(period: str, draft: bool) -> EvaluationView:
     with opened_platform() as p:
         backend = p.backend(READER)
-        found = [
-            e for e in backend.evaluations(period) if draft or e.state == "published"
-        ]
+        found = [e for e in backend.evaluations(period) if draft or e.state == "published"]
         if not found:
             raise NotFound("考核评价", f"{period}（{'尚未计算' if draft else '尚未发布'}）")
         return backend.evaluation(found[0].id)
@@ -58,8 +56,13 @@ def as_report(view: EvaluationView, start: dt.date, end: dt.date) -> KpiReport:
             g.unit_id,
             g.unit_name,
             tuple(
-                KpiFigure(k, kpi.BY_ID[k].name if k in kpi.BY_ID else k, f.numerator,
-                          f.denominator, f.rate)
+                KpiFigure(
+                    k,
+                    kpi.BY_ID[k].name if k in kpi.BY_ID else k,
+                    f.numerator,
+                    f.denominator,
+                    f.rate,
+                )
                 for k, f in g.figures.items()
             ),
         )

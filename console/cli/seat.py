@@ -20,7 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add = verbs.add_parser("add", help="新增席位并显示其令牌（只显示这一次）")
     add.add_argument("name", help="席位名称，如 话务员张三")
     add.add_argument("--role", required=True, help=f"角色：{roles}")
-    add.add_argument("--unit", help="承办单位编号（unit_clerk 必填；subcentre_operator 可填其分中心）")
+    add.add_argument(
+        "--unit", help="承办单位编号（unit_clerk 必填；subcentre_operator 可填其分中心）"
+    )
     add.add_argument(
         "--expires", help="到期：日期 YYYY-MM-DD（当日 24:00 北京时间）或 'YYYY-MM-DD HH:MM'"
     )
@@ -44,8 +46,10 @@ def parse_expiry(text: str | None) -> dt.datetime | None:
     try:
         if len(value) == 10:
             day = dt.date.fromisoformat(value)
-            moment = None if day.year > MAX_YEAR else dt.datetime.combine(
-                day + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI
+            moment = (
+                None
+                if day.year > MAX_YEAR
+                else dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
             )
         else:
             moment = parse_local(value)

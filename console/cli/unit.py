@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ls.add_argument("--json", action="store_true", help="输出 JSON（数组）")
     ls.set_defaults(handler=_list)
     duty = verbs.add_parser(
-        "duty", help="值班号码：各值班机构（省政府总值班室、市州人民政府）和承办单位的值班电话、短信号码"
+        "duty",
+        help="值班号码：各值班机构（省政府总值班室、市州人民政府）和承办单位的值班电话、短信号码",
     )
     duty.add_argument("--json", action="store_true", help="输出 JSON（数组）")
     duty.set_defaults(handler=_duty)
@@ -58,8 +59,12 @@ def _list(args: argparse.Namespace) -> int:
         where = f"  {u.city}" if u.city else ""
         line = f"  热线 {u.hotline}" if u.hotline else ""
         kind = CATEGORY_LABELS.get(u.category, u.category)
-        print(f"{u.id:<{width}}  {u.name}（{kind}{'，分中心' if u.subcentre else ''}）{where}{line}")
-    print(f"共 {len(units)} 个单位；席位绑定单位：hotline seat add NAME --role unit_clerk --unit 编号")
+        print(
+            f"{u.id:<{width}}  {u.name}（{kind}{'，分中心' if u.subcentre else ''}）{where}{line}"
+        )
+    print(
+        f"共 {len(units)} 个单位；席位绑定单位：hotline seat add NAME --role unit_clerk --unit 编号"
+    )
     return 0
 
 
@@ -84,7 +89,9 @@ def _duty(args: argparse.Namespace) -> int:
             f"  值班短信 {_number(r.duty_sms)}"
         )
     missing = sum(1 for r in rows if not (r.duty_phone and r.duty_sms))
-    print(f"共 {len(rows)} 个，{missing} 个号码不全；登记：hotline unit set 编号 --duty-phone … --duty-sms …")
+    print(
+        f"共 {len(rows)} 个，{missing} 个号码不全；登记：hotline unit set 编号 --duty-phone … --duty-sms …"
+    )
     return 0
 
 

@@ -60,7 +60,9 @@ def revision_line(r: ArticleRevisionView) -> Text:
     style = {"draft": "yellow", "verified": "green"}.get(r.state, "dim")
     line.append(r.state_label, style=style)
     if r.verified_at is not None:
-        line.append(f"（{clean(r.verified_by)} {r.verified_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 核实）")
+        line.append(
+            f"（{clean(r.verified_by)} {r.verified_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 核实）"
+        )
     return line
 
 
@@ -125,9 +127,7 @@ class ArticleEditScreen(OnBackend, ReportsWorkerErrors, Screen[bool]):
             yield Label("下次复核日期（YYYY-MM-DD）", classes="edit-label")
             yield Input(id="edit-review", max_length=10)
             yield Static("", id="edit-history")
-        yield Static(
-            Text("Ctrl+S 保存为待核实修改稿 · Esc 返回", style="dim"), id="edit-status"
-        )
+        yield Static(Text("Ctrl+S 保存为待核实修改稿 · Esc 返回", style="dim"), id="edit-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -275,4 +275,3 @@ class ArticleEditScreen(OnBackend, ReportsWorkerErrors, Screen[bool]):
         else:
             self._status(literal(str(err), style="bold red"))
         self.notify(str(err), title="未保存", severity="error", markup=False)
-

@@ -177,7 +177,9 @@ class DeskScreen(ListedScreen, Screen[None]):
                 Text(t.number),
                 literal(one_line(item.enterprise_name or "—", 14)),
                 Text(t.state_label, style="bold red" if t.overdue else ""),
-                literal(item.specialist_name) if item.assignment else Text("未分配", style="yellow"),
+                literal(item.specialist_name)
+                if item.assignment
+                else Text("未分配", style="yellow"),
                 literal(one_line(t.title, 40)),
                 key=f"{t.number}:{item.assigned_at}",
             )
@@ -227,7 +229,6 @@ class DeskScreen(ListedScreen, Screen[None]):
     def _done(self, message: str) -> None:
         self.notify(message, markup=False)
         self.load()
-
 
     def on_live_changes(self, changes: Sequence[object]) -> None:
         """Pushed: tickets this seat may see changed (a desk under a ticket view waits for
@@ -333,7 +334,9 @@ class DeskScreen(ListedScreen, Screen[None]):
         for s in candidates:
             line = Text.assemble((s.name, "bold"), "  ")
             line.append_text(literal(s.unit_name))
-            line.append("  在班" if s.on_duty else "  不在班", style="green" if s.on_duty else "dim")
+            line.append(
+                "  在班" if s.on_duty else "  不在班", style="green" if s.on_duty else "dim"
+            )
             line.append(f"  跟进中 {s.live} 件", style="dim")
             if s.desk_lead:
                 line.append("  专席负责人", style="cyan")
@@ -359,7 +362,10 @@ class DeskScreen(ListedScreen, Screen[None]):
 
         self.app.push_screen(
             ChoiceDialog(
-                f"{verb}政策专员", body, rows, filterable=True,
+                f"{verb}政策专员",
+                body,
+                rows,
+                filterable=True,
                 filter_hint="输入姓名或单位筛选，↓ 到列表",
             ),
             picked,

@@ -73,7 +73,9 @@ class AddExpertDialog(OnBackend, ModalScreen[str | None]):
                 yield Label("擅长领域或事项类型（顿号或逗号隔开）")
                 yield Input(placeholder="如：公共服务、公交线路与站点", id="ex-fields")
                 yield Label("值班时间（多个用分号隔开）")
-                yield Input(placeholder="如：工作日 09:00-17:30；周六,周日 09:00-12:00", id="ex-shifts")
+                yield Input(
+                    placeholder="如：工作日 09:00-17:30；周六,周日 09:00-12:00", id="ex-shifts"
+                )
                 yield Label("值班电话（可不写）")
                 yield Input(placeholder="如：0731-88888888", id="ex-phone")
                 yield Label("备注（可不写）")

@@ -208,8 +208,6 @@ class ExpertQueueScreen(ListedScreen, Screen[None]):
         detail = self.query_one("#handoffs-detail", Static)
         detail.update(context_text(h, self.now) if h is not None else Text(""))
 
-
-
     def action_open(self) -> None:
         h = self.selected
         if h is not None:
@@ -342,7 +340,6 @@ class ConsultationScreen(OnBackend, ReportsWorkerErrors, Screen[None]):
             self.app.call_from_thread(self._error, err)
             return
         self.app.call_from_thread(self._set, fresh, f"已生成知识草稿 {article_id}，待责任单位核实")
-
 
     def action_back(self) -> None:
         self.app.pop_screen()

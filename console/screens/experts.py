@@ -69,7 +69,9 @@ class ExpertRosterScreen(ListedScreen, Screen[None]):
         yield DrillBanner()
         yield ConnectionBanner()
         yield Static("", id="experts-banner", markup=False)
-        table: DataTable[Text] = DataTable(id="experts-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(
+            id="experts-table", cursor_type="row", zebra_stripes=True
+        )
         table.add_columns("在班", "姓名", "单位", "擅长领域", "值班时间")
         yield table
         yield Static("", id="experts-detail", markup=False)

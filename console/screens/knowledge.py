@@ -463,7 +463,6 @@ class KnowledgeScreen(ReportsWorkerErrors, Screen[None]):
             self.notify(str(err), title="未完成", severity="error", markup=False)
 
 
-
 def _concerns(industries: Sequence[str], sizes: Sequence[str], regions: Sequence[str]) -> list[str]:
     """What a policy article was read to concern, for the line under its title."""
     return [

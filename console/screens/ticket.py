@@ -540,7 +540,9 @@ class TicketScreen(Screen[None]):
                 )
 
         self.app.push_screen(
-            PromptDialog("并单：并入主工单", placeholder="主工单编号，如 HN261125000001", note=note),
+            PromptDialog(
+                "并单：并入主工单", placeholder="主工单编号，如 HN261125000001", note=note
+            ),
             master_given,
         )
 
@@ -575,7 +577,9 @@ class TicketScreen(Screen[None]):
                 self.reveal(reason)
 
         self.app.push_screen(
-            PromptDialog("联系来电人", placeholder="理由，如：电话核实诉求、告知办理结果", note=note),
+            PromptDialog(
+                "联系来电人", placeholder="理由，如：电话核实诉求、告知办理结果", note=note
+            ),
             entered,
         )
 

@@ -116,9 +116,7 @@ def _domain(value: str | None) -> str | None:
         raise InputError("domain", f"没有领域「{value}」，可用：{names}") from None
 
 
-KPI_READERS = frozenset(
-    {Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.SHIFT_LEAD, Role.SYSTEM}
-)
+KPI_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.SHIFT_LEAD, Role.SYSTEM})
 """Who reads every unit's KPIs (R-UNIT-KPI; the shift lead on the dashboard); a unit clerk
 reads its own unit's."""
 

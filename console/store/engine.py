@@ -126,9 +126,12 @@ class Store:
     @contextmanager
     def _snapshot_session(self, snapshot: str | None = None) -> Iterator[Session]:
         """A read-only REPEATABLE READ transaction, importing ``snapshot`` when given."""
-        with self.reader(
-            bind=self.read_engine.execution_options(isolation_level="REPEATABLE READ")
-        ) as session, session.begin():
+        with (
+            self.reader(
+                bind=self.read_engine.execution_options(isolation_level="REPEATABLE READ")
+            ) as session,
+            session.begin(),
+        ):
             if snapshot is not None:  # must be the transaction's first statement
                 session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
             session.execute(text("SET TRANSACTION READ ONLY"))

@@ -368,16 +368,12 @@ class PolicyPushRow(Base):
 
     __tablename__ = "policy_pushes"
     __table_args__ = (
-        UniqueConstraint(
-            "article_id", "version", "subscription_id", name="uq_policy_pushes_once"
-        ),
+        UniqueConstraint("article_id", "version", "subscription_id", name="uq_policy_pushes_once"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     article_id: Mapped[str] = mapped_column(ForeignKey("articles.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    subscription_id: Mapped[str] = mapped_column(
-        ForeignKey("policy_subscriptions.id"), index=True
-    )
+    subscription_id: Mapped[str] = mapped_column(ForeignKey("policy_subscriptions.id"), index=True)
     unit_id: Mapped[str] = mapped_column(String(40), index=True)  # the article's owner
     outbox_key: Mapped[str] = mapped_column(String(80))
     pushed_at: Mapped[dt.datetime] = mapped_column(index=True)

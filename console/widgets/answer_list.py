@@ -48,8 +48,11 @@ def hit_text(hit: ArticleHit, today: dt.date | None = None) -> Text:
         )
     )
     text.append(" ")
-    text.append_text(status_badge(hit.status) if hit.sure else Text(
-        f"〔{STATUS_LABELS.get(hit.status, (hit.status, ''))[0]}〕", style="dim"))
+    text.append_text(
+        status_badge(hit.status)
+        if hit.sure
+        else Text(f"〔{STATUS_LABELS.get(hit.status, (hit.status, ''))[0]}〕", style="dim")
+    )
     if overdue(hit, today):
         text.append("〔已过复核期〕", style="bold red" if hit.sure else "dim")
     if not hit.sure:

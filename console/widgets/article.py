@@ -80,7 +80,9 @@ def upkeep_text(a: ArticleView) -> Text:
 class ArticleDialog(ModalScreen[str | None]):
     """An article in full. Dismissed with "copy", "flag:wrong", "flag:outdated" or None."""
 
-    DEFAULT_CSS = DIALOG_CSS + """
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
     ArticleDialog { align: center middle; background: $background 60%; }
     ArticleDialog > Vertical {
         width: 90%; max-width: 110; height: 90%;
@@ -88,6 +90,7 @@ class ArticleDialog(ModalScreen[str | None]):
     }
     ArticleDialog VerticalScroll { height: 1fr; }
     """
+    )
     BINDINGS = [
         Binding("f12", "choose('copy')", "复制答案", id="article.copy", priority=True),
         Binding("1", "choose('flag:wrong')", "报告有误", id="article.flag_wrong"),

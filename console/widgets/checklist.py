@@ -22,10 +22,7 @@ class GroundChecklist(TextList):
     BINDINGS = [
         Binding("space", "tick_selected", "勾选情形", id="checklist.toggle"),
         # the digits tick a ground where Alt+digit does not reach (Ctrl+R focuses this list)
-        *[
-            Binding(str(n % 10), f"tick({n})", f"勾选情形{n}", show=False)
-            for n in range(1, 11)
-        ],
+        *[Binding(str(n % 10), f"tick({n})", f"勾选情形{n}", show=False) for n in range(1, 11)],
     ]
 
     class Ticked(Message):

@@ -72,9 +72,7 @@ class NavBar(Static):
             if node is app and binding.action not in by_action:
                 by_action[binding.action] = (binding, enabled)
         shown = [
-            (by_action[a][0], a == current)
-            for a in ACTIONS
-            if a in by_action and by_action[a][1]
+            (by_action[a][0], a == current) for a in ACTIONS if a in by_action and by_action[a][1]
         ]
         room = width - 2
         layouts = [shown]

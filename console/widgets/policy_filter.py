@@ -68,8 +68,11 @@ class PolicyFilterDialog(ModalScreen[PolicyFilter | None]):
             )  # fmt: skip
             yield Input("、".join(self.current.industries), placeholder="行业，如：外贸、制造业",
                         id="pf-industries")  # fmt: skip
-            yield Input("、".join(self.current.sizes),
-                        placeholder="企业规模：大型、中型、小型、微型、个体工商户", id="pf-sizes")
+            yield Input(
+                "、".join(self.current.sizes),
+                placeholder="企业规模：大型、中型、小型、微型、个体工商户",
+                id="pf-sizes",
+            )
             yield Input("、".join(self.current.regions), placeholder="地区（市州），如：长沙",
                         id="pf-regions")  # fmt: skip
             yield Label(Text("Tab 下一项 · 最后一项 Enter 确认 · 全部留空则取消筛选 · Esc 取消"),

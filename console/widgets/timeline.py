@@ -61,7 +61,11 @@ DETAIL_NAMES = {
 }
 # ids kept for the record and the measures; the names beside them are what a reader sees
 HIDDEN_DETAILS = frozenset({"specialist_id", "expert_id", "handoff_id", "field"})
-ANSWER_CONCERN_NAMES = {"low_confidence": "答案没有把握", "draft": "草稿", "review_overdue": "已过复核期"}
+ANSWER_CONCERN_NAMES = {
+    "low_confidence": "答案没有把握",
+    "draft": "草稿",
+    "review_overdue": "已过复核期",
+}
 UNIT_DETAILS = {"unit_id", "from_unit", "lead"}
 METHODS = {"auto": "自动回访", "manual": "人工回访", **SUPERVISION_METHODS}
 

@@ -580,9 +580,7 @@ def test_a_naive_moment_over_http_is_beijing_time(api: Api) -> None:
         ("/prefiling/active?at=9999-12-31T23:59:59%2B14:00", "at"),
     ],
 )
-def test_r_security_extreme_dates_are_422_naming_the_field(
-    api: Api, path: str, field: str
-) -> None:
+def test_r_security_extreme_dates_are_422_naming_the_field(api: Api, path: str, field: str) -> None:
     with client(api, "operator") as c:
         got = c.get(API + path)
     assert got.status_code == 422, got.text

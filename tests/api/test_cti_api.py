@@ -77,7 +77,9 @@ def test_r_source_signed_events_are_stored_once(cti: tuple[Api, Path]) -> None:
 @pytest.mark.parametrize(
     "how", ["changed body", "other source", "other secret", "stale", "future", "unsigned"]
 )
-def test_r_security_unsigned_or_replayed_events_are_refused(cti: tuple[Api, Path], how: str) -> None:
+def test_r_security_unsigned_or_replayed_events_are_refused(
+    cti: tuple[Api, Path], how: str
+) -> None:
     api, _ = cti
     doc = ringing(2)
     now = int(time.time())

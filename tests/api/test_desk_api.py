@@ -19,9 +19,7 @@ WORDS = "外贸企业出口退税迟迟不到账 [bold]急[/] \x1b[31m"
 
 
 def client(api: Api, token: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=api.url, headers={"Authorization": f"Bearer {token}"}, timeout=10
-    )
+    return httpx.Client(base_url=api.url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
 
 def test_r_enterprise_desk_over_http_is_scoped(api: Api) -> None:

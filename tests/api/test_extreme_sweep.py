@@ -148,7 +148,9 @@ RECIPES: dict[str, tuple[str, str, list[tuple[str, str, dict[str, Any]]]]] = {
     T + "urge": ("manager", "complaint", []),
     T + "mark-law-case": ("manager", "complaint", []),
     T + "withdraw-law-case": (
-        "manager", "complaint", [("mark-law-case", "manager", {"note": "行政调解类"})]
+        "manager",
+        "complaint",
+        [("mark-law-case", "manager", {"note": "行政调解类"})],
     ),
     T + "co-part": (
         "zjt",

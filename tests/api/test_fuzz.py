@@ -52,7 +52,11 @@ def fuzz_api(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Api]:
     folder = tmp_path_factory.mktemp("fuzz")
-    url = request.getfixturevalue("module_pg_database") if pg_url() else f"sqlite:///{folder / 'h.db'}"
+    url = (
+        request.getfixturevalue("module_pg_database")
+        if pg_url()
+        else f"sqlite:///{folder / 'h.db'}"
+    )
     yield from start_api(url, folder)
 
 

@@ -71,7 +71,9 @@ async def test_r_special_an_incident_on_one_console_is_on_the_others_board_withi
             server.stop()  # the platform goes away: the console says so
             await wait_for(pilot, lambda: not app.connection_ok, what="the outage shown")
             # meanwhile another seat works on the store itself (an embedded seat, a job)
-            direct = LocalBackend(store, DrillClock(at(PINNED)), Actor("op-2", "话务员乙", Role.OPERATOR))
+            direct = LocalBackend(
+                store, DrillClock(at(PINNED)), Actor("op-2", "话务员乙", Role.OPERATOR)
+            )
             missed = direct.accept(intake(Kind.HELP, "全小区停水两天"), unit_id="hn-zjt",
                                    special=Special.SPECIAL)  # fmt: skip
             server.start(keep_port=True)

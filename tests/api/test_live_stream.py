@@ -183,8 +183,12 @@ async def test_r_kb_an_article_verified_on_one_console_is_read_again_on_another(
     the unit verifies it from their consoles; the expert's screen shows the new text within a
     second, pushed (nothing on the knowledge screen reloads by itself)."""
     store, server = served
-    editor = RemoteBackend(server.url, token(store, "人社厅丙", Role.UNIT_CLERK, "hn-rst")).connect()
-    checker = RemoteBackend(server.url, token(store, "人社厅辛", Role.UNIT_CLERK, "hn-rst")).connect()
+    editor = RemoteBackend(
+        server.url, token(store, "人社厅丙", Role.UNIT_CLERK, "hn-rst")
+    ).connect()
+    checker = RemoteBackend(
+        server.url, token(store, "人社厅辛", Role.UNIT_CLERK, "hn-rst")
+    ).connect()
     expert = RemoteBackend(server.url, token(store, "专家庚", Role.EXPERT)).connect()
     settings = Settings(db_url="", api_url=server.url, data_dir=tmp_path / "expert")
     app = HotlineApp(expert, settings, cursor_blink=False, retry_interval=0.2)
@@ -196,7 +200,9 @@ async def test_r_kb_an_article_verified_on_one_console_is_read_again_on_another(
         await pilot.press("ctrl+f")
         for key in "工资":
             await pilot.press(key)
-        await wait_for(pilot, lambda: "劳动保障监察机构投诉" in screen_text(app), what="the article")
+        await wait_for(
+            pilot, lambda: "劳动保障监察机构投诉" in screen_text(app), what="the article"
+        )
         view = editor.article_for_edit("kb-rst-001")
         editor.edit_article(view.article_id, view.version, view.question, NEW_ANSWER, view.basis,
                             view.tags, dt.date(2027, 11, 1))  # fmt: skip

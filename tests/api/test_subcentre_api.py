@@ -67,7 +67,10 @@ def count(api: Api, model: Any = SubcentreCallRow) -> int:
 def test_r_subcentre_posts_its_calls_and_a_resend_changes_nothing(
     api: Api, centres: dict[str, str]
 ) -> None:
-    batch = [record("h-1"), record("h-2", answered=False, answered_at=None, seat="", outcome="none")]
+    batch = [
+        record("h-1"),
+        record("h-2", answered=False, answered_at=None, seat="", outcome="none"),
+    ]
     r = post(api, centres["12333"], "12333", batch)
     assert r.status_code == 200, r.text
     assert (r.json()["stored"], r.json()["existing"]) == (2, 0)
@@ -90,7 +93,11 @@ def test_r_subcentre_a_bad_batch_is_422_naming_each_record_and_nothing_is_stored
     api: Api, centres: dict[str, str]
 ) -> None:
     before = count(api)
-    batch = [record("b-ok"), record("b-1", ended_at="2026-11-25T07:00:00+08:00"), record("b-2", outcome="lost")]
+    batch = [
+        record("b-ok"),
+        record("b-1", ended_at="2026-11-25T07:00:00+08:00"),
+        record("b-2", outcome="lost"),
+    ]
     r = post(api, centres["12333"], "12333", batch)
     assert r.status_code == 422, r.text
     body = r.json()
@@ -116,7 +123,9 @@ def test_r_subcentre_a_seat_of_another_sub_centre_or_role_is_refused(
     assert r.status_code == 403
     r = post(api, api.tokens["rst"], "12333", [record("x-1")])  # the unit's clerk, not its line
     assert r.status_code == 403
-    admin = api.add_seat("系统管理员", Role.ADMIN)  # imports on the server: hotline subcentre calls import
+    admin = api.add_seat(
+        "系统管理员", Role.ADMIN
+    )  # imports on the server: hotline subcentre calls import
     assert post(api, admin, "12333", [record("x-1")]).status_code == 403
     r = post(api, centres["12333"], "12366", [record("x-1")])
     assert r.status_code == 404

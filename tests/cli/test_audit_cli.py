@@ -106,7 +106,9 @@ def test_r_security_audit_verify_prints_one_line_per_finding(
     assert first.returncode == 0, first.stderr
     assert "已写入检查点" in first.stdout
     with p.store.write_engine.begin() as conn:
-        conn.execute(text("UPDATE tickets SET state = 'terminated' WHERE number = :n"), {"n": number})
+        conn.execute(
+            text("UPDATE tickets SET state = 'terminated' WHERE number = :n"), {"n": number}
+        )
         conn.execute(text("UPDATE events SET reason = '改过' WHERE id = 2"))
         last = conn.execute(text("SELECT max(id) FROM audit")).scalar_one()
         conn.execute(text("DELETE FROM audit WHERE id = :id"), {"id": last})  # the reveal

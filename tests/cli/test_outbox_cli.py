@@ -18,7 +18,8 @@ DEAD_GATEWAY = "http://127.0.0.1:9/messages"  # the discard port: nothing answer
 
 
 def test_r_special_report_undelivered_notice_is_listed_cancelled_and_retried(
-    platform: Platform, tmp_path: Path  # noqa: F811
+    platform: Platform,
+    tmp_path: Path,  # noqa: F811
 ) -> None:
     p = platform
     keys = special(p)
@@ -47,7 +48,9 @@ def test_r_special_report_undelivered_notice_is_listed_cancelled_and_retried(
         env, "outbox", "cancel", notice, "--by", "值班长王芳", "--reason", "已电话通知总值班室"
     )
     assert done.returncode == 0, done.stderr
-    assert notice not in [e["key"] for e in json.loads(hotline(env, "outbox", "list", "--json").stdout)]
+    assert notice not in [
+        e["key"] for e in json.loads(hotline(env, "outbox", "list", "--json").stdout)
+    ]
     [cancelled] = audit.entries(p.store, action="outbox_cancelled")
     assert cancelled.seat == "cli:值班长王芳" and "已电话通知总值班室" in json.dumps(
         cancelled.detail, ensure_ascii=False

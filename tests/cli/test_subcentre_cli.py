@@ -42,11 +42,21 @@ def test_r_subcentre_import_csv_then_again_stores_nothing_new(
     assert listed.returncode == 0 and listed.stdout.startswith("12333 "), listed.stderr
     file = tmp_path / "calls.csv"
     file.write_text(CSV, encoding="utf-8")
-    done = hotline(centre, tmp_path, "subcentre", "calls", "import", str(file), "--subcentre", "12333")
+    done = hotline(
+        centre, tmp_path, "subcentre", "calls", "import", str(file), "--subcentre", "12333"
+    )
     assert done.returncode == 0, done.stderr
     assert "新入库 2 条" in done.stdout and rows(centre) == 2
     again = hotline(
-        centre, tmp_path, "subcentre", "calls", "import", str(file), "--subcentre", "12333", "--json"
+        centre,
+        tmp_path,
+        "subcentre",
+        "calls",
+        "import",
+        str(file),
+        "--subcentre",
+        "12333",
+        "--json",
     )
     assert again.returncode == 0, again.stderr
     assert (json.loads(again.stdout)["stored"], json.loads(again.stdout)["existing"]) == (0, 2)
@@ -55,7 +65,11 @@ def test_r_subcentre_import_csv_then_again_stores_nothing_new(
     assert kpi.returncode == 0, kpi.stderr
     [figures] = json.loads(kpi.stdout)
     connection = figures["indicators"][0]
-    assert (connection["label"], connection["numerator"], connection["denominator"]) == ("接通率", 1, 2)
+    assert (connection["label"], connection["numerator"], connection["denominator"]) == (
+        "接通率",
+        1,
+        2,
+    )
 
 
 def test_r_subcentre_import_a_bad_file_prints_one_line_per_bad_record_and_stores_nothing(
@@ -69,7 +83,11 @@ def test_r_subcentre_import_a_bad_file_prints_one_line_per_bad_record_and_stores
         "ended_at": "2026-11-25T08:00:30+08:00",
         "outcome": "none",
     }
-    lines = [good, {**good, "record_id": "j-2", "answered": "maybe"}, {**good, "record_id": "j-3", "outcome": "none", "ended_at": "later"}]
+    lines = [
+        good,
+        {**good, "record_id": "j-2", "answered": "maybe"},
+        {**good, "record_id": "j-3", "outcome": "none", "ended_at": "later"},
+    ]
     file = tmp_path / "calls.jsonl"
     file.write_text("\n".join(json.dumps(x) for x in lines), encoding="utf-8")
     done = hotline(centre, tmp_path, "subcentre", "calls", "import", str(file))

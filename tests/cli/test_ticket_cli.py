@@ -19,14 +19,23 @@ def token(p: Platform, name: str, role: Role, unit: str | None = None) -> str:
 
 
 def test_r_security_cli_search_is_scoped_by_the_seat_of_the_token(
-    platform: Platform, tmp_path: Path  # noqa: F811
+    platform: Platform,
+    tmp_path: Path,  # noqa: F811
 ) -> None:
     p = platform
     ours = p.operator.accept(intake(Kind.COMPLAINT, text="命令行查询：欠薪"), unit_id="hn-rst")
     theirs = p.operator.accept(intake(Kind.COMPLAINT, text="命令行查询：物业"), unit_id="hn-zjt")
     env = env_for(p, tmp_path)
-    clerk = hotline(env, "ticket", "search", "--text", "命令行查询", "--json",
-                    "--token", token(p, "人社厅丙", Role.UNIT_CLERK, "hn-rst"))
+    clerk = hotline(
+        env,
+        "ticket",
+        "search",
+        "--text",
+        "命令行查询",
+        "--json",
+        "--token",
+        token(p, "人社厅丙", Role.UNIT_CLERK, "hn-rst"),
+    )
     assert clerk.returncode == 0, clerk.stderr
     found = json.loads(clerk.stdout)
     assert [r["number"] for r in found["rows"]] == [ours] and found["total"] == 1
@@ -38,7 +47,8 @@ def test_r_security_cli_search_is_scoped_by_the_seat_of_the_token(
 
 
 def test_cli_search_bad_input_is_one_line_naming_the_option(
-    platform: Platform, tmp_path: Path  # noqa: F811
+    platform: Platform,
+    tmp_path: Path,  # noqa: F811
 ) -> None:
     env = env_for(platform, tmp_path)
     env.pop("HOTLINE_TOKEN", None)

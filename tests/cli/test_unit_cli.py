@@ -11,7 +11,8 @@ from tests.store.conftest import platform as platform  # noqa: F401 — the fixt
 
 
 def test_item10_unit_list_names_the_codes_seat_add_takes(
-    platform: Platform, tmp_path: Path  # noqa: F811
+    platform: Platform,
+    tmp_path: Path,  # noqa: F811
 ) -> None:
     shown = hotline(platform, tmp_path, "unit", "list")
     assert shown.returncode == 0, shown.stderr
@@ -36,7 +37,8 @@ def test_item9_argparse_speaks_chinese(platform: Platform, tmp_path: Path) -> No
 
 
 def test_r_special_report_unit_set_registers_duty_numbers(
-    platform: Platform, tmp_path: Path  # noqa: F811
+    platform: Platform,
+    tmp_path: Path,  # noqa: F811
 ) -> None:
     done = hotline(
         platform, tmp_path, "unit", "set", "hn-zjt",
@@ -50,11 +52,14 @@ def test_r_special_report_unit_set_registers_duty_numbers(
     rows = {r["id"]: r for r in json.loads(listed.stdout)}
     assert rows["hn-zjt"]["duty_sms"] == "13900000001" and rows["hn-rst"]["duty_sms"] == ""
     plain = hotline(platform, tmp_path, "unit", "duty")
-    assert any(line.startswith("hn-rst ") and "未登记" in line for line in plain.stdout.splitlines())
+    assert any(
+        line.startswith("hn-rst ") and "未登记" in line for line in plain.stdout.splitlines()
+    )
 
 
 def test_r_special_report_unit_set_refuses_a_bad_number_in_one_line(
-    platform: Platform, tmp_path: Path  # noqa: F811
+    platform: Platform,
+    tmp_path: Path,  # noqa: F811
 ) -> None:
     bad = hotline(platform, tmp_path, "unit", "set", "hn-zjt", "--duty-sms", "不是号码")
     assert bad.returncode == 2 and "duty_sms" in bad.stderr  # bad input: exit 2, as elsewhere

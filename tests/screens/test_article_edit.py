@@ -114,7 +114,12 @@ async def test_r_kb_second_editor_keeps_their_text_on_a_conflict(
         manager = screen_platform.backend(Role.MANAGER)
         view = manager.article_for_edit("hn-rst-001")
         manager.edit_article(
-            view.article_id, view.version, view.question, "优化办的改法", view.basis, view.tags,
+            view.article_id,
+            view.version,
+            view.question,
+            "优化办的改法",
+            view.basis,
+            view.tags,
             view.review_by,
         )
         form.query_one("#edit-answer", TextArea).load_text("经办人的改法")

@@ -74,7 +74,6 @@ async def test_r_analytics_the_callers_words_are_shown_literally(
         assert "[bold]" in shown(screen.query_one("#board-alerts", Static))
 
 
-
 async def test_r_analytics_a_burst_is_pushed_to_the_board_without_a_refresh(
     make_app, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

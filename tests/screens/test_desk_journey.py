@@ -161,7 +161,9 @@ async def test_r_enterprise_a_capped_desk_says_so(
         await wait_for(pilot, lambda: desk(app).which == "all" and desk(app).items, what="all")
         assert len(desk(app).items) == 1
         await wait_for(
-            pilot, lambda: "只列时限最近的 1 件，其余在工单队列中" in screen_text(app), what="the cap"
+            pilot,
+            lambda: "只列时限最近的 1 件，其余在工单队列中" in screen_text(app),
+            what="the cap",
         )
         monkeypatch.setattr(desk_service, "OPEN_LIMIT", 10)
         monkeypatch.setattr(desk_screen, "DESK_OPEN_LIMIT", 10)

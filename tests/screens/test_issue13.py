@@ -174,9 +174,7 @@ async def test_item6_paste_with_control_bytes_stays_text_in_order(
         area = app.screen.query_one("#text", TextArea)
         area.focus()
         # the paste split across reads as a pty may deliver it, ESC and C0 controls inside
-        await feed_terminal(
-            pilot, "\x1b[20", "0~ABC甲乙\x1b[31m丙丁\x11\x0b\x0c戊\x1b", "[201~"
-        )
+        await feed_terminal(pilot, "\x1b[20", "0~ABC甲乙\x1b[31m丙丁\x11\x0b\x0c戊\x1b", "[201~")
         # in order; ESC and Ctrl+Q shown as ␛ ␑, vertical tab and form feed break the line
         assert area.text == "ABC甲乙␛[31m丙丁␑\n\n戊"
         assert app.is_running  # the pasted \x11 (Ctrl+Q) did not quit
@@ -510,7 +508,6 @@ async def test_keys_in_one_read_seat_name_then_ctrl_s_starts_the_shift(
         await feed_burst(pilot, "王芳\x13")  # Ctrl+S right behind the name
         await wait_for(pilot, lambda: not isinstance(app.screen, SeatScreen), what="shift on")
         assert app.backend is not None and app.backend.actor.name == "王芳"
-
 
 
 async def test_item10_at_80x24_the_footer_keeps_the_keys_that_finish_a_call() -> None:

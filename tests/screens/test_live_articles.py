@@ -20,7 +20,9 @@ pytestmark = pytest.mark.anyio
 
 WORDS = "灵活就业人员在湘易办上怎么补缴断缴的养老保险"
 QUESTION = "灵活就业人员断缴养老保险后如何在湘易办补缴？"
-ANSWER = "灵活就业人员可登录湘易办App社保服务补缴断缴月份的养老保险费，补缴规定以当地社保经办机构为准。"
+ANSWER = (
+    "灵活就业人员可登录湘易办App社保服务补缴断缴月份的养老保险费，补缴规定以当地社保经办机构为准。"
+)
 
 
 async def test_r_kb_a_verified_text_is_in_the_operators_answers_without_typing_again(

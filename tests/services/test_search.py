@@ -395,9 +395,11 @@ def test_to_simplified_equals_zhconv(text: str) -> None:
 def test_to_simplified_equals_zhconv_on_the_real_seed() -> None:
     seed = load_seed(REPO / "knowledge_seed")
     texts = [t for a in seed.articles for t in (a.question, a.answer, a.basis)]
-    for t in texts + [zhconv.convert(t, "zh-tw") for t in texts] + [
-        zhconv.convert(t, "zh-hk") for t in texts
-    ]:
+    for t in (
+        texts
+        + [zhconv.convert(t, "zh-tw") for t in texts]
+        + [zhconv.convert(t, "zh-hk") for t in texts]
+    ):
         assert text_module.to_simplified(t) == zhconv.convert(t, "zh-cn")
 
 

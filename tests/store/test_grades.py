@@ -62,8 +62,17 @@ def test_r_grades_too_little_known_gives_no_grade() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rate", "grade"), [(1.0, "优秀"), (0.9, "优秀"), (0.89, "合格"), (0.8, "合格"),
-                        (0.75, "基本合格"), (0.7, "基本合格"), (0.69, "不合格"), (0.0, "不合格")]
+    ("rate", "grade"),
+    [
+        (1.0, "优秀"),
+        (0.9, "优秀"),
+        (0.89, "合格"),
+        (0.8, "合格"),
+        (0.75, "基本合格"),
+        (0.7, "基本合格"),
+        (0.69, "不合格"),
+        (0.0, "不合格"),
+    ],
 )
 def test_r_grades_bands_from_the_policy(rate: float, grade: str) -> None:
     unit = {k: Figure(round(rate * 100), 100) for k, _ in POLICY.weights}
@@ -94,9 +103,11 @@ def test_r_grades_policy_survives_its_json_copy() -> None:
 
 @pytest.mark.parametrize(
     ("text", "start", "end"),
-    [("2026Q4", dt.date(2026, 10, 1), dt.date(2027, 1, 1)),
-     ("2026q1", dt.date(2026, 1, 1), dt.date(2026, 4, 1)),
-     ("2026", dt.date(2026, 1, 1), dt.date(2027, 1, 1))],
+    [
+        ("2026Q4", dt.date(2026, 10, 1), dt.date(2027, 1, 1)),
+        ("2026q1", dt.date(2026, 1, 1), dt.date(2026, 4, 1)),
+        ("2026", dt.date(2026, 1, 1), dt.date(2027, 1, 1)),
+    ],
 )
 def test_r_grades_periods_are_quarters_or_years(text: str, start: dt.date, end: dt.date) -> None:
     period = grades.parse_period(text)
@@ -114,10 +125,20 @@ def draft(p: Platform, reason: str = "", **units: dict[str, Figure]) -> str:
     return grades.compute_draft(p.store, Q4, units, POLICY, "优化办乙", p.clock.now(), reason)
 
 
-GOOD = figures(response_rate=(10, 10), on_time_rate=(10, 10), resolution_rate=(9, 10),
-               satisfaction_rate=(9, 10), kb_upkeep_rate=(1, 1))   # (20+25+18+22.5+10)/100 → 95.5 优秀
-POOR = figures(response_rate=(5, 10), on_time_rate=(6, 10), resolution_rate=(5, 10),
-               satisfaction_rate=(5, 10), kb_upkeep_rate=(1, 1))   # (10+15+10+12.5+10)/100 → 57.5 不合格
+GOOD = figures(
+    response_rate=(10, 10),
+    on_time_rate=(10, 10),
+    resolution_rate=(9, 10),
+    satisfaction_rate=(9, 10),
+    kb_upkeep_rate=(1, 1),
+)  # (20+25+18+22.5+10)/100 → 95.5 优秀
+POOR = figures(
+    response_rate=(5, 10),
+    on_time_rate=(6, 10),
+    resolution_rate=(5, 10),
+    satisfaction_rate=(5, 10),
+    kb_upkeep_rate=(1, 1),
+)  # (10+15+10+12.5+10)/100 → 57.5 不合格
 
 
 def test_r_grades_draft_then_publish_then_it_never_changes(platform: Platform) -> None:
@@ -126,7 +147,9 @@ def test_r_grades_draft_then_publish_then_it_never_changes(platform: Platform) -
     view = grades.get_evaluation(p.store, first)
     assert (view.version, view.state_label) == (1, "草稿")
     assert [(g.unit_id, g.score, g.grade) for g in view.grades] == [
-        ("hn-rst", 95.5, "优秀"), ("hn-zjt", 57.5, "不合格")]
+        ("hn-rst", 95.5, "优秀"),
+        ("hn-zjt", 57.5, "不合格"),
+    ]
     assert view.grades[1].figures["on_time_rate"] == Figure(6, 10)
     # a draft is recomputed in place (the same id, version 1)
     assert draft(p, **{"hn-rst": POOR}) == first
@@ -234,7 +257,9 @@ VALID = {
         ({"min_weight_share": True}, "min_weight_share"),
     ],
 )
-def test_r_grades_a_bad_policy_is_refused_naming_its_key(change: dict[str, object], key: str) -> None:
+def test_r_grades_a_bad_policy_is_refused_naming_its_key(
+    change: dict[str, object], key: str
+) -> None:
     with pytest.raises(InputError) as e:
         GradePolicy.from_json({**VALID, **change}, "g.toml")
     assert e.value.field == f"g.toml: {key}"

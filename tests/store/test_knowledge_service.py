@@ -40,8 +40,14 @@ def test_r_kb_edit_visible_to_next_query(seeded: LocalBackend, clock: DrillClock
     hits = seeded.search_kb("养老保险交满多少年才能领退休金")
     article = hits[0].article_id
     with seeded.store.write() as s:
-        s.execute(update(ArticleRow).where(ArticleRow.id == article).values(
-            question="独一无二的测试问题甲乙丙丁", updated_at=clock.now() + dt.timedelta(seconds=1)))
+        s.execute(
+            update(ArticleRow)
+            .where(ArticleRow.id == article)
+            .values(
+                question="独一无二的测试问题甲乙丙丁",
+                updated_at=clock.now() + dt.timedelta(seconds=1),
+            )
+        )
     seeded.knowledge.refresh()
     assert seeded.search_kb("独一无二的测试问题甲乙丙丁")[0].article_id == article
 
@@ -58,7 +64,9 @@ def test_r_kb_flag_goes_to_owner_unit(seeded: LocalBackend) -> None:
     assert flag.unit_id == article.unit_id and flag.problem == "outdated"
 
 
-def test_r_prefiling_matches_matter_not_place_alone(seeded: LocalBackend, clock: DrillClock) -> None:
+def test_r_prefiling_matches_matter_not_place_alone(
+    seeded: LocalBackend, clock: DrillClock
+) -> None:
     clock.set(at("2026-12-01 10:00"))
     assert [p.id for p in seeded.match_prefiling("岳麓区我家停电了", "长沙市")] == ["pf-2026-003"]
     assert seeded.match_prefiling("我家停电了", "衡阳市") == []  # the scope is for 长沙
@@ -75,7 +83,9 @@ def test_r_dispatch_suggestions_have_reasons(seeded: LocalBackend) -> None:
 
 def test_r_inadmissible_ground4_duplicate_seen_after_intake(seeded: LocalBackend) -> None:
     text = "小区旁边工地每天晚上十一点以后还在施工，噪音很大影响休息，请求处理。"
-    number = seeded.accept(intake(Kind.COMPLAINT, text=text, caller_phone="13912345678"), unit_id="hn-zjt")
+    number = seeded.accept(
+        intake(Kind.COMPLAINT, text=text, caller_phone="13912345678"), unit_id="hn-zjt"
+    )
     seeded.knowledge.refresh()
     found = seeded.find_duplicates("工地每天晚上十一点后还在施工，噪音太大了", "13912345678")
     assert found and found[0].number == number and found[0].same_caller

@@ -64,9 +64,7 @@ def test_r_unit_kpi_a_period_over_is_computed_once_and_read_as_kept(platform: Pl
     dispatched(p, "13812340003")
     p.clock.set(at("2026-12-02 09:00"))
     assert response(p.manager.unit_kpis("2026-11")) == (1, 2)
-    fresh = kpi_store.unit_kpis(
-        p.store, _period("2026-11", p), None, p.clock.now(), reuse=False
-    )
+    fresh = kpi_store.unit_kpis(p.store, _period("2026-11", p), None, p.clock.now(), reuse=False)
     assert response(fresh) == (1, 3)
 
 

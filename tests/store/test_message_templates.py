@@ -89,7 +89,9 @@ def every_message(p: Platform) -> list[OutboxRow]:
     p.manager.urge(ordinary, "请尽快联系来电人")
     # 并单: a second caller's ticket merged into a master; the master's approval asks them too
     master = p.operator.accept(intake(text="同一工地欠薪"), unit_id="hn-rst")
-    other = p.operator.accept(intake(text="同一工地欠薪", caller_phone="13900001111"), unit_id="hn-rst")
+    other = p.operator.accept(
+        intake(text="同一工地欠薪", caller_phone="13900001111"), unit_id="hn-rst"
+    )
     p.manager.merge_ticket(other, master, "同一事项")
     p.rst.sign(master)
     p.rst.request_completion(master, "电话", dt.date(2026, 11, 25), "已协调结清")
@@ -109,7 +111,9 @@ def every_message(p: Platform) -> list[OutboxRow]:
                 review_by=dt.date(2027, 6, 30), status="draft", updated_at=p.clock.now(),
             )
         )  # fmt: skip
-    p.operator.subscribe_policy(PolicySubscriptionDraft("enterprise", "某公司", "13900000001", True))
+    p.operator.subscribe_policy(
+        PolicySubscriptionDraft("enterprise", "某公司", "13900000001", True)
+    )
     p.manager.verify_article("pol-1")
     # 专家答复 (R-CONSULT): a consultation handed to an expert, answered to its caller
     expert = p.manager.add_expert(

@@ -192,7 +192,11 @@ def test_gateway_400_given_up_at_once_with_the_status_only(
     [row] = to_caller(p)
     assert row.gave_up_at == p.clock.now() - dt.timedelta(hours=2) and row.delivered_at is None
     assert row.last_error == "HTTP 400" and row.attempts == 1
-    [mark] = [e for e in audit.entries(p.store, action="outbox_gave_up") if e.detail["key"] == row.idempotency_key]
+    [mark] = [
+        e
+        for e in audit.entries(p.store, action="outbox_gave_up")
+        if e.detail["key"] == row.idempotency_key
+    ]
     assert mark.detail["error"] == "HTTP 400"
     assert "13812341234" not in json.dumps(mark.detail, ensure_ascii=False)
 

@@ -39,7 +39,11 @@ def backends(store: Store, clock: DrillClock) -> tuple[LocalBackend, LocalBacken
     apply_seed(store, Seed(units=UNITS, grounds=GROUNDS, matters=MATTERS), clock.now())
     operator = LocalBackend(store, clock, Actor("seat-1", "话务员甲", Role.OPERATOR))
     manager = operator.as_actor(Actor("mgr-1", "优化办乙", Role.MANAGER))
-    return operator, manager, operator.as_actor(Actor("u-zjt", "住建厅丁", Role.UNIT_CLERK, "hn-zjt"))
+    return (
+        operator,
+        manager,
+        operator.as_actor(Actor("u-zjt", "住建厅丁", Role.UNIT_CLERK, "hn-zjt")),
+    )
 
 
 def test_r_return_review_a_return_ending_elsewhere_changes_the_next_suggestion(

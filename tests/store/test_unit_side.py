@@ -33,7 +33,9 @@ def to_units(p: Platform, kind: str | None = None) -> list[OutboxRow]:
         rows = s.execute(
             select(OutboxRow).where(OutboxRow.channel == "sms").order_by(OutboxRow.id)
         ).scalars()
-        return [r for r in rows if r.target.startswith("hn-") and kind in (None, r.payload.get("kind"))]
+        return [
+            r for r in rows if r.target.startswith("hn-") and kind in (None, r.payload.get("kind"))
+        ]
 
 
 def dispatched(p: Platform, unit: str = "hn-rst", **kw: object) -> str:
@@ -172,7 +174,10 @@ def test_r_limit_manager_urges_the_unit(platform: Platform) -> None:
     p.supervisor.urge(number, "请今日内反馈")
     first, second = to_units(p, "urge")
     assert first.target == "hn-rst" and "群众多次来电" in first.payload["message"]
-    assert "12-09 24:00" in first.payload["message"] and first.idempotency_key != second.idempotency_key
+    assert (
+        "12-09 24:00" in first.payload["message"]
+        and first.idempotency_key != second.idempotency_key
+    )
     events = [e for e in p.rst.ticket(number).events if e.action == "urge"]
     assert [e.reason for e in events] == ["群众多次来电，请尽快联系处理", "请今日内反馈"]
 

@@ -686,7 +686,9 @@ def test_r_special_feedback_offered_only_on_special_tickets(platform: Platform) 
     with pytest.raises(RuleError) as err:
         platform.rst.first_response(ordinary, "已响应")
     assert err.value.rule == "R-SPECIAL"
-    special = platform.operator.accept(intake(Kind.HELP, text="停水"), "hn-rst", special=Special.SPECIAL)
+    special = platform.operator.accept(
+        intake(Kind.HELP, text="停水"), "hn-rst", special=Special.SPECIAL
+    )
     action = next(a for a in platform.rst.ticket(special).actions if a.action == "first_response")
     assert action.allowed
 
@@ -701,7 +703,9 @@ def test_r_archive_recordings_kept_at_least_twelve_months(platform: Platform) ->
     assert release_recordings(platform.store, at("2026-11-26 10:00"), rules) == [young]
     from console.services.backend import Backend
 
-    assert not [m for m in dir(Backend) if "delete" in m or "purge" in m]  # tickets are never deleted
+    assert not [
+        m for m in dir(Backend) if "delete" in m or "purge" in m
+    ]  # tickets are never deleted
 
 
 def _allowed(err: pytest.ExceptionInfo[RuleError]) -> set[str]:
@@ -827,7 +831,9 @@ def test_r_complex_a_co_unit_takes_none_of_the_lead_units_actions(platform: Plat
             number, "电话", dt.date(2026, 11, 25), "已处理"
         ),
         "request_extension": lambda: p.zjt.request_extension(number, 2, "需协调"),
-        "request_termination": lambda: p.zjt.request_termination(number, "诉求人要求超出政策规定" * 3),
+        "request_termination": lambda: p.zjt.request_termination(
+            number, "诉求人要求超出政策规定" * 3
+        ),
     }
     for name, attempt in later.items():
         with pytest.raises(PermissionDenied) as err:

@@ -41,9 +41,7 @@ def specialists(backend: Seat) -> Sequence[SpecialistView]:
     return backend.specialists()
 
 
-@router.post(
-    "/tickets/{number}/specialist/claim", operation_id="claim_enterprise", status_code=204
-)
+@router.post("/tickets/{number}/specialist/claim", operation_id="claim_enterprise", status_code=204)
 def claim_enterprise(backend: Seat, number: TicketNumber, body: ClaimIn) -> None:
     """A policy specialist claims an enterprise ticket nobody follows (409 when one does)."""
     backend.claim_enterprise(number, body.version)

@@ -94,7 +94,9 @@ def verify_article(backend: Seat, article_id: ArticleId, body: VerifyArticleIn) 
 
 
 @router.get(
-    "/kb/articles/{article_id}/edit", operation_id="article_for_edit", response_model=ArticleEditView
+    "/kb/articles/{article_id}/edit",
+    operation_id="article_for_edit",
+    response_model=ArticleEditView,
 )
 def article_for_edit(backend: Seat, article_id: ArticleId) -> ArticleEditView:
     """The article as its edit form opens it: the pending edit's text if any, the version and

@@ -72,10 +72,19 @@ async def cti_event(request: Request) -> CallEventOut:
 async def call_pops(
     request: Request,
     backend: Seat,
-    seat: Annotated[str, Query(min_length=1, max_length=80, pattern=NO_NUL,
-                               description="话务坐席号（话务系统报告的坐席/分机）")],
+    seat: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=80,
+            pattern=NO_NUL,
+            description="话务坐席号（话务系统报告的坐席/分机）",
+        ),
+    ],
     after: Annotated[int | None, Query(ge=0, description="上次收到的游标；首次不填")] = None,
-    wait: Annotated[float, Query(ge=0, le=MAX_WAIT, description="没有新来电时最多等待的秒数")] = 0.0,
+    wait: Annotated[
+        float, Query(ge=0, le=MAX_WAIT, description="没有新来电时最多等待的秒数")
+    ] = 0.0,
 ) -> CallPops:
     """Calls answered at ``seat`` after the cursor ``after`` (intake seats only); held until
     one comes or ``wait`` seconds pass. Ask again with the returned ``cursor``."""

@@ -26,6 +26,7 @@ SEES_CONTACT = frozenset(
     }
 )
 
+
 def mask_phone(phone: str) -> str:
     """138****1234 (R-CONFIDENTIAL)."""
     if len(phone) >= 7:

@@ -77,7 +77,9 @@ def parse_period(text: str, field_name: str = "period") -> Period:
     KPIs also know months, the grades do not)."""
     period = kpi.parse_period(text)
     if "-" in period.label:
-        raise InputError(field_name, f"考核评价按季度（如 2026Q4）或年度（如 2026），不按月：「{text}」")
+        raise InputError(
+            field_name, f"考核评价按季度（如 2026Q4）或年度（如 2026），不按月：「{text}」"
+        )
     return period
 
 
@@ -124,7 +126,9 @@ def load_policy(path: Path, indicators: Sequence[str] = ()) -> GradePolicy:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except OSError as err:
-        raise InputError("grades_file", f"考核评价办法文件 {path} 无法读取：{err.strerror}") from None
+        raise InputError(
+            "grades_file", f"考核评价办法文件 {path} 无法读取：{err.strerror}"
+        ) from None
     except tomllib.TOMLDecodeError as err:
         raise InputError("grades_file", f"考核评价办法文件 {path} 格式有误：{err}") from None
     policy = _policy(data, path.name)
@@ -262,9 +266,7 @@ def publish(
             audit_with(s, row.id, {"period": row.period, "version": row.version})
 
 
-def discard(
-    store: Store, evaluation_id: str, audit_with: AuditHook | None = None
-) -> None:
+def discard(store: Store, evaluation_id: str, audit_with: AuditHook | None = None) -> None:
     """Delete a draft that will not be published (a published one stays for good)."""
     with store.write() as s:
         row = s.get(EvaluationRow, evaluation_id, with_for_update=True)
@@ -300,9 +302,7 @@ def list_evaluations(
         return [_view(r, later.get(r.id), ()) for r in rows]
 
 
-def get_evaluation(
-    store: Store, evaluation_id: str, unit_id: str | None = None
-) -> EvaluationView:
+def get_evaluation(store: Store, evaluation_id: str, unit_id: str | None = None) -> EvaluationView:
     """One evaluation with its grades (only ``unit_id``'s when given)."""
     with store.read() as s:
         row = s.get(EvaluationRow, evaluation_id)
@@ -325,9 +325,7 @@ def get_evaluation(
             )
             for g, name in s.execute(query)
         )
-        ranked = tuple(
-            sorted(grades, key=lambda g: (g.score is None, -(g.score or 0), g.unit_id))
-        )
+        ranked = tuple(sorted(grades, key=lambda g: (g.score is None, -(g.score or 0), g.unit_id)))
         return _view(row, _superseders(s, [row.id]).get(row.id), ranked)
 
 

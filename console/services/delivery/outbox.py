@@ -214,7 +214,13 @@ def _claim(store: Store, now: dt.datetime, batch: int, lease: dt.timedelta) -> l
             stmt = stmt.with_for_update(skip_locked=True, of=OutboxRow)
         rows = [
             _Claimed(
-                r[0], r[1], r[2], r[3], r[4] or {}, r[5] or 0, r[6] or "",
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4] or {},
+                r[5] or 0,
+                r[6] or "",
                 urgent=r[2] in URGENT_CHANNELS and (r[7] or "none") != "none",
             )
             for r in s.execute(stmt).all()
@@ -444,7 +450,9 @@ def _one(s: Any, key: str) -> tuple[OutboxRow, str]:
         raise InputError("key", f"没有这条待发消息：{key[:80]}（hotline outbox list 查看）")
     row, number = found
     if row.delivered_at is not None:
-        raise InputError("key", f"{key[:80]} 已于 {local(row.delivered_at):%Y-%m-%d %H:%M} 送达，无需处理")
+        raise InputError(
+            "key", f"{key[:80]} 已于 {local(row.delivered_at):%Y-%m-%d %H:%M} 送达，无需处理"
+        )
     return row, number or ""
 
 

@@ -80,9 +80,7 @@ def policy_search(
     with store.read() as s:
         cities = {
             uid: (city or "") if category == "city" else ""
-            for uid, city, category in s.execute(
-                select(UnitRow.id, UnitRow.city, UnitRow.category)
-            )
+            for uid, city, category in s.execute(select(UnitRow.id, UnitRow.city, UnitRow.category))
         }
         names = dict(s.execute(select(UnitRow.id, UnitRow.name)).all())
         rows = s.execute(select(ArticleRow).where(_MAYBE_POLICY)).scalars()

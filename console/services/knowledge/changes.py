@@ -44,10 +44,17 @@ def article_changes_after(
     if after is None or latest <= after:
         return (latest if after is None else after), ()
     rows = s.execute(
-        select(AuditRow.id, AuditRow.target, AuditRow.action, AuditRow.detail, AuditRow.at,
-               AuditRow.seat)
-        .where(AuditRow.id > after, AuditRow.id <= latest,
-               AuditRow.action.in_(sorted(ARTICLE_ACTIONS)))  # fmt: skip
+        select(
+            AuditRow.id,
+            AuditRow.target,
+            AuditRow.action,
+            AuditRow.detail,
+            AuditRow.at,
+            AuditRow.seat,
+        )
+        .where(
+            AuditRow.id > after, AuditRow.id <= latest, AuditRow.action.in_(sorted(ARTICLE_ACTIONS))
+        )  # fmt: skip
         .order_by(AuditRow.id)
         .limit(MAX_ARTICLE_CHANGES)
     ).all()

@@ -35,7 +35,9 @@ if TYPE_CHECKING:
     from console.services.knowledge.catalogue import Catalogue
     from console.services.knowledge.seed import ArticleRecord
 
-_ASKS = re.compile(r"[?？]|请问|咨询|怎么|如何|能否|能不能|可不可以|可以吗|是否|哪里|哪个|什么|多少|几")
+_ASKS = re.compile(
+    r"[?？]|请问|咨询|怎么|如何|能否|能不能|可不可以|可以吗|是否|哪里|哪个|什么|多少|几"
+)
 
 
 class Hit(Protocol):
@@ -136,7 +138,9 @@ class AnswerJudge:
             same = problem = 0.5
             article = articles[i] if i < len(articles) else None
             if self.catalogue is not None and article is not None:
-                same = 1.0 if query_matters & set(_article_matters(article, self.catalogue)) else 0.0
+                same = (
+                    1.0 if query_matters & set(_article_matters(article, self.catalogue)) else 0.0
+                )
             if query_problems and article is not None:
                 named = _article_problems(article)
                 if named:

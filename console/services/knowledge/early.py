@@ -124,8 +124,7 @@ def _read_catalogue(
             terms=tuple(json.loads(r[7])),
         )
         for r in db.execute(
-            "SELECT id, name, domain, owner, also, basis, describe, terms FROM matters"
-            " WHERE active"
+            "SELECT id, name, domain, owner, also, basis, describe, terms FROM matters WHERE active"
         )
     )
     return units, bureaus, matters

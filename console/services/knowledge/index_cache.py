@@ -157,7 +157,9 @@ _DOMAIN_OF = {d.value: d for d in Domain}
 
 
 def _record(values: Sequence[Any]) -> ArticleRecord:
-    (aid, unit_id, question, alts, answer, basis, domain, tags, ent, eff, review, status) = values[:12]
+    (aid, unit_id, question, alts, answer, basis, domain, tags, ent, eff, review, status) = values[
+        :12
+    ]
     matter = values[12] if len(values) > 12 else ""
     return ArticleRecord(
         id=aid,

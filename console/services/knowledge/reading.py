@@ -86,13 +86,14 @@ def _word_pattern(word: str) -> str:
     return re.escape(word) + (f"(?![{after}])" if after else "")
 
 
-_PLACE_RE = re.compile(
-    rf"[\u4e00-\u9fff0-9a-z]{{2,14}}(?:{'|'.join(map(_word_pattern, _WORDS))})"
-)
+_PLACE_RE = re.compile(rf"[\u4e00-\u9fff0-9a-z]{{2,14}}(?:{'|'.join(map(_word_pattern, _WORDS))})")
 # A village group (村民小组) is named by its number: 三组, 5组 (not 专案组, 编组).
 _GROUP = re.compile(r"[0-9一二三四五六七八九十]+组$")
-_ROAD_IN_NAME = re.compile(r"^(.{2,8}?(?:大道|路|街(?!道)))(.{2,}(?:" + "|".join(
-    map(re.escape, [w for w in _WORDS if _KIND_OF[w] != "road"])) + r"))$")
+_ROAD_IN_NAME = re.compile(
+    r"^(.{2,8}?(?:大道|路|街(?!道)))(.{2,}(?:"
+    + "|".join(map(re.escape, [w for w in _WORDS if _KIND_OF[w] != "road"]))
+    + r"))$"
+)
 _BUS_LINE = re.compile(r"(?:公交)?(?:[a-z]?\d{1,3})(?:路|号线)(?:公交|公交车|线路|车)?")
 # Where a name cannot begin: after these characters and words.
 _NAME_STOP = re.compile(
@@ -123,7 +124,9 @@ _GENERIC_PLACES = frozenset(
 
 
 # A city, district or county before a name says where it is, not which it is.
-_LEADING_AREA = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}?[省市州])?[\u4e00-\u9fff]{1,4}?[区县](?=[\u4e00-\u9fff]{3,})")
+_LEADING_AREA = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,6}?[省市州])?[\u4e00-\u9fff]{1,4}?[区县](?=[\u4e00-\u9fff]{3,})"
+)
 
 # A name whose part before the place word is only a common word names no place of its own
 # (新建小区, 周边小区, 物业公司, 自来水公司, 希望政府 …).
@@ -359,7 +362,7 @@ def place_key(place: Place) -> str:
     if place.kind == "line":
         return "line:" + place.name
     word = place_word(place.name)
-    return f"{place.kind}:{place.name[-(len(word) + 2):]}"
+    return f"{place.kind}:{place.name[-(len(word) + 2) :]}"
 
 
 def shared_places(a: Sequence[Place], b: Sequence[Place]) -> list[str]:

@@ -521,4 +521,3 @@ def _owns(matter: MatterRecord, folded_term: str) -> bool:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-

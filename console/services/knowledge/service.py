@@ -541,7 +541,11 @@ class KnowledgeService:
             f.resolved_at = now
             f.note = f"{f.note}\n【{FLAG_OUTCOMES[outcome]}】{by}：{note.strip()}".strip()
             if audit_with is not None:
-                detail: dict[str, str | int] = {"flag": f.id, "outcome": outcome, "unit_id": a.unit_id}
+                detail: dict[str, str | int] = {
+                    "flag": f.id,
+                    "outcome": outcome,
+                    "unit_id": a.unit_id,
+                }
                 audit_with(s, a.id, detail)
 
     def verify_article(

@@ -194,8 +194,10 @@ def load_model(store: Store, version: int | None = None) -> tuple[int, RoutingMo
     """The newest model of this format (or the given version), or None."""
     with store.read() as s:
         q = select(RoutingModelRow).where(RoutingModelRow.format == FORMAT)
-        q = q.where(RoutingModelRow.id == version) if version else q.order_by(
-            RoutingModelRow.id.desc()
+        q = (
+            q.where(RoutingModelRow.id == version)
+            if version
+            else q.order_by(RoutingModelRow.id.desc())
         )
         row = s.execute(q.limit(1)).scalar()
         if row is None:

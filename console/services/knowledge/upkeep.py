@@ -102,9 +102,7 @@ def review_due(store: Store, today: dt.date, unit: str | None = None) -> list[Re
         ]
 
 
-def open_flags(
-    store: Store, today: dt.date, unit: str | None = None
-) -> list[ArticleFlagView]:
+def open_flags(store: Store, today: dt.date, unit: str | None = None) -> list[ArticleFlagView]:
     """Unresolved flags on the articles of each unit, by unit, oldest first."""
     q = (
         select(ArticleFlagRow, ArticleRow.unit_id, ArticleRow.question, UnitRow.name)

@@ -152,7 +152,8 @@ def _may_send(s: Session, actor: Actor, centre: Subcentre) -> None:
         return
     if actor.role is not Role.SUBCENTRE_OPERATOR:
         raise PermissionDenied(
-            f"{actor.role.label}不能报送分中心话务数据（只有该分中心的席位可以）", rule="R-SUBCENTRE"
+            f"{actor.role.label}不能报送分中心话务数据（只有该分中心的席位可以）",
+            rule="R-SUBCENTRE",
         )
     seat_unit = s.execute(select(SeatRow.unit_id).where(SeatRow.id == actor.seat)).scalar()
     if seat_unit != centre.unit_id:
@@ -220,9 +221,7 @@ def _text(field: str, value: object, limit: int) -> str:
     return text
 
 
-def normalize_record(
-    raw: object, *, code: str, now: dt.datetime
-) -> dict[str, Any]:
+def normalize_record(raw: object, *, code: str, now: dt.datetime) -> dict[str, Any]:
     """One record checked and in stored form; InputError naming the first bad field."""
     if not isinstance(raw, Mapping):
         raise InputError("record", "每条记录应为一个对象（JSON object）")
@@ -370,7 +369,9 @@ def _ingest(
             rid = rec["record_id"]
             if rec["ticket_number"] and rec["ticket_number"] not in known:
                 problems.append(
-                    RecordProblem(index, rid, "ticket_number", f"平台没有工单 {rec['ticket_number']}")
+                    RecordProblem(
+                        index, rid, "ticket_number", f"平台没有工单 {rec['ticket_number']}"
+                    )
                 )
                 continue
             earlier = existing.get(rid)

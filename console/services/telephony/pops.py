@@ -112,12 +112,16 @@ def file_recording(s: Session, call: CallRow, ticket_ids: list[int] | None = Non
     if not call.recording_id:
         return
     if ticket_ids is None:
-        ticket_ids = list(s.execute(select(TicketRow.id).where(TicketRow.call_ref == call.id)).scalars())
+        ticket_ids = list(
+            s.execute(select(TicketRow.id).where(TicketRow.call_ref == call.id)).scalars()
+        )
     uri = recording_uri(call.source, call.recording_id)
     recorded_at = call.answered_at or call.rang_at or call.updated_at
     for ticket_id in ticket_ids:
         known = s.execute(
-            select(RecordingRow.id).where(RecordingRow.ticket_id == ticket_id, RecordingRow.uri == uri)
+            select(RecordingRow.id).where(
+                RecordingRow.ticket_id == ticket_id, RecordingRow.uri == uri
+            )
         ).first()
         if known is None:
             s.add(RecordingRow(ticket_id=ticket_id, uri=uri, recorded_at=recorded_at))

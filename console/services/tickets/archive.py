@@ -45,7 +45,9 @@ def release_recordings(store: Store, now: dt.datetime, rules: RuleTable) -> list
     """Mark as releasable the recordings whose 12-month retention has passed; never younger ones."""
     released = []
     with store.write() as s:
-        for row in s.execute(select(RecordingRow).where(RecordingRow.purged_at.is_(None))).scalars():
+        for row in s.execute(
+            select(RecordingRow).where(RecordingRow.purged_at.is_(None))
+        ).scalars():
             if keep_until(row.recorded_at, rules) <= now:
                 row.purged_at = now
                 released.append(row.id)

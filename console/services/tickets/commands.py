@@ -916,9 +916,7 @@ class TicketService:
 
     def _law_case(self, s: Session, t: TicketRow) -> bool:
         """Whether the ticket stands found a mediation or enforcement case (Art. 20)."""
-        return self._count_events(s, t, "law_case") > self._count_events(
-            s, t, "law_case_withdrawn"
-        )
+        return self._count_events(s, t, "law_case") > self._count_events(s, t, "law_case_withdrawn")
 
     @_name_the_writer
     def report_co_part(self, number: str, note: str, version: int | None = None) -> None:
@@ -1033,7 +1031,9 @@ class TicketService:
                 self._start(t, "callback_manual", "R-CALLBACK", now)
                 self._event(s, t, "completion_approved", reason, now)
                 self._survey(s, t, now)
-                merging.survey_merged(self, s, t, now)  # the callers of tickets merged into it (并单)
+                merging.survey_merged(
+                    self, s, t, now
+                )  # the callers of tickets merged into it (并单)
                 return
             if not reason.strip():
                 raise InputError("reason", "退回办结申请须说明理由（R-COMPLETE）")

@@ -40,15 +40,27 @@ def changes_after(s: Session, actor: Actor, after: int | None) -> LiveChanges:
         return LiveChanges(cursor=latest if after is None else after)
     stmt = cast(
         Select[Any],
-        select(EventRow.id, TicketRow.number, EventRow.action, TicketRow.unit_id,
-               TicketRow.special, EventRow.at)  # fmt: skip
+        select(
+            EventRow.id,
+            TicketRow.number,
+            EventRow.action,
+            TicketRow.unit_id,
+            TicketRow.special,
+            EventRow.at,
+        )  # fmt: skip
         .join(TicketRow, TicketRow.id == EventRow.ticket_id)
         .where(EventRow.id > after, EventRow.id <= latest),
     )
     rows = s.execute(scope(stmt, actor).order_by(EventRow.id).limit(MAX_CHANGES)).all()
     changes = tuple(
-        TicketChange(id=r[0], number=str(r[1] or ""), action=r[2], unit_id=r[3],
-                     special=Special(r[4]), at=r[5])  # fmt: skip
+        TicketChange(
+            id=r[0],
+            number=str(r[1] or ""),
+            action=r[2],
+            unit_id=r[3],
+            special=Special(r[4]),
+            at=r[5],
+        )  # fmt: skip
         for r in rows
     )
     cursor = changes[-1].id if len(changes) == MAX_CHANGES else latest

@@ -267,7 +267,9 @@ class Queries:
         if t.caller_type == CallerType.ENTERPRISE.value:  # its policy specialist (R-ENTERPRISE)
             specialist = s.execute(
                 select(ExpertRow.name)
-                .join(EnterpriseAssignmentRow, EnterpriseAssignmentRow.specialist_id == ExpertRow.id)
+                .join(
+                    EnterpriseAssignmentRow, EnterpriseAssignmentRow.specialist_id == ExpertRow.id
+                )
                 .where(
                     EnterpriseAssignmentRow.ticket_id == t.id,
                     EnterpriseAssignmentRow.state == "live",
@@ -609,8 +611,9 @@ class Queries:
             confidential = 0
         else:
             confidential = s.execute(
-                scope(select(func.count()).select_from(TicketRow), self.actor)
-                .where(of_caller, TicketRow.confidential.is_(True))
+                scope(select(func.count()).select_from(TicketRow), self.actor).where(
+                    of_caller, TicketRow.confidential.is_(True)
+                )
             ).scalar_one()
         return CallerHistoryView(
             tickets=page.rows, total=page.total, confidential_before=bool(confidential)
