@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from console.services.knowledge.catalogue import Catalogue, city_stem
-from console.services.knowledge.reading import read
 from console.services.knowledge.routing import Router, UnitSuggestion
 from console.services.knowledge.routing_eval import RoutingCase, evaluate, load_routing_cases
 from console.services.knowledge.routing_model import RoutingModel
@@ -189,45 +188,6 @@ def test_r_dispatch_a_return_that_ends_elsewhere_changes_the_next_suggestion() -
     after = r.suggest(text, place="长沙市", k=1)[0]
     assert after.target == "city:cgj"
     assert any(reason.startswith("相似历史工单") for reason in after.reasons)
-
-
-class FixedModel(RoutingModel):
-    """A model that gives every request the same probabilities."""
-
-    def __init__(self, probabilities: dict[str, float]) -> None:
-        classes = tuple(sorted(probabilities))
-        super().__init__(
-            classes=classes,
-            vocabulary={},
-            idf=np.zeros(0, dtype=np.float32),
-            coef=np.zeros((len(classes), 0), dtype=np.float32),
-            intercept=np.zeros(len(classes), dtype=np.float32),
-            info={},
-        )
-        self.fixed = probabilities
-
-    def probabilities(self, text: str) -> dict[str, float]:
-        return dict(self.fixed)
-
-
-def test_r_dispatch_the_catalogue_chooses_among_the_targets_the_model_finds_likely() -> None:
-    """The matter terms multiply what the model finds likely: of two matters named (路灯 first,
-    公交站点 second), the one whose owner the model also finds likely comes first, before the
-    owner of the first-named matter the model all but rules out; and a target the model
-    finds likely that no term names is not overtaken by one the model rules out."""
-    model = FixedModel(
-        {"hn-scjgj": 0.55, "city:jtj": 0.40, "city:cgj": 0.01, "hn-rst": 0.02, "city:yhb": 0.02}
-    )
-    r = Router(Catalogue(SEED.units, SEED.bureaus, SEED.matters), model)
-    assert r._term_votes(read("公交站点旁的路灯晚上灯不亮", r.catalogue))["city:cgj"] > 0.5
-    assert targets(r.suggest("公交站点旁的路灯晚上灯不亮", place="长沙市")) == [
-        "city:jtj",
-        "hn-scjgj",
-        "city:cgj",
-    ]
-    # without a model the catalogue alone still routes
-    alone = Router(Catalogue(SEED.units, SEED.bureaus, SEED.matters))
-    assert targets(alone.suggest("路灯晚上灯不亮", place="长沙市", k=1)) == ["city:cgj"]
 
 
 def test_learn_ignores_unknown_units_and_empty_text() -> None:
