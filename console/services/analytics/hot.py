@@ -57,7 +57,7 @@ import math
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence, Set
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -133,7 +133,6 @@ class _Group:
     times: list[dt.datetime] = field(default_factory=list)  # of the tickets, in arrival order
     callers: list[str] = field(default_factory=list)  # caller of each ticket
     newcomers: list[dt.datetime] = field(default_factory=list)  # first ticket of each caller
-    seen: set[str] = field(default_factory=set)
     first: dict[str, dt.datetime] = field(default_factory=dict)  # caller → first ticket's time
     ordered: bool = True  # the tickets are in (time, number, caller) order
     summary: str = ""
@@ -144,6 +143,23 @@ class _Group:
     exemplars: int = 0  # tickets of the group in the duplicate index
     named: list[Place] = field(default_factory=list)  # places its tickets name, each once
     kinds: set[str] = field(default_factory=set)  # their kinds (villages left out)
+
+    @property
+    def seen(self) -> KeysView[str]:
+        """The group's distinct callers."""
+        return self.first.keys()
+
+    def called(self, caller: str, at: dt.datetime) -> None:
+        """A call of ``caller`` at ``at`` joined the group: the caller's first call (and the
+        newcomers' times) move to it when it is their first, or earlier than the one known (a
+        call that came out of order, a merged group's)."""
+        before = self.first.get(caller)
+        if before is not None and at >= before:
+            return
+        if before is not None:
+            del self.newcomers[bisect.bisect_left(self.newcomers, before)]
+        self.first[caller] = at
+        bisect.insort(self.newcomers, at)
 
 
 def _other_place(a: Reading, b: Reading) -> bool:
@@ -342,14 +358,7 @@ class HotTracker:
         group.numbers.append(ticket.number)
         group.times.append(ticket.at)
         group.callers.append(caller)
-        if caller not in group.seen:
-            group.seen.add(caller)
-            group.first[caller] = ticket.at
-            bisect.insort(group.newcomers, ticket.at)
-        elif ticket.at < group.first[caller]:  # came out of order: the caller's first call
-            del group.newcomers[bisect.bisect_left(group.newcomers, group.first[caller])]
-            group.first[caller] = ticket.at
-            bisect.insort(group.newcomers, ticket.at)
+        group.called(caller, ticket.at)
         if self.last_at is None or ticket.at > self.last_at:
             self.last_at = ticket.at
         raised = self._check(group, ticket)
@@ -390,12 +399,11 @@ class HotTracker:
             for t, _, c in rows:
                 first.setdefault(c, t)
             a.first = first
-            a.seen = set(first)
             a.newcomers = sorted(first.values())
             a.ordered = True
         a.exemplars += b.exemplars
         _take_places(a, b.named, b.kinds)
-        b.numbers, b.times, b.callers, b.newcomers, b.seen = [], [], [], [], set()
+        b.numbers, b.times, b.callers, b.newcomers = [], [], [], []
         b.first, b.ordered = {}, True
 
     @staticmethod
@@ -413,17 +421,10 @@ class HotTracker:
             times.insert(at, t)
             numbers.insert(at, n)
             callers.insert(at, c)
-        first, newcomers = big.first, big.newcomers
         for c, t in small.first.items():
-            before = first.get(c)
-            if before is None or t < before:
-                if before is not None:
-                    del newcomers[bisect.bisect_left(newcomers, before)]
-                first[c] = t
-                bisect.insort(newcomers, t)
-        big.seen.update(small.seen)
+            big.called(c, t)
         a.times, a.numbers, a.callers = times, numbers, callers
-        a.first, a.seen, a.newcomers = first, big.seen, newcomers
+        a.first, a.newcomers = big.first, big.newcomers
 
     def _check(self, group: _Group, ticket: HotTicket) -> list[HotAlertView]:
         p = self.params
