@@ -10,12 +10,14 @@ Clock: Wednesday 2026-11-25 09:00 (Shanghai); November's sign limits fall on 11-
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
 from console.errors import PermissionDenied
 from console.services.analytics import kpi_store
+from console.services.analytics.kpi import Period, parse_period
 from console.services.values import Kind
 from console.store.models import KpiSnapshotRow
 from tests.conftest import at
@@ -68,12 +70,9 @@ def test_r_unit_kpi_a_period_over_is_computed_once_and_read_as_kept(platform: Pl
     assert response(fresh) == (1, 3)
 
 
-def _period(label: str, p: Platform):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
-    from console.services.analytics.kpi import parse_period
-
-    return replace(parse_period(label), as_of=p.clock.now())
+def _period(label: str, p: Platform, as_of: dt.datetime | None = None) -> Period:
+    """The period as a live reading sees it: as of ``as_of``, the platform's now by default."""
+    return replace(parse_period(label), as_of=as_of or p.clock.now())
 
 
 def test_r_unit_kpi_the_current_period_keeps_its_latest_computation(platform: Platform) -> None:
@@ -124,16 +123,12 @@ def test_r_unit_kpi_a_deadline_falling_due_at_the_instant_of_as_of_is_not_yet_de
     """A dispatch of Wednesday 11-25 09:00 must be signed by Thursday 11-26 23:59:59 (R-SIGN),
     and a sign at that very second is in time. So November's KPIs as of 23:59:59 do not count it
     yet (0/0: it may still be signed in time), and as of one second later it is a miss (0/1)."""
-    from dataclasses import replace
-
-    from console.services.analytics.kpi import parse_period
-
     p = platform
     dispatched(p, "13812340001")
     due = at("2026-11-26 23:59:59")
 
-    def as_of(moment):  # type: ignore[no-untyped-def]
-        period = replace(parse_period("2026-11"), as_of=moment)
+    def as_of(moment: dt.datetime) -> tuple[int, int]:
+        period = _period("2026-11", p, moment)
         return response(kpi_store.unit_kpis(p.store, period, None, moment, reuse=False))
 
     assert as_of(due) == (0, 0)
