@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from console.services.knowledge.catalogue import Catalogue, city_stem
+from console.services.knowledge.reading import read
 from console.services.knowledge.routing import Router, UnitSuggestion
 from console.services.knowledge.routing_eval import RoutingCase, evaluate, load_routing_cases
 from console.services.knowledge.routing_model import RoutingModel
@@ -188,6 +189,65 @@ def test_r_dispatch_a_return_that_ends_elsewhere_changes_the_next_suggestion() -
     after = r.suggest(text, place="长沙市", k=1)[0]
     assert after.target == "city:cgj"
     assert any(reason.startswith("相似历史工单") for reason in after.reasons)
+
+
+class FixedModel(RoutingModel):
+    """A model that gives every request the same probabilities."""
+
+    def __init__(self, probabilities: dict[str, float], examples: int | None = None) -> None:
+        classes = tuple(sorted(probabilities))
+        super().__init__(
+            classes=classes,
+            vocabulary={},
+            idf=np.zeros(0, dtype=np.float32),
+            coef=np.zeros((len(classes), 0), dtype=np.float32),
+            intercept=np.zeros(len(classes), dtype=np.float32),
+            info={} if examples is None else {"examples": examples},
+        )
+        self.fixed = probabilities
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        return dict(self.fixed)
+
+
+def test_r_dispatch_the_catalogue_chooses_among_the_targets_the_model_finds_likely() -> None:
+    """The matter terms multiply what the model finds likely: of two matters named (路灯 first,
+    公交站点 second), the one whose owner the model also finds likely comes first, before the
+    owner of the first-named matter the model all but rules out; and a target the model
+    finds likely that no term names is not overtaken by one the model rules out."""
+    model = FixedModel(
+        {"hn-scjgj": 0.55, "city:jtj": 0.40, "city:cgj": 0.01, "hn-rst": 0.02, "city:yhb": 0.02}
+    )
+    r = Router(Catalogue(SEED.units, SEED.bureaus, SEED.matters), model)
+    assert r._term_votes(read("公交站点旁的路灯晚上灯不亮", r.catalogue))["city:cgj"] > 0.5
+    assert targets(r.suggest("公交站点旁的路灯晚上灯不亮", place="长沙市")) == [
+        "city:jtj",
+        "hn-scjgj",
+        "city:cgj",
+    ]
+    # without a model the catalogue alone still routes
+    alone = Router(Catalogue(SEED.units, SEED.bureaus, SEED.matters))
+    assert targets(alone.suggest("路灯晚上灯不亮", place="长沙市", k=1)) == ["city:cgj"]
+
+
+@pytest.mark.parametrize(("examples", "first"), [(32, "city:cgj"), (5000, "hn-scjgj")])
+def test_r_dispatch_a_model_that_learned_little_cannot_overrule_the_catalogue(
+    examples: int, first: str
+) -> None:
+    """A model trained on 32 examples that gives one target 0.9999998 (after one loosely
+    similar past ticket) and the street lights' owner 2·10⁻⁷: smoothed by ``MODEL_PRIOR`` = 20
+    examples spread over its five targets, it gives them (32·0.9999998 + 4) / 52 ≈ 0.69 and
+    (32·2·10⁻⁷ + 4) / 52 ≈ 0.077, and 路灯 (the only matter named: share 1, raised by
+    (1 + 0.1) / 0.1 = 11) puts 城管 first: 0.077 × 1.1 ≈ 0.085 > 0.69 × 0.1 = 0.069. A model
+    trained on 5 000 examples keeps its say: 20 / 5 / 5 020 ≈ 0.0008 for 城管 × 1.1 ≈ 0.0009
+    against about 0.1 for the target it found likely."""
+    model = FixedModel(
+        {"hn-scjgj": 0.9999998, "city:cgj": 2e-7, "city:jtj": 0.0, "hn-rst": 0.0, "city:yhb": 0.0},
+        examples,
+    )
+    r = Router(Catalogue(SEED.units, SEED.bureaus, SEED.matters), model)
+    assert r._term_votes(read("路灯晚上灯不亮", r.catalogue)) == {"city:cgj": 1.0}
+    assert targets(r.suggest("路灯晚上灯不亮", place="长沙市", k=1)) == [first]
 
 
 def test_learn_ignores_unknown_units_and_empty_text() -> None:
