@@ -101,6 +101,14 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
         "console/services/analytics/hot.py",
         ("tests/services/test_hot.py",),
     ),
+    "routing": (
+        "console/services/knowledge/routing.py",
+        (
+            "tests/services/test_routing.py",
+            "tests/services/test_routing_scores.py",
+            "tests/services/test_routing_memory.py",
+        ),
+    ),
 }
 """Module name → (its file, the fast tests that cover its rules)."""
 
