@@ -101,6 +101,14 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
         "console/services/analytics/hot.py",
         ("tests/services/test_hot.py",),
     ),
+    "duplicates": (
+        "console/services/knowledge/duplicates.py",
+        (
+            "tests/services/test_duplicates.py",
+            "tests/services/test_duplicates_evidence.py",
+            "tests/services/test_duplicates_index.py",
+        ),
+    ),
     "routing": (
         "console/services/knowledge/routing.py",
         (

@@ -146,6 +146,13 @@ def test_find_clusters_same_matter_many_callers() -> None:
     assert clusters[0].callers == 3
     assert 0.25 <= clusters[0].score <= 1.0
     assert find_clusters(records, threshold=0.25, min_callers=1)[1].numbers == ("5", "6")
+    # most callers first, then most tickets, then by number: three callers with four tickets
+    # before three with three
+    more = [*records, rec("7", "13800000007", WAGES), rec("8", "13800000008", WAGES_AGAIN)]
+    more += [rec("9", "13800000009", PENSION), rec("11", "13800000011", PENSION)]
+    assert [c.numbers for c in find_clusters(more, threshold=0.25)] == [
+        ("5", "6", "7", "8"), ("1", "2", "3"), ("11", "4", "9"),
+    ]  # fmt: skip
 
 
 def test_compaction_after_many_removals_keeps_answers() -> None:
