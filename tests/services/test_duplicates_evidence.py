@@ -45,28 +45,28 @@ CATALOGUE = Catalogue(SEED.units, SEED.bureaus, SEED.matters)
 
 
 def test_r_inadmissible_an_opening_is_its_first_forty_folded_characters_in_pairs() -> None:
-    """Courtesy goes, 壹 is 一: 尊敬的领导：半山壹号停水 opens with 半山一号停水."""
-    assert head_grams("尊敬的领导：半山壹号停水") == {"半山", "山一", "一号", "号停", "停水"}
+    """Courtesy goes, 壹 is 一: 尊敬的领导：翠湖壹号停水 opens with 翠湖一号停水."""
+    assert head_grams("尊敬的领导：翠湖壹号停水") == {"翠湖", "湖一", "一号", "号停", "停水"}
     distinct = "".join(chr(0x4E00 + 7 * i) for i in range(45))
     assert len(head_grams(distinct)) == 39  # 40 characters, 39 pairs
     assert head_grams("水") == frozenset()
 
 
 def test_r_inadmissible_names_are_read_from_the_first_two_hundred_characters() -> None:
-    assert name_grams("58车贷") == ("58", "8车", "车贷")
+    assert name_grams("66车贷") == ("66", "6车", "车贷")
     distinct = "".join(chr(0x4E00 + 7 * i) for i in range(250))
     assert len(name_grams(distinct)) == 199
-    assert name_grams("半山壹号") == ("半山", "山一", "一号")
+    assert name_grams("翠湖壹号") == ("翠湖", "湖一", "一号")
 
 
 def test_r_inadmissible_the_longest_shared_run_counts_characters() -> None:
-    """半山一号停 against a request with 半山, 山一, 一号: three pairs in a row are four
-    characters; with 山一 too common to name anything, the runs are one pair each (two
+    """翠湖一号停 against a request with 翠湖, 湖一, 一号: three pairs in a row are four
+    characters; with 湖一 too common to name anything, the runs are one pair each (two
     characters); nothing shared, nothing."""
-    grams = ("半山", "山一", "一号", "号停")
-    other = frozenset({"半山", "山一", "一号", "别的"})
+    grams = ("翠湖", "湖一", "一号", "号停")
+    other = frozenset({"翠湖", "湖一", "一号", "别的"})
     assert _longest_run(grams, other, lambda g: False) == 4
-    assert _longest_run(grams, other, lambda g: g == "山一") == 2
+    assert _longest_run(grams, other, lambda g: g == "湖一") == 2
     assert _longest_run(grams, frozenset({"别的"}), lambda g: False) == 0
     assert _longest_uncommon_run((None, None), other) == 0
 

@@ -130,15 +130,15 @@ def test_r_inadmissible_a_prepared_request_is_read_afresh_when_the_index_learned
 
 def test_r_inadmissible_shared_specific_and_name_terms_are_summed_by_idf() -> None:
     """Among 2 020 tickets a term in at most 20 (1 %) is specific, in at most 5 (one in 400) a
-    name's: 半山一号 (in 20) counts as specific only, 湖楚财富 (in 5) as both. Each candidate's
+    name's: 翠湖一号 (in 20) counts as specific only, 鑫隆财富 (in 5) as both. Each candidate's
     cosine, specific mass and name mass match the oracle — again after the index grew by more
     than a tenth (each cached norm is read again)."""
     rng = random.Random(11)
     texts = [request(rng) for _ in range(1995)]
-    texts += [f"湖楚财富不兑付出借人的钱，第{i}次" for i in range(5)]
-    texts += [f"半山一号延期交房第{i}回" for i in range(20)]
+    texts += [f"鑫隆财富逾期不兑付，第{i}次" for i in range(5)]
+    texts += [f"翠湖一号延期交房第{i}回" for i in range(20)]
     index = DuplicateIndex(TicketRecord(f"T{i}", "", t, "handling") for i, t in enumerate(texts))
-    query = "湖楚财富半山一号的业主，延期交房"
+    query = "鑫隆财富翠湖一号的业主，延期交房"
 
     def check(corpus: list[str]) -> None:
         n = len(corpus)
@@ -209,15 +209,13 @@ def test_r_inadmissible_the_evidence_fitted_on_is_the_evidence_looked_up() -> No
         TicketRecord(f"T{i}", rng.choice(["", "13800000001", f"1390000{i:04d}"]), request(rng), "handling")
         for i in range(120)
     ]  # fmt: skip
-    records.append(
-        TicketRecord("N1", "", "湖楚财富不兑付出借人的钱，金色家园停水三天了", "handling")
-    )
+    records.append(TicketRecord("N1", "", "鑫隆财富逾期不兑付，金色家园停水三天了", "handling"))
     # 樟木花园 in three tickets: at the edge of specific (and name) terms, max(3, 124 // 100)
     records += [TicketRecord(f"Z{i}", "", f"樟木花园漏水第{i}次", "handling") for i in range(3)]
     index = DuplicateIndex(records)
     weights = index.weights
     for query, phone in [
-        ("湖楚财富的钱什么时候兑付，金色家园停水", ""),
+        ("鑫隆财富的钱什么时候兑付，金色家园停水", ""),
         ("樟木花园又漏水了", ""),
         (records[5].text, "13800000001"),
         (request(rng), "13900000007"),
