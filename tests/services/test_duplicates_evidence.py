@@ -102,11 +102,20 @@ def test_r_inadmissible_logit_and_overlap() -> None:
     assert _jaccard(frozenset("ab"), frozenset()) == 0.0
 
 
-def features(a: str, b: str, **evidence: float) -> PairFeatures:
+def features(
+    a: str,
+    b: str,
+    cosine: float = 0.5,
+    same_caller: bool = False,
+    rare: float = 0.0,
+    head: float = 0.0,
+    name: int = 0,
+    names: float = 0.0,
+) -> PairFeatures:
+    """The pair evidence of two requests read with the shipped catalogue."""
     return pair_features(
-        read(a, CATALOGUE), read(b, CATALOGUE), evidence.pop("cosine", 0.5),
-        bool(evidence.pop("same_caller", 0.0)), **evidence,  # type: ignore[arg-type]
-    )  # fmt: skip
+        read(a, CATALOGUE), read(b, CATALOGUE), cosine, same_caller, rare, head, name, names
+    )
 
 
 def test_r_inadmissible_places_matters_and_troubles_both_name() -> None:
@@ -132,7 +141,7 @@ def test_r_inadmissible_the_measured_evidence_is_scaled_to_one() -> None:
     assert (f.rare, f.name, f.same_caller_names) == (0.5, 0.0, 0.0)
     f = features("甲", "乙", rare=45.0, name=3, names=20.0)
     assert (f.rare, f.name, f.same_caller_names) == (1.0, 0.5, 0.0)
-    f = features("甲", "乙", name=9, names=20.0, same_caller=1.0)
+    f = features("甲", "乙", name=9, names=20.0, same_caller=True)
     assert (f.name, f.same_caller, f.same_caller_names) == (1.0, 1.0, names_evidence(20.0))
     assert names_evidence(20.0) == pytest.approx(math.log(21) / math.log(61))
     assert names_evidence(100.0) == 1.0
@@ -170,7 +179,7 @@ def test_r_inadmissible_the_bound_a_look_up_prunes_by_is_never_below_the_score()
         cosine, head = rng.random(), rng.random()
         rare, names, same = rng.uniform(0, 50), rng.uniform(0, 80), rng.random() < 0.5
         f = features(a, b, cosine=cosine, head=head, rare=rare, names=names,
-                     name=rng.randrange(0, 10), same_caller=float(same))  # fmt: skip
+                     name=rng.randrange(0, 10), same_caller=same)  # fmt: skip
         assert w.logit(f) <= w.ceiling(cosine, same, rare, head, names)
     best = PairFeatures(
         cosine=0.7, same_place=1.0, other_place=0.0, same_matter=1.0, same_trouble=1.0,

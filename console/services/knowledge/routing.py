@@ -49,7 +49,7 @@ ticket, no domain): the catalogue's votes still rank it, below a target that the
 the memory finds likely as well."""
 MODEL_PRIOR = 20.0
 """Examples that say nothing, added to a model's own when its probabilities are read
-(``Router._model_probabilities``): a model trained on four units' 32 examples may
+(``_smoothed``): a model trained on four units' 32 examples may
 give 0.9999998 to one target after a single loosely similar ticket; smoothed, it gives
 that target at most seven times the probability of any other, and the catalogue's votes
 (elevenfold at most) still choose. The shipped seed's model (2 947 examples) is all but
@@ -333,7 +333,7 @@ class Router:
         reading = reading or read(text, self.catalogue)
         likely: dict[str, float] = defaultdict(float)
         if self.model is not None:
-            for target, p in self._model_probabilities(text).items():
+            for target, p in _smoothed(self.model, text).items():
                 likely[target] += w.model * p
         for target, share in self._memory_votes(text, reading, neighbours).items():
             likely[target] += w.memory * share
@@ -348,21 +348,6 @@ class Router:
                 base = likely.get(target, 0.0) or TERMS_ONLY
                 scores[target] = base * (terms.get(target, 0.0) + w.terms_floor) ** w.terms
         return scores
-
-    def _model_probabilities(self, text: str) -> dict[str, float]:
-        """The model's probabilities, smoothed by ``MODEL_PRIOR`` examples spread evenly over
-        its targets: ``(n·p + prior/targets) / (n + prior)`` for a model trained on ``n``
-        examples. A model that learned from a few dozen examples cannot rule a target out
-        (nor make one all but certain), so the catalogue's votes still choose among them; one
-        trained on thousands keeps its probabilities all but unchanged."""
-        assert self.model is not None
-        probabilities = self.model.probabilities(text)
-        seen = self.model.info.get("examples")
-        if not isinstance(seen, int | float):
-            return probabilities  # how much it learned is unknown: taken as it is
-        n = float(seen)
-        even = MODEL_PRIOR / max(1, len(probabilities))
-        return {t: (n * p + even) / (n + MODEL_PRIOR) for t, p in probabilities.items()}
 
     def _memory_votes(
         self,
@@ -537,6 +522,20 @@ class Router:
             return [DomainSuggestion(Domain.OTHER, 0.0)][:k]
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
         return [DomainSuggestion(d, round(s / total, 4)) for d, s in ranked]
+
+
+def _smoothed(model: RoutingModel, text: str) -> dict[str, float]:
+    """The model's probabilities, smoothed by ``MODEL_PRIOR`` examples spread evenly over its
+    targets: ``(n·p + prior/targets) / (n + prior)`` for a model trained on ``n`` examples. A
+    model that learned from a few dozen examples cannot rule a target out (nor make one all
+    but certain), so the catalogue's votes still choose among them; one trained on thousands
+    keeps its probabilities all but unchanged; one whose count is unknown is taken as it is."""
+    probabilities = model.probabilities(text)
+    seen = model.info.get("examples")
+    if not isinstance(seen, int | float):
+        return probabilities
+    even = MODEL_PRIOR / max(1, len(probabilities))
+    return {t: (seen * p + even) / (seen + MODEL_PRIOR) for t, p in probabilities.items()}
 
 
 def _owns(matter: MatterRecord, folded_term: str) -> bool:
