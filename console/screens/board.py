@@ -376,7 +376,11 @@ class BoardScreen(Screen[None]):
         """The shift's alerts, in a worker of their own: the first look groups the recent
         tickets, which must not hold up the countdowns."""
         backend = self.app.backend  # type: ignore[attr-defined]
-        alerts = tuple(backend.hot_alerts())
+        try:
+            alerts = tuple(backend.hot_alerts())
+        except HotlineError as err:
+            self.app.call_from_thread(self._alerts_failed, err)
+            return
         now = backend.now()
         self.app.call_from_thread(self._show_alerts, alerts, now)
 
@@ -440,6 +444,18 @@ class BoardScreen(Screen[None]):
         self._check_breaches(now, silent=first_load)
         self._show_summary(now)
         self._show_detail(now)
+
+    def _alerts_failed(self, error: HotlineError) -> None:
+        """The alerts could not be read: the first look still grouping (a busy store takes
+        minutes), or the service away — said in the alerts' place and asked again soon; the
+        alerts shown before stay until then."""
+        if not self.is_mounted:
+            return
+        box = self.query_one("#board-alerts", Static)
+        if not self.alerts:
+            box.update(Text(clean(str(error)), style="dim"))
+            box.display = True
+        self.set_timer(RETRY_SECONDS, self._load_alerts)
 
     def _show_alerts(self, alerts: tuple[HotAlertView, ...], now: dt.datetime) -> None:
         """List the shift's alerts; ring once for each one not seen before (not on opening)."""

@@ -25,7 +25,7 @@ from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from console.errors import HotlineError
+from console.errors import HotlineError, Unavailable
 from console.screens.on_backend import OnBackend
 from console.services.clock import SHANGHAI, quarter_of
 from console.services.values import Role
@@ -56,6 +56,9 @@ SHORT = {
 HOT_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.SHIFT_LEAD, Role.UNIT_CLERK})
 """Seats that read hot matters (a unit clerk: those of its own unit's tickets)."""
 HOT_SHOWN = 8
+HOT_RETRY_SECONDS = 5.0
+"""The hot list is asked again this soon when it could not be read for now (the first look of
+the process still grouping the last 90 days, or the service away)."""
 GRADE_STYLES = {"优秀": "bold green", "合格": "green", "基本合格": "yellow", "不合格": "bold red"}
 SPARK = "▁▂▃▄▅▆▇█"
 TREND_QUARTERS = 4
@@ -211,8 +214,14 @@ class DashboardScreen(OnBackend, Screen[None]):
         self.app.call_from_thread(self._show_hot, groups, alerts)
 
     def _show_hot_failed(self, err: HotlineError) -> None:
-        if self.is_mounted:
-            self.query_one("#dashboard-hot", Static).update(Text(str(err), style="red"))
+        if not self.is_mounted:
+            return
+        for_now = isinstance(err, Unavailable)  # still grouping, or the service away: again
+        self.query_one("#dashboard-hot", Static).update(
+            Text(str(err), style="dim" if for_now else "red")
+        )
+        if for_now:
+            self.set_timer(HOT_RETRY_SECONDS, self.load_hot)
 
     def _show_hot(self, groups: list[HotGroupView], alerts: list[HotAlertView]) -> None:
         if not self.is_mounted:

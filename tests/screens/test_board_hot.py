@@ -113,3 +113,47 @@ def test_an_alert_line_names_its_first_ticket_and_how_many_in_all() -> None:
     assert numbers_line(four) == "HN261206000001 等 4 件"
     assert numbers_line(four[:1]) == "HN261206000001"
     assert numbers_line(()) == ""
+
+
+async def test_r_analytics_the_board_says_the_matters_are_being_grouped_until_they_are(
+    make_app, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The first look of a process groups the last 90 days (minutes on a busy store): the
+    shift lead's board says so in the alerts' place, keeps its countdowns, and shows the
+    alerts once the grouping is done — without a key pressed."""
+    import threading
+
+    from console.services.analytics import hot_store
+    from console.services.analytics.hot_store import HotWatch
+    from tests.screens.conftest import wait_for
+
+    p = screen_platform
+    calls(p)
+    operator = p.backend(Role.OPERATOR)
+    for i in range(3):
+        operator.accept(intake(NOISE[i], caller_phone=f"1370000{i:04d}"), unit_id="hn-zjt")
+    gate = threading.Event()
+    real = hot_store.replay
+
+    def held(*args: object, **kwargs: object) -> object:
+        gate.wait(30)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hot_store, "replay", held)
+    monkeypatch.setattr("console.screens.board.RETRY_SECONDS", 0.2)
+    HotWatch.for_store(p.store).patience = 0.05
+    app = make_app(Role.SHIFT_LEAD)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot, app)
+            screen = app.screen
+            assert isinstance(screen, BoardScreen)
+            box = screen.query_one("#board-alerts", Static)
+            await wait_for(pilot, lambda: "正在首次计算" in shown(box), what="the notice")
+            assert box.display and screen.alerts == ()
+            gate.set()
+            # asked again soon, not at the board's own reload (every 10 s)
+            await wait_for(pilot, lambda: bool(screen.alerts), timeout=5, what="the alert")
+            assert [a.kind for a in screen.alerts] == ["sudden"] and "突发" in shown(box)
+    finally:
+        gate.set()

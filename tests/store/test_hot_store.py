@@ -4,14 +4,24 @@ clerk only its own unit's tickets, other seats are refused."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import threading
 
-from console.errors import InputError, PermissionDenied
+import pytest
+from sqlalchemy import select
+
+from console.errors import InputError, PermissionDenied, Unavailable
+from console.services.analytics import hot_store
+from console.services.analytics.hot import HotTracker
+from console.services.analytics.hot_store import HotWarming, HotWatch
+from console.services.knowledge.seed import MatterRecord, Seed
+from console.services.knowledge.seeding import apply_seed
 from console.services.local import LocalBackend
-from console.services.values import Role
+from console.services.values import Domain, Role
 from console.services.views import Actor
+from console.store.models import MatterRow
 from tests.services.test_hot import BACKGROUND, NOISE
-from tests.store.conftest import Platform, intake
+from tests.store.conftest import UNITS, Platform, intake
 
 
 def lead(p: Platform) -> LocalBackend:
@@ -103,3 +113,92 @@ def test_every_seat_of_a_process_shares_one_tracker_per_database(platform: Platf
     first = LocalBackend(p.operator.store, p.clock, Actor("a", "甲", Role.SHIFT_LEAD))
     second = LocalBackend(p.operator.store, p.clock, Actor("b", "乙", Role.MANAGER))
     assert first.hot is second.hot is lead(p).hot
+
+
+def test_r_analytics_the_watch_reads_requests_with_the_stores_matter_catalogue(
+    platform: Platform,
+) -> None:
+    """The matter types a request names are evidence of one matter (as at intake): the watch
+    and the period report read with the store's catalogue, not without one."""
+    p = platform
+    noise = MatterRecord(
+        "noise", "施工噪音扰民", Domain.ECOLOGY, "hn-zjt", (), "《噪声污染防治法》", "",
+        ("施工噪音", "噪音扰民"),
+    )  # fmt: skip
+    apply_seed(p.store, Seed(units=UNITS, matters=(noise,)), p.clock.now())
+    history(p, 20)
+    call(p, 0)
+    lead(p).hot_matters(50)
+    watch = HotWatch.for_store(p.store)
+    assert watch.tracker is not None and watch.tracker.catalogue is not None
+    with p.store.read() as s:
+        active = set(s.execute(select(MatterRow.id).where(MatterRow.active.is_(True))).scalars())
+    assert active == {"noise"} and {m.id for m in watch.tracker.catalogue.matters} == active
+    seen: list[object] = []
+    real = hot_store.replay
+
+    def noting(tickets: object, params: object = None, catalogue: object = None, *a: object):  # type: ignore[no-untyped-def]
+        seen.append(catalogue)
+        return real(tickets, params, catalogue, *a)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(hot_store, "replay", noting)
+        now = p.clock.now()
+        hot_store.period_report(p.store, now - dt.timedelta(days=60), now)
+    [catalogue] = seen
+    assert {m.id for m in catalogue.matters} == active  # type: ignore[attr-defined]
+
+
+def test_r_analytics_a_look_during_the_first_look_says_so_and_waits_no_longer(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first look of a process (minutes on a busy store) runs in a thread of its own: a
+    look made meanwhile waits ``patience`` seconds, then says the matters are being grouped
+    (HotWarming, an Unavailable: 503 over the API); looks made meanwhile start no second one,
+    and once it is done a look answers."""
+    p = platform
+    history(p, 20)
+    numbers = [call(p, i) for i in range(3)]
+    gate = threading.Event()
+    replays: list[int] = []
+    real = hot_store.replay
+
+    def held(*args: object, **kwargs: object) -> HotTracker:
+        replays.append(1)
+        gate.wait(30)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hot_store, "replay", held)
+    watch = HotWatch(p.store, patience=0.05)
+    for _ in range(3):
+        with pytest.raises(HotWarming, match="热点分组正在首次计算"):
+            watch.groups(p.clock.now(), limit=50)
+    assert not watch.ready() and replays == [1]
+    gate.set()
+    assert watch._first_done.wait(30)
+    [group] = [g for g in watch.groups(p.clock.now(), limit=50) if numbers[0] in g.numbers]
+    assert group.numbers == tuple(numbers) and replays == [1]
+    assert issubclass(HotWarming, Unavailable)
+
+
+def test_r_analytics_a_first_look_that_failed_is_said_and_tried_again(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = platform
+    history(p, 20)
+    numbers = [call(p, i) for i in range(3)]
+    real = hot_store.replay
+    calls: list[int] = []
+
+    def failing_once(*args: object, **kwargs: object) -> HotTracker:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hot_store, "replay", failing_once)
+    watch = HotWatch(p.store, patience=30)
+    with pytest.raises(Unavailable, match=r"首次计算失败（RuntimeError）"):
+        watch.alerts(p.clock.now())
+    assert any(numbers[0] in g.numbers for g in watch.groups(p.clock.now(), limit=50))
+    assert len(calls) == 2

@@ -4,6 +4,13 @@
 recompute), then at each look only those created or moved since (incremental): the store is
 read by the ticket's creation and update times, never whole. Refused requests (never accepted)
 are left out. One watch is shared by every seat of a process.
+
+Tickets are read with the store's matter catalogue (事项清单: the matter types a request names
+are evidence that two requests raise the same matter), as the duplicate warnings at intake read
+them. The first look runs in a thread of its own: on a busy store it takes minutes (90 days of
+tickets), and a look made meanwhile waits ``patience`` seconds at most, then says so
+(``HotWarming``) instead of holding a board, a dashboard or an API request that long; the server
+starts it when it starts.
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ import weakref
 
 from sqlalchemy import Engine, select
 
+from console.errors import Unavailable
 from console.services.analytics.hot import HotParams, HotTicket, HotTracker, replay
+from console.services.knowledge.training import load_catalogue
 from console.services.values import State
 from console.services.views import HotAlertView, HotGroupView
 from console.store.engine import Store
@@ -27,6 +36,13 @@ ALERT_HOURS = 12
 """Alerts raised within this many hours are shown (a shift)."""
 
 SYNC_OVERLAP = dt.timedelta(seconds=5)
+
+PATIENCE = 5.0
+"""Seconds a look waits for the first look of the process (a seat's client gives up after 10)."""
+
+
+class HotWarming(Unavailable):
+    """The first look is still grouping the window's tickets: ask again shortly."""
 
 
 def _tickets(store: Store, start: dt.datetime, end: dt.datetime | None) -> list[HotTicket]:
@@ -53,6 +69,13 @@ def _tickets(store: Store, start: dt.datetime, end: dt.datetime | None) -> list[
     ]
 
 
+def _newest_update(store: Store) -> dt.datetime | None:
+    with store.read() as s:
+        return s.execute(
+            select(TicketRow.updated_at).order_by(TicketRow.updated_at.desc()).limit(1)
+        ).scalar()
+
+
 def period_report(
     store: Store,
     start: dt.datetime,
@@ -61,9 +84,9 @@ def period_report(
     unit_id: str | None = None,
     params: HotParams | None = None,
 ) -> tuple[list[HotGroupView], list[HotAlertView]]:
-    """The period's tickets grouped afresh (a full recompute), ranked at the period's end, and
-    every alert raised within it."""
-    tracker = replay(_tickets(store, start, end), params)
+    """The period's tickets grouped afresh (a full recompute, read with the store's catalogue),
+    ranked at the period's end, and every alert raised within it."""
+    tracker = replay(_tickets(store, start, end), params, load_catalogue(store))
     moment = end - dt.timedelta(microseconds=1)
     groups = tracker.groups(moment, limit=limit, unit_id=unit_id)
     return groups, tracker.recent_alerts(start, unit_id)
@@ -72,7 +95,11 @@ def period_report(
 class HotWatch:
     """The tracker over the store's recent tickets; thread-safe. ``for_store`` gives the one
     tracker of a store that every seat of the process shares (an API request's backend is
-    made per request: a tracker of its own would replay the window each time)."""
+    made per request: a tracker of its own would replay the window each time).
+
+    ``patience``: seconds a look waits for the first look (None: as long as it takes);
+    ``readers``: processes that read the first look's texts ahead of the grouping
+    (``hot.replay``; the server's, not a console's, whose terminal they would share)."""
 
     _shared: weakref.WeakKeyDictionary[Engine, HotWatch] = weakref.WeakKeyDictionary()
     _shared_lock = threading.Lock()
@@ -85,45 +112,94 @@ class HotWatch:
                 watch = cls._shared[store.write_engine] = cls(store)
             return watch
 
-    def __init__(self, store: Store, params: HotParams | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        params: HotParams | None = None,
+        patience: float | None = PATIENCE,
+        readers: int = 0,
+    ) -> None:
         self.store = store
         self.params = params
+        self.patience = patience
+        self.readers = readers
         self.tracker: HotTracker | None = None
         self._created_mark: dt.datetime | None = None
         self._updated_mark: dt.datetime | None = None
         self._lock = threading.Lock()
+        self._first: threading.Thread | None = None
+        self._first_done = threading.Event()
+        self._first_failed = ""
 
-    def _sync(self, now: dt.datetime) -> HotTracker:
+    # ------------------------------------------------------------------ the first look
+    def start(self, now: dt.datetime) -> None:
+        """Begin the first look (the window before ``now``) in a thread of its own, unless it
+        is done or under way."""
         with self._lock:
-            if self.tracker is None:
-                # the first look: a full recompute (replayed, the texts read ahead)
-                start = now - dt.timedelta(days=WINDOW_DAYS)
-                window = _tickets(self.store, start - SYNC_OVERLAP, None)
-                self.tracker = replay(window, self.params)
+            if self.tracker is not None or (self._first is not None and self._first.is_alive()):
+                return
+            self._first_done.clear()
+            self._first_failed = ""
+            self._first = threading.Thread(
+                target=self._first_look, args=(now,), name="hot-first-look", daemon=True
+            )
+            self._first.start()
+
+    def _first_look(self, now: dt.datetime) -> None:
+        try:
+            start = now - dt.timedelta(days=WINDOW_DAYS)
+            moved_since = _newest_update(self.store)  # tickets moved while it runs: next look
+            window = _tickets(self.store, start - SYNC_OVERLAP, None)
+            tracker = replay(window, self.params, load_catalogue(self.store), self.readers)
+            with self._lock:
                 self._created_mark = max([start, *(t.at for t in window)])
+                self._updated_mark = moved_since
+                self.tracker = tracker
+        except Exception as exc:  # noqa: BLE001 — said to whoever looks; the next look retries
+            self._first_failed = str(exc) if isinstance(exc, Unavailable) else type(exc).__name__
+        finally:
+            self._first_done.set()
+
+    def ready(self) -> bool:
+        """The first look is done: a look answers at once."""
+        return self.tracker is not None
+
+    def _wait_first(self, now: dt.datetime) -> None:
+        if self.tracker is not None:
+            return
+        self.start(now)
+        if not self._first_done.wait(self.patience):
+            raise HotWarming(
+                f"热点分组正在首次计算（近 {WINDOW_DAYS} 天的工单，工单多时需数分钟），完成后自动显示"
+            )
+        if self.tracker is None:
+            raise Unavailable(f"热点分组首次计算失败（{self._first_failed}），下次查看时重试")
+
+    # ------------------------------------------------------------------ each look
+    def _sync(self, now: dt.datetime) -> HotTracker:
+        self._wait_first(now)
+        with self._lock:
             tracker = self.tracker
-            assert self._created_mark is not None
+            assert tracker is not None and self._created_mark is not None
             for ticket in _tickets(self.store, self._created_mark - SYNC_OVERLAP, None):
                 if ticket.number in tracker:
                     continue
                 tracker.add(ticket)
                 self._created_mark = max(self._created_mark, ticket.at)
-            with self.store.read() as s:
-                if self._updated_mark is not None:
+            newest = _newest_update(self.store)  # read first: a move after it comes next look
+            if self._updated_mark is not None:
+                with self.store.read() as s:
                     moved = s.execute(
                         select(TicketRow.number, TicketRow.unit_id).where(
                             TicketRow.updated_at >= self._updated_mark - SYNC_OVERLAP,
                             TicketRow.number.is_not(None),
                         )
                     ).all()
-                    for number, unit in moved:
-                        if number is not None:
-                            tracker.set_unit(number, unit or "")
-                newest = s.execute(
-                    select(TicketRow.updated_at).order_by(TicketRow.updated_at.desc()).limit(1)
-                ).scalar()
-                if newest is not None:
-                    self._updated_mark = newest
+                for number, unit in moved:
+                    if number is not None:
+                        tracker.set_unit(number, unit or "")
+            if newest is not None:
+                self._updated_mark = newest
             return tracker
 
     def groups(

@@ -68,8 +68,9 @@ def matter_record(m: MatterRow) -> MatterRecord:
     )
 
 
-def load_catalogue_seed(store: Store) -> Seed:
-    """Units, bureaus, matter types and articles as the store holds them now."""
+def load_catalogue_seed(store: Store, articles: bool = True) -> Seed:
+    """Units, bureaus, matter types and (unless ``articles`` is false) articles as the store
+    holds them now."""
     from console.services.knowledge.service import article_record, unit_record
 
     with store.read() as s:
@@ -82,8 +83,16 @@ def load_catalogue_seed(store: Store) -> Seed:
             matter_record(m)
             for m in s.execute(select(MatterRow).where(MatterRow.active.is_(True))).scalars()
         )
-        articles = tuple(article_record(a) for a in s.execute(select(ArticleRow)).scalars())
-    return Seed(units=units, articles=articles, bureaus=bureaus, matters=matters)
+        read = s.execute(select(ArticleRow)).scalars() if articles else ()
+        texts = tuple(article_record(a) for a in read)
+    return Seed(units=units, articles=texts, bureaus=bureaus, matters=matters)
+
+
+def load_catalogue(store: Store) -> Catalogue:
+    """The matter catalogue (事项清单) as the store holds it now: what reading a request
+    (matter types, their owners) and the duplicate evidence need."""
+    seed = load_catalogue_seed(store, articles=False)
+    return Catalogue(seed.units, seed.bureaus, seed.matters)
 
 
 def load_history(store: Store, catalogue: Catalogue) -> tuple[list[tuple[str, str, str]], int]:
