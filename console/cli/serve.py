@@ -115,15 +115,11 @@ def _warm(platform: Platform) -> None:
 
 
 def _warm_hot(platform: Platform) -> None:
-    """Group the last 90 days' tickets for the hot matters (R-ANALYTICS) in the background,
-    their texts read by other processes (a server has no terminal to share): the first board
-    or dashboard that asks does not wait minutes on a busy store."""
-    from console.services.analytics import hot
+    """Group the last 90 days' tickets for the hot matters (R-ANALYTICS) in the background:
+    the first board or dashboard that asks does not wait minutes on a busy store."""
     from console.services.analytics.hot_store import HotWatch
 
-    watch = HotWatch.for_store(platform.store)
-    watch.readers = hot.readers()
-    watch.start(platform.clock.now())
+    HotWatch.for_store(platform.store).start(platform.clock.now())
 
 
 def _workers(text: str) -> int:

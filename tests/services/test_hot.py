@@ -4,6 +4,9 @@ place, the heat formula, bursts against a matter's own baseline, emerging groups
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -192,6 +195,27 @@ def test_r_analytics_a_replay_reading_ahead_in_other_processes_groups_as_one_add
     ]
     assert read_ahead.alerts == one_by_one.alerts and one_by_one.alerts
     assert read_ahead.groups() == one_by_one.groups()
+
+
+def test_r_analytics_a_reader_process_writes_nothing_to_the_consoles_terminal() -> None:
+    """Readers are started from a console whose terminal they share: whatever a reader would
+    print (a failure's traceback) goes nowhere, and a Ctrl+C is the console's, not theirs."""
+    read_end, write_end = os.pipe()
+    probe = (
+        "import os, signal, sys\n"
+        "from console.services.analytics.hot import _quiet_reader\n"
+        "_quiet_reader()\n"
+        "print('out'); sys.stdout.flush(); sys.stderr.write('err\\n'); sys.stderr.flush()\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        f"os.write({write_end}, b'alive')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, pass_fds=(write_end,), timeout=60
+    )
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as survived:
+        assert survived.read() == b"alive"
+    assert done.returncode == 0 and done.stdout == b"" and done.stderr == b""
 
 
 class _BrokenPool:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from console.errors import InputError, PermissionDenied, Unavailable
 from console.services.analytics import hot_store
-from console.services.analytics.hot import HotTracker
+from console.services.analytics.hot import HotTracker, readers
 from console.services.analytics.hot_store import HotWarming, HotWatch
 from console.services.knowledge.seed import MatterRecord, Seed
 from console.services.knowledge.seeding import apply_seed
@@ -113,6 +113,7 @@ def test_every_seat_of_a_process_shares_one_tracker_per_database(platform: Platf
     first = LocalBackend(p.operator.store, p.clock, Actor("a", "甲", Role.SHIFT_LEAD))
     second = LocalBackend(p.operator.store, p.clock, Actor("b", "乙", Role.MANAGER))
     assert first.hot is second.hot is lead(p).hot
+    assert first.hot.readers == readers()  # its first look reads the texts in other processes
 
 
 def test_r_analytics_the_watch_reads_requests_with_the_stores_matter_catalogue(

@@ -22,7 +22,7 @@ import weakref
 from sqlalchemy import Engine, select
 
 from console.errors import Unavailable
-from console.services.analytics.hot import HotParams, HotTicket, HotTracker, replay
+from console.services.analytics.hot import HotParams, HotTicket, HotTracker, readers, replay
 from console.services.knowledge.training import load_catalogue
 from console.services.values import State
 from console.services.views import HotAlertView, HotGroupView
@@ -99,7 +99,7 @@ class HotWatch:
 
     ``patience``: seconds a look waits for the first look (None: as long as it takes);
     ``readers``: processes that read the first look's texts ahead of the grouping
-    (``hot.replay``; the server's, not a console's, whose terminal they would share)."""
+    (``hot.replay``; ``for_store``: one per core but one)."""
 
     _shared: weakref.WeakKeyDictionary[Engine, HotWatch] = weakref.WeakKeyDictionary()
     _shared_lock = threading.Lock()
@@ -109,7 +109,7 @@ class HotWatch:
         with cls._shared_lock:
             watch = cls._shared.get(store.write_engine)
             if watch is None:
-                watch = cls._shared[store.write_engine] = cls(store)
+                watch = cls._shared[store.write_engine] = cls(store, readers=readers())
             return watch
 
     def __init__(
