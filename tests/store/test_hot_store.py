@@ -139,15 +139,16 @@ def test_r_analytics_the_watch_reads_requests_with_the_stores_matter_catalogue(
     real = hot_store.replay
 
     def noting(tickets: object, params: object = None, catalogue: object = None, *a: object):  # type: ignore[no-untyped-def]
-        seen.append(catalogue)
+        seen.append((catalogue, a))
         return real(tickets, params, catalogue, *a)  # type: ignore[arg-type]
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(hot_store, "replay", noting)
         now = p.clock.now()
         hot_store.period_report(p.store, now - dt.timedelta(days=60), now)
-    [catalogue] = seen
+    [(catalogue, rest)] = seen
     assert {m.id for m in catalogue.matters} == active  # type: ignore[attr-defined]
+    assert rest == (readers(),)  # the texts read by other processes
 
 
 def test_r_analytics_a_look_during_the_first_look_says_so_and_waits_no_longer(

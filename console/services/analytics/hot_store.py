@@ -84,9 +84,10 @@ def period_report(
     unit_id: str | None = None,
     params: HotParams | None = None,
 ) -> tuple[list[HotGroupView], list[HotAlertView]]:
-    """The period's tickets grouped afresh (a full recompute, read with the store's catalogue),
-    ranked at the period's end, and every alert raised within it."""
-    tracker = replay(_tickets(store, start, end), params, load_catalogue(store))
+    """The period's tickets grouped afresh (a full recompute, read with the store's catalogue,
+    the texts read by other processes), ranked at the period's end, and every alert raised
+    within it."""
+    tracker = replay(_tickets(store, start, end), params, load_catalogue(store), readers())
     moment = end - dt.timedelta(microseconds=1)
     groups = tracker.groups(moment, limit=limit, unit_id=unit_id)
     return groups, tracker.recent_alerts(start, unit_id)
