@@ -101,6 +101,10 @@ TARGETS: dict[str, tuple[str, tuple[str, ...]]] = {
         "console/services/analytics/hot.py",
         ("tests/services/test_hot.py",),
     ),
+    "hot_store": (
+        "console/services/analytics/hot_store.py",
+        ("tests/store/test_hot_store.py",),
+    ),
     "duplicates": (
         "console/services/knowledge/duplicates.py",
         (

@@ -106,6 +106,10 @@ def log_config(level: str) -> dict[str, object]:
     }
 
 
+SERVER_PATIENCE = 1.0
+"""Seconds an API request waits for the hot matters' first look (see ``_warm_hot``)."""
+
+
 def _warm(platform: Platform) -> None:
     try:
         platform.knowledge.warm()
@@ -116,10 +120,14 @@ def _warm(platform: Platform) -> None:
 
 def _warm_hot(platform: Platform) -> None:
     """Group the last 90 days' tickets for the hot matters (R-ANALYTICS) in the background:
-    the first board or dashboard that asks does not wait minutes on a busy store."""
+    the first board or dashboard that asks does not wait minutes on a busy store. Until it is
+    done a request waits a second for it, then answers 503 (a seat's client asks three times
+    before it shows that the matters are being grouped)."""
     from console.services.analytics.hot_store import HotWatch
 
-    HotWatch.for_store(platform.store).start(platform.clock.now())
+    watch = HotWatch.for_store(platform.store)
+    watch.patience = SERVER_PATIENCE
+    watch.start(platform.clock.now())
 
 
 def _workers(text: str) -> int:

@@ -5,6 +5,7 @@ unit's only, other seats 403 naming R-SECURITY; a bad limit is 422 naming the fi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -81,3 +82,29 @@ def test_r_security_other_seats_are_refused_and_bad_limits_name_the_field(
     for bad in (0, 501, "x"):
         r = get(api, "manager", "/analytics/hot", limit=bad)
         assert r.status_code == 422 and "limit" in r.text, r.text
+
+
+def test_r_analytics_the_server_starts_the_first_look_itself_and_waits_a_second_for_it(
+    tmp_path: Path,
+) -> None:
+    """``hotline serve`` starts grouping the last 90 days when it starts (not at the first
+    board's request), and a request waits a second for it before answering 503."""
+    from console.bootstrap import open_platform
+    from console.cli.serve import SERVER_PATIENCE, _warm_hot
+    from console.config import load_settings
+    from console.services.analytics.hot_store import HotWatch
+
+    settings = load_settings(
+        {
+            "HOTLINE_DB": f"sqlite:///{tmp_path / 'hotline.db'}",
+            "HOTLINE_DATA_DIR": str(tmp_path),
+            "HOTLINE_CONFIG": str(tmp_path / "absent.toml"),
+            "HOTLINE_NOW": "2026-11-25 09:00",
+        }
+    )
+    platform = open_platform(settings)
+    watch = HotWatch.for_store(platform.store)
+    assert watch.tracker is None
+    _warm_hot(platform)
+    assert watch.patience == SERVER_PATIENCE == 1.0
+    assert watch._first is not None and watch._first_done.wait(60) and watch.ready()

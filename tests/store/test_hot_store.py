@@ -204,3 +204,56 @@ def test_r_analytics_a_first_look_that_failed_is_said_and_tried_again(
         watch.alerts(p.clock.now())
     assert any(numbers[0] in g.numbers for g in watch.groups(p.clock.now(), limit=50))
     assert len(calls) == 2
+
+
+def test_r_analytics_a_ticket_returned_to_another_unit_moves_to_that_clerks_scope(
+    platform: Platform,
+) -> None:
+    """After the first look, a ticket the manager moves to another unit (a return approved)
+    is counted in its new unit's scope at the next look, not in the old one's."""
+    p = platform
+    history(p, 20)
+    numbers = [call(p, i, unit="hn-rst") for i in range(3)]
+    assert [g.numbers for g in p.rst.hot_matters(50)] == [tuple(numbers)]
+    assert not any(set(numbers) & set(g.numbers) for g in p.zjt.hot_matters(50))
+    p.advance(minutes=30)
+    p.rst.return_ticket(numbers[2], "属住建部门职责", "三定方案")
+    p.manager.review_return(numbers[2], True, "同意", "hn-zjt")
+    [mine] = p.rst.hot_matters(50)
+    assert mine.numbers == tuple(numbers[:2]) and mine.units == ("hn-rst",)
+    [whole] = [g for g in p.manager.hot_matters(50) if numbers[0] in g.numbers]
+    assert whole.numbers == tuple(numbers) and whole.units == ("hn-rst", "hn-zjt")
+    assert [a.numbers for a in p.zjt.hot_alerts() if numbers[2] in a.numbers] == [(numbers[2],)]
+
+
+def test_r_analytics_the_first_look_reads_the_last_ninety_days_and_no_earlier(
+    platform: Platform,
+) -> None:
+    """The window: tickets created from 90 days (less ``SYNC_OVERLAP``) before the first look
+    — one created at that very instant is in, one ten seconds earlier is not."""
+    p = platform
+    before = p.operator.accept(intake(text=NOISE[0], caller_phone="13700000000"), unit_id="hn-zjt")
+    p.advance(seconds=10)
+    edge = p.operator.accept(intake(text=NOISE[1], caller_phone="13700000001"), unit_id="hn-zjt")
+    p.advance(days=hot_store.WINDOW_DAYS, seconds=hot_store.SYNC_OVERLAP.total_seconds())
+    watch = HotWatch(p.store, patience=None)
+    watch.groups(p.clock.now())
+    assert watch.tracker is not None
+    assert edge in watch.tracker and before not in watch.tracker
+
+
+def test_r_analytics_a_period_report_groups_the_periods_tickets_only(platform: Platform) -> None:
+    """A period's report groups the tickets created in [start, end) afresh and ranks them at
+    the period's end: a call at the end itself belongs to the next period."""
+    p = platform
+    history(p, 20)
+    start = p.clock.now()
+    numbers = [call(p, i) for i in range(3)]
+    p.advance(hours=2)
+    end = p.clock.now()
+    late = call(p, 3)
+    groups, alerts = hot_store.period_report(p.store, start, end, limit=50)
+    [group] = [g for g in groups if numbers[0] in g.numbers]
+    assert group.numbers == tuple(numbers) and late not in group.numbers
+    assert group.last_at <= end and group.callers == 3
+    assert [a.kind for a in alerts if numbers[0] in a.numbers] == ["sudden"]
