@@ -229,16 +229,17 @@ def test_r_analytics_a_ticket_returned_to_another_unit_moves_to_that_clerks_scop
 def test_r_analytics_the_first_look_reads_the_last_ninety_days_and_no_earlier(
     platform: Platform,
 ) -> None:
-    """The window: tickets created from 90 days (less ``SYNC_OVERLAP``) before the first look
-    — one created at that very instant is in, one ten seconds earlier is not."""
+    """The window: tickets created from 90 days and 5 s (``SYNC_OVERLAP``) before the first
+    look — one created at that very instant is in, one a second earlier is not."""
     p = platform
     before = p.operator.accept(intake(text=NOISE[0], caller_phone="13700000000"), unit_id="hn-zjt")
-    p.advance(seconds=10)
+    p.advance(seconds=1)
     edge = p.operator.accept(intake(text=NOISE[1], caller_phone="13700000001"), unit_id="hn-zjt")
-    p.advance(days=hot_store.WINDOW_DAYS, seconds=hot_store.SYNC_OVERLAP.total_seconds())
+    p.advance(days=90, seconds=5)
     watch = HotWatch(p.store, patience=None)
+    assert watch.ready() is False
     watch.groups(p.clock.now())
-    assert watch.tracker is not None
+    assert watch.ready() is True and watch.tracker is not None
     assert edge in watch.tracker and before not in watch.tracker
 
 
@@ -249,11 +250,13 @@ def test_r_analytics_a_period_report_groups_the_periods_tickets_only(platform: P
     history(p, 20)
     start = p.clock.now()
     numbers = [call(p, i) for i in range(3)]
+    again = p.operator.accept(intake(text=NOISE[3], caller_phone="13700000000"), unit_id="hn-zjt")
     p.advance(hours=2)
     end = p.clock.now()
-    late = call(p, 3)
+    late = call(p, 4)
     groups, alerts = hot_store.period_report(p.store, start, end, limit=50)
     [group] = [g for g in groups if numbers[0] in g.numbers]
-    assert group.numbers == tuple(numbers) and late not in group.numbers
-    assert group.last_at <= end and group.callers == 3
+    assert group.numbers == (*numbers, again) and late not in group.numbers
+    assert group.last_at <= end and (group.callers, group.repeats) == (3, 1)  # one called again
+    assert group.units == ("hn-zjt",)
     assert [a.kind for a in alerts if numbers[0] in a.numbers] == ["sudden"]
