@@ -47,6 +47,7 @@ from console.app import HotlineApp  # noqa: E402
 from console.bootstrap import open_store  # noqa: E402
 from console.config import Settings  # noqa: E402
 from console.screens.dashboard import DashboardScreen  # noqa: E402
+from console.services.analytics.hot_store import HotWatch  # noqa: E402
 from console.services.clock import DrillClock  # noqa: E402
 from console.services.local import LocalBackend  # noqa: E402
 from console.services.values import Role  # noqa: E402
@@ -75,10 +76,14 @@ async def open_once(app: HotlineApp, timeout: float = 120.0) -> tuple[float, boo
 
 
 async def settle(app: HotlineApp, timeout: float = 900.0) -> None:
-    """Wait until the screen's workers are done (the trend, the hot matters — a process's first
-    look at the hot matters replays 90 days), as a console is between two opens."""
+    """Wait until the screen's workers are done (the trend, the hot matters) and the process's
+    first look at the hot matters (a thread of its own that replays 90 days; the hot pane asks
+    again every few seconds meanwhile), as a console is between two opens."""
+    watch = HotWatch.for_store(app.backend.store)  # type: ignore[attr-defined]
     start = time.perf_counter()
-    while any(w.is_running for w in app.workers) and time.perf_counter() - start < timeout:
+    while (
+        any(w.is_running for w in app.workers) or watch.grouping()
+    ) and time.perf_counter() - start < timeout:
         await asyncio.sleep(0.1)
 
 

@@ -137,7 +137,7 @@ class HotWatch:
         """Begin the first look (the window before ``now``) in a thread of its own, unless it
         is done or under way."""
         with self._lock:
-            if self.tracker is not None or (self._first is not None and self._first.is_alive()):
+            if self.tracker is not None or self.grouping():
                 return
             self._first_done.clear()
             self._first_failed = ""
@@ -164,6 +164,10 @@ class HotWatch:
     def ready(self) -> bool:
         """The first look is done: a look answers at once."""
         return self.tracker is not None
+
+    def grouping(self) -> bool:
+        """The first look is under way."""
+        return self._first is not None and self._first.is_alive()
 
     def _wait_first(self, now: dt.datetime) -> None:
         if self.tracker is not None:
