@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -181,3 +184,30 @@ def fill_disk(folder: Path) -> Path:
         except OSError:
             pass
     return filler
+
+
+@dataclass
+class HeldFirstLook:
+    """The hot matters' first look (``hot_store.replay``, the real one) held until ``gate``
+    is set: what a busy store's minutes-long first look looks like to whoever asks meanwhile.
+    ``calls``: how many first looks were begun."""
+
+    gate: threading.Event
+    calls: list[int]
+
+
+@pytest.fixture
+def held_first_look(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldFirstLook]:
+    from console.services.analytics import hot_store
+
+    held = HeldFirstLook(threading.Event(), [])
+    real = hot_store.replay
+
+    def replay(*args: Any, **kwargs: Any) -> Any:
+        held.calls.append(1)
+        held.gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hot_store, "replay", replay)
+    yield held
+    held.gate.set()  # a thread still held lets go

@@ -35,6 +35,7 @@ from textual.binding import Binding
 from textual.containers import Container, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
@@ -267,6 +268,7 @@ class BoardScreen(Screen[None]):
         self._breached: set[tuple[str, str]] = set()
         self._columns: tuple[tuple[str, str, int | None], ...] = self._column_spec(0)
         self.alerts: tuple[HotAlertView, ...] = ()
+        self._alerts_retry: Timer | None = None  # one asking again pending at most
         self._alerted: set[tuple[str, int, dt.datetime]] | None = None
 
     @staticmethod
@@ -446,16 +448,22 @@ class BoardScreen(Screen[None]):
         self._show_detail(now)
 
     def _alerts_failed(self, error: HotlineError) -> None:
-        """The alerts could not be read: the first look still grouping (a busy store takes
-        minutes), or the service away — said in the alerts' place and asked again soon; the
-        alerts shown before stay until then."""
+        """The alerts could not be read: said in the alerts' place (the alerts shown before
+        stay). For now only — the first look still grouping (a busy store takes minutes), or
+        the service away — they are asked again soon, once, not at each failed try (the
+        board's reload asks too)."""
         if not self.is_mounted:
             return
         box = self.query_one("#board-alerts", Static)
         if not self.alerts:
             box.update(Text(clean(str(error)), style="dim"))
             box.display = True
-        self.set_timer(RETRY_SECONDS, self._load_alerts)
+        if isinstance(error, Unavailable) and self._alerts_retry is None:
+            self._alerts_retry = self.set_timer(RETRY_SECONDS, self._retry_alerts)
+
+    def _retry_alerts(self) -> None:
+        self._alerts_retry = None
+        self._load_alerts()
 
     def _show_alerts(self, alerts: tuple[HotAlertView, ...], now: dt.datetime) -> None:
         """List the shift's alerts; ring once for each one not seen before (not on opening)."""

@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from console.errors import HotlineError, Unavailable
@@ -133,6 +134,7 @@ class DashboardScreen(OnBackend, Screen[None]):
         self.report: KpiReport | None = None
         self.evaluation: EvaluationView | None = None
         self.trend: dict[str, list[float | None]] = {}
+        self._hot_retry: Timer | None = None
 
     @property
     def role(self) -> Role:
@@ -220,8 +222,12 @@ class DashboardScreen(OnBackend, Screen[None]):
         self.query_one("#dashboard-hot", Static).update(
             Text(str(err), style="dim" if for_now else "red")
         )
-        if for_now:
-            self.set_timer(HOT_RETRY_SECONDS, self.load_hot)
+        if for_now and self._hot_retry is None:  # one asking again pending at most
+            self._hot_retry = self.set_timer(HOT_RETRY_SECONDS, self._retry_hot)
+
+    def _retry_hot(self) -> None:
+        self._hot_retry = None
+        self.load_hot()
 
     def _show_hot(self, groups: list[HotGroupView], alerts: list[HotAlertView]) -> None:
         if not self.is_mounted:

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from console.screens.board import BoardScreen
 from console.services.values import Role
+from tests.conftest import HeldFirstLook
 from tests.screens.conftest import ScreenPlatform, Toasts
 from tests.screens.test_queues import intake, settle, shown
 from tests.services.test_hot import BACKGROUND, NOISE
@@ -116,14 +117,14 @@ def test_an_alert_line_names_its_first_ticket_and_how_many_in_all() -> None:
 
 
 async def test_r_analytics_the_board_says_the_matters_are_being_grouped_until_they_are(
-    make_app, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+    make_app,
+    screen_platform: ScreenPlatform,
+    monkeypatch: pytest.MonkeyPatch,
+    held_first_look: HeldFirstLook,
 ) -> None:  # type: ignore[no-untyped-def]
     """The first look of a process groups the last 90 days (minutes on a busy store): the
     shift lead's board says so in the alerts' place, keeps its countdowns, and shows the
     alerts once the grouping is done — without a key pressed."""
-    import threading
-
-    from console.services.analytics import hot_store
     from console.services.analytics.hot_store import HotWatch
     from tests.screens.conftest import wait_for
 
@@ -132,28 +133,17 @@ async def test_r_analytics_the_board_says_the_matters_are_being_grouped_until_th
     operator = p.backend(Role.OPERATOR)
     for i in range(3):
         operator.accept(intake(NOISE[i], caller_phone=f"1370000{i:04d}"), unit_id="hn-zjt")
-    gate = threading.Event()
-    real = hot_store.replay
-
-    def held(*args: object, **kwargs: object) -> object:
-        gate.wait(30)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(hot_store, "replay", held)
     monkeypatch.setattr("console.screens.board.RETRY_SECONDS", 0.2)
     HotWatch.for_store(p.store).patience = 0.05
     app = make_app(Role.SHIFT_LEAD)
-    try:
-        async with app.run_test(size=(140, 40)) as pilot:
-            await settle(pilot, app)
-            screen = app.screen
-            assert isinstance(screen, BoardScreen)
-            box = screen.query_one("#board-alerts", Static)
-            await wait_for(pilot, lambda: "正在首次计算" in shown(box), what="the notice")
-            assert box.display and screen.alerts == ()
-            gate.set()
-            # asked again soon, not at the board's own reload (every 10 s)
-            await wait_for(pilot, lambda: bool(screen.alerts), timeout=5, what="the alert")
-            assert [a.kind for a in screen.alerts] == ["sudden"] and "突发" in shown(box)
-    finally:
-        gate.set()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        box = screen.query_one("#board-alerts", Static)
+        await wait_for(pilot, lambda: "正在首次计算" in shown(box), what="the notice")
+        assert box.display and screen.alerts == ()
+        held_first_look.gate.set()
+        # asked again soon, not at the board's own reload (every 10 s)
+        await wait_for(pilot, lambda: bool(screen.alerts), timeout=5, what="the alert")
+        assert [a.kind for a in screen.alerts] == ["sudden"] and "突发" in shown(box)

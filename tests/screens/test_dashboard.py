@@ -15,6 +15,7 @@ from console.screens.dashboard import DashboardScreen, shift_quarter, sparkline
 from console.screens.queues import QueuesScreen
 from console.services.values import Role, Satisfaction
 from console.widgets.dialogs import ConfirmDialog
+from tests.conftest import HeldFirstLook
 from tests.screens.conftest import ScreenPlatform, wait_for
 from tests.screens.test_queues import intake
 
@@ -155,37 +156,26 @@ def test_quarters_step_over_years_and_the_trend_reads_left_to_right() -> None:
 
 
 async def test_r_analytics_the_dashboard_says_the_matters_are_being_grouped_until_they_are(
-    make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+    make_app: Any,
+    screen_platform: ScreenPlatform,
+    monkeypatch: pytest.MonkeyPatch,
+    held_first_look: HeldFirstLook,
 ) -> None:
     """While the process's first look groups the last 90 days, the hot pane says so (dim, not
     an error) and asks again by itself; the list shows once the grouping is done."""
-    import threading
-
-    from console.services.analytics import hot_store
     from console.services.analytics.hot_store import HotWatch
 
     handled_and_rated(screen_platform, Satisfaction.SATISFIED)
-    gate = threading.Event()
-    real = hot_store.replay
-
-    def held(*args: object, **kwargs: object) -> object:
-        gate.wait(30)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(hot_store, "replay", held)
     monkeypatch.setattr("console.screens.dashboard.HOT_RETRY_SECONDS", 0.2)
     HotWatch.for_store(screen_platform.store).patience = 0.05
     app = make_app(Role.MANAGER)
-    try:
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            app.action_queues()
-            screen = await open_dashboard(pilot, app)
-            hot = screen.query_one("#dashboard-hot", Static)
-            await wait_for(pilot, lambda: "正在首次计算" in str(hot.render()), what="the notice")
-            gate.set()
-            await wait_for(
-                pilot, lambda: "没有两位以上来电人" in str(hot.render()), timeout=5, what="the list"
-            )
-    finally:
-        gate.set()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_queues()
+        screen = await open_dashboard(pilot, app)
+        hot = screen.query_one("#dashboard-hot", Static)
+        await wait_for(pilot, lambda: "正在首次计算" in str(hot.render()), what="the notice")
+        held_first_look.gate.set()
+        await wait_for(
+            pilot, lambda: "没有两位以上来电人" in str(hot.render()), timeout=5, what="the list"
+        )

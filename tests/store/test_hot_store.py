@@ -5,7 +5,6 @@ clerk only its own unit's tickets, other seats are refused."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from console.services.local import LocalBackend
 from console.services.values import Domain, Role
 from console.services.views import Actor
 from console.store.models import MatterRow
+from tests.conftest import HeldFirstLook
 from tests.services.test_hot import BACKGROUND, NOISE
 from tests.store.conftest import UNITS, Platform, intake
 
@@ -152,7 +152,7 @@ def test_r_analytics_the_watch_reads_requests_with_the_stores_matter_catalogue(
 
 
 def test_r_analytics_a_look_during_the_first_look_says_so_and_waits_no_longer(
-    platform: Platform, monkeypatch: pytest.MonkeyPatch
+    platform: Platform, held_first_look: HeldFirstLook
 ) -> None:
     """The first look of a process (minutes on a busy store) runs in a thread of its own: a
     look made meanwhile waits ``patience`` seconds, then says the matters are being grouped
@@ -161,22 +161,13 @@ def test_r_analytics_a_look_during_the_first_look_says_so_and_waits_no_longer(
     p = platform
     history(p, 20)
     numbers = [call(p, i) for i in range(3)]
-    gate = threading.Event()
-    replays: list[int] = []
-    real = hot_store.replay
-
-    def held(*args: object, **kwargs: object) -> HotTracker:
-        replays.append(1)
-        gate.wait(30)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(hot_store, "replay", held)
+    replays = held_first_look.calls
     watch = HotWatch(p.store, patience=0.05)
     for _ in range(3):
         with pytest.raises(HotWarming, match="热点分组正在首次计算"):
             watch.groups(p.clock.now(), limit=50)
     assert not watch.ready() and replays == [1]
-    gate.set()
+    held_first_look.gate.set()
     assert watch._first_done.wait(30)
     [group] = [g for g in watch.groups(p.clock.now(), limit=50) if numbers[0] in g.numbers]
     assert group.numbers == tuple(numbers) and replays == [1]
