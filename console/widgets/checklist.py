@@ -41,7 +41,17 @@ class GroundChecklist(TextList):
         self.grounds = list(grounds)
         self._render_rows()
 
+    def on_resize(self) -> None:
+        if self.grounds:
+            at = self.highlighted
+            self._render_rows()
+            if at is not None and at < len(self.grounds):
+                self.highlighted = at
+
     def _render_rows(self) -> None:
+        # each ground on one line, cut to the list's width (a wrapped title would push the
+        # last grounds out of sight)
+        width = self.scrollable_content_region.width
         rows = []
         for g in self.grounds:
             on = g.number == self.ticked
@@ -52,6 +62,8 @@ class GroundChecklist(TextList):
                 overflow="ellipsis",
             )
             text.append_text(literal(one_line(g.title, 19), style="bold red" if on else ""))
+            if width > 0:
+                text.truncate(width, overflow="ellipsis")
             rows.append((str(g.number), text))
         self.set_rows(rows)
 
