@@ -114,6 +114,7 @@ HISTORY_ROWS = 5  # the caller's latest tickets beside the form
 MIN_HISTORY_DIGITS = 5  # fewer digits are not worth asking about (the platform checks the rest)
 DRAFT_DELAY = 0.3  # s: the draft file
 ANSWER_LIMIT = 8
+_SUGGESTION = "#"  # a dispatch dialog's suggestion row: unit id, this, the suggestion's place
 
 
 def due_text(moment: dt.datetime) -> str:
@@ -1159,18 +1160,28 @@ class IntakeScreen(Screen[None]):
         waiting: list[UnitSuggestionView] = []
         suggested = {s.unit_id for s in self.suggestions}
         if only is None:
-            seen: set[str] = set()
+            seen: set[tuple[str, str]] = set()
             for i, s in enumerate(self.suggestions, start=1):
                 if not s.unit_id:
                     waiting.append(s)
-                elif s.unit_id not in seen:
-                    seen.add(s.unit_id)
-                    rows.append((s.unit_id, unit_row(i, s)))
+                elif (s.unit_id, s.bureau) not in seen:
+                    # a city 优化办 once per bureau it would forward to: the row chosen tells
+                    # which (its matter type is recorded)
+                    seen.add((s.unit_id, s.bureau))
+                    rows.append((f"{s.unit_id}{_SUGGESTION}{i - 1}", unit_row(i, s)))
         for u in self.units:
             if (only is None and u.id in suggested) or (only is not None and not only(u)):
                 continue
             rows.append((u.id, Text.assemble((one_line(u.name), ""), (f"  {u.id}", "dim"))))
         return rows, waiting
+
+    def _chosen_suggestion(self, row: str) -> tuple[str, list[UnitSuggestionView]]:
+        """The unit of a dispatch dialog's row, and the suggestion the row showed (none for a
+        unit of the full list)."""
+        unit_id, _, at = row.partition(_SUGGESTION)
+        if at.isdigit() and int(at) < len(self.suggestions):
+            return unit_id, [self.suggestions[int(at)]]
+        return unit_id, []
 
     def _dispatch_dialog(self, special: bool) -> None:
         intake = self._intake()
@@ -1207,11 +1218,15 @@ class IntakeScreen(Screen[None]):
         def picked(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
-            unit_id, choice = result
+            row, choice = result
+            unit_id, chosen = self._chosen_suggestion(row)
             level, _, gov = choice.partition("+")
             mark = Special(level) if level else Special.NONE
             name = next((u.name for u in self.units if u.id == unit_id), unit_id)
-            recorded = with_suggested_matter(intake, self.suggestions, unit_id)
+            recorded = with_suggested_matter(intake, chosen, unit_id)
+            # a city 优化办 forwards to a kind of bureau: the one of the matter recorded
+            if chosen and chosen[0].bureau and chosen[0].matter == recorded.matter_type:
+                name = f"{name}（转{one_line(chosen[0].bureau)}）"
             if gov:
                 recorded = replace(recorded, notify_government=True)
             self._busy = True

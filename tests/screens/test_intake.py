@@ -443,8 +443,9 @@ def test_r_dispatch_the_suggested_matter_type_is_recorded_when_the_seat_chose_no
 async def test_r_dispatch_a_city_matter_is_suggested_with_its_bureau(
     make_app: Any, screen_platform: ScreenPlatform
 ) -> None:
-    """The 长沙 office suggested for two bureaus is listed twice (one row each); the dispatch
-    dialog offers the office once; the ticket records the matter type it went for."""
+    """The 长沙 office suggested for two bureaus is listed twice (one row each), and so is it in
+    the dispatch dialog: the row the seat chooses says which bureau the office forwards to,
+    the seat is told so, and the ticket records that row's matter type."""
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
         await type_call(pilot, "13812341234", "小区物业不管事，门口路灯坏了一个月也不亮")
@@ -468,5 +469,14 @@ async def test_r_dispatch_a_city_matter_is_suggested_with_its_bureau(
         )
         await pilot.press("f9")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceDialog), what="dispatch dialog")
-        offered = [rid for rid, _ in app.screen.rows if rid == "cs-yhb"]
-        assert offered == ["cs-yhb"]
+        offered = [t.plain for rid, t in app.screen.rows if rid.startswith("cs-yhb")]
+        assert len(offered) == 2, offered
+        assert any("→ 市住房和城乡建设局" in t for t in offered)
+        lamp = next(i for i, t in enumerate(offered) if "→ 市城市管理和综合执法局" in t)
+        await pilot.press(*["down"] * (lamp + 1), "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        # the seat reads where the office forwards it: the bureau of the matter recorded
+        said = app.screen.body.plain
+        assert "已受理并派单至 长沙市优化办（转市城市管理和综合执法局）" in said, said
+        number = ticket_number(app.screen)
+    assert screen_platform.backend(Role.MANAGER).ticket(number).matter_type == "路灯"
