@@ -155,6 +155,9 @@ def header_text(view: TicketView, unit_names: Mapping[str, str]) -> Text:
 
     out.append("\n承办单位：", style="dim")
     out.append(clean(unit_names.get(view.unit_id, view.unit_id)) if view.unit_id else "（未派单）")
+    if view.bureau:  # the city office forwards it to the bureau its matter type names
+        out.append(f" → {clean(view.bureau)}")
+        out.append("（按事项清单转办）", style="dim")
     if view.co_unit_ids:
         out.append("  配合单位：", style="dim")
         out.append(clean("、".join(unit_names.get(u, u) for u in view.co_unit_ids)))

@@ -183,6 +183,9 @@ class TicketView:
     specialist: str = ""
     """The policy specialist following this enterprise request now (政企通, R-ENTERPRISE), or
     ""."""
+    bureau: str = ""
+    """For a ticket with a city 优化办: the kind of city bureau it forwards the ticket to, the
+    one the ticket's matter type names in the matter catalogue (事项清单), or ""."""
 
 
 @dataclass(frozen=True)

@@ -479,4 +479,5 @@ async def test_r_dispatch_a_city_matter_is_suggested_with_its_bureau(
         said = app.screen.body.plain
         assert "已受理并派单至 长沙市优化办（转市城市管理和综合执法局）" in said, said
         number = ticket_number(app.screen)
-    assert screen_platform.backend(Role.MANAGER).ticket(number).matter_type == "路灯"
+    ticket = screen_platform.backend(Role.MANAGER).ticket(number)
+    assert (ticket.matter_type, ticket.bureau) == ("路灯", "市城市管理和综合执法局")

@@ -27,6 +27,8 @@ from console.services.access.masking import (
     mask_phone_full,
 )
 from console.services.calendar.workdays import WorkCalendar
+from console.services.knowledge.catalogue import CITY_SELF
+from console.services.knowledge.seed import CITY_OWNER
 from console.services.tickets import merging, workflow
 from console.services.tickets.commands import OBLIGATIONS, clock_overdue, ticket_overdue, visible_to
 from console.services.tickets.deadlines import hours_due, wd_due
@@ -55,12 +57,14 @@ from console.services.views import (
     TicketView,
 )
 from console.store.models import (
+    BureauRow,
     CallRow,
     ClockRow,
     CoUnitRow,
     EnterpriseAssignmentRow,
     EventRow,
     ExpertRow,
+    MatterRow,
     OutboxRow,
     SupervisionRow,
     TicketRow,
@@ -277,6 +281,9 @@ class Queries:
             ).scalar_one_or_none()
             if specialist:
                 view = replace(view, specialist=specialist)
+        bureau = forwarded_to(s, t.unit_id, t.matter_type)
+        if bureau:
+            view = replace(view, bureau=bureau)
         if t.call_ref is not None and self.actor.role is not Role.UNIT_CLERK:
             call = s.get(CallRow, t.call_ref)  # the platform's archive, not the unit's business
             if call is not None:
@@ -682,6 +689,25 @@ class Queries:
             pending=t.pending,
             version=t.version,
         )
+
+
+def forwarded_to(s: Session, unit_id: str | None, matter_type: str) -> str:
+    """The city bureau a city 优化办 forwards a ticket to: the one its matter type names in the
+    matter catalogue (事项清单: owner ``city:<bureau>``); "" for a provincial unit, a matter the
+    office handles itself, or none recorded."""
+    if not unit_id or not matter_type:
+        return ""
+    row = s.execute(
+        select(BureauRow.name)
+        .join(MatterRow, MatterRow.owner == CITY_OWNER + BureauRow.id)
+        .join(UnitRow, UnitRow.id == unit_id)
+        .where(
+            MatterRow.name == matter_type,
+            MatterRow.owner != CITY_SELF,
+            UnitRow.category == "city",
+        )
+    ).scalar_one_or_none()
+    return row or ""
 
 
 def _looks_like_phone(text: str) -> bool:
