@@ -2,7 +2,7 @@
 
 The benchmarks live in ``benchmarks/`` of the checkout; each exposes ``run() -> dict`` and
 prints its own figures. Without names, the quick ones run (due, search, answers, routing,
-duplicates, startup) — the answers, routing and duplicates ones on the real messages first
+duplicates, kinds, startup) — the answers, routing, duplicates and kinds ones on the real messages first
 (../shared/data, where present); ``queues``, ``load``, ``centre``, ``kpi``, ``dashboard`` and ``experts``
 need PostgreSQL and, with ``push``, are run by name.
 """
@@ -23,6 +23,7 @@ BENCHMARKS = {
     "routing": "bench_routing.py",
     "answers": "bench_answers.py",
     "duplicates": "bench_duplicates.py",
+    "kinds": "bench_kinds.py",
     "startup": "bench_startup.py",
     "push": "bench_push.py",
     "queues": "bench_queues.py",
@@ -32,7 +33,7 @@ BENCHMARKS = {
     "dashboard": "bench_dashboard.py",
     "experts": "bench_experts.py",
 }
-DEFAULT = ("due", "search", "answers", "routing", "duplicates", "startup")
+DEFAULT = ("due", "search", "answers", "routing", "duplicates", "kinds", "startup")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

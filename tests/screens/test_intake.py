@@ -481,3 +481,27 @@ async def test_r_dispatch_a_city_matter_is_suggested_with_its_bureau(
         number = ticket_number(app.screen)
     ticket = screen_platform.backend(Role.MANAGER).ticket(number)
     assert (ticket.matter_type, ticket.bureau) == ("路灯", "市城市管理和综合执法局")
+
+
+async def test_r_limit_a_noise_complaint_left_as_a_consultation_is_said_to_read_as_one(
+    make_app: Any,
+) -> None:
+    """The form starts at 咨询 (5 working days, R-LIMIT); a caller complaining of a barbecue
+    shop's smoke and noise has 10: the hint names the words and suggests 投诉, the seat changes
+    the kind (Ctrl+L) and the hint is gone."""
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(
+            pilot, "13812341234", "小区楼下新开的烧烤店每天营业到凌晨两三点，油烟很大，噪音扰民"
+        )
+        box = app.screen.query_one("#triage-hints", Static)
+        await wait_for(pilot, lambda: "诉求读来像投诉" in str(box.render()), what="kind hint")
+        shown = str(box.render())
+        assert "扰民" in shown and "10个工作日" in shown and "类别建议：投诉" in shown
+        assert app.screen.kind.value == "consultation"  # suggested, not imposed
+        kind = app.screen.query_one("#kind", Select)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: kind.expanded, what="kind list")
+        await pilot.press("down", "down", "enter")
+        await wait_for(pilot, lambda: kind.value == "complaint", what="投诉")
+        await wait_for(pilot, lambda: "诉求读来像" not in str(box.render()), what="hint followed")

@@ -51,3 +51,26 @@ def test_r_special_urgent_a_gas_leak_told_with_words_between_is_still_urgent() -
     # not a leak: the gas bill, a tyre, a company leaking its users' data after a comma
     for text in ("燃气费怎么交，漏缴了", "电动车轮胎漏气", "燃气公司收费太高，泄漏用户信息"):
         assert not [h for h in triage(text) if h.code == "urgent"], text
+
+
+def test_r_limit_a_grievance_taken_down_as_a_five_day_kind_hints_its_ten_day_kind() -> None:
+    """A complaint has 10 working days, a consultation 5 (R-LIMIT): a noise complaint left
+    under the form's default 咨询 is said to read as 投诉, naming the words; 举报 when the caller
+    says so. Nothing when the kind is one of the 10-day kinds already, nor for a question."""
+    noise = "楼下烧烤店每天营业到凌晨，油烟和噪音扰民，希望管一管"
+    (hint,) = triage(noise, Kind.CONSULTATION)
+    assert (hint.code, hint.kind, hint.rule) == ("grievance", Kind.COMPLAINT, "R-LIMIT")
+    assert hint.words == ("扰民", "噪音", "油烟") and "10个工作日" in hint.text
+    assert "咨询5个工作日" in hint.text
+    (hint,) = triage("我要举报一家无证经营的黑诊所", Kind.HELP)
+    assert hint.kind is Kind.REPORT and "求助5个工作日" in hint.text
+    assert triage(noise, Kind.SUGGESTION)[0].kind is Kind.COMPLAINT
+    assert triage(noise, Kind.COMPLAINT) == [] and triage(noise, Kind.REPORT) == []
+    assert triage(noise) == []  # no kind given: nothing to compare
+    assert triage("请问身份证丢了怎么补办", Kind.CONSULTATION) == []
+
+
+def test_r_limit_an_incident_keeps_its_own_kind_hint() -> None:
+    """A gas leak is 求助 (R-SPECIAL-URGENT) whatever else the words say: one kind suggested."""
+    hints = triage("邻居违规用液化气，现在燃气泄漏了", Kind.CONSULTATION)
+    assert {h.kind for h in hints if h.kind is not None} == {Kind.HELP}
