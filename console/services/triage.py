@@ -184,7 +184,7 @@ def triage(text: str, kind: Kind | None = None) -> list[TriageHint]:
             hints.append(
                 TriageHint(
                     "grievance",
-                    f"诉求读来像{said.label}（{'、'.join(found[:3])}）：投诉、举报办理时限10个工作日，"
+                    f"诉求读来像{said.label}（{'、'.join(found[:3])}）：时限10个工作日，"
                     f"{kind.label}5个工作日",
                     "R-LIMIT",
                     kind=said,
