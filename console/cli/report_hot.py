@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import sys
 from dataclasses import asdict
 from typing import Any
 
@@ -65,8 +66,18 @@ def run(args: argparse.Namespace) -> int:
         try:
             if window is None:
                 now = backend.now()
-                groups = backend.hot.groups(now, args.limit, args.unit or None)
-                alerts = backend.hot.alerts(now, unit_id=args.unit or None)
+                from console.services.analytics.hot_store import WINDOW_DAYS
+
+                watch = backend.hot
+                watch.patience = None  # a report waits for the first look (minutes on a busy store)
+                if not watch.ready():
+                    print(
+                        f"正在计算近 {WINDOW_DAYS} 天的热点分组（工单多时需数分钟）…",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                groups = watch.groups(now, args.limit, args.unit or None)
+                alerts = watch.alerts(now, unit_id=args.unit or None)
             else:
                 from console.services.analytics.hot_store import period_report
 

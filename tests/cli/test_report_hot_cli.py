@@ -5,10 +5,14 @@ line naming the option."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+
+import pytest
 
 from console.services.clock import SHANGHAI
 from tests.cli.test_worker_cli import env_for, hotline
+from tests.conftest import HeldFirstLook
 from tests.store.conftest import Platform
 from tests.store.conftest import platform as platform  # noqa: F401 — the fixture
 from tests.store.test_hot_store import call, history
@@ -52,3 +56,37 @@ def test_report_hot_bad_input_is_one_line_naming_the_option(
         run = hotline(env, "report", "hot", *args)
         assert run.returncode == 2, (args, run.stdout)
         assert name in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+def test_r_analytics_report_hot_waits_for_the_first_look_and_says_so(
+    platform: Platform,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    held_first_look: HeldFirstLook,
+) -> None:
+    """A seat's look waits a few seconds for the first look, then says it is under way (the
+    board asks again); a report has no later: it says it is computing and waits for the
+    groups — it used to fail after those seconds on a busy store, saying the groups would show
+    "by themselves"."""
+    from console.cli import main
+    from console.services.analytics import hot_store
+
+    p = platform
+    history(p, 60)
+    numbers = [call(p, i) for i in range(3)]
+    for name, value in env_for(p, tmp_path).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HOTLINE_NOW", p.clock.now().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
+    monkeypatch.setattr(hot_store, "PATIENCE", 0.2)  # a seat's patience, made short
+    opener = threading.Timer(1.0, held_first_look.gate.set)  # the first look ends after it
+    opener.start()
+    try:
+        status = main(["report", "hot", "--json", "--limit", "50"])
+    finally:
+        opener.cancel()
+    said = capsys.readouterr()
+    assert status == 0, said.err
+    assert "正在计算近 90 天的热点分组" in said.err
+    [group] = [g for g in json.loads(said.out)["groups"] if numbers[0] in g["numbers"]]
+    assert group["numbers"] == numbers

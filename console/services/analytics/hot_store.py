@@ -110,7 +110,9 @@ class HotWatch:
         with cls._shared_lock:
             watch = cls._shared.get(store.write_engine)
             if watch is None:
-                watch = cls._shared[store.write_engine] = cls(store, readers=readers())
+                watch = cls._shared[store.write_engine] = cls(
+                    store, patience=PATIENCE, readers=readers()
+                )
             return watch
 
     def __init__(
