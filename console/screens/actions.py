@@ -429,7 +429,7 @@ class CompletionDialog(ActionDialog):
 
     def fields(self) -> ComposeResult:
         yield self.label("沟通方式（电话、短信、当面、上门…）")
-        yield Input(id="field-contact_method", placeholder="电话")
+        yield Input(id="field-contact_method", placeholder="例如：电话（请填写实际方式）")
         yield self.label("沟通日期（YYYY-MM-DD）")
         today = self.context.today.isoformat() if self.context.today else ""
         yield Input(value=today, id="field-contact_date")

@@ -317,6 +317,9 @@ def test_r_complete_requires_contact_date_and_handling(platform: Platform) -> No
         and "沟通日期" in str(err.value)
         and "事项办理情况" in str(err.value)
     )
+    with pytest.raises(RuleError) as err:  # the element named as the unit's form names it
+        platform.rst.request_completion(number, " ", dt.date(2026, 11, 25), "已责令企业支付工资")
+    assert err.value.rule == "R-COMPLETE" and "与服务对象的沟通方式" in str(err.value)
     platform.rst.request_completion(
         number, "电话联系来电人", dt.date(2026, 11, 25), "已责令企业支付工资"
     )

@@ -994,7 +994,7 @@ class TicketService:
             missing = [
                 label
                 for label, value in (
-                    ("与服务对象的沟通情况", contact_method.strip()),
+                    ("与服务对象的沟通方式", contact_method.strip()),
                     ("沟通日期", contact_date),
                     ("事项办理情况", handling.strip()),
                 )
