@@ -404,9 +404,13 @@ class ReturnDialog(ActionDialog):
             "不属于本单位职责的，应在派单后2个工作日内退回，并写明理由和依据（R-RETURN）；"
             "逾期退回计为超期工单。退回两次的工单自动转为疑难复杂事项（R-COMPLEX）。"
         )
-        clock = next((c for c in self.context.view.clocks if c.key == "return" and c.running), None)
-        if clock is not None:
-            out.append(f"\n退回时限：{due_label(clock.due_at)}", style="bold")
+        # the window of the current dispatch: signing stops its clock, not the unit's right to
+        # return within it (a later return is still counted as an overdue ticket)
+        window = [c for c in self.context.view.clocks if c.key == "return" and c.met_at is None]
+        if window:
+            out.append(f"\n退回时限：{due_label(window[-1].due_at)}", style="bold")
+            if not window[-1].running:
+                out.append("（工单已签收，仍按此时限计）", style="dim")
         return out
 
     def fields(self) -> ComposeResult:

@@ -147,6 +147,24 @@ async def test_return_dialog_keeps_what_was_typed_on_a_refusal(
         assert "退回待审核" in shown(app.screen.query_one("#ticket-header"))
 
 
+async def test_r_return_after_signing_the_dialog_still_names_the_window(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    """Signing stops the return clock, not the right to return within it (R-RETURN; a later
+    return counts as overdue): the dialog of a signed ticket names the window and says so."""
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    screen_platform.backend(Role.UNIT_CLERK).sign(number)
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_ticket(pilot, app, number)
+        await pilot.press("t")
+        await settle(pilot, app)
+        form = dialog(app)
+        assert isinstance(form, ReturnDialog)
+        said = shown(form.query_one("#dialog-intro"))
+        assert "退回时限：2026-11-27 24:00" in said and "已签收，仍按此时限计" in said, said
+
+
 async def test_conflict_offers_reload(make_app, screen_platform: ScreenPlatform) -> None:  # type: ignore[no-untyped-def]
     number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
     other = screen_platform.backend(actor_for_clerk("人社厅另一经办"))
