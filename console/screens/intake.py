@@ -1175,12 +1175,15 @@ class IntakeScreen(Screen[None]):
             rows.append((u.id, Text.assemble((one_line(u.name), ""), (f"  {u.id}", "dim"))))
         return rows, waiting
 
-    def _chosen_suggestion(self, row: str) -> tuple[str, list[UnitSuggestionView]]:
-        """The unit of a dispatch dialog's row, and the suggestion the row showed (none for a
-        unit of the full list)."""
+    @staticmethod
+    def _chosen_suggestion(
+        row: str, offered: Sequence[UnitSuggestionView]
+    ) -> tuple[str, list[UnitSuggestionView]]:
+        """The unit of a dispatch dialog's row, and the suggestion the row showed among those
+        ``offered`` when the dialog opened (none for a unit of the full list)."""
         unit_id, _, at = row.partition(_SUGGESTION)
-        if at.isdigit() and int(at) < len(self.suggestions):
-            return unit_id, [self.suggestions[int(at)]]
+        if at.isdigit() and int(at) < len(offered) and offered[int(at)].unit_id == unit_id:
+            return unit_id, [offered[int(at)]]
         return unit_id, []
 
     def _dispatch_dialog(self, special: bool) -> None:
@@ -1188,6 +1191,7 @@ class IntakeScreen(Screen[None]):
         if intake is None or not self._has_contact(intake, "承办单位须与来电人沟通并回访"):
             return
         rows, waiting = self._unit_rows()
+        offered = list(self.suggestions)  # as the rows show them (a later refresh moves them)
         if not rows:
             self.show_error("派单目录尚未读取，请稍候再试")
             return
@@ -1219,7 +1223,7 @@ class IntakeScreen(Screen[None]):
             if result is None:
                 return
             row, choice = result
-            unit_id, chosen = self._chosen_suggestion(row)
+            unit_id, chosen = self._chosen_suggestion(row, offered)
             level, _, gov = choice.partition("+")
             mark = Special(level) if level else Special.NONE
             name = next((u.name for u in self.units if u.id == unit_id), unit_id)

@@ -505,3 +505,22 @@ async def test_r_limit_a_noise_complaint_left_as_a_consultation_is_said_to_read_
         await pilot.press("down", "down", "enter")
         await wait_for(pilot, lambda: kind.value == "complaint", what="投诉")
         await wait_for(pilot, lambda: "诉求读来像" not in str(box.render()), what="hint followed")
+
+
+def test_r_dispatch_a_dialog_row_stands_for_the_suggestion_it_showed() -> None:
+    """A dispatch dialog's suggestion row is read against the suggestions as the dialog showed
+    them: a unit of the full list carries no matter type, nor does a row whose place no longer
+    holds that unit's suggestion."""
+    from console.screens.intake import IntakeScreen
+    from console.services.views import UnitSuggestionView
+
+    lamp = UnitSuggestionView("cs-yhb", "长沙市优化办", 0.8, (), "city:cgj", "市城管局", "路灯")
+    estate = UnitSuggestionView(
+        "cs-yhb", "长沙市优化办", 0.5, (), "city:zjj", "市住建局", "物业服务"
+    )
+    offered = [estate, lamp]
+    assert IntakeScreen._chosen_suggestion("cs-yhb#1", offered) == ("cs-yhb", [lamp])
+    assert IntakeScreen._chosen_suggestion("cs-yhb#0", offered) == ("cs-yhb", [estate])
+    assert IntakeScreen._chosen_suggestion("hn-zjt", offered) == ("hn-zjt", [])
+    assert IntakeScreen._chosen_suggestion("hn-zjt#1", offered) == ("hn-zjt", [])
+    assert IntakeScreen._chosen_suggestion("cs-yhb#7", offered) == ("cs-yhb", [])
