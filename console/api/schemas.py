@@ -268,8 +268,8 @@ class AnswerIn(Body):
     article_id: Id | None = None
     note: Note = ""
     # what the operator knowingly accepted of the article (R-KB); see Backend.answer
-    confirmed: list[Literal["low_confidence", "draft", "review_overdue"]] = Field(
-        default_factory=list, max_length=3
+    confirmed: list[Literal["low_confidence", "draft", "review_overdue", "reads_as_grievance"]] = (
+        Field(default_factory=list, max_length=4)
     )
 
 

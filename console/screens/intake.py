@@ -881,6 +881,8 @@ class IntakeScreen(Screen[None]):
             self.show_error("没有可用的知识库答案：可按 F7 承诺24小时内回复，或派单")
             return
         concerns = answer_concerns(hit, self._today)
+        if any(h.code == "grievance" for h in triage(intake.text, intake.kind)):
+            concerns.append("reads_as_grievance")  # a complaint left as 咨询 is dispatched
         body = Text.assemble(("以此答案答复并结案：\n", "bold"))
         body.append_text(literal(hit.question, style="bold"))
         body.append(" ")

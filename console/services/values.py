@@ -135,6 +135,9 @@ ANSWER_CONCERNS: dict[str, str] = {
     "low_confidence": "系统对这条答案没有把握：它可能不是来电人问的事项",
     "draft": "草稿：未经承办单位校核",
     "review_overdue": "已过复核期：内容可能已过时，请与承办单位核实",
+    # not the article's: the caller's words read as a complaint or a report, which are
+    # dispatched (R-DISPATCH) — the kind may have been left at the form's default 咨询
+    "reads_as_grievance": "来电人的话读来像投诉或举报：投诉、举报须派单办理（R-DISPATCH）",
 }
 
 # How a caller agreed to hear an expert's answer (R-CONSULT): the reply channel (答复方式)

@@ -65,6 +65,7 @@ ANSWER_CONCERN_NAMES = {
     "low_confidence": "答案没有把握",
     "draft": "草稿",
     "review_overdue": "已过复核期",
+    "reads_as_grievance": "读来像投诉或举报",
 }
 UNIT_DETAILS = {"unit_id", "from_unit", "lead"}
 METHODS = {"auto": "自动回访", "manual": "人工回访", **SUPERVISION_METHODS}

@@ -276,6 +276,11 @@ def test_consultations_answers_and_transfers(world: World) -> None:
     on_spot = w.operator.answer(intake(Kind.CONSULTATION, text="社保关系怎么转移"), "kb-rst-002")
     view = w.operator.ticket(on_spot)
     assert view.state == State.CLOSED and view.article_id == "kb-rst-002"
+    # what the operator confirmed is recorded, the caller's words reading as a complaint too
+    words = intake(Kind.CONSULTATION, text="社保关系怎么转移？窗口推诿，我要投诉")
+    knowingly = w.operator.answer(words, "kb-rst-002", confirmed=["reads_as_grievance"])
+    answered = next(e for e in w.operator.ticket(knowingly).events if e.action == "answer")
+    assert answered.details["confirmed"] == "reads_as_grievance"
     promised = w.operator.promise_callback(intake(Kind.CONSULTATION, text="社保断缴怎么补"))
     assert due_of(w.operator.ticket(promised), "consult") == at("2026-11-26 09:00")
     w.operator.answer_callback(promised, "已短信答复补缴流程")

@@ -524,3 +524,28 @@ def test_r_dispatch_a_dialog_row_stands_for_the_suggestion_it_showed() -> None:
     assert IntakeScreen._chosen_suggestion("hn-zjt", offered) == ("hn-zjt", [])
     assert IntakeScreen._chosen_suggestion("hn-zjt#1", offered) == ("hn-zjt", [])
     assert IntakeScreen._chosen_suggestion("cs-yhb#7", offered) == ("cs-yhb", [])
+
+
+async def test_r_dispatch_answering_words_that_read_as_a_complaint_asks_and_is_recorded(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """A complaint left at the form's default 咨询 could be closed with an article (F6); the
+    confirmation says the words read as a complaint, which is dispatched (R-DISPATCH), and
+    what the operator confirmed is on the ticket's timeline."""
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_call(
+            pilot, "13812341234", "养老保险要交满多少年才能领退休金？社保窗口推诿，我要投诉"
+        )
+        await wait_for(pilot, lambda: answers(app).hits, what="KB answers")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog), what="confirmation")
+        body = app.screen.body.plain
+        assert "读来像投诉或举报" in body and "R-DISPATCH" in body, body
+        assert app.screen.title_text == "确认以此答复？"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+    ticket = screen_platform.backend(Role.MANAGER).ticket(number)
+    answered = next(e for e in ticket.events if e.action == "answer")
+    assert "reads_as_grievance" in answered.details["confirmed"].split(",")
