@@ -1198,6 +1198,13 @@ class IntakeScreen(Screen[None]):
             self.show_error("派单目录尚未读取，请稍候再试")
             return
         body = caller_summary(intake)
+        said = next((h for h in triage(intake.text, intake.kind) if h.code == "grievance"), None)
+        if said is not None and said.kind is not None:  # the limit told follows the kind
+            body.append(
+                f"\n类别为{intake.kind.label}，诉求读来像{said.kind.label}（时限10个工作日）："
+                "可 Esc 后按 Ctrl+L 更改类别",
+                style="yellow",
+            )
         if self.context_text != self.form.text.strip():
             body.append(
                 "\n建议承办单位尚未算出（可 Esc 后稍候再按 F9），也可直接选择", style="yellow"

@@ -499,6 +499,11 @@ async def test_r_limit_a_noise_complaint_left_as_a_consultation_is_said_to_read_
         shown = str(box.render())
         assert "扰民" in shown and "10个工作日" in shown and "类别建议：投诉" in shown
         assert app.screen.kind.value == "consultation"  # suggested, not imposed
+        await pilot.press("f9")  # the dispatch dialog says it again: the limit follows the kind
+        await wait_for(pilot, lambda: choice_ready(app), what="dispatch dialog")
+        assert "类别为咨询，诉求读来像投诉（时限10个工作日）" in app.screen.body.plain
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceDialog), what="closed")
         kind = app.screen.query_one("#kind", Select)
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: kind.expanded, what="kind list")
