@@ -437,6 +437,8 @@ class IntakeScreen(Screen[None]):
         self._schedule_draft()
         if event.field in ("text", "kind"):
             self._show_triage()
+        if event.field == "kind":
+            self._show_answers_note()
         if event.field == "text":
             self._schedule_searches()
         elif event.field in ("caller_phone", "place", "source_line", "domain"):
@@ -498,11 +500,14 @@ class IntakeScreen(Screen[None]):
         note = Text()
         if answers.no_sure_answer:
             note.append(NO_SURE_ANSWER, style="bold yellow")
+            # F7 promises a consultation's answer (R-CONSULT); other kinds are dispatched
+            then = (
+                "可按 F7 承诺24小时内回复，或受理派单"
+                if self.kind is Kind.CONSULTATION
+                else f"{self.kind.label}类诉求请按 F9 受理派单"
+            )
             note.append(
-                "：不要照读下列条目；可按 F7 承诺24小时内回复，或受理派单"
-                if answers.hits
-                else "：可按 F7 承诺24小时内回复，或受理派单",
-                style="yellow",
+                f"：不要照读下列条目；{then}" if answers.hits else f"：{then}", style="yellow"
             )
         self.query_one("#answers-note", Static).update(note)
 

@@ -338,8 +338,14 @@ async def test_r_kb_no_sure_answer_for_a_complaint_the_kb_cannot_answer(
         await wait_for(pilot, lambda: answers(app).no_sure_answer, what="no sure answer")
         note = app.screen.query_one("#answers-note", Static)
         assert "知识库中没有把握的答案" in str(note.render())
+        assert "F7 承诺24小时内回复" in str(note.render())  # the form's kind: 咨询
         assert all(not h.sure and h.related for h in answers(app).hits)
         assert "可能相关" not in screen_text(app)
+        # a complaint is not promised an answer (F7 is for consultations, R-CONSULT)
+        app.screen.query_one("#kind", Select).value = "complaint"
+        await wait_for(pilot, lambda: "投诉类诉求请按 F9 受理派单" in str(note.render()),
+                       what="the next step of a complaint")  # fmt: skip
+        assert "F7" not in str(note.render())
     with screen_platform.store.read() as s:
         assert s.execute(select(func.count()).select_from(TicketRow)).scalar_one() == 0
 
