@@ -163,3 +163,11 @@ QUEUES: dict[str, str] = {
     "supervision": "督办",
     "special": "特殊事项",
 }
+
+
+# The matter catalogue's owners (事项清单): a unit id, or a kind of city bureau reached through
+# the caller's city 优化办
+CITY_OWNER = "city:"
+"""Prefix of a matter owner that is a city bureau, reached through the city's 优化办."""
+CITY_SELF = CITY_OWNER + "yhb"
+"""The target of matters the city 优化办 handles itself (business environment, co-ordination)."""

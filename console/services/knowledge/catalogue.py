@@ -23,16 +23,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from console.services.knowledge.seed import (
-    CITY_OWNER,
-    BureauRecord,
-    MatterRecord,
-    UnitRecord,
-)
+from console.services.knowledge.seed import BureauRecord, MatterRecord, UnitRecord
 from console.services.knowledge.text import normalize
-
-CITY_SELF = CITY_OWNER + "yhb"
-"""The target of matters the city 优化办 handles itself (business environment, co-ordination)."""
+from console.services.values import CITY_OWNER, CITY_SELF
 
 HUNAN_CITIES: tuple[str, ...] = (
     "长沙市",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from console.errors import HotlineError
-from console.services.values import DOMAIN_BY_LABEL, Domain
+from console.services.values import CITY_OWNER, DOMAIN_BY_LABEL, Domain
 
 UNIT_CATEGORIES = ("provincial", "vertical", "enterprise", "city", "central")
 DUTY_NUMBER = re.compile(r"\+?\d[\d-]{1,18}\d")
@@ -98,10 +98,6 @@ class PrefilingRecord:
     starts: dt.datetime
     ends: dt.datetime
     explanation: str
-
-
-CITY_OWNER = "city:"
-"""Prefix of a matter owner that is a city bureau, reached through the city's 优化办."""
 
 
 @dataclass(frozen=True)

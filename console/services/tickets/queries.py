@@ -27,13 +27,13 @@ from console.services.access.masking import (
     mask_phone_full,
 )
 from console.services.calendar.workdays import WorkCalendar
-from console.services.knowledge.catalogue import CITY_SELF
-from console.services.knowledge.seed import CITY_OWNER
 from console.services.tickets import merging, workflow
 from console.services.tickets.commands import OBLIGATIONS, clock_overdue, ticket_overdue, visible_to
 from console.services.tickets.deadlines import hours_due, wd_due
 from console.services.tickets.notices import recipient_label
 from console.services.values import (
+    CITY_OWNER,
+    CITY_SELF,
     QUEUES,
     CallerType,
     Domain,
