@@ -37,6 +37,14 @@ def dialog(app: HotlineApp) -> ActionDialog:
     return screen
 
 
+async def action_dialog(pilot: Any, app: HotlineApp, number: str, key: str) -> ActionDialog:
+    """Open the ticket, press an action's key, and the dialog it opens."""
+    await open_ticket(pilot, app, number)
+    await pilot.press(key)
+    await settle(pilot, app)
+    return dialog(app)
+
+
 class Notes:
     """The notifications an app shows (message, title)."""
 
@@ -122,10 +130,7 @@ async def test_return_dialog_keeps_what_was_typed_on_a_refusal(
     number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
     app = make_app(Role.UNIT_CLERK)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_ticket(pilot, app, number)
-        await pilot.press("t")
-        await settle(pilot, app)
-        form = dialog(app)
+        form = await action_dialog(pilot, app, number, "t")
         assert isinstance(form, ReturnDialog)
         await pilot.press(*"不属于本厅职责")
         await pilot.press("ctrl+s")
@@ -156,10 +161,7 @@ async def test_r_return_after_signing_the_dialog_still_names_the_window(
     screen_platform.backend(Role.UNIT_CLERK).sign(number)
     app = make_app(Role.UNIT_CLERK)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_ticket(pilot, app, number)
-        await pilot.press("t")
-        await settle(pilot, app)
-        form = dialog(app)
+        form = await action_dialog(pilot, app, number, "t")
         assert isinstance(form, ReturnDialog)
         said = shown(form.query_one("#dialog-intro"))
         assert "退回时限：2026-11-27 24:00" in said and "已签收，仍按此时限计" in said, said
@@ -223,10 +225,7 @@ async def test_a_lost_connection_is_retried_and_nothing_typed_is_lost(
     flaky = FlakyBackend(screen_platform.backend(Role.UNIT_CLERK), "return_ticket", failures=1)
     app = make_app(Role.UNIT_CLERK, backend=flaky)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_ticket(pilot, app, number)
-        await pilot.press("t")
-        await settle(pilot, app)
-        form = dialog(app)
+        form = await action_dialog(pilot, app, number, "t")
         await pilot.press(*"不属于本厅职责", "tab", *"三定方案", "ctrl+s")
         await pilot.pause(0.05)
         await app.workers.wait_for_complete()
@@ -245,10 +244,7 @@ async def test_extension_days_must_be_a_number(make_app, screen_platform: Screen
     screen_platform.backend(Role.UNIT_CLERK).sign(number)
     app = make_app(Role.UNIT_CLERK)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_ticket(pilot, app, number)
-        await pilot.press("e")
-        await settle(pilot, app)
-        form = dialog(app)
+        form = await action_dialog(pilot, app, number, "e")
         await pilot.press("tab", *"等待鉴定结果", "ctrl+s")
         await settle(pilot, app)
         assert "请填写延期的工作日天数" in shown(form.query_one("#dialog-error"))
@@ -273,10 +269,8 @@ async def test_manager_rejects_a_completion_with_a_reason(
     clerk.request_completion(number, "电话", dt.date(2026, 11, 25), "已协调企业支付工资")
     app = make_app(Role.MANAGER)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_ticket(pilot, app, number)
-        await pilot.press("c")  # 审核办结: the manager's key for the same matter
-        await settle(pilot, app)
-        form = dialog(app)
+        # 审核办结: the manager's key for the same matter
+        form = await action_dialog(pilot, app, number, "c")
         assert "已协调企业支付工资" in shown(form.query_one("#dialog-intro"))
         await pilot.press("down", "enter")  # 退回办结申请
         assert form.query_one("#field-approve", RadioSet).pressed_index == 1
@@ -296,10 +290,7 @@ async def test_supervision_on_a_ground_that_does_not_hold_is_refused_inline(
     number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
     app = make_app(Role.MANAGER)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_ticket(pilot, app, number)
-        await pilot.press("u")
-        await settle(pilot, app)
-        form = dialog(app)
+        form = await action_dialog(pilot, app, number, "u")
         form.query_one("#field-note", TextArea).text = "请说明超期原因"
         await pilot.press("ctrl+s")  # ground (1) 超期未办理, but the ticket is not overdue
         await settle(pilot, app)
@@ -620,10 +611,7 @@ async def test_several_open_supervisions_the_dialog_picks_the_latest(
     latest = manager.open_supervision(number, 3, "onsite", "多次反映，现场督导")
     app = make_app(Role.UNIT_CLERK)
     async with app.run_test(size=(140, 50)) as pilot:
-        await open_ticket(pilot, app, number)
-        await pilot.press("u")
-        await settle(pilot, app)
-        form = dialog(app)
+        form = await action_dialog(pilot, app, number, "u")
         picker = form.query_one("#field-supervision", RadioSet)
         assert picker.pressed_index == 0 and f"#{latest}" in str(picker.pressed_button.label)
         form.query_one("#field-reply", TextArea).focus()
@@ -641,10 +629,7 @@ async def test_a_supervision_refusal_from_the_backend_shows_in_the_dialog(
     sid = screen_platform.backend(Role.MANAGER).open_supervision(number, 5, "written", "请说明")
     app = make_app(Role.MANAGER)
     async with app.run_test(size=(140, 50)) as pilot:
-        await open_ticket(pilot, app, number)
-        await pilot.press("y")
-        await settle(pilot, app)
-        form = dialog(app)
+        form = await action_dialog(pilot, app, number, "y")
         # meanwhile a supervisor extends it: the form was read before
         screen_platform.backend(Role.SUPERVISOR).extend_supervision(sid, 5, "情况复杂")
         await pilot.press(*"10", "tab", *"再延期", "ctrl+s")
@@ -691,10 +676,7 @@ async def test_r_dissatisfied_outcomes_the_manager_marks_a_law_case_from_the_tic
     )
     app = make_app(Role.MANAGER)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_ticket(pilot, app, number)
-        await pilot.press("f")
-        await settle(pilot, app)
-        form = dialog(app)
+        form = await action_dialog(pilot, app, number, "f")
         assert "不片面追求满意率" in shown(form.query_one("#dialog-intro"))
         await pilot.press("ctrl+s")
         await settle(pilot, app)
