@@ -29,7 +29,7 @@ from typing import Any
 from realset.labels import HISTORY, Labelled, load_labels
 from realset.messages import DEV, HELD_OUT, available, load_messages
 
-from console.services.triage import triage
+from console.services.triage import grievance
 from console.services.values import Kind
 
 TEN_DAYS = {"complaint", "report"}
@@ -41,10 +41,8 @@ def measure(cases: Sequence[Labelled], texts: dict[str, str], everyone: bool) ->
         if everyone:
             said: Kind | None = Kind.COMPLAINT
         else:
-            said = next(
-                (h.kind for h in triage(texts[c.msg_id], Kind.CONSULTATION) if h.code == "grievance"),
-                None,
-            )  # fmt: skip
+            hint = grievance(texts[c.msg_id], Kind.CONSULTATION)
+            said = hint.kind if hint is not None else None
         if said is None:
             continue
         hinted += 1

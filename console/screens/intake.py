@@ -31,7 +31,7 @@ from console.errors import HotlineError, InputError, Unavailable
 from console.screens.policy_form import SubscribeDialog
 from console.services.categories import MATTER_TYPES
 from console.services.clock import local
-from console.services.triage import triage
+from console.services.triage import grievance, triage
 from console.services.values import ANSWER_CONCERNS, CallerType, Kind, Special
 from console.services.views import (
     VERIFIED_ACTION,
@@ -886,7 +886,7 @@ class IntakeScreen(Screen[None]):
             self.show_error("没有可用的知识库答案：可按 F7 承诺24小时内回复，或派单")
             return
         concerns = answer_concerns(hit, self._today)
-        if any(h.code == "grievance" for h in triage(intake.text, intake.kind)):
+        if grievance(intake.text, intake.kind) is not None:
             concerns.append("reads_as_grievance")  # a complaint left as 咨询 is dispatched
         body = Text.assemble(("以此答案答复并结案：\n", "bold"))
         body.append_text(literal(hit.question, style="bold"))
@@ -1203,7 +1203,7 @@ class IntakeScreen(Screen[None]):
             self.show_error("派单目录尚未读取，请稍候再试")
             return
         body = caller_summary(intake)
-        said = next((h for h in triage(intake.text, intake.kind) if h.code == "grievance"), None)
+        said = grievance(intake.text, intake.kind)
         if said is not None and said.kind is not None:  # the limit told follows the kind
             body.append(
                 f"\n类别为{intake.kind.label}，诉求读来像{said.kind.label}（时限10个工作日）："

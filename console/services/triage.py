@@ -123,6 +123,12 @@ def _found(text: str, words: tuple[str | re.Pattern[str], ...]) -> tuple[str, ..
     return tuple(found)
 
 
+def grievance(text: str, kind: Kind | None) -> TriageHint | None:
+    """The hint that a request taken down as ``kind`` reads as a complaint or a report (the
+    limit told to the caller follows the kind, R-LIMIT), if it does."""
+    return next((h for h in triage(text, kind) if h.code == "grievance"), None)
+
+
 def triage(text: str, kind: Kind | None = None) -> list[TriageHint]:
     """The hints the caller's words raise, most urgent first."""
     flat = "".join(text.split())

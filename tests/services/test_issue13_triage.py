@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console.services.triage import triage
+from console.services.triage import grievance, triage
 from console.services.values import Kind, Special
 
 
@@ -67,6 +67,8 @@ def test_r_limit_a_grievance_taken_down_as_a_five_day_kind_hints_its_ten_day_kin
     assert triage(noise, Kind.SUGGESTION)[0].kind is Kind.COMPLAINT
     assert triage(noise, Kind.COMPLAINT) == [] and triage(noise, Kind.REPORT) == []
     assert triage(noise) == []  # no kind given: nothing to compare
+    assert grievance(noise, Kind.HELP) == triage(noise, Kind.HELP)[0]
+    assert grievance(noise, Kind.COMPLAINT) is None
     assert triage("请问身份证丢了怎么补办", Kind.CONSULTATION) == []
 
 
