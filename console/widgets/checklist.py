@@ -61,7 +61,7 @@ class GroundChecklist(TextList):
                 no_wrap=True,
                 overflow="ellipsis",
             )
-            text.append_text(literal(one_line(g.title, 19), style="bold red" if on else ""))
+            text.append_text(literal(one_line(g.title), style="bold red" if on else ""))
             if width > 0:
                 text.truncate(width, overflow="ellipsis")
             rows.append((str(g.number), text))
