@@ -84,10 +84,9 @@ async def test_r_expert_other_seats_have_no_f1_on_their_bar(
 async def test_r_expert_a_consultation_handed_over_is_pushed_onto_the_queue(
     make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The expert's queue shows a hand-off made on another seat within a second — pushed by the
-    live feed, not found at the queue's periodic reload (set out of reach here)."""
-    import time
-
+    """The expert's queue shows a hand-off made on another seat as it is made — pushed by the
+    live feed, not found at the queue's periodic reload (set out of reach here: ten minutes,
+    against the five seconds the test waits; no wall-clock bound, which a busy machine breaks)."""
     from console.screens import expert_queue
 
     monkeypatch.setattr(expert_queue, "RELOAD_S", 600.0)
@@ -108,7 +107,5 @@ async def test_r_expert_a_consultation_handed_over_is_pushed_onto_the_queue(
             "公共服务",
             consent=True,
         )  # fmt: skip
-        sent = time.monotonic()  # timed from the commit
         await wait_for(pilot, lambda: [h.number for h in app.screen.handoffs] == [number],
                        timeout=5, what="the pushed hand-off")  # fmt: skip
-        assert time.monotonic() - sent < 1.5
