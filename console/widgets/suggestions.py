@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from console.services.clock import local
-from console.services.values import State
+from console.services.values import FORWARDED, State
 from console.services.views import (
     DuplicateView,
     PrefilingView,
@@ -75,12 +75,19 @@ class TextList(OptionList):
 
 
 def unit_row(rank: int, s: UnitSuggestionView) -> Text:
-    """A suggested destination: the unit, the city bureau it forwards to, the matter type."""
-    text = Text.assemble((f"{rank}. ", "bold"), (one_line(s.unit_name), "bold"))
+    """A suggested destination: the unit and its score, the city bureau it forwards to on a
+    line of its own (a city office and a bureau's full name side by side are wider than the
+    pane: the score would wrap alone), then the first two reasons — less the one saying the
+    forwarding (由属地优化办转…), which the arrow says already."""
+    text = Text.assemble(
+        (f"{rank}. ", "bold"), (one_line(s.unit_name), "bold"), (f"  {s.score:.2f}", "dim")
+    )
+    reasons = s.reasons
     if s.bureau:
-        text.append(f" → {one_line(s.bureau)}", style="bold")
-    text.append(f"  {s.score:.2f}", style="dim")
-    for reason in s.reasons[:2]:
+        text.append("\n   → ", style="bold")
+        text.append(one_line(s.bureau), style="bold")
+        reasons = tuple(r for r in reasons if not r.startswith(FORWARDED))
+    for reason in reasons[:2]:
         text.append("\n   ")
         text.append_text(literal(one_line(reason, 60), style="dim"))
     return text

@@ -35,7 +35,7 @@ from console.services.knowledge.reading import Reading, read
 from console.services.knowledge.routing_model import Example, RoutingModel
 from console.services.knowledge.seed import MatterRecord, Seed
 from console.services.knowledge.text import normalize
-from console.services.values import DOMAIN_BY_LABEL, Domain
+from console.services.values import DOMAIN_BY_LABEL, FORWARDED, Domain
 
 MAX_CHARS = 1500
 QUERY_TERMS = 48
@@ -469,7 +469,7 @@ class Router:
         if matter is not None:
             reasons.append(f"事项：{matter.name}")
         if t.city and target != CITY_SELF:
-            reasons.append(f"由属地优化办转{t.name}")
+            reasons.append(f"{FORWARDED}{t.name}")
         words = [w for w in reading.objects if matter is not None and _owns(matter, w)]
         if self.model is not None:
             said = (*reading.objects, *reading.problems)
