@@ -32,6 +32,7 @@ from console.services.values import (
     Role,
     Satisfaction,
     Special,
+    State,
 )
 from console.services.views import (
     ActionView,
@@ -208,8 +209,14 @@ def header_text(view: TicketView, unit_names: Mapping[str, str]) -> Text:
     return out
 
 
-def clock_text(clock: ClockView, now: dt.datetime) -> RenderableType:
-    """One clock: name, rule, time left or outcome; due moment; why it is due then."""
+SIGNED_RETURN_WINDOW = "已签收，到期前仍可退回"
+"""A return clock stopped by signing (签收): the unit may still return the ticket within it,
+and a later return is counted overdue (R-RETURN) — not a clock that no longer matters."""
+
+
+def clock_text(clock: ClockView, now: dt.datetime, window: bool = False) -> RenderableType:
+    """One clock: name, rule, time left or outcome; due moment; why it is due then.
+    ``window``: the clock is the current dispatch's return window, stopped by signing."""
     head = Text()
     if clock.running:
         head.append("● ", style="bold")
@@ -225,7 +232,7 @@ def clock_text(clock: ClockView, now: dt.datetime) -> RenderableType:
             suffix = "（超期完成）" if clock.overdue else ""
             head.append(f"已完成 {_local(clock.met_at)}{suffix}", style=style)
         else:
-            head.append("已停止", style="dim")
+            head.append(SIGNED_RETURN_WINDOW if window else "已停止", style="dim")
     body = Text(end="")
     body.append(f"到期 {due_label(clock.due_at)}")
     if clock.provisional:
@@ -242,12 +249,27 @@ def clock_text(clock: ClockView, now: dt.datetime) -> RenderableType:
     return Group(head, Padding(body, (0, 0, 0, 2)))
 
 
-def clocks_text(clocks: Sequence[ClockView], now: dt.datetime) -> RenderableType:
+def returnable(view: TicketView) -> bool:
+    """The unit handles the ticket after signing and may still return it (R-RETURN; a
+    difficult, complex ticket is not returned, R-COMPLEX)."""
+    return view.state == State.HANDLING.value and not view.complex
+
+
+def clocks_text(
+    clocks: Sequence[ClockView], now: dt.datetime, returnable: bool = False
+) -> RenderableType:
+    """The ticket's clocks, running ones first (soonest due first). While the unit may still
+    return the ticket it signed for (``returnable``), the last dispatch's return clock, stopped
+    by signing, is said to still bound a return."""
     if not clocks:
         return Text("（无时限）", style="dim", end="")
+    returns = [c for c in clocks if c.key == "return"]
+    window = None
+    if returnable and returns and returns[-1].met_at is None:
+        window = returns[-1]
     running = sorted((c for c in clocks if c.running), key=lambda c: c.due_at)
     stopped = [c for c in clocks if not c.running]
-    return Group(*(clock_text(c, now) for c in (*running, *stopped)))
+    return Group(*(clock_text(c, now, c is window) for c in (*running, *stopped)))
 
 
 def supervisions_text(sups: Sequence[SupervisionView], unit_names: Mapping[str, str]) -> Text:
@@ -403,7 +425,9 @@ class TicketScreen(Screen[None]):
         self.query_one("#ticket-header", Static).update(header_text(view, names))
         self.query_one("#ticket-text", Static).update(literal(view.text))
         self.query_one(Timeline).show_events(view.events, names)
-        self.query_one("#ticket-clocks", Static).update(clocks_text(view.clocks, now))
+        self.query_one("#ticket-clocks", Static).update(
+            clocks_text(view.clocks, now, returnable(view))
+        )
         sups = self.query_one("#ticket-supervisions", Static)
         sups.update(supervisions_text(view.supervisions, names))
         sups.display = bool(view.supervisions)

@@ -156,11 +156,16 @@ async def test_r_return_after_signing_the_dialog_still_names_the_window(
     make_app, screen_platform: ScreenPlatform
 ) -> None:  # type: ignore[no-untyped-def]
     """Signing stops the return clock, not the right to return within it (R-RETURN; a later
-    return counts as overdue): the dialog of a signed ticket names the window and says so."""
+    return counts as overdue): the clocks pane and the dialog of a signed ticket say so (the
+    pane said 已停止, as of a clock that no longer matters)."""
     number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
     screen_platform.backend(Role.UNIT_CLERK).sign(number)
     app = make_app(Role.UNIT_CLERK)
     async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        clocks = shown(screen.query_one("#ticket-clocks"))
+        assert "退回时限（R-RETURN）  已签收，到期前仍可退回" in clocks, clocks
+        assert "已停止" not in clocks
         form = await action_dialog(pilot, app, number, "t")
         assert isinstance(form, ReturnDialog)
         said = shown(form.query_one("#dialog-intro"))
@@ -699,3 +704,21 @@ async def test_r_dissatisfied_outcomes_the_manager_marks_a_law_case_from_the_tic
         assert isinstance(app.screen, TicketScreen)
         await settle(pilot, app)
         assert "撤销理由" in shown(app.screen.query_one("#ticket-timeline"))
+
+
+async def test_r_complex_a_return_window_is_only_said_to_bind_while_a_return_is_possible(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    """A difficult, complex ticket is not returned (R-COMPLEX): once it is declared one, its
+    stopped return clock does not invite a return."""
+    number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
+    clerk = screen_platform.backend(Role.UNIT_CLERK)
+    clerk.sign(number)
+    screen_platform.backend(Role.MANAGER).designate_lead(number, "hn-rst", ())
+    assert screen_platform.backend(Role.UNIT_CLERK).ticket(number).complex
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, number)
+        clocks = shown(screen.query_one("#ticket-clocks"))
+        assert "退回时限（R-RETURN）  已停止" in clocks, clocks
+        assert "已签收" not in clocks
