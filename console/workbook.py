@@ -3,21 +3,36 @@
 One sheet per table: 考核指标 (each unit's KPIs with numerator and denominator, the rates as
 numbers formatted as percentages, and a native Excel bar chart of them), 指标口径 (the
 definitions, when given), 考核等次 (an evaluation's scores and grades with its version, state
-and policy, when there is one). Written atomically — a temporary file renamed into place — so
-an interrupted export leaves no half a workbook; openpyxl is imported here only, when writing.
+and policy, when there is one), 热点事项 and 突发与苗头 (the hot matters ranked by heat, with a
+bar chart of the hottest, and the sudden and emerging alerts: R-ANALYTICS), in the KPI workbook
+when given or in a workbook of their own. Written atomically — a temporary file renamed into
+place — so an interrupted export leaves no half a workbook; openpyxl is imported here only,
+when writing.
+
+The callers' words (a hot matter's summary) are written as text whatever they begin with: a
+summary beginning with "=" is not a formula for Excel to run, and characters a workbook cannot
+hold (control characters) are left out.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from console.services.views import EvaluationView, KpiReport
+from console.services.clock import SHANGHAI
+from console.services.views import EvaluationView, HotAlertView, HotGroupView, KpiReport
 
 RATE_FORMAT = "0.0%"
 DEFINITION_HEADER = ("指标编号", "指标", "分子", "分母", "计入的事件", "所属考核期", "特别情形")
+HOT_HEADER = ("排名", "热度", "来电人数", "工单数", "重复来电", "近期新增来电人", "首次来电",
+              "最近来电", "事项摘要", "地点", "承办单位", "工单号")  # fmt: skip
+ALERT_HEADER = ("类型", "时间", "来电人数", "事项摘要", "地点", "原因", "工单号")
+HOT_CHARTED = 10
+"""The hottest groups the heat chart shows."""
 
 
 def write_kpi_workbook(
@@ -25,8 +40,10 @@ def write_kpi_workbook(
     report: KpiReport,
     evaluation: EvaluationView | None = None,
     definitions: Sequence[Sequence[str]] = (),
+    hot: tuple[str, Sequence[HotGroupView], Sequence[HotAlertView]] | None = None,
 ) -> Path:
-    """Write the period's KPIs (and definitions, and grades) to ``path``; answers the path."""
+    """Write the period's KPIs (and definitions, grades, and hot matters: what they are of,
+    the groups, the alerts) to ``path``; answers the path."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.chart import BarChart, Reference  # type: ignore[import-untyped]
 
@@ -90,7 +107,81 @@ def write_kpi_workbook(
         for band in evaluation.policy.get("grades", []):
             grades.append([f"等次 {band['name']} 最低分", band["min_score"]])
 
-    path = Path(path)
+    if hot is not None:
+        _hot_sheets(wb, *hot)
+    return _save(wb, Path(path))
+
+
+def write_hot_workbook(
+    path: Path, heading: str, groups: Sequence[HotGroupView], alerts: Sequence[HotAlertView]
+) -> Path:
+    """Write the hot matters and the alerts (``heading``: what they are of, e.g. the period)
+    to ``path``; answers the path."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    default = wb.active
+    _hot_sheets(wb, heading, groups, alerts)
+    if default is not None:
+        wb.remove(default)
+    return _save(wb, Path(path))
+
+
+def _hot_sheets(
+    wb: Any, heading: str, groups: Sequence[HotGroupView], alerts: Sequence[HotAlertView]
+) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    ws = wb.create_sheet("热点事项")
+    ws.append([heading, "热度 = 来电人数 + 0.5×重复来电 + 2×近期新增来电人 + 0.5×log2(1+持续天数)"])
+    ws.append(list(HOT_HEADER))
+    for rank, g in enumerate(groups, 1):
+        ws.append(
+            [rank, g.heat, g.callers, g.tickets, g.repeats, g.growth, _local(g.first_at),
+             _local(g.last_at), "", "、".join(g.places), "、".join(g.units), " ".join(g.numbers)]
+        )  # fmt: skip
+        _words(ws.cell(row=ws.max_row, column=HOT_HEADER.index("事项摘要") + 1), g.summary)
+    for column, width in (("G", 17), ("H", 17), ("I", 44), ("J", 24), ("L", 40)):
+        ws.column_dimensions[column].width = width
+    charted = min(len(groups), HOT_CHARTED)
+    if charted:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = f"热度前 {charted} 的事项"
+        chart.x_axis.title = "排名"
+        chart.add_data(
+            Reference(ws, min_col=2, min_row=2, max_row=2 + charted), titles_from_data=True
+        )
+        chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=2 + charted))
+        chart.x_axis.scaling.orientation = "maxMin"  # the hottest on top
+        chart.width, chart.height = 24, 10
+        ws.add_chart(chart, f"A{ws.max_row + 3}")
+    sheet = wb.create_sheet("突发与苗头")
+    sheet.append(list(ALERT_HEADER))
+    for a in alerts:
+        sheet.append([a.label, _local(a.at), a.callers, "", "、".join(a.places), a.reason,
+                      " ".join(a.numbers)])  # fmt: skip
+        _words(sheet.cell(row=sheet.max_row, column=ALERT_HEADER.index("事项摘要") + 1), a.summary)
+    for column, width in (("B", 17), ("D", 44), ("F", 50), ("G", 40)):
+        sheet.column_dimensions[column].width = width
+
+
+def _local(moment: dt.datetime) -> dt.datetime:
+    """A moment as Beijing wall time (a workbook's dates have no time zone)."""
+    return moment.astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def _words(cell: Any, text: str) -> None:
+    """A caller's words into a cell: always text (never a formula), without the characters a
+    workbook cannot hold."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.data_type = "s"
+
+
+def _save(wb: Any, path: Path) -> Path:
+    """Save atomically: a temporary file beside ``path``, renamed into place."""
     fd, temporary = tempfile.mkstemp(prefix=".workbook-", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:

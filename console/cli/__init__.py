@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -89,6 +90,21 @@ def path_arg(text: str) -> Path:
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise argparse.ArgumentTypeError("文件路径含有控制字符")
     return Path(text)
+
+
+def output_arg(text: str) -> Path:
+    """argparse ``type`` of a file to write: a path (``path_arg``) that is not a folder, in a
+    folder that exists and may be written — refused before any work is done, with the folder
+    named (not the temporary file the writing would have used)."""
+    path = path_arg(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{path} 是一个目录，应为要写出的文件名")
+    folder = path.parent
+    if not folder.is_dir():
+        raise argparse.ArgumentTypeError(f"目录不存在：{folder}")
+    if not os.access(folder, os.W_OK):
+        raise argparse.ArgumentTypeError(f"目录不可写：{folder}")
+    return path
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9_.\-/:']+|\s+|.")

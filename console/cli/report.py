@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from console.cli import UsageError, _cell_width, path_arg
+from console.cli import UsageError, _cell_width, output_arg
 from console.cli.context import platform
 from console.cli.report_experts import add_experts
 from console.cli.report_grades import add_accountability, add_grades
@@ -45,7 +45,7 @@ def _register_kpi(verbs: argparse._SubParsersAction) -> None:  # type: ignore[ty
     k.add_argument("--unit", help="只看这个单位（单位编号，见 hotline unit list）")
     out = k.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="输出 JSON")
-    out.add_argument("--xlsx", type=path_arg, metavar="FILE", help="写出 Excel 工作簿")
+    out.add_argument("--xlsx", type=output_arg, metavar="FILE", help="写出 Excel 工作簿")
     out.add_argument(
         "--tickets",
         metavar="INDICATOR",

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from dataclasses import asdict
 
-from console.cli import path_arg, terminal_safe
+from console.cli import output_arg, terminal_safe
 from console.cli.context import opened_platform
 from console.cli.evaluation import READER
 from console.errors import NotFound
@@ -25,7 +25,7 @@ def add_grades(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-
     g.add_argument("--period", required=True, help="考核周期：季度如 2026Q4，年度如 2026")
     g.add_argument("--draft", action="store_true", help="看最新版本（含未发布的草稿）")
     g.add_argument("--json", action="store_true", help="输出 JSON")
-    g.add_argument("--xlsx", metavar="FILE", type=path_arg, help="写成 Excel 工作簿")
+    g.add_argument("--xlsx", metavar="FILE", type=output_arg, help="写成 Excel 工作簿")
     g.set_defaults(handler=_grades)
 
 

@@ -1,5 +1,6 @@
 """`hotline report hot`: hot, concentrated and persistent matters, and the sudden and emerging
-ones (R-ANALYTICS), as a terminal table or ``--json``.
+ones (R-ANALYTICS), as a terminal table, ``--json`` or an Excel workbook (``--xlsx``: the sheets
+热点事项, with a bar chart of the hottest, and 突发与苗头; console/workbook.py).
 
 Without ``--period`` the groups are those of the last 90 days as the console sees them; with
 ``--period 2026Q4|2026|2026-11`` the period's tickets are grouped afresh (a full recompute, in
@@ -15,7 +16,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from console.cli import UsageError, terminal_safe
+from console.cli import UsageError, output_arg, terminal_safe
 from console.cli.context import platform
 from console.errors import InputError
 from console.services.clock import SHANGHAI
@@ -37,7 +38,9 @@ def add_hot_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--unit", help="只看这个单位的工单（单位编号，见 hotline unit list）")
     p.add_argument("--limit", type=int, default=20, help="列出多少组（1–500，默认 20）")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="输出 JSON")
+    out.add_argument("--xlsx", type=output_arg, metavar="FILE", help="写出 Excel 工作簿")
     p.set_defaults(handler=run)
     return p
 
@@ -78,18 +81,28 @@ def run(args: argparse.Namespace) -> int:
                     )
                 groups = watch.groups(now, args.limit, args.unit or None)
                 alerts = watch.alerts(now, unit_id=args.unit or None)
+                heading = f"近 {WINDOW_DAYS} 天（截至 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"
             else:
                 from console.services.analytics.hot_store import period_report
 
                 groups, alerts = period_report(
                     p.store, window[0], window[1], args.limit, args.unit or None
                 )
+                heading = f"统计期 {args.period}"
         except InputError as exc:
             raise UsageError(f"--{exc.field}：{exc.problem}") from None
     finally:
         p.store.dispose()
     if args.json:
         print(json.dumps(_as_json(groups, alerts), ensure_ascii=False, default=str))
+        return 0
+    if args.xlsx is not None:
+        from console.workbook import write_hot_workbook
+
+        if args.unit:
+            heading += f" 单位 {args.unit}"
+        path = write_hot_workbook(args.xlsx, f"热点事项 {heading}", groups, alerts)
+        print(f"已写出 {path}（{len(groups)} 组热点事项，{len(alerts)} 条突发与苗头）")
         return 0
     _print(groups, alerts)
     return 0

@@ -132,6 +132,7 @@ class DashboardScreen(OnBackend, Screen[None]):
         super().__init__()
         self.period = period or ""
         self.report: KpiReport | None = None
+        self.hot: tuple[str, list[HotGroupView], list[HotAlertView]] | None = None
         self.evaluation: EvaluationView | None = None
         self.trend: dict[str, list[float | None]] = {}
         self._hot_retry: Timer | None = None
@@ -232,6 +233,8 @@ class DashboardScreen(OnBackend, Screen[None]):
     def _show_hot(self, groups: list[HotGroupView], alerts: list[HotAlertView]) -> None:
         if not self.is_mounted:
             return
+        shown = f"{self.backend.now().astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        self.hot = (f"热点事项 近90天（显示于 {shown}）", groups, alerts)  # exported as shown
         text = Text()
         for a in alerts[:4]:
             text.append(f"{a.label} ", style="bold red" if a.kind == "sudden" else "bold yellow")
@@ -541,7 +544,7 @@ class DashboardScreen(OnBackend, Screen[None]):
         folder = Path(getattr(getattr(self.app, "settings", None), "data_dir", Path(".")))
         path = folder / f"考核评价-{report.period}.xlsx"
         try:
-            write_kpi_workbook(path, report, evaluation)
+            write_kpi_workbook(path, report, evaluation, hot=self.hot)
         except (OSError, HotlineError) as err:
             message = (
                 str(err) if isinstance(err, HotlineError) else f"无法写入 {path}：{err.strerror}"

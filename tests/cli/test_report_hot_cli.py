@@ -90,3 +90,60 @@ def test_r_analytics_report_hot_waits_for_the_first_look_and_says_so(
     assert "正在计算近 90 天的热点分组" in said.err
     [group] = [g for g in json.loads(said.out)["groups"] if numbers[0] in g["numbers"]]
     assert group["numbers"] == numbers
+
+
+def test_r_analytics_report_hot_xlsx_holds_what_json_says(
+    platform: Platform,
+    tmp_path: Path,  # noqa: F811
+) -> None:
+    """`--xlsx` writes the workbook the manager's office exchanges: the groups ranked by heat
+    with their figures (as ``--json`` gives them) and a native bar chart of the hottest, and
+    the alerts."""
+    import openpyxl
+
+    p = platform
+    history(p, 60)
+    numbers = [call(p, i) for i in range(3)]
+    env = env_for(p, tmp_path)
+    env["HOTLINE_NOW"] = p.clock.now().astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    said = json.loads(hotline(env, "report", "hot", "--json", "--limit", "50").stdout)
+    book = tmp_path / "热点.xlsx"
+    run = hotline(env, "report", "hot", "--limit", "50", "--xlsx", str(book))
+    assert run.returncode == 0, run.stderr
+    assert str(book) in run.stdout and f"{len(said['groups'])} 组热点事项" in run.stdout
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["热点事项", "突发与苗头"]
+    ws = wb["热点事项"]
+    assert str(ws["A1"].value).startswith("热点事项 近 90 天（截至 ")
+    header = [c.value for c in ws[2]]
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == len(said["groups"])
+    for rank, (row, g) in enumerate(zip(rows, said["groups"], strict=True), 1):
+        assert row[: header.index("首次来电")] == (
+            rank, g["heat"], g["callers"], g["tickets"], g["repeats"], g["growth"]
+        )  # fmt: skip
+        assert row[header.index("工单号")] == " ".join(g["numbers"])
+        assert row[header.index("事项摘要")] == g["summary"]
+    assert any(numbers[0] in r[header.index("工单号")] for r in rows)
+    assert ws._charts and ws._charts[0].tagname == "barChart"
+    alerts = list(wb["突发与苗头"].iter_rows(min_row=2, values_only=True))
+    assert [a[0] for a in alerts] == [a["label"] for a in said["alerts"]]
+    assert any(a[-1] == " ".join(numbers) for a in alerts)
+
+
+def test_report_xlsx_to_a_missing_folder_or_a_folder_is_one_line_naming_it(
+    platform: Platform,
+    tmp_path: Path,  # noqa: F811
+) -> None:
+    """The file to write is checked before anything is computed: the line names the option
+    and the folder (it named the temporary file the writing would have used)."""
+    env = env_for(platform, tmp_path)
+    missing = tmp_path / "无此目录" / "h.xlsx"
+    for report, extra in (("hot", ()), ("kpi", ("--period", "2026Q4")),
+                          ("grades", ("--period", "2026Q4"))):  # fmt: skip
+        for target, said in ((missing, f"目录不存在：{missing.parent}"), (tmp_path, "是一个目录")):
+            run = hotline(env, "report", report, *extra, "--xlsx", str(target))
+            assert run.returncode == 2, (report, target, run.stdout)
+            lines = [ln for ln in run.stderr.strip().splitlines() if "警告" not in ln]
+            assert len(lines) == 1 and "--xlsx" in lines[0] and said in lines[0], run.stderr
+            assert ".workbook-" not in run.stderr

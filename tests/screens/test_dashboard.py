@@ -90,6 +90,9 @@ async def test_r_grades_manager_sees_kpis_computes_publishes_and_exports(
         )
         assert "已发布" in str(screen.query_one("#dashboard-head", Static).render())
 
+        await wait_for(pilot, lambda: screen.hot is not None, what="hot matters shown")
+        assert screen.hot is not None
+        hot_groups = len(screen.hot[1])
         await pilot.press("x")
         book_path = sp.settings.data_dir / "考核评价-2026Q4.xlsx"
         await wait_for(pilot, book_path.exists, what="workbook written")
@@ -111,6 +114,10 @@ async def test_r_grades_manager_sees_kpis_computes_publishes_and_exports(
     grades = {r[0]: r for r in book["考核等次"].iter_rows(min_row=3, values_only=True)}
     assert grades["hn-rst"][3] == grade
     assert book["考核指标"]._charts, "a native Excel chart of the rates"
+    # the hot matters as the dashboard showed them, one sheet per table
+    assert book.sheetnames == ["考核指标", "考核等次", "热点事项", "突发与苗头"]
+    assert str(book["热点事项"]["A1"].value).startswith("热点事项 近90天（显示于 ")
+    assert book["热点事项"].max_row == 2 + hot_groups
 
 
 async def test_r_grades_shift_lead_reads_kpis_without_grade_keys(
