@@ -170,6 +170,30 @@ def test_r_analytics_one_estate_and_one_trouble_in_few_shared_words_is_one_sudde
     assert tracker.group_of("T0300") not in group and tracker.group_of("T0301") not in group
 
 
+STREET_LIGHT = (
+    "长沙市天心区芙蓉南路与新姚路交叉口往南一百米的路灯已经连续一个星期晚上不亮了，晚上走路很危险。",
+    "天心区芙蓉南路新姚路口南边路灯一直不亮，好几天了，请派人修一下。",
+    "芙蓉南路新姚路附近的路灯坏了一个星期，晚上黑漆漆的，很不安全。",
+)
+
+
+def test_r_analytics_three_callers_at_one_junction_in_their_own_words_are_one_sudden_matter() -> (
+    None
+):
+    """Three callers within an hour about the street light at the junction of 芙蓉南路 and
+    新姚路, each naming the crossing and the trouble in their own way (交叉口 / 路口 / 附近;
+    不亮 / 坏了): one group and a sudden alert — a road is too long to be one place, its
+    junction with another is not. The same trouble at another junction of 新姚路 stays apart."""
+    tracker = tracker_with_history()
+    for i, text in enumerate(STREET_LIGHT):
+        tracker.add(ticket(600 + i, text, hours=0.3 * i))
+    group = {tracker.group_of(f"T{600 + i:04d}") for i in range(len(STREET_LIGHT))}
+    assert len(group) == 1
+    assert [a.numbers for a in tracker.alerts if a.kind == SUDDEN] == [("T0600", "T0601", "T0602")]
+    tracker.add(ticket(610, "新姚路与韶山南路交叉口的路灯不亮，晚上很黑", hours=1))
+    assert tracker.group_of("T0610") not in group
+
+
 def test_r_analytics_a_place_and_trouble_a_month_old_starts_a_new_matter() -> None:
     tracker = tracker_with_history()
     tracker.add(ticket(400, WATER[0], hours=0))

@@ -74,6 +74,31 @@ from console.services.knowledge.reading import Place, find_places, same_place
         # a line (公交线路, 架空线路) is not a road named 路
         ("需要增加公交线路", []),
         ("小区上空的高压架空线路有辐射", []),
+        # where two roads meet is a place of its own, however the crossing is said; two road
+        # names run together are two roads; 十字路口 and 路口 name no road
+        (
+            "芙蓉南路与新姚路交叉口的路灯不亮",
+            [("road", "芙蓉南路"), ("road", "新姚路"), ("junction", "新姚路×芙蓉南路")],
+        ),
+        (
+            "天心区芙蓉南路新姚路口南边路灯不亮",
+            [("road", "芙蓉南路"), ("road", "新姚路"), ("junction", "新姚路×芙蓉南路")],
+        ),
+        (
+            "红旗路、远大路十字路口红绿灯太短",
+            [("road", "红旗路"), ("road", "远大路"), ("junction", "红旗路×远大路")],
+        ),
+        ("三一大道十字路口经常堵车", [("road", "三一大道")]),
+        # …and a name runs on no more past 路口 to the 路 of 路灯 (新姚路口路 was read)
+        (
+            "芙蓉南路新姚路口路灯坏了",
+            [("road", "芙蓉南路"), ("road", "新姚路"), ("junction", "新姚路×芙蓉南路")],
+        ),
+        (
+            "人民东路红旗路路口拥堵",
+            [("road", "人民东路"), ("road", "红旗路"), ("junction", "人民东路×红旗路")],
+        ),
+        ("香樟路和井湾路都在修", [("road", "香樟路"), ("road", "井湾路")]),
     ],
 )
 def test_the_places_a_caller_names(text: str, places: list[tuple[str, str]]) -> None:
@@ -87,6 +112,18 @@ def test_one_estate_named_with_and_without_xiaoqu_is_the_same_place() -> None:
     assert not same_place(a, Place("estate", "银色家园"))
 
 
+def test_one_junction_however_its_roads_are_named_is_the_same_place() -> None:
+    """A junction is the same where both its roads are, in either order, never where only one
+    road is shared; its key says so (the duplicate index finds candidates by it)."""
+    from console.services.knowledge.reading import place_key
+
+    [a] = [p for p in find_places("芙蓉南路与新姚路交叉口路灯不亮") if p.kind == "junction"]
+    [b] = [p for p in find_places("新姚路、芙蓉南路路口路灯坏了") if p.kind == "junction"]
+    [c] = [p for p in find_places("新姚路与韶山南路交叉口路灯不亮") if p.kind == "junction"]
+    assert same_place(a, b) and place_key(a) == place_key(b)
+    assert not same_place(a, c) and place_key(a) != place_key(c)
+
+
 @pytest.mark.parametrize(
     ("text", "trouble"),
     [
@@ -96,11 +133,13 @@ def test_one_estate_named_with_and_without_xiaoqu_is_the_same_place() -> None:
         ("家里没电了，冰箱里的东西都坏了", "停电"),
         ("希望805路改走木莲中路", "改道"),
         ("建议302路公交改线经过火车站", "改道"),
+        ("芙蓉南路新姚路附近的路灯坏了一个星期", "不亮"),
     ],
 )
 def test_other_words_for_a_trouble_read_as_that_trouble(text: str, trouble: str) -> None:
-    """断水 and 没水 are 停水, 断电 and 没电 are 停电, 改线 and 改走 are 改道: the same trouble
-    at one place is one matter however the caller words it (duplicates, hot matters)."""
+    """断水 and 没水 are 停水, 断电 and 没电 are 停电, 改线 and 改走 are 改道, a lamp broken
+    (灯坏了) is a lamp not lit: the same trouble at one place is one matter however the caller
+    words it (duplicates, hot matters)."""
     from console.services.knowledge.reading import read
 
     assert trouble in read(text).problems

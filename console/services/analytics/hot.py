@@ -76,6 +76,7 @@ from console.services.knowledge.reading import (
     PLACE_TROUBLE_KINDS,
     Place,
     Reading,
+    place_key,
     same_place,
     strip_courtesy,
 )
@@ -209,7 +210,11 @@ def _place_trouble_keys(reading: Reading) -> list[tuple[str, str]]:
     """The (place, trouble) pairs a request names: a named estate, school or bus line by its
     whole name (roads are long, shops and sites are often named by their trade — 夜宵店, 工地 —
     and a shared ending such as 安置小区 is not one estate) with a trouble word (停水, 噪音)."""
-    places = [f"{p.kind}:{p.name}" for p in reading.places if p.kind in PLACE_TROUBLE_KINDS]
+    places = [
+        place_key(p) if p.kind == "junction" else f"{p.kind}:{p.name}"  # a junction: its roads
+        for p in reading.places
+        if p.kind in PLACE_TROUBLE_KINDS
+    ]
     troubles = [t for t in reading.problems if t not in GENERIC_TROUBLES][:3]
     return [(p, t) for p in places for t in troubles]
 

@@ -295,7 +295,11 @@ def pair_features(
     same_matter = not a.first_matters.isdisjoint(b.first_matters)
     troubles = a.problem_set & b.problem_set
     specific = troubles - GENERIC_TROUBLES
-    named = specific and any(p.kind in PLACE_TROUBLE_KINDS and p in b.places for p in a.places)
+    named = specific and any(
+        p.kind in PLACE_TROUBLE_KINDS
+        and (p in b.places or p.kind == "junction" and any(same_place(p, q) for q in b.places))
+        for p in a.places
+    )
     return PairFeatures(
         cosine=cosine,
         same_place=1.0 if shared else 0.0,

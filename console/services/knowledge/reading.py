@@ -77,8 +77,10 @@ _PLACE_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _KIND_OF = {w: kind for kind, words in _PLACE_WORDS for w in words}
 _WORDS = sorted(_KIND_OF, key=len, reverse=True)
 # A one-character place word that begins a longer word is not a place word there
-# (城市, 城际, 城管; 村委; 站长; 庭审).
-_NOT_BEFORE = {"城": "市际铁区管乡中镇投建", "村": "委民", "站": "长岗", "庭": "审院", "府": "办"}
+# (城市, 城际, 城管; 村委; 站长; 庭审; 路灯: 200米路灯 is no road named 200米路).
+_NOT_BEFORE = {
+    "城": "市际铁区管乡中镇投建", "村": "委民", "站": "长岗", "庭": "审院", "府": "办", "路": "灯"
+}  # fmt: skip
 
 
 def _word_pattern(word: str) -> str:
@@ -94,12 +96,19 @@ _ROAD_IN_NAME = re.compile(
     + "|".join(map(re.escape, [w for w in _WORDS if _KIND_OF[w] != "road"]))
     + r"))$"
 )
+# Two roads run together: 芙蓉南路新姚路(口) is 芙蓉南路 and 新姚路.
+_TWO_ROADS = re.compile(r"^(.{2,8}?(?:大道|路|街(?!道)))(.{2,8}?(?:大道|路|街(?!道)))$")
+# Where two roads meet: the words between the two names, and the words after the second.
+_JOINED_BY = re.compile(r"(?:与|和|跟|同|及|/|、|x|×)?")
+_JUNCTION_AFTER = re.compile(
+    r"(?:交叉路口|交叉口|交汇处|交汇口|交界处|交界口|十字路口|丁字路口|岔路口|路口|口|附近|一带)"
+)
 _BUS_LINE = re.compile(r"(?:公交)?(?:[a-z]?\d{1,3})(?:路|号线)(?:公交|公交车|线路|车)?")
 # Where a name cannot begin: after these characters and words.
 _NAME_STOP = re.compile(
     r".*(的|在|住|是|于|了|和|与|及|对|把|被|从|向|到|给|我|们|家(?!园)|位|个|这|那|该|有|让|"
     r"请|为|因|将|已|由|近|旁|边|前|后|里|内|外|各|某|附|反映|反馈|投诉|举报|关于|咨询|"
-    r"楼下|门口|对面|旁边|附近|期间|以来|目前|现在|今年|去年|\d+[年月日号]|"
+    r"楼下|门口|(?<=[路街道])口(?!镇)|对面|旁边|附近|期间|以来|目前|现在|今年|去年|\d+[年月日号]|"
     r"解决|减少|通过|绕道|做好|打电话|修建|新建|建议|希望|恳求|确保|要求|呼吁|感谢|配合|"
     r"同时|而|又|很多|多所|其他|其它|以上|"
     # a way or a distance: 改道走|木莲中路, 离|洞井路, 香樟路至|井湾路, 经过|特立路
@@ -154,15 +163,18 @@ GENERIC_TROUBLES = frozenset(
      "变更", "审批", "危险", "隐患", "安全隐患", "坏了", "堵"}
 )  # fmt: skip
 """Trouble words too general to say that two requests at one place are one matter."""
-PLACE_TROUBLE_KINDS = frozenset({"estate", "school", "line"})
+PLACE_TROUBLE_KINDS = frozenset({"estate", "school", "line", "junction"})
 """Places named whole enough that the same one with the same specific trouble is one matter:
-an estate, a school, a bus line (805路 改道) — roads are long, shops and sites are often named
-by their trade, a shared ending such as 安置小区 is not one estate."""
+an estate, a school, a bus line (805路 改道), the junction of two roads (芙蓉南路与新姚路交叉口
+路灯不亮) — roads are long, shops and sites are often named by their trade, a shared ending
+such as 安置小区 is not one estate."""
 _SAME_TROUBLE = {
-    "断水": "停水", "没水": "停水", "断电": "停电", "没电": "停电", "改线": "改道", "改走": "改道"
+    "断水": "停水", "没水": "停水", "断电": "停电", "没电": "停电", "改线": "改道", "改走": "改道",
+    "灯坏了": "不亮", "灯坏": "不亮", "灯灭了": "不亮", "灯熄了": "不亮",
 }  # fmt: skip
 """Other words callers use for a trouble of ``PROBLEMS``: read as that trouble (金色家园断水
-and 金色家园停水 are one matter; 805路改走木莲中路 and 805路改道 one request)."""
+and 金色家园停水 are one matter; 805路改走木莲中路 and 805路改道 one request; a lamp broken
+is a lamp not lit: 路灯坏了 and 路灯不亮 one matter)."""
 _PROBLEM_RE = re.compile(
     "|".join(sorted(map(re.escape, (*PROBLEMS, *_SAME_TROUBLE)), key=len, reverse=True))
 )
@@ -172,8 +184,8 @@ _PROBLEM_RE = re.compile(
 class Place:
     """A named place in a request, folded (``name``), with its kind."""
 
-    kind: str  # estate | road | line | school | village | org | site
-    name: str
+    kind: str  # estate | road | junction | line | school | village | org | site
+    name: str  # a junction: its two roads, in order, joined by "×" (芙蓉南路×新姚路)
 
 
 @dataclass(frozen=True)
@@ -228,10 +240,29 @@ def find_places(text: str) -> tuple[Place, ...]:
         if digits is not None:
             key = digits.group() + ("号线" if "号线" in m.group() else "路")
             found.setdefault(key, Place("line", key))
-    for part in re.split(r"[|，,。.！!？?：:；;、\s()（）【】\[\]“”\"'《》<>]+", folded):
-        for place in _places_of(part):
+    for part in re.split(r"[|，,。.！!？?：:；;\s()（）【】\[\]“”\"'《》<>]+", folded):
+        places = _places_of(part)
+        for place in (*places, *_junctions(part, places)):
             found.setdefault(place.name, place)
     return tuple(found.values())
+
+
+def _junctions(part: str, places: Sequence[Place]) -> list[Place]:
+    """Where two roads of a stretch of text meet: named one after the other (with 与, 和, 、 …
+    or nothing between) and followed by 交叉口, 路口, 口 …: 芙蓉南路与新姚路交叉口,
+    芙蓉南路新姚路口 — one precise place, as precise as an estate (a road is long)."""
+    roads = [p.name for p in places if p.kind == "road"]
+    out = []
+    for a, b in zip(roads, roads[1:], strict=False):
+        at = part.find(a)
+        if at < 0:
+            continue
+        between = _JOINED_BY.match(part, at + len(a))
+        if between is None or not part.startswith(b, between.end()):
+            continue
+        if _JUNCTION_AFTER.match(part, between.end() + len(b)):
+            out.append(Place("junction", "×".join(sorted((a, b)))))
+    return out
 
 
 def _places_of(part: str) -> tuple[Place, ...]:
@@ -245,6 +276,12 @@ def _places_in(name: str) -> tuple[Place, ...]:
     again and again)."""
     if name.endswith("临街"):  # 小区临街门面: facing the street, no street named 临街
         return _places_of(name[:-2])
+    if name.endswith(("十字路", "丁字路", "交叉路", "交汇路", "交界路")):
+        return _places_of(name[:-3])  # 三一大道十字路(口): a crossing, no road
+    if name.endswith("路路"):  # 红旗路路(口): the road, then the crossing
+        name = name[:-1]
+    elif name.endswith("路岔路"):  # 望仙路岔路(口): the road, then the fork
+        name = name[:-2]
     out: list[Place] = []
     cut = _NAME_STOP.match(name)
     if cut is not None:
@@ -259,7 +296,7 @@ def _places_in(name: str) -> tuple[Place, ...]:
         # 小区 ends an estate's name: what follows is a place of its own (金色溪泉湾小区|建|卫生
         # 服务中心)
         return (*_places_in(estate + sep), *_places_in(rest))
-    split = _ROAD_IN_NAME.match(name)
+    split = _ROAD_IN_NAME.match(name) or _TWO_ROADS.match(name)
     names = [split.group(1), split.group(2)] if split else [name]
     for n in names:
         if n.endswith("小区") and _KIND_OF.get(place_word(n[:-2])) == "estate":
@@ -340,6 +377,8 @@ def same_place(a: Place, b: Place) -> bool:
         return False
     if a.name == b.name:
         return True
+    if a.kind == "junction":
+        return _same_roads(a.name, b.name)
     if a.kind == "line":
         return False
     common = 0
@@ -348,6 +387,17 @@ def same_place(a: Place, b: Place) -> bool:
             break
         common += 1
     return common >= len(place_word(a.name)) + 2
+
+
+def _same_roads(a: str, b: str) -> bool:
+    """Two junctions (``A×B``) are the same where each road of one is a road of the other
+    (``same_place``: 芙蓉南路×新姚路 = 新姚路×天心区芙蓉南路, not 新姚路×韶山南路)."""
+    a1, _, a2 = a.partition("×")
+    b1, _, b2 = b.partition("×")
+    road = [Place("road", x) for x in (a1, a2, b1, b2)]
+    return (same_place(road[0], road[2]) and same_place(road[1], road[3])) or (
+        same_place(road[0], road[3]) and same_place(road[1], road[2])
+    )
 
 
 @lru_cache(maxsize=65_536)
@@ -361,6 +411,9 @@ def place_key(place: Place) -> str:
     place word with the two characters of name before it."""
     if place.kind == "line":
         return "line:" + place.name
+    if place.kind == "junction":
+        roads = sorted(place_key(Place("road", r)) for r in place.name.split("×"))
+        return "junction:" + "×".join(roads)
     word = place_word(place.name)
     return f"{place.kind}:{place.name[-(len(word) + 2) :]}"
 
