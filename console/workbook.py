@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,27 +108,35 @@ def write_kpi_workbook(
             grades.append([f"等次 {band['name']} 最低分", band["min_score"]])
 
     if hot is not None:
-        _hot_sheets(wb, *hot)
+        _hot_sheets(wb, *hot, unit_names={u.unit_id: u.unit_name for u in report.units})
     return _save(wb, Path(path))
 
 
 def write_hot_workbook(
-    path: Path, heading: str, groups: Sequence[HotGroupView], alerts: Sequence[HotAlertView]
+    path: Path,
+    heading: str,
+    groups: Sequence[HotGroupView],
+    alerts: Sequence[HotAlertView],
+    unit_names: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write the hot matters and the alerts (``heading``: what they are of, e.g. the period)
-    to ``path``; answers the path."""
+    """Write the hot matters and the alerts (``heading``: what they are of, e.g. the period;
+    ``unit_names``: the handling units by id, to name them) to ``path``; answers the path."""
     from openpyxl import Workbook
 
     wb = Workbook()
     default = wb.active
-    _hot_sheets(wb, heading, groups, alerts)
+    _hot_sheets(wb, heading, groups, alerts, unit_names or {})
     if default is not None:
         wb.remove(default)
     return _save(wb, Path(path))
 
 
 def _hot_sheets(
-    wb: Any, heading: str, groups: Sequence[HotGroupView], alerts: Sequence[HotAlertView]
+    wb: Any,
+    heading: str,
+    groups: Sequence[HotGroupView],
+    alerts: Sequence[HotAlertView],
+    unit_names: Mapping[str, str],
 ) -> None:
     from openpyxl.chart import BarChart, Reference
 
@@ -138,7 +146,8 @@ def _hot_sheets(
     for rank, g in enumerate(groups, 1):
         ws.append(
             [rank, g.heat, g.callers, g.tickets, g.repeats, g.growth, _local(g.first_at),
-             _local(g.last_at), "", "、".join(g.places), "、".join(g.units), " ".join(g.numbers)]
+             _local(g.last_at), "", "、".join(g.places),
+             "、".join(unit_names.get(u, u) for u in g.units), " ".join(g.numbers)]
         )  # fmt: skip
         _words(ws.cell(row=ws.max_row, column=HOT_HEADER.index("事项摘要") + 1), g.summary)
     for column, width in (("G", 17), ("H", 17), ("I", 44), ("J", 24), ("L", 40)):
@@ -168,7 +177,7 @@ def _hot_sheets(
 
 def _local(moment: dt.datetime) -> dt.datetime:
     """A moment as Beijing wall time (a workbook's dates have no time zone)."""
-    return moment.astimezone(SHANGHAI).replace(tzinfo=None)
+    return moment.astimezone(SHANGHAI).replace(tzinfo=None, microsecond=0)
 
 
 def _words(cell: Any, text: str) -> None:

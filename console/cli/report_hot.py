@@ -64,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
     p = platform()
     try:
         backend = p.backend(SYSTEM_ACTOR)
-        if args.unit and args.unit not in {u.id for u in backend.units()}:
+        names = {u.id: u.name for u in backend.units()}
+        if args.unit and args.unit not in names:
             raise UsageError(f"--unit：没有单位 {args.unit!r}（见 hotline unit list）")
         try:
             if window is None:
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
         if args.unit:
             heading += f" 单位 {args.unit}"
-        path = write_hot_workbook(args.xlsx, f"热点事项 {heading}", groups, alerts)
+        path = write_hot_workbook(args.xlsx, f"热点事项 {heading}", groups, alerts, names)
         print(f"已写出 {path}（{len(groups)} 组热点事项，{len(alerts)} 条突发与苗头）")
         return 0
     _print(groups, alerts)

@@ -124,7 +124,8 @@ def test_r_analytics_report_hot_xlsx_holds_what_json_says(
         )  # fmt: skip
         assert row[header.index("工单号")] == " ".join(g["numbers"])
         assert row[header.index("事项摘要")] == g["summary"]
-    assert any(numbers[0] in r[header.index("工单号")] for r in rows)
+    [mine] = [r for r in rows if numbers[0] in r[header.index("工单号")]]
+    assert mine[header.index("承办单位")] == "省住房城乡建设厅"  # named, not by its id
     assert ws._charts and ws._charts[0].tagname == "barChart"
     alerts = list(wb["突发与苗头"].iter_rows(min_row=2, values_only=True))
     assert [a[0] for a in alerts] == [a["label"] for a in said["alerts"]]
