@@ -96,7 +96,10 @@ def numbers_line(numbers: Sequence[str], shown: int = ALERT_NUMBERS) -> str:
 
 
 def alerts_text(alerts: Sequence[HotAlertView], now: dt.datetime) -> Text:
-    """The shift's sudden and emerging matters, newest first (the callers' words literally)."""
+    """The shift's sudden and emerging matters, newest first (the callers' words literally),
+    one line each: kind, time, callers and tickets first, then the words and the place, cut
+    with "…" where the board ends (board.tcss; a long summary wrapped the tickets' count onto
+    a line of its own)."""
     text = Text()
     for i, a in enumerate(alerts[:ALERT_LINES]):
         if i:
@@ -104,10 +107,10 @@ def alerts_text(alerts: Sequence[HotAlertView], now: dt.datetime) -> Text:
         text.append(f" {a.label} ", style=ALERT_STYLES.get(a.kind, "bold"))
         text.append(f" {_short(a.at, now)} ")
         text.append(f"{a.callers} 人 ", style="bold")
+        text.append(f"{numbers_line(a.numbers)}  ", style="dim")
         text.append_text(literal(a.summary))
         if a.places:
             text.append_text(literal(f"（{'、'.join(a.places[:2])}）"))
-        text.append(f"  {numbers_line(a.numbers)}", style="dim")
     if len(alerts) > ALERT_LINES:
         text.append(f"\n  另有 {len(alerts) - ALERT_LINES} 条", style="dim")
     return text
