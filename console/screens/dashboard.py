@@ -29,7 +29,7 @@ from textual.widgets import DataTable, Static
 from console.errors import HotlineError, Unavailable
 from console.screens.on_backend import OnBackend
 from console.services.clock import SHANGHAI, quarter_of
-from console.services.values import Role
+from console.services.values import HOT_READERS, Role
 from console.services.views import (
     CountedTicket,
     EvaluationView,
@@ -54,8 +54,6 @@ SHORT = {
     "satisfaction_rate": "满意率",
     "kb_upkeep_rate": "知识维护",
 }
-HOT_READERS = frozenset({Role.MANAGER, Role.SUPERVISOR, Role.SHIFT_LEAD, Role.UNIT_CLERK})
-"""Seats that read hot matters (a unit clerk: those of its own unit's tickets)."""
 HOT_SHOWN = 8
 HOT_RETRY_SECONDS = 5.0
 """The hot list is asked again this soon when it could not be read for now (the first look of

@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from console.errors import HotlineError, NotFound, PermissionDenied, Unavailable
 from console.screens.actions import ActionContext, dialog_for
 from console.services.values import (
+    HOT_READERS,
     MERGE_ROLES,
     SUPERVISION_GROUNDS,
     SUPERVISION_METHODS,
@@ -38,6 +39,7 @@ from console.services.views import (
     ActionView,
     ClockView,
     ContactView,
+    HotGroupView,
     SupervisionView,
     TicketView,
     UnitView,
@@ -249,6 +251,22 @@ def clock_text(clock: ClockView, now: dt.datetime, window: bool = False) -> Rend
     return Group(head, Padding(body, (0, 0, 0, 2)))
 
 
+RELATED_SHOWN = 3
+"""Other tickets of the same matter named on the ticket's line (then how many in all)."""
+
+
+def related_text(group: HotGroupView, number: str) -> Text:
+    """The other tickets on this ticket's matter and place: how many, from how many callers,
+    the first of them (a master to merge into, 并单) — one line under the header."""
+    others = [n for n in group.numbers if n != number]
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("同一事项：", style="bold")
+    text.append(f"另有 {len(others)} 件（{group.callers} 位来电人）  ")
+    text.append(" ".join(others[:RELATED_SHOWN]) + (" …" if len(others) > RELATED_SHOWN else ""))
+    text.append("  按事项与地点归并（R-ANALYTICS）", style="dim")
+    return text
+
+
 def returnable(view: TicketView) -> bool:
     """The unit handles the ticket after signing and may still return it (R-RETURN; a
     difficult, complex ticket is not returned, R-COMPLEX)."""
@@ -336,6 +354,7 @@ class TicketScreen(Screen[None]):
         super().__init__(name=name, id=id)
         self.number = number
         self.view: TicketView | None = None
+        self.related: HotGroupView | None = None  # the tickets on the same matter and place
         self.now: dt.datetime | None = None
         self.units: tuple[UnitView, ...] = ()
         self.unit_names: dict[str, str] = {}
@@ -348,6 +367,7 @@ class TicketScreen(Screen[None]):
         yield Static(
             Text(f"工单 {self.number} 载入中…", style="dim"), id="ticket-header", markup=False
         )
+        yield Static("", id="ticket-related", markup=False)
         with Container(id="ticket-body"):
             with VerticalScroll(id="ticket-main", classes="pane"):
                 yield Static("", id="ticket-text", markup=False)
@@ -361,6 +381,7 @@ class TicketScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#ticket-banner").display = False
+        self.query_one("#ticket-related").display = False
         self.query_one("#ticket-text").border_title = "诉求内容"
         self.query_one("#ticket-timeline").border_title = "办理过程"
         self.query_one("#ticket-actions").border_title = "可执行操作"
@@ -389,6 +410,31 @@ class TicketScreen(Screen[None]):
         view = backend.ticket(self.number)
         now = backend.now()
         self.app.call_from_thread(self._show, view, units, now)
+        self.app.call_from_thread(self.load_related)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-related")
+    def load_related(self) -> None:
+        """The other tickets on the same matter and place (the hot grouping, R-ANALYTICS), for
+        the seats that read it; nothing is said while it cannot be read (a seat without it,
+        the grouping's first look under way, the platform away): the next refresh asks
+        again."""
+        backend = self.app.backend  # type: ignore[attr-defined]
+        if backend.actor.role not in HOT_READERS:
+            return
+        try:
+            group = backend.hot_matter_of(self.number)
+        except HotlineError:
+            group = None
+        self.app.call_from_thread(self._show_related, group)
+
+    def _show_related(self, group: HotGroupView | None) -> None:
+        if not self.is_mounted:
+            return
+        self.related = group
+        line = self.query_one("#ticket-related", Static)
+        line.display = group is not None
+        if group is not None:
+            line.update(related_text(group, self.number))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "ticket-load" or event.state is not WorkerState.ERROR:
@@ -566,9 +612,15 @@ class TicketScreen(Screen[None]):
                     lambda reason: reason_given(master, reason),
                 )
 
+        # the first ticket of the same matter (the hot grouping) is offered as the master
+        group = self.related
+        first = group.numbers[0] if group and group.numbers[0] != self.number else ""
         self.app.push_screen(
             PromptDialog(
-                "并单：并入主工单", placeholder="主工单编号，如 HN261125000001", note=note
+                "并单：并入主工单",
+                placeholder="主工单编号，如 HN261125000001",
+                note=note,
+                value=first,
             ),
             master_given,
         )

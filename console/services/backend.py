@@ -152,6 +152,11 @@ class Backend(Protocol):
         """Sudden and emerging matters of the last hours, newest first (R-ANALYTICS)."""
         ...
 
+    def hot_matter_of(self, number: str) -> HotGroupView | None:
+        """The group of tickets on the same matter and place as this ticket (R-ANALYTICS),
+        scoped as ``hot_matters``; None when it is the only one."""
+        ...
+
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
         """Active pre-filed scopes (报备) the call falls in (R-PREFILING)."""
         ...

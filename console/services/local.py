@@ -29,7 +29,7 @@ from console.services.tickets.commands import TicketService
 from console.services.tickets.deadlines import clocks_for
 from console.services.tickets.queries import Queries
 from console.services.tickets.rules import RuleTable
-from console.services.values import Domain, Role, Satisfaction, Special
+from console.services.values import HOT_ALL_ROLES, Domain, Role, Satisfaction, Special
 from console.services.views import (
     Actor,
     ArticleDraftView,
@@ -85,9 +85,6 @@ that take calls, the manager (re-dispatches returns, decides dissatisfied ticket
 supervisors (R-SUPERVISE-WHEN 3: matters reported many times or by many). A unit clerk, the
 auditor and the administrator take no calls and are refused (R-SECURITY)."""
 
-HOT_ALL_ROLES = frozenset({Role.MANAGER, Role.SHIFT_LEAD, Role.SUPERVISOR})
-"""Who sees hot and sudden matters over every unit's tickets (R-ANALYTICS); a unit clerk sees
-groups of its own unit's tickets only, other seats none (R-SECURITY)."""
 
 HOT_LIMIT = 500
 
@@ -416,6 +413,12 @@ class LocalBackend:
     def hot_alerts(self) -> Sequence[HotAlertView]:
         unit = self._hot_scope()
         return self.hot.alerts(self.now(), unit_id=unit)
+
+    def hot_matter_of(self, number: str) -> HotGroupView | None:
+        unit = self._hot_scope()
+        if unit is not None:
+            self.ticket(number)  # a clerk asks of its own unit's tickets only (R-SECURITY)
+        return self.hot.group_with(self.now(), number, unit_id=unit)
 
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:
         return self.knowledge.match_prefiling(text, place, self.now())

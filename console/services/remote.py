@@ -439,6 +439,10 @@ class RemoteBackend:
     def hot_alerts(self) -> Sequence[HotAlertView]:
         return self._get(list[HotAlertView], "/analytics/alerts")  # type: ignore[no-any-return]
 
+    def hot_matter_of(self, number: str) -> HotGroupView | None:
+        path = f"/analytics/hot/of/{quote(str(number), safe='')}"
+        return self._get(HotGroupView | None, path)  # type: ignore[no-any-return]
+
     def prefiling_active(self, at: dt.datetime | None = None) -> Sequence[PrefilingView]:
         return self._get(list[PrefilingView], "/prefiling/active", at=at)  # type: ignore[no-any-return]
 

@@ -113,6 +113,12 @@ class Satisfaction(_Labelled):
 
 DOMAIN_BY_LABEL = {d.label: d for d in Domain}
 
+HOT_ALL_ROLES = frozenset({Role.MANAGER, Role.SHIFT_LEAD, Role.SUPERVISOR})
+"""Who sees hot and sudden matters over every unit's tickets (R-ANALYTICS); a unit clerk sees
+groups of its own unit's tickets only, other seats none (R-SECURITY)."""
+HOT_READERS = HOT_ALL_ROLES | {Role.UNIT_CLERK}
+"""Seats that read hot matters (a unit clerk: those of its own unit's tickets)."""
+
 MERGE_ROLES = frozenset({Role.MANAGER, Role.UNIT_CLERK})
 """Who may merge a ticket into a master (并单): the manager, or the unit handling both
 (console.services.tickets.merging says why)."""

@@ -200,6 +200,7 @@ def test_every_backend_use_case_is_an_operation(api: Api) -> None:
             "subcentres",
             "subcentre_kpi",
             "hot_matters",
+            "hot_matter_of",
             "hot_alerts",
             "unit_kpis",
             "kpi_tickets",

@@ -72,6 +72,23 @@ def test_r_analytics_a_unit_clerk_sees_its_own_units_tickets_only(
     assert numbers[1] in zjt and numbers[0] not in zjt and numbers[3] not in zjt
 
 
+def test_r_analytics_a_tickets_group_over_http_scoped_and_null_when_alone(
+    hot_api: tuple[Api, list[str]],
+) -> None:
+    api, numbers = hot_api
+    r = get(api, "manager", f"/analytics/hot/of/{numbers[1]}")
+    assert r.status_code == 200 and r.json()["numbers"] == numbers
+    rst = RemoteBackend(api.url, api.tokens["rst"])
+    own = rst.hot_matter_of(numbers[0])
+    assert own is not None and own.numbers == (numbers[0], numbers[3])
+    r = get(api, "zjt", f"/analytics/hot/of/{numbers[0]}")  # another unit's ticket
+    assert r.status_code in (403, 404)
+    assert not any(n in r.text for n in numbers[1:])  # nothing of the group
+    lone = get(api, "manager", "/analytics/hot/of/HN000000000000")
+    assert lone.status_code == 200 and lone.json() is None
+    assert get(api, "operator", f"/analytics/hot/of/{numbers[0]}").status_code == 403
+
+
 def test_r_security_other_seats_are_refused_and_bad_limits_name_the_field(
     hot_api: tuple[Api, list[str]],
 ) -> None:

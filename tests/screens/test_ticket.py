@@ -722,3 +722,35 @@ async def test_r_complex_a_return_window_is_only_said_to_bind_while_a_return_is_
         clocks = shown(screen.query_one("#ticket-clocks"))
         assert "退回时限（R-RETURN）  已停止" in clocks, clocks
         assert "已签收" not in clocks
+
+
+async def test_r_analytics_a_ticket_names_the_other_tickets_of_its_matter_and_offers_the_first(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    """Three callers about the street light at one junction, in their own words: the unit
+    clerk opening the last ticket reads that two more are on the same matter, and 并单 offers
+    the first of them as the master; an operator's seat (no hot matters) shows no such line."""
+    from tests.services.test_hot import STREET_LIGHT
+
+    operator = screen_platform.backend(Role.OPERATOR)
+    numbers = [
+        operator.accept(intake(text, caller_phone=f"1380731000{i}"), unit_id="hn-rst")
+        for i, text in enumerate(STREET_LIGHT)
+    ]
+    app = make_app(Role.UNIT_CLERK)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, numbers[2])
+        line = screen.query_one("#ticket-related")
+        await settle(pilot, app)
+        assert line.display, "the same-matter line"
+        said = shown(line)
+        assert "同一事项：另有 2 件（3 位来电人）" in said and f"{numbers[0]} {numbers[1]}" in said
+        await pilot.press("m")
+        await settle(pilot, app)
+        prompt = app.screen.query_one(Input)
+        assert prompt.value == numbers[0]
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await open_ticket(pilot, app, numbers[2])
+        await settle(pilot, app)
+        assert not screen.query_one("#ticket-related").display

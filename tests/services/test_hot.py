@@ -194,6 +194,25 @@ def test_r_analytics_three_callers_at_one_junction_in_their_own_words_are_one_su
     assert tracker.group_of("T0610") not in group
 
 
+def test_r_analytics_a_tickets_group_is_read_from_the_ticket_and_scoped_to_a_unit() -> None:
+    """The ticket screen asks for the group of the ticket it shows: its other tickets, as the
+    hot list ranks them; a unit reads its own tickets of it only, and nothing for a ticket
+    of another unit or a ticket alone in its group."""
+    tracker = tracker_with_history()
+    units = ("cs-yhb", "cs-yhb", "hn-zjt")
+    for i, text in enumerate(STREET_LIGHT):
+        tracker.add(ticket(600 + i, text, hours=0.3 * i, unit=units[i]))
+    whole = tracker.group_with("T0601")
+    assert whole is not None and whole.numbers == ("T0600", "T0601", "T0602")
+    assert whole == next(g for g in tracker.groups(limit=500) if "T0601" in g.numbers)
+    mine = tracker.group_with("T0601", unit_id="cs-yhb")
+    assert mine is not None and mine.numbers == ("T0600", "T0601") and mine.callers == 2
+    assert tracker.group_with("T0602", unit_id="cs-yhb") is None  # another unit's ticket
+    assert tracker.group_with("T0602", unit_id="hn-zjt") is None  # alone in its unit's part
+    tracker.add(ticket(620, "公司拖欠工资三个月，请求劳动监察部门协调。", hours=2))
+    assert tracker.group_with("T0620") is None and tracker.group_with("nope") is None
+
+
 def test_r_analytics_a_place_and_trouble_a_month_old_starts_a_new_matter() -> None:
     tracker = tracker_with_history()
     tracker.add(ticket(400, WATER[0], hours=0))

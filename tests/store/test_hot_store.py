@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from console.errors import InputError, PermissionDenied, Unavailable
+from console.errors import InputError, NotFound, PermissionDenied, Unavailable
 from console.services.analytics import hot_store
 from console.services.analytics.hot import HotTracker, readers
 from console.services.analytics.hot_store import HotWarming, HotWatch
@@ -84,11 +84,32 @@ def test_r_analytics_a_unit_clerk_sees_only_its_own_units_tickets(platform: Plat
     assert all(mine not in g.numbers for g in p.zjt.hot_matters(50))
 
 
+def test_r_analytics_a_tickets_group_is_read_as_its_seat_may_see_it(platform: Platform) -> None:
+    """A ticket's same-matter tickets (the ticket screen's line): the manager reads the whole
+    group, a unit clerk its own unit's tickets of it, nothing for a ticket alone."""
+    p = platform
+    history(p, 60)
+    mine = call(p, 0, unit="hn-rst")
+    others = [call(p, 1), call(p, 2)]
+    mine2 = call(p, 3, unit="hn-rst")
+    whole = p.manager.hot_matter_of(others[0])
+    assert whole is not None and whole.numbers == (mine, *others, mine2)
+    own = p.rst.hot_matter_of(mine)
+    assert own is not None and own.numbers == (mine, mine2) and own.units == ("hn-rst",)
+    with pytest.raises((PermissionDenied, NotFound)):
+        p.rst.hot_matter_of(others[0])  # another unit's ticket: refused, as reading it is
+    lone = p.operator.accept(intake(text="公司拖欠工资三个月，请求劳动监察部门协调。",
+                                    caller_phone="13911112222"), unit_id="hn-rst")  # fmt: skip
+    assert p.manager.hot_matter_of(lone) is None
+
+
 def test_r_analytics_other_seats_are_refused_naming_the_rule(platform: Platform) -> None:
     with pytest.raises(PermissionDenied, match="R-SECURITY"):
         platform.operator.hot_matters()
     with pytest.raises(PermissionDenied, match="R-SECURITY"):
         platform.operator.hot_alerts()
+    with pytest.raises(PermissionDenied, match="R-SECURITY"):
+        platform.operator.hot_matter_of("HN261125000001")
     with pytest.raises(InputError, match="limit"):
         platform.manager.hot_matters(0)
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from console.api.deps import Seat
+from console.api.deps import Seat, TicketNumber
 from console.services.views import HotAlertView, HotGroupView
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
@@ -21,6 +21,13 @@ def hot_matters(
 ) -> Sequence[HotGroupView]:
     """Groups of tickets on one matter and place, hottest first."""
     return backend.hot_matters(limit)
+
+
+@router.get("/hot/of/{number}", operation_id="hot_matter_of", response_model=HotGroupView | None)
+def hot_matter_of(backend: Seat, number: TicketNumber) -> HotGroupView | None:
+    """The group of tickets on the same matter and place as this ticket; null when it is the
+    only one."""
+    return backend.hot_matter_of(number)
 
 
 @router.get("/alerts", operation_id="hot_alerts", response_model=list[HotAlertView])

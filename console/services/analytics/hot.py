@@ -58,7 +58,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence, Set
+from collections.abc import Iterable, Iterator, KeysView, Sequence, Set
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -498,51 +498,67 @@ class HotTracker:
         """Groups ranked by heat at ``now`` (latest ticket by default), hottest first; with
         ``unit_id`` only that unit's tickets count (a unit clerk's scope)."""
         moment = now or self.last_at or dt.datetime.now(dt.UTC)
-        growth_from = moment - dt.timedelta(days=self.params.growth_days)
-        keep: Callable[[str], bool] = (
-            (lambda n: self._unit_of.get(n) == unit_id) if unit_id is not None else (lambda n: True)
-        )
         out: list[HotGroupView] = []
         for g in self._groups:
             if len(g.seen) < min_callers:
                 continue  # never that many callers (most groups are one ticket): skipped at once
-            rows = [
-                (n, t, c)
-                for n, t, c in zip(g.numbers, g.times, g.callers, strict=True)
-                if t <= moment and keep(n)
-            ]
-            if not rows:
-                continue
-            first_of: dict[str, dt.datetime] = {}
-            for _, t, c in rows:
-                if c not in first_of or t < first_of[c]:
-                    first_of[c] = t
-            callers = len(first_of)
-            if callers < min_callers:
-                continue
-            first = min(t for _, t, _ in rows)
-            last = max(t for _, t, _ in rows)
-            growth = sum(1 for t in first_of.values() if t >= growth_from)
-            units = sorted({self._unit_of.get(n, "") for n, _, _ in rows} - {""})
-            out.append(
-                HotGroupView(
-                    group_id=g.id,
-                    heat=heat(callers, len(rows), growth, last - first),
-                    callers=callers,
-                    tickets=len(rows),
-                    repeats=len(rows) - callers,
-                    growth=growth,
-                    first_at=first,
-                    last_at=last,
-                    summary=g.summary,
-                    places=g.places,
-                    matter=g.matter,
-                    numbers=tuple(n for n, _, _ in rows),
-                    units=tuple(units),
-                )
-            )
+            view = self._view(g, moment, unit_id)
+            if view is not None and view.callers >= min_callers:
+                out.append(view)
         out.sort(key=lambda v: (-v.heat, -v.callers, v.group_id))
         return out[:limit]
+
+    def group_with(
+        self, number: str, now: dt.datetime | None = None, unit_id: str | None = None
+    ) -> HotGroupView | None:
+        """The group a ticket is in, as ``groups`` ranks it at ``now`` (with ``unit_id``: that
+        unit's tickets only, and None unless the ticket is one of them); None when the ticket
+        is not grouped or is alone in its group (the matter of one ticket)."""
+        gid = self.group_of(number)
+        if gid is None:
+            return None
+        view = self._view(
+            self._groups[gid], now or self.last_at or dt.datetime.now(dt.UTC), unit_id
+        )
+        if view is None or number not in view.numbers or view.tickets < 2:
+            return None
+        return view
+
+    def _view(self, g: _Group, moment: dt.datetime, unit_id: str | None) -> HotGroupView | None:
+        """A group's figures at ``moment`` over its tickets up to then (a unit's only, with
+        ``unit_id``); None when none is left."""
+        growth_from = moment - dt.timedelta(days=self.params.growth_days)
+        rows = [
+            (n, t, c)
+            for n, t, c in zip(g.numbers, g.times, g.callers, strict=True)
+            if t <= moment and (unit_id is None or self._unit_of.get(n) == unit_id)
+        ]
+        if not rows:
+            return None
+        first_of: dict[str, dt.datetime] = {}
+        for _, t, c in rows:
+            if c not in first_of or t < first_of[c]:
+                first_of[c] = t
+        callers = len(first_of)
+        first = min(t for _, t, _ in rows)
+        last = max(t for _, t, _ in rows)
+        growth = sum(1 for t in first_of.values() if t >= growth_from)
+        units = sorted({self._unit_of.get(n, "") for n, _, _ in rows} - {""})
+        return HotGroupView(
+            group_id=g.id,
+            heat=heat(callers, len(rows), growth, last - first),
+            callers=callers,
+            tickets=len(rows),
+            repeats=len(rows) - callers,
+            growth=growth,
+            first_at=first,
+            last_at=last,
+            summary=g.summary,
+            places=g.places,
+            matter=g.matter,
+            numbers=tuple(n for n, _, _ in rows),
+            units=tuple(units),
+        )
 
     def recent_alerts(self, since: dt.datetime, unit_id: str | None = None) -> list[HotAlertView]:
         """Alerts raised at or after ``since``, newest first; with ``unit_id`` only those

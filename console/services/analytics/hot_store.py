@@ -216,6 +216,14 @@ class HotWatch:
         with self._lock:
             return tracker.groups(now, limit=limit, unit_id=unit_id)
 
+    def group_with(
+        self, now: dt.datetime, number: str, unit_id: str | None = None
+    ) -> HotGroupView | None:
+        """The group a ticket is in (``HotTracker.group_with``)."""
+        tracker = self._sync(now)
+        with self._lock:
+            return tracker.group_with(number, now, unit_id)
+
     def alerts(
         self, now: dt.datetime, hours: float = ALERT_HOURS, unit_id: str | None = None
     ) -> list[HotAlertView]:
