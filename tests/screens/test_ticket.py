@@ -737,6 +737,7 @@ async def test_r_analytics_a_ticket_names_the_other_tickets_of_its_matter_and_of
         operator.accept(intake(text, caller_phone=f"1380731000{i}"), unit_id="hn-rst")
         for i, text in enumerate(STREET_LIGHT)
     ]
+    screen_platform.backend(Role.MANAGER).hot_matters(50)  # the groups made (the board did)
     app = make_app(Role.UNIT_CLERK)
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await open_ticket(pilot, app, numbers[2])

@@ -92,6 +92,10 @@ def test_r_analytics_a_tickets_group_is_read_as_its_seat_may_see_it(platform: Pl
     mine = call(p, 0, unit="hn-rst")
     others = [call(p, 1), call(p, 2)]
     mine2 = call(p, 3, unit="hn-rst")
+    with pytest.raises(HotWarming):  # asking of a ticket never begins the groups' first look
+        p.manager.hot_matter_of(others[0])
+    assert not p.manager.hot.grouping() and not p.manager.hot.ready()
+    p.manager.hot_matters(50)  # the board or the dashboard begins it
     whole = p.manager.hot_matter_of(others[0])
     assert whole is not None and whole.numbers == (mine, *others, mine2)
     own = p.rst.hot_matter_of(mine)

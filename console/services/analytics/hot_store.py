@@ -219,7 +219,14 @@ class HotWatch:
     def group_with(
         self, now: dt.datetime, number: str, unit_id: str | None = None
     ) -> HotGroupView | None:
-        """The group a ticket is in (``HotTracker.group_with``)."""
+        """The group a ticket is in (``HotTracker.group_with``) once the groups are made:
+        asking never begins the first look nor waits for it (a ticket screen asks all day,
+        and the first look replays the window — minutes on a busy store; the board and the
+        dashboard begin it)."""
+        if self.tracker is None:
+            raise HotWarming(
+                "热点分组尚未完成（看板或考核看板打开后计算），完成后显示同一事项的工单"
+            )
         tracker = self._sync(now)
         with self._lock:
             return tracker.group_with(number, now, unit_id)
