@@ -19,7 +19,7 @@ import datetime as dt
 import threading
 import weakref
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from console.errors import Unavailable
 from console.services.analytics.hot import HotParams, HotTicket, HotTracker, readers, replay
@@ -67,6 +67,24 @@ def _tickets(store: Store, start: dt.datetime, end: dt.datetime | None) -> list[
         for number, phone, text, created, unit, confidential in rows
         if number is not None
     ]
+
+
+QUICK_FIRST_LOOK = 2_000
+"""A window of at most this many tickets is grouped in a few seconds: a ticket's question may
+begin the first look."""
+
+
+def _window_size(store: Store, now: dt.datetime) -> int:
+    """The tickets a first look at ``now`` would replay."""
+    with store.read() as s:
+        return int(
+            s.execute(
+                select(func.count()).where(
+                    TicketRow.created_at >= now - dt.timedelta(days=WINDOW_DAYS),
+                    TicketRow.number.is_not(None),
+                )
+            ).scalar_one()
+        )
 
 
 def _newest_update(store: Store) -> dt.datetime | None:
@@ -219,11 +237,14 @@ class HotWatch:
     def group_with(
         self, now: dt.datetime, number: str, unit_id: str | None = None
     ) -> HotGroupView | None:
-        """The group a ticket is in (``HotTracker.group_with``) once the groups are made:
-        asking never begins the first look nor waits for it (a ticket screen asks all day,
-        and the first look replays the window — minutes on a busy store; the board and the
-        dashboard begin it)."""
+        """The group a ticket is in (``HotTracker.group_with``) once the groups are made.
+        Asking never waits for the first look, and begins it only when the window is small
+        (``QUICK_FIRST_LOOK`` tickets): a ticket screen asks all day, and the first look
+        replays the window — minutes on a busy store, where the board and the dashboard
+        begin it."""
         if self.tracker is None:
+            if not self.grouping() and _window_size(self.store, now) <= QUICK_FIRST_LOOK:
+                self.start(now)  # a few seconds' work: begun, shown at the next look
             raise HotWarming(
                 "热点分组尚未完成（看板或考核看板打开后计算），完成后显示同一事项的工单"
             )
