@@ -253,6 +253,10 @@ def clock_text(clock: ClockView, now: dt.datetime, window: bool = False) -> Rend
 
 RELATED_SHOWN = 3
 """Other tickets of the same matter named on the ticket's line (then how many in all)."""
+RELATED_RETRY_SECONDS = 3.0
+RELATED_TRIES = 5
+"""While the groups are being made, the same-matter line is asked again this often, this many
+times (then at the screen's own refresh)."""
 
 
 def related_text(group: HotGroupView, number: str) -> Text:
@@ -355,6 +359,7 @@ class TicketScreen(Screen[None]):
         self.number = number
         self.view: TicketView | None = None
         self.related: HotGroupView | None = None  # the tickets on the same matter and place
+        self._related_tries = 0
         self.now: dt.datetime | None = None
         self.units: tuple[UnitView, ...] = ()
         self.unit_names: dict[str, str] = {}
@@ -423,9 +428,17 @@ class TicketScreen(Screen[None]):
             return
         try:
             group = backend.hot_matter_of(self.number)
+        except Unavailable:  # the groups being made (or the platform away): soon again
+            self.app.call_from_thread(self._related_later)
+            return
         except HotlineError:
             group = None
         self.app.call_from_thread(self._show_related, group)
+
+    def _related_later(self) -> None:
+        if self.is_mounted and self._related_tries < RELATED_TRIES:
+            self._related_tries += 1
+            self.set_timer(RELATED_RETRY_SECONDS, self.load_related, name="ticket-related")
 
     def _show_related(self, group: HotGroupView | None) -> None:
         if not self.is_mounted:
