@@ -278,16 +278,16 @@ def returnable(view: TicketView) -> bool:
 
 
 def clocks_text(
-    clocks: Sequence[ClockView], now: dt.datetime, returnable: bool = False
+    clocks: Sequence[ClockView], now: dt.datetime, may_return: bool = False
 ) -> RenderableType:
     """The ticket's clocks, running ones first (soonest due first). While the unit may still
-    return the ticket it signed for (``returnable``), the last dispatch's return clock, stopped
-    by signing, is said to still bound a return."""
+    return the ticket it signed for (``may_return``: ``returnable``), the last dispatch's
+    return clock, stopped by signing, is said to still bound a return."""
     if not clocks:
         return Text("（无时限）", style="dim", end="")
     returns = [c for c in clocks if c.key == "return"]
     window = None
-    if returnable and returns and returns[-1].met_at is None:
+    if may_return and returns and returns[-1].met_at is None:
         window = returns[-1]
     running = sorted((c for c in clocks if c.running), key=lambda c: c.due_at)
     stopped = [c for c in clocks if not c.running]
@@ -420,9 +420,9 @@ class TicketScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="ticket-related")
     def load_related(self) -> None:
         """The other tickets on the same matter and place (the hot grouping, R-ANALYTICS), for
-        the seats that read it; nothing is said while it cannot be read (a seat without it,
-        the grouping's first look under way, the platform away): the next refresh asks
-        again."""
+        the seats that read it; nothing is said while it cannot be read: the grouping's first
+        look under way or the platform away is asked again within seconds
+        (``_related_later``), anything else at the screen's next refresh."""
         backend = self.app.backend  # type: ignore[attr-defined]
         if backend.actor.role not in HOT_READERS:
             return

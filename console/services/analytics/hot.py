@@ -76,7 +76,6 @@ from console.services.knowledge.reading import (
     PLACE_TROUBLE_KINDS,
     Place,
     Reading,
-    place_key,
     same_place,
     strip_courtesy,
 )
@@ -208,15 +207,11 @@ def _take_places(group: _Group, places: Iterable[Place], kinds: Iterable[str]) -
 
 def _place_trouble_keys(reading: Reading) -> list[tuple[str, str]]:
     """The (place, trouble) pairs a request names: a named estate, school or bus line by its
-    whole name (roads are long, shops and sites are often named by their trade — 夜宵店, 工地 —
-    and a shared ending such as 安置小区 is not one estate) with a trouble word (停水, 噪音)."""
-    places = [
-        place_key(p) if p.kind == "junction" else f"{p.kind}:{p.name}"  # a junction: its roads
-        for p in reading.places
-        if p.kind in PLACE_TROUBLE_KINDS
-    ]
+    whole name, or a junction by its roads (``Reading.precise_places``: roads are long, shops
+    and sites are often named by their trade — 夜宵店, 工地 — and a shared ending such as
+    安置小区 is not one estate) with a trouble word (停水, 噪音)."""
     troubles = [t for t in reading.problems if t not in GENERIC_TROUBLES][:3]
-    return [(p, t) for p in places for t in troubles]
+    return [(p, t) for p in reading.precise_places for t in troubles]
 
 
 def summary_of(text: str) -> str:

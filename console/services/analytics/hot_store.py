@@ -19,7 +19,7 @@ import datetime as dt
 import threading
 import weakref
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, func, select
 
 from console.errors import Unavailable
 from console.services.analytics.hot import HotParams, HotTicket, HotTracker, readers, replay
@@ -45,6 +45,15 @@ class HotWarming(Unavailable):
     """The first look is still grouping the window's tickets: ask again shortly."""
 
 
+def _grouped_since(start: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    """The tickets grouped from ``start`` on: numbered, not refused."""
+    return (
+        TicketRow.created_at >= start,
+        TicketRow.number.is_not(None),
+        TicketRow.state != State.REFUSED.value,
+    )
+
+
 def _tickets(store: Store, start: dt.datetime, end: dt.datetime | None) -> list[HotTicket]:
     with store.read() as s:
         q = select(
@@ -54,11 +63,7 @@ def _tickets(store: Store, start: dt.datetime, end: dt.datetime | None) -> list[
             TicketRow.created_at,
             TicketRow.unit_id,
             TicketRow.confidential,
-        ).where(
-            TicketRow.created_at >= start,
-            TicketRow.number.is_not(None),
-            TicketRow.state != State.REFUSED.value,
-        )
+        ).where(*_grouped_since(start))
         if end is not None:
             q = q.where(TicketRow.created_at < end)
         rows = s.execute(q.order_by(TicketRow.created_at, TicketRow.number)).all()
@@ -79,10 +84,7 @@ def _window_size(store: Store, now: dt.datetime) -> int:
     with store.read() as s:
         return int(
             s.execute(
-                select(func.count()).where(
-                    TicketRow.created_at >= now - dt.timedelta(days=WINDOW_DAYS),
-                    TicketRow.number.is_not(None),
-                )
+                select(func.count()).where(*_grouped_since(now - dt.timedelta(days=WINDOW_DAYS)))
             ).scalar_one()
         )
 

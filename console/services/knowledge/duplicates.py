@@ -53,7 +53,6 @@ import numpy.typing as npt
 
 from console.services.knowledge.reading import (
     GENERIC_TROUBLES,
-    PLACE_TROUBLE_KINDS,
     Place,
     Reading,
     place_key,
@@ -295,11 +294,7 @@ def pair_features(
     same_matter = not a.first_matters.isdisjoint(b.first_matters)
     troubles = a.problem_set & b.problem_set
     specific = troubles - GENERIC_TROUBLES
-    named = specific and any(
-        p.kind in PLACE_TROUBLE_KINDS
-        and (p in b.places or p.kind == "junction" and any(same_place(p, q) for q in b.places))
-        for p in a.places
-    )
+    named = specific and any(k in b.precise_places for k in a.precise_places)
     return PairFeatures(
         cosine=cosine,
         same_place=1.0 if shared else 0.0,

@@ -224,6 +224,19 @@ class Reading:
     def problem_set(self) -> frozenset[str]:
         return frozenset(self.problems)
 
+    @cached_property
+    def precise_places(self) -> tuple[str, ...]:
+        """The keys of the places named whole enough to be one matter with a trouble
+        (``PLACE_TROUBLE_KINDS``): an estate, a school, a bus line by its whole name, a
+        junction by its roads (``place_key``: 芙蓉南路×新姚路 however each road is named)."""
+        return tuple(
+            dict.fromkeys(
+                place_key(p) if p.kind == "junction" else f"{p.kind}:{p.name}"
+                for p in self.places
+                if p.kind in PLACE_TROUBLE_KINDS
+            )
+        )
+
 
 def strip_courtesy(text: str) -> str:
     """The request without salutations, courtesy, self-introduction and filler."""
