@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from console.api.signal import RECHECK_S
 from console.app import HotlineApp
 from console.config import Settings
 from console.services.access import seats
@@ -107,7 +108,9 @@ def test_r_special_the_stream_pushes_each_change_and_resumes_from_its_id(served:
         number = operator.accept(intake(), unit_id="hn-rst")
         sent = time.monotonic()  # timed from the commit: the write's own time is not push
         pushed = reader.wait(lambda f: f[1] == "changes" and number in numbers(f))
-        assert time.monotonic() - sent < 1.0  # pushed at once, not at a poll
+        # pushed at once, not at the held question's recheck (a bound with room for a busy
+        # machine: a recheck comes RECHECK_S after the question)
+        assert time.monotonic() - sent < RECHECK_S / 2
         assert pushed[0] == f"{pushed[2]['cursor']}.{pushed[2]['kb_cursor']}"
         assert "拖欠" not in json.dumps(pushed[2], ensure_ascii=False)  # never a caller's words
     # the console was away while two more tickets came: it resumes from the id it had
@@ -212,6 +215,6 @@ async def test_r_kb_an_article_verified_on_one_console_is_read_again_on_another(
         sent = time.monotonic()  # timed from the commit
         await wait_for(pilot, lambda: NEW_ANSWER[:12] in screen_text(app), timeout=5,
                        what="the published text")  # fmt: skip
-        assert time.monotonic() - sent < 1.5
+        assert time.monotonic() - sent < RECHECK_S / 2  # pushed, not found at a recheck
     for backend in (editor, checker, expert):
         backend.close()
