@@ -59,6 +59,7 @@ def _as_dict(r: TicketSummary) -> dict[str, object]:
         "state": r.state,
         "state_label": r.state_label,
         "unit_id": r.unit_id,
+        "bureau": r.bureau,
         "caller": r.caller,
         "title": r.title,
         "created_at": r.created_at.isoformat(),
@@ -126,8 +127,10 @@ def _print(page: Page, args: argparse.Namespace) -> None:
     for r in page.rows:
         when = r.created_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
         mark = " 【已超期】" if r.overdue else ""
+        bureau = f"→{r.bureau}" if r.bureau else ""
         print(
-            f"{r.number}  {when}  {r.state_label}  {r.unit_id or '-'}  {r.caller}  {r.title}{mark}"
+            f"{r.number}  {when}  {r.state_label}  {r.unit_id or '-'}{bureau}  {r.caller}  "
+            f"{r.title}{mark}"
         )
     last = page.offset + len(page.rows)
     print(f"第 {page.offset + 1}–{last} 条，共 {page.total} 条")

@@ -58,6 +58,7 @@ from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.notifications import marker, notifications_text
 from console.widgets.safe import clean, literal
+from console.widgets.ticket_table import unit_cell
 
 REFRESH_SECONDS = 10.0
 TICK_SECONDS = 1.0
@@ -501,7 +502,7 @@ class BoardScreen(Screen[None]):
             table.move_cursor(row=table.get_row_index(keep))
 
     def _cells(self, item: BoardItem, now: dt.datetime) -> list[Text]:
-        unit = self.unit_names.get(item.view.unit_id or "", item.view.unit_id or "—")
+        unit = unit_cell(item.view.unit_id, item.view.bureau, self.unit_names)
         event = item.dispatch
         out = {
             "first_response": feedback_cell(item, "first_response", now),

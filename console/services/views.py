@@ -128,6 +128,9 @@ class TicketSummary:
     complex: bool
     pending: str
     version: int
+    bureau: str = ""
+    """For a ticket with a city 优化办: the city bureau it forwards the ticket to (as
+    ``TicketView.bureau``), or ""."""
 
 
 @dataclass(frozen=True)

@@ -84,9 +84,25 @@ def _cell(text: Text) -> Text:
     return text
 
 
+CITY_OFFICE = "优化办"
+
+
+def unit_cell(unit_id: str | None, bureau: str, unit_names: Mapping[str, str]) -> str:
+    """A handling unit in a narrow column. A city 优化办 that forwards the ticket to a city
+    bureau is written with the bureau, the parts that tell rows apart first: 长沙→城市管理和综合
+    执法局 (every row of a city office's queue is the office; what differs is the bureau)."""
+    if not unit_id:
+        return "—"
+    name = unit_names.get(unit_id, unit_id)
+    if not bureau:
+        return name
+    city = name.removesuffix(CITY_OFFICE).removesuffix("市") or name
+    return f"{city}→{bureau.removeprefix('市')}"
+
+
 def cells(row: TicketSummary, now: dt.datetime, unit_names: Mapping[str, str]) -> dict[str, Text]:
     """The cells of one row, each a Text (never markup)."""
-    unit = unit_names.get(row.unit_id, row.unit_id) if row.unit_id else "—"
+    unit = unit_cell(row.unit_id, row.bureau, unit_names)
     out = {
         "due": remaining_text(row.next_due, now),
         "number": Text(row.number),

@@ -24,7 +24,7 @@ from console.services.values import CallerType, Domain, Kind, Role, Source
 from console.services.views import Intake
 from console.store.migrate import upgrade
 from console.widgets.ticket_table import TicketTable
-from tests.screens.conftest import NOW, SCREEN_SEED, ScreenPlatform, actor_for
+from tests.screens.conftest import NOW, SCREEN_SEED, ScreenPlatform, actor_for, screen_text
 
 pytestmark = pytest.mark.anyio
 LONG_QUEUE = 1000
@@ -261,3 +261,26 @@ async def test_queue_rows_show_deadline_kind_state_unit_caller_title(
         ]
         due = table.get_row(number)[0]
         assert "green" in str(due.style)
+
+
+async def test_r_dispatch_a_city_office_queue_shows_each_tickets_bureau(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    """Every row of a city 优化办's queue is the office: the unit column says the bureau the
+    office forwards each ticket to (事项清单), and the office's own matters say the office."""
+    operator = screen_platform.backend(Role.OPERATOR)
+    lamps = operator.accept(intake("芙蓉南路路灯不亮一周了", matter_type="路灯"), unit_id="cs-yhb")
+    estate = operator.accept(intake("小区物业不作为", matter_type="物业服务"), unit_id="cs-yhb")
+    own = operator.accept(intake("办事窗口推诿"), unit_id="cs-yhb")
+    app = make_app("长沙经办:unit_clerk:cs-yhb")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        table = app.screen.query_one(TicketTable)
+        units = {n: table.get_row(n)[4].plain for n in (lamps, estate, own)}
+        assert units == {
+            lamps: "长沙→城市管理和综合执法局",
+            estate: "长沙→住房和城乡建设局",
+            own: "长沙市优化办",
+        }
+        shown = screen_text(app)
+        assert "长沙→城市管理" in shown and "长沙→住房和城" in shown  # cut, the bureau first

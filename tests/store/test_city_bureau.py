@@ -60,3 +60,39 @@ def test_r_dispatch_a_city_office_ticket_names_the_bureau_of_its_matter_type(
     )
     # a city matter sent to a provincial unit: the unit handles it, nobody forwards it
     assert operator.ticket(dispatched("hn-zjt", "路灯")).bureau == ""
+
+
+def test_r_dispatch_a_city_office_queue_names_each_tickets_bureau(
+    store: Store, clock: DrillClock
+) -> None:
+    """The lists a clerk reads — the office's queue, the search, a caller's other tickets —
+    carry the bureau of each row, as the ticket's view does: every row of a city office's
+    queue is the office; the bureau is what tells them apart."""
+    apply_seed(
+        store,
+        Seed(units=(*UNITS, CITY), grounds=GROUNDS, bureaus=BUREAUS, matters=MATTERS),
+        clock.now(),
+    )
+    operator = LocalBackend(store, clock, Actor("seat-1", "话务员甲", Role.OPERATOR))
+    clerk = operator.as_actor(Actor("u-cs", "长沙经办", Role.UNIT_CLERK, "cs-yhb"))
+    lamps = operator.accept(
+        intake(text="小区门口路灯坏了一个月", matter_type="路灯"), unit_id="cs-yhb"
+    )
+    own = operator.accept(
+        intake(text="窗口推诿不办", matter_type="营商环境", domain=Domain.BUSINESS_ENVIRONMENT),
+        unit_id="cs-yhb",
+    )
+    wages = operator.accept(
+        intake(text="拖欠工资", matter_type="路灯"), unit_id="hn-zjt"
+    )  # a city matter at a provincial unit: nobody forwards it
+    expected = {lamps: "市城市管理和综合执法局", own: ""}
+    for page in (
+        clerk.queue("mine", 0, 50),
+        clerk.search_tickets(text="", since=clock.now().date()),
+        clerk.tickets_by_phone("13812341234"),
+    ):
+        assert {r.number: r.bureau for r in page.rows} == expected
+    assert {r.number: r.bureau for r in operator.tickets_by_phone("13812341234").rows} == {
+        **expected,
+        wages: "",
+    }

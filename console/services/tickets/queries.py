@@ -602,7 +602,7 @@ class Queries:
         stmt = scope(stmt, self.actor)
         total = int(s.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
         rows = s.execute(stmt.order_by(TicketRow.id.desc()).limit(limit)).scalars().all()
-        return Page(rows=tuple(self.summary(t, now) for t in rows), offset=0, total=total)
+        return Page(rows=self.summaries(s, rows, now), offset=0, total=total)
 
     def caller_history(
         self, s: Session, phone: str, now: dt.datetime, limit: int = 10
@@ -653,7 +653,7 @@ class Queries:
             t.id: t for t in s.execute(select(TicketRow).where(TicketRow.id.in_(ids))).scalars()
         }
         return Page(
-            rows=tuple(self.summary(loaded[i], now) for i in ids if i in loaded),
+            rows=self.summaries(s, (loaded[i] for i in ids if i in loaded), now),
             offset=offset,
             total=total,
         )
@@ -662,7 +662,18 @@ class Queries:
         base = self.queue_statement(name, now)
         return int(s.execute(select(func.count()).select_from(base.subquery())).scalar_one())
 
-    def summary(self, t: TicketRow, now: dt.datetime) -> TicketSummary:
+    def summaries(
+        self, s: Session, rows: Iterable[TicketRow], now: dt.datetime
+    ) -> tuple[TicketSummary, ...]:
+        """The rows of a list, each with the city bureau its city 优化办 forwards it to (one
+        query for the whole list)."""
+        rows = list(rows)
+        bureaus = forwarded_to_each(s, [(t.unit_id, t.matter_type) for t in rows])
+        return tuple(
+            self.summary(t, now, bureaus.get((t.unit_id or "", t.matter_type), "")) for t in rows
+        )
+
+    def summary(self, t: TicketRow, now: dt.datetime, bureau: str = "") -> TicketSummary:
         running = [c for c in t.clocks if c.running and c.key in OBLIGATIONS]
         nearest = min(running, key=lambda c: c.due_at) if running else None
         caller = (
@@ -688,6 +699,7 @@ class Queries:
             complex=t.complex,
             pending=t.pending,
             version=t.version,
+            bureau=bureau,
         )
 
 
@@ -695,19 +707,28 @@ def forwarded_to(s: Session, unit_id: str | None, matter_type: str) -> str:
     """The city bureau a city 优化办 forwards a ticket to: the one its matter type names in the
     matter catalogue (事项清单: owner ``city:<bureau>``); "" for a provincial unit, a matter the
     office handles itself, or none recorded."""
-    if not unit_id or not matter_type:
-        return ""
-    row = s.execute(
-        select(BureauRow.name)
+    return forwarded_to_each(s, [(unit_id, matter_type)]).get((unit_id or "", matter_type), "")
+
+
+def forwarded_to_each(
+    s: Session, tickets: Iterable[tuple[str | None, str]]
+) -> dict[tuple[str, str], str]:
+    """``forwarded_to`` for many (unit, matter type) pairs at once: the pairs of a city 优化办
+    with a matter forwarded to a city bureau, each with the bureau's name."""
+    wanted = {(unit, matter) for unit, matter in tickets if unit and matter}
+    if not wanted:
+        return {}
+    rows = s.execute(
+        select(UnitRow.id, MatterRow.name, BureauRow.name)
         .join(MatterRow, MatterRow.owner == CITY_OWNER + BureauRow.id)
-        .join(UnitRow, UnitRow.id == unit_id)
+        .join(UnitRow, UnitRow.category == "city")
         .where(
-            MatterRow.name == matter_type,
+            UnitRow.id.in_({unit for unit, _ in wanted}),
+            MatterRow.name.in_({matter for _, matter in wanted}),
             MatterRow.owner != CITY_SELF,
-            UnitRow.category == "city",
         )
-    ).scalar_one_or_none()
-    return row or ""
+    ).all()
+    return {(unit, matter): name for unit, matter, name in rows if (unit, matter) in wanted}
 
 
 def _looks_like_phone(text: str) -> bool:

@@ -135,7 +135,7 @@ def search(
     ids = [row[0] for row in picked]
     loaded = {t.id: t for t in s.execute(select(TicketRow).where(TicketRow.id.in_(ids))).scalars()}
     return Page(
-        rows=tuple(queries.summary(loaded[i], now) for i in ids if i in loaded),
+        rows=queries.summaries(s, (loaded[i] for i in ids if i in loaded), now),
         offset=offset,
         total=total,
     )
