@@ -499,7 +499,12 @@ class DuplicateView:
     same_caller: bool
     state: str
     terminated: bool
-    reason: str
+    reason: str  # the whole explanation, one sentence (score and state included)
+    places: tuple[str, ...] = ()
+    """The named places both requests share (estate, road, shop …)."""
+    ground4: bool = False
+    """The same caller's matter, accepted and not ended: ground 4 applies unless the caller
+    brings new facts (R-INADMISSIBLE)."""
 
 
 @dataclass(frozen=True)

@@ -101,26 +101,33 @@ def state_label(state: str) -> str:
         return one_line(state)
 
 
+def duplicate_note(d: DuplicateView) -> str:
+    """What a duplicate's row says under its head (number, state, score, 同一来电人): who raised
+    it and where, and what the rule lets the operator do — never the head's figures again."""
+    parts = []
+    if not d.same_caller:
+        parts.append("其他来电人")
+    if d.places:
+        parts.append(f"同一地点：{'、'.join(d.places[:2])}")
+    if d.terminated:
+        parts.append("后续来电不予受理，请向来电人解释（R-TERMINATE）")
+    elif d.ground4:
+        parts.append("无新的事实和理由的，可不予受理（R-INADMISSIBLE 第四项）")
+    return "，".join(parts)
+
+
 def duplicate_row(d: DuplicateView) -> Text:
     if d.terminated:
-        head = Text.assemble(
-            ("⚠ 已终结 ", "bold reverse red"),
-            (d.number, "bold red"),
-            ("  后续来电不予受理（R-TERMINATE）", "bold red"),
-        )
+        text = Text.assemble(("⚠ 已终结 ", "bold reverse red"), (d.number, "bold red"))
     else:
-        head = Text.assemble(
-            (d.number, "bold"), (f"  {state_label(d.state)}", ""), (f"  相似 {d.score:.2f}", "dim")
-        )
+        text = Text.assemble((d.number, "bold"), (f"  {state_label(d.state)}", ""))
+    text.append(f"  相似 {d.score:.2f}", style="dim")
     if d.same_caller:
-        head.append("  同一来电人", style="bold yellow")
-    text = head
-    reason = d.reason
-    if d.same_caller and reason.startswith("同一来电人"):  # said once, in the head
-        reason = reason.removeprefix("同一来电人").lstrip("，")
-    if reason:
+        text.append("  同一来电人", style="bold yellow")
+    note = duplicate_note(d)
+    if note:
         text.append("\n   ")
-        text.append_text(literal(one_line(reason, 70), style="dim"))
+        text.append_text(literal(one_line(note, 70), style="bold red" if d.terminated else "dim"))
     return text
 
 

@@ -1,13 +1,15 @@
 """A suggested destination's row in the intake pane (R-DISPATCH): nothing wraps at the pane's
-width, and the bureau a city 优化办 forwards to is said once."""
+width, and the bureau a city 优化办 forwards to is said once. A duplicate's row (R-INADMISSIBLE
+4, R-TERMINATE) says its state and score once, then who raised it, where, and what the rule
+lets the operator do."""
 
 from __future__ import annotations
 
 import pytest
 from textual.app import App, ComposeResult
 
-from console.services.views import UnitSuggestionView
-from console.widgets.suggestions import TextList, unit_row
+from console.services.views import DuplicateView, UnitSuggestionView
+from console.widgets.suggestions import TextList, duplicate_row, unit_row
 
 pytestmark = pytest.mark.anyio
 PANE = 44  # the suggestions' width in the intake screen's right pane at 140 columns
@@ -47,3 +49,35 @@ async def test_r_dispatch_a_city_suggestion_fits_the_pane_with_its_bureau_said_o
         listing.set_rows([("a", rows[0]), ("b", rows[1])])
         await pilot.pause()
         assert listing.virtual_size.height == sum(map(len, lines))  # no line wrapped
+
+
+OTHER_CALLER = DuplicateView("HN261207000001", 0.54, False, "dispatched", False,
+                             "其他来电人反映相似事项，同一地点（新姚路、芙蓉南路），同一事项的把握 0.54，"
+                             "工单已派单待签收", places=("新姚路", "芙蓉南路"))  # fmt: skip
+SAME_CALLER = DuplicateView("HN261207000002", 0.91, True, "handling", False,
+                            "同一来电人，同一事项的把握 0.91，工单办理中；无新的事实和理由的，可不予受理"
+                            "（R-INADMISSIBLE 第四项）", ground4=True)  # fmt: skip
+ENDED = DuplicateView("HN261207000003", 0.62, False, "terminated", True,
+                      "其他来电人反映相似事项，同一事项的把握 0.62，该事项已终结，不再受理，请向来电人解释"
+                      "（R-TERMINATE）")  # fmt: skip
+
+
+async def test_r_inadmissible_ground4_a_duplicate_row_says_each_figure_once() -> None:
+    """The pane's row was 「HN… 已派单待签收 相似 0.54」 over 「其他来电人反映相似事项，同一地点
+    （新姚路、芙蓉南路），同一事项的把握 0.54，工单已派单待签收」: the score and the state twice, in
+    three lines of a 44-cell pane, one of them starting with 「、」."""
+    rows = [duplicate_row(d) for d in (OTHER_CALLER, SAME_CALLER, ENDED)]
+    lines = [str(r).split("\n") for r in rows]
+    assert lines == [
+        ["HN261207000001  已派单待签收  相似 0.54", "   其他来电人，同一地点：新姚路、芙蓉南路"],
+        ["HN261207000002  办理中  相似 0.91  同一来电人",
+         "   无新的事实和理由的，可不予受理（R-INADMISSIBLE 第四项）"],
+        ["⚠ 已终结 HN261207000003  相似 0.62",
+         "   其他来电人，后续来电不予受理，请向来电人解释（R-TERMINATE）"],
+    ]  # fmt: skip
+    app = RowsApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        listing = app.query_one(TextList)
+        listing.set_rows([("a", rows[0])])
+        await pilot.pause()
+        assert listing.virtual_size.height == 2  # the other caller's row: no line wrapped

@@ -57,6 +57,7 @@ def test_r_inadmissible_ground4_same_caller_same_matter(index: DuplicateIndex) -
     assert first.ground4
     assert 0.35 <= first.score <= 1.0
     assert first.reason.startswith("同一来电人，同一地点（顺达物流公司），同一事项的把握 ")
+    assert first.places == ("顺达物流公司",)  # for a pane that says the figures apart
     assert "工单办理中" in first.reason
     assert "R-INADMISSIBLE" in first.reason
 

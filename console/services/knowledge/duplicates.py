@@ -398,6 +398,7 @@ class DuplicateMatch:
     reason: str  # Chinese, shown to the operator
     created_at: dt.datetime | None = None
     unit_id: str = ""
+    places: tuple[str, ...] = ()  # the named places both tickets share
 
     @property
     def ground4(self) -> bool:
@@ -832,6 +833,7 @@ class DuplicateIndex:
                     reason=_reason(is_same, rounded, rec.state, places),
                     created_at=rec.created_at,
                     unit_id=rec.unit_id,
+                    places=places,
                 )
             )
         return same + other

@@ -630,7 +630,14 @@ class KnowledgeService:
         _, _, dups = self._ready()
         return [
             DuplicateView(
-                m.number, round(float(m.score), 4), m.same_caller, m.state, m.terminated, m.reason
+                m.number,
+                round(float(m.score), 4),
+                m.same_caller,
+                m.state,
+                m.terminated,
+                m.reason,
+                places=m.places,
+                ground4=m.ground4,
             )
             for m in dups.find(text, caller_phone=caller_phone or None, k=k)
         ]
