@@ -78,12 +78,13 @@ def unit_row(rank: int, s: UnitSuggestionView) -> Text:
     """A suggested destination: the unit and its score, the city bureau it forwards to on a
     line of its own (a city office and a bureau's full name side by side are wider than the
     pane: the score would wrap alone), then the first two reasons — less the one saying the
-    forwarding (由属地优化办转…), which the arrow says already."""
+    forwarding (由属地优化办转…), which the arrow says already. With the city not known yet the
+    head is the bureau itself (市城市管理和综合执法局（属地待定）): no arrow to say it again."""
     text = Text.assemble(
         (f"{rank}. ", "bold"), (one_line(s.unit_name), "bold"), (f"  {s.score:.2f}", "dim")
     )
     reasons = s.reasons
-    if s.bureau:
+    if s.bureau and s.unit_id:  # unplaced (属地待定), the head names the bureau already
         text.append("\n   → ", style="bold")
         text.append(one_line(s.bureau), style="bold")
         reasons = tuple(r for r in reasons if not r.startswith(FORWARDED))

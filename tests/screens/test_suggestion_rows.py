@@ -23,6 +23,19 @@ STREET_LIGHT = UnitSuggestionView(
     bureau="市城市管理和综合执法局",
     matter="路灯",
 )
+UNPLACED = UnitSuggestionView(
+    unit_id="",
+    unit_name="市城市管理和综合执法局（属地待定）",
+    score=0.85,
+    reasons=(
+        "事项：路灯",
+        "由属地优化办转市城市管理和综合执法局",
+        "属地未知：请先确认来电人所在市州",
+    ),
+    target="city:cgj",
+    bureau="市城市管理和综合执法局",
+    matter="路灯",
+)
 PROVINCIAL = UnitSuggestionView("hn-jtt", "省交通运输厅", 0.03, ("关键词：维修",), "hn-jtt")
 
 
@@ -43,6 +56,11 @@ async def test_r_dispatch_a_city_suggestion_fits_the_pane_with_its_bureau_said_o
     assert lines[0] == ["1. 长沙市优化办  0.44", "   → 市城市管理和综合执法局",
                         "   事项：路灯", "   关键词：路灯、不亮"]  # fmt: skip
     assert lines[1] == ["2. 省交通运输厅  0.03", "   关键词：维修"]
+    # the caller's city not known yet: the head is the bureau, not said again by an arrow
+    assert str(unit_row(1, UNPLACED)).split("\n") == [
+        "1. 市城市管理和综合执法局（属地待定）  0.85", "   事项：路灯",
+        "   由属地优化办转市城市管理和综合执法局",
+    ]  # fmt: skip
     app = RowsApp()
     async with app.run_test(size=(80, 20)) as pilot:
         listing = app.query_one(TextList)
