@@ -38,7 +38,9 @@ def hit_text(hit: ArticleHit, today: dt.date | None = None) -> Text:
     dim = "" if hit.sure else "dim"
     text = Text()
     if not hit.sure:
-        text.append("可能相关 ", style="dim italic")
+        # no space after the label: a space is where a line may break, and the label would
+        # stand alone on its line whenever the question does not fit beside it
+        text.append("可能相关：", style="dim italic")
     text.append_text(
         literal(
             hit.question.replace("\n", " "),
