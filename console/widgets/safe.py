@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 # C0 controls (but newline and tab) and DEL become their visible "control pictures" (␛, ␇ …);
@@ -28,6 +29,15 @@ def one_line(text: str, width: int = 0) -> str:
     if width and len(flat) > width:
         return flat[: max(width - 1, 0)] + "…"
     return flat
+
+
+def clip_cells(text: str, cells: int) -> str:
+    """``text`` on one line, cut with "…" to at most ``cells`` terminal cells (a Chinese
+    character takes two)."""
+    flat = one_line(text)
+    if cell_len(flat) <= cells:
+        return flat
+    return set_cell_size(flat, max(cells - 1, 0)).rstrip() + "…"
 
 
 def literal(

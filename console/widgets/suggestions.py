@@ -19,7 +19,11 @@ from console.services.views import (
     TicketSummary,
     UnitSuggestionView,
 )
-from console.widgets.safe import literal, one_line
+from console.widgets.safe import clip_cells, literal, one_line
+
+REASON_CELLS = 40
+"""A reason's room under a suggestion: the intake pane's 44 cells at 140 columns, less the
+indent."""
 
 
 class TextList(OptionList):
@@ -90,7 +94,9 @@ def unit_row(rank: int, s: UnitSuggestionView) -> Text:
         reasons = tuple(r for r in reasons if not r.startswith(FORWARDED))
     for reason in reasons[:2]:
         text.append("\n   ")
-        text.append_text(literal(one_line(reason, 60), style="dim"))
+        # cut where the intake pane ends (a law's long title), not wrapped back to the pane's
+        # edge under the indent
+        text.append_text(literal(clip_cells(reason, REASON_CELLS), style="dim"))
     return text
 
 

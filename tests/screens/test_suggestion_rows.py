@@ -10,6 +10,7 @@ from textual.app import App, ComposeResult
 
 from console.services.views import DuplicateView, UnitSuggestionView
 from console.widgets.suggestions import TextList, duplicate_row, unit_row
+from tests.screens.conftest import screen_text
 
 pytestmark = pytest.mark.anyio
 PANE = 44  # the suggestions' width in the intake screen's right pane at 140 columns
@@ -99,3 +100,21 @@ async def test_r_inadmissible_ground4_a_duplicate_row_says_each_figure_once() ->
         listing.set_rows([("a", rows[0])])
         await pilot.pause()
         assert listing.virtual_size.height == 2  # the other caller's row: no line wrapped
+
+
+async def test_r_dispatch_a_long_reason_is_cut_at_the_pane_not_wrapped() -> None:
+    """「依据：《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》…」 wrapped under the
+    indent back to the pane's edge; it is cut with 「…」 where the pane ends."""
+    law = UnitSuggestionView(
+        "hn-zwj", "省政务管理服务局", 0.05,
+        ("事项：政务服务", "依据：《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》"),
+        "hn-zwj",
+    )  # fmt: skip
+    app = RowsApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        listing = app.query_one(TextList)
+        listing.set_rows([("a", unit_row(3, law))])
+        await pilot.pause()
+        assert listing.virtual_size.height == 3
+        law_line = next(x for x in screen_text(app).split("\n") if "依据" in x)
+        assert "依据：《国务院关于" in law_line and law_line.rstrip().endswith("…")
