@@ -203,6 +203,8 @@ def detail(item: BoardItem, now: dt.datetime, unit_names: Mapping[str, str]) -> 
         unit = event.details.get("unit_id") or view.unit_id or ""
         notified.append(f"{event.at.astimezone(SHANGHAI):%m-%d %H:%M} 派单至 ")
         notified.append(clean(unit_names.get(unit, unit)))
+        if view.bureau and unit == view.unit_id:  # the city office forwards it on (事项清单)
+            notified.append(f"（转{clean(view.bureau)}）")
     else:
         notified.append("尚未派单", style="bold red")
     parts.append(notified)

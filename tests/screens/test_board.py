@@ -128,6 +128,25 @@ async def test_detail_says_who_was_notified_and_when(
         assert "燃气泄漏 [bold]速来[/]" in text  # caller words, literally
 
 
+async def test_r_special_a_city_office_row_names_the_bureau_it_forwards_to(
+    make_app, screen_platform: ScreenPlatform
+) -> None:  # type: ignore[no-untyped-def]
+    """A special matter at a city 优化办: the row's unit and the detail name the city bureau
+    its matter type goes to (事项清单), as the ticket does."""
+    operator = screen_platform.backend(Role.OPERATOR)
+    number = operator.accept(
+        intake("整条街路灯熄灭，路口险些撞人", Kind.HELP, matter_type="路灯"),
+        unit_id="cs-yhb",
+        special=Special.SPECIAL,
+    )
+    app = make_app(Role.SHIFT_LEAD)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        assert cell(app, number, "unit").plain == "长沙→城市管理和综合执法局"
+        detail = shown(board(app).query_one("#board-detail")).replace("\n", "")
+        assert "派单至 长沙市优化办（转市城市管理和综合执法局）" in detail
+
+
 async def test_breaches_already_red_on_opening_do_not_ring(
     make_app,
     screen_platform: ScreenPlatform,  # type: ignore[no-untyped-def]
