@@ -1,6 +1,6 @@
 """Live updates pushed as Server-Sent Events (``GET /api/v1/live/stream``, R-SPECIAL, R-KB):
 the wire format, resuming from ``Last-Event-ID`` with nothing lost, a bad resume point named,
-and an article verified on one console read again on another's screen within a second."""
+and an article verified on one console read again on another's screen at once."""
 
 from __future__ import annotations
 
