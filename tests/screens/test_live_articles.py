@@ -47,4 +47,4 @@ async def test_r_kb_a_verified_text_is_in_the_operators_answers_without_typing_a
         sent = time.monotonic()  # timed from the commit
         await wait_for(pilot, lambda: QUESTION in [h.question for h in answers(app).hits],
                        timeout=5, what="the published article among the answers")  # fmt: skip
-        assert time.monotonic() - sent < 1.5
+        assert time.monotonic() - sent < 2.5  # pushed, not at the next 5-s look

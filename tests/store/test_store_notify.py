@@ -150,5 +150,6 @@ def test_r_kb_a_verified_edit_reaches_another_process_search_at_once(platform: P
         hits = other.search_kb("异地转移接续网上办理")
         if any(h.article_id == "hn-rst-001" and "异地" in h.question for h in hits):
             break
-        assert time.monotonic() - verified < 1.5, "the other process's index did not follow"
+        # not at its next 5-s look (room for a busy machine)
+        assert time.monotonic() - verified < 2.5, "the other process's index did not follow"
         time.sleep(0.05)
