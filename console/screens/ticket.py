@@ -246,9 +246,19 @@ def clock_text(clock: ClockView, now: dt.datetime, window: bool = False) -> Rend
         body.append(
             "\n该年度放假安排尚未公布，按法定节假日推算，公布后将重新计算。", style="yellow"
         )
-    body.append("\n")
-    body.append(clean(clock.why), style="dim")
+    for line in clock.explanation or (clock.why,):
+        body.append("\n")
+        body.append(clean(breakable(line)), style="dim")
     return Group(head, Padding(body, (0, 0, 0, 2)))
+
+
+def breakable(line: str) -> str:
+    """A list of days (计入的工作日：12-08、12-09、…) with a space between its items: a line
+    breaks only at a space, and a list with none broke inside a date (12-1 / 4)."""
+    label, colon, items = line.partition("：")
+    if colon and label.endswith("日"):
+        return f"{label}：{items.replace('、', ' ')}"
+    return line
 
 
 RELATED_SHOWN = 3

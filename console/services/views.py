@@ -81,6 +81,9 @@ class ClockView:
     met_at: dt.datetime | None
     overdue: bool
     why: str  # "why is it due then", one paragraph in Chinese
+    explanation: tuple[str, ...] = ()
+    """The same, less its head (name, rule, due moment): one short sentence per line (start,
+    limit, days counted, holidays skipped, extension), for a pane that shows the head apart."""
 
 
 @dataclass(frozen=True)

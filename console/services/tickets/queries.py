@@ -29,7 +29,7 @@ from console.services.access.masking import (
 from console.services.calendar.workdays import WorkCalendar
 from console.services.tickets import merging, workflow
 from console.services.tickets.commands import OBLIGATIONS, clock_overdue, ticket_overdue, visible_to
-from console.services.tickets.deadlines import hours_due, wd_due
+from console.services.tickets.deadlines import Due, hours_due, wd_due
 from console.services.tickets.notices import recipient_label
 from console.services.values import (
     CITY_OWNER,
@@ -482,6 +482,7 @@ class Queries:
         return tuple(out)
 
     def _clock_view(self, c: ClockRow, now: dt.datetime) -> ClockView:
+        due = self._due(c)
         return ClockView(
             key=c.key,
             rule=c.rule,
@@ -495,17 +496,21 @@ class Queries:
             running=c.running,
             met_at=c.met_at,
             overdue=clock_overdue(c, now),
-            why=self.why(c),
+            why=self.why(c, due),
+            explanation=tuple(due.explanation.lines()),
         )
 
-    def why(self, c: ClockRow) -> str:
-        """Why the clock is due then: start, days counted, holidays skipped, extensions."""
+    def _due(self, c: ClockRow) -> Due:
+        """The clock's due moment computed again, with how it was counted."""
         if c.unit == "hours":
-            due = hours_due(c.started_at, c.amount, rule=c.rule)
-        else:
-            due = wd_due(
-                self.calendar(), c.started_at, c.amount, extension_wd=c.extension_wd, rule=c.rule
-            )
+            return hours_due(c.started_at, c.amount, rule=c.rule)
+        return wd_due(
+            self.calendar(), c.started_at, c.amount, extension_wd=c.extension_wd, rule=c.rule
+        )
+
+    def why(self, c: ClockRow, due: Due | None = None) -> str:
+        """Why the clock is due then: start, days counted, holidays skipped, extensions."""
+        due = due or self._due(c)
         return (
             f"{c.name}（{c.rule}）到期 {due.display()}。"
             + "；".join(due.explanation.lines())
