@@ -84,6 +84,14 @@ async def test_header_timeline_clocks_and_actions_of_a_dispatched_ticket(
         assert "签收时限（R-SIGN）  剩1天14时" in text and "到期 2026-11-26 24:00" in text
         assert "计入的工作日：11-26" in text  # why it is due then
         assert "办理时限（R-LIMIT）" in text
+        # one sentence a line, the head not said again; the ten days of the limit whole,
+        # however the list wraps (a list with no space broke inside a date)
+        lines = [line.strip() for line in text.split("\n")]
+        assert "起算：2026-11-25 09:00（星期三）" in lines
+        assert "签收时限（R-SIGN）到期" not in text
+        days = ("11-26", "11-27", "11-30", "12-01", "12-02", "12-03", "12-04", "12-07", "12-08")
+        limit = " ".join(lines[lines.index("到期 2026-12-09 24:00") :])
+        assert all(f" {day}" in limit or f"：{day}" in limit for day in days), limit
         actions_text = shown(screen.query_one("#ticket-actions"))
         assert " s  签收" in actions_text
         assert "申请办结（现在不能）" in actions_text and "[R-COMPLETE]" in actions_text
