@@ -401,8 +401,8 @@ class ReturnDialog(ActionDialog):
 
     def intro(self) -> Text:
         out = Text(
-            "不属于本单位职责的，应在派单后2个工作日内退回，并写明理由和依据（R-RETURN）；"
-            "逾期退回计为超期工单。退回两次的工单自动转为疑难复杂事项（R-COMPLEX）。"
+            "不属于本单位职责的，应在派单后2个工作日内退回，并写明理由和依据（R-RETURN）；\n"
+            "逾期退回计为超期工单。\n退回两次的工单自动转为疑难复杂事项（R-COMPLEX）。"
         )
         # the window of the current dispatch: signing stops its clock, not the unit's right to
         # return within it (a later return is still counted as an overdue ticket)
@@ -460,8 +460,8 @@ class ExtensionDialog(ActionDialog):
 
     def intro(self) -> Text:
         out = Text(
-            "延期须在办理时限期满前申请并说明理由，一般不超过10个工作日（R-EXTEND）；"
-            "咨询类原则上不延期，确需延期不超过3个工作日（R-EXTEND-CONSULT）。经管理部门同意方有效。"
+            "延期须在办理时限期满前申请并说明理由，一般不超过10个工作日（R-EXTEND）；\n"
+            "咨询类原则上不延期，确需延期不超过3个工作日（R-EXTEND-CONSULT）。\n经管理部门同意方有效。"
         )
         clock = next((c for c in self.context.view.clocks if c.key == "limit" and c.running), None)
         if clock is not None:
@@ -489,7 +489,7 @@ class TerminationDialog(ActionDialog):
 
     def intro(self) -> Text:
         return Text(
-            "同一诉求人同一事项反复投诉、或已依法处理的事项，经管理部门认定后终结；"
+            "同一诉求人同一事项反复投诉、或已依法处理的事项，经管理部门认定后终结；\n"
             "须在线提交详细书面意见并向诉求人解释（R-TERMINATE）。"
         )
 
@@ -596,7 +596,7 @@ class ReviewReturnDialog(ActionDialog):
 
     def intro(self) -> Text:
         out = Text(
-            "同意：确定责任单位并重新派单，办理时限重新计算；不同意：说明理由，原单位继续办理，"
+            "同意：确定责任单位并重新派单，办理时限重新计算；\n不同意：说明理由，原单位继续办理，"
             "办理时限重新计算（R-RETURN-REVIEW）。"
         )
         event = self.context.last_event("return")
@@ -762,7 +762,7 @@ class CallbackDialog(ActionDialog):
 
     def intro(self) -> Text:
         return Text(
-            "办结后24小时内自动回访（短信或语音），或72小时内人工回访（R-CALLBACK）；"
+            "办结后24小时内自动回访（短信或语音），或72小时内人工回访（R-CALLBACK）；\n"
             "自动回访72小时未评价、人工回访多次未接通，视为基本满意（R-DEFAULT-SATISFIED）。"
         )
 
@@ -790,7 +790,7 @@ class DissatisfiedDialog(ActionDialog):
     def intro(self) -> Text:
         return Text(
             "办理结果不符合法律政策、或承办单位未联系来电人/未实际办理的，退回重新办理，时限重新计算"
-            "（R-REDO）；超出法定范围、客观无法办理的结案（R-DISSATISFIED-OUTCOMES）。"
+            "（R-REDO）；\n超出法定范围、客观无法办理的结案（R-DISSATISFIED-OUTCOMES）。"
         )
 
     def fields(self) -> ComposeResult:
@@ -810,8 +810,10 @@ class SupervisionDialog(ActionDialog):
 
     def intro(self) -> Text:
         return Text(
-            "督办情形见第二十二条（R-SUPERVISE-WHEN），方式为书面函告、现场督导或督办会议，"
-            "形成督办工单（R-SUPERVISE-HOW）；一般20个工作日内办结（R-SUPERVISE-LIMIT）。"
+            # a line each: one run with no space folded inside a rule id (R-SU / PERVISE-HOW)
+            "督办情形见第二十二条（R-SUPERVISE-WHEN）。\n"
+            "方式为书面函告、现场督导或督办会议，形成督办工单（R-SUPERVISE-HOW）。\n"
+            "一般20个工作日内办结（R-SUPERVISE-LIMIT）。"
         )
 
     def fields(self) -> ComposeResult:
