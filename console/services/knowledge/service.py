@@ -16,6 +16,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
@@ -112,6 +113,20 @@ def article_record(a: ArticleRow) -> ArticleRecord:
     )
 
 
+@dataclass(frozen=True)
+class _TicketChange:
+    """A changed ticket as a sync reads it (plain values, the session closed after)."""
+
+    updated_at: dt.datetime
+    record: TicketRecord | None  # None: refused or never numbered (not indexed)
+    matter_type: str
+
+    @classmethod
+    def of(cls, t: TicketRow) -> _TicketChange:
+        indexed = t.state != State.REFUSED.value and t.number is not None
+        return cls(t.updated_at, ticket_record(t) if indexed else None, t.matter_type)
+
+
 def ticket_record(t: TicketRow) -> TicketRecord:
     from console.services.knowledge.duplicates import TicketRecord
 
@@ -187,6 +202,9 @@ class KnowledgeService:
         _preload_zhconv()
         from console.services.knowledge.search import SearchIndex
 
+        # Rows are read into plain records in short transactions; the index is built (or
+        # read back) after them: on PostgreSQL a transaction left open through seconds of
+        # work holds its locks and snapshot (idle in transaction), which blocks DDL and vacuum.
         with self.store.read() as s:
             units = tuple(
                 unit_record(u)
@@ -203,9 +221,7 @@ class KnowledgeService:
             mark = s.execute(
                 select(ArticleRow.updated_at).order_by(ArticleRow.updated_at.desc()).limit(1)
             ).scalar()
-            index: SearchIndex | None = None
             key = ""
-            articles: dict[str, ArticleRecord] = {}
             if self.cache is not None:
                 from console.services.knowledge.index_cache import content_key
 
@@ -214,30 +230,33 @@ class KnowledgeService:
                 # key older than its content, so the next start rebuilds (never the reverse)
                 stamps = s.execute(sql_text("SELECT id, updated_at FROM articles")).all()
                 key = content_key((row[0], row[1]) for row in stamps)
-                loaded = self.cache.load(key, synonyms)
-                if loaded is not None:
-                    index, records = loaded
-                    articles = {r.id: r for r in records}
-            if index is not None:
-                if mark is not None:
-                    # Edited through the same stamp as before (a frozen drill clock) leaves the
-                    # key as it was: re-read what is stamped near the newest, as a sync does.
+        index: SearchIndex | None = None
+        articles: dict[str, ArticleRecord] = {}
+        loaded = self.cache.load(key, synonyms) if self.cache is not None else None
+        if loaded is not None:
+            index, records = loaded
+            articles = {r.id: r for r in records}
+            if mark is not None:
+                # Edited through the same stamp as before (a frozen drill clock) leaves the
+                # key as it was: re-read what is stamped near the newest, as a sync does.
+                with self.store.read() as s:
                     recent = [
                         article_record(a)
                         for a in s.execute(
                             select(ArticleRow).where(ArticleRow.updated_at >= mark - SYNC_OVERLAP)
                         ).scalars()
                     ]
-                    index.upsert_many(recent)
-                    articles.update((a.id, a) for a in recent)
-                self.loaded_from_cache = True
-            else:
+                index.upsert_many(recent)
+                articles.update((a.id, a) for a in recent)
+            self.loaded_from_cache = True
+        else:
+            with self.store.read() as s:
                 articles = {
                     a.id: article_record(a) for a in s.execute(select(ArticleRow)).scalars()
                 }
-                index = SearchIndex(articles.values(), synonyms)
-                if self.cache is not None:
-                    self._save_later(key, index)
+            index = SearchIndex(articles.values(), synonyms)
+            if self.cache is not None:
+                self._save_later(key, index)
         self._units = units
         self._articles = articles
         self._unit_names = {u.id: u.name for u in units}
@@ -382,38 +401,44 @@ class KnowledgeService:
             self._syncing = False
 
     def _sync(self) -> None:
-        """Pick up articles and tickets changed by other seats since the last look."""
+        """Pick up articles and tickets changed by other seats since the last look. The
+        changed rows are read in one short transaction; the indexes and the routing memory
+        are updated after it (see ``_build_search``)."""
         self._checked = time.monotonic()
         with self.store.read() as s:
             q = select(ArticleRow)
             if self._article_mark is not None:
                 q = q.where(ArticleRow.updated_at >= self._article_mark - SYNC_OVERLAP)
-            for a in s.execute(q).scalars():
-                assert self._search is not None
-                self._search.upsert(article_record(a))
-                self._article_mark = max(self._article_mark or a.updated_at, a.updated_at)
-            if self._dups is None:
-                return  # tickets are read whole when duplicate detection is first needed
-            self._reload_model()
-            q2 = select(TicketRow)
-            if self._ticket_mark is not None:
-                q2 = q2.where(TicketRow.updated_at >= self._ticket_mark - SYNC_OVERLAP)
-            for t in s.execute(q2).scalars():
-                self._note_ticket(t)
+            articles = [(article_record(a), a.updated_at) for a in s.execute(q).scalars()]
+            changed: list[_TicketChange] = []
+            if self._dups is not None:  # tickets are read whole when first needed
+                q2 = select(TicketRow)
+                if self._ticket_mark is not None:
+                    q2 = q2.where(TicketRow.updated_at >= self._ticket_mark - SYNC_OVERLAP)
+                changed = [_TicketChange.of(t) for t in s.execute(q2).scalars()]
+        for record, updated_at in articles:
+            assert self._search is not None
+            self._search.upsert(record)
+            self._article_mark = max(self._article_mark or updated_at, updated_at)
+        if self._dups is None:
+            return
+        self._reload_model()
+        for change in changed:
+            self._note_ticket(change)
 
-    def _note_ticket(self, t: TicketRow) -> None:
+    def _note_ticket(self, t: _TicketChange) -> None:
         assert self._dups is not None and self._router is not None
         self._ticket_mark = max(self._ticket_mark or t.updated_at, t.updated_at)
-        if t.state == State.REFUSED.value or t.number is None:
+        if t.record is None:
             return
-        record = ticket_record(t)
+        record = t.record
         if record.number in self._dups:
             self._dups.update(record)
         else:
             self._dups.add(record)
-        if t.unit_id:
+        if record.unit_id:
             # where the ticket is now: after an approved return, the unit it ended at
-            self._router.learn(record.number, t.text, t.unit_id, t.matter_type)
+            self._router.learn(record.number, record.text, record.unit_id, t.matter_type)
 
     def refresh(self) -> None:
         """Sync now (after this process wrote tickets or articles)."""
