@@ -179,3 +179,6 @@ CITY_SELF = CITY_OWNER + "yhb"
 """The target of matters the city 优化办 handles itself (business environment, co-ordination)."""
 FORWARDED = "由属地优化办转"
 """How a routing suggestion's reason begins that says the city 优化办 forwards it to a bureau."""
+CITY_UNKNOWN = "属地未知："
+"""How the reason begins that asks for the caller's city (the office that forwards is not
+known yet)."""

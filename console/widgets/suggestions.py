@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from console.services.clock import local
-from console.services.values import FORWARDED, State
+from console.services.values import CITY_UNKNOWN, FORWARDED, State
 from console.services.views import (
     DuplicateView,
     PrefilingView,
@@ -83,15 +83,19 @@ def unit_row(rank: int, s: UnitSuggestionView) -> Text:
     line of its own (a city office and a bureau's full name side by side are wider than the
     pane: the score would wrap alone), then the first two reasons — less the one saying the
     forwarding (由属地优化办转…), which the arrow says already. With the city not known yet the
-    head is the bureau itself (市城市管理和综合执法局（属地待定）): no arrow to say it again."""
+    head is the bureau itself (市城市管理和综合执法局（属地待定）): no arrow, and the reason that
+    asks for the caller's city comes first — what the operator has to do before dispatching."""
     text = Text.assemble(
         (f"{rank}. ", "bold"), (one_line(s.unit_name), "bold"), (f"  {s.score:.2f}", "dim")
     )
     reasons = s.reasons
-    if s.bureau and s.unit_id:  # unplaced (属地待定), the head names the bureau already
-        text.append("\n   → ", style="bold")
-        text.append(one_line(s.bureau), style="bold")
-        reasons = tuple(r for r in reasons if not r.startswith(FORWARDED))
+    if s.bureau:
+        if s.unit_id:  # placed: the arrow names the bureau (unplaced, the head does)
+            text.append("\n   → ", style="bold")
+            text.append(one_line(s.bureau), style="bold")
+        asks = tuple(r for r in reasons if r.startswith(CITY_UNKNOWN))
+        rest = tuple(r for r in reasons if not r.startswith((FORWARDED, CITY_UNKNOWN)))
+        reasons = asks + rest
     for reason in reasons[:2]:
         text.append("\n   ")
         # cut where the intake pane ends (a law's long title), not wrapped back to the pane's

@@ -57,10 +57,11 @@ async def test_r_dispatch_a_city_suggestion_fits_the_pane_with_its_bureau_said_o
     assert lines[0] == ["1. 长沙市优化办  0.44", "   → 市城市管理和综合执法局",
                         "   事项：路灯", "   关键词：路灯、不亮"]  # fmt: skip
     assert lines[1] == ["2. 省交通运输厅  0.03", "   关键词：维修"]
-    # the caller's city not known yet: the head is the bureau, not said again by an arrow
+    # the caller's city not known yet: the head is the bureau, not said again by an arrow or
+    # the forwarding reason; what the operator must ask comes first
     assert str(unit_row(1, UNPLACED)).split("\n") == [
-        "1. 市城市管理和综合执法局（属地待定）  0.85", "   事项：路灯",
-        "   由属地优化办转市城市管理和综合执法局",
+        "1. 市城市管理和综合执法局（属地待定）  0.85", "   属地未知：请先确认来电人所在市州",
+        "   事项：路灯",
     ]  # fmt: skip
     app = RowsApp()
     async with app.run_test(size=(80, 20)) as pilot:

@@ -35,7 +35,7 @@ from console.services.knowledge.reading import Reading, read
 from console.services.knowledge.routing_model import Example, RoutingModel
 from console.services.knowledge.seed import MatterRecord, Seed
 from console.services.knowledge.text import normalize
-from console.services.values import DOMAIN_BY_LABEL, FORWARDED, Domain
+from console.services.values import CITY_UNKNOWN, DOMAIN_BY_LABEL, FORWARDED, Domain
 
 MAX_CHARS = 1500
 QUERY_TERMS = 48
@@ -486,7 +486,7 @@ class Router:
             if city:
                 reasons.append(f"属地：{city}" + ("（据诉求内容）" if from_text else ""))
             else:
-                reasons.append("属地未知：请先确认来电人所在市州")
+                reasons.append(f"{CITY_UNKNOWN}请先确认来电人所在市州")
         if matter is not None and matter.basis:
             reasons.append(f"依据：{_clip(matter.basis, 40)}")
         if placed is None:
