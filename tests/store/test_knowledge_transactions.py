@@ -15,6 +15,7 @@ from sqlalchemy import event
 
 from console.services.knowledge.duplicates import DuplicateIndex
 from console.services.knowledge.routing import Router
+from console.services.knowledge.routing_model import RoutingModel
 from console.services.knowledge.search import SearchIndex
 from console.services.knowledge.service import KnowledgeService
 from console.services.local import LocalBackend
@@ -78,6 +79,7 @@ def test_r_kb_the_indexes_are_built_and_synced_outside_read_transactions(
         (DuplicateIndex, "add"),
         (DuplicateIndex, "update"),
         (Router, "learn"),
+        (RoutingModel, "from_bytes"),
     ):
         watched(owner, name)
     service = KnowledgeService(store)
@@ -93,6 +95,8 @@ def test_r_kb_the_indexes_are_built_and_synced_outside_read_transactions(
     platform.manager.verify_article("hn-rst-001")
     platform.operator.accept(intake(text="公司拖欠工资三个月，老板不接电话"), unit_id="hn-rst")
     service.refresh()
-    assert {"SearchIndex.__init__", "SearchIndex.upsert", "DuplicateIndex.add"} <= seen.keys()
+    assert {
+        "SearchIndex.__init__", "SearchIndex.upsert", "DuplicateIndex.add", "RoutingModel.from_bytes"
+    } <= seen.keys()  # fmt: skip
     held.close()
     assert all(n == 0 for counts in seen.values() for n in counts), seen

@@ -208,10 +208,13 @@ def load_model(store: Store, version: int | None = None) -> tuple[int, RoutingMo
             if version
             else q.order_by(RoutingModelRow.id.desc())
         )
-        row = s.execute(q.limit(1)).scalar()
-        if row is None:
-            return None
-        return row.id, RoutingModel.from_bytes(row.blob)
+        found = s.execute(
+            q.with_only_columns(RoutingModelRow.id, RoutingModelRow.blob).limit(1)
+        ).first()
+    if found is None:
+        return None
+    # read back after the transaction: a large model takes a moment (see KnowledgeService)
+    return found[0], RoutingModel.from_bytes(found[1])
 
 
 def due_for_training(store: Store, after: int = RETRAIN_AFTER) -> bool:
