@@ -120,8 +120,27 @@ REASON_LABELS = {
     "desk_follow": "跟进内容",
     "hand_to_expert": "话务员说明",
     "expert_answer": "专家答复",
+    "request_completion": "办理情况",  # R-COMPLETE: how the matter was handled
+    "request_termination": "书面意见",  # R-TERMINATE: the unit's written opinion
+    "answer": "答复",
+    "answer_callback": "答复内容",
+    "explain_prefiled": "解释内容",
+    "promise_callback": "说明",
+    "renotify": "说明",
+    "note": "备注",
+    "callback": "回访记录",
+    "callback_sent": "回访记录",
+    "callback_unanswered": "回访记录",
+    "default_satisfied": "说明",
+    "open_supervision": "督办内容",
+    "supervision_reply": "书面说明",
+    "supervision_closed": "说明",
+    "master_completed": "说明",
+    "became_complex": "说明",
+    "late_reply": "说明",
 }
-"""What an event's text is called where it is not a reason (a co-unit's part, a 催办)."""
+"""What an event's text is called where it is not a reason (a co-unit's part, a 催办, how a
+matter was handled, a call-back's record)."""
 
 
 def event_text(event: EventView, unit_names: Mapping[str, str]) -> Text:

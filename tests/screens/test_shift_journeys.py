@@ -468,7 +468,7 @@ async def test_shift_lead_night_watch_breach_renotify_escalate_note(
             "上报至：省优化办",
             "第几次上报：1",
             "备注班长丁·班长",
-            "理由：已电话联系人社厅值班室，转应急局",
+            "备注：已电话联系人社厅值班室，转应急局",  # a note, not a reason
         ):
             assert said in timeline, (said, timeline)
         assert "renotify" not in timeline and "escalate" not in timeline

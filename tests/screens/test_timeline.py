@@ -95,3 +95,14 @@ def test_every_detail_the_services_write_has_a_name_or_is_hidden() -> None:
     assert {"specialist", "expert", "unit_id"} <= written  # the scan reads the calls
     known = set(DETAIL_NAMES) | HIDDEN_DETAILS | {"ground_title"}  # folded into 情形
     assert written <= known, sorted(written - known)
+
+
+def test_r_complete_the_completion_request_says_how_the_matter_was_handled() -> None:
+    """The unit's 办结申请 text is how the matter was handled (R-COMPLETE), not a reason: the
+    timeline said 「理由：已电话联系来电人，…」."""
+    text = event_text(
+        _event("request_completion", "申请办结", contact_method="电话", contact_date="2026-12-07"),
+        {},
+    ).plain
+    assert "办理情况：[bold]来电人说[/" in text and "理由：" not in text
+    assert "沟通方式：电话" in text and "沟通日期：2026-12-07" in text
