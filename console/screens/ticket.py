@@ -246,7 +246,7 @@ def clock_text(clock: ClockView, now: dt.datetime, window: bool = False) -> Rend
         body.append(
             "\n该年度放假安排尚未公布，按法定节假日推算，公布后将重新计算。", style="yellow"
         )
-    for line in clock.explanation or (clock.why,):
+    for line in clock.explanation:
         body.append("\n")
         body.append(clean(breakable(line)), style="dim")
     return Group(head, Padding(body, (0, 0, 0, 2)))

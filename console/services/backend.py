@@ -155,7 +155,8 @@ class Backend(Protocol):
     def hot_matter_of(self, number: str) -> HotGroupView | None:
         """The group of tickets on the same matter and place as this ticket (R-ANALYTICS),
         scoped as ``hot_matters``; None when it is the only one. Unavailable until the groups
-        are made (asking does not begin their first look: ``hot_matters`` does)."""
+        are made; asking begins their first look only on a small window
+        (``hot_store.QUICK_FIRST_LOOK``), ``hot_matters`` on any."""
         ...
 
     def match_prefiling(self, text: str, place: str | None = None) -> Sequence[PrefilingView]:

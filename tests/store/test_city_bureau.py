@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from console.services.clock import DrillClock
 from console.services.knowledge.seed import BureauRecord, MatterRecord, Seed
 from console.services.knowledge.seeding import apply_seed
@@ -32,16 +34,22 @@ MATTERS = (
 )  # fmt: skip
 
 
-def test_r_dispatch_a_city_office_ticket_names_the_bureau_of_its_matter_type(
-    store: Store, clock: DrillClock
-) -> None:
+@pytest.fixture
+def seats(store: Store, clock: DrillClock) -> tuple[LocalBackend, LocalBackend]:
+    """An operator and the 长沙市优化办's clerk over the seeded catalogue."""
     apply_seed(
         store,
         Seed(units=(*UNITS, CITY), grounds=GROUNDS, bureaus=BUREAUS, matters=MATTERS),
         clock.now(),
     )
     operator = LocalBackend(store, clock, Actor("seat-1", "话务员甲", Role.OPERATOR))
-    clerk = operator.as_actor(Actor("u-cs", "长沙经办", Role.UNIT_CLERK, "cs-yhb"))
+    return operator, operator.as_actor(Actor("u-cs", "长沙经办", Role.UNIT_CLERK, "cs-yhb"))
+
+
+def test_r_dispatch_a_city_office_ticket_names_the_bureau_of_its_matter_type(
+    seats: tuple[LocalBackend, LocalBackend],
+) -> None:
+    operator, clerk = seats
 
     def dispatched(unit_id: str, matter_type: str, domain: Domain = Domain.PUBLIC_SERVICE) -> str:
         return operator.accept(
@@ -63,18 +71,12 @@ def test_r_dispatch_a_city_office_ticket_names_the_bureau_of_its_matter_type(
 
 
 def test_r_dispatch_a_city_office_queue_names_each_tickets_bureau(
-    store: Store, clock: DrillClock
+    seats: tuple[LocalBackend, LocalBackend], clock: DrillClock
 ) -> None:
     """The lists a clerk reads — the office's queue, the search, a caller's other tickets —
     carry the bureau of each row, as the ticket's view does: every row of a city office's
     queue is the office; the bureau is what tells them apart."""
-    apply_seed(
-        store,
-        Seed(units=(*UNITS, CITY), grounds=GROUNDS, bureaus=BUREAUS, matters=MATTERS),
-        clock.now(),
-    )
-    operator = LocalBackend(store, clock, Actor("seat-1", "话务员甲", Role.OPERATOR))
-    clerk = operator.as_actor(Actor("u-cs", "长沙经办", Role.UNIT_CLERK, "cs-yhb"))
+    operator, clerk = seats
     lamps = operator.accept(
         intake(text="小区门口路灯坏了一个月", matter_type="路灯"), unit_id="cs-yhb"
     )

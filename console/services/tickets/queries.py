@@ -496,7 +496,7 @@ class Queries:
             running=c.running,
             met_at=c.met_at,
             overdue=clock_overdue(c, now),
-            why=self.why(c, due),
+            why=self._why(c, due),
             explanation=tuple(due.explanation.lines()),
         )
 
@@ -508,9 +508,10 @@ class Queries:
             self.calendar(), c.started_at, c.amount, extension_wd=c.extension_wd, rule=c.rule
         )
 
-    def why(self, c: ClockRow, due: Due | None = None) -> str:
-        """Why the clock is due then: start, days counted, holidays skipped, extensions."""
-        due = due or self._due(c)
+    @staticmethod
+    def _why(c: ClockRow, due: Due) -> str:
+        """Why the clock is due then, one paragraph (the API's ``ClockView.why``): its name,
+        rule and due moment, then the explanation's sentences."""
         return (
             f"{c.name}（{c.rule}）到期 {due.display()}。"
             + "；".join(due.explanation.lines())
