@@ -204,7 +204,9 @@ def detail(item: BoardItem, now: dt.datetime, unit_names: Mapping[str, str]) -> 
         notified.append(f"{event.at.astimezone(SHANGHAI):%m-%d %H:%M} 派单至 ")
         notified.append(clean(unit_names.get(unit, unit)))
         if view.bureau and unit == view.unit_id:  # the city office forwards it on (事项清单)
-            notified.append(f"（转{clean(view.bureau)}）")
+            # a line of its own, as the ticket's header writes it: beside the office it
+            # wrapped in the narrow pane, its closing bracket alone on a line
+            notified.append(f"\n  → {clean(view.bureau)}")
     else:
         notified.append("尚未派单", style="bold red")
     parts.append(notified)

@@ -144,7 +144,7 @@ async def test_r_special_a_city_office_row_names_the_bureau_it_forwards_to(
         await settle(pilot, app)
         assert cell(app, number, "unit").plain == "长沙→城市管理和综合执法局"
         detail = shown(board(app).query_one("#board-detail")).replace("\n", "")
-        assert "派单至 长沙市优化办（转市城市管理和综合执法局）" in detail
+        assert "派单至 长沙市优化办  → 市城市管理和综合执法局" in detail
 
 
 async def test_breaches_already_red_on_opening_do_not_ring(
