@@ -41,6 +41,7 @@ from console.services.values import SUPERVISION_GROUNDS, SUPERVISION_METHODS, Sa
 from console.services.views import ActionView, SupervisionView, TicketView, UnitView
 from console.widgets.deadline import due_label
 from console.widgets.footer import KeyFooter
+from console.widgets.paragraph import Paragraph
 from console.widgets.safe import clean, literal
 
 RETRIES = 5
@@ -249,7 +250,7 @@ class ActionDialog(ModalScreen[str | None]):
             with VerticalScroll(id="dialog-form"):
                 intro = self.intro()
                 if intro is not None:
-                    yield Static(intro, id="dialog-intro", markup=False)
+                    yield Static(Paragraph(intro), id="dialog-intro", markup=False)
                 yield from self.fields()
             yield Static("", id="dialog-error", markup=False)
             with Horizontal(id="dialog-buttons"):

@@ -57,6 +57,7 @@ from console.widgets.dialogs import ConfirmDialog, PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.notifications import marker, notifications_text
+from console.widgets.paragraph import Paragraph
 from console.widgets.safe import clean, literal
 from console.widgets.ticket_table import unit_cell
 
@@ -211,7 +212,7 @@ def detail(item: BoardItem, now: dt.datetime, unit_names: Mapping[str, str]) -> 
         notified.append("尚未派单", style="bold red")
     parts.append(notified)
     parts.append(notifications_text(view.notifications, now, end="\n"))
-    return Group(*parts)
+    return Group(*(Paragraph(p) if isinstance(p, Text) else p for p in parts))
 
 
 STUCK_AFTER = dt.timedelta(minutes=10)

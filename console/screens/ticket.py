@@ -50,6 +50,7 @@ from console.widgets.dialogs import InfoDialog, PromptDialog
 from console.widgets.footer import KeyFooter
 from console.widgets.nav import NavBar
 from console.widgets.notifications import NotificationList
+from console.widgets.paragraph import Paragraph
 from console.widgets.safe import clean, literal
 from console.widgets.timeline import Timeline
 
@@ -249,7 +250,7 @@ def clock_text(clock: ClockView, now: dt.datetime, window: bool = False) -> Rend
     for line in clock.explanation:
         body.append("\n")
         body.append(clean(breakable(line)), style="dim")
-    return Group(head, Padding(body, (0, 0, 0, 2)))
+    return Group(Paragraph(head), Padding(Paragraph(body), (0, 0, 0, 2)))
 
 
 def breakable(line: str) -> str:
@@ -492,13 +493,13 @@ class TicketScreen(Screen[None]):
         self.view, self.now = view, now
         names = self.unit_names
         self.query_one("#ticket-header", Static).update(header_text(view, names))
-        self.query_one("#ticket-text", Static).update(literal(view.text))
+        self.query_one("#ticket-text", Static).update(Paragraph(literal(view.text)))
         self.query_one(Timeline).show_events(view.events, names)
         self.query_one("#ticket-clocks", Static).update(
             clocks_text(view.clocks, now, returnable(view))
         )
         sups = self.query_one("#ticket-supervisions", Static)
-        sups.update(supervisions_text(view.supervisions, names))
+        sups.update(Paragraph(supervisions_text(view.supervisions, names)))
         sups.display = bool(view.supervisions)
         self.query_one(NotificationList).show(view.notifications, now)
         self.refresh_bindings()

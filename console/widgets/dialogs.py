@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from console.widgets.paragraph import Paragraph
+
 DIALOG_CSS = """
 ConfirmDialog, InfoDialog, PromptDialog {
     align: center middle;
@@ -56,7 +58,7 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical():
             yield Label(Text(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                yield Static(self.body, id="dialog-body")
+                yield Static(Paragraph(self.body), id="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
                     Text(f"{self.confirm_label}（Enter）"), variant="primary", id="confirm"
@@ -88,7 +90,7 @@ class InfoDialog(ModalScreen[None]):
         with Vertical():
             yield Label(Text(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
-                yield Static(self.body, id="dialog-body")
+                yield Static(Paragraph(self.body), id="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(Text("关闭（Enter）"), variant="primary", id="close")
 
@@ -196,7 +198,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
 
         with Vertical():
             yield Label(Text(self.title_text), classes="dialog-title")
-            yield Static(self.body, classes="dialog-body")
+            yield Static(Paragraph(self.body), classes="dialog-body")
             if self.levels:
                 yield Static(self._level_text(), id="choice-level")
             if self.filterable:

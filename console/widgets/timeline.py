@@ -21,6 +21,7 @@ from console.services.values import (
     Special,
 )
 from console.services.views import EventView
+from console.widgets.paragraph import Paragraph
 from console.widgets.safe import clean
 
 DETAIL_NAMES = {
@@ -198,4 +199,4 @@ class Timeline(Static):
     def show_events(self, events: Sequence[EventView], unit_names: Mapping[str, str]) -> None:
         """Show these events (replaces what is shown)."""
         self.events = tuple(events)
-        self.update(timeline_text(self.events, unit_names))
+        self.update(Paragraph(timeline_text(self.events, unit_names)))
