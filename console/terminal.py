@@ -6,6 +6,10 @@ Two things Textual's own parser does that hurt a seat:
   Alt+2 as ESC followed by "2". Textual reads that pair as the macOS Option character (™), so
   Alt+2 typed 「™」 into the caller's words instead of ticking ground 2. Here ESC+digit is the
   key alt+digit, never a character.
+- Alt+arrow, Alt+PgUp … sent as ESC before the key's own sequence (PuTTY, Xshell, rxvt/urxvt:
+  Alt+↓ is ``ESC ESC [B``). Textual read that as the Escape key and then ↓: Alt+↓ (next
+  answer at intake) backed out of the form. Here it is the key alt+down, as xterm's
+  ``ESC [1;3B`` is.
 - Bracketed paste. An ESC inside a paste started an escape sequence that was sent as keys
   ahead of the pasted text (``ABC甲乙\\x1b[31m丙丁`` became ``^[31m丙丁ABC甲乙``), and the bytes
   after it were read as keys (a pasted ``\\x11`` quit the console). Here every ESC inside a
@@ -18,6 +22,7 @@ Two things Textual's own parser does that hurt a seat:
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 
 from textual import events
@@ -28,6 +33,8 @@ PASTE_START = "\x1b[200~"
 PASTE_END = "\x1b[201~"
 ESC_SHOWN = "\u241b"  # ␛, as widgets.safe.clean shows it
 ALT_DIGITS = {f"{ESC}{d}": f"alt+{d}" for d in "0123456789"}
+_ALT_PREFIXED = re.compile(r"\x1b\x1b(?:[\[O]([ABCDHF])|\[(\d+)~)")
+"""ESC, then an arrow, Home/End (``ESC [B``, ``ESC O B``) or a ``ESC [n~`` key (PgUp, Delete …)."""
 DRIVER_MODULES = (
     "textual.drivers.linux_driver",
     "textual.drivers.linux_inline_driver",
@@ -46,7 +53,7 @@ class HotlineParser(XTermParser):
 
     def feed(self, data: str) -> Iterable[events.Message]:  # type: ignore[override]
         if data:
-            data = self.guard_paste(data)
+            data = alt_prefixed(self.guard_paste(data))
             if not data:
                 return []
         return super().feed(data)
@@ -93,6 +100,21 @@ class HotlineParser(XTermParser):
             yield events.Key(key, None)
             return
         yield from super()._sequence_to_key_events(sequence, alt)
+
+
+def alt_prefixed(data: str) -> str:
+    """``data`` with each key sent with ESC before it (Alt as PuTTY, Xshell and rxvt send it)
+    written as xterm writes the Alt key: ``ESC ESC [B`` → ``ESC [1;3B`` (alt+down),
+    ``ESC ESC [5~`` → ``ESC [5;3~`` (alt+pageup). A paste has no ESC left by now
+    (``guard_paste``)."""
+    if "\x1b\x1b" not in data:
+        return data
+
+    def alt(match: re.Match[str]) -> str:
+        letter, number = match.groups()
+        return f"{ESC}[1;3{letter}" if letter else f"{ESC}[{number};3~"
+
+    return _ALT_PREFIXED.sub(alt, data)
 
 
 def install() -> None:

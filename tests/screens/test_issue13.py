@@ -130,6 +130,48 @@ def test_item2_esc_digit_is_alt_digit_never_a_character(digit: str) -> None:
     assert not key.is_printable and key.character is None
 
 
+@pytest.mark.parametrize(
+    ("sent", "key"),
+    [
+        ("\x1b\x1b[B", "alt+down"),  # PuTTY, Xshell, rxvt: ESC, then the arrow
+        ("\x1b\x1b[A", "alt+up"),
+        ("\x1b\x1bOB", "alt+down"),  # the arrow in application cursor mode
+        ("\x1b\x1b[5~", "alt+pageup"),
+        ("\x1b\x1b[6~", "alt+pagedown"),
+        ("\x1b[1;3B", "alt+down"),  # xterm, tmux
+    ],
+)
+def test_item2_alt_arrow_sent_with_esc_first_is_one_alt_key_not_escape(sent: str, key: str) -> None:
+    assert [k.key for k in parsed(sent)] == [key]
+
+
+def test_item2_two_escapes_stay_two_escapes_and_a_paste_stays_text() -> None:
+    assert [k.key for k in parsed("\x1b\x1b", "")] == ["escape", "escape"]
+    (paste,) = parsed("\x1b[200~甲\x1b\x1b[B乙\x1b[201~")
+    assert paste.text == "甲\u241b\u241b[B乙"
+
+
+async def test_item2_alt_down_from_putty_moves_to_the_next_answer_and_keeps_the_search(
+    make_app: Any,
+) -> None:
+    """The expert seat reads down the answers with Alt+↓ / Alt+↑ as PuTTY and rxvt send them
+    (ESC, then the arrow), the search keeping the focus and its words."""
+    from tests.screens.test_knowledge import results
+
+    app = make_app(Role.EXPERT)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"怎么办理")
+        await wait_for(pilot, lambda: len(results(app).hits) >= 2, what="two answers")
+        first = results(app).highlighted_hit
+        await feed_terminal(pilot, "\x1b\x1b[B")
+        search = app.screen.query_one("#kb-query", Input)
+        assert search.has_focus and search.value == "怎么办理"
+        second = results(app).highlighted_hit
+        assert first is not None and second is not None and second != first
+        await feed_terminal(pilot, "\x1b\x1b[A")
+        assert results(app).highlighted_hit == first
+
+
 async def test_item2_alt_digit_from_tmux_ticks_a_ground_and_types_nothing(
     make_app: Any, screen_platform: ScreenPlatform
 ) -> None:
