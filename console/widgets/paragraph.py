@@ -70,11 +70,13 @@ def _may_break(line: str, i: int, whole: bytearray) -> bool:
     return get_character_cell_size(before) == 2 or get_character_cell_size(after) == 2
 
 
-def wrap_offsets(line: str, width: int, rest: int | None = None) -> list[int]:
+def wrap_offsets(
+    line: str, width: int, rest: int | None = None, *, spaces_hang: bool = True
+) -> list[int]:
     """Where ``line`` (no newline in it) breaks to fit in ``width`` cells (``rest`` cells for
     the lines after the first, when they are indented): the index of each continuation line's
-    first character. Spaces at a break stay on the line they end (they are dropped when
-    shown)."""
+    first character. Spaces at a break stay on the line they end: past its width when
+    ``spaces_hang`` (they are dropped when shown), within it otherwise (an editor shows them)."""
     width = max(1, width)
     rest = width if rest is None else max(1, rest)
     whole = _whole_runs(line, rest)
@@ -87,7 +89,7 @@ def wrap_offsets(line: str, width: int, rest: int | None = None) -> list[int]:
         cells = get_character_cell_size(ch)
         if i > start and _may_break(line, i, whole):
             last_break = i
-        if ch.isspace() or used + cells <= room:
+        if used + cells <= room or (spaces_hang and ch.isspace()):
             used += cells
             continue
         if last_break > start:

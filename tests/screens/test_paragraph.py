@@ -112,3 +112,34 @@ def test_a_paragraph_wraps_at_the_width_it_is_given() -> None:
     console.print(Paragraph(Text(INTRO)))
     out = console.export_text().splitlines()
     assert out == lines(INTRO, 30)
+
+
+@pytest.mark.anyio
+async def test_the_callers_words_wrap_as_chinese_is_read_while_typed(make_app) -> None:  # type: ignore[no-untyped-def]
+    """The intake's text area (Textual's editor, its wrapping replaced by console.editor_wrap):
+    no comma starts a line, the phone number and the rule id stay whole, and the cursor still
+    moves by the lines shown."""
+    from textual.widgets import TextArea
+
+    from tests.screens.test_intake import type_call
+
+    words = (
+        "您好，我是岳麓区金色家园小区的业主，我们小区从今天早上开始停水，到现在已经十个小时了，"
+        "物业说是自来水公司管网维修，但是没有提前通知，联系电话13907315566，依据R-CONSULT。"
+    )
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_call(pilot, "13907315566", "")
+        area = app.screen.query_one("#text", TextArea)
+        area.insert(words)
+        await pilot.pause()
+        rows = [line.strip() for line in shown(area).splitlines() if line.strip()]
+        assert len(rows) >= 3, rows
+        assert not any(row[:1] in CLOSING for row in rows), rows
+        assert any("13907315566" in row for row in rows), rows
+        assert any("R-CONSULT" in row for row in rows), rows
+        assert area.text == words
+        area.move_cursor((0, 0))
+        await pilot.press("down", "home", "甲")
+        second = rows[1]
+        assert area.text == words.replace(second, "甲" + second, 1)
