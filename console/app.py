@@ -43,8 +43,8 @@ from textual.worker import get_current_worker
 
 from console import private
 from console.config import Settings
-from console.editor_wrap import install as install_editor_wrap
 from console.errors import HotlineError, Unavailable
+from console.line_breaks import install as install_line_breaks
 from console.services.values import Role
 from console.services.views import Actor, ArticleHit, CallPop, CallPops, LiveChanges
 from console.terminal import install as install_terminal_parser
@@ -398,8 +398,8 @@ class HotlineApp(App[None]):
         install_terminal_parser()
         # Chinese in a toast or list over a pane's border keeps every character
         install_wide_char_fix()
-        # the caller's words wrap as Chinese is read while they are typed
-        install_editor_wrap()
+        # Chinese wraps as it is read: in the text areas and every text Textual lays out
+        install_line_breaks()
         return super().get_driver_class()
 
     def on_mount(self) -> None:

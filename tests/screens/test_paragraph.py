@@ -116,7 +116,7 @@ def test_a_paragraph_wraps_at_the_width_it_is_given() -> None:
 
 @pytest.mark.anyio
 async def test_the_callers_words_wrap_as_chinese_is_read_while_typed(make_app) -> None:  # type: ignore[no-untyped-def]
-    """The intake's text area (Textual's editor, its wrapping replaced by console.editor_wrap):
+    """The intake's text area (Textual's editor, its wrapping replaced by console.line_breaks):
     no comma starts a line, the phone number and the rule id stay whole, and the cursor still
     moves by the lines shown."""
     from textual.widgets import TextArea
