@@ -1,20 +1,22 @@
 """Text wrapped as Chinese is read.
 
-Textual and Rich break a line only at a space, and a run of Chinese with no space is folded at
-whatever cell the width ends on: inside a rule id (「R-R / ETURN」), a date (「12-0 / 9」), between a
-figure and its unit (「1 / 个工作日」), with a comma or a closing bracket starting the next line,
-and the rest of an indented detail line back at column 0. ``Paragraph`` wraps by the usual
+Rich (and Textual, but for ``console.line_breaks``, which gives it these rules) breaks a line
+only at a space, and folds a run of Chinese with no space at whatever cell the width ends on:
+inside a rule id (「R-R / ETURN」), a date (「12-0 / 9」), between a figure and its unit
+(「1 / 个工作日」), with a comma or a closing bracket starting the next line, and the rest of an
+indented detail line back at column 0. ``Paragraph`` wraps by the usual
 rules of Chinese typesetting:
 
 - a line may break at a space; a run of characters between spaces that fits on a line (a
   name, a status: 省人力资源社会保障厅, 已延期) goes to the next line whole, as a word
   does, and a longer one (a sentence) breaks between two Chinese characters;
-- never inside a run of Latin letters, digits and their joiners (R-RETURN, 2026-12-09, 24:00,
+- never inside a run of Latin letters, digits and signs (R-RETURN, 2026-12-09, 24:00,
   138****0003, 3.5) — unless the run alone is wider than the line — nor between a figure and
   the unit after it (2个工作日, 时限 1 个工作日);
 - never before closing punctuation (，。、；：！？）》」』…) nor after opening punctuation
   (（《「『“) — the punctuation goes with its neighbour (避头尾);
-- a line that starts with spaces keeps them for every line it wraps to (a hanging indent).
+- a line that starts with spaces keeps them for every line it wraps to (a hanging indent:
+  what ``Paragraph`` adds to the line breaking Textual now shares).
 
 The styles of the ``Text`` are kept; nothing is read as markup.
 """
@@ -22,7 +24,6 @@ The styles of the ``Text`` are kept; nothing is read as markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -146,8 +147,3 @@ class Paragraph:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         widest = max((cell_len(line) for line in self.text.plain.split("\n")), default=0)
         return Measurement(min(widest, 2), min(widest, options.max_width))
-
-
-def paragraphs(texts: Iterable[Text]) -> Paragraph:
-    """Several texts, a line each (wrapped as one ``Paragraph``)."""
-    return Paragraph(Text("\n", end="").join(texts))
