@@ -53,8 +53,8 @@ def _may_break(line: str, i: int, whole: bytearray) -> bool:
     if whole[i]:
         return False
     before, after = line[i - 1], line[i]
-    if after.isspace():
-        return False  # a space stays at the end of the line it follows
+    if after.isspace() or get_character_cell_size(after) == 0:
+        return False  # a space stays at the end of the line it follows; a mark on its letter
     if before.isspace():
         # a figure and what it counts go together: 时限 1 个工作日 breaks before the 1
         j = i - 1

@@ -50,6 +50,13 @@ def test_closing_punctuation_never_starts_a_line_nor_opening_ends_one() -> None:
             assert line[-1:] not in OPENING, (width, line)
 
 
+def test_a_variation_selector_stays_on_its_character() -> None:
+    # a name's variant glyph: the character, then the selector that picks it (no width)
+    text = "来电人" * 3 + "葛\U000e0100，" + "先生反映" * 3
+    for width in range(4, 30):
+        assert not any(line.startswith("\U000e0100") for line in lines(text, width)), width
+
+
 def test_a_figure_stays_with_its_unit() -> None:
     text = (
         "R-RETURN 时限 2 个工作日，起算当日不计，至第 2 个工作日 24:00，应在派单后2个工作日内退回"
