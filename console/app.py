@@ -45,6 +45,7 @@ from console import private
 from console.config import Settings
 from console.errors import HotlineError, Unavailable
 from console.line_breaks import install as install_line_breaks
+from console.screens.reach import DASHBOARD_ROLES, PREFILING_ROLES, UPKEEP_ROLES
 from console.services.values import Role
 from console.services.views import Actor, ArticleHit, CallPop, CallPops, LiveChanges
 from console.terminal import install as install_terminal_parser
@@ -59,6 +60,20 @@ PHONE = re.compile(r"^\s*\+?[\d\- ]{5,20}\s*$")
 
 INTAKE_ROLES = frozenset({Role.OPERATOR, Role.SUBCENTRE_OPERATOR, Role.EXPERT, Role.SHIFT_LEAD})
 EXPERT_QUEUE_ROLES = frozenset({Role.EXPERT, Role.SHIFT_LEAD, Role.MANAGER})
+REACHED_BY = {
+    "upkeep": UPKEEP_ROLES,
+    "prefiling": PREFILING_ROLES,
+    "dashboard": DASHBOARD_ROLES,
+}
+"""The screens opened over any other (the work queues' keys, the palette) and who opens them."""
+REACHED_SCREENS = {
+    "upkeep": ("知识维护（纠错报告与待复核知识）", "本单位知识的纠错报告和待复核知识（R-KB）"),
+    "prefiling": (
+        "报备（提交、撤回与审核）",
+        "本单位的报备及审核；管理部门审核各单位报备（R-PREFILING）",
+    ),
+    "dashboard": ("考核看板（指标、等次与热点）", "考核指标、等次与热点（承办单位看本单位）"),
+}
 """Who reads the queue of consultations handed to experts (R-EXPERT)."""
 DESK_ROLES = frozenset({Role.ENTERPRISE_DESK, Role.MANAGER})
 """Who opens the 政企通 desk (R-ENTERPRISE): its policy specialists and the manager."""
@@ -234,6 +249,11 @@ class HotlineCommands(Provider):
                 "转给本专家及其领域的咨询，按答复时限",
                 app.action_expert_queue,
             )
+        shown = " ".join(seen)
+        role = app.backend.actor.role if app.backend is not None else None
+        for action, (name, help_text) in REACHED_SCREENS.items():
+            if role in REACHED_BY[action] and name.partition("（")[0] not in shown:
+                yield name, help_text, getattr(app, f"action_{action}")
         yield "退出控制台", "草稿已自动保存", app.action_quit
 
     async def discover(self) -> Hits:
@@ -692,6 +712,8 @@ class HotlineApp(App[None]):
             return True if self.mode_allowed(action) else None
         if action == "open_ticket":
             return self.backend is not None
+        if action in REACHED_BY:
+            return self.actor is not None and self.actor.role in REACHED_BY[action]
         return True
 
     def action_intake(self) -> None:
@@ -720,6 +742,32 @@ class HotlineApp(App[None]):
 
         if self.backend is not None and not isinstance(self.screen, ExpertRosterScreen):
             self.push_screen(ExpertRosterScreen())
+
+    def action_upkeep(self) -> None:
+        """Knowledge upkeep (R-KB): error reports and articles due for review."""
+        from console.screens.upkeep import UpkeepScreen
+
+        self._push_once(UpkeepScreen)
+
+    def action_prefiling(self) -> None:
+        """报备 (R-PREFILING): the units file and withdraw, the manager reviews."""
+        from console.screens.prefiling import PrefilingScreen
+
+        self._push_once(PrefilingScreen)
+
+    def action_dashboard(self) -> None:
+        """The evaluation dashboard (R-UNIT-KPI, R-GRADES, R-ANALYTICS)."""
+        from console.screens.dashboard import DashboardScreen
+
+        self._push_once(DashboardScreen)
+
+    def _push_once(self, kind: type[Screen[Any]]) -> None:
+        """Open a screen of ``kind`` over the current one, unless it is the current one."""
+        if self.backend is None or self.actor is None:
+            self.notify("正在连接数据库，请稍候…", markup=False)
+            return
+        if not isinstance(self.screen, kind):
+            self.push_screen(kind())
 
     def action_expert_queue(self) -> None:
         """The consultations handed to this expert seat (R-EXPERT): a screen of its own."""

@@ -263,7 +263,9 @@ class BoardScreen(Screen[None]):
         ),
         Binding("g", "escalate", "上报优化办", id="board.escalate", tooltip="上报管理部门"),
         Binding("m", "note", "备注", id="board.note", tooltip="在工单时间线上记一笔"),
-        Binding("d", "dashboard", "考核看板", id="board.dashboard", tooltip="各单位考核指标与热点"),
+        Binding(
+            "d", "app.dashboard", "考核看板", id="board.dashboard", tooltip="各单位考核指标与热点"
+        ),
     ]
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
@@ -684,19 +686,6 @@ class BoardScreen(Screen[None]):
             ),
             entered,
         )
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "dashboard":
-            from console.screens.queues import DASHBOARD_ROLES
-
-            backend = getattr(self.app, "backend", None)
-            return backend is not None and backend.actor.role in DASHBOARD_ROLES
-        return True
-
-    def action_dashboard(self) -> None:
-        from console.screens.dashboard import DashboardScreen
-
-        self.app.push_screen(DashboardScreen())
 
     def action_note(self) -> None:
         item = self._current()

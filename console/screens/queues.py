@@ -68,14 +68,6 @@ ROLE_QUEUES: dict[Role, tuple[str, ...]] = {
 }
 
 
-UPKEEP_ROLES = frozenset({Role.UNIT_CLERK, Role.MANAGER})
-DASHBOARD_ROLES = frozenset(
-    {Role.MANAGER, Role.SUPERVISOR, Role.AUDITOR, Role.SHIFT_LEAD, Role.UNIT_CLERK}
-)
-"""Seats that open the evaluation dashboard (screens/dashboard.py says what each sees)."""
-"""Who keeps knowledge articles: the owner unit's clerk and the manager (R-KB)."""
-
-
 def queues_for(role: Role) -> tuple[str, ...]:
     """The queues a role works, most used first."""
     return ROLE_QUEUES.get(role, tuple(QUEUE_LABELS))
@@ -105,14 +97,14 @@ class QueuesScreen(Screen[None]):
         ),
         Binding(
             "k",
-            "upkeep",
+            "app.upkeep",
             "知识维护",
             id="queues.upkeep",
             tooltip="本单位知识的纠错报告和待复核知识（R-KB）",
         ),
         Binding(
             "b",
-            "prefiling",
+            "app.prefiling",
             "报备",
             id="queues.prefiling",
             tooltip="本单位的报备及审核；管理部门审核各单位报备（R-PREFILING）",
@@ -126,7 +118,7 @@ class QueuesScreen(Screen[None]):
         ),
         Binding(
             "d",
-            "dashboard",
+            "app.dashboard",
             "考核看板",
             id="queues.dashboard",
             tooltip="考核指标、等次与热点（承办单位看本单位）",
@@ -223,28 +215,9 @@ class QueuesScreen(Screen[None]):
         if 1 <= n <= len(self.queue_names):
             self.query_one(Tabs).active = f"q-{self.queue_names[n - 1]}"
 
-    def action_upkeep(self) -> None:
-        from console.screens.upkeep import UpkeepScreen
-
-        self.app.push_screen(UpkeepScreen())
-
-    def action_dashboard(self) -> None:
-        from console.screens.dashboard import DashboardScreen
-
-        self.app.push_screen(DashboardScreen())
-
-    def action_prefiling(self) -> None:
-        from console.screens.prefiling import PrefilingScreen
-
-        self.app.push_screen(PrefilingScreen())
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "queue" and parameters:
             return int(str(parameters[0])) <= len(self.queue_names)
-        if action == "dashboard":
-            return self.app.backend.actor.role in DASHBOARD_ROLES  # type: ignore[attr-defined, no-any-return]
-        if action in ("upkeep", "prefiling"):  # the units and the manager (R-KB, R-PREFILING)
-            return self.app.backend.actor.role in UPKEEP_ROLES  # type: ignore[attr-defined, no-any-return]
         return True
 
     # ------------------------------------------------------------------ events
