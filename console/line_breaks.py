@@ -45,13 +45,18 @@ def content_divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     return wrap_offsets(text, width)
 
 
-def install() -> None:
-    """Make the text areas and Textual's ``Content`` wrap by ``wrap_offsets`` (once)."""
+def install() -> bool:
+    """Make the text areas and Textual's ``Content`` wrap by ``wrap_offsets`` (once); False
+    when this Textual no longer divides its lines through these two names (then it wraps as
+    it always did, and tests/screens/test_paragraph.py says so)."""
     global _installed
     if _installed:
-        return
+        return True
     editor: Any = _wrapped_document
-    editor.compute_wrap_offsets = editor_wrap_offsets
     laid_out: Any = content
+    if not (hasattr(editor, "compute_wrap_offsets") and hasattr(laid_out, "divide_line")):
+        return False
+    editor.compute_wrap_offsets = editor_wrap_offsets
     laid_out.divide_line = content_divide_line
     _installed = True
+    return True

@@ -150,3 +150,19 @@ async def test_the_callers_words_wrap_as_chinese_is_read_while_typed(make_app) -
         await pilot.press("down", "home", "甲")
         second = rows[1]
         assert area.text == words.replace(second, "甲" + second, 1)
+
+
+def test_what_textual_lays_out_wraps_by_the_same_rules() -> None:
+    """Labels, lists and articles: Textual's ``Content`` divides its lines with
+    console.line_breaks installed (as the app does at start)."""
+    from textual.content import Content
+
+    from console.line_breaks import install
+
+    assert install()
+    for width in range(16, 81):
+        shown_lines = [line.plain for line in Content(INTRO.replace("\n", "")).wrap(width)]
+        assert not any(line[:1] in CLOSING for line in shown_lines), (width, shown_lines)
+        assert "R-RETURN" in "".join(shown_lines) and all(
+            set(WORDS.findall(line)) <= set(WORDS.findall(INTRO)) for line in shown_lines
+        ), (width, shown_lines)
