@@ -811,7 +811,7 @@ class SupervisionDialog(ActionDialog):
 
     def intro(self) -> Text:
         return Text(
-            # a line each: one run with no space folded inside a rule id (R-SU / PERVISE-HOW)
+            # a sentence a line, as the other dialogs say their rules
             "督办情形见第二十二条（R-SUPERVISE-WHEN）。\n"
             "方式为书面函告、现场督导或督办会议，形成督办工单（R-SUPERVISE-HOW）。\n"
             "一般20个工作日内办结（R-SUPERVISE-LIMIT）。"

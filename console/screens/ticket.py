@@ -249,17 +249,8 @@ def clock_text(clock: ClockView, now: dt.datetime, window: bool = False) -> Rend
         )
     for line in clock.explanation:
         body.append("\n")
-        body.append(clean(breakable(line)), style="dim")
+        body.append(clean(line), style="dim")
     return Group(Paragraph(head), Padding(Paragraph(body), (0, 0, 0, 2)))
-
-
-def breakable(line: str) -> str:
-    """A list of days (计入的工作日：12-08、12-09、…) with a space between its items: a line
-    breaks only at a space, and a list with none broke inside a date (12-1 / 4)."""
-    label, colon, items = line.partition("：")
-    if colon and label.endswith("日"):
-        return f"{label}：{items.replace('、', ' ')}"
-    return line
 
 
 RELATED_SHOWN = 3
