@@ -45,7 +45,7 @@ from console import private
 from console.config import Settings
 from console.errors import HotlineError, Unavailable
 from console.line_breaks import install as install_line_breaks
-from console.screens.reach import DASHBOARD_ROLES, PREFILING_ROLES, UPKEEP_ROLES
+from console.screens.reach import REACH
 from console.services.values import Role
 from console.services.views import Actor, ArticleHit, CallPop, CallPops, LiveChanges
 from console.terminal import install as install_terminal_parser
@@ -60,20 +60,7 @@ PHONE = re.compile(r"^\s*\+?[\d\- ]{5,20}\s*$")
 
 INTAKE_ROLES = frozenset({Role.OPERATOR, Role.SUBCENTRE_OPERATOR, Role.EXPERT, Role.SHIFT_LEAD})
 EXPERT_QUEUE_ROLES = frozenset({Role.EXPERT, Role.SHIFT_LEAD, Role.MANAGER})
-REACHED_BY = {
-    "upkeep": UPKEEP_ROLES,
-    "prefiling": PREFILING_ROLES,
-    "dashboard": DASHBOARD_ROLES,
-}
-"""The screens opened over any other (the work queues' keys, the palette) and who opens them."""
-REACHED_SCREENS = {
-    "upkeep": ("知识维护（纠错报告与待复核知识）", "本单位知识的纠错报告和待复核知识（R-KB）"),
-    "prefiling": (
-        "报备（提交、撤回与审核）",
-        "本单位的报备及审核；管理部门审核各单位报备（R-PREFILING）",
-    ),
-    "dashboard": ("考核看板（指标、等次与热点）", "考核指标、等次与热点（承办单位看本单位）"),
-}
+CONNECTING = "正在连接数据库，请稍候…"
 """Who reads the queue of consultations handed to experts (R-EXPERT)."""
 DESK_ROLES = frozenset({Role.ENTERPRISE_DESK, Role.MANAGER})
 """Who opens the 政企通 desk (R-ENTERPRISE): its policy specialists and the manager."""
@@ -251,9 +238,9 @@ class HotlineCommands(Provider):
             )
         shown = " ".join(seen)
         role = app.backend.actor.role if app.backend is not None else None
-        for action, (name, help_text) in REACHED_SCREENS.items():
-            if role in REACHED_BY[action] and name.partition("（")[0] not in shown:
-                yield name, help_text, getattr(app, f"action_{action}")
+        for action, reach in REACH.items():
+            if role in reach.roles and reach.name.partition("（")[0] not in shown:
+                yield reach.name, reach.tooltip, getattr(app, f"action_{action}")
         yield "退出控制台", "草稿已自动保存", app.action_quit
 
     async def discover(self) -> Hits:
@@ -686,7 +673,7 @@ class HotlineApp(App[None]):
     def show_mode(self, mode: str) -> None:
         if not self.mode_allowed(mode):
             if self.backend is None:
-                self.notify("正在连接数据库，请稍候…", markup=False)
+                self.notify(CONNECTING, markup=False)
             return
         if self.current_mode == mode:
             # back to the mode's own screen when a ticket view is on top of it
@@ -712,8 +699,8 @@ class HotlineApp(App[None]):
             return True if self.mode_allowed(action) else None
         if action == "open_ticket":
             return self.backend is not None
-        if action in REACHED_BY:
-            return self.actor is not None and self.actor.role in REACHED_BY[action]
+        if action in REACH:
+            return self.actor is not None and self.actor.role in REACH[action].roles
         return True
 
     def action_intake(self) -> None:
@@ -764,7 +751,7 @@ class HotlineApp(App[None]):
     def _push_once(self, kind: type[Screen[Any]]) -> None:
         """Open a screen of ``kind`` over the current one, unless it is the current one."""
         if self.backend is None or self.actor is None:
-            self.notify("正在连接数据库，请稍候…", markup=False)
+            self.notify(CONNECTING, markup=False)
             return
         if not isinstance(self.screen, kind):
             self.push_screen(kind())
@@ -775,7 +762,7 @@ class HotlineApp(App[None]):
 
     def action_open_ticket(self) -> None:
         if self.backend is None:
-            self.notify("正在连接数据库，请稍候…", markup=False)
+            self.notify(CONNECTING, markup=False)
             return
         from console.widgets.dialogs import PromptDialog
 

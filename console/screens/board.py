@@ -40,6 +40,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
+from console.screens.reach import REACH
 from console.services.values import Role, Special
 from console.services.views import (
     ClockView,
@@ -264,7 +265,11 @@ class BoardScreen(Screen[None]):
         Binding("g", "escalate", "上报优化办", id="board.escalate", tooltip="上报管理部门"),
         Binding("m", "note", "备注", id="board.note", tooltip="在工单时间线上记一笔"),
         Binding(
-            "d", "app.dashboard", "考核看板", id="board.dashboard", tooltip="各单位考核指标与热点"
+            "d",
+            "app.dashboard",
+            "考核看板",
+            id="board.dashboard",
+            tooltip=REACH["dashboard"].tooltip,
         ),
     ]
 

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static, Tab, Tabs
 from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
+from console.screens.reach import REACH
 from console.services.values import QUEUES, Role
 from console.services.views import TicketChange
 from console.widgets.banner import ConnectionBanner, DrillBanner
@@ -100,14 +101,14 @@ class QueuesScreen(Screen[None]):
             "app.upkeep",
             "知识维护",
             id="queues.upkeep",
-            tooltip="本单位知识的纠错报告和待复核知识（R-KB）",
+            tooltip=REACH["upkeep"].tooltip,
         ),
         Binding(
             "b",
             "app.prefiling",
             "报备",
             id="queues.prefiling",
-            tooltip="本单位的报备及审核；管理部门审核各单位报备（R-PREFILING）",
+            tooltip=REACH["prefiling"].tooltip,
         ),
         Binding(
             "e",
@@ -121,7 +122,7 @@ class QueuesScreen(Screen[None]):
             "app.dashboard",
             "考核看板",
             id="queues.dashboard",
-            tooltip="考核指标、等次与热点（承办单位看本单位）",
+            tooltip=REACH["dashboard"].tooltip,
         ),
         Binding("right_square_bracket", "next_queue", "下个队列", id="queues.next"),
         Binding("left_square_bracket", "previous_queue", "上个队列", id="queues.previous"),

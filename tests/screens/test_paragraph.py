@@ -13,7 +13,8 @@ from rich.text import Text
 from console.services.values import Role
 from console.widgets.paragraph import CLOSING, OPENING, Paragraph, wrap_text
 from tests.screens.conftest import ScreenPlatform
-from tests.screens.test_queues import intake, settle, shown
+from tests.screens.test_queues import intake, shown
+from tests.screens.test_ticket import action_dialog
 
 INTRO = (
     "不属于本单位职责的，应在派单后2个工作日内退回，并写明理由和依据（R-RETURN）；\n"
@@ -102,12 +103,8 @@ async def test_r_return_the_dialog_at_80x24_keeps_its_rule_ids_whole(
     number = screen_platform.backend(Role.OPERATOR).accept(intake(), unit_id="hn-rst")
     app = make_app(Role.UNIT_CLERK)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app)
-        app.open_ticket(number)
-        await settle(pilot, app)
-        await pilot.press("t")
-        await settle(pilot, app)
-        said = shown(app.screen.query_one("#dialog-intro"))
+        form = await action_dialog(pilot, app, number, "t")
+        said = shown(form.query_one("#dialog-intro"))
         assert "（R-RETURN）" in said and "（R-COMPLEX）" in said, said
         assert not any(line.strip()[:1] in CLOSING for line in said.splitlines()), said
 
