@@ -77,13 +77,17 @@ def test_no_early_answers_where_they_could_mislead(tmp_path: Path) -> None:
 
 
 def test_early_answers_load_neither_sqlalchemy_nor_textual(tmp_path: Path) -> None:
+    """Nor what costs a tenth of a second on the way to the first answers: pkg_resources
+    (zhconv imports it to find its table when it can) and importlib.metadata — a question in
+    traditional characters included."""
     settings = first_start(tmp_path)
     code = (
         "import sys\nfrom pathlib import Path\n"
         "from console.services.knowledge.early import open_early_search\n"
         f"e = open_early_search(Path({str(tmp_path)!r}), {settings.db_url!r})\n"
-        "assert e is not None and e.search_kb('公积金')\n"
-        "print(sorted(m for m in ('sqlalchemy', 'textual') if m in sys.modules))\n"
+        "assert e is not None and e.search_kb('公积金') and e.search_kb('住房公積金怎麼提取')\n"
+        "heavy = ('sqlalchemy', 'textual', 'pkg_resources', 'importlib.metadata')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True

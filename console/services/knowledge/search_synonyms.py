@@ -39,8 +39,8 @@ class Synonyms:
         for g, group_members in enumerate(self.groups):
             for member in group_members:
                 self._by_first.setdefault(member[0], []).append((member, g))
-        # Longest member first, so 住房公积金 is replaced whole and not as 住房+公积金.
-        self._patterns = [re.compile("|".join(map(re.escape, group))) for group in self.groups]
+        # compiled when a query first names the group (a start reads them all and uses few)
+        self._patterns: dict[int, re.Pattern[str]] = {}
 
     def __len__(self) -> int:
         return len(self.groups)
@@ -64,8 +64,17 @@ class Synonyms:
     def canonical(self, folded: str, matches: Sequence[SynonymMatch]) -> str:
         """Rewrite every member of the matched groups to the member the query used."""
         for match in matches:
-            folded = self._patterns[match.group].sub(match.member, folded)
+            folded = self._pattern(match.group).sub(match.member, folded)
         return folded
+
+    def _pattern(self, group: int) -> re.Pattern[str]:
+        """Any member of a group; longest first, so 住房公积金 is replaced whole and not as
+        住房+公积金."""
+        found = self._patterns.get(group)
+        if found is None:
+            found = re.compile("|".join(map(re.escape, self.groups[group])))
+            self._patterns[group] = found
+        return found
 
     def others(self, match: SynonymMatch) -> tuple[str, ...]:
         """The members of a matched group other than the one the query used (nor its parts)."""

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from console.services.knowledge.index_cache import IndexCache
     from console.services.knowledge.routing import Router
     from console.services.knowledge.search import SearchIndex
-from console.services.knowledge.text import normalize
+from console.services.knowledge.text import normalize, zhconv_module
 from console.services.values import Domain, State
 from console.services.views import (
     ArticleHit,
@@ -140,25 +140,6 @@ def ticket_record(t: TicketRow) -> TicketRecord:
     )
 
 
-def _preload_zhconv() -> None:
-    """Import zhconv (the traditional → simplified table) without pkg_resources.
-
-    zhconv finds its table through pkg_resources when that imports, which alone costs
-    ~80 ms; without it, zhconv opens the file next to itself. Nothing else is changed.
-    """
-    import sys
-
-    if "zhconv" in sys.modules or "pkg_resources" in sys.modules:
-        return
-    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes the import fail
-    try:
-        import zhconv  # noqa: F401
-    except ImportError:
-        pass
-    finally:
-        del sys.modules["pkg_resources"]
-
-
 PLACE_SUFFIXES = ("省", "市", "州", "区", "县", "镇", "乡", "街道")
 
 
@@ -199,7 +180,7 @@ class KnowledgeService:
     # ------------------------------------------------------------------ building and syncing
     def _build_search(self) -> None:
         # the engines (numpy and friends) load with the first query, off the start-up path
-        _preload_zhconv()
+        zhconv_module()  # without pkg_resources (see there)
         from console.services.knowledge.search import SearchIndex
 
         # Rows are read into plain records in short transactions; the index is built (or

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,6 +21,27 @@ if TYPE_CHECKING:
 
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def zhconv_module() -> ModuleType:
+    """zhconv (the traditional → simplified table), imported without pkg_resources.
+
+    zhconv finds its table through pkg_resources when that imports, which alone costs about
+    0.1 s (on the way to the first answers at start-up); without it, zhconv opens the file next
+    to itself. Nothing else is changed. Every use of zhconv here imports it through this."""
+    import sys
+
+    if "zhconv" in sys.modules or "pkg_resources" in sys.modules:
+        import zhconv
+
+        return zhconv
+    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes its import fail
+    try:
+        import zhconv
+    finally:
+        if sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return zhconv
 
 
 @dataclass(frozen=True)
@@ -42,7 +64,7 @@ class _Simplify:
 def _simplify() -> _Simplify | None:
     """The tables of ``to_simplified``; None when zhconv's table cannot be read (then every
     text goes through zhconv)."""
-    import zhconv
+    zhconv = zhconv_module()
 
     try:
         table: dict[str, str] = zhconv.zhconv.getdict("zh-cn")
@@ -69,15 +91,14 @@ def to_simplified(text: str) -> str:
     around each such phrase goes through zhconv, cut where no phrase of the table can span
     the cut (so the walk passes there whatever comes before).
     """
-    import zhconv  # imported on first use: its dictionary load is not start-up work
-
-    tables = _simplify()
+    tables = _simplify()  # read on first use: the table's load is not start-up work
     if tables is None:
-        return zhconv.convert(text, "zh-cn")
+        return zhconv_module().convert(text, "zh-cn")
     starts = [m.start() for m in tables.openings.finditer(text) if m.group(1) in tables.phrases]
     if not starts:
         return text.translate(tables.single)
     inner, single = tables.inner, tables.single
+    zhconv = zhconv_module()
     out: list[str] = []
     done = 0  # converted up to here (a place the walk passes)
     for at in starts:
@@ -201,7 +222,8 @@ class _BulkTables:
 @cache
 def _bulk_tables() -> _BulkTables | None:
     import numpy as np  # bulk folding only: keeps numpy off the console's start-up path
-    import zhconv
+
+    zhconv = zhconv_module()
 
     try:
         table: dict[str, str] = zhconv.zhconv.getdict("zh-cn")
