@@ -190,12 +190,19 @@ def _words(cell: Any, text: str) -> None:
 
 
 def _save(wb: Any, path: Path) -> Path:
-    """Save atomically: a temporary file beside ``path``, renamed into place."""
-    fd, temporary = tempfile.mkstemp(prefix=".workbook-", suffix=".xlsx", dir=path.parent)
+    """Save atomically: a temporary file beside ``path``, renamed into place. A failure names
+    ``path`` (the file the seat asked for), never the temporary file."""
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".workbook-", suffix=".xlsx", dir=path.parent)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     os.close(fd)
     try:
         wb.save(temporary)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from console.services.views import HotAlertView, HotGroupView
 from console.workbook import write_hot_workbook
@@ -34,3 +35,19 @@ def test_r_analytics_a_callers_words_are_never_a_formula_in_the_workbook(tmp_pat
     cell = wb["突发与苗头"].cell(row=2, column=4)
     assert cell.data_type == "s" and cell.value == "+1+2"
     assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_a_workbook_that_cannot_be_written_names_the_file_asked_for(tmp_path: Path) -> None:
+    """Writing goes through a temporary file beside the target: when the folder is gone by the
+    time the figures are computed, or the target cannot be replaced (a folder of that name),
+    the error names the file the seat asked for, and no temporary file is left behind."""
+    gone = tmp_path / "gone" / "h.xlsx"
+    with pytest.raises(OSError) as raised:
+        write_hot_workbook(gone, "热点事项 测试", [], [])
+    assert raised.value.filename == str(gone)
+    taken = tmp_path / "taken.xlsx"
+    taken.mkdir()
+    with pytest.raises(OSError) as raised:
+        write_hot_workbook(taken, "热点事项 测试", [], [])
+    assert raised.value.filename == str(taken)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.xlsx"]

@@ -6,15 +6,37 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 
 from console.cli import output_arg, terminal_safe
 from console.cli.context import opened_platform
 from console.cli.evaluation import READER
-from console.errors import NotFound
+from console.errors import InputError, NotFound
 from console.services.analytics import kpi
 from console.services.clock import SHANGHAI
 from console.services.views import EvaluationView, KpiFigure, KpiReport, UnitKpis
+
+
+def evaluation_period(text: str) -> str:
+    """argparse ``type`` of ``report grades --period``: a quarter or a year (R-GRADES), refused
+    before any work is done, named as the option (not as the service's field)."""
+    from console.services.analytics.grades import parse_period
+
+    return _checked(parse_period, text)
+
+
+def kpi_period(text: str) -> str:
+    """argparse ``type`` of ``report accountability --period``: a year, quarter or month."""
+    return _checked(kpi.parse_period, text)
+
+
+def _checked(parse: Callable[[str], object], text: str) -> str:
+    try:
+        parse(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.problem) from None
+    return text
 
 
 def add_grades(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,7 +44,12 @@ def add_grades(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "grades",
         help="本期考核评价：各单位得分与等次（已发布的最新版本；--draft 看草稿）",
     )
-    g.add_argument("--period", required=True, help="考核周期：季度如 2026Q4，年度如 2026")
+    g.add_argument(
+        "--period",
+        required=True,
+        type=evaluation_period,
+        help="考核周期：季度如 2026Q4，年度如 2026",
+    )
     g.add_argument("--draft", action="store_true", help="看最新版本（含未发布的草稿）")
     g.add_argument("--json", action="store_true", help="输出 JSON")
     g.add_argument("--xlsx", metavar="FILE", type=output_arg, help="写成 Excel 工作簿")
@@ -34,7 +61,9 @@ def add_accountability(verbs: argparse._SubParsersAction) -> None:  # type: igno
         "accountability",
         help="问责线索（第二十五条）：推诿退单、督办不落实、完成质量差、知识库维护不及时",
     )
-    a.add_argument("--period", required=True, help="季度如 2026Q4，年度如 2026")
+    a.add_argument(
+        "--period", required=True, type=kpi_period, help="季度如 2026Q4，年度如 2026，月如 2026-11"
+    )
     a.add_argument("--unit", metavar="U", help="只看该单位（单位 id）")
     a.add_argument("--json", action="store_true", help="输出 JSON 列表")
     a.set_defaults(handler=_accountability)

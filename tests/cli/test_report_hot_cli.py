@@ -148,3 +148,21 @@ def test_report_xlsx_to_a_missing_folder_or_a_folder_is_one_line_naming_it(
             lines = [ln for ln in run.stderr.strip().splitlines() if "警告" not in ln]
             assert len(lines) == 1 and "--xlsx" in lines[0] and said in lines[0], run.stderr
             assert ".workbook-" not in run.stderr
+
+
+def test_r_grades_a_period_that_is_no_quarter_or_year_is_one_line_naming_the_option(
+    platform: Platform,
+    tmp_path: Path,  # noqa: F811
+) -> None:
+    """Grades are quarterly and annual (R-GRADES): a month or a malformed period is refused
+    before anything is computed, by the option's name (it was the service's field, 「period:」);
+    the Art. 25 leads take a month too."""
+    env = env_for(platform, tmp_path)
+    for report, period, said in (("grades", "2026-11", "不按月"),
+                                 ("grades", "abc", "「abc」不是考核期"),
+                                 ("accountability", "2026Q9", "「2026Q9」不是考核期")):  # fmt: skip
+        run = hotline(env, "report", report, "--period", period)
+        assert run.returncode == 2, (report, period, run.stdout)
+        lines = [ln for ln in run.stderr.strip().splitlines() if "警告" not in ln]
+        assert len(lines) == 1 and "--period" in lines[0] and said in lines[0], run.stderr
+    assert hotline(env, "report", "accountability", "--period", "2026-11").returncode == 0
