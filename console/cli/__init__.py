@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from console.errors import HotlineError
+from console.errors import HotlineError, InputError
 
 # Verb modules, in the order `hotline --help` lists them.
 VERBS = (
@@ -198,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(str(exc))
         return 2
     except HotlineError as exc:
-        _say(str(exc))
+        _say(_as_typed(exc, args_list))
         return exc.exit_status
     except KeyboardInterrupt:
         return 130
@@ -228,6 +228,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         _say(f"内部错误（{type(exc).__name__}），详情已写入 {path}")
         return 1
+
+
+def _as_typed(exc: HotlineError, args: Sequence[str]) -> str:
+    """A refusal as the seat typed it: a field the command line gave as an option
+    (``duty_phone`` ← ``--duty-phone 12``) is named as that option."""
+    if isinstance(exc, InputError):
+        option = "--" + exc.field.replace("_", "-")
+        if any(a == option or a.startswith(option + "=") for a in args):
+            return f"{option}：{exc.problem}"
+    return str(exc)
 
 
 _UNSAFE = re.compile(

@@ -62,7 +62,8 @@ def test_r_special_report_unit_set_refuses_a_bad_number_in_one_line(
     tmp_path: Path,  # noqa: F811
 ) -> None:
     bad = hotline(platform, tmp_path, "unit", "set", "hn-zjt", "--duty-sms", "不是号码")
-    assert bad.returncode == 2 and "duty_sms" in bad.stderr  # bad input: exit 2, as elsewhere
+    # bad input: exit 2, as elsewhere; named as the option typed, not as the field
+    assert bad.returncode == 2 and "--duty-sms：" in bad.stderr, bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
     unknown = hotline(platform, tmp_path, "unit", "set", "no-such", "--duty-sms", "13900000001")
     assert unknown.returncode == 2 and "no-such" in unknown.stderr
@@ -70,3 +71,18 @@ def test_r_special_report_unit_set_refuses_a_bad_number_in_one_line(
     assert nothing.returncode == 2 and "--duty-phone" in nothing.stderr
     [zjt] = [u for u in platform.operator.units() if u.id == "hn-zjt"]
     assert zjt.duty_sms == ""
+
+
+def test_a_refused_value_is_named_as_the_option_typed() -> None:
+    """An option given as ``--x y`` or ``--x=y`` names the refusal; a field that came from
+    elsewhere (a positional, a file) keeps the field's name."""
+    from console.cli import _as_typed
+    from console.errors import InputError
+
+    refusal = InputError("duty_phone", "值班电话应为电话号码")
+    assert _as_typed(refusal, ["unit", "set", "hn-rst", "--duty-phone", "abc"]) == (
+        "--duty-phone：值班电话应为电话号码"
+    )
+    assert _as_typed(refusal, ["unit", "set", "hn-rst", "--duty-phone=abc"]).startswith("--duty-")
+    assert _as_typed(refusal, ["unit", "set", "hn-rst", "--duty-phones", "x"]) == str(refusal)
+    assert _as_typed(InputError("id", "没有编号 x"), ["unit", "set", "x"]) == "id: 没有编号 x"
