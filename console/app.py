@@ -45,6 +45,7 @@ from console import private
 from console.config import Settings
 from console.errors import HotlineError, Unavailable
 from console.line_breaks import install as install_line_breaks
+from console.screen_resume import install as install_screen_resume
 from console.screens.reach import REACH
 from console.services.values import Role
 from console.services.views import Actor, ArticleHit, CallPop, CallPops, LiveChanges
@@ -407,6 +408,8 @@ class HotlineApp(App[None]):
         install_wide_char_fix()
         # Chinese wraps as it is read: in the text areas and every text Textual lays out
         install_line_breaks()
+        # a screen shown for the first time is not styled whole twice more
+        install_screen_resume()
         return super().get_driver_class()
 
     def on_mount(self) -> None:
