@@ -19,9 +19,8 @@ from textual import content
 from textual._wrap import compute_wrap_offsets
 from textual.document import _wrapped_document
 
+from console.textual_patch import patch_once
 from console.widgets.paragraph import wrap_offsets
-
-_installed = False
 
 
 def editor_wrap_offsets(
@@ -45,18 +44,15 @@ def content_divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     return wrap_offsets(text, width)
 
 
+@patch_once()
 def install() -> bool:
     """Make the text areas and Textual's ``Content`` wrap by ``wrap_offsets`` (once); False
     when this Textual no longer divides its lines through these two names (then it wraps as
     it always did, and tests/screens/test_paragraph.py says so)."""
-    global _installed
-    if _installed:
-        return True
     editor: Any = _wrapped_document
     laid_out: Any = content
     if not (hasattr(editor, "compute_wrap_offsets") and hasattr(laid_out, "divide_line")):
         return False
     editor.compute_wrap_offsets = editor_wrap_offsets
     laid_out.divide_line = content_divide_line
-    _installed = True
     return True

@@ -19,22 +19,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import textual
 from textual import events
 from textual.screen import Screen
 
+from console.textual_patch import patch_once
+
 FOR_VERSION = "8.2.8"
 _SUSPENDED = "_console_suspended_since_resume"
-_installed = False
 
 
+@patch_once(FOR_VERSION)
 def install() -> bool:
     """Patch ``Screen`` (once); False when this Textual is not the version it was written for."""
-    global _installed
-    if _installed:
-        return True
-    if textual.__version__ != FOR_VERSION:
-        return False
     resume = Screen._on_screen_resume
     suspend = Screen._on_screen_suspend
 
@@ -50,5 +46,4 @@ def install() -> bool:
 
     Screen._on_screen_resume = _on_screen_resume  # type: ignore[method-assign]
     Screen._on_screen_suspend = _on_screen_suspend  # type: ignore[method-assign]
-    _installed = True
     return True

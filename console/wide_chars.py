@@ -22,14 +22,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import textual
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
 
+from console.textual_patch import patch_once
+
 FOR_VERSION = "8.2.8"
 _EMPTY = Strip([], 0)
-_installed = False
 
 
 def _render_chops(
@@ -98,15 +98,10 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
     return ChopsUpdate(chops, spans, _chop_ends(chops, self.cuts))
 
 
+@patch_once(FOR_VERSION)
 def install() -> bool:
     """Patch the compositor (once); False when this Textual is not the version it fits."""
-    global _installed
-    if _installed:
-        return True
-    if textual.__version__ != FOR_VERSION:
-        return False
     patched: Any = Compositor
     patched._render_chops = _render_chops
     patched.render_partial_update = _render_partial_update
-    _installed = True
     return True

@@ -83,3 +83,31 @@ async def test_the_intake_at_start_up_is_styled_once(make_app) -> None:  # type:
         await pilot.pause()
         assert type(app.screen).__name__ == "IntakeScreen"
         assert seen.count("IntakeScreen") == 1, seen
+
+
+def test_a_patch_is_applied_once_and_only_on_its_textual() -> None:
+    """console.textual_patch: the patch runs until it takes, then never again; one written for
+    another Textual never runs."""
+    from console.textual_patch import patch_once
+
+    runs: list[str] = []
+
+    @patch_once(textual.__version__)
+    def here() -> bool:
+        runs.append("here")
+        return True
+
+    @patch_once("0.0.1")
+    def elsewhere() -> bool:
+        runs.append("elsewhere")
+        return True
+
+    @patch_once()
+    def not_yet() -> bool:
+        runs.append("not yet")
+        return False
+
+    assert here() and here()
+    assert not elsewhere()
+    assert not not_yet() and not not_yet()
+    assert runs == ["here", "not yet", "not yet"]
