@@ -17,10 +17,10 @@ import datetime as dt
 import json
 from dataclasses import asdict
 
-from console.cli import UsageError, terminal_safe
+from console.cli import terminal_safe
 from console.cli.context import opened_platform, person
 from console.cli.report_experts import duration
-from console.errors import InputError, NotFound
+from console.errors import NotFound
 from console.services.clock import SHANGHAI
 from console.services.experts.shifts import EXAMPLE
 from console.services.values import Role
@@ -202,12 +202,10 @@ def _handoff_line(h: ExpertHandoffView) -> str:
 
 def _handoffs(args: argparse.Namespace) -> int:
     with opened_platform() as p:
-        try:
-            found = p.backend(person("命令行", Role.MANAGER)).expert_handoffs(
-                args.field, args.waiting, args.days
-            )
-        except InputError as exc:
-            raise UsageError(f"--{exc.field}：{exc.problem}") from None
+        # a refused --field or --days is named as typed (console.cli)
+        found = p.backend(person("命令行", Role.MANAGER)).expert_handoffs(
+            args.field, args.waiting, args.days
+        )
     if args.json:
         print(json.dumps([asdict(v) for v in found], ensure_ascii=False, default=str))
         return 0

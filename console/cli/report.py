@@ -23,9 +23,6 @@ from console.errors import InputError
 from console.services.clock import SHANGHAI, quarter_of
 from console.services.views import SYSTEM_ACTOR, KpiReport
 
-OPTIONS = {"period": "--period", "unit": "--unit", "indicator": "--tickets"}
-"""The option a refused value came from, by the field the refusal names."""
-
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("report", help="报表：承办单位考核指标等（可导出 Excel）")
@@ -77,8 +74,9 @@ def _kpi(args: argparse.Namespace) -> int:
             if args.tickets is not None:
                 rows = kpi.drill_down(p.store, kpi.parse_period(period), args.unit, args.tickets)
         except InputError as exc:
-            option = OPTIONS.get(exc.field, exc.field)
-            raise UsageError(f"{option}：{exc.problem}") from None
+            if exc.field != "indicator":
+                raise  # named as typed (console.cli)
+            raise UsageError(f"--tickets：{exc.problem}") from None
     finally:
         p.store.dispose()
     if args.tickets is not None:

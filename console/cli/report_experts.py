@@ -13,13 +13,10 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from console.cli import UsageError, _cell_width, terminal_safe
+from console.cli import _cell_width, terminal_safe
 from console.cli.context import platform
-from console.errors import InputError
 from console.services.clock import SHANGHAI, quarter_of
 from console.services.views import SYSTEM_ACTOR, DurationStats, ExpertMeasureLine, ExpertMeasures
-
-OPTIONS = {"period": "--period", "unit": "--unit"}
 
 
 def add_experts(subparsers: Any) -> argparse.ArgumentParser:
@@ -48,10 +45,7 @@ def run(args: argparse.Namespace) -> int:
         period = args.period
         if period is None:
             period = quarter_of(p.clock.now().astimezone(SHANGHAI).date())
-        try:
-            m = p.backend(SYSTEM_ACTOR).expert_measures(period, args.unit)
-        except InputError as exc:
-            raise UsageError(f"{OPTIONS.get(exc.field, exc.field)}：{exc.problem}") from None
+        m = p.backend(SYSTEM_ACTOR).expert_measures(period, args.unit)  # refusals: console.cli
     finally:
         p.store.dispose()
     if args.json:

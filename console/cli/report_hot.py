@@ -67,31 +67,29 @@ def run(args: argparse.Namespace) -> int:
         names = {u.id: u.name for u in backend.units()}
         if args.unit and args.unit not in names:
             raise UsageError(f"--unit：没有单位 {args.unit!r}（见 hotline unit list）")
-        try:
-            if window is None:
-                now = backend.now()
-                from console.services.analytics.hot_store import WINDOW_DAYS
+        # a refused value is named as the option typed (console.cli)
+        if window is None:
+            now = backend.now()
+            from console.services.analytics.hot_store import WINDOW_DAYS
 
-                watch = backend.hot
-                watch.patience = None  # a report waits for the first look (minutes on a busy store)
-                if not watch.ready():
-                    print(
-                        f"正在计算近 {WINDOW_DAYS} 天的热点分组（工单多时需数分钟）…",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-                groups = watch.groups(now, args.limit, args.unit or None)
-                alerts = watch.alerts(now, unit_id=args.unit or None)
-                heading = f"近 {WINDOW_DAYS} 天（截至 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"
-            else:
-                from console.services.analytics.hot_store import period_report
-
-                groups, alerts = period_report(
-                    p.store, window[0], window[1], args.limit, args.unit or None
+            watch = backend.hot
+            watch.patience = None  # a report waits for the first look (minutes on a busy store)
+            if not watch.ready():
+                print(
+                    f"正在计算近 {WINDOW_DAYS} 天的热点分组（工单多时需数分钟）…",
+                    file=sys.stderr,
+                    flush=True,
                 )
-                heading = f"统计期 {args.period}"
-        except InputError as exc:
-            raise UsageError(f"--{exc.field}：{exc.problem}") from None
+            groups = watch.groups(now, args.limit, args.unit or None)
+            alerts = watch.alerts(now, unit_id=args.unit or None)
+            heading = f"近 {WINDOW_DAYS} 天（截至 {now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）"
+        else:
+            from console.services.analytics.hot_store import period_report
+
+            groups, alerts = period_report(
+                p.store, window[0], window[1], args.limit, args.unit or None
+            )
+            heading = f"统计期 {args.period}"
     finally:
         p.store.dispose()
     if args.json:
