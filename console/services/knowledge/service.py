@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from console.services.knowledge.index_cache import IndexCache
     from console.services.knowledge.routing import Router
     from console.services.knowledge.search import SearchIndex
-from console.services.knowledge.text import normalize, zhconv_module
+from console.services.knowledge.text import normalize
 from console.services.values import Domain, State
 from console.services.views import (
     ArticleHit,
@@ -180,7 +180,6 @@ class KnowledgeService:
     # ------------------------------------------------------------------ building and syncing
     def _build_search(self) -> None:
         # the engines (numpy and friends) load with the first query, off the start-up path
-        zhconv_module()  # without pkg_resources (see there)
         from console.services.knowledge.search import SearchIndex
 
         # Rows are read into plain records in short transactions; the index is built (or
