@@ -32,6 +32,7 @@ BENCHMARKS = {
     "kpi": "bench_kpi.py",
     "dashboard": "bench_dashboard.py",
     "experts": "bench_experts.py",
+    "hot": "bench_hot.py",
 }
 DEFAULT = ("due", "search", "answers", "routing", "duplicates", "kinds", "startup")
 

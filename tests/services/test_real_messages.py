@@ -75,11 +75,11 @@ def routing() -> dict[str, Any]:
 
 def test_r_dispatch_real_held_out_routing_stays_above_floor(routing: dict[str, Any]) -> None:
     held = routing["held-out"]
-    # measured (benchmarks/bench_routing.py --no-speed): seed 0.606 / 0.846, history 0.648 / 0.902
-    assert held["seed"]["top1"] >= 0.57, held["seed"]
-    assert held["seed"]["top3"] >= 0.80, held["seed"]
+    # measured (benchmarks/bench_routing.py --no-speed): seed 0.670 / 0.872, history 0.721 / 0.933
+    assert held["seed"]["top1"] >= 0.64, held["seed"]
+    assert held["seed"]["top3"] >= 0.84, held["seed"]
     assert held["history"]["top1"] >= held["seed"]["top1"], held
-    assert held["history"]["top1"] >= 0.6 and held["history"]["top3"] >= 0.87, held["history"]
+    assert held["history"]["top1"] >= 0.70 and held["history"]["top3"] >= 0.91, held["history"]
     assert held["seed"]["top1"] > held["keywords"]["top1"], held
 
 
@@ -91,10 +91,9 @@ def answers() -> dict[str, Any]:
 
 def test_r_kb_real_held_out_shown_answers_are_on_topic(answers: dict[str, Any]) -> None:
     held = answers["held-out"]["with_catalogue"]
-    # measured (benchmarks/bench_answers.py): shown 0.372, on topic 0.791, every shown top
-    # answer judged (134 of 360 calls)
+    # measured (benchmarks/bench_answers.py): shown 0.375, on topic 0.815
     assert held["unjudged"] <= 10, held  # a new article or search change: judge what it shows
-    assert held["on_topic"] is not None and held["on_topic"] >= 0.72, held
+    assert held["on_topic"] is not None and held["on_topic"] >= 0.78, held
     assert 0.1 <= held["shown"] <= 0.8, held  # it answers some calls and abstains on others
     baseline = answers["held-out"]["baseline"]
     assert baseline["on_topic"] is None or held["on_topic"] > baseline["on_topic"], answers
@@ -109,11 +108,36 @@ def duplicates() -> dict[str, Any]:
 def test_r_inadmissible_ground4_real_held_out_repeats(duplicates: dict[str, Any]) -> None:
     """Ground 4: the same caller's repeats found, few false alarms."""
     fig = duplicates["held-out"]["same_caller"]
-    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.906, precision 1.0
-    assert fig["recall"] >= 0.8 and fig["precision"] >= 0.9, fig
+    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.969, precision 0.975
+    assert fig["recall"] >= 0.93 and fig["precision"] >= 0.93, fig
 
 
 def test_r_supervise_when_real_held_out_matters_raised_by_many(duplicates: dict[str, Any]) -> None:
     fig = duplicates["held-out"]["other_callers"]
-    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.512, precision 0.892
-    assert fig["recall"] >= 0.45 and fig["precision"] >= 0.82, fig
+    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.622, precision 0.911
+    assert fig["recall"] >= 0.59 and fig["precision"] >= 0.88, fig
+
+
+@pytest.fixture(scope="module")
+def hot_groups() -> dict[str, Any]:
+    _need()
+    from realset.labels import load_labels
+
+    bench = _bench("bench_hot")
+    messages = bench.load_messages(bench.MESSAGES)
+    tracker, _, _ = bench.replay([bench.ticket(m) for m in messages], bench.catalogue())
+    users = {m.msg_id: m.user for m in messages}
+    return bench.judged_pairs(load_labels(), tracker.group_of, users)  # type: ignore[no-any-return]
+
+
+def test_r_analytics_real_held_out_groups_are_one_matter_each(hot_groups: dict[str, Any]) -> None:
+    """Hot matters (R-ANALYTICS) are grouped by matter and place: the pairs a group holds are
+    the same matter by the readers' judgement, and most messages with a same-matter peer
+    (however worded, by another caller) are grouped with one."""
+    other = hot_groups["held-out"]["other_callers"]
+    # measured (benchmarks/bench_hot.py --no-speed): precision 0.984 over 378 grouped pairs,
+    # 0.542 of 107 messages with a peer marked the same matter grouped with one
+    assert other["precision"] >= 0.95 and other["request_recall"] >= 0.5, other
+    same = hot_groups["held-out"]["same_caller"]
+    # measured: precision 0.937, 1.0 of 58 messages grouped with a peer
+    assert same["precision"] >= 0.9 and same["request_recall"] >= 0.95, same
