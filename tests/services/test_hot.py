@@ -73,6 +73,29 @@ def test_r_analytics_same_matter_and_place_in_other_words_is_one_group() -> None
     assert top.callers == len(NOISE) and "丽发新城" in top.summary
 
 
+def test_r_analytics_a_callers_own_match_joins_from_its_own_least_score() -> None:
+    """Another caller's match joins from ``join_min``, the same caller's from
+    ``join_min_same_caller`` (a caller's own tickets on other matters read alike: their words
+    and number)."""
+    first = "华强电子厂拖欠工资三个月，请求劳动监察部门协调解决。"
+    again = "华强电子厂已经拖欠我们工资三个月了，请劳动监察帮忙协调。"
+    probe = tracker_with_history()
+    probe.add(ticket(1, first, 0, phone="13900000001"))
+    own = probe._index.scored(again, "13900000001")[0][0]
+    others = probe._index.scored(again, "13900000002")[0][0]
+
+    def joined(phone: str, join_min: float, join_min_same_caller: float) -> bool:
+        tracker = tracker_with_history(HotParams(join_min, join_min_same_caller))
+        tracker.add(ticket(1, first, 0, phone="13900000001"))
+        tracker.add(ticket(2, again, 1, phone=phone))
+        return tracker.group_of("T0001") == tracker.group_of("T0002")
+
+    assert joined("13900000002", others - 0.01, 1.0)
+    assert not joined("13900000002", others + 0.01, 0.0)
+    assert joined("13900000001", 1.0, own - 0.01)
+    assert not joined("13900000001", 0.0, own + 0.01)
+
+
 def test_r_analytics_heat_counts_callers_repeats_growth_and_persistence() -> None:
     """6 callers, 8 tickets (2 repeats), 3 new in the last 7 days, 15 days long:
     6 + 0.5·2 + 2·3 + 0.5·log2(16) = 6 + 1 + 6 + 2 = 15."""

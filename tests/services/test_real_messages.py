@@ -135,9 +135,9 @@ def test_r_analytics_real_held_out_groups_are_one_matter_each(hot_groups: dict[s
     the same matter by the readers' judgement, and most messages with a same-matter peer
     (however worded, by another caller) are grouped with one."""
     other = hot_groups["held-out"]["other_callers"]
-    # measured (benchmarks/bench_hot.py --no-speed): precision 0.984 over 378 grouped pairs,
-    # 0.542 of 107 messages with a peer marked the same matter grouped with one
-    assert other["precision"] >= 0.95 and other["request_recall"] >= 0.5, other
+    # measured (benchmarks/bench_hot.py --no-speed): precision 0.975 over 395 grouped pairs,
+    # 0.607 of 107 messages with a peer marked the same matter grouped with one
+    assert other["precision"] >= 0.95 and other["request_recall"] >= 0.57, other
     same = hot_groups["held-out"]["same_caller"]
     # measured: precision 0.937, 1.0 of 58 messages grouped with a peer
     assert same["precision"] >= 0.9 and same["request_recall"] >= 0.95, same

@@ -922,6 +922,12 @@ class DuplicateIndex:
         assert doc is not None
         return doc.reading
 
+    def phone_of(self, i: int) -> str:
+        """The caller's normalised number of a document index ("" when none)."""
+        doc = self._docs[i]
+        assert doc is not None
+        return doc.phone
+
     def number_of(self, i: int) -> str:
         """The ticket number of a document index (as ``scored`` returns them)."""
         doc = self._docs[i]
