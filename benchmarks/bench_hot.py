@@ -21,7 +21,11 @@
    same caller and for other callers, the held-out half first; and of the messages with a peer
    marked the same matter, the share grouped with at least one (a matter that hundreds raised
    weighs one message each here, not hundreds of pairs). A pair judged from both sides counts
-   twice. Nothing of the tracker was chosen on the held-out half.
+   twice. Nothing of the tracker was chosen on the held-out half. With ``--among N`` the same
+   again with the real messages among ``N`` other tickets spread over their timeline (three
+   sentences each of the other messages of ../shared/data, labelled_sample.csv): the bounds
+   of a look-up (how many candidates it scores, how many postings it walks) only bind in a
+   large index.
 4. **Speed.** The CPU time of one ``add`` (p95 over the replay; budget 20 ms), and a full
    recompute over ``--tickets`` synthetic tickets (three real sentences mixed, over 90 days;
    budget 60 s for 100 000) against a baseline measured in the same run: building the plain
@@ -31,13 +35,15 @@
    this one groups — its CPU time is given for both sides (the grouping process, the
    readers), with the wall time, and its groups are checked against the first's.
 
-Run: ``python benchmarks/bench_hot.py [--tickets N] [--no-speed]`` (or ``hotline bench hot``).
+Run: ``python benchmarks/bench_hot.py [--tickets N] [--no-speed] [--among N]`` (or ``hotline
+bench hot``).
 Skips, saying why, when ../shared/data is absent. Prints ids and numbers, and of a hot group the
 first characters of its first message's subject.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import random
 import resource
@@ -228,14 +234,34 @@ def judged_pairs(
     return out
 
 
-def against_readers(messages: list[Message], cat: Catalogue) -> None:
-    tracker, _, _ = replay([ticket(m) for m in messages], cat)
+def others(messages: list[Message], n: int) -> list[HotTicket]:
+    """``n`` tickets of three sentences each of the other messages (labelled_sample.csv), at
+    random moments of the real messages' timeline, by callers of their own."""
+    assert MESSAGES is not None
+    with (MESSAGES.parent / "labelled_sample.csv").open(encoding="utf-8-sig", newline="") as fh:
+        pool = [s.strip() for r in csv.DictReader(fh) for s in r["留言详情"].split("。")]
+    pool = [s for s in pool if len(s) > 8]
+    rng = random.Random(5)
+    first = min(m.at for m in messages).replace(tzinfo=UTC)
+    span = (max(m.at for m in messages).replace(tzinfo=UTC) - first).total_seconds()
+    return [
+        HotTicket(
+            f"S{i}", f"1370000{rng.randrange(50_000):05d}", "。".join(rng.sample(pool, 3)),
+            first + dt.timedelta(seconds=rng.random() * span),
+        )
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def against_readers(messages: list[Message], cat: Catalogue, among: int = 0) -> None:
+    tracker, _, _ = replay([ticket(m) for m in messages] + others(messages, among), cat)
     users = {m.msg_id: m.user for m in messages}
     figures = judged_pairs(load_labels(), tracker.group_of, users)
+    where = f" among {among} other tickets" if among else ""
     for half, kinds in figures.items():
         for kind, f in kinds.items():
             print(
-                f"groups against the readers, {half}, {kind}: precision {f['precision']} "
+                f"groups against the readers{where}, {half}, {kind}: precision {f['precision']} "
                 f"({f['grouped']} judged pairs grouped), recall {f['recall']} "
                 f"({f['marked_same']} pairs marked the same matter); of {f['requests']} messages "
                 f"with a peer marked the same matter, {f['request_recall']} grouped with one"
@@ -310,6 +336,8 @@ def main(argv: list[str]) -> int:
     )
     bursts(messages, cat)
     against_readers(messages, cat)
+    if "--among" in argv:
+        against_readers(messages, cat, int(argv[argv.index("--among") + 1]))
     if "--no-speed" not in argv:
         recompute(messages, cat, n)
     return 0
