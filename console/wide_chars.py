@@ -12,6 +12,12 @@ Here, when one widget wins several neighbouring pieces of a line, they are kept 
 hold an empty placeholder so that no widget behind claims them. Partial updates learn where
 each merged piece really ends. Only the edges between different widgets still cut a line.
 
+A partial update (the cells a closed drop-down list covered, say) ends where its region ends;
+when that edge halves a wide character, the character's half is drawn as a space and the
+terminal blanks its other half: the caller's words under the intake's category list read
+「三栋  下」 for 「三栋楼下」 once the list closed as the seat moved on. Such an update is
+carried on to the character's end.
+
 ``install()`` patches the compositor once, and only the Textual version this was written for:
 with any other version it does nothing (tests/screens/test_wide_chars.py then says whether the
 fault is still there).
@@ -22,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from rich.cells import cell_len, get_character_cell_size
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.strip import Strip
@@ -84,8 +91,34 @@ def _chop_ends(chops: Sequence[Mapping[int, Strip]], cuts: list[list[int]]) -> l
     return out
 
 
+def _whole_char_end(line: Mapping[int, Strip | None], ends: list[int], x2: int) -> int:
+    """Where an update of a line up to ``x2`` is to end so as not to split a double-width
+    character: past it when one straddles ``x2`` (cut there, its half is drawn as a space and the
+    terminal blanks the other half too: a list closed over a caller's words left two blanks)."""
+    for end, (x, strip) in zip(ends, line.items(), strict=False):
+        if strip is None or not x < x2 < end:
+            continue
+        cut = x2 - x
+        at = 0
+        for segment in strip:
+            width = cell_len(segment.text)
+            if at + width <= cut:
+                at += width
+                continue
+            if width == len(segment.text):
+                return x2  # no wide character in the segment the cut falls in
+            for char in segment.text:
+                size = get_character_cell_size(char)
+                if at + size > cut:
+                    return x2 + (at + size - cut) if at < cut else x2
+                at += size
+        return x2
+    return x2
+
+
 def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
-    """Compositor.render_partial_update, with the ends of merged pieces."""
+    """Compositor.render_partial_update, with the ends of merged pieces and updates that end
+    past a wide character rather than through it."""
     screen_region = self.size.region
     update_regions = self._dirty_regions.copy()
     self._dirty_regions.clear()
@@ -95,7 +128,9 @@ def _render_partial_update(self: Compositor) -> ChopsUpdate | None:
     spans = list(self._regions_to_spans(update_regions))
     is_rendered_line = {y for y, _, _ in spans}.__contains__
     chops = self._render_chops(crop, is_rendered_line)
-    return ChopsUpdate(chops, spans, _chop_ends(chops, self.cuts))
+    ends = _chop_ends(chops, self.cuts)
+    spans = [(y, x1, _whole_char_end(chops[y], ends[y], x2)) for y, x1, x2 in spans]
+    return ChopsUpdate(chops, spans, ends)
 
 
 @patch_once(FOR_VERSION)

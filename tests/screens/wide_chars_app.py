@@ -11,7 +11,7 @@ import sys
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
 TOASTS = ("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未", "a甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未")
 
@@ -47,5 +47,57 @@ class PanesApp(App[None]):
             self.notify(text, timeout=600, markup=False)
 
 
+WORDS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未"
+"""A caller's words under a list of an odd width (its right edge halves the fifth character)."""
+
+
+class ListClosedApp(App[None]):
+    """Chinese lines under two drop-down lists (as the intake's category over the caller's
+    words), the second lined up one column further: each list is opened, then closed by moving
+    on to the next field, which draws again only the list's cells — up to an edge that halves a
+    wide character under one of them; then 「已关闭」 is shown."""
+
+    CSS = """
+    Select { width: 16; }
+    .words { height: 5; }
+    #late { padding-left: 1; }
+    #done { height: 1; }
+    """
+
+    def __init__(self, patched: bool = True) -> None:
+        self.patched = patched
+        super().__init__()
+
+    def get_driver_class(self):  # type: ignore[no-untyped-def]
+        if self.patched:
+            from console.wide_chars import install
+
+            install()
+        return super().get_driver_class()
+
+    def compose(self) -> ComposeResult:
+        options = [(label, label) for label in ("咨询", "求助", "投诉", "举报", "意见建议")]
+        yield Select(options, id="first", allow_blank=False)
+        yield Static("\n".join([WORDS] * 5), classes="words", markup=False)
+        yield Select(options, id="second", allow_blank=False)
+        yield Static("\n".join([WORDS] * 5), classes="words", id="late", markup=False)
+        yield Static("", id="done", markup=False)
+
+    def on_mount(self) -> None:
+        self.set_timer(0.3, lambda: self.open_then_move_on("#first", "#second"))
+        self.set_timer(1.0, lambda: self.open_then_move_on("#second", "#first"))
+        self.set_timer(1.8, lambda: self.query_one("#done", Static).update("已关闭"))
+
+    def open_then_move_on(self, opened: str, after: str) -> None:
+        select = self.query_one(opened, Select)
+        select.focus()
+        select.expanded = True
+        self.set_timer(0.3, self.query_one(after, Select).focus)
+
+
 if __name__ == "__main__":
-    PanesApp(patched="--unpatched" not in sys.argv).run()
+    patched = "--unpatched" not in sys.argv
+    if "--list-closed" in sys.argv:
+        ListClosedApp(patched=patched).run()
+    else:
+        PanesApp(patched=patched).run()
