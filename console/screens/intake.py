@@ -1373,12 +1373,17 @@ class IntakeScreen(Screen[None]):
     def action_choose_kind(self) -> None:
         """Open the kind list: the kind sets the limits, so it is one key away from anywhere."""
         kind = self.query_one("#kind", Select)
-        kind.focus()
+        self.set_focus(kind)  # now: the keys behind Ctrl+L in the same read choose the kind
         kind.expanded = True
 
     def action_focus_text(self) -> None:
-        """Jump to the request text from anywhere in the form (the field typed in most)."""
-        self.query_one("#text").focus()
+        """Jump to the request text from anywhere in the form (the field typed in most).
+
+        The focus moves at once, not once the keys already read are dispatched (``focus()``
+        waits for them): the caller's words typed right behind Ctrl+E, in the same read, go to
+        the request, not to the field left (which took them up to its limit and lost the
+        rest)."""
+        self.set_focus(self.query_one("#text"))
 
     def action_new_call(self) -> None:
         if not self.form.text.strip() and not self.form.fields()["caller_phone"].strip():

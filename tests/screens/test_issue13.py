@@ -534,6 +534,27 @@ async def test_keys_in_one_read_a_finishing_key_waits_for_the_typing_before_it(
         assert "公司拖欠工资三个月" in app.screen.body.plain
 
 
+async def test_keys_in_one_read_ctrl_e_sends_what_follows_to_the_request(make_app: Any) -> None:
+    """A number, Ctrl+E and the caller's words in one read (a typist faster than the screen, as
+    when the intake is drawn again after a dispatch): the words after Ctrl+E are the request's,
+    none in the phone field (they filled it to its limit and the rest was lost) or dropped;
+    Ctrl+L alike sends the arrows and Enter behind it to the category list."""
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.focused is not None, what="intake")
+        app.screen.query_one("#caller_phone", Input).focus()
+        await pilot.pause()
+        await feed_burst(pilot, "13807310003\x05举报龙塘安置小区里的歌厅深夜营业扰民。")
+        assert app.screen.query_one("#caller_phone", Input).value == "13807310003"
+        assert (
+            app.screen.query_one("#text", TextArea).text == "举报龙塘安置小区里的歌厅深夜营业扰民。"
+        )
+        await feed_burst(pilot, "\x0c\x1b[B\x1b[B\r")  # Ctrl+L, ↓, ↓, Enter: 投诉
+        await wait_for(
+            pilot, lambda: app.screen.query_one("#kind").value == "complaint", what="投诉"
+        )
+
+
 async def test_keys_in_one_read_seat_name_then_ctrl_s_starts_the_shift(
     screen_platform: ScreenPlatform,
 ) -> None:
