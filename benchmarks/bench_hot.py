@@ -43,7 +43,6 @@ first characters of its first message's subject.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 import resource
@@ -238,9 +237,8 @@ def others(messages: list[Message], n: int) -> list[HotTicket]:
     """``n`` tickets of three sentences each of the other messages (labelled_sample.csv), at
     random moments of the real messages' timeline, by callers of their own."""
     assert MESSAGES is not None
-    with (MESSAGES.parent / "labelled_sample.csv").open(encoding="utf-8-sig", newline="") as fh:
-        pool = [s.strip() for r in csv.DictReader(fh) for s in r["留言详情"].split("。")]
-    pool = [s for s in pool if len(s) > 8]
+    sample = load_messages(MESSAGES.parent / "labelled_sample.csv")
+    pool = [s.strip() for m in sample for s in m.body.split("。") if len(s.strip()) > 8]
     rng = random.Random(5)
     first = min(m.at for m in messages).replace(tzinfo=UTC)
     span = (max(m.at for m in messages).replace(tzinfo=UTC) - first).total_seconds()
@@ -253,10 +251,18 @@ def others(messages: list[Message], n: int) -> list[HotTicket]:
     ]  # fmt: skip
 
 
-def against_readers(messages: list[Message], cat: Catalogue, among: int = 0) -> None:
+def readers_figures(
+    messages: list[Message], cat: Catalogue, among: int = 0
+) -> dict[str, dict[str, dict[str, float | int | None]]]:
+    """``judged_pairs`` of the tracker's groups after the real messages (among ``among``
+    others)."""
     tracker, _, _ = replay([ticket(m) for m in messages] + others(messages, among), cat)
     users = {m.msg_id: m.user for m in messages}
-    figures = judged_pairs(load_labels(), tracker.group_of, users)
+    return judged_pairs(load_labels(), tracker.group_of, users)
+
+
+def against_readers(messages: list[Message], cat: Catalogue, among: int = 0) -> None:
+    figures = readers_figures(messages, cat, among)
     where = f" among {among} other tickets" if among else ""
     for half, kinds in figures.items():
         for kind, f in kinds.items():

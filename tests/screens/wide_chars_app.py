@@ -16,12 +16,8 @@ from textual.widgets import Select, Static
 TOASTS = ("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未", "a甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未")
 
 
-class PanesApp(App[None]):
-    CSS = """
-    Horizontal { height: 1fr; }
-    Static { width: 10; height: 100%; border: round $accent; }
-    Toast { width: 50; }
-    """
+class PatchedApp(App[None]):
+    """An app that draws with console/wide_chars.py's compositor patch, or without it."""
 
     def __init__(self, patched: bool = True) -> None:
         self.patched = patched
@@ -33,6 +29,14 @@ class PanesApp(App[None]):
 
             install()
         return super().get_driver_class()
+
+
+class PanesApp(PatchedApp):
+    CSS = """
+    Horizontal { height: 1fr; }
+    Static { width: 10; height: 100%; border: round $accent; }
+    Toast { width: 50; }
+    """
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -47,11 +51,11 @@ class PanesApp(App[None]):
             self.notify(text, timeout=600, markup=False)
 
 
-WORDS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未"
-"""A caller's words under a list of an odd width (its right edge halves the fifth character)."""
+WORDS = TOASTS[0]
+"""A caller's words, under a drop-down list."""
 
 
-class ListClosedApp(App[None]):
+class ListClosedApp(PatchedApp):
     """Chinese lines under two drop-down lists (as the intake's category over the caller's
     words), the second lined up one column further: each list is opened, then closed by moving
     on to the next field, which draws again only the list's cells — up to an edge that halves a
@@ -63,17 +67,6 @@ class ListClosedApp(App[None]):
     #late { padding-left: 1; }
     #done { height: 1; }
     """
-
-    def __init__(self, patched: bool = True) -> None:
-        self.patched = patched
-        super().__init__()
-
-    def get_driver_class(self):  # type: ignore[no-untyped-def]
-        if self.patched:
-            from console.wide_chars import install
-
-            install()
-        return super().get_driver_class()
 
     def compose(self) -> ComposeResult:
         options = [(label, label) for label in ("咨询", "求助", "投诉", "举报", "意见建议")]

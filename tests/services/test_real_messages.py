@@ -121,13 +121,9 @@ def test_r_supervise_when_real_held_out_matters_raised_by_many(duplicates: dict[
 @pytest.fixture(scope="module")
 def hot_groups() -> dict[str, Any]:
     _need()
-    from realset.labels import load_labels
-
     bench = _bench("bench_hot")
     messages = bench.load_messages(bench.MESSAGES)
-    tracker, _, _ = bench.replay([bench.ticket(m) for m in messages], bench.catalogue())
-    users = {m.msg_id: m.user for m in messages}
-    return bench.judged_pairs(load_labels(), tracker.group_of, users)  # type: ignore[no-any-return]
+    return bench.readers_figures(messages, bench.catalogue())  # type: ignore[no-any-return]
 
 
 def test_r_analytics_real_held_out_groups_are_one_matter_each(hot_groups: dict[str, Any]) -> None:

@@ -290,7 +290,8 @@ class HotTracker:
         (a replay reads ahead)."""
         if ticket.number in self._group_of:
             return []
-        caller = normalize_phone(ticket.caller_phone) or f"#{ticket.number}"
+        phone = normalize_phone(ticket.caller_phone)
+        caller = phone or f"#{ticket.number}"
         if prepared is None or prepared.text != ticket.text:
             prepared = self._index.prepare(ticket.text)  # read once: looked up, then indexed
         reading = prepared.reading
@@ -304,7 +305,6 @@ class HotTracker:
             # group below join_min count too (see below): they are scored in full as well
             whatever_floor=(lambda i: self._group_of_doc(i) in keyed) if keyed else None,
         )  # fmt: skip
-        phone = normalize_phone(ticket.caller_phone)
         for score, i, shared in candidates:
             if score < least:
                 break
