@@ -369,7 +369,7 @@ class IntakeScreen(Screen[None]):
             self.repeat_of = saved.get("repeat_of", "")
             self.notify("已恢复上次未完成的来电记录", markup=False)
         self._show_triage()
-        self.query_one("#caller_phone").focus()
+        self.set_focus(self.query_one("#caller_phone"))
         self._show_history("", None)
         if self._pending_call is not None:  # the call that opened this screen
             self.call_after_refresh(self._take_pending)
@@ -629,7 +629,7 @@ class IntakeScreen(Screen[None]):
         self._history_for(call.caller_phone)  # at once, not after the context's pause
         self._schedule_context(now=True)
         self._schedule_draft()
-        self.query_one("#text").focus()
+        self.set_focus(self.query_one("#text"))
         shown = call.caller_masked or "（未显示号码）"
         self.notify(f"来电 {shown}，转自 {line}", title="来电接入",
                     timeout=5, markup=False)  # fmt: skip
@@ -773,7 +773,7 @@ class IntakeScreen(Screen[None]):
         self._draft_seq += 1
         self.write_draft(self._draft_seq, None)
         self._history_for("")
-        self.query_one("#caller_phone").focus()
+        self.set_focus(self.query_one("#caller_phone"))
         if self._pending_call is not None:  # a call answered while this one was being typed
             self._take_pending()
 
@@ -850,7 +850,7 @@ class IntakeScreen(Screen[None]):
         intake = self.form.to_intake(self.repeat_of)
         if not intake.text:
             self.show_error("请先记录诉求内容")
-            self.query_one("#text").focus()
+            self.set_focus(self.query_one("#text"))
             return None
         self.show_error("")
         return intake
@@ -860,7 +860,7 @@ class IntakeScreen(Screen[None]):
         if intake.reachable:
             return True
         self.show_error(f"请填写来电人电话：{why}；来电人不愿留电话时勾选「拒留电话」")
-        self.query_one("#caller_phone").focus()
+        self.set_focus(self.query_one("#caller_phone"))
         return False
 
     def _confirm(
@@ -1029,7 +1029,7 @@ class IntakeScreen(Screen[None]):
             return
         if not intake.caller_phone.strip():
             self.show_error("请填写来电人电话：专家答复须以短信或回电告知来电人（R-CONSULT）")
-            self.query_one("#caller_phone").focus()
+            self.set_focus(self.query_one("#caller_phone"))
             return
         # the fields routing suggests (the matter types of the unit suggestions, with their
         # reasons), then the matter type and the domain the seat chose
@@ -1309,7 +1309,7 @@ class IntakeScreen(Screen[None]):
         ground = self.query_one(GroundChecklist).ticked_ground
         if ground is None:
             self.show_error("请先勾选不予受理的情形：按数字 1…0 勾选（或 Alt+1…0），再按 Ctrl+R")
-            self.query_one(GroundChecklist).focus()
+            self.set_focus(self.query_one(GroundChecklist))
             return
         reason = ground.title
         body = Text.assemble((f"不予受理：第{ground.number}项 ", "bold"))

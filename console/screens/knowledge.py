@@ -62,7 +62,16 @@ class KnowledgeScreen(ReportsWorkerErrors, Screen[None]):
 
     CSS_PATH = "knowledge.tcss"
     BINDINGS = [
-        Binding("ctrl+f", "focus_search", "检索", id="kb.search", tooltip="输入检索词"),
+        Binding(
+            "ctrl+f",
+            "focus_search",
+            "检索",
+            id="kb.search",
+            tooltip="输入检索词（原检索词全选，输入即替换）",
+            # before the focused list takes the keys behind it in the same read: they are
+            # the new search's words
+            priority=True,
+        ),
         Binding("f12", "copy", "复制答案", id="kb.copy", tooltip="复制选中知识的答复口径"),
         Binding(
             "ctrl+b",
@@ -350,7 +359,13 @@ class KnowledgeScreen(ReportsWorkerErrors, Screen[None]):
 
     # ------------------------------------------------------------------ actions
     def action_focus_search(self) -> None:
-        self.query_one("#kb-query", Input).focus()
+        # at once: the words typed right behind Ctrl+F, in the same read, are the search's
+        # (they replace the words searched before: all selected, as on any focus of the box)
+        query = self.query_one("#kb-query", Input)
+        if self.focused is query:
+            query.select_all()
+        else:
+            self.set_focus(query)
 
     def action_next_result(self) -> None:
         self.query_one(AnswerList).action_cursor_down()

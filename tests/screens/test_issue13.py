@@ -710,3 +710,37 @@ def test_item9_in_tmux_the_toast_keeps_every_character(
         assert "已提交，工单已更新" in toast[0], toast
     finally:
         tmux("kill-server")
+
+
+async def test_keys_in_one_read_ctrl_n_sends_the_next_number_to_the_phone(make_app: Any) -> None:
+    """Ctrl+N (a new call) and the next caller's number in one read, typed from the request
+    field: the number is the phone's, not words in the request the form has just cleared."""
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.focused is not None, what="intake")
+        app.screen.query_one("#text", TextArea).focus()
+        await pilot.pause()
+        await feed_burst(pilot, "\x0e13807310004")
+        assert app.screen.query_one("#caller_phone", Input).value == "13807310004"
+        assert app.screen.query_one("#text", TextArea).text == ""
+
+
+async def test_keys_in_one_read_ctrl_f_sends_the_words_behind_it_to_the_search(
+    make_app: Any,
+) -> None:
+    """On the knowledge screen, Ctrl+F and the next words in one read from the result list:
+    the words are the new search's, in place of the last (in the list they were keys that
+    moved nothing and were lost); from the search box itself alike."""
+    from console.widgets.answer_list import AnswerList
+
+    app = make_app(Role.EXPERT)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.current_mode == "knowledge", what="knowledge")
+        await wait_for(pilot, lambda: app.screen.focused is not None, what="focus")
+        await pilot.press(*"医保")
+        app.screen.query_one(AnswerList).focus()
+        await pilot.pause()
+        await feed_burst(pilot, "\x06公积金提取")
+        assert app.screen.query_one("#kb-query", Input).value == "公积金提取"
+        await feed_burst(pilot, "\x06社保卡")  # in the box already
+        assert app.screen.query_one("#kb-query", Input).value == "社保卡"
