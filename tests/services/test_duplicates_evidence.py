@@ -17,6 +17,7 @@ import pytest
 from console.services.knowledge.catalogue import Catalogue
 from console.services.knowledge.duplicates import (
     FEATURES,
+    DuplicateIndex,
     DuplicateMatch,
     PairFeatures,
     PairWeights,
@@ -29,6 +30,7 @@ from console.services.knowledge.duplicates import (
     _longest_uncommon_run,
     _reason,
     _stale,
+    cover,
     head_grams,
     name_grams,
     names_df,
@@ -111,11 +113,13 @@ def features(
     head: float = 0.0,
     name: int = 0,
     names: float = 0.0,
+    cover: float = 0.0,
 ) -> PairFeatures:
     """The pair evidence of two requests read with the shipped catalogue."""
     return pair_features(
-        read(a, CATALOGUE), read(b, CATALOGUE), cosine, same_caller, rare, head, name, names
-    )
+        read(a, CATALOGUE), read(b, CATALOGUE), cosine, same_caller, rare, head, name, names,
+        cover,
+    )  # fmt: skip
 
 
 def test_r_inadmissible_places_matters_and_troubles_both_name() -> None:
@@ -154,12 +158,13 @@ def test_r_inadmissible_the_score_is_the_logistic_of_the_weighted_evidence() -> 
     logit = w.bias + sum(getattr(w, n) * v for n, v in zip(FEATURES, f.vector(), strict=True))
     assert w.logit(f) == pytest.approx(logit)
     assert w.score(f) == pytest.approx(1 / (1 + math.exp(-logit)))
-    # as fitted: another place of the same kind, and the same caller alone, count against
+    # as fitted: another place of the same kind counts against; another caller's words
+    # covering an opening, and the same caller's repeated names, for
     base = dataclasses.replace(f, other_place=0.0, same_caller=0.0)
     assert w.logit(dataclasses.replace(base, other_place=1.0)) < w.logit(base)
-    assert w.logit(dataclasses.replace(base, same_caller=1.0)) < w.logit(base)
-    repeat = dataclasses.replace(base, same_caller=1.0, same_caller_names=1.0)
-    assert w.logit(repeat) > w.logit(base)
+    assert w.logit(dataclasses.replace(base, cover=0.5)) > w.logit(base)
+    alone = dataclasses.replace(base, same_caller=1.0)
+    assert w.logit(dataclasses.replace(alone, same_caller_names=1.0)) > w.logit(alone)
 
 
 def test_r_inadmissible_the_bound_a_look_up_prunes_by_is_never_below_the_score() -> None:
@@ -178,15 +183,49 @@ def test_r_inadmissible_the_bound_a_look_up_prunes_by_is_never_below_the_score()
         a, b = rng.choice(texts), rng.choice(texts)
         cosine, head = rng.random(), rng.random()
         rare, names, same = rng.uniform(0, 50), rng.uniform(0, 80), rng.random() < 0.5
+        covered = rng.random()
         f = features(a, b, cosine=cosine, head=head, rare=rare, names=names,
-                     name=rng.randrange(0, 10), same_caller=same)  # fmt: skip
-        assert w.logit(f) <= w.ceiling(cosine, same, rare, head, names)
+                     name=rng.randrange(0, 10), same_caller=same, cover=covered)  # fmt: skip
+        assert w.logit(f) <= w.ceiling(cosine, same, rare, head, names, covered)
     best = PairFeatures(
         cosine=0.7, same_place=1.0, other_place=0.0, same_matter=1.0, same_trouble=1.0,
         same_caller=1.0, rare=0.5, head=0.2, name=1.0, place_trouble=1.0,
         same_caller_names=names_evidence(10.0),
     )  # fmt: skip
-    assert w.ceiling(0.7, True, 15.0, 0.2, 10.0) == pytest.approx(w.logit(best) + 1e-9, abs=1e-12)
+    assert w.ceiling(0.7, True, 15.0, 0.2, 10.0, 0.5) == pytest.approx(
+        w.logit(best) + 1e-9, abs=1e-12
+    )  # the same caller's: what the openings cover is not counted
+    other = dataclasses.replace(best, same_caller=0.0, same_caller_names=0.0, cover=0.5)
+    assert w.ceiling(0.7, False, 15.0, 0.2, 10.0, 0.5) == pytest.approx(
+        w.logit(other) + 1e-9, abs=1e-12
+    )
+
+
+def test_r_supervise_when_another_callers_words_cover_an_opening() -> None:
+    """Cover: the share of an opening's weight the other request mentions, the greater of the
+    two ways. Worked by hand: two tickets indexed and the prior's 100 (``OPENING_PRIOR``), so a
+    term (here a bigram) in one ticket weighs ln(103/2) and one in none ln(103/1).
+    湖楚财富不兑付's opening, six bigrams of equal weight, has three in the request 湖楚财富还钱:
+    1/2; the request's opening, 湖楚 楚财 财富 (in that ticket) and 富还 还钱 (in none), is
+    3·ln(51.5) / (3·ln(51.5) + 2·ln(103)) = 0.561 in it. The greater, 0.561 — for another
+    caller; a caller's own tickets share their openings' words whatever the matter, so for the
+    same caller it is not counted."""
+    index = DuplicateIndex(
+        [
+            TicketRecord("A", "13800000001", "湖楚财富不兑付", "handling"),
+            TicketRecord("B", "13800000002", "路灯不亮", "handling"),
+        ]
+    )
+    request = 3 * math.log(103 / 2) / (3 * math.log(103 / 2) + 2 * math.log(103))
+    assert request == pytest.approx(0.561, abs=5e-4)
+    assert index.features("湖楚财富还钱", "A", "13900000009").cover == pytest.approx(request)
+    assert index.features("湖楚财富还钱", "A", "13800000001").cover == 0.0
+    assert index.features("湖楚财富还钱", "B", "13900000009").cover == 0.0
+    # an opening weighing 3, 3, 1 and 2, the other request having the first three: 7/9
+    assert cover([3.0, 3.0, 1.0, 2.0], [True, True, True, False], [4.0], [False]) == pytest.approx(
+        7 / 9
+    )
+    assert cover([], [], [0.0], [True]) == 0.0  # nothing of weight: nothing covered
 
 
 def test_r_inadmissible_the_specific_and_name_document_frequencies() -> None:

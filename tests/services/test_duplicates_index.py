@@ -146,8 +146,8 @@ def test_r_inadmissible_shared_specific_and_name_terms_are_summed_by_idf() -> No
         q = set(terms(query, limit=400))
         ids, unknown = index._term_set(index.prepare(query), create=False)
         found = index._scored(ids, unknown, "", frozenset())
-        assert {index.number_of(d) for _, d, _, _ in found} >= {"T1995", "T2000"}
-        for cosine, doc, rare, names in found:
+        assert {index.number_of(d) for _, d, _, _, _ in found} >= {"T1995", "T2000"}
+        for cosine, doc, rare, names, _cover in found:
             shared = q & set(terms(corpus[doc], limit=400))
             idf = {t: math.log((n + 1) / (df[t] + 1)) + 1.0 for t in shared}
             assert cosine == pytest.approx(oracle_cosine(query, corpus[doc], corpus), rel=1e-9)

@@ -520,9 +520,9 @@ def test_r_analytics_a_group_is_summed_up_by_its_first_callers_words_without_cou
     folded, cut at 40 characters with "…" (a line of exactly 40 is whole); a text of courtesy
     alone is kept as it is."""
     tracker = tracker_with_history()
-    tracker.add(ticket(1, "您好，我想反映芙蓉路路灯坏了  好几天不亮的问题，谢谢！", hours=0))
+    tracker.add(ticket(1, "您好，我想反映芙蓉路井盖丢了  好几天没人管的问题，谢谢！", hours=0))
     [group] = [g for g in tracker.groups(min_callers=1, limit=1000) if "T0001" in g.numbers]
-    assert group.summary == "芙蓉路路灯坏了 好几天不亮的问题，"
+    assert group.summary == "芙蓉路井盖丢了 好几天没人管的问题，"
     assert hot.summary_of("路" * 40) == "路" * 40
     assert hot.summary_of("路" * 41) == "路" * 40 + "…"
     assert hot.summary_of("  您好，谢谢 ") == "您好，谢谢"

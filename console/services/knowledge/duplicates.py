@@ -24,6 +24,9 @@ a pair is scored from
   their openings and the longest uncommon run of characters they share; for the same caller,
   the rarest of those terms (names) weigh more: a caller naming the same estate or company
   again is repeating a matter, where another caller there often raises another trouble;
+- for another caller, how much of either's opening — where the matter is stated, a letter's
+  subject, an operator's first words — the other mentions, its terms weighed by how rare they
+  are (``cover``): 湖楚财富不兑付 found in a long letter about 湖楚财富 that shares little else;
 
 combined by a logistic function whose weights were fitted on the development half of the
 real labelled set (benchmarks/bench_duplicates.py), so a score reads as a probability.
@@ -70,11 +73,11 @@ if TYPE_CHECKING:
 MAX_CHARS = 400
 """Characters of a ticket's text that are compared (the matter is stated early)."""
 
-SAME_CALLER_MIN = 0.6
+SAME_CALLER_MIN = 0.55
 """Default least score for a same-caller match (set on the development half of the real set,
 see bench_duplicates)."""
 
-OTHER_CALLER_MIN = 0.35
+OTHER_CALLER_MIN = 0.4
 """Default least score for a match by another caller."""
 
 
@@ -83,33 +86,43 @@ class PairWeights:
     """The logistic combination of a pair's evidence (fitted on the development half of the
     real labelled set by benchmarks/bench_duplicates.py; the held-out half was not used)."""
 
-    bias: float = -7.77
-    cosine: float = 4.15
-    same_place: float = 0.85
-    other_place: float = -0.42  # both name places of the same kind, none the same
-    same_matter: float = 0.47
-    same_trouble: float = 0.45
-    same_caller: float = -0.51  # alone; with the same names, see same_caller_names
-    rare: float = 2.85  # shared rare terms (a proper name both mention)
-    head: float = 3.95  # likeness of the openings (where the matter is stated)
-    name: float = 1.7  # the longest uncommon run of characters both mention
-    place_trouble: float = 0.53  # the same named place with the same specific trouble
+    bias: float = -7.83
+    cosine: float = 3.28
+    same_place: float = 0.58
+    other_place: float = -0.45  # both name places of the same kind, none the same
+    same_matter: float = 0.45
+    same_trouble: float = 0.38
+    same_caller: float = 0.83  # alone; with the same names, see same_caller_names
+    rare: float = 2.22  # shared rare terms (a proper name both mention)
+    head: float = 2.79  # likeness of the openings (where the matter is stated)
+    name: float = 1.04  # the longest uncommon run of characters both mention
+    place_trouble: float = 0.26  # the same named place with the same specific trouble
     # the same caller naming the same names (terms in 1 ticket in 400: a company's, an
     # estate's): a repeat, where another caller at the same estate often raises another trouble
-    same_caller_names: float = 2.43
+    same_caller_names: float = 2.98
+    # another caller's request mentioning what either's opening states (the subject of a
+    # letter, an operator's first words): the same matter however the rest is worded
+    cover: float = 5.2
 
     def score(self, f: PairFeatures) -> float:
         return 1.0 / (1.0 + math.exp(-self.logit(f)))
 
     def ceiling(
-        self, cosine: float, same_caller: bool, rare: float, head: float, names: float
+        self,
+        cosine: float,
+        same_caller: bool,
+        rare: float,
+        head: float,
+        names: float,
+        cover: float,
     ) -> float:
         """The highest logit a pair can reach given the evidence read first (``rare`` and
-        ``names``, IDF masses as ``_scored`` gives them): every other feature (each between 0
-        and 1) at whichever end raises it. A little above the exact bound, so rounding never
-        leaves out a pair that reaches it."""
+        ``names``, IDF masses as ``_scored`` gives them; ``cover`` as ``cover`` gives it):
+        every other feature (each between 0 and 1) at whichever end raises it. A little above
+        the exact bound, so rounding never leaves out a pair that reaches it."""
         return (
             self.bias
+            + self.cover * (0.0 if same_caller else cover)
             + self.cosine * cosine
             + self.same_caller * (1.0 if same_caller else 0.0)
             + self.rare * min(rare, SPECIFIC_CAP) / SPECIFIC_CAP
@@ -138,6 +151,7 @@ class PairWeights:
             + self.name * f.name
             + self.place_trouble * f.place_trouble
             + self.same_caller_names * f.same_caller_names
+            + self.cover * f.cover
         )
 
 
@@ -156,6 +170,7 @@ class PairFeatures:
     name: float = 0.0
     place_trouble: float = 0.0
     same_caller_names: float = 0.0
+    cover: float = 0.0
     places: tuple[str, ...] = ()  # the places both name (for the reason shown)
 
     def vector(self) -> tuple[float, ...]:
@@ -171,12 +186,13 @@ class PairFeatures:
             self.name,
             self.place_trouble,
             self.same_caller_names,
+            self.cover,
         )
 
 
 FEATURES = (
     "cosine", "same_place", "other_place", "same_matter", "same_trouble", "same_caller", "rare",
-    "head", "name", "place_trouble", "same_caller_names",
+    "head", "name", "place_trouble", "same_caller_names", "cover",
 )  # fmt: skip
 NAME_CHARS = 200
 NAME_CAP = 6
@@ -188,6 +204,10 @@ SPECIFIC_CAP = 30.0
 NAMES_SHARE = 400
 """A term in at most one of this many indexed tickets (at least ``_RARE_DF``) is a name's."""
 NAMES_CAP = 60.0
+OPENING_PRIOR = 100
+"""Tickets counted, none with a given bigram, besides those indexed when an opening's bigrams
+are weighed (``DuplicateIndex._opening``): a bigram in the one ticket of a new store is not
+the commonest of words (in 2 000 tickets the prior changes a weight by a few per cent)."""
 
 
 def names_evidence(mass: float) -> float:
@@ -275,6 +295,30 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def opening_terms(text: str) -> tuple[str, ...]:
+    """The distinct terms of a request's opening (``HEAD_CHARS`` characters, courtesy left out):
+    where the matter is stated, a message's subject."""
+    return tuple(
+        dict.fromkeys(terms(same_numerals(strip_courtesy(text[: HEAD_CHARS * 3])), HEAD_CHARS))
+    )
+
+
+def cover(
+    opening_a: Sequence[float], in_b: Sequence[bool], opening_b: Sequence[float],
+    in_a: Sequence[bool],
+) -> float:  # fmt: skip
+    """How much of either request's opening the other mentions, the greater of the two: the
+    weights of an opening's terms (``DuplicateIndex.opening_weights``) and whether the other
+    request has each. A follow-up's subject (湖楚财富不兑付) is found in the letter it follows,
+    however differently the rest is worded."""
+
+    def share(weights: Sequence[float], found: Sequence[bool]) -> float:
+        total = sum(weights)
+        return sum(w for w, f in zip(weights, found, strict=True) if f) / total if total else 0.0
+
+    return max(share(opening_a, in_b), share(opening_b, in_a))
+
+
 def pair_features(
     a: Reading,
     b: Reading,
@@ -284,6 +328,7 @@ def pair_features(
     head: float = 0.0,
     name: int = 0,
     names: float = 0.0,
+    cover: float = 0.0,
 ) -> PairFeatures:
     shared = (
         [p.name for p in a.places if any(same_place(p, q) for q in b.places)]
@@ -307,6 +352,7 @@ def pair_features(
         name=min(name, NAME_CAP) / NAME_CAP if name >= 3 else 0.0,
         place_trouble=1.0 if named else 0.0,
         same_caller_names=names_evidence(names) if same_caller else 0.0,
+        cover=0.0 if same_caller else cover,
         places=tuple(shared),
     )
 
@@ -437,6 +483,7 @@ class PreparedText:
     reading: Reading
     head: frozenset[str]  # head_grams
     grams: tuple[str, ...]  # name_grams, in order
+    opening: tuple[str, ...] = ()  # opening_terms
 
 
 def _distinct_terms(text: str, max_chars: int) -> tuple[str, ...]:
@@ -454,6 +501,7 @@ def prepare_text(
         reading=read(text, catalogue),
         head=head_grams(text),
         grams=name_grams(text),
+        opening=opening_terms(text),
     )
 
 
@@ -493,6 +541,7 @@ class DuplicateIndex:
         self._postings: list[array[int]] = []
         self._docs: list[_Doc | None] = []
         self._cols = TermColumns()  # each document's sorted term ids and cached norm
+        self._heads = TermColumns()  # each document's opening's term ids (opening_terms)
         self._last_found: tuple[PreparedText, int, list[int | None]] | None = None
         self._by_number: dict[str, int] = {}
         self._by_phone: dict[str, set[int]] = defaultdict(set)
@@ -574,6 +623,8 @@ class DuplicateIndex:
             grams=frozenset(prepared.grams),
         )
         # the document first, then the postings that lead a look-up to it
+        known = self._term_ids
+        self._heads.append(sorted({known[t] for t in prepared.opening if t in known}))
         i = self._cols.append(tids)
         self._docs.append(doc)
         self._df[tids] += 1  # each id once
@@ -614,6 +665,7 @@ class DuplicateIndex:
         for tid in self._cols.of(i).tolist():
             self._df[tid] -= 1
         self._cols.drop(i)
+        self._heads.drop(i)
         if doc.phone:
             self._by_phone[doc.phone].discard(i)
             if not self._by_phone[doc.phone]:
@@ -632,12 +684,13 @@ class DuplicateIndex:
 
     def _compact(self) -> None:
         """Renumber live documents and rebuild the postings without the removed ones."""
-        old = self._cols
-        kept = [(d, old.of(i)) for i, d in enumerate(self._docs) if d is not None]
-        live = [d for d, _ in kept]
-        self._cols = TermColumns()
-        for _, ids in kept:
+        old, heads = self._cols, self._heads
+        kept = [(d, old.of(i), heads.of(i)) for i, d in enumerate(self._docs) if d is not None]
+        live = [d for d, _, _ in kept]
+        self._cols, self._heads = TermColumns(), TermColumns()
+        for _, ids, opening in kept:
             self._cols.append(ids.tolist())
+            self._heads.append(opening.tolist())
         self._docs = list(live)
         self._by_number = {d.record.number: i for i, d in enumerate(live)}
         self._by_phone = defaultdict(set)
@@ -675,10 +728,14 @@ class DuplicateIndex:
         exclude: frozenset[str],
         candidates: int = _CANDIDATES,
         places: Iterable[Place] = (),
-    ) -> list[tuple[float, int, float, float]]:
+        opening: Sequence[int] = (),
+        opening_unknown: int = 0,
+    ) -> list[tuple[float, int, float, float, float]]:
         """Exact scores of the candidates for a query term set: (cosine, doc index, the IDF
         mass of the specific terms both share — names of places, companies, schemes — and of
-        the rarer name terms among them, ``NAMES_SHARE``).
+        the rarer name terms among them, ``NAMES_SHARE``, and ``cover`` of the openings:
+        ``opening`` the ids of the query's opening terms, ``opening_unknown`` how many more
+        no ticket has).
 
         `unknown` counts query terms no indexed ticket has: they match nothing but still
         make the query longer (idf of a term seen nowhere).
@@ -742,7 +799,25 @@ class DuplicateIndex:
         specific = (q_df > 0) & (q_df <= specific_df(n))
         weight = _zeros(max(len(df), int(gathered.max()) + 1))
         names = np.zeros(len(docs))
+        # the openings (``cover``): the query's opening terms each candidate has, and each
+        # candidate's opening terms the query has, by their weights (``opening_weights``)
+        heads = self._heads.view()
+        h_start, h_size = heads.spans[docs, 0], heads.spans[docs, 1]
+        h_of = np.repeat(np.arange(len(docs)), h_size)
+        h_ids = heads.flat[np.arange(len(h_of)) + np.repeat(h_start - _offsets(h_size), h_size)]
+        log_top = math.log(n + OPENING_PRIOR + 1)
+        h_weight = log_top - np.log(df[h_ids] + 1.0)
+        o = np.asarray(opening, dtype=np.intp)
+        o_weight = log_top - np.log(df[o] + 1.0)
+        o_total = float(o_weight.sum()) + opening_unknown * log_top
         try:
+            weight[q] = 1.0
+            h_total = np.bincount(h_of, weights=h_weight, minlength=len(docs))
+            h_found = np.bincount(h_of, weights=h_weight * weight[h_ids], minlength=len(docs))
+            weight[q] = 0.0
+            weight[o] = o_weight
+            o_found = np.add.reduceat(weight[gathered], starts)
+            weight[o] = 0.0
             weight[q] = q_idf * q_idf
             dots = np.add.reduceat(weight[gathered], starts)
             if specific.any():
@@ -756,11 +831,17 @@ class DuplicateIndex:
                 rares = np.zeros(len(docs))
         finally:
             weight[q] = 0.0
+            weight[o] = 0.0
+        covered = np.maximum(
+            o_found / o_total if o_total > 0.0 else 0.0,
+            np.divide(h_found, h_total, out=np.zeros(len(docs)), where=h_total > 0.0),
+        )
         # scored: a candidate sharing a weighted term, or the caller's own
         keep = dots > 0.0
         if phone and (own := self._by_phone.get(phone)):
             keep |= np.isin(docs, np.fromiter(own, dtype=np.intp, count=len(own)))
         docs, dots, rares, names = docs[keep], dots[keep], rares[keep], names[keep]
+        covered = covered[keep]
         # A candidate's norm (sum of idf² over its terms) is cached; it is refreshed once the
         # index size has moved by a tenth since it was computed (idf moves as tickets come
         # and go), for the candidates that are scored.
@@ -781,6 +862,7 @@ class DuplicateIndex:
                 docs.tolist(),
                 rares.tolist(),
                 names.tolist(),
+                covered.tolist(),
                 strict=True,
             )
         )
@@ -863,6 +945,7 @@ class DuplicateIndex:
         head = prepared.head
         positions: dict[str, list[int]] | None = None  # read for the first candidate in reach
         length = len(prepared.grams)
+        opening, opening_unknown = self._opening_ids(prepared.opening)
         least = _logit(floor) if floor > 0.0 else -math.inf
         found: list[tuple[float, int, tuple[str, ...]]] = []
         candidates = self._scored(
@@ -872,17 +955,22 @@ class DuplicateIndex:
             frozenset(exclude),
             min(1000, max(_CANDIDATES, 8 * k)),
             reading.places,
+            opening,
+            opening_unknown,
         )
         if best_of is not None and len(candidates) > best_of:
             candidates = sorted(candidates, key=lambda c: (-c[0] - c[2] / 100, c[1]))[:best_of]
         weights = self.weights
-        for cosine, i, rare, names in candidates:
+        for cosine, i, rare, names, covered in candidates:
             doc = self._docs[i]
             assert doc is not None
             same_caller = bool(phone) and doc.phone == phone
-            opening = _jaccard(head, doc.head)
+            likeness = _jaccard(head, doc.head)
             wanted = whatever_floor is not None and whatever_floor(i)
-            if not wanted and weights.ceiling(cosine, same_caller, rare, opening, names) < least:
+            if (
+                not wanted
+                and weights.ceiling(cosine, same_caller, rare, likeness, names, covered) < least
+            ):
                 continue  # cannot reach the floor whatever the places, matter and names say
             if positions is None:
                 limit = self._common_limit()
@@ -896,15 +984,28 @@ class DuplicateIndex:
                 cosine,
                 same_caller,
                 rare,
-                opening,
+                likeness,
                 _longest_shared_run(positions, length, doc.grams),
                 names,
+                covered,
             )
             score = weights.score(f)
             if score >= floor or wanted:
                 found.append((score, i, f.places))
         found.sort(key=lambda x: (-x[0], x[1]))
         return found
+
+    def _opening_ids(self, opening: Sequence[str]) -> tuple[list[int], int]:
+        """The ids of an opening's terms the index knows, and how many it does not."""
+        found = [t for t in map(self._term_ids.get, opening) if t is not None]
+        return found, len(opening) - len(found)
+
+    def opening_weights(self, ids: Iterable[int], unknown: int = 0) -> list[float]:
+        """An opening's terms weighed by how rare they are among the indexed tickets (A市, 问题,
+        反映 weigh all but nothing), as if ``OPENING_PRIOR`` more tickets had none of them: in a
+        store of a few tickets every term is rare; ``unknown`` terms no ticket has last."""
+        log_top = math.log(len(self._by_number) + OPENING_PRIOR + 1)
+        return [log_top - math.log(int(self._df[t]) + 1) for t in ids] + [log_top] * unknown
 
     def _common_limit(self) -> int:
         """Bigrams found in more than this many tickets (2 %, at least 5) name nothing."""
@@ -947,15 +1048,25 @@ class DuplicateIndex:
         rare = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= most_specific)
         names = sum(self._idf(t, n) for t in shared if 0 < self._df[t] <= most_named)
         phone = normalize_phone(caller_phone)
+        head, grams = head_grams(text), name_grams(text)
+        opening, unknown = self._opening_ids(opening_terms(text))
+        theirs = self._heads.of(i).tolist()
+        mine, their_terms = set(query), set(self._cols.of(i).tolist())
         return pair_features(
             read(text, self.catalogue),
             doc.reading,
             self.cosine(text, number),
             bool(phone) and doc.phone == phone,
             rare,
-            _jaccard(head_grams(text), doc.head),
-            _longest_run(name_grams(text), doc.grams, self._common_gram()),
+            _jaccard(head, doc.head),
+            _longest_run(grams, doc.grams, self._common_gram()),
             names,
+            cover(
+                self.opening_weights(opening, unknown),
+                [t in their_terms for t in opening] + [False] * unknown,
+                self.opening_weights(theirs),
+                [t in mine for t in theirs],
+            ),
         )
 
     def cosine(self, text: str, number: str) -> float:
@@ -1034,6 +1145,14 @@ def _zeros(size: int) -> npt.NDArray[np.float64]:
     if vector is None or len(vector) < size:
         vector = _scratch.zeros = np.zeros(max(size, 2 * len(vector) if vector is not None else 0))
     return vector
+
+
+def _offsets(sizes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Where each of runs of these sizes begins when they are laid end to end."""
+    out = np.zeros(len(sizes), dtype=np.int64)
+    if len(sizes) > 1:
+        np.cumsum(sizes[:-1], out=out[1:])
+    return out
 
 
 def _tallies(size: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
