@@ -114,8 +114,8 @@ def test_r_inadmissible_ground4_real_held_out_repeats(duplicates: dict[str, Any]
 
 def test_r_supervise_when_real_held_out_matters_raised_by_many(duplicates: dict[str, Any]) -> None:
     fig = duplicates["held-out"]["other_callers"]
-    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.622, precision 0.911
-    assert fig["recall"] >= 0.59 and fig["precision"] >= 0.88, fig
+    # measured (benchmarks/bench_duplicates.py --no-speed): recall 0.671, precision 0.899
+    assert fig["recall"] >= 0.64 and fig["precision"] >= 0.87, fig
 
 
 @pytest.fixture(scope="module")
@@ -131,9 +131,9 @@ def test_r_analytics_real_held_out_groups_are_one_matter_each(hot_groups: dict[s
     the same matter by the readers' judgement, and most messages with a same-matter peer
     (however worded, by another caller) are grouped with one."""
     other = hot_groups["held-out"]["other_callers"]
-    # measured (benchmarks/bench_hot.py --no-speed): precision 0.975 over 395 grouped pairs,
-    # 0.607 of 107 messages with a peer marked the same matter grouped with one
-    assert other["precision"] >= 0.95 and other["request_recall"] >= 0.57, other
+    # measured (benchmarks/bench_hot.py --no-speed): precision 0.950 over 423 grouped pairs,
+    # 0.626 of 107 messages with a peer marked the same matter grouped with one
+    assert other["precision"] >= 0.93 and other["request_recall"] >= 0.59, other
     same = hot_groups["held-out"]["same_caller"]
-    # measured: precision 0.937, 1.0 of 58 messages grouped with a peer
+    # measured: precision 0.949, 1.0 of 58 messages grouped with a peer
     assert same["precision"] >= 0.9 and same["request_recall"] >= 0.95, same
