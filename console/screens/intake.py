@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.clipboard import copy_text
 from console.drafts import DraftStore
 from console.errors import HotlineError, InputError, Unavailable
+from console.screens.keys_in_order import after_keys_before
 from console.screens.policy_form import SubscribeDialog
 from console.services.categories import MATTER_TYPES
 from console.services.clock import local
@@ -834,17 +835,12 @@ class IntakeScreen(Screen[None]):
         return True
 
     def _after_typing(self, finish: Callable[[], None]) -> None:
-        """Finish the call once the keys already on their way to the focused field are in.
-
-        A paste, or a fast typist's burst, arrives in one read: the driver posts every key at
-        once, and a priority binding (F6 must beat the text area's own F6) acts before the
-        field has taken the keys queued before it. Queued behind them on the field, the
-        action sees every word the caller said."""
-        field = self.focused
-        if field is None:
-            finish()
-        else:
-            field.call_later(finish)
+        """Finish the call once the keys already on their way to the focused field are in
+        (``keys_in_order``): a priority binding (F6 must beat the text area's own F6) would act
+        before the field has taken the keys queued before it, or before a kind chosen in its
+        list has reached the form. Queued behind them, the action sees every word the caller
+        said and every choice made."""
+        after_keys_before(self, finish)
 
     def _intake(self) -> Intake | None:
         intake = self.form.to_intake(self.repeat_of)

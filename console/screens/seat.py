@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from console.launch import SEAT_ROLES
+from console.screens.keys_in_order import after_keys_before
 from console.services.values import Role
 from console.services.views import Actor
 from console.widgets.banner import ConnectionBanner, DrillBanner
@@ -108,6 +109,10 @@ class SeatScreen(Screen[Actor | None]):
     @on(Button.Pressed, "#seat-start")
     @on(Input.Submitted, "#seat-name")
     def action_start(self) -> None:
+        # once the keys before Ctrl+S are in: a name, a role chosen in the list, in one read
+        after_keys_before(self, self._start_now)
+
+    def _start_now(self) -> None:
         name = self.query_one("#seat-name", Input).value.strip()
         role = Role(str(self.query_one("#seat-role", Select).value))
         unit_value = self.query_one("#seat-unit", Select).value
