@@ -280,6 +280,25 @@ def test_r_supervise_when_another_caller_names_what_an_earlier_ticket_opens_with
     assert index(uncovered).scored(request, "13700000000")[0][0] == pytest.approx(0.05, abs=0.01)
 
 
+def test_r_supervise_when_a_new_store_of_one_ticket_tells_another_callers_repeat() -> None:
+    """In a store of one ticket (a seat's first calls) every term is in all or none of them:
+    weighed as if 100 more tickets had none (``IDF_PRIOR``), the terms both requests share
+    are still rare, and another caller's request on the same matter is flagged as among
+    thousands (0.58; 0.22 without the prior)."""
+    earlier = (
+        "湖楚财富平台逾期不兑付，出借人本金无法取回。来电人称2018年经朋友介绍在平台出借六万元，"
+        "平台宣称有国资背景，去年宣布良性退出、承诺分期兑付，至今没有收到一分钱，要求督促清退。"
+    )
+    request = "湖楚财富逾期不兑付，要求政府督促平台清退。"
+    [found] = DuplicateIndex([rec("L0", "13807310011", earlier)]).find(request, "13907310022")
+    assert found.number == "L0" and found.score == pytest.approx(0.58, abs=0.01)
+    among = DuplicateIndex(
+        [rec("L0", "13807310011", earlier)]
+        + [rec(f"B{i}", f"1390000{i:04d}", t) for i, t in enumerate(_background())]
+    )
+    assert among.find(request, "13907310022")[0].score == pytest.approx(found.score, abs=0.01)
+
+
 def _background() -> list[str]:
     """Requests on other matters and places, so the estate's name is rare as in a real store."""
     places = ["枫林花园", "湘江世纪城", "银杏小区", "梅溪湖一号", "东塘新村", "书香苑"]

@@ -203,7 +203,7 @@ def test_r_inadmissible_the_bound_a_look_up_prunes_by_is_never_below_the_score()
 
 def test_r_supervise_when_another_callers_words_cover_an_opening() -> None:
     """Cover: the share of an opening's weight the other request mentions, the greater of the
-    two ways. Worked by hand: two tickets indexed and the prior's 100 (``OPENING_PRIOR``), so a
+    two ways. Worked by hand: two tickets indexed and the prior's 100 (``IDF_PRIOR``), so a
     term (here a bigram) in one ticket weighs ln(103/2) and one in none ln(103/1).
     湖楚财富不兑付's opening, six bigrams of equal weight, has three in the request 湖楚财富还钱:
     1/2; the request's opening, 湖楚 楚财 财富 (in that ticket) and 富还 还钱 (in none), is

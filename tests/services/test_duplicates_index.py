@@ -11,7 +11,12 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from console.services.knowledge.duplicates import DuplicateIndex, TicketRecord, _most_shared
+from console.services.knowledge.duplicates import (
+    IDF_PRIOR,
+    DuplicateIndex,
+    TicketRecord,
+    _most_shared,
+)
 from console.services.knowledge.text import terms
 
 ESTATES = ("金色家园", "银色家园", "芙蓉小区", "枫林一村", "湘江世纪城")
@@ -19,13 +24,14 @@ TROUBLES = ("停水三天了", "电梯坏了没人修", "晚上施工噪音扰�
 
 
 def oracle_cosine(query: str, doc: str, corpus: list[str], max_chars: int = 400) -> float:
-    """Binary terms weighted by ``ln((n + 1) / (df + 1)) + 1`` squared; a query term no
-    ticket has weighs as one in no ticket."""
+    """Binary terms weighted by ``ln((n + 1 + IDF_PRIOR) / (df + 1)) + 1`` squared (100 more
+    tickets counted, none with the term); a query term no ticket has weighs as one in no
+    ticket."""
     n = len(corpus)
     df = Counter(t for text in corpus for t in set(terms(text, limit=max_chars)))
 
     def idf(t: str) -> float:
-        return math.log((n + 1) / (df[t] + 1)) + 1.0
+        return math.log((n + 1 + IDF_PRIOR) / (df[t] + 1)) + 1.0
 
     q, d = set(terms(query, limit=max_chars)), set(terms(doc, limit=max_chars))
     dot = sum(idf(t) ** 2 for t in q & d)
@@ -149,7 +155,7 @@ def test_r_inadmissible_shared_specific_and_name_terms_are_summed_by_idf() -> No
         assert {index.number_of(d) for _, d, _, _, _ in found} >= {"T1995", "T2000"}
         for cosine, doc, rare, names, _cover in found:
             shared = q & set(terms(corpus[doc], limit=400))
-            idf = {t: math.log((n + 1) / (df[t] + 1)) + 1.0 for t in shared}
+            idf = {t: math.log((n + 1 + IDF_PRIOR) / (df[t] + 1)) + 1.0 for t in shared}
             assert cosine == pytest.approx(oracle_cosine(query, corpus[doc], corpus), rel=1e-9)
             assert rare == pytest.approx(
                 sum(v for t, v in idf.items() if df[t] <= max(3, n // 100))

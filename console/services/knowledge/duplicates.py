@@ -95,7 +95,7 @@ class PairWeights:
     same_caller: float = 0.83  # alone; with the same names, see same_caller_names
     rare: float = 2.22  # shared rare terms (a proper name both mention)
     head: float = 2.79  # likeness of the openings (where the matter is stated)
-    name: float = 1.04  # the longest uncommon run of characters both mention
+    name: float = 1.05  # the longest uncommon run of characters both mention
     place_trouble: float = 0.26  # the same named place with the same specific trouble
     # the same caller naming the same names (terms in 1 ticket in 400: a company's, an
     # estate's): a repeat, where another caller at the same estate often raises another trouble
@@ -204,10 +204,17 @@ SPECIFIC_CAP = 30.0
 NAMES_SHARE = 400
 """A term in at most one of this many indexed tickets (at least ``_RARE_DF``) is a name's."""
 NAMES_CAP = 60.0
-OPENING_PRIOR = 100
-"""Tickets counted, none with a given bigram, besides those indexed when an opening's bigrams
-are weighed (``DuplicateIndex._opening``): a bigram in the one ticket of a new store is not
-the commonest of words (in 2 000 tickets the prior changes a weight by a few per cent)."""
+IDF_PRIOR = 100
+"""Tickets counted besides those indexed, none with a given term, whenever a term is weighed by
+how rare it is (its IDF, log((n + 1 + IDF_PRIOR) / (df + 1)), in the cosine, the shared rare
+and name masses and the openings): in a new store of a few tickets a term one of them has is
+not the commonest of words, and a repeat is still told (among 4 000 tickets the prior moves
+a weight by a few hundredths)."""
+
+
+def _log_top(n: int) -> float:
+    """The log of what a term's document frequency is set against (``IDF_PRIOR``)."""
+    return math.log(n + 1 + IDF_PRIOR)
 
 
 def names_evidence(mass: float) -> float:
@@ -564,7 +571,7 @@ class DuplicateIndex:
         return doc.record if doc else None
 
     def _idf(self, term_id: int, n: int) -> float:
-        return math.log((n + 1) / (self._df[term_id] + 1)) + 1.0
+        return _log_top(n) - math.log(self._df[term_id] + 1) + 1.0
 
     def prepare(self, text: str) -> PreparedText:
         """Read a request once for ``scored`` and ``add`` (terms, reading, opening, names)."""
@@ -712,7 +719,7 @@ class DuplicateIndex:
         # size has moved by a tenth since it was computed.
         norm_sq, at = self._cols.norm(i)
         if _stale(n, at):
-            log_n = math.log(n + 1)
+            log_n = _log_top(n)
             df = self._df
             norm_sq = sum(
                 [(log_n - math.log(df[t] + 1) + 1.0) ** 2 for t in self._cols.of(i).tolist()]
@@ -749,8 +756,9 @@ class DuplicateIndex:
         df = self._df  # the array as it is now (indexing grows a new one)
         q = np.asarray(query, dtype=np.intp)
         q_df = df[q]
-        q_idf = np.log((n + 1) / (q_df + 1.0)) + 1.0
-        unseen = (math.log(n + 1) + 1.0) ** 2
+        log_top = _log_top(n)
+        q_idf = log_top - np.log(q_df + 1.0) + 1.0
+        unseen = (log_top + 1.0) ** 2
         q_norm = math.sqrt(float(np.sum(q_idf * q_idf)) + unknown * unseen)
         common = max(50, int(n * _COMMON_SHARE))
         walk = (q_df > 0) & (q_df <= common)
@@ -805,7 +813,6 @@ class DuplicateIndex:
         h_start, h_size = heads.spans[docs, 0], heads.spans[docs, 1]
         h_of = np.repeat(np.arange(len(docs)), h_size)
         h_ids = heads.flat[np.arange(len(h_of)) + np.repeat(h_start - _offsets(h_size), h_size)]
-        log_top = math.log(n + OPENING_PRIOR + 1)
         h_weight = log_top - np.log(df[h_ids] + 1.0)
         o = np.asarray(opening, dtype=np.intp)
         o_weight = log_top - np.log(df[o] + 1.0)
@@ -848,7 +855,7 @@ class DuplicateIndex:
         norms = cols.norms[docs]
         stale = _stale(n, norms[:, 1])
         if stale.any():
-            log_n = math.log(n + 1)
+            log_n = log_top
             where, at = cols.gather(docs[stale])
             each = log_n - np.log(df[where] + 1.0) + 1.0
             norms[stale, 0] = np.add.reduceat(each * each, at)
@@ -1002,9 +1009,9 @@ class DuplicateIndex:
 
     def opening_weights(self, ids: Iterable[int], unknown: int = 0) -> list[float]:
         """An opening's terms weighed by how rare they are among the indexed tickets (A市, 问题,
-        反映 weigh all but nothing), as if ``OPENING_PRIOR`` more tickets had none of them: in a
+        反映 weigh all but nothing), as if ``IDF_PRIOR`` more tickets had none of them: in a
         store of a few tickets every term is rare; ``unknown`` terms no ticket has last."""
-        log_top = math.log(len(self._by_number) + OPENING_PRIOR + 1)
+        log_top = _log_top(len(self._by_number))
         return [log_top - math.log(int(self._df[t]) + 1) for t in ids] + [log_top] * unknown
 
     def _common_limit(self) -> int:
@@ -1077,7 +1084,7 @@ class DuplicateIndex:
         n = len(self._by_number)
         query, unknown = self._term_set(text, create=False)
         weights = {t: self._idf(t, n) ** 2 for t in query}
-        unseen = (math.log(n + 1) + 1.0) ** 2
+        unseen = (_log_top(n) + 1.0) ** 2
         q_norm = math.sqrt(sum(weights.values()) + unknown * unseen)
         dot = sum([weights.get(t, 0.0) for t in self._cols.of(i).tolist()])
         if dot <= 0.0 or q_norm <= 0.0:
