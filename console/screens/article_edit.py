@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static, TextArea
 
 from console.errors import Conflict, HotlineError, InputError
+from console.screens.keys_in_order import after_keys_before
 from console.screens.on_backend import OnBackend, ReportsWorkerErrors
 from console.services.clock import SHANGHAI
 from console.services.views import ArticleEditView, ArticleRevisionView
@@ -180,6 +181,11 @@ class ArticleEditScreen(OnBackend, ReportsWorkerErrors, Screen[bool]):
 
     # ------------------------------------------------------------------ actions
     def action_save(self) -> None:
+        # once the keys before Ctrl+S (a priority binding) are in the fields: the last words
+        # typed in the same read are saved with the rest
+        after_keys_before(self, self._save_now)
+
+    def _save_now(self) -> None:
         view = self.view
         if view is None:
             return

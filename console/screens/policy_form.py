@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from console.errors import HotlineError, InputError, RuleError
+from console.screens.keys_in_order import after_keys_before
 from console.screens.on_backend import OnBackend
 from console.services.views import PolicySubscriptionDraft
 from console.widgets.footer import KeyFooter
@@ -129,6 +130,11 @@ class SubscribeDialog(OnBackend, ModalScreen[str | None]):
         )
 
     def action_submit(self) -> None:
+        # once the keys before Ctrl+S have done their work: a size chosen in its list and
+        # Ctrl+S in one read register that size
+        after_keys_before(self, self._submit_now)
+
+    def _submit_now(self) -> None:
         if self.busy:
             return
         self.busy = True

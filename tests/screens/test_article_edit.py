@@ -160,3 +160,29 @@ async def test_r_kb_ctrl_e_edits_from_the_search_box_for_a_keeper_only(make_app:
         assert isinstance(app.focused, Input)
         await pilot.press("ctrl+e")
         await wait_for(pilot, lambda: isinstance(app.screen, ArticleEditScreen), what="editor")
+
+
+async def test_keys_in_one_read_the_last_words_before_ctrl_s_are_saved(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """The answer's last words and Ctrl+S (a priority binding, so it works from any field) in
+    one read: the draft saved holds every word typed (it was saved without the words still
+    queued for the text area, and the form then showed unsaved changes)."""
+    from tests.screens.test_issue13 import feed_burst
+
+    screen_platform.backend(Role.OPERATOR).flag_article("hn-rst-001", "outdated", "缴费年限")
+    app = make_app(Role.UNIT_CLERK)  # 人社厅经办戊, hn-rst
+    async with app.run_test(size=SIZE) as pilot:
+        await open_upkeep(pilot, app)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ArticleEditScreen), what="form")
+        form: ArticleEditScreen = app.screen
+        await wait_for(pilot, lambda: form.view is not None, what="article loaded")
+        answer = form.query_one("#edit-answer", TextArea)
+        answer.load_text("")
+        answer.focus()
+        await pilot.pause()
+        await feed_burst(pilot, NEW_ANSWER + "\x13")
+        await wait_for(pilot, lambda: form.saved, what="saved")
+        assert form.loaded is not None and form.loaded[1] == NEW_ANSWER
+        assert not form.dirty

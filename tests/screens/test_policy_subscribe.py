@@ -85,3 +85,35 @@ async def test_r_confidential_a_citizens_form_needs_the_callers_own_consent(
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen), what="cancelled")
     assert screen_platform.backend(Role.MANAGER).policy_subscriptions() == []
+
+
+async def test_keys_in_one_read_a_kind_chosen_then_ctrl_s_registers_that_kind(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """The kind list open on an enterprise's form, ↓ Enter (群众) and Ctrl+S in one read: the
+    subscription is a citizen's (Ctrl+S read the kind before the list's choice reached it)."""
+    from tests.screens.test_issue13 import feed_burst
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen), what="intake")
+        app.screen.query_one(IntakeForm).load(
+            {
+                "caller_phone": "13900000043",
+                "caller_type": CallerType.ENTERPRISE.value,
+                "enterprise_name": "王女士",
+                "text": "社保新政策",
+            }
+        )
+        dialog = await open_form(pilot, app)
+        dialog.query_one("#ps-consent", Checkbox).value = True
+        kind = dialog.query_one("#ps-kind", Select)
+        assert kind.value == "enterprise"
+        kind.focus()
+        await pilot.pause()
+        await pilot.press("enter")  # the list opens
+        await pilot.pause()
+        await feed_burst(pilot, "\x1b[B\r\x13")
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen), what="entered")
+    [sub] = screen_platform.backend(Role.MANAGER).policy_subscriptions()
+    assert (sub.name, sub.kind) == ("王女士", "citizen")
