@@ -37,6 +37,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from console.errors import Conflict, HotlineError, InputError, Unavailable
+from console.screens.keys_in_order import after_keys_before
 from console.services.values import SUPERVISION_GROUNDS, SUPERVISION_METHODS, Satisfaction
 from console.services.views import ActionView, SupervisionView, TicketView, UnitView
 from console.widgets.deadline import due_label
@@ -296,6 +297,9 @@ class ActionDialog(ModalScreen[str | None]):
         self.focus_next()
 
     def action_submit(self) -> None:
+        after_keys_before(self, self._submit_now)  # once the keys read before Ctrl+S are in
+
+    def _submit_now(self) -> None:
         if self.busy:
             return
         try:

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from console.errors import HotlineError, InputError, NotFound
+from console.screens.keys_in_order import after_keys_before
 from console.screens.on_backend import OnBackend
 from console.services.views import ExpertDraft
 from console.widgets.footer import KeyFooter
@@ -122,6 +123,9 @@ class AddExpertDialog(OnBackend, ModalScreen[str | None]):
         )
 
     def action_submit(self) -> None:
+        after_keys_before(self, self._submit_now)  # once the keys read before Ctrl+S are in
+
+    def _submit_now(self) -> None:
         if self.busy:
             return
         self.busy = True

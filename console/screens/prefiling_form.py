@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from console.errors import HotlineError, InputError
+from console.screens.keys_in_order import after_keys_before
 from console.screens.on_backend import OnBackend
 from console.services.clock import SHANGHAI
 from console.services.views import PrefilingDraft
@@ -137,6 +138,9 @@ class FileScopeDialog(OnBackend, ModalScreen[str | None]):
         )
 
     def action_submit(self) -> None:
+        after_keys_before(self, self._submit_now)  # once the keys read before Ctrl+S are in
+
+    def _submit_now(self) -> None:
         if self.busy:
             return
         try:
