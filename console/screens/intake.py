@@ -834,14 +834,6 @@ class IntakeScreen(Screen[None]):
             return None if (self._busy or self.backend is None) else True
         return True
 
-    def _after_typing(self, finish: Callable[[], None]) -> None:
-        """Finish the call once the keys already on their way to the focused field are in
-        (``keys_in_order``): a priority binding (F6 must beat the text area's own F6) would act
-        before the field has taken the keys queued before it, or before a kind chosen in its
-        list has reached the form. Queued behind them, the action sees every word the caller
-        said and every choice made."""
-        after_keys_before(self, finish)
-
     def _intake(self) -> Intake | None:
         intake = self.form.to_intake(self.repeat_of)
         if not intake.text:
@@ -871,7 +863,7 @@ class IntakeScreen(Screen[None]):
         self.app.push_screen(ConfirmDialog(title, body, label), confirmed)
 
     def action_answer(self) -> None:
-        self._after_typing(self._answer_now)
+        after_keys_before(self, self._answer_now)
 
     def _answer_now(self) -> None:
         intake = self._intake()
@@ -996,7 +988,7 @@ class IntakeScreen(Screen[None]):
         )
 
     def action_promise(self) -> None:
-        self._after_typing(self._promise_now)
+        after_keys_before(self, self._promise_now)
 
     def _promise_now(self) -> None:
         intake = self._intake()
@@ -1014,7 +1006,7 @@ class IntakeScreen(Screen[None]):
 
     # ------------------------------------------------------------------ hand to an expert
     def action_hand_to_expert(self) -> None:
-        self._after_typing(self._hand_off_now)
+        after_keys_before(self, self._hand_off_now)
 
     def _hand_off_now(self) -> None:
         intake = self._intake()
@@ -1128,7 +1120,7 @@ class IntakeScreen(Screen[None]):
         )
 
     def action_prefiled(self) -> None:
-        self._after_typing(self._prefiled_now)
+        after_keys_before(self, self._prefiled_now)
 
     def _prefiled_now(self) -> None:
         intake = self._intake()
@@ -1256,19 +1248,19 @@ class IntakeScreen(Screen[None]):
         self.app.push_screen(ChoiceDialog(title, body, rows, levels, filterable=True), picked)
 
     def action_dispatch(self) -> None:
-        self._after_typing(self._dispatch_now)
+        after_keys_before(self, self._dispatch_now)
 
     def _dispatch_now(self) -> None:
         self._dispatch_dialog(special=False)
 
     def action_special(self) -> None:
-        self._after_typing(self._special_now)
+        after_keys_before(self, self._special_now)
 
     def _special_now(self) -> None:
         self._dispatch_dialog(special=True)
 
     def action_transfer(self) -> None:
-        self._after_typing(self._transfer_now)
+        after_keys_before(self, self._transfer_now)
 
     def _transfer_now(self) -> None:
         intake = self._intake()
@@ -1296,7 +1288,7 @@ class IntakeScreen(Screen[None]):
         self.app.push_screen(ChoiceDialog("转分中心", body, rows), picked)
 
     def action_refuse(self) -> None:
-        self._after_typing(self._refuse_now)
+        after_keys_before(self, self._refuse_now)
 
     def _refuse_now(self) -> None:
         intake = self._intake()

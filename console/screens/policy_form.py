@@ -130,8 +130,8 @@ class SubscribeDialog(OnBackend, ModalScreen[str | None]):
         )
 
     def action_submit(self) -> None:
-        # once the keys before Ctrl+S have done their work: a size chosen in its list and
-        # Ctrl+S in one read register that size
+        # once the keys before Ctrl+S have done their work: a kind chosen in its list and
+        # Ctrl+S in one read register that kind
         after_keys_before(self, self._submit_now)
 
     def _submit_now(self) -> None:

@@ -534,6 +534,13 @@ async def test_keys_in_one_read_a_finishing_key_waits_for_the_typing_before_it(
         assert "公司拖欠工资三个月" in app.screen.body.plain
 
 
+async def intake_focused_on(pilot: Any, app: Any, field: str) -> None:
+    """The intake drawn, with the focus on one of its fields."""
+    await wait_for(pilot, lambda: app.screen.focused is not None, what="intake")
+    app.screen.query_one(field).focus()
+    await pilot.pause()
+
+
 async def test_keys_in_one_read_ctrl_e_sends_what_follows_to_the_request(make_app: Any) -> None:
     """A number, Ctrl+E and the caller's words in one read (a typist faster than the screen, as
     when the intake is drawn again after a dispatch): the words after Ctrl+E are the request's,
@@ -541,9 +548,7 @@ async def test_keys_in_one_read_ctrl_e_sends_what_follows_to_the_request(make_ap
     Ctrl+L alike sends the arrows and Enter behind it to the category list."""
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.screen.focused is not None, what="intake")
-        app.screen.query_one("#caller_phone", Input).focus()
-        await pilot.pause()
+        await intake_focused_on(pilot, app, "#caller_phone")
         await feed_burst(pilot, "13807310003\x05举报龙塘安置小区里的歌厅深夜营业扰民。")
         assert app.screen.query_one("#caller_phone", Input).value == "13807310003"
         assert (
@@ -717,9 +722,7 @@ async def test_keys_in_one_read_ctrl_n_sends_the_next_number_to_the_phone(make_a
     field: the number is the phone's, not words in the request the form has just cleared."""
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.screen.focused is not None, what="intake")
-        app.screen.query_one("#text", TextArea).focus()
-        await pilot.pause()
+        await intake_focused_on(pilot, app, "#text")
         await feed_burst(pilot, "\x0e13807310004")
         assert app.screen.query_one("#caller_phone", Input).value == "13807310004"
         assert app.screen.query_one("#text", TextArea).text == ""

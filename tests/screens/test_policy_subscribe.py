@@ -21,7 +21,11 @@ pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
 
 
-async def open_form(pilot: Any, app: Any) -> SubscribeDialog:
+async def open_form(pilot: Any, app: Any, call: dict[str, str] | None = None) -> SubscribeDialog:
+    """Ctrl+G on the intake, with ``call`` in its form first when given."""
+    if call is not None:
+        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen), what="intake")
+        app.screen.query_one(IntakeForm).load(call)
     await pilot.press("ctrl+g")
     await wait_for(pilot, lambda: isinstance(app.screen, SubscribeDialog), what="the form")
     dialog: SubscribeDialog = app.screen
@@ -96,16 +100,13 @@ async def test_keys_in_one_read_a_kind_chosen_then_ctrl_s_registers_that_kind(
 
     app = make_app(Role.OPERATOR)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, IntakeScreen), what="intake")
-        app.screen.query_one(IntakeForm).load(
-            {
-                "caller_phone": "13900000043",
-                "caller_type": CallerType.ENTERPRISE.value,
-                "enterprise_name": "王女士",
-                "text": "社保新政策",
-            }
-        )
-        dialog = await open_form(pilot, app)
+        call = {
+            "caller_phone": "13900000043",
+            "caller_type": CallerType.ENTERPRISE.value,
+            "enterprise_name": "王女士",
+            "text": "社保新政策",
+        }
+        dialog = await open_form(pilot, app, call)
         dialog.query_one("#ps-consent", Checkbox).value = True
         kind = dialog.query_one("#ps-kind", Select)
         assert kind.value == "enterprise"

@@ -315,7 +315,7 @@ def cover(
     in_a: Sequence[bool],
 ) -> float:  # fmt: skip
     """How much of either request's opening the other mentions, the greater of the two: the
-    weights of an opening's terms (``DuplicateIndex.opening_weights``) and whether the other
+    weights of an opening's terms (``DuplicateIndex._opening_weights``) and whether the other
     request has each. A follow-up's subject (湖楚财富不兑付) is found in the letter it follows,
     however differently the rest is worded."""
 
@@ -808,11 +808,8 @@ class DuplicateIndex:
         weight = _zeros(max(len(df), int(gathered.max()) + 1))
         names = np.zeros(len(docs))
         # the openings (``cover``): the query's opening terms each candidate has, and each
-        # candidate's opening terms the query has, by their weights (``opening_weights``)
-        heads = self._heads.view()
-        h_start, h_size = heads.spans[docs, 0], heads.spans[docs, 1]
-        h_of = np.repeat(np.arange(len(docs)), h_size)
-        h_ids = heads.flat[np.arange(len(h_of)) + np.repeat(h_start - _offsets(h_size), h_size)]
+        # candidate's opening terms the query has, by their weights (``_opening_weights``)
+        h_ids, _, h_of = self._heads.view().gather_owned(docs)
         h_weight = log_top - np.log(df[h_ids] + 1.0)
         o = np.asarray(opening, dtype=np.intp)
         o_weight = log_top - np.log(df[o] + 1.0)
@@ -1007,7 +1004,7 @@ class DuplicateIndex:
         found = [t for t in map(self._term_ids.get, opening) if t is not None]
         return found, len(opening) - len(found)
 
-    def opening_weights(self, ids: Iterable[int], unknown: int = 0) -> list[float]:
+    def _opening_weights(self, ids: Iterable[int], unknown: int = 0) -> list[float]:
         """An opening's terms weighed by how rare they are among the indexed tickets (A市, 问题,
         反映 weigh all but nothing), as if ``IDF_PRIOR`` more tickets had none of them: in a
         store of a few tickets every term is rare; ``unknown`` terms no ticket has last."""
@@ -1069,9 +1066,9 @@ class DuplicateIndex:
             _longest_run(grams, doc.grams, self._common_gram()),
             names,
             cover(
-                self.opening_weights(opening, unknown),
+                self._opening_weights(opening, unknown),
                 [t in their_terms for t in opening] + [False] * unknown,
-                self.opening_weights(theirs),
+                self._opening_weights(theirs),
                 [t in mine for t in theirs],
             ),
         )
@@ -1152,14 +1149,6 @@ def _zeros(size: int) -> npt.NDArray[np.float64]:
     if vector is None or len(vector) < size:
         vector = _scratch.zeros = np.zeros(max(size, 2 * len(vector) if vector is not None else 0))
     return vector
-
-
-def _offsets(sizes: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Where each of runs of these sizes begins when they are laid end to end."""
-    out = np.zeros(len(sizes), dtype=np.int64)
-    if len(sizes) > 1:
-        np.cumsum(sizes[:-1], out=out[1:])
-    return out
 
 
 def _tallies(size: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:

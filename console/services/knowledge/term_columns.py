@@ -44,13 +44,22 @@ class TermView:
     ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.intp]]:
         """The term ids of ``docs`` (each with at least one term) end to end, and where each
         document's begin among them (for np.add.reduceat)."""
+        ids, offsets, _ = self.gather_owned(docs)
+        return ids, offsets
+
+    def gather_owned(
+        self, docs: npt.NDArray[np.intp]
+    ) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """``gather`` for documents that may have no ids, and for each id gathered the
+        position in ``docs`` of the document it is of (for np.bincount)."""
         start = self.spans[docs, 0]
         size = self.spans[docs, 1]
         offsets = np.zeros(len(docs), dtype=np.intp)
         if len(docs) > 1:
             np.cumsum(size[:-1], out=offsets[1:])
         total = int(offsets[-1] + size[-1]) if len(docs) else 0
-        return self.flat[np.arange(total) + np.repeat(start - offsets, size)], offsets
+        ids = self.flat[np.arange(total) + np.repeat(start - offsets, size)]
+        return ids, offsets, np.repeat(np.arange(len(docs)), size)
 
 
 class TermColumns:
