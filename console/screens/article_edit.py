@@ -271,13 +271,13 @@ class ArticleEditScreen(OnBackend, ReportsWorkerErrors, Screen[bool]):
 
     def _failed(self, err: HotlineError) -> None:
         self.lost_connection(err)
+        said = str(err)
         if isinstance(err, Conflict):
-            message = Text(clean(str(err)), style="bold red")
+            message = Text(clean(said), style="bold red")
             message.append("\n您的修改仍在表单中；Ctrl+R 载入最新版本（放弃表单中的修改）")
-            self._status(message)
-        elif isinstance(err, InputError):
-            label = FIELD_LABELS.get(err.field, err.field)
-            self._status(literal(f"{label}：{err.problem}", style="bold red"))
         else:
-            self._status(literal(str(err), style="bold red"))
-        self.notify(str(err), title="未保存", severity="error", markup=False)
+            if isinstance(err, InputError):  # the field by its label, not its name in the store
+                said = f"{FIELD_LABELS.get(err.field, err.field)}：{err.problem}"
+            message = literal(said, style="bold red")
+        self._status(message)
+        self.notify(said, title="未保存", severity="error", markup=False)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Static, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from console.screens.article_edit import ArticleEditScreen, split_tags
 from console.screens.upkeep import UpkeepScreen
@@ -162,6 +162,34 @@ async def test_r_kb_ctrl_e_edits_from_the_search_box_for_a_keeper_only(make_app:
         await wait_for(pilot, lambda: isinstance(app.screen, ArticleEditScreen), what="editor")
 
 
+async def open_editor(pilot: Any, app: Any) -> ArticleEditScreen:
+    """The owner unit's clerk's editor on the article of the upkeep screen's first row."""
+    await open_upkeep(pilot, app)
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(app.screen, ArticleEditScreen), what="form")
+    form: ArticleEditScreen = app.screen
+    await wait_for(pilot, lambda: form.view is not None, what="article loaded")
+    return form
+
+
+async def test_r_kb_a_past_review_date_is_refused_by_its_label_in_the_toast_too(
+    make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A next review date already past is refused, the field named by its label both beside
+    the form and in the toast (the toast named it by its store name, review_by)."""
+    screen_platform.backend(Role.OPERATOR).flag_article("hn-rst-001", "outdated", "缴费年限")
+    app = make_app(Role.UNIT_CLERK)  # 人社厅经办戊, hn-rst
+    async with app.run_test(size=SIZE) as pilot:
+        toasts = Toasts(app, monkeypatch)
+        form = await open_editor(pilot, app)
+        form.query_one("#edit-review", Input).value = "2025-01-01"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "未保存" in toasts.text(), what="refused")
+        assert "下次复核日期：" in toasts.text() and "review_by" not in toasts.text()
+        assert "下次复核日期：" in str(form.query_one("#edit-status", Static).render())
+        assert not form.saved
+
+
 async def test_keys_in_one_read_the_last_words_before_ctrl_s_are_saved(
     make_app: Any, screen_platform: ScreenPlatform
 ) -> None:
@@ -173,11 +201,7 @@ async def test_keys_in_one_read_the_last_words_before_ctrl_s_are_saved(
     screen_platform.backend(Role.OPERATOR).flag_article("hn-rst-001", "outdated", "缴费年限")
     app = make_app(Role.UNIT_CLERK)  # 人社厅经办戊, hn-rst
     async with app.run_test(size=SIZE) as pilot:
-        await open_upkeep(pilot, app)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, ArticleEditScreen), what="form")
-        form: ArticleEditScreen = app.screen
-        await wait_for(pilot, lambda: form.view is not None, what="article loaded")
+        form = await open_editor(pilot, app)
         answer = form.query_one("#edit-answer", TextArea)
         answer.load_text("")
         answer.focus()
