@@ -43,6 +43,7 @@ from textual.worker import get_current_worker
 
 from console import private
 from console.config import Settings
+from console.editing_keys import install as install_editing_keys
 from console.errors import HotlineError, Unavailable
 from console.line_breaks import install as install_line_breaks
 from console.screen_resume import install as install_screen_resume
@@ -410,6 +411,8 @@ class HotlineApp(App[None]):
         install_line_breaks()
         # a screen shown for the first time is not styled whole twice more
         install_screen_resume()
+        # Backspace, ← or Ctrl+U among characters read at once acts where it was typed
+        install_editing_keys()
         return super().get_driver_class()
 
     def on_mount(self) -> None:
