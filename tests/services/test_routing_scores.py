@@ -22,7 +22,7 @@ from console.services.knowledge.routing import (
 from console.services.knowledge.routing_model import Example
 from console.services.knowledge.seed import ArticleRecord, Seed
 from console.services.values import Domain
-from tests.services.test_routing import SEED, FixedModel, unit
+from tests.services.test_routing import SEED, FixedModel, matter, unit
 from tests.services.test_routing_memory import oracle_cosine
 
 
@@ -128,6 +128,38 @@ def test_r_dispatch_the_first_three_matters_named_vote_by_rank() -> None:
         {"city:jtj": 6 / 11, "hn-scjgj": 3 / 11, "hn-rst": 2 / 11}
     )
     assert r._term_votes(read("随便说说", r.catalogue)) == {}
+
+
+def test_r_dispatch_the_opening_states_the_matter() -> None:
+    """路灯 in the first 30 characters, 公交, 过期食品 and 拖欠工资 after them (and named more):
+    the opening's matter votes 1, the whole request's first three a tenth of 1, 1/2, 1/3 —
+    shares 60/71 for 路灯's owner, 6/71, 3/71, 2/71 — and the reason names 路灯's matter."""
+    r = bare()
+    text = (
+        "路灯一直不亮已经有一个多月了，晚上出门很不方便，请尽快修。"
+        "另外公交站点也取消了，超市还卖过期食品，老板拖欠工资"
+    )
+    reading = read(text, r.catalogue)
+    assert reading.matter_ids == ("bus", "food", "wage", "light")
+    assert r._stated_matters(reading) == ("light", "bus", "food", "wage")
+    assert r._term_votes(reading) == pytest.approx(
+        {"city:cgj": 60 / 71, "city:jtj": 6 / 71, "hn-scjgj": 3 / 71, "hn-rst": 2 / 71}
+    )
+    best = r.suggest(text, place="长沙市", k=1)[0]
+    assert best.target == "city:cgj"
+    assert "事项：路灯" in best.reasons
+
+
+def test_r_dispatch_the_reason_names_the_matter_the_opening_states() -> None:
+    """The street lights' owner also owns 餐饮油烟, which the whole request names first (餐饮油烟
+    is the longer term); the opening names 路灯, and the reason names 路灯."""
+    smoke = matter("smoke", "餐饮油烟", "city:cgj", ("油烟", "餐饮油烟"), "饭店油烟扰民",
+                   Domain.PUBLIC_SERVICE)  # fmt: skip
+    r = bare(dataclasses.replace(SEED, matters=(*SEED.matters, smoke)))
+    text = "路灯一直不亮已经有一个多月了，晚上出门很不方便，请尽快修。另外楼下餐饮油烟很大"
+    assert read(text, r.catalogue).matter_ids == ("smoke", "light")
+    best = r.suggest(text, place="长沙市", k=1)[0]
+    assert (best.target, best.reasons[0]) == ("city:cgj", "事项：路灯")
 
 
 NEIGHBOURS = [

@@ -54,6 +54,16 @@ give 0.9999998 to one target after a single loosely similar ticket; smoothed, it
 that target at most seven times the probability of any other, and the catalogue's votes
 (elevenfold at most) still choose. The shipped seed's model (2 947 examples) is all but
 unchanged: on the development half of the real set 0, 20 and 50 gave the same top-1."""
+MATTER_OPENING = 30
+BODY_VOTES = 0.1
+"""A request states its matter first (a message's subject line, a caller's first sentence): when
+its first 30 characters name matter types, they cast the catalogue's votes, and the matter
+types of the whole request a tenth as much (runners-up); the account after the opening names
+much else (the 学校 beside a 变压器, the 地铁 a 人行天桥 waits on). On the real set's
+development half, its callers in five groups each scored after learning the other four's
+tickets: top-1 0.770 → 0.777 (top-3 0.927 → 0.928); its later callers after the earlier ones
+0.752 → 0.761; the seed's router alone 0.717 → 0.728 (top-3 0.914 → 0.903). The opening alone
+(no runners-up) gave 0.774, 0.767 and 0.728 (top-3 0.894)."""
 HISTORY_WEIGHT = 3.0
 """A past ticket counts three times what a catalogue line counts in training: it is in callers'
 own words (chosen on the development half of the real set)."""
@@ -375,11 +385,24 @@ class Router:
             return {}
         return {t: v / total * min(1.0, best[t] / w.closeness) for t, v in votes.items()}
 
+    def _opening_matters(self, reading: Reading) -> tuple[str, ...]:
+        """The matter types the request's opening names (``MATTER_OPENING``)."""
+        return read(reading.core[:MATTER_OPENING], self.catalogue).matter_ids
+
+    def _stated_matters(self, reading: Reading) -> tuple[str, ...]:
+        """The matter types the request names, those its opening names first."""
+        opening = self._opening_matters(reading)
+        return (*opening, *(m for m in reading.matter_ids if m not in opening))
+
     def _term_votes(self, reading: Reading) -> dict[str, float]:
+        """The catalogue's votes: the first three matter types named vote 1, 1/2 and 1/3 for
+        their owners; when the opening names matter types, its three vote so and the whole
+        request's a tenth as much (``BODY_VOTES``)."""
+        opening = self._opening_matters(reading)
         votes: dict[str, float] = defaultdict(float)
-        for rank, matter_id in enumerate(reading.matter_ids[:3]):
-            matter = self.catalogue.matter_by_id[matter_id]
-            votes[matter.owner] += 1.0 / (rank + 1)
+        for named, weight in ((opening, 1.0), (reading.matter_ids, BODY_VOTES if opening else 1.0)):
+            for rank, matter_id in enumerate(named[:3]):
+                votes[self.catalogue.matter_by_id[matter_id].owner] += weight / (rank + 1)
         total = sum(votes.values())
         return {t: v / total for t, v in votes.items()} if total else {}
 
@@ -389,8 +412,9 @@ class Router:
         return out
 
     def _matter_for(self, target: str, reading: Reading) -> MatterRecord | None:
-        """The matter type the request names that the target owns (or its only one)."""
-        for matter_id in reading.matter_ids:
+        """The matter type the request names that the target owns, the opening's first (or
+        the target's only one)."""
+        for matter_id in self._stated_matters(reading):
             m = self.catalogue.matter_by_id[matter_id]
             if m.owner == target:
                 return m
