@@ -47,6 +47,7 @@ from console.editing_keys import install as install_editing_keys
 from console.errors import HotlineError, Unavailable
 from console.line_breaks import install as install_line_breaks
 from console.screen_resume import install as install_screen_resume
+from console.screens.field_labels import told
 from console.screens.reach import REACH
 from console.services.values import Role
 from console.services.views import Actor, ArticleHit, CallPop, CallPops, LiveChanges
@@ -452,7 +453,7 @@ class HotlineApp(App[None]):
                         self.call_from_thread(self._early_search_opened, early)
                 platform = self._opener()
             except HotlineError as err:
-                self.call_from_thread(self._open_failed, str(err))
+                self.call_from_thread(self._open_failed, told(err))
             except Exception as err:  # noqa: BLE001 — e.g. the database server is down
                 self.call_from_thread(self._open_failed, f"无法打开数据库（{type(err).__name__}）")
             else:
@@ -624,7 +625,7 @@ class HotlineApp(App[None]):
         if isinstance(err, Unavailable):
             self.connection_lost()
         elif isinstance(err, HotlineError):
-            self.notify(str(err), title="未完成", severity="error", markup=False)
+            self.notify(told(err), title="未完成", severity="error", markup=False)
         else:
             self.notify(
                 f"内部错误（{type(err).__name__}），请重试或联系值班技术人员",
@@ -793,7 +794,7 @@ class HotlineApp(App[None]):
         try:
             page = backend.tickets_by_phone(phone)
         except HotlineError as err:
-            self.call_from_thread(self.notify, str(err), severity="error", markup=False)
+            self.call_from_thread(self.notify, told(err), severity="error", markup=False)
             return
         self.call_from_thread(self._phone_results, page)
 

@@ -23,7 +23,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static, TextArea
 
-from console.errors import Conflict, HotlineError, InputError
+from console.errors import Conflict, HotlineError
+from console.screens.field_labels import told
 from console.screens.keys_in_order import after_keys_before
 from console.screens.on_backend import OnBackend, ReportsWorkerErrors
 from console.services.clock import SHANGHAI
@@ -271,13 +272,11 @@ class ArticleEditScreen(OnBackend, ReportsWorkerErrors, Screen[bool]):
 
     def _failed(self, err: HotlineError) -> None:
         self.lost_connection(err)
-        said = str(err)
+        said = told(err, FIELD_LABELS)
         if isinstance(err, Conflict):
             message = Text(clean(said), style="bold red")
             message.append("\n您的修改仍在表单中；Ctrl+R 载入最新版本（放弃表单中的修改）")
         else:
-            if isinstance(err, InputError):  # the field by its label, not its name in the store
-                said = f"{FIELD_LABELS.get(err.field, err.field)}：{err.problem}"
             message = literal(said, style="bold red")
         self._status(message)
         self.notify(said, title="未保存", severity="error", markup=False)

@@ -40,6 +40,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, Unavailable
+from console.screens.field_labels import told
 from console.screens.reach import REACH
 from console.services.values import Role, Special
 from console.services.views import (
@@ -720,7 +721,7 @@ class BoardScreen(Screen[None]):
                 backend.add_note(number, text)
                 done = f"工单 {number} 已添加备注"
         except HotlineError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+            self.app.call_from_thread(self._refused, told(exc))
             return
         except Exception as exc:  # noqa: BLE001 — a seat sees one line, never a traceback
             self.app.call_from_thread(self._refused, f"内部错误：{type(exc).__name__}")

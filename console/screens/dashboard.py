@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Static
 
 from console.errors import HotlineError, Unavailable
+from console.screens.field_labels import told
 from console.screens.on_backend import OnBackend
 from console.services.clock import SHANGHAI, quarter_of
 from console.services.values import HOT_READERS, Role
@@ -219,7 +220,7 @@ class DashboardScreen(OnBackend, Screen[None]):
             return
         for_now = isinstance(err, Unavailable)  # still grouping, or the service away: again
         self.query_one("#dashboard-hot", Static).update(
-            Text(str(err), style="dim" if for_now else "red")
+            Text(told(err), style="dim" if for_now else "red")
         )
         if for_now and self._hot_retry is None:  # one asking again pending at most
             self._hot_retry = self.set_timer(HOT_RETRY_SECONDS, self._retry_hot)
@@ -265,7 +266,7 @@ class DashboardScreen(OnBackend, Screen[None]):
     def _failed(self, err: HotlineError) -> None:
         if not self.is_mounted:
             return
-        self.query_one("#dashboard-status", Static).update(Text(str(err), style="bold red"))
+        self.query_one("#dashboard-status", Static).update(Text(told(err), style="bold red"))
 
     def _show(self, period: str, report: KpiReport, evaluation: EvaluationView | None) -> None:
         if not self.is_mounted or period != self.period:
@@ -455,7 +456,7 @@ class DashboardScreen(OnBackend, Screen[None]):
                 if tickets:
                     found.append((label, tickets))
         except HotlineError as err:
-            self.app.call_from_thread(self.notify, str(err), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, told(err), severity="error", markup=False)
             return
         self.app.call_from_thread(self._show_tickets, unit_name, found)
 
@@ -500,7 +501,7 @@ class DashboardScreen(OnBackend, Screen[None]):
         try:
             self.backend.draft_evaluation(period, reason)
         except HotlineError as err:
-            self.app.call_from_thread(self.notify, str(err), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, told(err), severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, f"已计算 {period} 考核评价草稿", markup=False)
         self.app.call_from_thread(self.load)
@@ -525,7 +526,7 @@ class DashboardScreen(OnBackend, Screen[None]):
         try:
             self.backend.publish_evaluation(evaluation_id)
         except HotlineError as err:
-            self.app.call_from_thread(self.notify, str(err), severity="error", markup=False)
+            self.app.call_from_thread(self.notify, told(err), severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, "考核评价已发布", markup=False)
         self.app.call_from_thread(self.load)
@@ -545,7 +546,7 @@ class DashboardScreen(OnBackend, Screen[None]):
             write_kpi_workbook(path, report, evaluation, hot=self.hot)
         except (OSError, HotlineError) as err:
             message = (
-                str(err) if isinstance(err, HotlineError) else f"无法写入 {path}：{err.strerror}"
+                told(err) if isinstance(err, HotlineError) else f"无法写入 {path}：{err.strerror}"
             )
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return

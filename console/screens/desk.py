@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from console.errors import HotlineError
+from console.screens.field_labels import told
 from console.screens.on_backend import ListedScreen
 from console.services.clock import SHANGHAI
 from console.services.values import DESK_DONE_LIMIT, DESK_OPEN_LIMIT, Role
@@ -383,5 +384,5 @@ class DeskScreen(ListedScreen, Screen[None]):
     def _error(self, err: HotlineError) -> None:
         if self.lost_connection(err):
             return
-        self.notify(str(err), severity="error", markup=False)
-        self.query_one("#desk-status", Static).update(Text(str(err), style="bold red"))
+        self.notify(told(err), severity="error", markup=False)
+        self.query_one("#desk-status", Static).update(Text(told(err), style="bold red"))

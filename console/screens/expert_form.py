@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from console.errors import HotlineError, InputError, NotFound
+from console.screens.field_labels import told
 from console.screens.keys_in_order import after_keys_before
 from console.screens.on_backend import OnBackend
 from console.services.views import ExpertDraft
@@ -142,10 +143,9 @@ class AddExpertDialog(OnBackend, ModalScreen[str | None]):
 
     def _refused(self, err: HotlineError) -> None:
         self.busy = False
-        message = str(err)
+        message = told(err, FIELD_LABELS)
         field = ""
         if isinstance(err, InputError):
-            message = f"{FIELD_LABELS.get(err.field, err.field)}：{err.problem}"
             field = err.field
         elif isinstance(err, NotFound) and "单位" in message:
             field = "unit_id"

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from console.errors import HotlineError
+from console.screens.field_labels import told
 from console.screens.on_backend import ListedScreen, OnBackend, ReportsWorkerErrors
 from console.services.clock import SHANGHAI
 from console.services.values import REPLY_CHANNELS, Role
@@ -285,7 +286,7 @@ class ConsultationScreen(OnBackend, ReportsWorkerErrors, Screen[None]):
 
     def _error(self, err: HotlineError) -> None:
         self.lost_connection(err)
-        self.query_one("#consultation-status", Static).update(Text(str(err), style="bold red"))
+        self.query_one("#consultation-status", Static).update(Text(told(err), style="bold red"))
 
     def action_answer(self) -> None:
         def answered(text: str | None) -> None:

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console.clipboard import copy_text
 from console.drafts import DraftStore
 from console.errors import HotlineError, InputError, Unavailable
+from console.screens.field_labels import told
 from console.screens.keys_in_order import after_keys_before
 from console.screens.policy_form import SubscribeDialog
 from console.services.categories import MATTER_TYPES
@@ -717,7 +718,7 @@ class IntakeScreen(Screen[None]):
             self._stale = True
             self.app.connection_lost()  # type: ignore[attr-defined]
         else:
-            self.show_error(str(err))
+            self.show_error(told(err))
 
     def show_error(self, message: str) -> None:
         self._error_text = message
@@ -1338,8 +1339,8 @@ class IntakeScreen(Screen[None]):
             self.app.connection_lost()  # type: ignore[attr-defined]
             self.show_error("连接中断，未保存；表单已保留，连接恢复后请再按一次")
         else:
-            self.show_error(str(err))
-            self.notify(str(err), title="未完成", severity="error", markup=False)
+            self.show_error(told(err))
+            self.notify(told(err), title="未完成", severity="error", markup=False)
 
     def _finished(self, number: str, done: str, clocks: Sequence[ClockView]) -> None:
         self._busy = False

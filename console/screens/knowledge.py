@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from console.clipboard import copy_text
 from console.errors import HotlineError, Unavailable
+from console.screens.field_labels import told
 from console.screens.on_backend import ReportsWorkerErrors
 from console.services.values import Domain, Role
 from console.services.views import (
@@ -475,7 +476,7 @@ class KnowledgeScreen(ReportsWorkerErrors, Screen[None]):
             self._searched = ("", "", "")
             self.app.connection_lost()  # type: ignore[attr-defined]
         else:
-            self.notify(str(err), title="未完成", severity="error", markup=False)
+            self.notify(told(err), title="未完成", severity="error", markup=False)
 
 
 def _concerns(industries: Sequence[str], sizes: Sequence[str], regions: Sequence[str]) -> list[str]:

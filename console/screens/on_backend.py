@@ -18,6 +18,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.errors import HotlineError, Unavailable
+from console.screens.field_labels import told
 from console.widgets.safe import clean
 
 if TYPE_CHECKING:
@@ -88,10 +89,10 @@ class ListedScreen(OnBackend, ReportsWorkerErrors):
             return
         if self.STATUS:
             status = self.query_one(f"#{self.STATUS}", Static)  # type: ignore[attr-defined]
-            status.update(Text(str(err), style="bold red"))
+            status.update(Text(told(err), style="bold red"))
             return
         if self.BANNER and not self.has_rows():
             banner = self.query_one(f"#{self.BANNER}", Static)  # type: ignore[attr-defined]
-            banner.update(Text(clean(str(err))))
+            banner.update(Text(clean(told(err))))
             banner.display = True
-        self.notify(str(err), title="未完成", severity="error", markup=False)  # type: ignore[attr-defined]
+        self.notify(told(err), title="未完成", severity="error", markup=False)  # type: ignore[attr-defined]

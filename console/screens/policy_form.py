@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from console.errors import HotlineError, InputError, RuleError
+from console.screens.field_labels import told
 from console.screens.keys_in_order import after_keys_before
 from console.screens.on_backend import OnBackend
 from console.services.views import PolicySubscriptionDraft
@@ -151,9 +152,8 @@ class SubscribeDialog(OnBackend, ModalScreen[str | None]):
 
     def _refused(self, err: HotlineError) -> None:
         self.busy = False
-        message, field = str(err), ""
+        message, field = told(err, FIELD_LABELS), ""
         if isinstance(err, InputError):
-            message = f"{FIELD_LABELS.get(err.field, err.field)}：{err.problem}"
             field = err.field
         elif isinstance(err, RuleError) and err.rule == "R-CONFIDENTIAL":
             field = "consent"

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
 from console.errors import HotlineError, InputError
+from console.screens.field_labels import told
 from console.screens.keys_in_order import after_keys_before
 from console.screens.on_backend import OnBackend
 from console.services.clock import SHANGHAI
@@ -162,9 +163,8 @@ class FileScopeDialog(OnBackend, ModalScreen[str | None]):
 
     def _refused(self, err: HotlineError) -> None:
         self.busy = False
-        message = str(err)
+        message = told(err, FIELD_LABELS)
         if isinstance(err, InputError):
-            message = f"{FIELD_LABELS.get(err.field, err.field)}：{err.problem}"
             target = {"reason": "#pf-reason"}.get(err.field, f"#pf-{err.field}")
             focus = next(iter(self.query(target)), None)
             if focus is not None:

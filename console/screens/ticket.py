@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from console.errors import HotlineError, NotFound, PermissionDenied, Unavailable
 from console.screens.actions import ActionContext, dialog_for
+from console.screens.field_labels import told
 from console.services.values import (
     HOT_READERS,
     MERGE_ROLES,
@@ -647,7 +648,7 @@ class TicketScreen(Screen[None]):
             backend.merge_ticket(self.number, master, reason, version)
         except HotlineError as err:
             self.app.call_from_thread(
-                self.notify, str(err), title="不能并单", severity="error", markup=False
+                self.notify, told(err), title="不能并单", severity="error", markup=False
             )
             return
         self.app.call_from_thread(self.notify, f"已并入 {master}", markup=False)
@@ -688,7 +689,7 @@ class TicketScreen(Screen[None]):
             contact = backend.reveal_contact(self.number, reason)
         except HotlineError as err:
             self.app.call_from_thread(
-                self.notify, str(err), title="不能查看联系方式", severity="error", markup=False
+                self.notify, told(err), title="不能查看联系方式", severity="error", markup=False
             )
             return
         self.app.call_from_thread(self._show_contact, contact)

@@ -176,7 +176,8 @@ async def test_r_kb_a_past_review_date_is_refused_by_its_label_in_the_toast_too(
     make_app: Any, screen_platform: ScreenPlatform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A next review date already past is refused, the field named by its label both beside
-    the form and in the toast (the toast named it by its store name, review_by)."""
+    the form and in the toast (the toast named it by its store name, review_by); the problem
+    names its field already, so it is not named twice."""
     screen_platform.backend(Role.OPERATOR).flag_article("hn-rst-001", "outdated", "缴费年限")
     app = make_app(Role.UNIT_CLERK)  # 人社厅经办戊, hn-rst
     async with app.run_test(size=SIZE) as pilot:
@@ -185,8 +186,9 @@ async def test_r_kb_a_past_review_date_is_refused_by_its_label_in_the_toast_too(
         form.query_one("#edit-review", Input).value = "2025-01-01"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "未保存" in toasts.text(), what="refused")
-        assert "下次复核日期：" in toasts.text() and "review_by" not in toasts.text()
-        assert "下次复核日期：" in str(form.query_one("#edit-status", Static).render())
+        assert "下次复核日期应晚于今天" in toasts.text() and "review_by" not in toasts.text()
+        assert "下次复核日期：下次" not in toasts.text()
+        assert "下次复核日期应晚于今天" in str(form.query_one("#edit-status", Static).render())
         assert not form.saved
 
 
