@@ -165,7 +165,6 @@ async def test_a_rule_refusal_is_shown_inline_with_its_rule(make_app: Any) -> No
         assert app.screen.query_one(IntakeForm).text  # what was typed is kept
 
 
-
 async def test_a_refused_field_is_named_by_its_label(make_app: Any) -> None:
     """The backend refuses the number by its name in the store (caller_phone); the seat reads
     the field by the label beside it, in the form and in the notice, and keeps the form."""
@@ -181,6 +180,7 @@ async def test_a_refused_field_is_named_by_its_label(make_app: Any) -> None:
         assert "caller_phone" not in str(error.render())
         assert any("来电号码：" in n.message for n in app._notifications)
         assert app.screen.query_one("#caller_phone", Input).value == "12"
+
 
 async def test_transfer_goes_to_a_subcentre_never_back(
     make_app: Any, screen_platform: ScreenPlatform
