@@ -131,13 +131,13 @@ def test_r_dispatch_the_first_three_matters_named_vote_by_rank() -> None:
 
 
 def test_r_dispatch_the_opening_states_the_matter() -> None:
-    """路灯 in the first 30 characters, 公交, 过期食品 and 拖欠工资 after them (and named more):
+    """路灯 in the first 30 characters, 公交 (its 公 the 30th), 过期食品 and 拖欠工资 after them:
     the opening's matter votes 1, the whole request's first three a tenth of 1, 1/2, 1/3 —
     shares 60/71 for 路灯's owner, 6/71, 3/71, 2/71 — and the reason names 路灯's matter."""
     r = bare()
     text = (
-        "路灯一直不亮已经有一个多月了，晚上出门很不方便，请尽快修。"
-        "另外公交站点也取消了，超市还卖过期食品，老板拖欠工资"
+        "路灯一直不亮已经有一个多月了，晚上出门很不方便，请尽快修。"  # 29 characters
+        "公交站点也取消了，超市还卖过期食品，老板拖欠工资"  # 公交 across the opening's end
     )
     reading = read(text, r.catalogue)
     assert reading.matter_ids == ("bus", "food", "wage", "light")
