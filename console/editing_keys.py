@@ -11,7 +11,13 @@ Here ``Input`` and ``TextArea`` run their own bindings for a key as they receive
 would have run them when the key came back up: the same binding, the same ``check_action``, the
 same action; keys the field does not bind go on up as before (a form's own ↓, the screens' keys).
 
-``install()`` patches both once, and only the Textual version this was written for: with any
+A list (``Select``) is the same story told twice: Enter ↓ ↓ Enter in one read (a role or a kind
+chosen at speed) reached the closed list all four, the ↓ and Enter each opening it again, and
+the list was left open on the old choice. Here the list opens on its Enter as it receives it,
+and the keys it receives while open are its open list's (↓, ↑, Enter, Esc, a letter to jump
+to), acted on in the order they were read, as if the open list had had the focus already.
+
+``install()`` patches them once, and only the Textual version this was written for: with any
 other version it does nothing (tests/screens/test_editing_keys.py then fails, to be looked at).
 """
 
@@ -21,7 +27,8 @@ from typing import Any
 
 from textual import events
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Select, TextArea
+from textual.widgets._select import SelectOverlay
 
 from console.textual_patch import patch_once
 
@@ -38,9 +45,24 @@ async def run_own_binding(widget: Widget, event: events.Key) -> bool:
     return False
 
 
+async def _list_key(select: Select[Any], event: events.Key) -> None:
+    """A key the list receives: its open list's while open, else its own binding's now."""
+    overlay = next(iter(select.query(SelectOverlay)), None)
+    if overlay is not None and select.expanded:
+        if await run_own_binding(overlay, event):
+            return
+        if event.is_printable:
+            await overlay._on_key(event)  # a letter jumps to the option it begins
+            return
+    if overlay is not None and (not event.is_printable or event.key == "space"):
+        if await run_own_binding(select, event):
+            return
+    await Widget._on_key(select, event)
+
+
 @patch_once(FOR_VERSION)
 def install() -> bool:
-    """Patch ``Input`` and ``TextArea`` (once); False on another Textual version."""
+    """Patch ``Input``, ``TextArea`` and ``Select`` (once); False on another Textual version."""
     for field in (Input, TextArea):
         own = field._on_key
 
@@ -49,4 +71,5 @@ def install() -> bool:
                 await _own(self, event)
 
         field._on_key = _on_key  # type: ignore[method-assign]
+    Select._on_key = _list_key  # type: ignore[assignment]
     return True

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from console.editing_keys import install
 from console.services.values import Role
@@ -59,3 +59,57 @@ async def test_keys_in_one_read_a_correction_in_the_request_stays_where_it_was_m
         await intake_focused_on(pilot, app, "#text")
         await feed_burst(pilot, "枫树山小区停水\x7f电三天了")
         assert app.screen.query_one("#text", TextArea).text == "枫树山小区停电三天了"
+
+
+class Choices(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Select([(f"第{i}项", i) for i in range(5)], value=0, allow_blank=False)
+        yield Input()
+
+
+async def test_keys_in_one_read_a_list_opened_and_chosen_from_takes_the_choice() -> None:
+    """Enter ↓ ↓ Enter in one read chooses the third option and closes the list (the ↓ and
+    Enter each opened the closed list again, and it was left open on the first); ↓ ↑ inside
+    the same read move in order; Esc read with the list open closes it on the old choice; the
+    same keys one read each still work; a letter typed to a closed list opens nothing."""
+    install()
+    app = Choices()
+    async with app.run_test() as pilot:
+        select = app.query_one(Select)
+        select.focus()
+        await pilot.pause()
+        await feed_burst(pilot, "\r\x1b[B\x1b[B\r")
+        assert (select.value, select.expanded) == (2, False)
+        await feed_burst(pilot, "\r\x1b[B\x1b[B\x1b[A\r")
+        assert (select.value, select.expanded) == (3, False)
+        await feed_burst(pilot, "\r\x1b[A\x1b[O")  # ESC [ O is no key: ESC then [O…
+        await pilot.press("escape")
+        await pilot.pause()
+        assert (select.value, select.expanded) == (3, False)
+        await pilot.press("enter", "up", "up", "enter")
+        await pilot.pause()
+        assert (select.value, select.expanded) == (1, False)
+        await feed_burst(pilot, "x")
+        assert not select.expanded
+
+
+async def test_keys_in_one_read_a_role_chosen_as_the_list_opens_starts_the_shift_in_it(
+    screen_platform: Any,
+) -> None:
+    """The seat's role list: Enter ↓ ↓ Enter Ctrl+S in one read, the list closed before it —
+    the shift starts as an expert seat (the list was left open on 话务员)."""
+    from console.app import HotlineApp
+    from console.screens.seat import SeatScreen
+    from tests.screens.conftest import wait_for
+
+    app = HotlineApp(
+        None, screen_platform.settings, opener=lambda: screen_platform, cursor_blink=False
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, SeatScreen), what="seat screen")
+        app.screen.query_one("#seat-name", Input).value = "李静"
+        app.screen.query_one("#seat-role", Select).focus()
+        await pilot.pause()
+        await feed_burst(pilot, "\r\x1b[B\x1b[B\r\x13")
+        await wait_for(pilot, lambda: not isinstance(app.screen, SeatScreen), what="shift on")
+        assert app.backend is not None and app.backend.actor.role is Role.EXPERT
