@@ -259,7 +259,16 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
         options.highlighted = None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the filter goes to the list. An Enter read in one burst with the ↓ (or
+        Enter) before it reaches the filter after the list has the focus: it was typed for the
+        list, and chooses its row as it would have there (one Enter alone still chooses none)."""
+        from textual.widgets import OptionList
+
         event.stop()
+        options = self.query_one("#choice-list", OptionList)
+        if self.focused is options and options.highlighted is not None:
+            options.action_select()
+            return
         self._to_list()
 
     def on_key(self, event: Any) -> None:
@@ -274,7 +283,7 @@ class ChoiceDialog(ModalScreen[tuple[str, str] | None]):
         options = self.query_one("#choice-list", OptionList)
         if options.highlighted is None and options.option_count:
             options.highlighted = 0
-        options.focus()
+        self.set_focus(options)  # now: the keys read behind ↓ are the list's
 
     def on_option_list_option_selected(self, event: Any) -> None:
         event.stop()

@@ -95,3 +95,36 @@ async def test_keys_in_one_read_a_choice_relayed_twice_arrives_before_the_key_be
         await feed_burst(pilot, "x\x13")
         await wait_for(pilot, lambda: bool(app.seen), what="the action")
         assert app.seen == ["chosen"]
+
+
+async def test_keys_in_one_read_down_and_enter_in_the_unit_filter_choose_the_first_row(
+    make_app: Any, screen_platform: ScreenPlatform
+) -> None:
+    """F9's unit list, 长沙 typed in its filter, then ↓ Enter in one read: the first row is
+    chosen and the ticket dispatched (the Enter reached the filter after ↓ had moved to the
+    list, and only moved to the list again); one Enter alone in the filter still chooses
+    nothing, even with a row highlighted."""
+    from console.widgets.dialogs import ChoiceDialog, InfoDialog
+    from tests.screens.test_intake import choice_ready, ticket_number, type_call
+
+    app = make_app(Role.OPERATOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_call(pilot, "13812341234", "我家门口的路灯坏了一个多月了，晚上一片漆黑")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: choice_ready(app), what="unit choice")
+        await feed_burst(pilot, "长沙\r")
+        assert isinstance(app.screen, ChoiceDialog)  # to the list, nothing chosen
+        app.screen.set_focus(app.screen.query_one("#choice-filter"))  # back, a row highlighted
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)  # to the list again, nothing chosen
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceDialog), what="closed")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: choice_ready(app), what="unit choice again")
+        await feed_burst(pilot, "长沙")
+        await feed_burst(pilot, "\x1b[B\r")
+        await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), what="result")
+        number = ticket_number(app.screen)
+    assert screen_platform.backend(Role.MANAGER).ticket(number).unit_id == "cs-yhb"
