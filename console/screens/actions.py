@@ -37,6 +37,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from console.errors import Conflict, HotlineError, InputError, Unavailable
+from console.screens.field_labels import told
 from console.screens.keys_in_order import after_keys_before
 from console.services.values import SUPERVISION_GROUNDS, SUPERVISION_METHODS, Satisfaction
 from console.services.views import ActionView, SupervisionView, TicketView, UnitView
@@ -350,8 +351,8 @@ class ActionDialog(ModalScreen[str | None]):
 
     # errors -------------------------------------------------------------
     def show_error(self, error: HotlineError) -> None:
-        # an InputError's field is focused below; its problem names the rule where one applies
-        message = Text(clean(error.problem if isinstance(error, InputError) else str(error)))
+        # an InputError's field is named by its label and focused below
+        message = Text(clean(told(error)))
         if isinstance(error, Conflict):
             self.conflict = True
             self.refresh_bindings()
