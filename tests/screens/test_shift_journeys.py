@@ -626,9 +626,9 @@ async def test_unit_clerk_shift_sign_reveal_complete_return(
         )
         intro = flat(shown(app.screen.query_one("#dialog-intro")))
         assert "2个工作日内退回" in intro and "写明理由和依据" in intro
-        await pilot.press("ctrl+s")  # nothing typed: refused, naming the field
+        await pilot.press("ctrl+s")  # nothing typed: refused, naming the field by its label
         await settle(pilot, app)
-        assert "退回须注明理由" in shown(app.screen.query_one("#dialog-error"))
+        assert "理由：退回须注明理由" in shown(app.screen.query_one("#dialog-error"))
         await type_text(pilot, "物业收费属住建部门监管，非人社职责")
         await pilot.press("tab")
         await type_text(pilot, "《物业管理条例》第四十条")
