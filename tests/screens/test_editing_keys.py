@@ -91,25 +91,3 @@ async def test_keys_in_one_read_a_list_opened_and_chosen_from_takes_the_choice()
         assert (select.value, select.expanded) == (1, False)
         await feed_burst(pilot, "x")
         assert not select.expanded
-
-
-async def test_keys_in_one_read_a_role_chosen_as_the_list_opens_starts_the_shift_in_it(
-    screen_platform: Any,
-) -> None:
-    """The seat's role list: Enter ↓ ↓ Enter Ctrl+S in one read, the list closed before it —
-    the shift starts as an expert seat (the list was left open on 话务员)."""
-    from console.app import HotlineApp
-    from console.screens.seat import SeatScreen
-    from tests.screens.conftest import wait_for
-
-    app = HotlineApp(
-        None, screen_platform.settings, opener=lambda: screen_platform, cursor_blink=False
-    )
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, SeatScreen), what="seat screen")
-        app.screen.query_one("#seat-name", Input).value = "李静"
-        app.screen.query_one("#seat-role", Select).focus()
-        await pilot.pause()
-        await feed_burst(pilot, "\r\x1b[B\x1b[B\r\x13")
-        await wait_for(pilot, lambda: not isinstance(app.screen, SeatScreen), what="shift on")
-        assert app.backend is not None and app.backend.actor.role is Role.EXPERT

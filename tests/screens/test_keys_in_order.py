@@ -22,11 +22,14 @@ from tests.screens.test_issue13 import feed_burst
 pytestmark = pytest.mark.anyio
 
 
+@pytest.mark.parametrize("opened_first", [True, False], ids=["list-open", "list-closed"])
 async def test_keys_in_one_read_a_role_chosen_then_ctrl_s_starts_the_shift_in_it(
-    screen_platform: ScreenPlatform,
+    screen_platform: ScreenPlatform, opened_first: bool
 ) -> None:
-    """The role list open, ↓ ↓ Enter (专家座席) and Ctrl+S in one read: the shift starts as
-    an expert seat (Ctrl+S read the role before the list's choice had reached it)."""
+    """↓ ↓ Enter (专家座席) and Ctrl+S in one read, the role list opened before (Ctrl+S read
+    the role before the list's choice had reached it) or by an Enter in the same read (the
+    closed list took every key, each reopening it, and was left open on 话务员): the shift
+    starts as an expert seat."""
     from console.app import HotlineApp
     from console.screens.seat import SeatScreen
 
@@ -38,9 +41,10 @@ async def test_keys_in_one_read_a_role_chosen_then_ctrl_s_starts_the_shift_in_it
         app.screen.query_one("#seat-name", Input).value = "李静"
         app.screen.query_one("#seat-role", Select).focus()
         await pilot.pause()
-        await pilot.press("enter")  # the list opens
-        await pilot.pause()
-        await feed_burst(pilot, "\x1b[B\x1b[B\r\x13")
+        if opened_first:
+            await pilot.press("enter")  # the list opens
+            await pilot.pause()
+        await feed_burst(pilot, ("" if opened_first else "\r") + "\x1b[B\x1b[B\r\x13")
         await wait_for(pilot, lambda: not isinstance(app.screen, SeatScreen), what="shift on")
         assert app.backend is not None and app.backend.actor.role is Role.EXPERT
 
