@@ -384,5 +384,6 @@ class DeskScreen(ListedScreen, Screen[None]):
     def _error(self, err: HotlineError) -> None:
         if self.lost_connection(err):
             return
-        self.notify(told(err), severity="error", markup=False)
-        self.query_one("#desk-status", Static).update(Text(told(err), style="bold red"))
+        said = told(err)
+        self.notify(said, severity="error", markup=False)
+        self.query_one("#desk-status", Static).update(Text(said, style="bold red"))

@@ -1339,8 +1339,9 @@ class IntakeScreen(Screen[None]):
             self.app.connection_lost()  # type: ignore[attr-defined]
             self.show_error("连接中断，未保存；表单已保留，连接恢复后请再按一次")
         else:
-            self.show_error(told(err))
-            self.notify(told(err), title="未完成", severity="error", markup=False)
+            said = told(err)
+            self.show_error(said)
+            self.notify(said, title="未完成", severity="error", markup=False)
 
     def _finished(self, number: str, done: str, clocks: Sequence[ClockView]) -> None:
         self._busy = False
