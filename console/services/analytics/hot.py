@@ -60,7 +60,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator, KeysView, Sequence, Set
+from collections.abc import Iterable, Iterator, KeysView, Mapping, Sequence, Set
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -151,6 +151,7 @@ class _Group:
     emerged: bool = False
     exemplars: int = 0  # tickets of the group in the duplicate index
     named: list[Place] = field(default_factory=list)  # places its tickets name, each once
+    by_kind: dict[str, list[Place]] = field(default_factory=dict)  # the same, by their kind
     kinds: set[str] = field(default_factory=set)  # their kinds (villages left out)
 
     @property
@@ -177,18 +178,26 @@ def _other_place(a: Reading, b: Reading) -> bool:
 
 
 def _other_places(
-    places: Sequence[Place], kinds: Set[str], others: Sequence[Place], other_kinds: Set[str]
-) -> bool:
+    places: Sequence[Place], kinds: Set[str], others: Mapping[str, Sequence[Place]],
+    other_kinds: Set[str],
+) -> bool:  # fmt: skip
     """Two sets of named places are of another place: a kind both name (estate, road, shop …)
     with no place of that kind in common — unless they share an estate, a school or a bus line
     (named whole: the same one is the same place, whichever road or shop is named beside it). A
-    shop named by its trade (烧烤店) does not make two estates one place."""
+    shop named by its trade (烧烤店) does not make two estates one place. ``others``: the other
+    set's places by kind (a place is only ever the same as one of its own kind)."""
     both = kinds & other_kinds
     if not both:
         return False
-    shared = {p.kind for p in places if any(same_place(p, q) for q in others)}
-    if not shared.isdisjoint(PLACE_TROUBLE_KINDS):
-        return False
+    shared: set[str] = set()
+    for p in places:
+        if p.kind in shared:
+            continue
+        peers = others.get(p.kind)
+        if peers and any(same_place(p, q) for q in peers):
+            if p.kind in PLACE_TROUBLE_KINDS:
+                return False
+            shared.add(p.kind)
     return not both <= shared
 
 
@@ -196,20 +205,24 @@ def _elsewhere(reading: Reading, group: _Group) -> bool:
     """The request is about another place than the group's tickets (``_other_places``), even
     when the ticket it is closest to names no place (a group is not chained across estates
     through it)."""
-    return _other_places(reading.places, reading.place_kinds, group.named, group.kinds)
+    return _other_places(reading.places, reading.place_kinds, group.by_kind, group.kinds)
 
 
 def _apart(a: _Group, b: _Group) -> bool:
     """Two groups are at different places (``_other_places``): a ticket naming no place does
     not make them one."""
-    return _other_places(a.named, a.kinds, b.named, b.kinds)
+    return _other_places(a.named, a.kinds, b.by_kind, b.kinds)
 
 
 def _take_places(group: _Group, places: Iterable[Place], kinds: Iterable[str]) -> None:
     """Add places (of a ticket, of a group merged in) to those the group names."""
     for p in places:
-        if len(group.named) < _NAMED and not any(same_place(p, q) for q in group.named):
+        if len(group.named) >= _NAMED:
+            break
+        peers = group.by_kind.setdefault(p.kind, [])
+        if not any(same_place(p, q) for q in peers):
             group.named.append(p)
+            peers.append(p)
     group.kinds.update(kinds)
 
 

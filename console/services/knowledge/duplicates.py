@@ -47,8 +47,8 @@ import re
 import threading
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -273,7 +273,9 @@ def _gram_positions(grams: Sequence[str | None]) -> dict[str, list[int]]:
     return positions
 
 
-def _longest_shared_run(positions: dict[str, list[int]], length: int, other: frozenset[str]) -> int:
+def _longest_shared_run(
+    positions: Mapping[str, Sequence[int]], length: int, other: frozenset[str]
+) -> int:
     """``_longest_uncommon_run`` of a query's grams (``length`` of them, their
     ``_gram_positions``): only the grams both have are marked, not every gram looked up."""
     shared = other.intersection(positions)
@@ -491,6 +493,9 @@ class PreparedText:
     head: frozenset[str]  # head_grams
     grams: tuple[str, ...]  # name_grams, in order
     opening: tuple[str, ...] = ()  # opening_terms
+    # where each of ``grams`` is (``_gram_positions``, none blanked): read with the rest, so a
+    # replay's readers do it, not the grouping
+    positions: Mapping[str, list[int]] = field(default_factory=dict, compare=False)
 
 
 def _distinct_terms(text: str, max_chars: int) -> tuple[str, ...]:
@@ -502,13 +507,15 @@ def prepare_text(
 ) -> PreparedText:
     """A request read for a ``DuplicateIndex`` with this catalogue and ``max_chars`` (pure: a
     batch can be read in another process)."""
+    grams = name_grams(text)
     return PreparedText(
         text=text,
         terms=_distinct_terms(text, max_chars),
         reading=read(text, catalogue),
         head=head_grams(text),
-        grams=name_grams(text),
+        grams=grams,
         opening=opening_terms(text),
+        positions=_gram_positions(grams),
     )
 
 
@@ -737,6 +744,7 @@ class DuplicateIndex:
         places: Iterable[Place] = (),
         opening: Sequence[int] = (),
         opening_unknown: int = 0,
+        best_of: int | None = None,
     ) -> list[tuple[float, int, float, float, float]]:
         """Exact scores of the candidates for a query term set: (cosine, doc index, the IDF
         mass of the specific terms both share — names of places, companies, schemes — and of
@@ -745,7 +753,8 @@ class DuplicateIndex:
         no ticket has).
 
         `unknown` counts query terms no indexed ticket has: they match nothing but still
-        make the query longer (idf of a term seen nowhere).
+        make the query longer (idf of a term seen nowhere). With ``best_of``, only that many:
+        those of highest cosine (ties: the greater shared rare mass, then the first indexed).
         """
         n = len(self._by_number)
         if n == 0 or not query:
@@ -843,7 +852,7 @@ class DuplicateIndex:
         # scored: a candidate sharing a weighted term, or the caller's own
         keep = dots > 0.0
         if phone and (own := self._by_phone.get(phone)):
-            keep |= np.isin(docs, np.fromiter(own, dtype=np.intp, count=len(own)))
+            keep |= np.fromiter(map(own.__contains__, docs.tolist()), dtype=bool, count=len(docs))
         docs, dots, rares, names = docs[keep], dots[keep], rares[keep], names[keep]
         covered = covered[keep]
         # A candidate's norm (sum of idf² over its terms) is cached; it is refreshed once the
@@ -859,10 +868,20 @@ class DuplicateIndex:
             norms[stale, 1] = n
             cols.norms[docs[stale]] = norms[stale]
         norm = q_norm * np.sqrt(norms[:, 0])
-        score = np.divide(dots, norm, out=np.zeros(len(docs)), where=norm > 0.0)
+        score = np.minimum(1.0, np.divide(dots, norm, out=np.zeros(len(docs)), where=norm > 0.0))
+        if best_of is not None and len(docs) > best_of:
+            # the highest cosine, a shared rare term telling ties apart, then the first indexed
+            best = np.lexsort((docs, -score - rares / 100))[:best_of]
+            score, docs, rares, names, covered = (
+                score[best],
+                docs[best],
+                rares[best],
+                names[best],
+                covered[best],
+            )
         return list(
             zip(
-                np.minimum(1.0, score).tolist(),
+                score.tolist(),
                 docs.tolist(),
                 rares.tolist(),
                 names.tolist(),
@@ -947,7 +966,8 @@ class DuplicateIndex:
         query, unknown = self._term_set(prepared, create=False)
         reading = prepared.reading
         head = prepared.head
-        positions: dict[str, list[int]] | None = None  # read for the first candidate in reach
+        # the query's uncommon grams, where they are: read for the first candidate in reach
+        uncommon: dict[str, list[int]] | None = None
         length = len(prepared.grams)
         opening, opening_unknown = self._opening_ids(prepared.opening)
         least = _logit(floor) if floor > 0.0 else -math.inf
@@ -961,9 +981,8 @@ class DuplicateIndex:
             reading.places,
             opening,
             opening_unknown,
+            best_of,
         )
-        if best_of is not None and len(candidates) > best_of:
-            candidates = sorted(candidates, key=lambda c: (-c[0] - c[2] / 100, c[1]))[:best_of]
         weights = self.weights
         for cosine, i, rare, names, covered in candidates:
             doc = self._docs[i]
@@ -976,12 +995,10 @@ class DuplicateIndex:
                 and weights.ceiling(cosine, same_caller, rare, likeness, names, covered) < least
             ):
                 continue  # cannot reach the floor whatever the places, matter and names say
-            if positions is None:
+            if uncommon is None:
                 limit = self._common_limit()
                 gram_df = self._gram_df.get
-                positions = _gram_positions(
-                    [None if gram_df(g, 0) > limit else g for g in prepared.grams]
-                )
+                uncommon = {g: at for g, at in prepared.positions.items() if gram_df(g, 0) <= limit}
             f = pair_features(
                 reading,
                 doc.reading,
@@ -989,7 +1006,7 @@ class DuplicateIndex:
                 same_caller,
                 rare,
                 likeness,
-                _longest_shared_run(positions, length, doc.grams),
+                _longest_shared_run(uncommon, length, doc.grams),
                 names,
                 covered,
             )
