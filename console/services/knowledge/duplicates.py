@@ -47,8 +47,8 @@ import re
 import threading
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -273,9 +273,7 @@ def _gram_positions(grams: Sequence[str | None]) -> dict[str, list[int]]:
     return positions
 
 
-def _longest_shared_run(
-    positions: Mapping[str, Sequence[int]], length: int, other: frozenset[str]
-) -> int:
+def _longest_shared_run(positions: dict[str, list[int]], length: int, other: frozenset[str]) -> int:
     """``_longest_uncommon_run`` of a query's grams (``length`` of them, their
     ``_gram_positions``): only the grams both have are marked, not every gram looked up."""
     shared = other.intersection(positions)
@@ -493,9 +491,6 @@ class PreparedText:
     head: frozenset[str]  # head_grams
     grams: tuple[str, ...]  # name_grams, in order
     opening: tuple[str, ...] = ()  # opening_terms
-    # where each of ``grams`` is (``_gram_positions``, none blanked): read with the rest, so a
-    # replay's readers do it, not the grouping
-    positions: Mapping[str, list[int]] = field(default_factory=dict, compare=False)
 
 
 def _distinct_terms(text: str, max_chars: int) -> tuple[str, ...]:
@@ -507,15 +502,13 @@ def prepare_text(
 ) -> PreparedText:
     """A request read for a ``DuplicateIndex`` with this catalogue and ``max_chars`` (pure: a
     batch can be read in another process)."""
-    grams = name_grams(text)
     return PreparedText(
         text=text,
         terms=_distinct_terms(text, max_chars),
         reading=read(text, catalogue),
         head=head_grams(text),
-        grams=grams,
+        grams=name_grams(text),
         opening=opening_terms(text),
-        positions=_gram_positions(grams),
     )
 
 
@@ -966,8 +959,7 @@ class DuplicateIndex:
         query, unknown = self._term_set(prepared, create=False)
         reading = prepared.reading
         head = prepared.head
-        # the query's uncommon grams, where they are: read for the first candidate in reach
-        uncommon: dict[str, list[int]] | None = None
+        positions: dict[str, list[int]] | None = None  # read for the first candidate in reach
         length = len(prepared.grams)
         opening, opening_unknown = self._opening_ids(prepared.opening)
         least = _logit(floor) if floor > 0.0 else -math.inf
@@ -995,10 +987,12 @@ class DuplicateIndex:
                 and weights.ceiling(cosine, same_caller, rare, likeness, names, covered) < least
             ):
                 continue  # cannot reach the floor whatever the places, matter and names say
-            if uncommon is None:
+            if positions is None:
                 limit = self._common_limit()
                 gram_df = self._gram_df.get
-                uncommon = {g: at for g, at in prepared.positions.items() if gram_df(g, 0) <= limit}
+                positions = _gram_positions(
+                    [None if gram_df(g, 0) > limit else g for g in prepared.grams]
+                )
             f = pair_features(
                 reading,
                 doc.reading,
@@ -1006,7 +1000,7 @@ class DuplicateIndex:
                 same_caller,
                 rare,
                 likeness,
-                _longest_shared_run(uncommon, length, doc.grams),
+                _longest_shared_run(positions, length, doc.grams),
                 names,
                 covered,
             )
