@@ -665,8 +665,8 @@ def replay(
     ``workers`` ≥ 1 and at least ``PARALLEL_MIN`` tickets their texts are read
     (``prepare_text``, pure) by that many other processes while the tracker groups (``readers()``
     is one per core but one, at most four): the same groups and alerts as one ``add`` after
-    another, in about three quarters of the time on two cores (100 000 tickets: 207 s against
-    277 s, ``benchmarks/bench_hot.py``). The readers write nothing to a console's terminal."""
+    another, in about three quarters of the time on two cores (100 000 tickets: 181 s against
+    235 s, ``benchmarks/bench_hot.py``). The readers write nothing to a console's terminal."""
     tracker = HotTracker(params, catalogue)
     ordered = sorted(tickets, key=lambda t: (t.at, t.number))
     if workers < 1 or len(ordered) < PARALLEL_MIN:
