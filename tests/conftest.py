@@ -59,15 +59,16 @@ def audit_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+HOT_PATIENCE = 120.0
+"""Seconds a test's look at hot matters waits for the first grouping (a seat waits five)."""
+
+
 @pytest.fixture(autouse=True)
 def patient_hot_looks(monkeypatch: pytest.MonkeyPatch) -> None:
     """A look at hot matters waits for the first grouping of the tickets as long as it takes
     (up to ``HOT_PATIENCE``): a seat's five seconds is a time limit, and a suite on a loaded
     machine can exceed it grouping twenty tickets. A test of the limit sets its own."""
     monkeypatch.setattr(hot_store, "PATIENCE", HOT_PATIENCE)
-
-
-HOT_PATIENCE = 120.0
 
 
 def pg_url() -> str | None:

@@ -178,9 +178,11 @@ def _other_place(a: Reading, b: Reading) -> bool:
 
 
 def _other_places(
-    places: Sequence[Place], kinds: Set[str], others: Mapping[str, Sequence[Place]],
+    places: Sequence[Place],
+    kinds: Set[str],
+    others: Mapping[str, Sequence[Place]],
     other_kinds: Set[str],
-) -> bool:  # fmt: skip
+) -> bool:
     """Two sets of named places are of another place: a kind both name (estate, road, shop …)
     with no place of that kind in common — unless they share an estate, a school or a bus line
     (named whole: the same one is the same place, whichever road or shop is named beside it). A
